@@ -1,0 +1,164 @@
+"""Reading an answers file, and saying exactly what is wrong with a bad one.
+
+Every problem is reported at once, each naming its field (SPEC section 7). Files are
+size-checked before they are parsed so that a huge or hostile file is refused quickly.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, BinaryIO, Union
+
+from pydantic import ValidationError
+
+from .answers import Answers
+from .errors import AnswersError
+
+#: An answers file is about 2 KB; anything past this is not one.
+MAX_BYTES = 256 * 1024
+
+Problem = str
+
+
+def read_answers_bytes(stream: BinaryIO, source: str) -> bytes:
+    """Read at most MAX_BYTES (+1 to notice more) from an open binary stream."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise AnswersError([f"is larger than {MAX_BYTES // 1024} KB; an answers file is a few KB"], source)
+    return data
+
+
+def parse_answers(data: Union[bytes, str], source: str = "the answers file") -> Answers:
+    """Validate raw answers-file content; raise AnswersError naming every bad field."""
+    return validate_answers(parse_json(data, source), source)
+
+
+def parse_json(data: Union[bytes, str], source: str) -> Any:
+    """JSON text to Python data, refusing what JSON parsers usually let through."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise AnswersError([f"is larger than {MAX_BYTES // 1024} KB"], source)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise AnswersError([f"is not UTF-8 text (bad byte at position {exc.start})"], source) from None
+    else:
+        text = data
+    if not text.strip():
+        raise AnswersError(["is empty; expected a JSON object of answers"], source)
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as exc:
+        raise AnswersError([f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"], source) from None
+    except _DuplicateKey as exc:
+        raise AnswersError([f"{exc.key}: given more than once"], source) from None
+    except RecursionError:
+        raise AnswersError(["is nested too deeply to be an answers file"], source) from None
+    except ValueError as exc:  # NaN / Infinity
+        raise AnswersError([str(exc)], source) from None
+
+
+def validate_answers(raw: Any, source: str = "the answers") -> Answers:
+    if not isinstance(raw, dict):
+        raise AnswersError([f"must be a JSON object of answers, not {_json_kind(raw)}"], source)
+    try:
+        return Answers.model_validate(raw)
+    except ValidationError as exc:
+        raise AnswersError(describe_errors(exc), source) from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in an answers file")
+
+
+def describe_errors(exc: ValidationError) -> list[Problem]:
+    """One plain line per problem, each starting with the dotted field it concerns."""
+    problems: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        field = _field(err["loc"])
+        problems.append(f"{field}: {_explain(err)}")
+    return problems
+
+
+def _field(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text or "answers"
+
+
+_REQUIRED_SECTIONS = ("red_flags", "history")
+
+
+def _explain(err: dict) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    got = _show(err.get("input"))
+    loc = err["loc"]
+    if kind == "missing":
+        if loc and loc[0] in _REQUIRED_SECTIONS:
+            return "missing; every red-flag and history answer is required (true or false)"
+        return "missing"
+    if kind == "extra_forbidden":
+        return "unknown key (check the spelling; `backplan schema` lists every key)"
+    if kind == "bool_type":
+        return f"must be true or false, got {got}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"must be a whole number, got {got}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"must be between {_bounds(loc)}, got {got}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected', '')}, got {got}"
+    if kind == "list_type":
+        return f"must be a list, got {got}"
+    if kind == "too_short" and loc == ("pain_areas",):
+        return "must name at least one pain area"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if kind == "string_type":
+        return f"must be text, got {got}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"must be an object of true/false answers, got {got}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return f"{err['msg']}, got {got}"
+
+
+def _bounds(loc: tuple) -> str:
+    from .answers import answer_fields
+
+    field = answer_fields().get(_field(loc))
+    if field and field.minimum is not None:
+        return f"{field.minimum} and {field.maximum}"
+    return "the allowed limits"
+
+
+def _show(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number"
+    )

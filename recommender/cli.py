@@ -1,0 +1,314 @@
+"""The `backplan` command line: parses options, calls the core, prints what it returns.
+
+Exit codes (SPEC section 1): 0 when a result was produced, whatever the triage level;
+2 for bad input or usage, with a message naming every bad field; 1 for our own faults.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+
+import click
+
+from . import __version__
+from .errors import AnswersError, BackplanError, ExitCode
+
+F = TypeVar("F", bound=Callable[..., object])
+
+RESULT_FORMATS = ("text", "json")
+EXAMPLE_ANSWERS = "example-answers.json"
+
+
+# -- helpers shared by the commands ---------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _recommender(rules: Optional[str] = None):
+    from .recommend import Recommender
+
+    return Recommender.load(Path(rules) if rules else None)
+
+
+def _color_wanted(output: Optional[str]) -> bool:
+    # NO_COLOR (https://no-color.org): any non-empty value turns colour off.
+    if os.environ.get("NO_COLOR") or output:
+        return False
+    return sys.stdout.isatty()
+
+
+def _read_answers(source: str):
+    from .answers_file import parse_answers, read_answers_bytes
+
+    if source == "-":
+        data = read_answers_bytes(sys.stdin.buffer, "standard input")
+        return parse_answers(data, "standard input")
+    path = Path(source)
+    try:
+        with path.open("rb") as stream:
+            data = read_answers_bytes(stream, source)
+    except FileNotFoundError:
+        raise AnswersError(["no such file"], source) from None
+    except IsADirectoryError:
+        raise AnswersError(["is a directory, not an answers file"], source) from None
+    except OSError as exc:
+        raise AnswersError([f"cannot be read ({exc.strerror})"], source) from None
+    return parse_answers(data, source)
+
+
+def _example_answers():
+    from .answers_file import parse_answers
+    from .datafiles import bundled_dir
+
+    path = bundled_dir("data") / EXAMPLE_ANSWERS
+    return parse_answers(path.read_bytes(), str(path))
+
+
+def _emit(text: str, output: Optional[str]) -> None:
+    """Print `text`, or write it to `output` whole: nothing is left half-written."""
+    if not output or output == "-":
+        click.echo(text, nl=False, color=_color_wanted(output))
+        return
+    target = Path(output)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise BackplanError(f"cannot write {output}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _run(action: Callable[[], None]) -> None:
+    """Run a command body, turning our errors into a message and an exit code."""
+    try:
+        action()
+    except BackplanError as exc:
+        click.echo(f"backplan: {exc}", err=True)
+        sys.exit(int(exc.exit_code))
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
+    except Exception as exc:
+        if os.environ.get("BACKPLAN_DEBUG"):
+            raise
+        # Our fault, never the person's: say so plainly, without a traceback.
+        click.echo(
+            f"backplan: internal error ({type(exc).__name__}: {exc}). Please report it; "
+            "set BACKPLAN_DEBUG=1 to see the details.",
+            err=True,
+        )
+        sys.exit(int(ExitCode.INTERNAL))
+
+
+def answers_options(func: F) -> F:
+    """--answers FILE|- and --example, shared by the commands that read answers."""
+    func = click.option(
+        "--example",
+        is_flag=True,
+        help="Use the bundled example answers instead of a file.",
+    )(func)
+    func = click.option(
+        "--answers",
+        "-a",
+        "answers_path",
+        metavar="FILE",
+        help="The answers file (JSON); '-' reads standard input.",
+    )(func)
+    return func
+
+
+def _answers_from(answers_path: Optional[str], example: bool):
+    if example and answers_path:
+        raise click.UsageError("give either --answers FILE or --example, not both")
+    if example:
+        return _example_answers()
+    if not answers_path:
+        raise click.UsageError("give --answers FILE (or '-' for standard input), or --example")
+    return _read_answers(answers_path)
+
+
+# -- commands -------------------------------------------------------------------------
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88})
+@click.version_option(__version__, "--version", "-V", prog_name="backplan",
+                      message="%(prog)s %(version)s (rule engine: durable-rules)")
+def main() -> None:
+    """Safe, explainable home-exercise plans for neck and back pain.
+
+    Answer the intake questions in a JSON answers file; backplan screens the answers
+    for red flags, sends you to a clinician when needed, and otherwise builds a
+    progressive weekly plan from exercises that are safe for you. Every decision can
+    be traced to a rule and its clinical source with `backplan explain`.
+
+    Not a diagnosis, and not a substitute for a doctor or physiotherapist.
+    """
+
+
+@main.command()
+@answers_options
+@click.option("--format", "-f", "fmt", type=click.Choice(RESULT_FORMATS), default="text",
+              show_default=True, help="Output format.")
+@click.option("--output", "-o", metavar="FILE",
+              help="Write the result to FILE (only once it is complete) instead of stdout.")
+@click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
+              help="Number of weeks to plan.")
+def plan(answers_path: Optional[str], example: bool, fmt: str, output: Optional[str],
+         weeks: int) -> None:
+    """Triage the answers and build the weekly plan.
+
+    \b
+    Examples:
+      backplan plan --example
+      backplan plan --answers me.json --format json -o plan.json
+      cat me.json | backplan plan --answers - --weeks 6
+    """
+
+    def body() -> None:
+        from .render import render_result
+
+        answers = _answers_from(answers_path, example)
+        result = _recommender().recommend(answers, weeks=weeks)
+        _emit(render_result(result, fmt, color=_color_wanted(output)), output)
+
+    _run(body)
+
+
+@main.command()
+@answers_options
+@click.option("--format", "-f", "fmt", type=click.Choice(RESULT_FORMATS), default="text",
+              show_default=True, help="Output format.")
+def explain(answers_path: Optional[str], example: bool, fmt: str) -> None:
+    """Show every rule that fired and every exercise left out, with reasons and sources."""
+
+    def body() -> None:
+        answers = _answers_from(answers_path, example)
+        result = _recommender().recommend(answers)
+        if fmt == "json":
+            from .render import to_json
+
+            _emit(to_json({
+                "triage": result.triage.to_dict(),
+                "plan_withheld": result.withheld.to_dict() if result.withheld else None,
+                "fired": [f.to_dict() for f in result.fired],
+                "excluded": [
+                    {**e.to_dict(), "source": e.source} for e in result.excluded
+                ],
+            }), None)
+        else:
+            from .render.text import render_explain
+
+            _emit(render_explain(result, color=_color_wanted(None)), None)
+
+    _run(body)
+
+
+_AREAS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
+_KIT = ("chair", "wall", "doorway", "dumbbells", "resistance_band", "foam_roller")
+
+
+@main.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True, help="Output format.")
+@click.option("--area", "areas", multiple=True, type=click.Choice(_AREAS),
+              help="Only exercises for this pain area (repeatable).")
+@click.option("--equipment", "kit", multiple=True, type=click.Choice((*_KIT, "none")),
+              help="Only exercises you can do with this equipment (repeatable; "
+                   "'none' for none at all).")
+@click.option("--kind", type=click.Choice(("stretch", "mobility", "strength", "release")),
+              help="Only exercises of this kind.")
+def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Optional[str]) -> None:
+    """List the exercise catalog."""
+
+    def body() -> None:
+        from .catalog import load_catalog
+
+        have = set(kit) - {"none"}
+        chosen = [
+            e for e in load_catalog()
+            if (not areas or set(areas) & set(e.areas))
+            and (not kit or set(e.equipment) <= have)
+            and (not kind or e.kind == kind)
+        ]
+        if fmt == "json":
+            from .render import to_json
+
+            _emit(to_json([e.model_dump(mode="json") for e in chosen]), None)
+        else:
+            from .render.listing import render_exercises
+
+            _emit(render_exercises(chosen), None)
+
+    _run(body)
+
+
+@main.group()
+def rules() -> None:
+    """List the rules, or check rule files and their examples."""
+
+
+@rules.command("list")
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text",
+              show_default=True, help="Output format.")
+def rules_list(fmt: str) -> None:
+    """Every rule with its id, level or effect, condition and source."""
+
+    def body() -> None:
+        from .render.listing import render_rules, rules_as_json
+
+        book = _recommender().rulebook
+        if fmt == "json":
+            from .render import to_json
+
+            _emit(to_json(rules_as_json(book)), None)
+        else:
+            _emit(render_rules(book), None)
+
+    _run(body)
+
+
+@rules.command("check")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+def rules_check(path: Optional[Path]) -> None:
+    """Validate rule files (default: the bundled ones) and run every rule's examples.
+
+    PATH may be a folder of rule files or one file. Exits 2 when a file is invalid
+    and 1 when an example does not behave as it says.
+    """
+
+    def body() -> None:
+        from .rulecheck import check_all
+
+        recommender = _recommender(str(path) if path else None)
+        outcomes = check_all(recommender)
+        failed = [o for o in outcomes if not o.passed]
+        for outcome in failed:
+            for problem in outcome.problems:
+                click.echo(f"FAIL {outcome.case.file}: {outcome.case.id}: {problem}", err=True)
+        rules_count = len(recommender.rulebook.rules)
+        click.echo(
+            f"{len(outcomes) - len(failed)}/{len(outcomes)} examples of {rules_count} rules "
+            "behave as stated" + ("" if failed else "; all rule files are valid")
+        )
+        if failed:
+            sys.exit(int(ExitCode.INTERNAL))
+
+    _run(body)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the answers file."""
+    from .answers import Answers
+    from .render import to_json
+
+    _emit(to_json(Answers.model_json_schema()), None)

@@ -1,0 +1,155 @@
+"""The condition language of the rule files: parsed, checked and described, never run.
+
+A condition is data a clinician can read:
+
+    all:
+      - history.cancer: true
+      - any:
+          - pain_areas: {includes_any: [neck, upper_back, mid_back]}
+          - pain_intensity: {at_least: 8}
+
+A test is a one-key mapping from a dotted answer path to either a value (equality) or
+a one-key mapping {operator: operand}. `all` and `any` combine tests. Strings are never
+evaluated as code; the rule engines read the parsed tree below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+from .answers import AnswerField, answer_fields
+
+#: operator -> (answer kinds it applies to, wording used by `describe`)
+OPERATORS: dict[str, tuple[frozenset[str], str]] = {
+    "is": (frozenset({"yes_no", "number", "choice"}), "is"),
+    "is_not": (frozenset({"yes_no", "number", "choice"}), "is not"),
+    "one_of": (frozenset({"choice"}), "is one of"),
+    "at_least": (frozenset({"number"}), "is at least"),
+    "at_most": (frozenset({"number"}), "is at most"),
+    "below": (frozenset({"number"}), "is below"),
+    "above": (frozenset({"number"}), "is above"),
+    "includes_any": (frozenset({"choices"}), "includes any of"),
+}
+
+
+@dataclass(frozen=True)
+class Test:
+    """One comparison of an answer with a value from the rule file."""
+
+    field: str
+    op: str
+    value: Any  # bool, int, str, or a tuple of str for one_of / includes_any
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple["Condition", ...]
+
+
+Condition = Union[Test, All, AnyOf]
+
+
+class ConditionError(ValueError):
+    """A condition in a rule file is malformed; the message says where and why."""
+
+
+def parse(raw: Any, where: str = "when") -> Condition:
+    """Turn the YAML form of a condition into a checked tree."""
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise ConditionError(
+            f"{where}: expected a mapping with exactly one key (all, any, or an answer "
+            f"such as red_flags.fever), got {_show(raw)}"
+        )
+    ((key, value),) = raw.items()
+    if key in ("all", "any"):
+        if not isinstance(value, list) or not value:
+            raise ConditionError(f"{where}.{key}: expected a non-empty list of conditions")
+        items = tuple(parse(item, f"{where}.{key}[{i}]") for i, item in enumerate(value))
+        return All(items) if key == "all" else AnyOf(items)
+    return _parse_test(str(key), value, where)
+
+
+def _parse_test(path: str, raw: Any, where: str) -> Test:
+    field = answer_fields().get(path)
+    if field is None:
+        raise ConditionError(f"{where}: unknown answer {path!r}")
+    if isinstance(raw, dict):
+        if len(raw) != 1:
+            raise ConditionError(f"{where}.{path}: expected one operator, got {_show(raw)}")
+        ((op, operand),) = raw.items()
+    else:
+        op, operand = "is", raw
+    if op not in OPERATORS:
+        raise ConditionError(
+            f"{where}.{path}: unknown operator {op!r} (known: {', '.join(OPERATORS)})"
+        )
+    kinds, _ = OPERATORS[op]
+    if field.kind not in kinds:
+        raise ConditionError(f"{where}.{path}: {op!r} does not apply to a {field.kind} answer")
+    return Test(path, op, _check_operand(field, op, operand, f"{where}.{path}"))
+
+
+def _check_operand(field: AnswerField, op: str, operand: Any, where: str) -> Any:
+    if op in ("one_of", "includes_any"):
+        if not isinstance(operand, list) or not operand:
+            raise ConditionError(f"{where}: {op} needs a non-empty list")
+        for value in operand:
+            if value not in field.choices:
+                raise ConditionError(
+                    f"{where}: {value!r} is not an allowed value ({', '.join(field.choices)})"
+                )
+        return tuple(operand)
+    if field.kind == "yes_no":
+        if not isinstance(operand, bool):
+            raise ConditionError(f"{where}: expected true or false, got {_show(operand)}")
+    elif field.kind == "number":
+        if isinstance(operand, bool) or not isinstance(operand, int):
+            raise ConditionError(f"{where}: expected a whole number, got {_show(operand)}")
+        low, high = field.minimum, field.maximum
+        assert low is not None and high is not None
+        if not low - 1 <= operand <= high + 1:
+            raise ConditionError(f"{where}: {operand} is outside the answer's range {low}-{high}")
+    elif operand not in field.choices:
+        raise ConditionError(
+            f"{where}: {_show(operand)} is not an allowed value ({', '.join(field.choices)})"
+        )
+    return operand
+
+
+def fields(condition: Condition) -> set[str]:
+    """The dotted answer paths a condition reads."""
+    if isinstance(condition, Test):
+        return {condition.field}
+    return set().union(*(fields(item) for item in condition.items))
+
+
+def describe(condition: Condition) -> str:
+    """The condition in words, for `explain` and `rules list`."""
+    if isinstance(condition, Test):
+        words = OPERATORS[condition.op][1]
+        return f"{condition.field} {words} {_value_words(condition.value)}"
+    joiner = " and " if isinstance(condition, All) else " or "
+    parts = [
+        f"({describe(item)})" if isinstance(item, (All, AnyOf)) else describe(item)
+        for item in condition.items
+    ]
+    return joiner.join(parts)
+
+
+def _value_words(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

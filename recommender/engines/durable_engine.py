@@ -1,0 +1,145 @@
+"""The durable-rules engine (durable-rules 2.0.28), the only module that imports it.
+
+The conditions are compiled once into one JSON ruleset and registered on a host of our
+own. Each evaluation asserts the answers as a single fact in a fresh session, collects
+the actions that ran, and deletes the session. The engine's traps (SPEC section 8) are
+handled here:
+
+- facts, not events, so that every rule sees the answers; one fact per session with an
+  explicit id, so the same fact is never asserted twice;
+- a heartbeat rule that always matches, so no batch of facts goes unhandled and an
+  engine that silently did nothing is caught;
+- the session is deleted in `finally`, so the 1,024-session limit is never reached;
+- an exception inside an action comes back in the state, and is raised from here;
+- no background timer threads (the host's `_run` is not started) and a lock around
+  each evaluation, since the engine has no locks of its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from typing import Any, Callable, Mapping
+
+from durable import engine as durable
+
+from ..conditions import All, AnyOf, Condition, Test, fields
+from ..errors import EngineError
+
+RULESET = "backplan"
+HEARTBEAT = "__heartbeat__"
+FACT_KIND = "answers"
+
+
+class _Host(durable.Host):
+    """A private host: actions are bound by name, and no timer threads run."""
+
+    def __init__(self, actions: Mapping[str, Callable[[Any], None]]) -> None:
+        self._actions = dict(actions)
+        super().__init__()
+
+    def _run(self) -> None:
+        # The base host starts two self-rescheduling timer threads that dispatch
+        # actions and timers in the background, racing our own calls. Rules here use
+        # no timers and every action completes within assert_fact, so none are needed.
+        pass
+
+    def get_action(self, action_name: str) -> Callable[[Any], None]:
+        try:
+            return self._actions[action_name]
+        except KeyError:
+            raise EngineError(f"no action named {action_name!r}") from None
+
+
+class DurableEngine:
+    """RuleEngine backed by durable-rules."""
+
+    name = "durable"
+
+    def __init__(self, conditions: Mapping[str, Condition]) -> None:
+        self._names = tuple(conditions)
+        # Only the answers some rule reads are asserted: fewer, smaller facts.
+        self._paths = sorted(set().union(*(fields(c) for c in conditions.values())))
+        self._fired: list[str] = []
+        self._lock = threading.Lock()
+        self._sessions = itertools.count(1)
+        ruleset = {
+            name: {"all": [{"m": _match(condition)}], "run": name}
+            for name, condition in conditions.items()
+        }
+        ruleset[HEARTBEAT] = {"all": [{"m": {"kind": FACT_KIND}}], "run": HEARTBEAT}
+        actions = {name: self._recorder(name) for name in (*self._names, HEARTBEAT)}
+        self._host = _Host(actions)
+        try:
+            # The engine pops "run" out of the dict it is given: hand it a copy.
+            self._host.register_rulesets({RULESET: copy.deepcopy(ruleset)})
+        except Exception as exc:  # the C extension raises plain Exceptions
+            raise EngineError(f"durable-rules refused the compiled ruleset: {exc}") from exc
+
+    def _recorder(self, name: str) -> Callable[[Any], None]:
+        def record(closure: Any) -> None:
+            self._fired.append(name)
+
+        return record
+
+    def evaluate(self, answers: Mapping) -> frozenset[str]:
+        fact = _pick(answers, self._paths)
+        with self._lock:
+            sid = str(next(self._sessions))
+            fact.update(id=FACT_KIND, sid=sid, kind=FACT_KIND)
+            self._fired = []
+            try:
+                state = self._host.assert_fact(RULESET, fact)
+            except Exception as exc:
+                raise EngineError(f"durable-rules failed: {exc}") from exc
+            finally:
+                self._host.delete_state(RULESET, sid)
+            fired = self._fired
+        if state and state.get("exception"):
+            raise EngineError(f"a rule action failed inside durable-rules: {state['exception']}")
+        if HEARTBEAT not in fired:
+            raise EngineError("durable-rules did not process the answers")
+        return frozenset(name for name in fired if name != HEARTBEAT)
+
+
+def _pick(answers: Mapping, paths: list[str]) -> dict:
+    """A copy of `answers` holding only the dotted `paths` (nested as in the answers)."""
+    fact: dict = {}
+    for path in paths:
+        source: Any = answers
+        target = fact
+        *parents, leaf = path.split(".")
+        for key in parents:
+            source = source[key]
+            target = target.setdefault(key, {})
+        target[leaf] = source[leaf]
+    return fact
+
+
+def _match(condition: Condition) -> dict:
+    """The durable-rules JSON form of a condition, restricted to the answers fact."""
+    return {"$and": [{"kind": FACT_KIND}, _compile(condition)]}
+
+
+_COMPARISONS = {"at_least": "$gte", "at_most": "$lte", "below": "$lt", "above": "$gt"}
+
+
+def _compile(condition: Condition) -> dict:
+    if isinstance(condition, All):
+        return {"$and": [_compile(item) for item in condition.items]}
+    if isinstance(condition, AnyOf):
+        return {"$or": [_compile(item) for item in condition.items]}
+    assert isinstance(condition, Test)
+    field, op, value = condition.field, condition.op, condition.value
+    if op == "is":
+        return {field: value}
+    if op == "is_not":
+        return {"$neq": {field: value}}
+    if op == "one_of":
+        return {"$or": [{field: item} for item in value]}
+    if op in _COMPARISONS:
+        return {_COMPARISONS[op]: {field: value}}
+    if op == "includes_any":
+        return {"$iany": {field: {"$or": [{"$i": item} for item in value]}}}
+    raise EngineError(f"no durable-rules form for operator {op!r}")

@@ -1,0 +1,172 @@
+"""The whole pipeline: answers -> rules -> triage and filters -> plan -> one result.
+
+`Recommender` holds what is costly to build (the catalog, the rulebook and the
+compiled rule engine) and turns any number of answers into results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Optional
+
+from . import conditions
+from .answers import Answers
+from .catalog import Catalog, load_catalog
+from .engines import RuleEngine, create_engine
+from .filters import Excluded, Filtering, apply_filters
+from .planner import Plan, assemble_plan
+from .rulebook import NoteRule, Rulebook, WithholdRule, case_key, load_rulebook
+from .triage import Triage, triage
+
+DEFAULT_WEEKS = 4
+MAX_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Withheld:
+    id: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Fired:
+    """A rule that fired, for `explain`: what it did, why, and on what source."""
+
+    rule: str
+    effect: str
+    reason: str
+    source: str
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "effect": self.effect, "reason": self.reason, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything backplan concluded for one person (SPEC section 6)."""
+
+    answers: Answers
+    triage: Triage
+    withheld: Optional[Withheld]
+    plan: Optional[Plan]
+    excluded: tuple[Excluded, ...]
+    notes: tuple[NoteRule, ...]
+    fired: tuple[Fired, ...]
+    weeks: int
+
+    def to_dict(self) -> dict:
+        """The result object of SPEC section 6, keys in the documented order."""
+        return {
+            "triage": self.triage.to_dict(),
+            "plan_withheld": self.withheld.to_dict() if self.withheld else None,
+            "plan": self.plan.to_dict() if self.plan else None,
+            "excluded": [e.to_dict() for e in self.excluded],
+            "notes": [note.text for note in self.notes],
+        }
+
+
+class Recommender:
+    """Catalog, rulebook and engine, loaded and compiled once, used many times."""
+
+    def __init__(self, catalog: Catalog, rulebook: Rulebook, engine: RuleEngine) -> None:
+        self.catalog = catalog
+        self.rulebook = rulebook
+        self.engine = engine
+
+    @classmethod
+    def load(
+        cls,
+        rules: Optional[Path] = None,
+        data: Optional[Path] = None,
+        engine: str = "durable",
+    ) -> "Recommender":
+        catalog = load_catalog(data)
+        rulebook = load_rulebook(catalog, rules)
+        return cls(catalog, rulebook, create_engine(rulebook.conditions(), engine))
+
+    @cached_property
+    def _descriptions(self) -> dict[str, str]:
+        return {name: conditions.describe(c) for name, c in self.rulebook.conditions().items()}
+
+    def recommend(
+        self,
+        answers: Answers,
+        weeks: int = DEFAULT_WEEKS,
+        emergency_number: Optional[str] = None,
+    ) -> Result:
+        if not 1 <= weeks <= MAX_WEEKS:
+            raise ValueError(f"weeks must be between 1 and {MAX_WEEKS}")
+        held = self.engine.evaluate(answers.fact())
+        found = triage(self.rulebook, held, emergency_number)
+        filtering = apply_filters(self.rulebook, held, found.level, answers, self.catalog)
+        withholding = [rule for rule in self.rulebook.withhold if _withholds(rule, held, filtering)]
+        withheld = Withheld(withholding[0].id, withholding[0].reason) if withholding else None
+        plan = None
+        if withheld is None and not found.withholds_plan:
+            plan = assemble_plan(answers, filtering.eligible, weeks)
+        notes = tuple(n for n in self.rulebook.notes if n.when is None or n.id in held)
+        return Result(
+            answers=answers,
+            triage=found,
+            withheld=withheld,
+            plan=plan,
+            excluded=filtering.excluded,
+            notes=notes,
+            fired=self._fired(found, withholding, filtering, notes),
+            weeks=weeks,
+        )
+
+    def _fired(
+        self,
+        found: Triage,
+        withholding: list[WithholdRule],
+        filtering: Filtering,
+        notes: tuple[NoteRule, ...],
+    ) -> tuple[Fired, ...]:
+        why = self._descriptions
+        fired = [
+            Fired(f.id, f"triage: {f.level}", f"{why[f.id]} (suspected: {f.suspected})", f.source)
+            for f in found.flags
+        ]
+        for rule in withholding:
+            reason = why.get(rule.id) or _eligibility_words(rule)
+            fired.append(Fired(rule.id, "plan withheld", reason, rule.source))
+        counts: dict[str, int] = {}
+        for item in filtering.excluded:
+            counts[item.rule] = counts.get(item.rule, 0) + 1
+        for rule, case in filtering.active:
+            index = rule.cases.index(case)
+            if case.when is not None:
+                reason = why[case_key(rule, index)]
+            elif case.when_triage is not None:
+                reason = f"triage level is {case.when_triage} or higher"
+            else:
+                reason = "applies to everyone"
+            effect = f"excludes {counts.get(rule.id, 0)} exercise(s)"
+            fired.append(Fired(rule.id, effect, reason, rule.source))
+        for note in notes:
+            reason = why.get(note.id, "shown to everyone")
+            fired.append(Fired(note.id, "note", reason, note.source))
+        return tuple(fired)
+
+
+def _withholds(rule: WithholdRule, held: frozenset[str] | set[str], filtering: Filtering) -> bool:
+    if rule.when_eligible is None:
+        return rule.id in held
+    check = rule.when_eligible
+    kinds = {e.kind for e in filtering.eligible}
+    return len(filtering.eligible) < check.fewer_than or not kinds.intersection(check.lacking_kinds)
+
+
+def _eligibility_words(rule: WithholdRule) -> str:
+    check = rule.when_eligible
+    assert check is not None
+    return (
+        f"fewer than {check.fewer_than} exercises pass every filter, or none of them is "
+        f"a {' or '.join(check.lacking_kinds)} exercise"
+    )

@@ -1,0 +1,79 @@
+"""Listings for people who browse: the exercise catalog and the rules."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..catalog import Exercise
+from ..conditions import describe
+from ..rulebook import FilterRule, NoteRule, RedFlagRule, Rulebook, WithholdRule
+from .text import dose_words, wrap
+
+
+def render_exercises(exercises: Iterable[Exercise]) -> str:
+    rows = [("ID", "KIND", "LVL", "POSITION", "EQUIPMENT", "DOSE")]
+    for e in exercises:
+        kit = ",".join(e.equipment) or "-"
+        dose = dose_words(e.dose)  # type: ignore[arg-type]
+        rows.append((e.id, e.kind, str(e.level), e.position, kit, dose))
+    return _table(rows)
+
+
+def rule_effect(rule: object) -> str:
+    if isinstance(rule, RedFlagRule):
+        return rule.level
+    if isinstance(rule, WithholdRule):
+        return "withhold plan"
+    if isinstance(rule, FilterRule):
+        return "exclude exercises"
+    assert isinstance(rule, NoteRule)
+    return "note"
+
+
+def rule_condition(rule: object) -> str:
+    when = getattr(rule, "when", None)
+    if when is not None:
+        return describe(when)
+    if isinstance(rule, WithholdRule) and rule.when_eligible:
+        check = rule.when_eligible
+        return (
+            f"fewer than {check.fewer_than} exercises pass the filters, or none is "
+            f"{' or '.join(check.lacking_kinds)}"
+        )
+    if isinstance(rule, FilterRule):
+        return "; ".join(
+            describe(c.when) if c.when is not None
+            else f"triage level {c.when_triage} or higher" if c.when_triage
+            else "everyone"
+            for c in rule.cases
+        )
+    return "always"
+
+
+def rules_as_json(book: Rulebook) -> list[dict]:
+    return [
+        {
+            "id": rule.id,
+            "effect": rule_effect(rule),
+            "title": rule.title,
+            "condition": rule_condition(rule),
+            "source": rule.source,
+            "file": book.origin[rule.id].name,
+        }
+        for rule in book.rules
+    ]
+
+
+def render_rules(book: Rulebook) -> str:
+    lines = []
+    for item in rules_as_json(book):
+        lines.append(f"{item['id']}  ({item['effect']})  {item['title']}")
+        lines += wrap(item["condition"], 4, "when: ")
+        lines += wrap(item["source"], 4, "source: ")
+    return "\n".join(lines) + "\n"
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,195 @@
+"""The terminal rendering: the warning first and unmissable, then the plan, then notes.
+
+Plain ASCII, wrapped at a fixed width, so it reads the same in any terminal, file or
+pipe; colour is only ever added on top of words that already say everything.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Callable, Iterable
+
+import click
+
+from ..catalog import Exercise
+from ..filters import words
+from ..planner import Dose, Plan, Session
+from ..recommend import Result
+
+WIDTH = 78
+_LEVEL_COLOR = {"emergency": "red", "urgent": "red", "soon": "yellow", "none": "green"}
+_LEVEL_WORD = {
+    "emergency": "emergency",
+    "urgent": "urgent: today or within 24 hours",
+    "soon": "soon: within 1 to 2 weeks",
+}
+
+
+def _styler(color: bool) -> Callable[..., str]:
+    def style(text: str, **kwargs: object) -> str:
+        return click.style(text, **kwargs) if color else text  # type: ignore[arg-type]
+
+    return style
+
+
+def wrap(text: str, indent: int = 0, first: str = "") -> list[str]:
+    """`text` wrapped to WIDTH, the first line starting with `first`."""
+    pad = " " * indent
+    return textwrap.wrap(
+        " ".join(text.split()),
+        width=WIDTH,
+        initial_indent=pad + first,
+        subsequent_indent=pad + " " * len(first),
+    ) or [pad + first]
+
+
+def box(text: str) -> list[str]:
+    inner = WIDTH - 4
+    body = textwrap.wrap(text, width=inner)
+    rule = "+" + "-" * (WIDTH - 2) + "+"
+    return [rule, *(f"| {line.ljust(inner)} |" for line in body), rule]
+
+
+def dose_words(dose: Dose) -> str:
+    side = " each side" if dose.per_side else ""
+    if dose.reps is not None:
+        sets = "1 set" if dose.sets == 1 else f"{dose.sets} sets"
+        return f"{sets} of {dose.reps}{side}"
+    times = "once" if dose.sets == 1 else f"{dose.sets} times"
+    return f"hold {dose.hold_seconds} s, {times}{side}"
+
+
+def render_text(result: Result, color: bool = False) -> str:
+    style = _styler(color)
+    lines: list[str] = []
+    name = result.answers.name
+    lines.append(style(f"backplan: {'plan for ' + name if name else 'your result'}", bold=True))
+    lines.append("")
+    lines += _warning(result, style)
+    lines.append("")
+    if result.plan is not None:
+        lines += _plan(result, result.plan, style)
+    else:
+        lines += _no_plan(result)
+    lines.append("")
+    if result.notes:
+        lines.append(style("NOTES", bold=True))
+        for note in result.notes:
+            lines += wrap(f"{note.title}: {note.text}", 2, "* ")
+        lines.append("")
+    lines += wrap(
+        "backplan gives general advice for everyday neck and back pain. It is not a "
+        "diagnosis and does not replace a doctor or physiotherapist."
+    )
+    lines += wrap(
+        "Every decision here comes from a rule with its clinical source: run "
+        "`backplan explain --answers FILE` to see them all."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _warning(result: Result, style: Callable[..., str]) -> list[str]:
+    found = result.triage
+    colour = _LEVEL_COLOR[found.level]
+    if found.level == "none":
+        return [style(found.action + ".", fg=colour, bold=True)]
+    lines = [style(line, fg=colour, bold=True) for line in box(found.action)]
+    lines.append("")
+    lines.append(style("Why:", bold=True))
+    for flag in found.flags:
+        lines += wrap(f"{flag.title} ({_LEVEL_WORD[flag.level]}) [{flag.id}]", 2, "! ")
+        lines += wrap(flag.advice, 4)
+    return lines
+
+
+def _no_plan(result: Result) -> list[str]:
+    if result.withheld is not None:
+        return wrap(f"No exercise plan is given. {result.withheld.reason}")
+    return wrap(
+        "No exercise plan is given until a clinician has checked the warning signs "
+        "above. Please do not start new exercises before then."
+    )
+
+
+def _plan(result: Result, plan: Plan, style: Callable[..., str]) -> list[str]:
+    answers = result.answers
+    weeks = len(plan.weeks)
+    lines = [
+        style(
+            f"YOUR PLAN: {weeks} week{'s' if weeks > 1 else ''}, {answers.days_per_week} "
+            f"day{'s' if answers.days_per_week > 1 else ''} a week, up to "
+            f"{answers.minutes_per_session} minutes a session",
+            bold=True,
+        )
+    ]
+    lines += wrap(
+        "Do the exercises in the order shown. Amounts rise a little each week when it is "
+        "safe to; if a week feels too much, repeat the previous week."
+    )
+    for week in plan.weeks:
+        lines.append("")
+        lines.append(style(f"Week {week.number}", bold=True, underline=True))
+        for days, session in _group(week.sessions):
+            lines.append(f"  {days} (about {session.minutes} min)")
+            for n, item in enumerate(session.exercises, 1):
+                label = f"    {n}. {item.exercise.name} "
+                dose = dose_words(item.dose)
+                dots = "." * max(2, WIDTH - len(label) - len(dose) - 1)
+                lines.append(f"{label}{dots} {dose}")
+    lines.append("")
+    lines.append(style("HOW TO DO EACH EXERCISE", bold=True))
+    for exercise in plan.exercises():
+        lines.append("")
+        lines += _how_to(exercise, style)
+    return lines
+
+
+def _group(sessions: Iterable[Session]) -> list[tuple[str, Session]]:
+    """Sessions with the same exercises and doses, shown once with all their days."""
+    groups: list[tuple[list[str], Session]] = []
+    for session in sessions:
+        for days, first in groups:
+            if first.exercises == session.exercises:
+                days.append(_day(session))
+                break
+        else:
+            groups.append(([_day(session)], session))
+    return [(", ".join(days), session) for days, session in groups]
+
+
+def _day(session: Session) -> str:
+    day = session.day.capitalize()
+    return f"{day} {session.date.isoformat()}" if session.date else day
+
+
+def _how_to(exercise: Exercise, style: Callable[..., str]) -> list[str]:
+    kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
+    lines = [
+        f"  {style(exercise.name, bold=True)} ({exercise.kind}, {words(exercise.position)}, {kit})"
+    ]
+    for n, step in enumerate(exercise.steps, 1):
+        lines += wrap(step, 4, f"{n}. ")
+    for caution in exercise.cautions:
+        lines += wrap(caution, 4, "Take care: ")
+    return lines
+
+
+def render_explain(result: Result, color: bool = False) -> str:
+    style = _styler(color)
+    lines = [style("backplan explain: every rule that fired, and why", bold=True), ""]
+    lines += wrap(f"Triage level: {result.triage.level}. {result.triage.action}.")
+    if result.withheld:
+        lines += wrap(f"Plan withheld by {result.withheld.id}.")
+    elif result.plan is None:
+        lines += wrap("Plan withheld: no plan is given at the urgent and emergency levels.")
+    lines.append("")
+    lines.append(style(f"Rules that fired ({len(result.fired)})", bold=True))
+    for fired in result.fired:
+        lines.append(f"  {style(fired.rule, bold=True)}: {fired.effect}")
+        lines += wrap(fired.reason, 6, "because: ")
+        lines += wrap(fired.source, 6, "source: ")
+    lines.append("")
+    lines.append(style(f"Exercises left out ({len(result.excluded)})", bold=True))
+    for item in result.excluded:
+        lines += wrap(f"{item.exercise} [{item.rule}]: {item.reason}", 2, "- ")
+    return "\n".join(lines) + "\n"

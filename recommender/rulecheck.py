@@ -1,0 +1,95 @@
+"""Running every rule's own examples: the engine of `backplan rules check` and the tests.
+
+Each example is the baseline answers with a few changed; the whole pipeline runs on
+them and the rule must fire (or stay silent), and exclude (or keep) the exercises the
+example names.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .answers_file import validate_answers
+from .errors import AnswersError
+from .recommend import Recommender, Result
+from .rulebook import AnyRule, Example, FilterRule, NoteRule, RedFlagRule, WithholdRule
+
+
+@dataclass(frozen=True)
+class Case:
+    rule: AnyRule
+    example: Example
+    file: str
+
+    @property
+    def id(self) -> str:
+        outcome = "fires" if self.example.fires else "silent"
+        return f"{self.rule.id}[{outcome}: {self.example.name}]"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    problems: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def cases(recommender: Recommender) -> Iterator[Case]:
+    book = recommender.rulebook
+    for rule in book.rules:
+        for example in rule.examples:
+            yield Case(rule, example, str(book.origin[rule.id]))
+
+
+def example_answers(baseline: dict, given: dict[str, Any]) -> dict:
+    """The baseline answers with each dotted key of `given` replaced."""
+    answers = copy.deepcopy(baseline)
+    for path, value in given.items():
+        *parents, leaf = path.split(".")
+        target = answers
+        for key in parents:
+            target = target[key]
+        target[leaf] = copy.deepcopy(value)
+    return answers
+
+
+def run_case(recommender: Recommender, case: Case) -> Outcome:
+    raw = example_answers(recommender.rulebook.baseline, case.example.given)
+    try:
+        answers = validate_answers(raw, "the example's answers")
+    except AnswersError as exc:
+        return Outcome(case, (exc.message(),))
+    result = recommender.recommend(answers)
+    rule, example = case.rule, case.example
+    problems = []
+    fired = _fired(rule, result)
+    if fired != example.fires:
+        problems.append("fired but should stay silent" if fired else "did not fire but should")
+    left_out = {e.exercise for e in result.excluded if e.rule == rule.id}
+    for exercise in example.excludes:
+        if exercise not in left_out:
+            problems.append(f"should exclude {exercise} but did not")
+    for exercise in example.keeps:
+        if exercise in left_out:
+            problems.append(f"should keep {exercise} but excluded it")
+    return Outcome(case, tuple(problems))
+
+
+def _fired(rule: AnyRule, result: Result) -> bool:
+    if isinstance(rule, RedFlagRule):
+        return any(flag.id == rule.id for flag in result.triage.flags)
+    if isinstance(rule, WithholdRule):
+        return any(f.rule == rule.id for f in result.fired)
+    if isinstance(rule, FilterRule):
+        return any(e.rule == rule.id for e in result.excluded)
+    assert isinstance(rule, NoteRule)
+    return any(note.id == rule.id for note in result.notes)
+
+
+def check_all(recommender: Recommender) -> list[Outcome]:
+    return [run_case(recommender, case) for case in cases(recommender)]

@@ -1,0 +1,81 @@
+"""Red-flag triage (SPEC section 3): which flags fired, and the level they add up to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import AbstractSet, Optional
+
+from .rulebook import RANK, RedFlagRule, Rulebook
+
+#: SPEC section 3: no single country's number unless the person chose a country.
+NEUTRAL_EMERGENCY_NUMBER = "your local emergency number (for example 911, 112 or 999)"
+
+#: What each level asks of the person, in the words shown first on every result.
+LEVEL_ACTION = {
+    "emergency": (
+        "EMERGENCY: call {emergency_number} or go to an emergency department now"
+    ),
+    "urgent": "URGENT: see a doctor today or within 24 hours",
+    "soon": (
+        "SEE A CLINICIAN SOON: book a doctor or physiotherapist within 1 to 2 weeks; "
+        "gentle exercise may continue"
+    ),
+    "none": "No warning signs in your answers",
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A red flag that fired, in the words a person reads."""
+
+    id: str
+    level: str
+    title: str
+    advice: str
+    source: str
+    suspected: str
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "level": self.level,
+            "title": self.title,
+            "advice": self.advice,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Triage:
+    level: str
+    flags: tuple[Flag, ...]
+    action: str
+
+    @property
+    def withholds_plan(self) -> bool:
+        """At urgent and emergency no plan is given (SPEC section 3)."""
+        return RANK[self.level] >= RANK["urgent"]
+
+    def to_dict(self) -> dict:
+        return {"level": self.level, "flags": [flag.to_dict() for flag in self.flags]}
+
+
+def triage(
+    rulebook: Rulebook, held: AbstractSet[str], emergency_number: Optional[str] = None
+) -> Triage:
+    """The triage level is the highest of all flags that fired; every fired flag is kept.
+
+    Flags are ordered most serious first, then in rule-file order.
+    """
+    number = emergency_number or NEUTRAL_EMERGENCY_NUMBER
+    fired = [rule for rule in rulebook.red_flags if rule.id in held]
+    fired.sort(key=lambda rule: -RANK[rule.level])  # stable: file order within a level
+    flags = tuple(_flag(rule, number) for rule in fired)
+    level = flags[0].level if flags else "none"
+    return Triage(level, flags, LEVEL_ACTION[level].replace("{emergency_number}", number))
+
+
+def _flag(rule: RedFlagRule, number: str) -> Flag:
+    # A plain placeholder swap: advice text is never formatted or evaluated.
+    advice = rule.advice.replace("{emergency_number}", number)
+    return Flag(rule.id, rule.level, rule.title, advice, rule.source, rule.suspected)
