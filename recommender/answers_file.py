@@ -86,11 +86,24 @@ def _no_constants(name: str) -> Any:
 
 
 def describe_errors(exc: ValidationError) -> list[Problem]:
-    """One plain line per problem, each starting with the dotted field it concerns."""
+    """One plain line per problem, each naming the dotted field it concerns.
+
+    Missing answers share one line, so that a half-filled file gets a short message
+    that still names every field.
+    """
     problems: list[Problem] = []
+    missing: list[str] = []
     for err in exc.errors(include_url=False):
         field = _field(err["loc"])
-        problems.append(f"{field}: {_explain(err)}")
+        if err["type"] == "missing":
+            missing.append(field)
+        else:
+            problems.append(f"{field}: {_explain(err)}")
+    if missing:
+        line = "missing: " + ", ".join(missing)
+        if any(field.split(".")[0] in _REQUIRED_SECTIONS for field in missing):
+            line += " (every red-flag and history answer is required, true or false)"
+        problems.insert(0, line)
     return problems
 
 
@@ -112,10 +125,6 @@ def _explain(err: dict) -> str:
     ctx = err.get("ctx") or {}
     got = _show(err.get("input"))
     loc = err["loc"]
-    if kind == "missing":
-        if loc and loc[0] in _REQUIRED_SECTIONS:
-            return "missing; every red-flag and history answer is required (true or false)"
-        return "missing"
     if kind == "extra_forbidden":
         return "unknown key (check the spelling; `backplan schema` lists every key)"
     if kind == "bool_type":

@@ -178,7 +178,8 @@ def plan(answers_path: Optional[str], example: bool, fmt: str, output: Optional[
 
         answers = _answers_from(answers_path, example)
         result = _recommender().recommend(answers, weeks=weeks)
-        _emit(render_result(result, fmt, color=_color_wanted(output)), output)
+        hint = "--example" if example else f"--answers {answers_path}"
+        _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint), output)
 
     _run(body)
 

@@ -241,12 +241,16 @@ class _Planner:
                 return trial
         return None
 
-    def try_add(self, template: _Template, exercise: Exercise, limit: float) -> bool:
-        if len(template.exercises) >= MAX_EXERCISES_PER_SESSION:
+    def try_add(
+        self, template: _Template, exercise: Exercise, limit: float, same_family: bool = False
+    ) -> bool:
+        if exercise in template or len(template.exercises) >= MAX_EXERCISES_PER_SESSION:
             return False
-        # One exercise per family: an exercise and its easier or harder variant in the
-        # same session would be the same movement twice.
-        if any(self.family[e.id] == self.family[exercise.id] for e in template.exercises):
+        # One exercise per family unless there is no other way to reach two: an
+        # exercise and its easier or harder variant together repeat one movement.
+        if not same_family and any(
+            self.family[e.id] == self.family[exercise.id] for e in template.exercises
+        ):
             return False
         dose = self.doses.get(exercise.id) or self.fitted(template, exercise, limit)
         if dose is None or template.seconds(self.doses) + seconds(exercise, dose) > limit:
@@ -280,9 +284,12 @@ class _Planner:
         for exercise in self.others:
             self.try_add(template, exercise, target)
         if len(template.exercises) < 2:
-            # Short sessions: take the quickest other exercise that fits at all.
-            for exercise in sorted(self.others, key=lambda e: seconds(e, self.starting_dose(e))):
-                if self.try_add(template, exercise, self.budget):
+            # Short sessions, or few exercises: the quickest other one that fits at all.
+            # Strength only as a last resort on a mobility day (tests/test_catalog.py
+            # shows the bundled catalog never needs it).
+            spare = self.others + (self.strength if not strength_day else [])
+            for exercise in sorted(spare, key=lambda e: seconds(e, self.starting_dose(e))):
+                if self.try_add(template, exercise, self.budget, same_family=True):
                     break
         template.exercises = _session_order(template.exercises, opener)
         return template

@@ -59,7 +59,7 @@ def dose_words(dose: Dose) -> str:
     return f"hold {dose.hold_seconds} s, {times}{side}"
 
 
-def render_text(result: Result, color: bool = False) -> str:
+def render_text(result: Result, color: bool = False, explain_args: str = "--answers FILE") -> str:
     style = _styler(color)
     lines: list[str] = []
     name = result.answers.name
@@ -81,10 +81,8 @@ def render_text(result: Result, color: bool = False) -> str:
         "backplan gives general advice for everyday neck and back pain. It is not a "
         "diagnosis and does not replace a doctor or physiotherapist."
     )
-    lines += wrap(
-        "Every decision here comes from a rule with its clinical source: run "
-        "`backplan explain --answers FILE` to see them all."
-    )
+    lines += wrap("Every decision here comes from a rule with its clinical source. To see them:")
+    lines.append(f"    backplan explain {explain_args}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,41 @@
+"""Shared fixtures and the hypothesis profiles.
+
+The default profile is derandomized so that a test run is reproducible on any machine;
+`HYPOTHESIS_PROFILE=explore pytest` searches further with fresh random examples.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from recommender.recommend import Recommender
+
+settings.register_profile(
+    "default",
+    derandomize=True,
+    deadline=None,
+    max_examples=200,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("explore", deadline=None, max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+EXAMPLES = Path(__file__).parent / "examples"
+
+
+@pytest.fixture(scope="session")
+def recommender() -> Recommender:
+    return Recommender.load()
+
+
+def example_names() -> list[str]:
+    return sorted(json.loads((EXAMPLES / "expected.json").read_text()))
+
+
+def example_answers(name: str) -> dict:
+    return json.loads((EXAMPLES / f"{name}.json").read_text())

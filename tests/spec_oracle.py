@@ -1,0 +1,107 @@
+"""SPEC sections 3 and 5 transcribed line by line into plain Python.
+
+This is deliberately independent of the rule files and of both engines: the property
+tests compare the product against it, so a mistyped condition in `rules/` or a
+mistranslation in an engine fails here.
+"""
+
+from __future__ import annotations
+
+LEVEL_RANK = {"none": 0, "soon": 1, "urgent": 2, "emergency": 3}
+
+
+def red_flags(a: dict) -> dict[str, str]:
+    """SPEC section 3: rule id -> level, for every red flag that fires."""
+    rf, h = a["red_flags"], a["history"]
+    areas = set(a["pain_areas"])
+    fired: dict[str, str] = {}
+
+    def fire(rule_id: str, level: str, condition: bool) -> None:
+        if condition:
+            fired[rule_id] = level
+
+    fire("RF-CES-SADDLE", "emergency", rf["saddle_numbness"])
+    fire("RF-CES-BLADDER", "emergency", rf["bladder_bowel_change"])
+    fire("RF-CES-SEXUAL", "emergency", rf["sexual_dysfunction"])
+    fire("RF-CES-BILATERAL", "emergency", rf["both_legs_symptoms"])
+    fire("RF-CARDIAC", "emergency", rf["chest_pain"])
+    fire("RF-AORTA", "emergency", rf["tearing_pain"])
+    fire("RF-PE", "emergency", rf["breathlessness"])
+    fire("RF-STROKE", "emergency", rf["stroke_signs"])
+    fire("RF-TRAUMA", "emergency", a["onset"] == "major_injury")
+    fire("RF-MSCC", "emergency", h["cancer"] and (
+        rf["limb_weakness_worsening"] or rf["clumsy_hands_or_unsteady_walking"]
+        or rf["both_legs_symptoms"] or rf["bladder_bowel_change"]))
+    fire("RF-EPIDURAL-ABSCESS", "emergency", rf["fever"] and rf["limb_weakness_worsening"])
+    fire("RF-WEAKNESS", "urgent", rf["limb_weakness_worsening"])
+    fire("RF-MYELOPATHY", "urgent", rf["clumsy_hands_or_unsteady_walking"])
+    fire("RF-INFECTION", "urgent", rf["fever"])
+    fire("RF-SPINAL-METS", "urgent", h["cancer"] and (
+        bool(areas & {"neck", "upper_back", "mid_back"}) or rf["night_pain"]
+        or a["pain_trend"] == "worsening" or a["pain_intensity"] >= 8))
+    fire("RF-CANCER-WEIGHT", "urgent", h["cancer"] and rf["unexplained_weight_loss"])
+    fire("RF-FRACTURE", "urgent", a["onset"] == "minor_injury" and (
+        h["osteoporosis"] or h["long_term_steroids"] or a["age"] >= 70))
+    fire("RF-ARTERY", "urgent", rf["sudden_severe_neck_pain"])
+    fire("RF-SHINGLES", "urgent", rf["one_sided_band_rash"])
+    fire("RF-CANCER-HISTORY", "soon", h["cancer"])
+    fire("RF-WEIGHT-LOSS", "soon", rf["unexplained_weight_loss"])
+    fire("RF-NIGHT-PAIN", "soon", rf["night_pain"])
+    fire("RF-INFECTION-RISK", "soon", h["immunosuppressed"] or h["injects_drugs"])
+    fire("RF-RADICULOPATHY", "soon", rf["limb_pain_or_tingling"])
+    fire("RF-GALLBLADDER", "soon", rf["right_upper_abdominal_pain"])
+    fire("RF-INFLAMMATORY", "soon", rf["morning_stiffness"]
+         and a["pain_duration"] == "over_12_weeks" and a["age"] < 45)
+    fire("RF-AGE-ONSET", "soon", (a["age"] < 20 or a["age"] > 55)
+         and a["pain_duration"] == "under_6_weeks")
+    fire("RF-PERSISTENT", "soon", a["pain_duration"] != "under_6_weeks"
+         and a["pain_trend"] != "improving")
+    fire("RF-WORSENING", "soon", a["pain_trend"] == "worsening")
+    fire("RF-SEVERE", "soon", a["pain_intensity"] >= 8)
+    return fired
+
+
+def level(a: dict) -> str:
+    return max(red_flags(a).values(), key=LEVEL_RANK.__getitem__, default="none")
+
+
+def exclusions(a: dict, exercise: dict, triage_level: str) -> set[str]:
+    """SPEC section 5: the ids of every filter that excludes `exercise` (catalog JSON)."""
+    h = a["history"]
+    rules: set[str] = set()
+    floor = {"all_fours", "kneeling", "lying_back", "lying_front", "lying_side"}
+    tags, position = set(exercise["tags"]), exercise["position"]
+    if not set(exercise["equipment"]) <= set(a["equipment"]):
+        rules.add("EX-EQUIPMENT")
+    if not set(exercise["areas"]) & set(a["pain_areas"]):
+        rules.add("EX-AREA")
+    if h["cannot_get_on_floor"] and position in floor:
+        rules.add("EX-FLOOR")
+    if a["pregnancy"] == "later_trimester" and (
+        position in {"lying_back", "lying_front"} or "loaded_flexion" in tags
+    ):
+        rules.add("EX-PREGNANCY")
+    if (h["osteoporosis"] or h["long_term_steroids"]) and tags & {"loaded_flexion", "end_range_rotation"}:
+        rules.add("EX-BONE")
+    if h["shoulder_problem"] and "overhead" in tags:
+        rules.add("EX-SHOULDER")
+    if h["balance_problems"] and "balance" in tags:
+        rules.add("EX-BALANCE")
+    if h["hypermobility"] and "end_range_rotation" in tags:
+        rules.add("EX-HYPERMOBILE")
+    if (a["pain_intensity"] >= 7 and exercise["level"] > 1) or (
+        LEVEL_RANK[triage_level] >= LEVEL_RANK["soon"] and exercise["level"] > 2
+    ):
+        rules.add("EX-INTENSITY")
+    return rules
+
+
+def withheld(a: dict, eligible: list[dict]) -> str | None:
+    """SPEC section 3's WH rules, first match in the order the SPEC lists them."""
+    if a["age"] < 18:
+        return "WH-MINOR"
+    if a["history"]["recent_spine_surgery"]:
+        return "WH-SURGERY"
+    if len(eligible) < 2 or not any(e["kind"] in ("stretch", "mobility") for e in eligible):
+        return "WH-TOO-FEW"
+    return None

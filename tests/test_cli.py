@@ -1,0 +1,162 @@
+"""The command line, driven with click's CliRunner: exit codes and exact outputs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import EXAMPLES
+from recommender import __version__
+from recommender.cli import main
+
+EXAMPLE_FILE = str(EXAMPLES / "sciatica.json")
+
+
+@pytest.fixture
+def cli():
+    runner = CliRunner()
+
+    def invoke(*args, input=None):
+        return runner.invoke(main, list(args), input=input, env={"NO_COLOR": "1"})
+
+    return invoke
+
+
+def test_plan_example_text_leads_with_the_triage_then_the_plan(cli):
+    result = cli("plan", "--example")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.index("No warning signs") < out.index("YOUR PLAN") < out.index("Week 1")
+    assert "HOW TO DO EACH EXERCISE" in out and "NOTES" in out
+    assert "backplan explain" in out
+    assert "\x1b[" not in out  # NO_COLOR honoured
+
+
+def test_plan_json_has_the_spec_keys(cli):
+    result = cli("plan", "--example", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert list(data) == ["triage", "plan_withheld", "plan", "excluded", "notes"]
+    session = data["plan"]["weeks"][0]["sessions"][0]
+    assert {"day", "date", "minutes", "exercises"} <= set(session)
+    assert {"id", "name", "sets", "reps", "hold_seconds"} <= set(session["exercises"][0])
+
+
+def test_plan_reads_standard_input(cli):
+    text = (EXAMPLES / "sciatica.json").read_text()
+    piped = cli("plan", "--answers", "-", "--format", "json", input=text)
+    direct = cli("plan", "--answers", EXAMPLE_FILE, "--format", "json")
+    assert piped.exit_code == direct.exit_code == 0
+    assert piped.output == direct.output
+
+
+def test_plan_is_byte_identical_across_runs(cli):
+    first = cli("plan", "-a", EXAMPLE_FILE, "-f", "json").output
+    assert first == cli("plan", "-a", EXAMPLE_FILE, "-f", "json").output
+
+
+@pytest.mark.parametrize("weeks", [1, 12])
+def test_weeks_option(cli, weeks):
+    data = json.loads(cli("plan", "--example", "-f", "json", "--weeks", str(weeks)).output)
+    assert len(data["plan"]["weeks"]) == weeks
+
+
+@pytest.mark.parametrize("weeks", ["0", "13", "four"])
+def test_weeks_out_of_range_is_a_usage_error(cli, weeks):
+    result = cli("plan", "--example", "--weeks", weeks)
+    assert result.exit_code == 2
+    assert "--weeks" in result.output
+
+
+def test_output_file_is_written_whole(cli, tmp_path):
+    target = tmp_path / "plan.json"
+    result = cli("plan", "--example", "-f", "json", "-o", str(target))
+    assert result.exit_code == 0 and result.output == ""
+    assert json.loads(target.read_text())["plan"] is not None
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
+
+
+def test_emergency_text_is_unmissable_without_colour(cli, tmp_path):
+    answers = json.loads((EXAMPLES / "cauda-equina.json").read_text())
+    result = cli("plan", "-a", "-", input=json.dumps(answers))
+    assert result.exit_code == 0
+    first_lines = result.output.splitlines()[:6]
+    assert any("EMERGENCY" in line for line in first_lines)
+    assert "911, 112 or 999" in result.output
+    assert "No exercise plan is given" in result.output
+    assert "YOUR PLAN" not in result.output
+
+
+def test_withheld_plan_says_why(cli):
+    result = cli("plan", "-a", str(EXAMPLES / "teenager.json"))
+    assert result.exit_code == 0
+    assert "No exercise plan is given" in result.output and "adults" in result.output
+
+
+def test_explain_lists_rules_exclusions_and_sources(cli):
+    result = cli("explain", "-a", EXAMPLE_FILE)
+    assert result.exit_code == 0
+    out = result.output
+    assert "RF-RADICULOPATHY" in out and "NICE NG59" in out
+    assert "EX-EQUIPMENT" in out and "band-row" in out
+    data = json.loads(cli("explain", "-a", EXAMPLE_FILE, "-f", "json").output)
+    assert {f["rule"] for f in data["fired"]} >= {"RF-RADICULOPATHY", "EX-AREA", "NOTE-PAIN-MONITORING"}
+    assert all(x["source"] for x in data["excluded"])
+
+
+def test_exercises_json_lists_catalog_objects(cli):
+    data = json.loads(cli("exercises", "--format", "json").output)
+    assert len(data) >= 28
+    fields = {"id", "name", "areas", "kind", "level", "equipment", "position", "tags", "dose",
+              "steps", "cautions", "easier", "harder"}
+    assert all(set(e) == fields for e in data)
+
+
+def test_exercises_filters(cli):
+    neck = json.loads(cli("exercises", "-f", "json", "--area", "neck").output)
+    assert neck and all("neck" in e["areas"] for e in neck)
+    bare = json.loads(cli("exercises", "-f", "json", "--equipment", "none").output)
+    assert bare and all(e["equipment"] == [] for e in bare)
+    chair = json.loads(cli("exercises", "-f", "json", "--equipment", "chair").output)
+    assert all(set(e["equipment"]) <= {"chair"} for e in chair)
+    assert len(chair) > len(bare)
+    text = cli("exercises", "--kind", "strength").output
+    assert "band-row" in text and "cat-cow" not in text
+
+
+def test_rules_list_and_check(cli):
+    listing = cli("rules", "list")
+    assert listing.exit_code == 0
+    assert "RF-CES-SADDLE" in listing.output and "EX-INTENSITY" in listing.output
+    rows = json.loads(cli("rules", "list", "-f", "json").output)
+    assert {r["id"] for r in rows} >= {"RF-MSCC", "WH-TOO-FEW", "EX-FLOOR"}
+    check = cli("rules", "check")
+    assert check.exit_code == 0, check.output
+    assert "all rule files are valid" in check.output
+
+
+def test_schema_describes_the_answers_file(cli):
+    schema = json.loads(cli("schema").output)
+    assert schema["additionalProperties"] is False
+    assert {"age", "red_flags", "history", "pain_areas"} <= set(schema["required"])
+
+
+def test_version_and_help_everywhere(cli):
+    version = cli("--version")
+    assert version.exit_code == 0 and __version__ in version.output
+    commands = [[], ["plan"], ["explain"], ["exercises"], ["rules"], ["rules", "list"],
+                ["rules", "check"], ["schema"]]
+    for command in commands:
+        result = cli(*command, "--help")
+        assert result.exit_code == 0, command
+        assert "Usage:" in result.output
+
+
+def test_plan_without_answers_is_a_usage_error(cli):
+    result = cli("plan")
+    assert result.exit_code == 2
+    assert "--answers" in result.output
+    both = cli("plan", "--example", "-a", EXAMPLE_FILE)
+    assert both.exit_code == 2

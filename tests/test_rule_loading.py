@@ -1,0 +1,115 @@
+"""Rule and catalog files are validated on load; a broken one is named by path and id."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from recommender.catalog import load_catalog
+from recommender.cli import main
+from recommender.datafiles import bundled_dir
+from recommender.errors import DataFileError
+from recommender.rulebook import load_rulebook
+
+CATALOG = load_catalog()
+
+
+@pytest.fixture
+def rules_dir(tmp_path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(bundled_dir("rules"), target)
+    return target
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1))
+
+
+BREAKAGES = {
+    "unknown answer key in a condition": (
+        "red-flags-emergency.yaml", "red_flags.saddle_numbness: true\n    examples",
+        "red_flags.saddle_numbnes: true\n    examples", ["RF-CES-SADDLE", "unknown answer"],
+    ),
+    "unknown rule key": (
+        "red-flags-soon.yaml", "  - id: RF-SEVERE\n", "  - id: RF-SEVERE\n    severity: 3\n",
+        ["RF-SEVERE", "severity"],
+    ),
+    "duplicate id": (
+        "red-flags-soon.yaml", "id: RF-WORSENING", "id: RF-SEVERE", ["RF-SEVERE", "already used"],
+    ),
+    "unknown exercise id in an example": (
+        "filters.yaml", "excludes: [cat-cow, childs-pose", "excludes: [cat-cat, childs-pose",
+        ["EX-FLOOR", "cat-cat"],
+    ),
+    "value not allowed for the answer": (
+        "red-flags-emergency.yaml", "onset: major_injury\n    examples",
+        "onset: car_crash\n    examples", ["RF-TRAUMA", "car_crash"],
+    ),
+    "yes/no is not a boolean": (
+        "red-flags-urgent.yaml", "red_flags.fever: true\n    examples",
+        "red_flags.fever: yes\n    examples", ["RF-INFECTION", "true or false"],
+    ),
+    "a key written twice": (
+        "notes.yaml", "  - id: NOTE-HEART\n", "  - id: NOTE-HEART\n    id: NOTE-HEART2\n",
+        ["notes.yaml", "twice"],
+    ),
+    "no silent example": (
+        "red-flags-urgent.yaml",
+        "      - {name: no fever, given: {}, fires: false}\n", "",
+        ["RF-INFECTION", "silent"],
+    ),
+    "bad level": (
+        "red-flags-soon.yaml", "level: soon\n    suspected: gallstones",
+        "level: later\n    suspected: gallstones", ["RF-GALLBLADDER", "level"],
+    ),
+    "not YAML": ("notes.yaml", "notes:\n", "notes: [\n", ["notes.yaml", "YAML"]),
+}
+
+
+@pytest.mark.parametrize("name", list(BREAKAGES))
+def test_broken_rule_files_are_refused_with_file_and_rule(rules_dir, name):
+    file, old, new, expected = BREAKAGES[name]
+    _edit(rules_dir / file, old, new)
+    with pytest.raises(DataFileError) as caught:
+        load_rulebook(CATALOG, rules_dir)
+    message = str(caught.value)
+    assert file in message
+    for fragment in expected:
+        assert fragment in message
+
+    result = CliRunner().invoke(main, ["rules", "check", str(rules_dir)])
+    assert result.exit_code == 2
+    assert file in result.output and "Traceback" not in result.output
+
+
+def test_rules_check_names_a_rule_whose_example_is_wrong(rules_dir):
+    # The condition still loads, but the example now contradicts it.
+    _edit(rules_dir / "red-flags-soon.yaml", "pain_intensity: {at_least: 8}", "pain_intensity: {at_least: 9}")
+    result = CliRunner().invoke(main, ["rules", "check", str(rules_dir)])
+    assert result.exit_code == 1
+    assert "red-flags-soon.yaml" in result.output
+    assert "RF-SEVERE[fires: pain of 8]" in result.output
+
+
+def test_rules_check_accepts_a_single_file():
+    result = CliRunner().invoke(main, ["rules", "check", str(bundled_dir("rules") / "notes.yaml")])
+    assert result.exit_code == 0, result.output
+
+
+def test_broken_catalog_is_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(bundled_dir("data"), data)
+    path = data / "exercises.yaml"
+    _edit(path, "harder: neck-rolls", "harder: neck-circles")
+    with pytest.raises(DataFileError) as caught:
+        load_catalog(data)
+    assert "exercises.yaml" in str(caught.value) and "neck-rotation" in str(caught.value)
+    _edit(path, "harder: neck-circles", "harder: neck-rolls\n    colour: red")
+    with pytest.raises(DataFileError) as caught:
+        load_catalog(data)
+    assert "neck-rotation" in str(caught.value) and "colour" in str(caught.value)
