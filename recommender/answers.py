@@ -1,19 +1,34 @@
-"""The answers file: one pydantic model that is the single source of truth.
+"""The answers file: one model, the single source of truth.
 
-Validation, `backplan schema`, the rules' field checks and the error messages all come
-from the models below. Every red-flag and history answer is required: a missing safety
-answer is never read as "no".
+These are plain frozen dataclasses; pydantic reads them (types, bounds, the docstring
+under each field, and the config below) to build the validator, the JSON Schema of
+`backplan schema`, and the error messages. Keeping pydantic out of this module keeps
+the command line's start-up fast (see validation.py and bundle.py).
+
+Every red-flag and history answer is required: a missing safety answer is never read
+as "no".
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Annotated, Literal, Optional, get_args, get_origin
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    Optional,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+if TYPE_CHECKING:  # only read with the annotations: see validation.annotation_names()
+    import annotated_types as at
+
 
 PainArea = Literal["neck", "shoulders", "upper_back", "mid_back", "lower_back"]
 Equipment = Literal["chair", "wall", "doorway", "dumbbells", "resistance_band", "foam_roller"]
@@ -23,174 +38,163 @@ PainTrend = Literal["improving", "unchanged", "worsening"]
 Onset = Literal["gradual", "sudden", "minor_injury", "major_injury"]
 ActivityLevel = Literal["low", "moderate", "high"]
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
 PAIN_AREAS: tuple[str, ...] = get_args(PainArea)
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
 
-# Strict types: a safety answer of "yes", 1 or null is a mistake to report, not a value
-# to guess at.
-Yes = StrictBool
+
+def _closed(title: str) -> dict:
+    """pydantic config: unknown keys refused; no coercion, so a safety answer of "yes",
+    1 or null is reported as a mistake rather than guessed at."""
+    return {"title": title, "extra": "forbid", "strict": True, "use_attribute_docstrings": True}
 
 
-def _closed(title: str) -> ConfigDict:
-    return ConfigDict(extra="forbid", frozen=True, title=title)
-
-
-class RedFlags(BaseModel):
+@dataclass(frozen=True)
+class RedFlags:
     """Symptoms that may point to a serious cause (SPEC section 2)."""
 
-    model_config = _closed("RedFlags")
+    __pydantic_config__ = _closed("RedFlags")
 
-    saddle_numbness: Yes = Field(
-        description="New numbness, tingling or less feeling between the legs, around the "
-        "genitals, back passage or buttocks"
-    )
-    bladder_bowel_change: Yes = Field(
-        description="New trouble starting, stopping or controlling urine, leaking, not "
-        "feeling a full bladder, or loss of bowel control"
-    )
-    sexual_dysfunction: Yes = Field(
-        description="New loss of genital feeling or new trouble with erection or "
-        "ejaculation since the pain began"
-    )
-    both_legs_symptoms: Yes = Field(description="Pain, numbness or weakness in both legs")
-    limb_weakness_worsening: Yes = Field(
-        description="Weakness in an arm or leg that is severe or getting worse (foot "
-        "slapping, tripping, dropping things)"
-    )
-    clumsy_hands_or_unsteady_walking: Yes = Field(
-        description="New clumsy or numb hands, unsteady walking, or electric shocks down "
-        "the spine when bending the neck"
-    )
-    chest_pain: Yes = Field(
-        description="Chest pressure or tightness, or pain spreading to arm, jaw or neck, "
-        "with sweating, breathlessness or nausea"
-    )
-    tearing_pain: Yes = Field(
-        description="Sudden, severe, tearing or ripping pain in the chest or upper back"
-    )
-    breathlessness: Yes = Field(
-        description="Sudden breathlessness, pain worse on breathing in, coughing blood, "
-        "or fainting"
-    )
-    stroke_signs: Yes = Field(
-        description="Dizziness, double vision, slurred speech, trouble swallowing, "
-        "sudden falls, face droop"
-    )
-    sudden_severe_neck_pain: Yes = Field(
-        description="Sudden, severe neck pain or headache unlike any before"
-    )
-    fever: Yes = Field(description="Fever, chills or feeling very unwell with the pain")
-    unexplained_weight_loss: Yes = Field(description="Weight loss without trying")
-    night_pain: Yes = Field(
-        description="Constant pain not eased by rest or any position, or that wakes you "
-        "at night"
-    )
-    limb_pain_or_tingling: Yes = Field(
-        description="Pain, numbness or tingling spreading down one arm, or below the "
-        "knee in one leg"
-    )
-    one_sided_band_rash: Yes = Field(
-        description="A burning or tingling band of pain on one side of the chest or "
-        "back, with or without a rash"
-    )
-    right_upper_abdominal_pain: Yes = Field(
-        description="Upper-right tummy pain spreading to the right shoulder blade, often "
-        "after fatty food"
-    )
-    morning_stiffness: Yes = Field(
-        description="Stiffness over 30 minutes in the morning that eases with movement"
-    )
+    saddle_numbness: bool
+    """New numbness, tingling or less feeling between the legs, around the genitals,
+    back passage or buttocks"""
+    bladder_bowel_change: bool
+    """New trouble starting, stopping or controlling urine, leaking, not feeling a full
+    bladder, or loss of bowel control"""
+    sexual_dysfunction: bool
+    """New loss of genital feeling or new trouble with erection or ejaculation since the
+    pain began"""
+    both_legs_symptoms: bool
+    """Pain, numbness or weakness in both legs"""
+    limb_weakness_worsening: bool
+    """Weakness in an arm or leg that is severe or getting worse (foot slapping,
+    tripping, dropping things)"""
+    clumsy_hands_or_unsteady_walking: bool
+    """New clumsy or numb hands, unsteady walking, or electric shocks down the spine
+    when bending the neck"""
+    chest_pain: bool
+    """Chest pressure or tightness, or pain spreading to arm, jaw or neck, with sweating,
+    breathlessness or nausea"""
+    tearing_pain: bool
+    """Sudden, severe, tearing or ripping pain in the chest or upper back"""
+    breathlessness: bool
+    """Sudden breathlessness, pain worse on breathing in, coughing blood, or fainting"""
+    stroke_signs: bool
+    """Dizziness, double vision, slurred speech, trouble swallowing, sudden falls, face
+    droop"""
+    sudden_severe_neck_pain: bool
+    """Sudden, severe neck pain or headache unlike any before"""
+    fever: bool
+    """Fever, chills or feeling very unwell with the pain"""
+    unexplained_weight_loss: bool
+    """Weight loss without trying"""
+    night_pain: bool
+    """Constant pain not eased by rest or any position, or that wakes you at night"""
+    limb_pain_or_tingling: bool
+    """Pain, numbness or tingling spreading down one arm, or below the knee in one leg"""
+    one_sided_band_rash: bool
+    """A burning or tingling band of pain on one side of the chest or back, with or
+    without a rash"""
+    right_upper_abdominal_pain: bool
+    """Upper-right tummy pain spreading to the right shoulder blade, often after fatty
+    food"""
+    morning_stiffness: bool
+    """Stiffness over 30 minutes in the morning that eases with movement"""
 
 
-class History(BaseModel):
+@dataclass(frozen=True)
+class History:
     """Past and present conditions that change what is safe (SPEC section 2)."""
 
-    model_config = _closed("History")
+    __pydantic_config__ = _closed("History")
 
-    cancer: Yes = Field(description="Ever had cancer")
-    osteoporosis: Yes = Field(description="Osteoporosis (thin, fragile bones)")
-    long_term_steroids: Yes = Field(description="Steroid tablets for 3 months or more")
-    immunosuppressed: Yes = Field(
-        description="Weak immune system or immunosuppressant drugs"
-    )
-    injects_drugs: Yes = Field(description="Injects drugs")
-    recent_spine_surgery: Yes = Field(
-        description="Spine surgery or a spinal injection in the past 6 months"
-    )
-    shoulder_problem: Yes = Field(
-        description="A shoulder problem that hurts with overhead movement"
-    )
-    hypermobility: Yes = Field(description="Very flexible (hypermobile) joints")
-    balance_problems: Yes = Field(description="Falls or poor balance")
-    cannot_get_on_floor: Yes = Field(
-        description="Cannot get down onto the floor and up again"
-    )
-    heart_condition: Yes = Field(description="A heart condition")
+    cancer: bool
+    """Ever had cancer"""
+    osteoporosis: bool
+    """Osteoporosis (thin, fragile bones)"""
+    long_term_steroids: bool
+    """Steroid tablets for 3 months or more"""
+    immunosuppressed: bool
+    """Weak immune system or immunosuppressant drugs"""
+    injects_drugs: bool
+    """Injects drugs"""
+    recent_spine_surgery: bool
+    """Spine surgery or a spinal injection in the past 6 months"""
+    shoulder_problem: bool
+    """A shoulder problem that hurts with overhead movement"""
+    hypermobility: bool
+    """Very flexible (hypermobile) joints"""
+    balance_problems: bool
+    """Falls or poor balance"""
+    cannot_get_on_floor: bool
+    """Cannot get down onto the floor and up again"""
+    heart_condition: bool
+    """A heart condition"""
 
 
-class Answers(BaseModel):
+@dataclass(frozen=True)
+class Answers:
     """One person's answers to the intake questionnaire."""
 
-    model_config = _closed("backplan answers")
+    __pydantic_config__ = _closed("backplan answers")
 
-    age: Annotated[StrictInt, Field(ge=1, le=120, description="Age in years")]
-    pregnancy: Pregnancy = Field(description="Pregnant now, and how far along")
-    pain_areas: list[PainArea] = Field(
-        min_length=1, description="Where it hurts (one or more, no repeats)"
-    )
-    pain_intensity: Annotated[
-        StrictInt, Field(ge=0, le=10, description="Average pain over the past week, 0-10")
-    ]
-    pain_duration: PainDuration = Field(description="How long the pain has lasted")
-    pain_trend: PainTrend = Field(description="Is the pain getting better or worse")
-    onset: Onset = Field(
-        description="How it started: minor injury is a small fall, lift or cough; major "
-        "injury is a road accident, fall from a height or hard collision"
-    )
+    age: Annotated[int, at.Ge(1), at.Le(120)]
+    """Age in years; under 18 no plan is given"""
+    pregnancy: Pregnancy
+    """Pregnant now, and how far along"""
+    pain_areas: Annotated[list[PainArea], at.MinLen(1)]
+    """Where it hurts: one or more areas, none repeated"""
+    pain_intensity: Annotated[int, at.Ge(0), at.Le(10)]
+    """Average pain over the past week, from 0 (none) to 10 (worst imaginable)"""
+    pain_duration: PainDuration
+    """How long the pain has lasted"""
+    pain_trend: PainTrend
+    """Is the pain getting better or worse"""
+    onset: Onset
+    """How it started: minor_injury is a small fall, lift or cough; major_injury is a road
+    accident, fall from a height or hard collision"""
     red_flags: RedFlags
+    """Warning symptoms; every one must be answered true or false"""
     history: History
-    equipment: list[Equipment] = Field(description="What you have at hand (may be empty)")
-    days_per_week: Annotated[
-        StrictInt, Field(ge=1, le=7, description="Exercise days a week")
-    ]
-    minutes_per_session: Annotated[
-        StrictInt, Field(ge=5, le=60, description="Minutes per session")
-    ]
-    activity_level: ActivityLevel = Field(description="How active you are day to day")
-    start_date: Optional[dt.date] = Field(
-        default=None, description="First day of the plan (ISO date); dates the sessions"
-    )
-    name: Optional[Annotated[str, Field(max_length=100)]] = Field(
-        default=None, description="Shown on printouts"
-    )
+    """Relevant history; every item must be answered true or false"""
+    equipment: list[Equipment]
+    """What you have at hand (may be empty)"""
+    days_per_week: Annotated[int, at.Ge(1), at.Le(7)]
+    """Exercise days a week"""
+    minutes_per_session: Annotated[int, at.Ge(5), at.Le(60)]
+    """Minutes per session"""
+    activity_level: ActivityLevel
+    """How active you are day to day"""
+    start_date: Optional[dt.date] = None
+    """First day of the plan (YYYY-MM-DD); dates the sessions"""
+    name: Optional[Annotated[str, at.MaxLen(100)]] = None
+    """Shown on printouts"""
 
-    @field_validator("pain_areas")
-    @classmethod
-    def _areas_not_repeated(cls, areas: list[str]) -> list[str]:
-        repeated = sorted({a for a in areas if areas.count(a) > 1})
+    def __post_init__(self) -> None:
+        repeated = repeated_items(self.pain_areas)
         if repeated:
-            raise ValueError(f"{', '.join(repeated)} listed more than once")
-        return areas
-
-    @field_validator("start_date", mode="before")
-    @classmethod
-    def _iso_date_only(cls, value: object) -> object:
-        # Only a plain YYYY-MM-DD string (or a date) is a date here: numbers and
-        # timestamps would be silently reinterpreted otherwise.
-        if value is None or isinstance(value, dt.date):
-            return value
-        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                raise ValueError(f"{value!r} is not a real date") from None
-        raise ValueError("must be a date written YYYY-MM-DD")
+            raise ValueError(f"pain_areas: {', '.join(repeated)} listed more than once")
 
     def fact(self) -> dict:
         """The answers as plain JSON-ready data, the form the rule engines read."""
-        return self.model_dump(mode="json")
+        data = dataclasses.asdict(self)
+        if self.start_date is not None:
+            data["start_date"] = self.start_date.isoformat()
+        return data
+
+
+def repeated_items(items: Any) -> list[str]:
+    """The values a list holds more than once (for "no repeats" checks)."""
+    if not isinstance(items, list):
+        return []
+    seen: set = set()
+    repeated: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            continue
+        if item in seen and item not in repeated:
+            repeated.append(item)
+        seen.add(item)
+    return repeated
 
 
 @dataclass(frozen=True)
@@ -208,24 +212,32 @@ class AnswerField:
 def answer_fields() -> dict[str, AnswerField]:
     """Every answer a rule condition may test, keyed by dotted path (red_flags.fever).
 
-    Derived from the models above so that rules can never name an answer that does not
-    exist. Free text and dates are left out on purpose: no rule should depend on them.
+    Derived from the dataclasses above so that rules can never name an answer that does
+    not exist. Free text and dates are left out on purpose: no rule should read them.
     """
     fields: dict[str, AnswerField] = {}
 
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, info in model.model_fields.items():
-            path = prefix + name
-            kind = info.annotation
-            if isinstance(kind, type) and issubclass(kind, BaseModel):
-                walk(kind, path + ".")
+    import annotated_types
+
+    def walk(model: type, prefix: str) -> None:
+        hints = get_type_hints(model, include_extras=True, localns={"at": annotated_types})
+        for field in dataclasses.fields(model):
+            path = prefix + field.name
+            kind = hints[field.name]
+            bounds: dict[str, int] = {}
+            if get_origin(kind) is Annotated:
+                kind, *meta = get_args(kind)
+                for m in meta:
+                    if isinstance(m, annotated_types.Ge):
+                        bounds["minimum"] = int(m.ge)  # type: ignore[call-overload]
+                    elif isinstance(m, annotated_types.Le):
+                        bounds["maximum"] = int(m.le)  # type: ignore[call-overload]
+            if dataclasses.is_dataclass(kind):
+                walk(kind, path + ".")  # type: ignore[arg-type]
             elif kind is bool:
                 fields[path] = AnswerField(path, "yes_no")
             elif kind is int:
-                bounds = {type(m).__name__: m for m in info.metadata}
-                fields[path] = AnswerField(
-                    path, "number", minimum=bounds["Ge"].ge, maximum=bounds["Le"].le
-                )
+                fields[path] = AnswerField(path, "number", **bounds)
             elif get_origin(kind) is Literal:
                 fields[path] = AnswerField(path, "choice", choices=get_args(kind))
             elif get_origin(kind) is list:
@@ -234,3 +246,15 @@ def answer_fields() -> dict[str, AnswerField]:
 
     walk(Answers, "")
     return fields
+
+
+def answer_keys() -> list[str]:
+    """Every key an answers file may hold, dotted for nested ones (red_flags.fever)."""
+    keys: list[str] = []
+    for field in dataclasses.fields(Answers):
+        if field.name in ("red_flags", "history"):
+            section = RedFlags if field.name == "red_flags" else History
+            keys += [f"{field.name}.{f.name}" for f in dataclasses.fields(section)]
+        else:
+            keys.append(field.name)
+    return keys

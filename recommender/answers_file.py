@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any, BinaryIO, Union
 
-from pydantic import ValidationError
-
-from .answers import Answers
+from .answers import Answers, repeated_items
 from .errors import AnswersError
+from .validation import ValidationError, validate
 
 #: An answers file is about 2 KB; anything past this is not one.
 MAX_BYTES = 256 * 1024
@@ -59,12 +58,22 @@ def parse_json(data: Union[bytes, str], source: str) -> Any:
 
 
 def validate_answers(raw: Any, source: str = "the answers") -> Answers:
+    """Plain data (as parsed from JSON) checked against the Answers model."""
     if not isinstance(raw, dict):
         raise AnswersError([f"must be a JSON object of answers, not {_json_kind(raw)}"], source)
     try:
-        return Answers.model_validate(raw)
+        return validate(Answers, raw)
     except ValidationError as exc:
-        raise AnswersError(describe_errors(exc), source) from None
+        problems = describe_errors(exc)
+        # Checks that pydantic runs only once every field is valid are run here too,
+        # so that one message names every problem.
+        repeated = repeated_items(raw.get("pain_areas"))
+        line = f"pain_areas: {', '.join(repeated)} listed more than once"
+        if repeated and line not in problems:
+            problems.append(line)
+        raise AnswersError(problems, source) from None
+    except (TypeError, ValueError) as exc:  # values JSON cannot hold
+        raise AnswersError([f"holds a value that is not plain JSON ({exc})"], source) from None
 
 
 class _DuplicateKey(Exception):
@@ -97,6 +106,8 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
         field = _field(err["loc"])
         if err["type"] == "missing":
             missing.append(field)
+        elif not err["loc"]:  # a whole-object check, whose message names its field
+            problems.append(_explain(err))
         else:
             problems.append(f"{field}: {_explain(err)}")
     if missing:
@@ -125,7 +136,7 @@ def _explain(err: dict) -> str:
     ctx = err.get("ctx") or {}
     got = _show(err.get("input"))
     loc = err["loc"]
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         return "unknown key (check the spelling; `backplan schema` lists every key)"
     if kind == "bool_type":
         return f"must be true or false, got {got}"
@@ -135,7 +146,7 @@ def _explain(err: dict) -> str:
         return f"must be between {_bounds(loc)}, got {got}"
     if kind == "literal_error":
         return f"must be one of {ctx.get('expected', '')}, got {got}"
-    if kind == "list_type":
+    if kind in ("list_type", "tuple_type"):
         return f"must be a list, got {got}"
     if kind == "too_short" and loc == ("pain_areas",):
         return "must name at least one pain area"
@@ -143,8 +154,10 @@ def _explain(err: dict) -> str:
         return f"must be at most {ctx.get('max_length')} characters"
     if kind == "string_type":
         return f"must be text, got {got}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
+    if kind in ("model_type", "dataclass_type", "dataclass_exact_type", "dict_type"):
         return f"must be an object of true/false answers, got {got}"
+    if kind.startswith("date_"):
+        return f"must be a real date written YYYY-MM-DD, got {got}"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return f"{err['msg']}, got {got}"

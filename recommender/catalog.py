@@ -1,16 +1,20 @@
-"""The exercise catalog (SPEC section 4): its model, loading and validation."""
+"""The exercise catalog (SPEC section 4): its types, loading and validation."""
 
 from __future__ import annotations
 
-from functools import cached_property
+import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Iterator, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .answers import Equipment, PainArea
+from .cache import cached, source_of
 from .datafiles import bundled_dir, read_yaml
 from .errors import DataFileError
+
+if TYPE_CHECKING:  # only read with the annotations: see validation.annotation_names()
+    import annotated_types as at
 
 Kind = Literal["stretch", "mobility", "strength", "release"]
 Position = Literal[
@@ -18,64 +22,100 @@ Position = Literal[
 ]
 Tag = Literal["loaded_flexion", "end_range_rotation", "overhead", "balance"]
 
-KINDS: tuple[str, ...] = ("stretch", "mobility", "strength", "release")
-KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_CLOSED = {"extra": "forbid", "strict": True}
 
 
-class Dose(BaseModel):
+@dataclass(frozen=True)
+class Dose:
     """A starting dose: sets of either repetitions or timed holds."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = _CLOSED
 
-    sets: int = Field(ge=1, le=5)
-    reps: Optional[int] = Field(default=None, ge=5, le=30)
-    hold_seconds: Optional[int] = Field(default=None, ge=5, le=60)
-    per_side: bool = Field(description="Done on the left and on the right (or both ways)")
+    sets: Annotated[int, at.Ge(1), at.Le(5)]
+    per_side: bool
+    """Done on the left and the right (or in both directions)"""
+    reps: Optional[Annotated[int, at.Ge(5), at.Le(30)]] = None
+    hold_seconds: Optional[Annotated[int, at.Ge(5), at.Le(60)]] = None
 
-    @model_validator(mode="after")
-    def _reps_or_hold(self) -> "Dose":
-        # Exactly one measure, so that a week's dose is a single number (sets x measure)
-        # and progression can be checked.
+    def __post_init__(self) -> None:
+        # Exactly one measure, so a week's dose is one number (sets x measure) and
+        # progression can be checked.
         if (self.reps is None) == (self.hold_seconds is None):
-            raise ValueError("give either reps or hold_seconds, not both or neither")
-        return self
+            raise ValueError("dose: give either reps or hold_seconds, not both or neither")
 
     @property
     def measure(self) -> int:
+        """Reps, or hold seconds: what one set asks."""
         return self.reps if self.reps is not None else self.hold_seconds  # type: ignore[return-value]
 
+    @property
+    def volume(self) -> int:
+        """sets x reps, or sets x hold seconds: what progression compares week to week."""
+        return self.sets * self.measure
 
-class Exercise(BaseModel):
+    def with_(self, sets: int, measure: int) -> "Dose":
+        """The same kind of dose with other numbers."""
+        if self.reps is not None:
+            return Dose(sets=sets, per_side=self.per_side, reps=measure)
+        return Dose(sets=sets, per_side=self.per_side, hold_seconds=measure)
+
+
+@dataclass(frozen=True)
+class Exercise:
     """One exercise, with everything a person needs to do it safely."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    __pydantic_config__ = _CLOSED
 
-    id: str = Field(pattern=KEBAB, max_length=60)
-    name: str = Field(min_length=1, max_length=80)
-    areas: list[PainArea] = Field(min_length=1)
+    id: Annotated[str, at.MaxLen(60)]
+    name: Annotated[str, at.MinLen(1), at.MaxLen(80)]
+    areas: Annotated[tuple[PainArea, ...], at.MinLen(1)]
     kind: Kind
-    level: int = Field(ge=1, le=3)
-    equipment: list[Equipment]
+    level: Annotated[int, at.Ge(1), at.Le(3)]
+    equipment: tuple[Equipment, ...]
     position: Position
-    tags: list[Tag]
+    tags: tuple[Tag, ...]
     dose: Dose
-    steps: list[str] = Field(min_length=2)
-    cautions: list[str] = Field(min_length=1)
+    steps: Annotated[tuple[Annotated[str, at.MinLen(1)], ...], at.MinLen(2)]
+    cautions: Annotated[tuple[Annotated[str, at.MinLen(1)], ...], at.MinLen(1)]
     easier: Optional[str] = None
     harder: Optional[str] = None
 
-    @model_validator(mode="after")
-    def _no_repeats(self) -> "Exercise":
+    def __post_init__(self) -> None:
+        if not KEBAB.fullmatch(self.id):
+            raise ValueError(f"id {self.id!r} is not kebab-case")
         for field in ("areas", "equipment", "tags"):
             values = getattr(self, field)
             if len(set(values)) != len(values):
                 raise ValueError(f"{field} lists a value twice")
-        return self
 
     @property
     def opens_session(self) -> bool:
         """Mobility and stretches warm up; a session starts with one of them."""
         return self.kind in ("mobility", "stretch")
+
+    def to_dict(self) -> dict:
+        """The catalog object of SPEC section 4, as `backplan exercises` prints it."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "areas": list(self.areas),
+            "kind": self.kind,
+            "level": self.level,
+            "equipment": list(self.equipment),
+            "position": self.position,
+            "tags": list(self.tags),
+            "dose": {
+                "sets": self.dose.sets,
+                "reps": self.dose.reps,
+                "hold_seconds": self.dose.hold_seconds,
+                "per_side": self.dose.per_side,
+            },
+            "steps": list(self.steps),
+            "cautions": list(self.cautions),
+            "easier": self.easier,
+            "harder": self.harder,
+        }
 
 
 class Catalog:
@@ -85,7 +125,7 @@ class Catalog:
         self.exercises = tuple(exercises)
         self.by_id = {e.id: e for e in exercises}
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Exercise]:
         return iter(self.exercises)
 
     def __len__(self) -> int:
@@ -97,21 +137,34 @@ class Catalog:
     def __contains__(self, exercise_id: object) -> bool:
         return exercise_id in self.by_id
 
-    @cached_property
+    @property
     def as_json(self) -> list[dict]:
-        return [e.model_dump(mode="json") for e in self.exercises]
+        return [e.to_dict() for e in self.exercises]
+
+
+def catalog_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("exercises*.yaml"))
 
 
 def load_catalog(directory: Optional[Path] = None) -> Catalog:
-    """Read and validate every `*.yaml` file of exercises in `directory` (default: bundled).
+    """Read and validate every `exercises*.yaml` file in `directory` (default: bundled).
 
     Refuses unknown keys, repeated ids and easier/harder links to ids that do not exist,
-    naming the file and the exercise.
+    naming the file and the exercise. The validated catalog is cached between runs.
     """
     directory = directory or bundled_dir("data")
-    files = sorted(directory.glob("exercises*.yaml"))
+    files = catalog_files(directory)
     if not files:
         raise DataFileError(f"{directory}: no exercises*.yaml catalog file found")
+    from . import answers
+
+    key = [*files, *source_of(answers), Path(__file__)]
+    return Catalog(cached("catalog", key, lambda: _read(files)))
+
+
+def _read(files: list[Path]) -> list[Exercise]:
+    from .validation import ValidationError, problems, validate
+
     exercises: list[Exercise] = []
     where: dict[str, Path] = {}
     for path in files:
@@ -123,12 +176,13 @@ def load_catalog(directory: Optional[Path] = None) -> Catalog:
             raise DataFileError(f"{path}: unknown top-level keys {sorted(extra)}")
         for index, item in enumerate(raw["exercises"]):
             label = item.get("id") if isinstance(item, dict) else None
+            label = label if isinstance(label, str) else f"#{index + 1}"
             try:
-                exercise = Exercise.model_validate(item)
+                exercise = validate(Exercise, item)
             except ValidationError as exc:
-                raise DataFileError(
-                    f"{path}: exercise {label or f'#{index + 1}'}: {_first_lines(exc)}"
-                ) from None
+                raise DataFileError(f"{path}: exercise {label}: {'; '.join(problems(exc))}") from None
+            except TypeError as exc:
+                raise DataFileError(f"{path}: exercise {label}: {exc}") from None
             if exercise.id in where:
                 raise DataFileError(
                     f"{path}: exercise id {exercise.id!r} is already used in {where[exercise.id]}"
@@ -138,19 +192,11 @@ def load_catalog(directory: Optional[Path] = None) -> Catalog:
     for exercise in exercises:
         for link in ("easier", "harder"):
             target = getattr(exercise, link)
+            if target == exercise.id:
+                raise DataFileError(f"{where[exercise.id]}: exercise {exercise.id}: {link} points at itself")
             if target is not None and target not in where:
                 raise DataFileError(
                     f"{where[exercise.id]}: exercise {exercise.id}: {link} names unknown "
                     f"exercise {target!r}"
                 )
-            if target == exercise.id:
-                raise DataFileError(
-                    f"{where[exercise.id]}: exercise {exercise.id}: {link} points at itself"
-                )
-    return Catalog(exercises)
-
-
-def _first_lines(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or 'entry'}: {err['msg']}" for err in exc.errors()
-    )
+    return exercises

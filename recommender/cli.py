@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Optional, TypeVar
@@ -73,6 +72,8 @@ def _emit(text: str, output: Optional[str]) -> None:
     if not output or output == "-":
         click.echo(text, nl=False, color=_color_wanted(output))
         return
+    import tempfile
+
     target = Path(output)
     folder = target.parent if str(target.parent) else Path(".")
     try:
@@ -243,7 +244,7 @@ def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Opti
         if fmt == "json":
             from .render import to_json
 
-            _emit(to_json([e.model_dump(mode="json") for e in chosen]), None)
+            _emit(to_json([e.to_dict() for e in chosen]), None)
         else:
             from .render.listing import render_exercises
 
@@ -311,5 +312,6 @@ def schema() -> None:
     """Print the JSON Schema of the answers file."""
     from .answers import Answers
     from .render import to_json
+    from .validation import json_schema
 
-    _emit(to_json(Answers.model_json_schema()), None)
+    _emit(to_json(json_schema(Answers)), None)

@@ -3,15 +3,15 @@
 YAML is read with a strict safe loader: only `true`/`false` are booleans (so an answer
 value such as `no` stays the word "no"), and a key written twice in one mapping is an
 error rather than a silent overwrite, which in a safety rule could hide a condition.
+PyYAML is imported only when a file has to be parsed; cached runs never need it.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import DataFileError
 
@@ -29,50 +29,53 @@ def bundled_dir(name: str) -> Path:
     raise DataFileError(f"the bundled {name}/ directory is missing from this installation")
 
 
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@lru_cache(maxsize=1)
+def _loader() -> type:
+    import yaml
 
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe YAML with YAML 1.2 booleans and no duplicate keys."""
+    class StrictLoader(base):  # type: ignore[misc, valid-type]
+        """Safe YAML with YAML 1.2 booleans and no duplicate keys."""
 
+    # Drop YAML 1.1's yes/no/on/off booleans; keep only true/false.
+    StrictLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
+    StrictLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
 
-# Drop YAML 1.1's yes/no/on/off booleans; keep only true/false.
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in _Base.yaml_implicit_resolvers.items()
-}
-_StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+    def mapping_without_duplicates(loader: Any, node: Any) -> dict:
+        mapping: dict = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if key in mapping:
+                line = key_node.start_mark.line + 1
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice (line {line})", key_node.start_mark
+                )
+            mapping[key] = loader.construct_object(value_node, deep=True)
+        return mapping
 
-
-def _mapping_without_duplicates(loader: Any, node: yaml.MappingNode) -> dict:
-    mapping: dict = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            line = key_node.start_mark.line + 1
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} appears twice (line {line})", key_node.start_mark
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-    return mapping
-
-
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
-)
+    StrictLoader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping_without_duplicates
+    )
+    return StrictLoader
 
 
 def read_yaml(path: Path) -> Any:
     """Parse one YAML file, naming the file in any error."""
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(f"{path}: cannot be read ({exc})") from None
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a safe loader subclass
+        return yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader subclass
     except yaml.YAMLError as exc:
         raise DataFileError(f"{path}: not valid YAML: {exc}") from None

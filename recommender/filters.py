@@ -59,7 +59,7 @@ class Excluded:
 class Filtering:
     eligible: tuple[Exercise, ...]
     excluded: tuple[Excluded, ...]
-    active: tuple[tuple[FilterRule, FilterCase], ...]  # the cases that applied
+    active: tuple[tuple[FilterRule, int, FilterCase], ...]  # the cases that applied
 
 
 def apply_filters(
@@ -71,7 +71,7 @@ def apply_filters(
 ) -> Filtering:
     """Every exercise that passes every filter, and every (exercise, rule) exclusion."""
     active = tuple(
-        (rule, case)
+        (rule, index, case)
         for rule in rulebook.filters
         for index, case in enumerate(rule.cases)
         if (case.when is None or case_key(rule, index) in held)
@@ -84,7 +84,7 @@ def apply_filters(
     for exercise in catalog:
         # One record per rule, naming the first case of that rule that excludes it.
         reasons: dict[str, Excluded] = {}
-        for rule, case in active:
+        for rule, _, case in active:
             if rule.id in reasons:
                 continue
             detail = _matches(case.excludes, exercise, have, areas)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
 from .answers import Answers
-from .catalog import Exercise
+from .catalog import Dose, Exercise
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -46,28 +46,6 @@ STEP_MIN, STEP_MAX = 1.10, 1.20  # a weekly rise of about 10-20 %
 WEEK_ONE_FILL = 0.7
 MAX_EXERCISES_PER_SESSION = 6
 LOW_PAIN = 3  # harder variants only at or below this pain (SPEC section 6)
-
-
-@dataclass(frozen=True)
-class Dose:
-    sets: int
-    reps: Optional[int]
-    hold_seconds: Optional[int]
-    per_side: bool
-
-    @property
-    def measure(self) -> int:
-        return self.reps if self.reps is not None else self.hold_seconds  # type: ignore[return-value]
-
-    @property
-    def volume(self) -> int:
-        """sets x reps, or sets x hold seconds: what progression compares."""
-        return self.sets * self.measure
-
-    def with_(self, sets: int, measure: int) -> "Dose":
-        if self.reps is not None:
-            return Dose(sets, measure, None, self.per_side)
-        return Dose(sets, None, measure, self.per_side)
 
 
 @dataclass(frozen=True)
@@ -226,10 +204,9 @@ class _Planner:
     # -- doses --------------------------------------------------------------------
     def starting_dose(self, exercise: Exercise) -> Dose:
         base = exercise.dose
-        sets = base.sets
         if exercise.kind == "strength" and self.answers.activity_level == "low":
-            sets = max(1, sets - 1)  # start lighter when not used to exercise
-        return Dose(sets, base.reps, base.hold_seconds, base.per_side)
+            return base.with_(max(1, base.sets - 1), base.measure)  # start lighter
+        return base
 
     def fitted(self, template: _Template, exercise: Exercise, limit: float) -> Optional[Dose]:
         """The starting dose (fewer sets if need be) that fits `limit`, or None."""

@@ -139,8 +139,7 @@ class Recommender:
         counts: dict[str, int] = {}
         for item in filtering.excluded:
             counts[item.rule] = counts.get(item.rule, 0) + 1
-        for rule, case in filtering.active:
-            index = rule.cases.index(case)
+        for rule, index, case in filtering.active:
             if case.when is not None:
                 reason = why[case_key(rule, index)]
             elif case.when_triage is not None:

@@ -1,4 +1,4 @@
-"""The rules in `rules/`: their models, loading and validation.
+"""The rules in `rules/`: their types, loading and validation.
 
 Four kinds of rule, each a list under its own key in any `rules/*.yaml` file:
 
@@ -13,195 +13,198 @@ silent; `backplan rules check` and the test suite run them all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, Optional
-
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union
 
 from . import conditions
-from .answers import Answers, answer_fields
+from .answers import answer_keys
+from .cache import cached, source_of
 from .catalog import Catalog, Kind, Position, Tag
 from .datafiles import bundled_dir, read_yaml
 from .errors import DataFileError
 
+if TYPE_CHECKING:  # only read with the annotations: see validation.annotation_names()
+    import annotated_types as at
+
 Level = Literal["none", "soon", "urgent", "emergency"]
 LEVELS: tuple[str, ...] = ("none", "soon", "urgent", "emergency")
 RANK = {level: rank for rank, level in enumerate(LEVELS)}
+AlertLevel = Literal["soon", "urgent", "emergency"]
 
-#: The answers file that rule examples start from; each example changes a few answers.
+#: The answers that rule examples start from; each example changes a few answers.
 BASELINE_FILE = "baseline.yaml"
 
-_CLOSED = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+_CLOSED = {"extra": "forbid", "strict": True}
 
 
-class Example(BaseModel):
+@dataclass(frozen=True)
+class Example:
     """Answers (the baseline with `given` changed) and what the rule must do with them."""
 
-    model_config = _CLOSED
+    __pydantic_config__ = _CLOSED
 
-    name: str = Field(min_length=1)
-    given: dict[str, Any] = Field(default_factory=dict)
+    name: Annotated[str, at.MinLen(1)]
     fires: bool
-    excludes: list[str] = Field(default_factory=list)
-    keeps: list[str] = Field(default_factory=list)
+    given: dict[str, Any] = field(default_factory=dict)
+    excludes: tuple[str, ...] = ()
+    keeps: tuple[str, ...] = ()
 
-    @field_validator("given")
-    @classmethod
-    def _known_answers(cls, given: dict[str, Any]) -> dict[str, Any]:
-        known = set(answer_fields()) | set(Answers.model_fields)
-        unknown = sorted(set(given) - known)
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.given) - set(answer_keys()))
         if unknown:
-            raise ValueError(f"unknown answer keys {unknown}")
-        return given
+            raise ValueError(f"example {self.name!r}: unknown answer keys {unknown}")
 
 
-def _condition(raw: Any) -> Optional[conditions.Condition]:
-    if raw is None or isinstance(raw, (conditions.Test, conditions.All, conditions.AnyOf)):
-        return raw
-    return conditions.parse(raw)
+def _parsed(rule: Any, name: str = "when") -> None:
+    """Replace the raw YAML condition in `rule.<name>` by its checked tree."""
+    raw = getattr(rule, name)
+    if raw is not None and not isinstance(raw, (conditions.Test, conditions.All, conditions.AnyOf)):
+        object.__setattr__(rule, name, conditions.parse(raw, name))
 
 
-#: A condition in a rule file, parsed into a checked tree as the rule is validated.
-When = Annotated[Any, BeforeValidator(_condition)]
-
-
-class _Rule(BaseModel):
-    model_config = _CLOSED
-
+@dataclass(frozen=True)
+class _Rule:
     id: str
-    title: str = Field(min_length=1)
-    source: str = Field(min_length=1)
+    title: Annotated[str, at.MinLen(1)]
+    source: Annotated[str, at.MinLen(1)]
+    examples: Annotated[tuple[Example, ...], at.MinLen(1)]
 
-    examples: list[Example] = Field(min_length=1)
+    _ID = re.compile(r"[A-Z]+(-[A-Z0-9]+)+")
 
     @property
     def always(self) -> bool:
         """True for a rule with no condition at all, which can never stay silent."""
         return False
 
-    @model_validator(mode="after")
-    def _examples_both_ways(self) -> "_Rule":
-        # A rule that is never shown firing, or never shown silent, is untested.
+    def __post_init__(self) -> None:
+        prefix = self.PREFIX  # type: ignore[attr-defined]
+        if not (self.id.startswith(prefix) and self._ID.fullmatch(self.id)):
+            raise ValueError(f"id {self.id!r} must look like {prefix}SOMETHING (capitals, digits, dashes)")
+        # A rule never shown firing, or never shown silent, is untested.
         outcomes = {example.fires for example in self.examples}
-        needed = {True} if self.always else {True, False}
-        if outcomes != needed:
-            raise ValueError(
-                "needs examples that fire only (it has no condition)"
-                if self.always
-                else "needs at least one example that fires and one that stays silent"
-            )
-        return self
+        if self.always and outcomes != {True}:
+            raise ValueError("a rule with no condition takes only examples that fire")
+        if not self.always and outcomes != {True, False}:
+            raise ValueError("needs at least one example that fires and one that stays silent")
 
 
+@dataclass(frozen=True)
 class RedFlagRule(_Rule):
     """A red flag: when it fires, the person is sent to a clinician at `level`."""
 
-    id: str = Field(pattern=r"^RF-[A-Z0-9-]+$")
-    level: Literal["soon", "urgent", "emergency"]
-    suspected: str = Field(min_length=1)
-    advice: str = Field(min_length=1)
-    when: When
+    __pydantic_config__ = _CLOSED
+    PREFIX = "RF-"
+
+    level: AlertLevel
+    suspected: Annotated[str, at.MinLen(1)]
+    advice: Annotated[str, at.MinLen(1)]
+    when: Any
+
+    def __post_init__(self) -> None:
+        _parsed(self)
+        super().__post_init__()
 
 
-class EligibilityCheck(BaseModel):
+@dataclass(frozen=True)
+class EligibilityCheck:
     """Withhold the plan when too little passes the safety filters."""
 
-    model_config = _CLOSED
+    __pydantic_config__ = _CLOSED
 
-    fewer_than: int = Field(ge=1)
-    lacking_kinds: list[Kind] = Field(min_length=1)
+    fewer_than: Annotated[int, at.Ge(1)]
+    lacking_kinds: Annotated[tuple[Kind, ...], at.MinLen(1)]
 
 
+@dataclass(frozen=True)
 class WithholdRule(_Rule):
     """Withholds the plan whatever the triage level."""
 
-    id: str = Field(pattern=r"^WH-[A-Z0-9-]+$")
-    reason: str = Field(min_length=1)
-    when: When = None
+    __pydantic_config__ = _CLOSED
+    PREFIX = "WH-"
+
+    reason: Annotated[str, at.MinLen(1)]
+    when: Any = None
     when_eligible: Optional[EligibilityCheck] = None
 
-    @model_validator(mode="after")
-    def _one_trigger(self) -> "WithholdRule":
+    def __post_init__(self) -> None:
+        _parsed(self)
         if (self.when is None) == (self.when_eligible is None):
             raise ValueError("give exactly one of 'when' and 'when_eligible'")
-        return self
+        super().__post_init__()
 
 
-class Exclusion(BaseModel):
-    """Which exercises a filter case removes; at least one criterion."""
+@dataclass(frozen=True)
+class Exclusion:
+    """Which exercises a filter case removes: those matching any criterion."""
 
-    model_config = _CLOSED
+    __pydantic_config__ = _CLOSED
 
-    positions: list[Position] = Field(default_factory=list)
-    tags: list[Tag] = Field(default_factory=list)
-    level_above: Optional[int] = Field(default=None, ge=1, le=2)
+    positions: tuple[Position, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    level_above: Optional[Annotated[int, at.Ge(1), at.Le(2)]] = None
     missing_equipment: bool = False
     outside_pain_areas: bool = False
 
-    @model_validator(mode="after")
-    def _some_criterion(self) -> "Exclusion":
-        if not (
-            self.positions
-            or self.tags
-            or self.level_above
-            or self.missing_equipment
-            or self.outside_pain_areas
-        ):
+    def __post_init__(self) -> None:
+        if not (self.positions or self.tags or self.level_above
+                or self.missing_equipment or self.outside_pain_areas):
             raise ValueError("an exclusion needs at least one criterion")
-        return self
 
 
-class FilterCase(BaseModel):
-    """One way a filter applies. With no `when` it applies to everyone."""
+@dataclass(frozen=True)
+class FilterCase:
+    """One way a filter applies. With no `when` and no `when_triage`, to everyone."""
 
-    model_config = _CLOSED
+    __pydantic_config__ = _CLOSED
 
-    when: When = None
-    when_triage: Optional[Literal["soon", "urgent", "emergency"]] = Field(
-        default=None, description="applies when the triage level is this one or higher"
-    )
     excludes: Exclusion
-    reason: str = Field(min_length=1)
+    reason: Annotated[str, at.MinLen(1)]
+    when: Any = None
+    when_triage: Optional[AlertLevel] = None
+    """Applies when the triage level is this one or higher"""
+
+    def __post_init__(self) -> None:
+        _parsed(self)
 
 
+@dataclass(frozen=True)
 class FilterRule(_Rule):
     """A safety filter over the exercise catalog."""
 
-    id: str = Field(pattern=r"^EX-[A-Z0-9-]+$")
-    cases: list[FilterCase] = Field(min_length=1)
+    __pydantic_config__ = _CLOSED
+    PREFIX = "EX-"
+
+    cases: Annotated[tuple[FilterCase, ...], at.MinLen(1)]
 
 
+@dataclass(frozen=True)
 class NoteRule(_Rule):
     """Advice shown beside the result; changes nothing else. No `when`: always shown."""
 
-    id: str = Field(pattern=r"^NOTE-[A-Z0-9-]+$")
-    text: str = Field(min_length=1)
-    when: When = None
+    __pydantic_config__ = _CLOSED
+    PREFIX = "NOTE-"
+
+    text: Annotated[str, at.MinLen(1)]
+    when: Any = None
 
     @property
     def always(self) -> bool:
         return self.when is None
 
-
-class RuleFile(BaseModel):
-    model_config = _CLOSED
-
-    red_flags: list[RedFlagRule] = Field(default_factory=list)
-    withhold: list[WithholdRule] = Field(default_factory=list)
-    filters: list[FilterRule] = Field(default_factory=list)
-    notes: list[NoteRule] = Field(default_factory=list)
+    def __post_init__(self) -> None:
+        _parsed(self)
+        super().__post_init__()
 
 
-AnyRule = RedFlagRule | WithholdRule | FilterRule | NoteRule
+AnyRule = Union[RedFlagRule, WithholdRule, FilterRule, NoteRule]
+SECTIONS: dict[str, type] = {
+    "red_flags": RedFlagRule,
+    "withhold": WithholdRule,
+    "filters": FilterRule,
+    "notes": NoteRule,
+}
 
 
 def case_key(rule: FilterRule, index: int) -> str:
@@ -218,7 +221,7 @@ class Rulebook:
     filters: tuple[FilterRule, ...]
     notes: tuple[NoteRule, ...]
     baseline: dict
-    origin: dict[str, Path]  # rule id -> file it came from
+    origin: dict[str, Path]  # rule id -> the file it came from
 
     @property
     def rules(self) -> tuple[AnyRule, ...]:
@@ -237,45 +240,51 @@ class Rulebook:
         return found
 
 
+def rule_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.glob("*.yaml") if p.name != BASELINE_FILE)
+    return [path]
+
+
 def load_rulebook(catalog: Catalog, path: Optional[Path] = None) -> Rulebook:
     """Read and validate every rule file in `path` (a directory or one file).
 
     Refuses unknown keys, duplicate ids, unknown answer keys and unknown exercise ids,
-    naming the file and the rule.
+    naming the file and the rule. The validated rulebook is cached between runs.
     """
     path = path or bundled_dir("rules")
-    if path.is_dir():
-        files = sorted(p for p in path.glob("*.yaml") if p.name != BASELINE_FILE)
-        baseline_path = path / BASELINE_FILE
-    else:
-        files = [path]
-        baseline_path = path.parent / BASELINE_FILE
+    files = rule_files(path)
     if not files:
         raise DataFileError(f"{path}: no rule files (*.yaml) found")
-    if not baseline_path.is_file():
-        baseline_path = bundled_dir("rules") / BASELINE_FILE
-    baseline = _load_baseline(baseline_path)
+    baseline = (path if path.is_dir() else path.parent) / BASELINE_FILE
+    if not baseline.is_file():
+        baseline = bundled_dir("rules") / BASELINE_FILE
+    from . import answers, catalog as catalog_module
 
-    collected: dict[str, list] = {"red_flags": [], "withhold": [], "filters": [], "notes": []}
+    key = [
+        *files, baseline, *source_of(answers, catalog_module, conditions), Path(__file__),
+        "\n".join(e.id for e in catalog),
+    ]
+    return cached("rules", key, lambda: _read(files, baseline, catalog))
+
+
+def _read(files: list[Path], baseline: Path, catalog: Catalog) -> Rulebook:
+    collected: dict[str, list] = {section: [] for section in SECTIONS}
     origin: dict[str, Path] = {}
     for file in files:
         raw = read_yaml(file)
         if not isinstance(raw, dict):
-            raise DataFileError(f"{file}: expected a mapping of rule lists ({', '.join(collected)})")
-        unknown = sorted(set(raw) - set(collected))
+            raise DataFileError(f"{file}: expected a mapping of rule lists ({', '.join(SECTIONS)})")
+        unknown = sorted(set(raw) - set(SECTIONS))
         if unknown:
-            raise DataFileError(
-                f"{file}: unknown section {unknown[0]!r} (known: {', '.join(collected)})"
-            )
+            raise DataFileError(f"{file}: unknown section {unknown[0]!r} (known: {', '.join(SECTIONS)})")
         for section, items in raw.items():
             if not isinstance(items, list):
                 raise DataFileError(f"{file}: {section} must be a list of rules")
             for index, item in enumerate(items):
                 rule = _validate_rule(file, section, index, item)
                 if rule.id in origin:
-                    raise DataFileError(
-                        f"{file}: rule {rule.id}: id already used in {origin[rule.id]}"
-                    )
+                    raise DataFileError(f"{file}: rule {rule.id}: id already used in {origin[rule.id]}")
                 origin[rule.id] = file
                 _check_exercise_ids(file, rule, catalog)
                 collected[section].append(rule)
@@ -284,36 +293,22 @@ def load_rulebook(catalog: Catalog, path: Optional[Path] = None) -> Rulebook:
         withhold=tuple(collected["withhold"]),
         filters=tuple(collected["filters"]),
         notes=tuple(collected["notes"]),
-        baseline=baseline,
+        baseline=_read_baseline(baseline),
         origin=origin,
     )
 
 
-_SECTION_MODEL = {
-    "red_flags": RedFlagRule,
-    "withhold": WithholdRule,
-    "filters": FilterRule,
-    "notes": NoteRule,
-}
-
-
 def _validate_rule(file: Path, section: str, index: int, item: Any) -> AnyRule:
+    from .validation import ValidationError, problems, validate
+
     label = item.get("id") if isinstance(item, dict) else None
     label = label if isinstance(label, str) else f"{section}[{index}]"
     try:
-        return _SECTION_MODEL[section].model_validate(item)
+        return validate(SECTIONS[section], item)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'rule'}: {_plain(err)}"
-            for err in exc.errors()
-        )
-        raise DataFileError(f"{file}: rule {label}: {problems}") from None
-
-
-def _plain(err: Any) -> str:
-    # Condition errors arrive wrapped as "Value error, ..."; keep just our words.
-    message = str(err["msg"])
-    return message.removeprefix("Value error, ")
+        raise DataFileError(f"{file}: rule {label}: {'; '.join(problems(exc))}") from None
+    except TypeError as exc:
+        raise DataFileError(f"{file}: rule {label}: {exc}") from None
 
 
 def _check_exercise_ids(file: Path, rule: AnyRule, catalog: Catalog) -> None:
@@ -326,10 +321,14 @@ def _check_exercise_ids(file: Path, rule: AnyRule, catalog: Catalog) -> None:
                 )
 
 
-def _load_baseline(path: Path) -> dict:
+def _read_baseline(path: Path) -> dict:
+    from .answers import Answers
+    from .validation import ValidationError, problems, validate
+
     raw = read_yaml(path)
     try:
-        Answers.model_validate(raw)
-    except ValidationError as exc:
-        raise DataFileError(f"{path}: the baseline answers are not valid: {exc}") from None
+        validate(Answers, raw)
+    except (ValidationError, TypeError) as exc:
+        detail = "; ".join(problems(exc)) if isinstance(exc, ValidationError) else str(exc)
+        raise DataFileError(f"{path}: the baseline answers are not valid: {detail}") from None
     return raw

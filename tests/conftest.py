@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from recommender.recommend import Recommender
+# Keep the test run's cache out of the user's own cache folder.
+os.environ.setdefault("BACKPLAN_CACHE_DIR", tempfile.mkdtemp(prefix="backplan-test-cache-"))
+
+from recommender.recommend import Recommender  # noqa: E402
 
 settings.register_profile(
     "default",
