@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from typing import (
+    NamedTuple,
     TYPE_CHECKING,
     Annotated,
     Any,
@@ -197,8 +198,7 @@ def repeated_items(items: Any) -> list[str]:
     return repeated
 
 
-@dataclass(frozen=True)
-class AnswerField:
+class AnswerField(NamedTuple):
     """What the rules may know of one answer: its dotted path, kind and allowed values."""
 
     path: str

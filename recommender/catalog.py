@@ -61,7 +61,7 @@ class Dose:
         return Dose(sets=sets, per_side=self.per_side, hold_seconds=measure)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Exercise:
     """One exercise, with everything a person needs to do it safely."""
 

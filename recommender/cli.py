@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Optional, TypeVar
 
@@ -26,7 +25,6 @@ EXAMPLE_ANSWERS = "example-answers.json"
 # -- helpers shared by the commands ---------------------------------------------------
 
 
-@lru_cache(maxsize=None)
 def _recommender(rules: Optional[str] = None):
     from .recommend import Recommender
 
@@ -111,7 +109,14 @@ def _run(action: Callable[[], None]) -> None:
 
 
 def answers_options(func: F) -> F:
-    """--answers FILE|- and --example, shared by the commands that read answers."""
+    """--answers FILE|-, --example and --rules, shared by the commands that read answers."""
+    func = click.option(
+        "--rules",
+        "rules_dir",
+        metavar="DIR",
+        type=click.Path(exists=True, file_okay=False, path_type=str),
+        help="Use the rule files in DIR instead of the bundled ones.",
+    )(func)
     func = click.option(
         "--example",
         is_flag=True,
@@ -163,8 +168,8 @@ def main() -> None:
               help="Write the result to FILE (only once it is complete) instead of stdout.")
 @click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
               help="Number of weeks to plan.")
-def plan(answers_path: Optional[str], example: bool, fmt: str, output: Optional[str],
-         weeks: int) -> None:
+def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], fmt: str,
+         output: Optional[str], weeks: int) -> None:
     """Triage the answers and build the weekly plan.
 
     \b
@@ -178,7 +183,7 @@ def plan(answers_path: Optional[str], example: bool, fmt: str, output: Optional[
         from .render import render_result
 
         answers = _answers_from(answers_path, example)
-        result = _recommender().recommend(answers, weeks=weeks)
+        result = _recommender(rules_dir).recommend(answers, weeks=weeks)
         hint = "--example" if example else f"--answers {answers_path}"
         _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint), output)
 
@@ -189,12 +194,12 @@ def plan(answers_path: Optional[str], example: bool, fmt: str, output: Optional[
 @answers_options
 @click.option("--format", "-f", "fmt", type=click.Choice(RESULT_FORMATS), default="text",
               show_default=True, help="Output format.")
-def explain(answers_path: Optional[str], example: bool, fmt: str) -> None:
+def explain(answers_path: Optional[str], example: bool, rules_dir: Optional[str], fmt: str) -> None:
     """Show every rule that fired and every exercise left out, with reasons and sources."""
 
     def body() -> None:
         answers = _answers_from(answers_path, example)
-        result = _recommender().recommend(answers)
+        result = _recommender(rules_dir).recommend(answers)
         if fmt == "json":
             from .render import to_json
 

@@ -15,8 +15,7 @@ evaluated as code; the rule engines read the parsed tree below.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 from .answers import AnswerField, answer_fields
 
@@ -33,8 +32,7 @@ OPERATORS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Test:
+class Test(NamedTuple):
     """One comparison of an answer with a value from the rule file."""
 
     field: str
@@ -42,13 +40,11 @@ class Test:
     value: Any  # bool, int, str, or a tuple of str for one_of / includes_any
 
 
-@dataclass(frozen=True)
-class All:
+class All(NamedTuple):
     items: tuple["Condition", ...]
 
 
-@dataclass(frozen=True)
-class AnyOf:
+class AnyOf(NamedTuple):
     items: tuple["Condition", ...]
 
 

@@ -6,8 +6,7 @@ matching cases to the catalog and records every exclusion with its rule and reas
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import AbstractSet, Optional
+from typing import AbstractSet, NamedTuple, Optional
 
 from .answers import Answers
 from .catalog import Catalog, Exercise
@@ -42,8 +41,7 @@ def words(value: str) -> str:
     return _WORDS.get(value, value.replace("_", " "))
 
 
-@dataclass(frozen=True)
-class Excluded:
+class Excluded(NamedTuple):
     """One exercise left out by one filter rule."""
 
     exercise: str
@@ -55,8 +53,7 @@ class Excluded:
         return {"exercise": self.exercise, "rule": self.rule, "reason": self.reason}
 
 
-@dataclass(frozen=True)
-class Filtering:
+class Filtering(NamedTuple):
     eligible: tuple[Exercise, ...]
     excluded: tuple[Excluded, ...]
     active: tuple[tuple[FilterRule, int, FilterCase], ...]  # the cases that applied

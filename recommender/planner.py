@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, NamedTuple, Optional, Sequence
 
 from .answers import Answers
 from .catalog import Dose, Exercise
@@ -48,8 +48,7 @@ MAX_EXERCISES_PER_SESSION = 6
 LOW_PAIN = 3  # harder variants only at or below this pain (SPEC section 6)
 
 
-@dataclass(frozen=True)
-class Prescription:
+class Prescription(NamedTuple):
     exercise: Exercise
     dose: Dose
 
@@ -64,8 +63,7 @@ class Prescription:
         }
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     day: str
     date: Optional[dt.date]
     minutes: int
@@ -80,8 +78,7 @@ class Session:
         }
 
 
-@dataclass(frozen=True)
-class Week:
+class Week(NamedTuple):
     number: int
     sessions: tuple[Session, ...]
 
@@ -89,8 +86,7 @@ class Week:
         return {"week": self.number, "sessions": [s.to_dict() for s in self.sessions]}
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     weeks: tuple[Week, ...]
 
     def to_dict(self) -> dict:

@@ -6,10 +6,9 @@ compiled rule engine) and turns any number of answers into results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from . import conditions
 from .answers import Answers
@@ -24,8 +23,7 @@ DEFAULT_WEEKS = 4
 MAX_WEEKS = 12
 
 
-@dataclass(frozen=True)
-class Withheld:
+class Withheld(NamedTuple):
     id: str
     reason: str
 
@@ -33,8 +31,7 @@ class Withheld:
         return {"id": self.id, "reason": self.reason}
 
 
-@dataclass(frozen=True)
-class Fired:
+class Fired(NamedTuple):
     """A rule that fired, for `explain`: what it did, why, and on what source."""
 
     rule: str
@@ -46,8 +43,7 @@ class Fired:
         return {"rule": self.rule, "effect": self.effect, "reason": self.reason, "source": self.source}
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """Everything backplan concluded for one person (SPEC section 6)."""
 
     answers: Answers

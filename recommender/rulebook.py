@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Optional, Union
 
 from . import conditions
 from .answers import answer_keys
@@ -39,7 +39,7 @@ BASELINE_FILE = "baseline.yaml"
 _CLOSED = {"extra": "forbid", "strict": True}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Example:
     """Answers (the baseline with `given` changed) and what the rule must do with them."""
 
@@ -64,7 +64,7 @@ def _parsed(rule: Any, name: str = "when") -> None:
         object.__setattr__(rule, name, conditions.parse(raw, name))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Rule:
     id: str
     title: Annotated[str, at.MinLen(1)]
@@ -90,7 +90,7 @@ class _Rule:
             raise ValueError("needs at least one example that fires and one that stays silent")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RedFlagRule(_Rule):
     """A red flag: when it fires, the person is sent to a clinician at `level`."""
 
@@ -107,7 +107,7 @@ class RedFlagRule(_Rule):
         super().__post_init__()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EligibilityCheck:
     """Withhold the plan when too little passes the safety filters."""
 
@@ -117,7 +117,7 @@ class EligibilityCheck:
     lacking_kinds: Annotated[tuple[Kind, ...], at.MinLen(1)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WithholdRule(_Rule):
     """Withholds the plan whatever the triage level."""
 
@@ -135,7 +135,7 @@ class WithholdRule(_Rule):
         super().__post_init__()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Exclusion:
     """Which exercises a filter case removes: those matching any criterion."""
 
@@ -153,7 +153,7 @@ class Exclusion:
             raise ValueError("an exclusion needs at least one criterion")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FilterCase:
     """One way a filter applies. With no `when` and no `when_triage`, to everyone."""
 
@@ -169,7 +169,7 @@ class FilterCase:
         _parsed(self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FilterRule(_Rule):
     """A safety filter over the exercise catalog."""
 
@@ -179,7 +179,7 @@ class FilterRule(_Rule):
     cases: Annotated[tuple[FilterCase, ...], at.MinLen(1)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NoteRule(_Rule):
     """Advice shown beside the result; changes nothing else. No `when`: always shown."""
 
@@ -212,8 +212,7 @@ def case_key(rule: FilterRule, index: int) -> str:
     return f"{rule.id}#{index + 1}"
 
 
-@dataclass(frozen=True)
-class Rulebook:
+class Rulebook(NamedTuple):
     """Every rule, in file order, with the baseline answers their examples start from."""
 
     red_flags: tuple[RedFlagRule, ...]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import AbstractSet, Optional
+from typing import AbstractSet, NamedTuple, Optional
 
 from .rulebook import RANK, RedFlagRule, Rulebook
 
@@ -24,8 +23,7 @@ LEVEL_ACTION = {
 }
 
 
-@dataclass(frozen=True)
-class Flag:
+class Flag(NamedTuple):
     """A red flag that fired, in the words a person reads."""
 
     id: str
@@ -45,8 +43,7 @@ class Flag:
         }
 
 
-@dataclass(frozen=True)
-class Triage:
+class Triage(NamedTuple):
     level: str
     flags: tuple[Flag, ...]
     action: str

@@ -113,3 +113,15 @@ def test_broken_catalog_is_refused(tmp_path):
     with pytest.raises(DataFileError) as caught:
         load_catalog(data)
     assert "neck-rotation" in str(caught.value) and "colour" in str(caught.value)
+
+
+def test_plan_refuses_to_run_on_broken_rules_and_uses_edited_ones(rules_dir):
+    answers = str(bundled_dir("data") / "example-answers.json")
+    _edit(rules_dir / "notes.yaml", "title: How much pain is all right", "title: Pain check")
+    result = CliRunner().invoke(main, ["plan", "-a", answers, "--rules", str(rules_dir)],
+                                env={"NO_COLOR": "1"})
+    assert result.exit_code == 0 and "Pain check:" in result.output
+    _edit(rules_dir / "notes.yaml", "  - id: NOTE-HEART\n", "  - id: NOTE-HEART\n    colour: red\n")
+    result = CliRunner().invoke(main, ["plan", "-a", answers, "--rules", str(rules_dir)])
+    assert result.exit_code == 2
+    assert "notes.yaml" in result.output and "NOTE-HEART" in result.output

@@ -17,7 +17,6 @@ handled here:
 
 from __future__ import annotations
 
-import copy
 import itertools
 import threading
 from typing import Any, Callable, Mapping
@@ -72,8 +71,9 @@ class DurableEngine:
         actions = {name: self._recorder(name) for name in (*self._names, HEARTBEAT)}
         self._host = _Host(actions)
         try:
-            # The engine pops "run" out of the dict it is given: hand it a copy.
-            self._host.register_rulesets({RULESET: copy.deepcopy(ruleset)})
+            # The engine pops "run" out of the dicts it is given; this one is built
+            # for it alone and not used again.
+            self._host.register_rulesets({RULESET: ruleset})
         except Exception as exc:  # the C extension raises plain Exceptions
             raise EngineError(f"durable-rules refused the compiled ruleset: {exc}") from exc
 

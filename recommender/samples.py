@@ -1,0 +1,45 @@
+"""Varied, valid answers from a seeded generator: for benchmarks, soak runs and tests.
+
+Red flags are rare, as in real intake forms, so most samples reach the planner; every
+field still takes every value it can.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+from typing import Iterator
+
+from .answers import EQUIPMENT, PAIN_AREAS, History, RedFlags
+
+_RED_FLAGS = [f.name for f in dataclasses.fields(RedFlags)]
+_HISTORY = [f.name for f in dataclasses.fields(History)]
+
+
+def sample_answers(rng: random.Random, red_flag_rate: float = 0.02) -> dict:
+    """One random answers object (plain JSON data)."""
+    answers = {
+        "age": rng.choice([rng.randint(18, 90), rng.randint(1, 120)]),
+        "pregnancy": rng.choice(["no"] * 8 + ["first_trimester", "later_trimester"]),
+        "pain_areas": rng.sample(PAIN_AREAS, rng.randint(1, len(PAIN_AREAS))),
+        "pain_intensity": rng.randint(0, 10),
+        "pain_duration": rng.choice(["under_6_weeks", "6_to_12_weeks", "over_12_weeks"]),
+        "pain_trend": rng.choice(["improving", "unchanged", "worsening"]),
+        "onset": rng.choice(["gradual"] * 4 + ["sudden", "minor_injury", "major_injury"]),
+        "red_flags": {k: rng.random() < red_flag_rate for k in _RED_FLAGS},
+        "history": {k: rng.random() < 0.1 for k in _HISTORY},
+        "equipment": rng.sample(EQUIPMENT, rng.randint(0, len(EQUIPMENT))),
+        "days_per_week": rng.randint(1, 7),
+        "minutes_per_session": rng.randint(5, 60),
+        "activity_level": rng.choice(["low", "moderate", "high"]),
+    }
+    if rng.random() < 0.5:
+        answers["start_date"] = (dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 365))).isoformat()
+    return answers
+
+
+def many_answers(count: int, seed: int = 2026) -> Iterator[dict]:
+    rng = random.Random(seed)
+    for _ in range(count):
+        yield sample_answers(rng)
