@@ -132,6 +132,33 @@ def answers_options(func: F) -> F:
     return func
 
 
+def _check_country(ctx: click.Context, param: click.Parameter, value: Optional[str]):
+    from .countries import known_codes, normalise
+
+    if value is None:
+        return None
+    code = normalise(value)
+    if code is None:
+        raise click.BadParameter(f"unknown country code {value!r}; known: {known_codes()}")
+    return code
+
+
+def country_option(func: F) -> F:
+    return click.option(
+        "--country",
+        metavar="CODE",
+        callback=_check_country,
+        help="Your country (two letters, such as US, GB or DE), to name its emergency "
+             "number in warnings.",
+    )(func)
+
+
+def _number(country: Optional[str]) -> Optional[str]:
+    from .countries import emergency_number
+
+    return emergency_number(country)
+
+
 def _answers_from(answers_path: Optional[str], example: bool):
     if example and answers_path:
         raise click.UsageError("give either --answers FILE or --example, not both")
@@ -168,8 +195,9 @@ def main() -> None:
               help="Write the result to FILE (only once it is complete) instead of stdout.")
 @click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
               help="Number of weeks to plan.")
+@country_option
 def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], fmt: str,
-         output: Optional[str], weeks: int) -> None:
+         output: Optional[str], weeks: int, country: Optional[str]) -> None:
     """Triage the answers and build the weekly plan.
 
     \b
@@ -183,7 +211,9 @@ def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], f
         from .render import render_result
 
         answers = _answers_from(answers_path, example)
-        result = _recommender(rules_dir).recommend(answers, weeks=weeks)
+        result = _recommender(rules_dir).recommend(
+            answers, weeks=weeks, emergency_number=_number(country)
+        )
         hint = "--example" if example else f"--answers {answers_path}"
         _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint), output)
 
@@ -217,6 +247,63 @@ def explain(answers_path: Optional[str], example: bool, rules_dir: Optional[str]
             _emit(render_explain(result, color=_color_wanted(None)), None)
 
     _run(body)
+
+
+@main.command()
+@click.option("--save", metavar="FILE",
+              help="Also write your answers to FILE (an answers file for `backplan plan`).")
+@click.option("--format", "-f", "fmt", type=click.Choice(RESULT_FORMATS), default="text",
+              show_default=True, help="Format of the result shown at the end.")
+@click.option("--output", "-o", metavar="FILE",
+              help="Write the result to FILE instead of showing it.")
+@click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
+              help="Number of weeks to plan.")
+@country_option
+def intake(save: Optional[str], fmt: str, output: Optional[str], weeks: int,
+           country: Optional[str]) -> None:
+    """Answer the questionnaire here in the terminal, then see your triage and plan.
+
+    The questions appear on standard error and the result on standard output, so
+    `backplan intake -f json > result.json` keeps the conversation on screen. Answers
+    may also be piped in, one per line. Ctrl-C or end of input stops without saving.
+    """
+
+    def body() -> None:
+        from .intake import run_intake_conversation
+
+        try:
+            outcome, number = run_intake_conversation(country, _ask, _say)
+        except click.Abort:
+            click.echo("\nIntake stopped; nothing was saved.", err=True)
+            sys.exit(int(ExitCode.INTERNAL))
+        if save:
+            from .render import to_json
+
+            _emit(to_json(outcome.answers), save)
+            _say(f"Your answers are saved in {save}.")
+        if outcome.emergency:
+            from .render import render_stopped_result
+
+            _emit(render_stopped_result(outcome.emergency, number, fmt,
+                                        color=_color_wanted(output)), output)
+            return
+        from .answers_file import validate_answers
+        from .render import render_result
+
+        answers = validate_answers(outcome.answers, "your answers")
+        result = _recommender().recommend(answers, weeks=weeks, emergency_number=number)
+        hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
+        _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint), output)
+
+    _run(body)
+
+
+def _ask(hint: str) -> str:
+    return click.prompt(hint, default="", show_default=False, prompt_suffix="", err=True)
+
+
+def _say(text: str) -> None:
+    click.echo(text, err=True)
 
 
 _AREAS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")

@@ -149,3 +149,54 @@ def _value_words(value: Any) -> str:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+_MISSING = object()
+
+
+def _lookup(answers: Any, path: str) -> Any:
+    value = answers
+    for key in path.split("."):
+        if not isinstance(value, dict) or key not in value:
+            return _MISSING
+        value = value[key]
+    return value
+
+
+def holds(condition: Condition, answers: dict) -> "bool | None":
+    """Whether `condition` holds for `answers` (plain data), read directly in Python.
+
+    Answers may be incomplete, as during the intake: then the result is None when the
+    missing answers could still decide it either way (three-valued logic: `all` is
+    false as soon as one part is false, `any` true as soon as one part is true).
+    """
+    if isinstance(condition, (All, AnyOf)):
+        results = [holds(item, answers) for item in condition.items]
+        decisive, other = (False, True) if isinstance(condition, All) else (True, False)
+        if decisive in results:
+            return decisive
+        return None if None in results else other
+    value = _lookup(answers, condition.field)
+    if value is _MISSING:
+        return None
+    return _compare(condition.op, value, condition.value)
+
+
+def _compare(op: str, value: Any, operand: Any) -> bool:
+    if op == "is":
+        return value == operand
+    if op == "is_not":
+        return value != operand
+    if op == "one_of":
+        return value in operand
+    if op == "at_least":
+        return value >= operand
+    if op == "at_most":
+        return value <= operand
+    if op == "below":
+        return value < operand
+    if op == "above":
+        return value > operand
+    if op == "includes_any":
+        return any(item in value for item in operand)
+    raise ValueError(f"unknown operator {op!r}")

@@ -64,15 +64,24 @@ def triage(
 
     Flags are ordered most serious first, then in rule-file order.
     """
-    number = emergency_number or NEUTRAL_EMERGENCY_NUMBER
     fired = [rule for rule in rulebook.red_flags if rule.id in held]
     fired.sort(key=lambda rule: -RANK[rule.level])  # stable: file order within a level
-    flags = tuple(_flag(rule, number) for rule in fired)
+    flags = tuple(triage_flag(rule, emergency_number) for rule in fired)
     level = flags[0].level if flags else "none"
-    return Triage(level, flags, LEVEL_ACTION[level].replace("{emergency_number}", number))
+    return Triage(level, flags, level_action(level, emergency_number))
 
 
-def _flag(rule: RedFlagRule, number: str) -> Flag:
-    # A plain placeholder swap: advice text is never formatted or evaluated.
-    advice = rule.advice.replace("{emergency_number}", number)
+def level_action(level: str, emergency_number: Optional[str] = None) -> str:
+    """What the level asks of the person, naming their emergency number if known."""
+    return _with_number(LEVEL_ACTION[level], emergency_number)
+
+
+def triage_flag(rule: RedFlagRule, emergency_number: Optional[str] = None) -> Flag:
+    """A fired rule in the words a person reads."""
+    advice = _with_number(rule.advice, emergency_number)
     return Flag(rule.id, rule.level, rule.title, advice, rule.source, rule.suspected)
+
+
+def _with_number(text: str, emergency_number: Optional[str]) -> str:
+    # A plain placeholder swap: rule text is never formatted or evaluated.
+    return text.replace("{emergency_number}", emergency_number or NEUTRAL_EMERGENCY_NUMBER)

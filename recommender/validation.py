@@ -21,7 +21,7 @@ from .cache import cached
 
 #: The modules whose types the validators check; any change to them rebuilds them all.
 _TYPE_MODULES = [Path(__file__).with_name(f"{name}.py") for name in
-                 ("answers", "catalog", "rulebook", "conditions")]
+                 ("answers", "catalog", "rulebook", "conditions", "intake")]
 
 __all__ = ["ValidationError", "validate", "validator_for", "problems"]
 

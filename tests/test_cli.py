@@ -146,7 +146,7 @@ def test_schema_describes_the_answers_file(cli):
 def test_version_and_help_everywhere(cli):
     version = cli("--version")
     assert version.exit_code == 0 and __version__ in version.output
-    commands = [[], ["plan"], ["explain"], ["exercises"], ["rules"], ["rules", "list"],
+    commands = [[], ["plan"], ["intake"], ["explain"], ["exercises"], ["rules"], ["rules", "list"],
                 ["rules", "check"], ["schema"]]
     for command in commands:
         result = cli(*command, "--help")
@@ -160,3 +160,13 @@ def test_plan_without_answers_is_a_usage_error(cli):
     assert "--answers" in result.output
     both = cli("plan", "--example", "-a", EXAMPLE_FILE)
     assert both.exit_code == 2
+
+
+def test_country_names_the_emergency_number(cli):
+    text = (EXAMPLES / "cauda-equina.json").read_text()
+    us = cli("plan", "-a", "-", "--country", "us", input=text)
+    assert us.exit_code == 0 and "call 911" in us.output and "112 or 999" not in us.output
+    au = cli("plan", "-a", "-", "--country", "AU", "-f", "json", input=text)
+    assert "call 000" in json.loads(au.output)["triage"]["flags"][0]["advice"].lower()
+    bad = cli("plan", "-a", "-", "--country", "ZZ", input=text)
+    assert bad.exit_code == 2 and "unknown country code" in bad.output

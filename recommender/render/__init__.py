@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Optional
 
 from ..recommend import Result
 
@@ -26,3 +26,27 @@ def render_result(
 
         return render_text(result, color=color, explain_args=explain_args)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def render_stopped_result(flags: tuple, emergency_number: Optional[str], fmt: str,
+                          color: bool = False) -> str:
+    """The result of an intake stopped by an emergency red flag.
+
+    The answers are incomplete, so there is no plan or exclusion list: only the
+    emergency and the flags that raised it.
+    """
+    from ..triage import Triage, level_action
+
+    found = Triage("emergency", tuple(flags), level_action("emergency", emergency_number))
+    if fmt == "json":
+        return to_json({
+            "triage": found.to_dict(),
+            "plan_withheld": None,
+            "plan": None,
+            "excluded": [],
+            "notes": [],
+            "intake_stopped": True,
+        })
+    from .text import render_stopped
+
+    return render_stopped(found, color=color)

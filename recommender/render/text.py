@@ -15,6 +15,7 @@ from ..catalog import Exercise
 from ..filters import words
 from ..planner import Dose, Plan, Session
 from ..recommend import Result
+from ..triage import Triage
 
 WIDTH = 78
 _LEVEL_COLOR = {"emergency": "red", "urgent": "red", "soon": "yellow", "none": "green"}
@@ -65,7 +66,7 @@ def render_text(result: Result, color: bool = False, explain_args: str = "--answ
     name = result.answers.name
     lines.append(style(f"backplan: {'plan for ' + name if name else 'your result'}", bold=True))
     lines.append("")
-    lines += _warning(result, style)
+    lines += _warning(result.triage, style)
     lines.append("")
     if result.plan is not None:
         lines += _plan(result, result.plan, style)
@@ -86,8 +87,7 @@ def render_text(result: Result, color: bool = False, explain_args: str = "--answ
     return "\n".join(lines) + "\n"
 
 
-def _warning(result: Result, style: Callable[..., str]) -> list[str]:
-    found = result.triage
+def _warning(found: Triage, style: Callable[..., str]) -> list[str]:
     colour = _LEVEL_COLOR[found.level]
     if found.level == "none":
         return [style(found.action + ".", fg=colour, bold=True)]
@@ -190,4 +190,16 @@ def render_explain(result: Result, color: bool = False) -> str:
     lines.append(style(f"Exercises left out ({len(result.excluded)})", bold=True))
     for item in result.excluded:
         lines += wrap(f"{item.exercise} [{item.rule}]: {item.reason}", 2, "- ")
+    return "\n".join(lines) + "\n"
+
+
+def render_stopped(found: Triage, color: bool = False) -> str:
+    """The intake's emergency stop: the warning, and why the questions ended there."""
+    style = _styler(color)
+    lines = _warning(found, style)
+    lines.append("")
+    lines += wrap(
+        "The questions stopped here: this needs help now, not an exercise plan. Please "
+        "do not start any exercises."
+    )
     return "\n".join(lines) + "\n"

@@ -1,0 +1,30 @@
+"""Typed replies for the intake, built from an answers file (for tests)."""
+
+from __future__ import annotations
+
+from recommender.intake import Questionnaire
+
+
+def _value(answers: dict, key: str):
+    value = answers
+    for part in key.split("."):
+        if part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def replies(answers: dict, questionnaire: Questionnaire, country: str = "") -> list[str]:
+    """One line per question, as a person would type it (country first)."""
+    lines = [country]
+    for question in questionnaire.questions:
+        value = _value(answers, question.key)
+        if isinstance(value, bool):
+            lines.append("y" if value else "n")
+        elif isinstance(value, list):
+            lines.append(", ".join(value) if value else "none")
+        elif value is None:
+            lines.append("")
+        else:
+            lines.append(str(value))
+    return lines
