@@ -28,8 +28,17 @@ def read_answers_bytes(stream: BinaryIO, source: str) -> bytes:
 
 
 def parse_answers(data: Union[bytes, str], source: str = "the answers file") -> Answers:
-    """Validate raw answers-file content; raise AnswersError naming every bad field."""
-    return validate_answers(parse_json(data, source), source)
+    """Validate raw answers-file content; raise AnswersError naming every bad field.
+
+    A FHIR R4 QuestionnaireResponse to backplan's Questionnaire is accepted too, and
+    read into the same answers.
+    """
+    raw = parse_json(data, source)
+    if isinstance(raw, dict) and "resourceType" in raw:
+        from .fhir import answers_from_response
+
+        raw = answers_from_response(raw, source)
+    return validate_answers(raw, source)
 
 
 def parse_json(data: Union[bytes, str], source: str) -> Any:

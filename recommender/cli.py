@@ -18,7 +18,7 @@ from .errors import AnswersError, BackplanError, ExitCode
 
 F = TypeVar("F", bound=Callable[..., object])
 
-RESULT_FORMATS = ("text", "json")
+RESULT_FORMATS = ("text", "json", "markdown", "html", "ics", "fhir")
 EXAMPLE_ANSWERS = "example-answers.json"
 
 
@@ -159,6 +159,23 @@ def _number(country: Optional[str]) -> Optional[str]:
     return emergency_number(country)
 
 
+def _starting(answers, start: str):
+    import dataclasses
+    import datetime as dt
+
+    try:
+        day = dt.date.today() if start == "today" else dt.date.fromisoformat(start)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD or 'today'", param_hint="--start") from None
+    return dataclasses.replace(answers, start_date=day)
+
+
+def _warn_beside(result, fmt: str) -> None:
+    """With a machine format on stdout, a person at the terminal still sees the danger."""
+    if fmt != "text" and result.triage.withholds_plan:
+        click.echo(f"backplan: {result.triage.action}.", err=True)
+
+
 def _answers_from(answers_path: Optional[str], example: bool):
     if example and answers_path:
         raise click.UsageError("give either --answers FILE or --example, not both")
@@ -195,9 +212,11 @@ def main() -> None:
               help="Write the result to FILE (only once it is complete) instead of stdout.")
 @click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
               help="Number of weeks to plan.")
+@click.option("--start", metavar="DATE",
+              help="Start the plan on DATE (YYYY-MM-DD, or 'today'), whatever the answers say.")
 @country_option
 def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], fmt: str,
-         output: Optional[str], weeks: int, country: Optional[str]) -> None:
+         output: Optional[str], weeks: int, start: Optional[str], country: Optional[str]) -> None:
     """Triage the answers and build the weekly plan.
 
     \b
@@ -211,11 +230,14 @@ def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], f
         from .render import render_result
 
         answers = _answers_from(answers_path, example)
+        if start:
+            answers = _starting(answers, start)
         result = _recommender(rules_dir).recommend(
             answers, weeks=weeks, emergency_number=_number(country)
         )
         hint = "--example" if example else f"--answers {answers_path}"
         _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint), output)
+        _warn_beside(result, fmt)
 
     _run(body)
 
@@ -395,6 +417,34 @@ def rules_check(path: Optional[Path]) -> None:
         )
         if failed:
             sys.exit(int(ExitCode.INTERNAL))
+
+    _run(body)
+
+
+@main.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(("text", "fhir")), default="text",
+              show_default=True, help="text lists the questions; fhir is an R4 Questionnaire.")
+@click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
+def questionnaire(fmt: str, output: Optional[str]) -> None:
+    """The intake questions: a readable list, or a FHIR R4 Questionnaire.
+
+    A FHIR QuestionnaireResponse to this Questionnaire can be given to `backplan plan
+    --answers` in place of an answers file.
+    """
+
+    def body() -> None:
+        from .intake import load_questionnaire
+
+        questions = load_questionnaire()
+        if fmt == "fhir":
+            from .fhir import questionnaire_resource
+            from .render import to_json
+
+            _emit(to_json(questionnaire_resource(questions)), output)
+        else:
+            from .render.listing import render_questions
+
+            _emit(render_questions(questions), output)
 
     _run(body)
 

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 from typing import Any, Optional
 
 from ..recommend import Result
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "markdown", "html", "ics", "fhir")
 
 
 def to_json(data: Any) -> str:
     """Stable JSON: the same data always gives the same bytes."""
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def now() -> dt.datetime:
+    """The time a document is produced, in UTC.
+
+    SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes it, so that dated
+    outputs (HTML, calendar) can be made byte-identical too.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
 
 
 def render_result(
@@ -25,6 +39,22 @@ def render_result(
         from .text import render_text
 
         return render_text(result, color=color, explain_args=explain_args)
+    if fmt == "markdown":
+        from .markdown import render_markdown
+
+        return render_markdown(result, produced=now())
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(result, produced=now())
+    if fmt == "ics":
+        from .calendar import render_ics
+
+        return render_ics(result, stamp=now())
+    if fmt == "fhir":
+        from ..fhir import care_plan
+
+        return to_json(care_plan(result, produced=now()))
     raise ValueError(f"unknown format {fmt!r}")
 
 

@@ -127,7 +127,7 @@ def _plan(result: Result, plan: Plan, style: Callable[..., str]) -> list[str]:
     for week in plan.weeks:
         lines.append("")
         lines.append(style(f"Week {week.number}", bold=True, underline=True))
-        for days, session in _group(week.sessions):
+        for days, session in group_sessions(week.sessions):
             lines.append(f"  {days} (about {session.minutes} min)")
             for n, item in enumerate(session.exercises, 1):
                 label = f"    {n}. {item.exercise.name} "
@@ -142,20 +142,20 @@ def _plan(result: Result, plan: Plan, style: Callable[..., str]) -> list[str]:
     return lines
 
 
-def _group(sessions: Iterable[Session]) -> list[tuple[str, Session]]:
+def group_sessions(sessions: Iterable[Session]) -> list[tuple[str, Session]]:
     """Sessions with the same exercises and doses, shown once with all their days."""
     groups: list[tuple[list[str], Session]] = []
     for session in sessions:
         for days, first in groups:
             if first.exercises == session.exercises:
-                days.append(_day(session))
+                days.append(day_label(session))
                 break
         else:
-            groups.append(([_day(session)], session))
+            groups.append(([day_label(session)], session))
     return [(", ".join(days), session) for days, session in groups]
 
 
-def _day(session: Session) -> str:
+def day_label(session: Session) -> str:
     day = session.day.capitalize()
     return f"{day} {session.date.isoformat()}" if session.date else day
 

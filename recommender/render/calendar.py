@@ -1,0 +1,89 @@
+"""The plan as an iCalendar file (RFC 5545): one all-day event per session.
+
+Sessions have a day but no hour, so each is an all-day event the person fits into
+their day. UIDs come from the answers, so importing the same plan twice updates the
+events rather than doubling them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from .. import __version__
+from ..errors import AnswersError
+from ..recommend import Result
+from .text import dose_words
+
+PRODID = f"-//backplan//backplan {__version__}//EN"
+
+
+def render_ics(result: Result, stamp: dt.datetime) -> str:
+    from icalendar import Calendar, Event
+
+    start = result.answers.start_date
+    if start is None:
+        raise AnswersError(
+            ["start_date is needed for a calendar (ics): add it to the answers, as YYYY-MM-DD"],
+            "the answers",
+        )
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "backplan exercise plan")
+    key = _plan_key(result)
+
+    if result.plan is None:
+        # A calendar needs at least one event: a reminder of what to do instead.
+        event = Event()
+        event.add("uid", f"{key}-no-plan@backplan")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", start)
+        event.add("dtend", start + dt.timedelta(days=1))
+        event.add("summary", "No exercise plan: see a clinician first")
+        event.add("description", _no_plan_text(result))
+        calendar.add_component(event)
+    else:
+        for week in result.plan.weeks:
+            for session in week.sessions:
+                assert session.date is not None
+                event = Event()
+                event.add("uid", f"{key}-{session.date.isoformat()}@backplan")
+                event.add("dtstamp", stamp)
+                event.add("dtstart", session.date)
+                event.add("dtend", session.date + dt.timedelta(days=1))
+                event.add("summary", f"Back and neck exercises (about {session.minutes} min)")
+                event.add("description", _session_text(result, week.number, session))
+                event.add("transp", "TRANSPARENT")  # it does not block the day
+                calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
+
+
+def _plan_key(result: Result) -> str:
+    from ..cache import blake2b
+
+    data = json.dumps(result.answers.fact(), sort_keys=True).encode()
+    return blake2b(data, digest_size=8).hexdigest()
+
+
+def _session_text(result: Result, week: int, session) -> str:
+    lines = [f"Week {week} of your backplan plan. Do these in order:"]
+    for n, item in enumerate(session.exercises, 1):
+        lines.append(f"{n}. {item.exercise.name}: {dose_words(item.dose)}")
+    for note in result.notes:
+        if note.id == "NOTE-PAIN-MONITORING":
+            lines += ["", " ".join(note.text.split())]
+    if result.triage.level != "none":
+        lines += ["", result.triage.action + "."]
+    return "\n".join(lines)
+
+
+def _no_plan_text(result: Result) -> str:
+    lines = [result.triage.action + "."]
+    if result.withheld is not None:
+        lines.append(" ".join(result.withheld.reason.split()))
+    for flag in result.triage.flags:
+        lines.append(f"{flag.title}: {' '.join(flag.advice.split())}")
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""The whole result as clean Markdown: warnings, plan, how-to, notes and sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .. import __version__
+from ..filters import words
+from ..recommend import Result
+from .text import dose_words, group_sessions
+
+_LEVEL_WORD = {"emergency": "emergency", "urgent": "urgent", "soon": "soon"}
+
+
+def escape(text: str) -> str:
+    """Person-supplied text made inert: no Markdown formatting and no raw HTML."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~])", r"\\\1", text)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render_markdown(result: Result, produced: dt.datetime) -> str:
+    answers = result.answers
+    name = f" for {escape(answers.name)}" if answers.name else ""
+    out: list[str] = [f"# backplan: plan{name}", ""]
+
+    found = result.triage
+    if found.level == "none":
+        out += [f"**{found.action}.**", ""]
+    else:
+        out += [f"> **{found.action}**", ">"]
+        for flag in found.flags:
+            out.append(
+                f"> - **{flag.title}** ({_LEVEL_WORD[flag.level]}, `{flag.id}`): {_plain(flag.advice)}"
+            )
+        out.append("")
+
+    if result.plan is None:
+        if result.withheld is not None:
+            out += [f"**No exercise plan is given.** {_plain(result.withheld.reason)}", ""]
+        else:
+            out += ["**No exercise plan is given** until a clinician has checked the warning "
+                    "signs above. Please do not start new exercises before then.", ""]
+    else:
+        weeks = len(result.plan.weeks)
+        out += [
+            f"## Your plan: {weeks} week{'s' if weeks > 1 else ''}, {answers.days_per_week} "
+            f"day{'s' if answers.days_per_week > 1 else ''} a week, up to "
+            f"{answers.minutes_per_session} minutes a session",
+            "",
+            "Do the exercises in the order shown. Amounts rise a little each week when it is "
+            "safe to; if a week feels too much, repeat the previous week.",
+            "",
+        ]
+        for week in result.plan.weeks:
+            out += [f"### Week {week.number}", ""]
+            for days, session in group_sessions(week.sessions):
+                out += [f"**{days}** (about {session.minutes} min)", "",
+                        "| # | Exercise | Dose |", "|---|---|---|"]
+                for n, item in enumerate(session.exercises, 1):
+                    out.append(f"| {n} | {item.exercise.name} | {dose_words(item.dose)} |")
+                out.append("")
+        out += ["## How to do each exercise", ""]
+        for exercise in result.plan.exercises():
+            kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
+            out += [f"### {exercise.name}", "",
+                    f"*{exercise.kind}, {words(exercise.position)}, {kit}*", ""]
+            out += [f"{n}. {step}" for n, step in enumerate(exercise.steps, 1)]
+            out += ["", "**Take care:**", ""]
+            out += [f"- {caution}" for caution in exercise.cautions]
+            out.append("")
+
+    if result.notes:
+        out += ["## Notes", ""]
+        out += [f"- **{note.title}:** {_plain(note.text)}" for note in result.notes]
+        out.append("")
+
+    sources = sorted({f"{f.rule}: {_plain(f.source)}" for f in result.fired})
+    if sources:
+        out += ["## Sources", ""]
+        out += [f"- {source}" for source in sources]
+        out.append("")
+
+    out += [
+        "---",
+        "",
+        f"Produced by backplan {__version__} on {produced.date().isoformat()}. backplan gives "
+        "general advice for everyday neck and back pain. It is not a diagnosis and does not "
+        "replace a doctor or physiotherapist.",
+    ]
+    return "\n".join(out) + "\n"

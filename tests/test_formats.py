@@ -1,0 +1,128 @@
+"""Markdown and iCalendar output, and every format on the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from icalendar import Calendar
+
+from conftest import EXAMPLES, example_answers
+from recommender.answers_file import validate_answers
+from recommender.cli import main
+from recommender.recommend import Recommender
+from recommender.render import render_result
+from strategies import plannable_answers
+
+RECOMMENDER = Recommender.load()
+FIXED = {"SOURCE_DATE_EPOCH": "1767225600", "NO_COLOR": "1"}  # 2026-01-01
+
+
+def cli(*args, input=None, env=FIXED):
+    return CliRunner().invoke(main, list(args), input=input, env=env)
+
+
+def dated(name: str, start: str = "2027-01-04") -> str:
+    answers = example_answers(name)
+    answers["start_date"] = start
+    return json.dumps(answers)
+
+
+# -- Markdown --------------------------------------------------------------------------
+
+
+def test_markdown_has_warnings_plan_howto_notes_and_sources():
+    out = cli("plan", "-a", str(EXAMPLES / "sciatica.json"), "-f", "markdown").output
+    order = ["# backplan", "RF-RADICULOPATHY", "## Your plan", "### Week 1", "| # | Exercise | Dose |",
+             "## How to do each exercise", "## Notes", "How much pain is all right", "## Sources",
+             "Produced by backplan"]
+    positions = [out.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    assert "2026-01-01" in out
+
+
+def test_markdown_escapes_the_name():
+    answers = example_answers("desk-worker-upper-back")
+    answers["name"] = "<b>*Bob*</b> [x](http://evil)"
+    out = cli("plan", "-a", "-", "-f", "markdown", input=json.dumps(answers)).output
+    first = out.splitlines()[0]
+    assert "<b>" not in first and "&lt;b&gt;" in first
+    assert "\\*Bob\\*" in first and "\\[x\\]" in first
+
+
+def test_markdown_for_an_emergency_has_no_plan():
+    out = cli("plan", "-a", str(EXAMPLES / "cauda-equina.json"), "-f", "markdown").output
+    assert "> **EMERGENCY" in out and "No exercise plan is given" in out
+    assert "## Your plan" not in out
+
+
+# -- iCalendar ---------------------------------------------------------------------------
+
+
+def _events(text: str):
+    calendar = Calendar.from_ical(text)
+    assert calendar["PRODID"] and str(calendar["VERSION"]) == "2.0"
+    return [c for c in calendar.walk("VEVENT")]
+
+
+def test_calendar_has_one_event_per_session_with_stable_uids():
+    first = cli("plan", "-a", "-", "-f", "ics", input=dated("desk-worker-upper-back"))
+    assert first.exit_code == 0, first.output
+    events = _events(first.output)
+    plan = json.loads(cli("plan", "-a", "-", "-f", "json", input=dated("desk-worker-upper-back")).output)
+    sessions = [s for w in plan["plan"]["weeks"] for s in w["sessions"]]
+    assert len(events) == len(sessions) == 4 * 4
+    assert [e.decoded("DTSTART") for e in events] == [dt.date.fromisoformat(s["date"]) for s in sessions]
+    uids = [str(e["UID"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    for event, session in zip(events, sessions):
+        assert event["DTSTAMP"]
+        description = str(event["DESCRIPTION"])
+        assert all(x["name"] in description for x in session["exercises"])
+    # Stable across runs even when produced at another time.
+    later = cli("plan", "-a", "-", "-f", "ics", input=dated("desk-worker-upper-back"),
+                env={"SOURCE_DATE_EPOCH": "1800000000"})
+    assert [str(e["UID"]) for e in _events(later.output)] == uids
+
+
+def test_calendar_needs_a_start_date():
+    result = cli("plan", "-a", str(EXAMPLES / "sciatica.json"), "-f", "ics")
+    assert result.exit_code == 2
+    assert "start_date" in result.output and "Traceback" not in result.output
+    assert cli("plan", "-a", str(EXAMPLES / "sciatica.json"), "-f", "ics",
+               "--start", "2027-03-01").exit_code == 0
+
+
+def test_calendar_without_a_plan_reminds_what_to_do():
+    result = cli("plan", "-a", "-", "-f", "ics", input=dated("cancer-thoracic"))
+    assert result.exit_code == 0
+    (event,) = _events(result.stdout)
+    assert "see a clinician" in str(event["SUMMARY"])
+    assert "URGENT" in str(event["DESCRIPTION"])
+    assert "URGENT" in result.stderr  # said beside a machine format too
+
+
+def test_reproducible_outputs_with_source_date_epoch():
+    for fmt in ("markdown", "html", "ics", "fhir", "json", "text"):
+        one = cli("plan", "--example", "-f", fmt).output
+        assert one == cli("plan", "--example", "-f", fmt).output, fmt
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "ics", "fhir"])
+def test_every_format_works_on_the_bundled_example(fmt, tmp_path):
+    target = tmp_path / f"plan.{fmt}"
+    result = cli("plan", "--example", "-f", fmt, "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_text().strip()
+
+
+@settings(max_examples=60)
+@given(plannable_answers)
+def test_every_format_renders_any_valid_answers(raw):
+    raw = dict(raw, start_date=raw.get("start_date", "2027-01-04"))
+    result = RECOMMENDER.recommend(validate_answers(raw))
+    for fmt in ("text", "json", "markdown", "html", "ics", "fhir"):
+        assert render_result(result, fmt).strip(), fmt
