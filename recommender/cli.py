@@ -25,10 +25,36 @@ EXAMPLE_ANSWERS = "example-answers.json"
 # -- helpers shared by the commands ---------------------------------------------------
 
 
-def _recommender(rules: Optional[str] = None):
+def _recommender(rules: Optional[str] = None, engine: Optional[str] = None):
     from .recommend import Recommender
 
-    return Recommender.load(Path(rules) if rules else None)
+    return Recommender.load(Path(rules) if rules else None, engine=engine)
+
+
+def engine_option(func: F) -> F:
+    """--engine, for every command that evaluates answers."""
+    return click.option(
+        "--engine",
+        type=click.Choice(("durable", "reference")),
+        default=None,
+        help="Rule engine: durable (durable-rules, the default where installed) or "
+             "reference (plain Python). $BACKPLAN_ENGINE sets the default.",
+    )(func)
+
+
+def _version_message() -> str:
+    from .engines import default_engine, durable_available
+
+    engine = default_engine()
+    installed = "installed" if durable_available() else "not installed"
+    return (f"backplan {__version__} (Python {sys.version.split()[0]}; rule engine: {engine}; "
+            f"durable-rules {installed})")
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_message())
+        ctx.exit()
 
 
 def _color_wanted(output: Optional[str]) -> bool:
@@ -190,8 +216,8 @@ def _answers_from(answers_path: Optional[str], example: bool):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88})
-@click.version_option(__version__, "--version", "-V", prog_name="backplan",
-                      message="%(prog)s %(version)s (rule engine: durable-rules)")
+@click.option("--version", "-V", is_flag=True, expose_value=False, is_eager=True,
+              callback=_show_version, help="Show the version and the active rule engine.")
 def main() -> None:
     """Safe, explainable home-exercise plans for neck and back pain.
 
@@ -215,8 +241,10 @@ def main() -> None:
 @click.option("--start", metavar="DATE",
               help="Start the plan on DATE (YYYY-MM-DD, or 'today'), whatever the answers say.")
 @country_option
+@engine_option
 def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], fmt: str,
-         output: Optional[str], weeks: int, start: Optional[str], country: Optional[str]) -> None:
+         output: Optional[str], weeks: int, start: Optional[str], country: Optional[str],
+         engine: Optional[str]) -> None:
     """Triage the answers and build the weekly plan.
 
     \b
@@ -232,7 +260,7 @@ def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], f
         answers = _answers_from(answers_path, example)
         if start:
             answers = _starting(answers, start)
-        result = _recommender(rules_dir).recommend(
+        result = _recommender(rules_dir, engine).recommend(
             answers, weeks=weeks, emergency_number=_number(country)
         )
         hint = "--example" if example else f"--answers {answers_path}"
@@ -246,12 +274,14 @@ def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], f
 @answers_options
 @click.option("--format", "-f", "fmt", type=click.Choice(RESULT_FORMATS), default="text",
               show_default=True, help="Output format.")
-def explain(answers_path: Optional[str], example: bool, rules_dir: Optional[str], fmt: str) -> None:
+@engine_option
+def explain(answers_path: Optional[str], example: bool, rules_dir: Optional[str], fmt: str,
+            engine: Optional[str]) -> None:
     """Show every rule that fired and every exercise left out, with reasons and sources."""
 
     def body() -> None:
         answers = _answers_from(answers_path, example)
-        result = _recommender(rules_dir).recommend(answers)
+        result = _recommender(rules_dir, engine).recommend(answers)
         if fmt == "json":
             from .render import to_json
 
@@ -281,8 +311,9 @@ def explain(answers_path: Optional[str], example: bool, rules_dir: Optional[str]
 @click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
               help="Number of weeks to plan.")
 @country_option
+@engine_option
 def intake(save: Optional[str], fmt: str, output: Optional[str], weeks: int,
-           country: Optional[str]) -> None:
+           country: Optional[str], engine: Optional[str]) -> None:
     """Answer the questionnaire here in the terminal, then see your triage and plan.
 
     The questions appear on standard error and the result on standard output, so
@@ -313,7 +344,8 @@ def intake(save: Optional[str], fmt: str, output: Optional[str], weeks: int,
         from .render import render_result
 
         answers = validate_answers(outcome.answers, "your answers")
-        result = _recommender().recommend(answers, weeks=weeks, emergency_number=number)
+        result = _recommender(None, engine).recommend(answers, weeks=weeks,
+                                                      emergency_number=number)
         hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
         _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint), output)
 

@@ -79,7 +79,7 @@ class Recommender:
         cls,
         rules: Optional[Path] = None,
         data: Optional[Path] = None,
-        engine: str = "durable",
+        engine: Optional[str] = None,
     ) -> "Recommender":
         catalog = load_catalog(data)
         rulebook = load_rulebook(catalog, rules)

@@ -167,6 +167,6 @@ def test_country_names_the_emergency_number(cli):
     us = cli("plan", "-a", "-", "--country", "us", input=text)
     assert us.exit_code == 0 and "call 911" in us.output and "112 or 999" not in us.output
     au = cli("plan", "-a", "-", "--country", "AU", "-f", "json", input=text)
-    assert "call 000" in json.loads(au.output)["triage"]["flags"][0]["advice"].lower()
+    assert "call 000" in json.loads(au.stdout)["triage"]["flags"][0]["advice"].lower()
     bad = cli("plan", "-a", "-", "--country", "ZZ", input=text)
     assert bad.exit_code == 2 and "unknown country code" in bad.output

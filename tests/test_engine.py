@@ -1,18 +1,22 @@
-"""The durable-rules adapter and its traps (SPEC section 8)."""
+"""The rule engines: the durable-rules adapter and its traps (SPEC section 8), and
+the reference evaluator."""
 
 from __future__ import annotations
 
 import pytest
 
 from recommender.answers_file import validate_answers
-from recommender.conditions import parse
-from recommender.engines import create_engine
-from recommender.errors import EngineError
+from recommender.conditions import holds, parse
+from recommender.engines import create_engine, durable_available
+from recommender.errors import BackplanError, EngineError
 from recommender.recommend import Recommender
 
 BOOK = Recommender.load()
+ENGINES = ["durable", "reference"] if durable_available() else ["reference"]
+needs_durable = pytest.mark.skipif(not durable_available(), reason="durable-rules not installed")
 
 
+@needs_durable
 def test_many_evaluations_never_exhaust_the_sessions():
     # A ruleset keeps at most 1,024 live sessions; each evaluation must free its own.
     facts = validate_answers(BOOK.rulebook.baseline).fact()
@@ -20,14 +24,17 @@ def test_many_evaluations_never_exhaust_the_sessions():
         assert BOOK.engine.evaluate(facts) == frozenset()
 
 
-def test_the_same_answers_can_be_evaluated_again():
+@pytest.mark.parametrize("kind", ENGINES)
+def test_the_same_answers_can_be_evaluated_again(kind):
+    engine = create_engine(BOOK.rulebook.conditions(), kind)
     facts = validate_answers(dict(BOOK.rulebook.baseline, age=80)).fact()
-    first = BOOK.engine.evaluate(facts)
-    assert first == BOOK.engine.evaluate(facts)
+    first = engine.evaluate(facts)
+    assert first == engine.evaluate(facts)
     assert "RF-AGE-ONSET" in first
 
 
-def test_every_operator_compiles_and_evaluates():
+@pytest.mark.parametrize("kind", ENGINES)
+def test_every_operator_compiles_and_evaluates(kind):
     conditions = {
         "is": parse({"pain_trend": "worsening"}),
         "is_not": parse({"pregnancy": {"is_not": "no"}}),
@@ -40,14 +47,15 @@ def test_every_operator_compiles_and_evaluates():
         "any/all": parse({"any": [{"all": [{"history.cancer": False}, {"age": 40}]},
                                   {"red_flags.fever": True}]}),
     }
-    engine = create_engine(conditions)
+    engine = create_engine(conditions, kind)
     facts = validate_answers(dict(BOOK.rulebook.baseline, onset="sudden")).fact()
     # The baseline: age 40, pain 3, 3 days, chair and wall, improving, not pregnant.
     assert engine.evaluate(facts) == {"one_of", "at_least", "at_most", "above", "includes_any", "any/all"}
 
 
+@needs_durable
 def test_an_exception_inside_an_action_is_raised(monkeypatch):
-    engine = create_engine({"always": parse({"age": {"at_least": 1}})})
+    engine = create_engine({"always": parse({"age": {"at_least": 1}})}, "durable")
 
     def broken(closure):
         raise RuntimeError("boom")
@@ -60,5 +68,21 @@ def test_an_exception_inside_an_action_is_raised(monkeypatch):
 
 
 def test_unknown_engine_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(BackplanError):  # reported with exit code 2
         create_engine({}, "quantum")
+
+
+@pytest.mark.skipif(durable_available(), reason="only where durable-rules is missing")
+def test_durable_refused_clearly_where_it_cannot_be_installed():
+    with pytest.raises(Exception, match="--engine reference"):
+        create_engine({}, "durable")
+
+
+def test_three_valued_logic_for_unfinished_answers():
+    msc = parse({"all": [{"history.cancer": True},
+                         {"any": [{"red_flags.fever": True}, {"age": {"at_least": 70}}]}]})
+    assert holds(msc, {}) is None
+    assert holds(msc, {"history": {"cancer": False}}) is False
+    assert holds(msc, {"history": {"cancer": True}}) is None
+    assert holds(msc, {"history": {"cancer": True}, "age": 71}) is True
+    assert holds(msc, {"history": {"cancer": True}, "age": 30, "red_flags": {"fever": False}}) is False

@@ -10,6 +10,11 @@ from __future__ import annotations
 from typing import Mapping, Protocol
 
 from ..conditions import Condition
+from ..errors import BackplanError
+
+
+class EngineUnavailable(BackplanError):
+    """The engine asked for cannot run here (a usage problem: exit code 2)."""
 
 
 class RuleEngine(Protocol):
@@ -22,10 +27,43 @@ class RuleEngine(Protocol):
         ...
 
 
-def create_engine(conditions: Mapping[str, Condition], kind: str = "durable") -> RuleEngine:
+ENGINES = ("durable", "reference")
+
+#: Environment variable that picks the default engine.
+ENGINE_VARIABLE = "BACKPLAN_ENGINE"
+
+
+def durable_available() -> bool:
+    """durable-rules is installed (it does not build on Python 3.13 and newer)."""
+    from importlib.util import find_spec
+
+    return find_spec("durable") is not None
+
+
+def default_engine() -> str:
+    """$BACKPLAN_ENGINE if set, else durable-rules where installed, else the reference."""
+    import os
+
+    chosen = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
+    if chosen:
+        return chosen
+    return "durable" if durable_available() else "reference"
+
+
+def create_engine(conditions: Mapping[str, Condition], kind: str | None = None) -> RuleEngine:
     """Compile `conditions` into an engine of the given kind, ready for many evaluations."""
+    kind = kind or default_engine()
     if kind == "durable":
+        if not durable_available():
+            raise EngineUnavailable(
+                "the durable-rules engine is not installed here (it does not build on Python "
+                "3.13 and newer); use --engine reference"
+            )
         from .durable_engine import DurableEngine
 
         return DurableEngine(conditions)
-    raise ValueError(f"unknown rule engine {kind!r}")
+    if kind == "reference":
+        from .reference import ReferenceEngine
+
+        return ReferenceEngine(conditions)
+    raise EngineUnavailable(f"unknown rule engine {kind!r} (known: {', '.join(ENGINES)})")

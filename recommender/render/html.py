@@ -1,0 +1,211 @@
+"""The printable HTML page: one self-contained file to print or hand to a patient.
+
+The content and its order follow the terminal rendering (render/text.py): the warning
+first, then the plan (or why there is none), how to do each exercise, the notes, the
+sources, and a dated footer. The page itself is a Jinja2 template
+(templates/plan.html.j2) with autoescaping on, so every piece of text, the person's
+name above all, is escaped; this module only turns a Result into plain values.
+
+The page has inline CSS only: no scripts, no links, no fonts or images from anywhere.
+Jinja2 is imported only when a page is rendered (this module itself is only imported
+for `--format html`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
+
+from ..catalog import Exercise
+from ..filters import words
+from ..planner import Plan, Session
+from ..recommend import Result
+from .text import dose_words
+
+if TYPE_CHECKING:  # pragma: no cover
+    import jinja2
+
+TEMPLATE = "plan.html.j2"
+
+#: Paper sizes a caller may pin with `paper=`; None leaves it to the printer's setting.
+PAPER = {"a4": "A4", "letter": "letter"}
+
+#: A flag's level in words (never shown by colour alone).
+LEVEL_WORDS = {
+    "emergency": "emergency: get help now",
+    "urgent": "urgent: today or within 24 hours",
+    "soon": "soon: within 1 to 2 weeks",
+}
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)
+
+
+class Day(NamedTuple):
+    """One session's day, for its tick box."""
+
+    label: str  # "Monday" or "Monday 3 March 2025"
+    iso: Optional[str]  # the date, when the plan is dated
+
+
+class Item(NamedTuple):
+    name: str
+    dose: str
+
+
+class Group(NamedTuple):
+    """Sessions of one week with the same exercises and doses, shown once."""
+
+    days: tuple[Day, ...]
+    minutes: int
+    items: tuple[Item, ...]
+
+
+class WeekView(NamedTuple):
+    number: int
+    groups: tuple[Group, ...]
+
+
+class HowTo(NamedTuple):
+    name: str
+    about: str  # "stretch, sitting, a chair"
+    steps: tuple[str, ...]
+    cautions: tuple[str, ...]
+
+
+class Source(NamedTuple):
+    text: str
+    rules: tuple[str, ...]
+
+
+def long_date(day: dt.date) -> str:
+    """3 March 2025: the same in every locale, and unambiguous everywhere."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def render_html(result: Result, produced: dt.datetime, paper: Optional[str] = None) -> str:
+    """The result as one self-contained printable HTML page.
+
+    `produced` is the moment the page is made (its date is printed in the footer).
+    `paper` ("a4" or "letter") pins the printed page size; by default the printer's
+    own paper is used, and the layout fits both.
+    """
+    if paper is not None and paper.lower() not in PAPER:
+        raise ValueError(f"unknown paper {paper!r}: use one of {', '.join(PAPER)}")
+    template = _environment().get_template(TEMPLATE)
+    return template.render(page=_page(result, produced, paper))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> "jinja2.Environment":
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("recommender.render", "templates"),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "j2"), default_for_string=True, default=True
+        ),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _page(result: Result, produced: dt.datetime, paper: Optional[str]) -> dict[str, Any]:
+    answers = result.answers
+    found = result.triage
+    plan = result.plan
+    day = produced.date()
+    return {
+        "name": answers.name,
+        "paper": PAPER[paper.lower()] if paper else None,
+        "level": found.level,
+        "action": found.action,
+        "flags": [
+            {
+                "id": f.id,
+                "level": f.level,
+                "level_words": LEVEL_WORDS.get(f.level, f.level),
+                "title": f.title,
+                "advice": f.advice,
+            }
+            for f in found.flags
+        ],
+        "withheld": result.withheld,
+        "summary": _summary(result, plan) if plan else None,
+        "weeks": _weeks(plan) if plan else [],
+        "howto": [_how_to(e) for e in plan.exercises()] if plan else [],
+        "notes": [{"id": n.id, "title": n.title, "text": n.text} for n in result.notes],
+        "sources": _sources(result),
+        "produced": long_date(day),
+        "produced_iso": day.isoformat(),
+    }
+
+
+def _summary(result: Result, plan: Plan) -> str:
+    answers = result.answers
+    weeks = len(plan.weeks)
+    days = answers.days_per_week
+    return (
+        f"{weeks} week{'s' if weeks > 1 else ''}, {days} day{'s' if days > 1 else ''} "
+        f"a week, up to {answers.minutes_per_session} minutes a session"
+    )
+
+
+def _weeks(plan: Plan) -> list[WeekView]:
+    return [WeekView(week.number, _groups(week.sessions)) for week in plan.weeks]
+
+
+def _groups(sessions: tuple[Session, ...]) -> tuple[Group, ...]:
+    """As in the terminal: sessions with the same exercises and doses are shown once,
+    with a tick box for each of their days."""
+    groups: list[tuple[list[Day], Session]] = []
+    for session in sessions:
+        for days, first in groups:
+            if first.exercises == session.exercises:
+                days.append(_day(session))
+                break
+        else:
+            groups.append(([_day(session)], session))
+    return tuple(
+        Group(
+            tuple(days),
+            first.minutes,
+            tuple(Item(p.exercise.name, dose_words(p.dose)) for p in first.exercises),
+        )
+        for days, first in groups
+    )
+
+
+def _day(session: Session) -> Day:
+    name = session.day.capitalize()
+    if session.date is None:
+        return Day(name, None)
+    return Day(f"{name} {long_date(session.date)}", session.date.isoformat())
+
+
+def _how_to(exercise: Exercise) -> HowTo:
+    kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
+    return HowTo(
+        exercise.name,
+        f"{exercise.kind}, {words(exercise.position)}, {kit}",
+        tuple(exercise.steps),
+        tuple(exercise.cautions),
+    )
+
+
+def _sources(result: Result) -> list[Source]:
+    """Every distinct source of the rules that fired and the notes shown, first seen
+    first, each with the rule ids that rest on it."""
+    found: dict[str, list[str]] = {}
+    cited = [(f.rule, f.source) for f in result.fired]
+    cited += [(n.id, n.source) for n in result.notes]
+    for rule, source in cited:
+        rules = found.setdefault(source, [])
+        if rule not in rules:
+            rules.append(rule)
+    return [Source(text, tuple(rules)) for text, rules in found.items()]

@@ -1,0 +1,134 @@
+"""Differential safety test: durable-rules and the reference evaluator must agree.
+
+Both engines read the same rule files; their results must be byte-identical on every
+rule example, every public example, and more than 10,000 generated answers that also
+cover the corners (every red flag alone and in pairs, boundary ages and pain levels).
+A disagreement fails with the smallest answers file that still shows it.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import random
+
+import pytest
+from hypothesis import given, settings
+
+from conftest import example_answers, example_names
+from recommender.answers_file import validate_answers
+from recommender.engines import durable_available
+from recommender.recommend import Recommender
+from recommender.rulecheck import cases, example_answers as rule_example_answers
+from recommender.samples import sample_answers
+from strategies import AREAS, HISTORY, RED_FLAGS, answers
+
+pytestmark = pytest.mark.skipif(
+    not durable_available(), reason="durable-rules is not installed on this Python"
+)
+
+if durable_available():
+    DURABLE = Recommender.load(engine="durable")
+    REFERENCE = Recommender(DURABLE.catalog, DURABLE.rulebook,
+                            Recommender.load(engine="reference").engine)
+    BASELINE = DURABLE.rulebook.baseline
+
+
+def _result(recommender: Recommender, raw: dict) -> str:
+    result = recommender.recommend(validate_answers(raw))
+    return json.dumps(result.to_dict(), ensure_ascii=False)
+
+
+def _disagree(raw: dict) -> bool:
+    return _result(DURABLE, raw) != _result(REFERENCE, raw)
+
+
+def _smallest(raw: dict) -> dict:
+    """Reset answers to the baseline one at a time while the disagreement remains."""
+    current = copy.deepcopy(raw)
+    for key in list(current):
+        if key in ("red_flags", "history"):
+            for flag in current[key]:
+                trial = copy.deepcopy(current)
+                trial[key][flag] = BASELINE[key][flag]
+                if _disagree(trial):
+                    current = trial
+        elif key in BASELINE:
+            trial = dict(current, **{key: BASELINE[key]})
+            if _disagree(trial):
+                current = trial
+        else:
+            trial = {k: v for k, v in current.items() if k != key}
+            if _disagree(trial):
+                current = trial
+    return current
+
+
+def _check(raw: dict) -> None:
+    if _disagree(raw):
+        smallest = _smallest(raw)
+        pytest.fail(
+            "the engines disagree; smallest answers file:\n" + json.dumps(smallest, indent=2)
+            + "\ndurable:   " + _result(DURABLE, smallest)
+            + "\nreference: " + _result(REFERENCE, smallest)
+        )
+
+
+def _with(**changes) -> dict:
+    raw = copy.deepcopy(BASELINE)
+    for path, value in changes.items():
+        section, _, leaf = path.partition("__")
+        if leaf:
+            raw[section][leaf] = value
+        else:
+            raw[section] = value
+    return raw
+
+
+def corner_cases() -> list[dict]:
+    corners = [copy.deepcopy(BASELINE)]
+    flags = [f"red_flags__{k}" for k in RED_FLAGS] + [f"history__{k}" for k in HISTORY]
+    corners += [_with(**{f: True}) for f in flags]
+    corners += [_with(**{a: True, b: True}) for a, b in itertools.combinations(flags, 2)]
+    for age, duration, trend, onset, stiff in itertools.product(
+        [1, 17, 18, 19, 20, 44, 45, 55, 56, 69, 70, 120],
+        ["under_6_weeks", "6_to_12_weeks", "over_12_weeks"],
+        ["improving", "unchanged", "worsening"],
+        ["gradual", "sudden", "minor_injury", "major_injury"],
+        [False, True],
+    ):
+        corners.append(_with(age=age, pain_duration=duration, pain_trend=trend, onset=onset,
+                             red_flags__morning_stiffness=stiff))
+    for intensity, cancer, n in itertools.product(range(11), [False, True], range(1, 32)):
+        areas = [a for i, a in enumerate(AREAS) if n >> i & 1]
+        corners.append(_with(pain_intensity=intensity, history__cancer=cancer, pain_areas=areas))
+    for pregnancy in ("no", "first_trimester", "later_trimester"):
+        corners.append(_with(pregnancy=pregnancy))
+    return corners
+
+
+def test_engines_agree_on_every_rule_example():
+    for case in cases(DURABLE):
+        _check(rule_example_answers(BASELINE, case.example.given))
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_engines_agree_on_the_public_examples(name):
+    _check(example_answers(name))
+
+
+def test_engines_agree_on_more_than_ten_thousand_answers():
+    corners = corner_cases()
+    rng = random.Random(5)
+    generated = [sample_answers(rng, red_flag_rate=rng.choice([0.0, 0.05, 0.2, 0.5]))
+                 for _ in range(10_000)]
+    for raw in corners + generated:
+        _check(raw)
+    assert len(corners) + len(generated) > 10_000 + 1000
+
+
+@settings(max_examples=300)
+@given(answers())
+def test_engines_agree_on_hypothesis_answers(raw):
+    _check(raw)
