@@ -177,7 +177,13 @@ class Answers:
 
     def fact(self) -> dict:
         """The answers as plain JSON-ready data, the form the rule engines read."""
-        data = dataclasses.asdict(self)
+        # Built by hand: dataclasses.asdict deep-copies every value, which costs more
+        # than the whole triage on the batch path.
+        data = dict(self.__dict__)
+        data["red_flags"] = dict(self.red_flags.__dict__)
+        data["history"] = dict(self.history.__dict__)
+        data["pain_areas"] = list(self.pain_areas)
+        data["equipment"] = list(self.equipment)
         if self.start_date is not None:
             data["start_date"] = self.start_date.isoformat()
         return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Iterator, Literal, Optional
 
@@ -140,6 +141,23 @@ class Catalog:
     @property
     def as_json(self) -> list[dict]:
         return [e.to_dict() for e in self.exercises]
+
+    @cached_property
+    def families(self) -> dict[str, str]:
+        """Each exercise id mapped to one representative of its easier/harder chain."""
+        parent = {e.id: e.id for e in self.exercises}
+
+        def root(name: str) -> str:
+            parent.setdefault(name, name)  # a link may name an exercise not held here
+            while parent[name] != name:
+                name = parent[name]
+            return name
+
+        for e in self.exercises:
+            for link in (e.easier, e.harder):
+                if link:
+                    parent[root(e.id)] = root(link)
+        return {e.id: root(e.id) for e in self.exercises}
 
 
 def catalog_files(directory: Path) -> list[Path]:

@@ -59,6 +59,77 @@ class Filtering(NamedTuple):
     active: tuple[tuple[FilterRule, int, FilterCase], ...]  # the cases that applied
 
 
+class FilterIndex:
+    """The filter rules laid over the catalog once, so each person costs set lookups.
+
+    The parts of a filter that depend only on the catalog (positions, tags, levels)
+    are decided here, with their reasons in words; only equipment and pain areas are
+    compared per person.
+    """
+
+    def __init__(self, rulebook: Rulebook, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.cases = tuple(
+            (rule, index, case) for rule in rulebook.filters for index, case in enumerate(rule.cases)
+        )
+        # case number -> {exercise id: why}, for the catalog-only criteria
+        self._static = [
+            {e.id: why for e in catalog if (why := _static_detail(case.excludes, e))}
+            for _, _, case in self.cases
+        ]
+        self._equipped = [e for e in catalog if e.equipment]
+        self._areas_words = {
+            e.id: "works the " + " and ".join(words(a) for a in e.areas) for e in catalog
+        }
+
+    def apply(self, held: AbstractSet[str], level: str, answers: Answers) -> Filtering:
+        """Every exercise that passes every filter, and every (exercise, rule) exclusion."""
+        active = [
+            (rule, index, case, self._hits(number, case.excludes, answers))
+            for number, (rule, index, case) in enumerate(self.cases)
+            if (case.when is None or case_key(rule, index) in held)
+            and (case.when_triage is None or RANK[level] >= RANK[case.when_triage])
+        ]
+        eligible: list[Exercise] = []
+        excluded: list[Excluded] = []
+        for exercise in self.catalog:
+            # One record per rule, naming the first case of that rule that excludes it.
+            ruled_out: set[str] = set()
+            for rule, _, case, hits in active:
+                why = hits.get(exercise.id)
+                if why and rule.id not in ruled_out:
+                    ruled_out.add(rule.id)
+                    excluded.append(
+                        Excluded(exercise.id, rule.id, f"{case.reason}: {why}", rule.source)
+                    )
+            if not ruled_out:
+                eligible.append(exercise)
+        return Filtering(tuple(eligible), tuple(excluded), tuple((r, i, c) for r, i, c, _ in active))
+
+    def _hits(self, number: int, exclusion: Exclusion, answers: Answers) -> dict[str, str]:
+        """{exercise id: why} for every exercise this case excludes for this person.
+
+        When several criteria match, the reason given is the first of: missing
+        equipment, another area, then position, tags and level.
+        """
+        hits = self._static[number]
+        if not (exclusion.missing_equipment or exclusion.outside_pain_areas):
+            return hits
+        hits = dict(hits)
+        if exclusion.outside_pain_areas:
+            areas = set(answers.pain_areas)
+            for exercise in self.catalog:
+                if areas.isdisjoint(exercise.areas):
+                    hits[exercise.id] = self._areas_words[exercise.id]
+        if exclusion.missing_equipment:
+            have = set(answers.equipment)
+            for exercise in self._equipped:
+                missing = [item for item in exercise.equipment if item not in have]
+                if missing:
+                    hits[exercise.id] = "needs " + " and ".join(words(item) for item in missing)
+        return hits
+
+
 def apply_filters(
     rulebook: Rulebook,
     held: AbstractSet[str],
@@ -66,46 +137,12 @@ def apply_filters(
     answers: Answers,
     catalog: Catalog,
 ) -> Filtering:
-    """Every exercise that passes every filter, and every (exercise, rule) exclusion."""
-    active = tuple(
-        (rule, index, case)
-        for rule in rulebook.filters
-        for index, case in enumerate(rule.cases)
-        if (case.when is None or case_key(rule, index) in held)
-        and (case.when_triage is None or RANK[level] >= RANK[case.when_triage])
-    )
-    have = set(answers.equipment)
-    areas = set(answers.pain_areas)
-    eligible: list[Exercise] = []
-    excluded: list[Excluded] = []
-    for exercise in catalog:
-        # One record per rule, naming the first case of that rule that excludes it.
-        reasons: dict[str, Excluded] = {}
-        for rule, _, case in active:
-            if rule.id in reasons:
-                continue
-            detail = _matches(case.excludes, exercise, have, areas)
-            if detail:
-                reasons[rule.id] = Excluded(
-                    exercise.id, rule.id, f"{case.reason}: {detail}", rule.source
-                )
-        if reasons:
-            excluded.extend(reasons.values())
-        else:
-            eligible.append(exercise)
-    return Filtering(tuple(eligible), tuple(excluded), active)
+    """Every exercise that passes every filter (see FilterIndex, which this builds)."""
+    return FilterIndex(rulebook, catalog).apply(held, level, answers)
 
 
-def _matches(
-    exclusion: Exclusion, exercise: Exercise, have: set[str], areas: set[str]
-) -> Optional[str]:
-    """Why `exercise` falls under `exclusion`, in words, or None when it does not."""
-    if exclusion.missing_equipment:
-        missing = [item for item in exercise.equipment if item not in have]
-        if missing:
-            return "needs " + " and ".join(words(item) for item in missing)
-    if exclusion.outside_pain_areas and not areas.intersection(exercise.areas):
-        return "works the " + " and ".join(words(a) for a in exercise.areas)
+def _static_detail(exclusion: Exclusion, exercise: Exercise) -> Optional[str]:
+    """The catalog-only criteria: position, tags and level."""
     if exercise.position in exclusion.positions:
         return "done " + words(exercise.position)
     tags = [tag for tag in exercise.tags if tag in exclusion.tags]

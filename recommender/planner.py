@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Iterable, NamedTuple, Optional, Sequence
+from typing import Iterable, Mapping, NamedTuple, Optional, Sequence
 
 from .answers import Answers
-from .catalog import Dose, Exercise
+from .catalog import Catalog, Dose, Exercise
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -133,32 +133,34 @@ class _Template:
 
     exercises: list[Exercise] = field(default_factory=list)
 
-    def seconds(self, doses: dict[str, Dose], changed: Optional[tuple[Exercise, Dose]] = None) -> int:
-        total = 0
-        for exercise in self.exercises:
-            dose = doses[exercise.id]
-            if changed and changed[0].id == exercise.id:
-                dose = changed[1]
-            total += seconds(exercise, dose)
-        return total
+    def seconds(self, doses: dict[str, Dose]) -> int:
+        return sum(seconds(exercise, doses[exercise.id]) for exercise in self.exercises)
 
     def __contains__(self, exercise: Exercise) -> bool:
         return any(e.id == exercise.id for e in self.exercises)
 
 
 def assemble_plan(
-    answers: Answers, eligible: Sequence[Exercise], weeks: int = 4
+    answers: Answers,
+    eligible: Sequence[Exercise],
+    weeks: int = 4,
+    families: Optional[Mapping[str, str]] = None,
 ) -> Plan:
     """A plan over `weeks` weeks from exercises that passed every safety filter.
 
     `eligible` must hold at least two exercises, one of them a stretch or mobility
-    exercise (WH-TOO-FEW withholds the plan otherwise).
+    exercise (WH-TOO-FEW withholds the plan otherwise). `families` (Catalog.families)
+    groups each exercise with its easier and harder variants.
     """
-    return _Planner(answers, eligible).plan(weeks)
+    if families is None:
+        families = Catalog(list(eligible)).families
+    return _Planner(answers, eligible, families).plan(weeks)
 
 
 class _Planner:
-    def __init__(self, answers: Answers, eligible: Sequence[Exercise]) -> None:
+    def __init__(
+        self, answers: Answers, eligible: Sequence[Exercise], families: Mapping[str, str]
+    ) -> None:
         self.answers = answers
         self.eligible = list(eligible)
         self.eligible_ids = {e.id: e for e in self.eligible}
@@ -175,7 +177,7 @@ class _Planner:
             return (level, -len(self.areas.intersection(e.areas)), order[e.id])
 
         self.preference = preference
-        self.family = _families(self.eligible)
+        self.family = families
         self.openers = sorted(
             (e for e in self.eligible if e.opens_session),
             key=lambda e: (e.kind != "mobility", preference(e)),
@@ -278,23 +280,24 @@ class _Planner:
             templates[False] = self.template(strength_day=False)
         step_every = 2 if self.answers.pain_intensity >= 7 or self.answers.pain_trend == "worsening" else 1
         plan_weeks = []
+        start = self.answers.start_date
         for number in range(1, weeks + 1):
             if number > 1 and (number - 1) % step_every == 0:
                 self.progress(list(templates.values()))
+            # Every session of one kind holds the same exercises and doses in a week.
+            content = {
+                kind: (
+                    math.ceil(template.seconds(self.doses) / 60),
+                    tuple(Prescription(e, self.doses[e.id]) for e in template.exercises),
+                )
+                for kind, template in templates.items()
+            }
             sessions = []
             for offset in offsets:
-                template = templates[offset in strength_days]
-                day_index = number * 7 - 7 + offset
-                date = self.answers.start_date + dt.timedelta(days=day_index) if self.answers.start_date else None
+                minutes, exercises = content[offset in strength_days]
+                date = start + dt.timedelta(days=number * 7 - 7 + offset) if start else None
                 day = WEEKDAYS[date.weekday()] if date else WEEKDAYS[offset]
-                sessions.append(
-                    Session(
-                        day=day,
-                        date=date,
-                        minutes=math.ceil(template.seconds(self.doses) / 60),
-                        exercises=tuple(Prescription(e, self.doses[e.id]) for e in template.exercises),
-                    )
-                )
+                sessions.append(Session(day, date, minutes, exercises))
             plan_weeks.append(Week(number, tuple(sessions)))
         return Plan(tuple(plan_weeks))
 
@@ -305,16 +308,24 @@ class _Planner:
         variant (same kind, passed every filter, not already in the plan).
         """
         in_plan = _unique(e for t in templates for e in t.exercises)
+        totals = [t.seconds(self.doses) for t in templates]
         for exercise in in_plan:
-            holding = [t for t in templates if exercise in t]
-            new = next_dose(exercise, self.doses[exercise.id])
+            holding = [i for i, t in enumerate(templates) if exercise in t]
+            old = self.doses[exercise.id]
+            new = next_dose(exercise, old)
             if new is not None:
-                if all(t.seconds(self.doses, (exercise, new)) <= self.budget for t in holding):
+                extra = seconds(exercise, new) - seconds(exercise, old)
+                if all(totals[i] + extra <= self.budget for i in holding):
                     self.doses[exercise.id] = new
+                    for i in holding:
+                        totals[i] += extra
                 continue
-            self.try_harder(exercise, holding, {e.id for e in in_plan})
+            if self.try_harder(exercise, [templates[i] for i in holding], {e.id for e in in_plan}):
+                for i in holding:
+                    totals[i] = templates[i].seconds(self.doses)
 
-    def try_harder(self, exercise: Exercise, holding: list[_Template], in_plan: set[str]) -> None:
+    def try_harder(self, exercise: Exercise, holding: list[_Template], in_plan: set[str]) -> bool:
+        """Swap in the harder variant where it fits; True when it did."""
         harder = self.eligible_ids.get(exercise.harder or "")
         if (
             harder is None
@@ -322,32 +333,16 @@ class _Planner:
             or harder.kind != exercise.kind
             or harder.id in in_plan
         ):
-            return
+            return False
         dose = self.starting_dose(harder)
         for template in holding:
             others = template.seconds(self.doses) - seconds(exercise, self.doses[exercise.id])
             if others + seconds(harder, dose) > self.budget:
-                return
+                return False
         self.doses[harder.id] = dose
         for template in holding:
             template.exercises = [harder if e.id == exercise.id else e for e in template.exercises]
-
-
-def _families(exercises: Sequence[Exercise]) -> dict[str, str]:
-    """Each exercise id mapped to a representative of its easier/harder chain."""
-    parent: dict[str, str] = {}
-
-    def root(name: str) -> str:
-        parent.setdefault(name, name)
-        while parent[name] != name:
-            name = parent[name]
-        return name
-
-    for e in exercises:
-        for link in (e.easier, e.harder):
-            if link:
-                parent[root(e.id)] = root(link)
-    return {e.id: root(e.id) for e in exercises}
+        return True
 
 
 def _apart(a: int, b: int) -> bool:

@@ -14,7 +14,7 @@ from . import conditions
 from .answers import Answers
 from .catalog import Catalog, load_catalog
 from .engines import RuleEngine, create_engine
-from .filters import Excluded, Filtering, apply_filters
+from .filters import Excluded, FilterIndex, Filtering
 from .planner import Plan, assemble_plan
 from .rulebook import NoteRule, Rulebook, WithholdRule, case_key, load_rulebook
 from .triage import Triage, triage
@@ -73,6 +73,7 @@ class Recommender:
         self.catalog = catalog
         self.rulebook = rulebook
         self.engine = engine
+        self.filters = FilterIndex(rulebook, catalog)
 
     @classmethod
     def load(
@@ -99,12 +100,12 @@ class Recommender:
             raise ValueError(f"weeks must be between 1 and {MAX_WEEKS}")
         held = self.engine.evaluate(answers.fact())
         found = triage(self.rulebook, held, emergency_number)
-        filtering = apply_filters(self.rulebook, held, found.level, answers, self.catalog)
+        filtering = self.filters.apply(held, found.level, answers)
         withholding = [rule for rule in self.rulebook.withhold if _withholds(rule, held, filtering)]
         withheld = Withheld(withholding[0].id, withholding[0].reason) if withholding else None
         plan = None
         if withheld is None and not found.withholds_plan:
-            plan = assemble_plan(answers, filtering.eligible, weeks)
+            plan = assemble_plan(answers, filtering.eligible, weeks, self.catalog.families)
         notes = tuple(n for n in self.rulebook.notes if n.when is None or n.id in held)
         return Result(
             answers=answers,
