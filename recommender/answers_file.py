@@ -74,13 +74,16 @@ def validate_answers(raw: Any, source: str = "the answers") -> Answers:
         return validate(Answers, raw)
     except ValidationError as exc:
         problems = describe_errors(exc)
+        fields = error_fields(exc)
         # Checks that pydantic runs only once every field is valid are run here too,
         # so that one message names every problem.
         repeated = repeated_items(raw.get("pain_areas"))
         line = f"pain_areas: {', '.join(repeated)} listed more than once"
         if repeated and line not in problems:
             problems.append(line)
-        raise AnswersError(problems, source) from None
+        if repeated and "pain_areas" not in fields:
+            fields.append("pain_areas")
+        raise AnswersError(problems, source, fields) from None
     except (TypeError, ValueError) as exc:  # values JSON cannot hold
         raise AnswersError([f"holds a value that is not plain JSON ({exc})"], source) from None
 
@@ -125,6 +128,19 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
             line += " (every red-flag and history answer is required, true or false)"
         problems.insert(0, line)
     return problems
+
+
+def error_fields(exc: ValidationError) -> list[str]:
+    """The dotted answers keys the errors concern, each once, in order."""
+    fields: list[str] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(part for part in err["loc"] if not isinstance(part, int))
+        field = _field(loc) if loc else ""
+        if not loc and str(err.get("msg", "")).find("pain_areas") >= 0:
+            field = "pain_areas"
+        if field and field not in fields:
+            fields.append(field)
+    return fields
 
 
 def _field(loc: tuple) -> str:

@@ -238,13 +238,15 @@ def main() -> None:
               help="Write the result to FILE (only once it is complete) instead of stdout.")
 @click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
               help="Number of weeks to plan.")
+@click.option("--paper", type=click.Choice(("a4", "letter")), default=None,
+              help="Page size for --format html (default: the printer's own).")
 @click.option("--start", metavar="DATE",
               help="Start the plan on DATE (YYYY-MM-DD, or 'today'), whatever the answers say.")
 @country_option
 @engine_option
 def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], fmt: str,
-         output: Optional[str], weeks: int, start: Optional[str], country: Optional[str],
-         engine: Optional[str]) -> None:
+         output: Optional[str], weeks: int, paper: Optional[str], start: Optional[str],
+         country: Optional[str], engine: Optional[str]) -> None:
     """Triage the answers and build the weekly plan.
 
     \b
@@ -264,7 +266,8 @@ def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], f
             answers, weeks=weeks, emergency_number=_number(country)
         )
         hint = "--example" if example else f"--answers {answers_path}"
-        _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint), output)
+        _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint,
+                            paper=paper), output)
         _warn_beside(result, fmt)
 
     _run(body)
@@ -358,6 +361,81 @@ def _ask(hint: str) -> str:
 
 def _say(text: str) -> None:
     click.echo(text, err=True)
+
+
+@main.command()
+@click.argument("source", metavar="IN.jsonl")
+@click.option("--output", "-o", metavar="OUT.jsonl",
+              help="Write the results to OUT.jsonl (streamed as they are ready) instead of stdout.")
+@click.option("--workers", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes (default: one per core).")
+@click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
+              help="Number of weeks to plan.")
+@country_option
+@engine_option
+def batch(source: str, output: Optional[str], workers: Optional[int], weeks: int,
+          country: Optional[str], engine: Optional[str]) -> None:
+    """Many answers at once: one answers object per line in, one result per line out.
+
+    IN.jsonl may be '-' for standard input. Results keep the input's order. A bad line
+    gives {"line": N, "error": ..., "fields": [...]} and the batch goes on. A summary
+    goes to standard error at the end, with a progress line while it runs in a
+    terminal. Ctrl-C stops cleanly: every result finished so far is written whole.
+    """
+
+    def body() -> None:
+        from .batch import Options, default_workers, run_batch
+
+        options = Options(weeks=weeks, emergency_number=_number(country), engine=engine)
+        if engine is not None or workers == 1:
+            from .engines import create_engine
+
+            create_engine({}, engine)  # refuse an unusable engine before any work
+        stream = _open_source(source)
+        sink = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
+        progress = _progress_line if sys.stderr.isatty() else None
+        try:
+            summary = run_batch(stream, sink, options, workers or default_workers(), progress)
+        finally:
+            if output:
+                sink.close()
+            if stream is not sys.stdin.buffer:
+                stream.close()
+        if progress:
+            click.echo("\r" + " " * 78 + "\r", nl=False, err=True)
+        click.echo(summary.text(), err=True)
+        if summary.interrupted:
+            sys.exit(int(ExitCode.INTERNAL))
+
+    _run(body)
+
+
+def _open_source(source: str):
+    if source == "-":
+        return sys.stdin.buffer
+    try:
+        return open(source, "rb")
+    except FileNotFoundError:
+        raise AnswersError(["no such file"], source) from None
+    except IsADirectoryError:
+        raise AnswersError(["is a directory, not a JSON Lines file"], source) from None
+    except OSError as exc:
+        raise AnswersError([f"cannot be read ({exc.strerror})"], source) from None
+
+
+_last_progress = [0.0]
+
+
+def _progress_line(summary) -> None:
+    import time
+
+    now = time.monotonic()
+    if now - _last_progress[0] < 0.2:
+        return
+    _last_progress[0] = now
+    rate = summary.lines / summary.seconds if summary.seconds else 0
+    click.echo(f"\r  {summary.lines:,} lines, {rate:,.0f}/s, {summary.errors:,} errors ",
+               nl=False, err=True)
 
 
 _AREAS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")

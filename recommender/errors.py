@@ -22,9 +22,12 @@ class BackplanError(Exception):
 class AnswersError(BackplanError):
     """The answers file is unusable. `problems` names every offending field."""
 
-    def __init__(self, problems: list[str], source: str = "the answers file") -> None:
+    def __init__(
+        self, problems: list[str], source: str = "the answers file", fields: list[str] = ()
+    ) -> None:
         self.problems = problems
         self.source = source
+        self.fields = list(fields)  # the dotted answers keys at fault, where known
         super().__init__(self.message())
 
     def message(self) -> str:

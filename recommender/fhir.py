@@ -170,19 +170,33 @@ def _question_item(question: Any) -> dict:
         item["answerOption"] = options
     elif question.default is not None:
         item["initial"] = [{_VALUE_TYPE[kind]: question.default}]
-    if question.help:
+    help_text = _FORM_HELP.get(key, question.help)
+    if help_text:
         item["item"] = [{
             "extension": [{
                 "url": _ITEM_CONTROL,
                 "valueCodeableConcept": {
-                    "coding": [{"system": _ITEM_CONTROL_SYSTEM, "code": "help", "display": "Help-Button"}]
+                    "coding": [{"system": _ITEM_CONTROL_SYSTEM, "code": "help",
+                                "display": "Help-Button"}]
                 },
             }],
             "linkId": f"{key}.help",
-            "text": _words(question.help),
+            "text": _words(help_text),
             "type": "display",
         }]
     return item
+
+
+#: Help that suits a form rather than the terminal intake, whose help says how to type
+#: answers ("press Enter"). injects_drugs drops "your answer stays on this computer",
+#: which is true of `backplan intake` but not of a clinic's records.
+_FORM_HELP = {
+    "pain_areas": "Choose one or more.",
+    "equipment": "Choose any you have at hand; leave it empty if you have none of them.",
+    "start_date": "Leave it empty to leave the plan undated.",
+    "name": "Shown on printouts. You may leave it empty.",
+    "history.injects_drugs": "Asked because it raises the risk of infection.",
+}
 
 
 def _coding(key: str, value: str, words: Optional[str]) -> dict:
@@ -242,19 +256,20 @@ class _ResponseReader:
         self.keys = set(answer_keys())
 
     def problem(self, where: str, text: str) -> None:
-        self.problems.append(f"{where}: {text}")
+        self.problems.append(f"{_label(where)}: {text}")
         if where in self.keys:
             self.reported.add(where)
 
     def check_resource(self, resource: dict) -> None:
         canonical = resource.get("questionnaire")
         if canonical is not None and not _is_ours(canonical):
-            self.problem("questionnaire", f"must be {QUESTIONNAIRE_URL} (backplan's intake), got {_show(canonical)}")
+            self.problem("questionnaire", f"must be {QUESTIONNAIRE_URL} (backplan's intake), "
+                                          f"got {_show(canonical)}")
         if resource.get("status") == "entered-in-error":
             self.problem("status", "is entered-in-error, so these answers must not be used")
         self.check_modifiers(resource, "QuestionnaireResponse")
         self.walk(resource.get("item"), "item", depth=0)
-        if _MAY_BE_EMPTY not in self.seen and _MAY_BE_EMPTY not in self.reported:
+        if _MAY_BE_EMPTY not in self.answers and _MAY_BE_EMPTY not in self.reported:
             self.answers[_MAY_BE_EMPTY] = []  # no equipment ticked: none at hand
 
     def check_modifiers(self, element: dict, where: str) -> None:
@@ -422,14 +437,25 @@ _STAND_IN = {
 
 
 def _show(value: Any) -> str:
-    """A short JSON rendering of a bad value for a message."""
+    """A short JSON rendering of a bad value for a message, safe to print."""
     import json
 
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
+    text = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_PLAIN_LINK = re.compile(r"[A-Za-z0-9_.\-\[\]]{1,80}")
+
+
+def _label(where: str) -> str:
+    """A linkId or place as it starts a problem line: as is when plain, else quoted,
+    so that a hostile linkId cannot send terminal control codes to the screen."""
+    return where if _PLAIN_LINK.fullmatch(where) else _show(where)
 
 
 # -- answers -> QuestionnaireResponse -----------------------------------------------
@@ -579,7 +605,8 @@ def _notes(result: "Result") -> list[str]:
         lines = [f"Triage: none. {found.action}."]
     if result.plan is None:
         if result.withheld is not None:
-            lines.append(f"No exercise plan is given [{result.withheld.id}]: {result.withheld.reason}")
+            withheld = result.withheld
+            lines.append(f"No exercise plan is given [{withheld.id}]: {withheld.reason}")
         else:
             lines.append(WITHHELD_BY_TRIAGE)
     lines += [f"{note.title}: {note.text}" for note in result.notes]
@@ -602,7 +629,8 @@ def _activity(plan: "Plan", exercise: "Exercise") -> dict:
     if dates:
         repeat["boundsPeriod"] = {"start": min(dates).isoformat(), "end": max(dates).isoformat()}
     else:
-        repeat["boundsDuration"] = {"value": len(weeks), "unit": "wk", "system": _UCUM, "code": "wk"}
+        repeat["boundsDuration"] = {"value": len(weeks), "unit": "wk", "system": _UCUM,
+                                    "code": "wk"}
     repeat["frequency"] = per_week
     repeat["period"] = 1
     repeat["periodUnit"] = "wk"
@@ -610,7 +638,8 @@ def _activity(plan: "Plan", exercise: "Exercise") -> dict:
     return {
         "detail": {
             "code": {
-                "coding": [{"system": EXERCISE_SYSTEM, "code": exercise.id, "display": exercise.name}],
+                "coding": [{"system": EXERCISE_SYSTEM, "code": exercise.id,
+                            "display": exercise.name}],
                 "text": exercise.name,
             },
             "status": "scheduled",

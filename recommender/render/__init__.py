@@ -30,9 +30,14 @@ def now() -> dt.datetime:
 
 
 def render_result(
-    result: Result, fmt: str, color: bool = False, explain_args: str = "--answers FILE"
+    result: Result,
+    fmt: str,
+    color: bool = False,
+    explain_args: str = "--answers FILE",
+    paper: Optional[str] = None,
 ) -> str:
-    """The result in one of FORMATS. `explain_args` completes the `backplan explain` hint."""
+    """The result in one of FORMATS. `explain_args` completes the `backplan explain`
+    hint; `paper` (a4, letter) fixes the printed page size of the HTML."""
     if fmt == "json":
         return to_json(result.to_dict())
     if fmt == "text":
@@ -46,7 +51,7 @@ def render_result(
     if fmt == "html":
         from .html import render_html
 
-        return render_html(result, produced=now())
+        return render_html(result, produced=now(), paper=paper)
     if fmt == "ics":
         from .calendar import render_ics
 

@@ -1,0 +1,232 @@
+"""`backplan batch`: one answers object per line in, one result object per line out.
+
+Lines are read, worked on and written in order, a chunk at a time, so memory stays
+flat however long the file is. With several workers each chunk goes to a process of
+its own (the rule engine is not thread-safe: one engine per process), and at most a
+few chunks are in flight at once, so reading never races ahead of writing.
+
+A bad line gives an error object naming its line number and fields; the batch goes
+on. On Ctrl-C the chunks finished so far are written whole, in order, and no more.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import IO, BinaryIO, Callable, Iterator, NamedTuple, Optional
+
+from .answers_file import MAX_BYTES, parse_answers
+from .errors import AnswersError
+
+#: Lines per chunk: large enough that passing work between processes is cheap,
+#: small enough that a Ctrl-C loses little and memory stays small.
+CHUNK_LINES = 200
+#: Chunks queued per worker beyond the one it is working on.
+AHEAD_PER_WORKER = 2
+
+
+class Options(NamedTuple):
+    weeks: int = 4
+    emergency_number: Optional[str] = None
+    engine: Optional[str] = None
+    rules: Optional[str] = None
+
+
+class ChunkResult(NamedTuple):
+    lines: list[str]  # one JSON object per input line, without newlines
+    levels: Counter  # results by triage level
+    errors: int
+    plans: int
+
+
+@dataclass
+class Summary:
+    lines: int = 0
+    levels: Counter = field(default_factory=Counter)
+    errors: int = 0
+    plans: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    def add(self, chunk: ChunkResult) -> None:
+        self.lines += len(chunk.lines)
+        self.levels.update(chunk.levels)
+        self.errors += chunk.errors
+        self.plans += chunk.plans
+
+    def text(self) -> str:
+        levels = ", ".join(
+            f"{level} {self.levels[level]:,}" for level in ("emergency", "urgent", "soon", "none")
+        )
+        rate = self.lines / self.seconds if self.seconds else 0.0
+        head = "interrupted: " if self.interrupted else ""
+        return (
+            f"backplan batch: {head}{self.lines:,} lines: {self.lines - self.errors:,} results "
+            f"({levels}), {self.plans:,} with a plan, {self.errors:,} errors; "
+            f"{self.seconds:.1f} s, {rate:,.0f} lines/s"
+        )
+
+
+# -- one chunk, in whichever process ---------------------------------------------------
+
+_RECOMMENDER = None
+_OPTIONS = Options()
+
+
+def _setup(options: Options, quiet_interrupts: bool) -> None:
+    """Load the rules and compile the engine once per process."""
+    global _RECOMMENDER, _OPTIONS
+    from pathlib import Path
+
+    from .recommend import Recommender
+
+    if quiet_interrupts:
+        # Ctrl-C reaches the whole process group; the parent alone decides what to do.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _OPTIONS = options
+    _RECOMMENDER = Recommender.load(Path(options.rules) if options.rules else None,
+                                    engine=options.engine)
+
+
+def work(chunk: list[tuple[int, Optional[bytes]]]) -> ChunkResult:
+    """Results for numbered raw lines (None: a line too long to be an answers file)."""
+    assert _RECOMMENDER is not None, "call _setup first"
+    out: list[str] = []
+    levels: Counter = Counter()
+    errors = plans = 0
+    for number, data in chunk:
+        try:
+            if data is None:
+                raise AnswersError([f"is longer than {MAX_BYTES // 1024} KB"], f"line {number}")
+            answers = parse_answers(data, f"line {number}")
+            result = _RECOMMENDER.recommend(
+                answers, weeks=_OPTIONS.weeks, emergency_number=_OPTIONS.emergency_number
+            )
+        except AnswersError as exc:
+            errors += 1
+            out.append(_compact({
+                "line": number,
+                "error": exc.message(),
+                "fields": exc.fields,
+            }))
+            continue
+        levels[result.triage.level] += 1
+        plans += result.plan is not None
+        out.append(_compact(result.to_dict()))
+    return ChunkResult(out, levels, errors, plans)
+
+
+def _compact(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, Optional[bytes]]]:
+    """(line number, bytes) for each line; None for a line over MAX_BYTES, whose
+    rest is skipped without ever being held in memory."""
+    number = 0
+    while True:
+        line = stream.readline(MAX_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+            while True:  # drain the rest of the long line
+                rest = stream.readline(MAX_BYTES)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield number, None
+        else:
+            yield number, line.rstrip(b"\r\n")
+
+
+def chunks(lines: Iterator[tuple[int, Optional[bytes]]]) -> Iterator[list]:
+    chunk: list = []
+    for item in lines:
+        chunk.append(item)
+        if len(chunk) == CHUNK_LINES:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# -- the run ------------------------------------------------------------------------------
+
+
+def run_batch(
+    source: BinaryIO,
+    sink: IO[str],
+    options: Options,
+    workers: int = 1,
+    progress: Optional[Callable[[Summary], None]] = None,
+) -> Summary:
+    """Process every line of `source` into `sink`, in order; returns the summary.
+
+    KeyboardInterrupt stops reading; what was finished is written and `interrupted`
+    is set in the summary.
+    """
+    summary = Summary()
+    start = time.perf_counter()
+
+    def write(chunk: ChunkResult) -> None:
+        sink.write("".join(line + "\n" for line in chunk.lines))
+        sink.flush()
+        summary.add(chunk)
+        summary.seconds = time.perf_counter() - start
+        if progress:
+            progress(summary)
+
+    try:
+        if workers <= 1:
+            _setup(options, quiet_interrupts=False)
+            for chunk in chunks(numbered_lines(source)):
+                write(work(chunk))
+        else:
+            _run_parallel(source, options, workers, write)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _run_parallel(source: BinaryIO, options: Options, workers: int,
+                  write: Callable[[ChunkResult], None]) -> None:
+    import multiprocessing
+
+    # fork starts workers at once with everything already imported; elsewhere (or
+    # where fork is unavailable) spawn is the safe default.
+    method = "fork" if sys.platform.startswith("linux") else None
+    context = multiprocessing.get_context(method)
+    pending: deque[Future] = deque()
+    limit = workers * (1 + AHEAD_PER_WORKER)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_setup,
+                               initargs=(options, True))
+    try:
+        for chunk in chunks(numbered_lines(source)):
+            pending.append(pool.submit(work, chunk))
+            while len(pending) >= limit or (pending and pending[0].done()):
+                write(pending.popleft().result())
+        while pending:
+            write(pending.popleft().result())
+    except KeyboardInterrupt:
+        # Keep what is already finished, in order; drop the rest.
+        while pending and pending[0].done() and not pending[0].cancelled():
+            write(pending.popleft().result())
+        for future in pending:
+            future.cancel()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1

@@ -1,0 +1,120 @@
+"""`backplan batch`: order kept, bad lines reported, nothing lost, Ctrl-C safe, and
+the same results as `plan`, line by line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import example_answers, example_names
+from recommender.cli import main
+from recommender.samples import many_answers
+
+
+def _write(path, lines):
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def batch(*args, input=None):
+    return CliRunner().invoke(main, ["batch", *args], input=input)
+
+
+def test_results_match_plan_line_by_line_and_keep_order(tmp_path):
+    names = example_names()
+    source = _write(tmp_path / "in.jsonl", [json.dumps(example_answers(n)) for n in names])
+    result = batch(str(source), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(names)
+    for name, line in zip(names, lines):
+        planned = CliRunner().invoke(main, ["plan", "-a", "-", "-f", "json"],
+                                     input=json.dumps(example_answers(name)))
+        assert json.loads(line) == json.loads(planned.stdout), name
+
+
+def test_bad_lines_give_error_objects_and_the_batch_goes_on(tmp_path):
+    good = json.dumps(example_answers("sciatica"))
+    missing = example_answers("sciatica")
+    del missing["red_flags"]["fever"]
+    missing["age"] = 500
+    source = _write(tmp_path / "in.jsonl", [good, "not json", json.dumps(missing), "", "[1]", good])
+    result = batch(str(source), "-j", "1")
+    assert result.exit_code == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 6
+    assert out[0]["triage"]["level"] == "soon" and out[5] == out[0]
+    assert out[1]["line"] == 2 and "not valid JSON" in out[1]["error"]
+    assert out[2]["line"] == 3 and out[2]["fields"] == ["age", "red_flags.fever"]
+    assert out[3]["line"] == 4 and "empty" in out[3]["error"]
+    assert out[4]["line"] == 5
+    assert "6 lines: 2 results" in result.stderr and "4 errors" in result.stderr
+
+
+def test_two_workers_give_byte_identical_output(tmp_path):
+    source = _write(tmp_path / "in.jsonl", [json.dumps(a) for a in many_answers(1500, seed=3)])
+    one = tmp_path / "one.jsonl"
+    two = tmp_path / "two.jsonl"
+    assert batch(str(source), "-o", str(one), "-j", "1").exit_code == 0
+    assert batch(str(source), "-o", str(two), "-j", "2").exit_code == 0
+    assert one.read_bytes() == two.read_bytes()
+    assert len(one.read_text().splitlines()) == 1500
+
+
+def test_standard_input_and_an_empty_batch():
+    text = json.dumps(example_answers("teenager")) + "\n"
+    result = batch("-", input=text)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["plan_withheld"]["id"] == "WH-MINOR"
+    empty = batch("-", input="")
+    assert empty.exit_code == 0 and empty.stdout == "" and "0 lines" in empty.stderr
+
+
+def test_a_huge_line_is_one_error_and_not_held_in_memory(tmp_path):
+    source = tmp_path / "in.jsonl"
+    with source.open("wb") as f:
+        f.write(b'{"name": "' + b"x" * (600 * 1024) + b'"}\n')
+        f.write(json.dumps(example_answers("sciatica")).encode() + b"\n")
+    result = batch(str(source), "-j", "1")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[0]["line"] == 1 and "longer than" in out[0]["error"]
+    assert out[1]["triage"]["level"] == "soon"
+
+
+def test_missing_input_is_bad_usage(tmp_path):
+    result = batch(str(tmp_path / "nope.jsonl"))
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_keeps_every_finished_result_whole(tmp_path, workers):
+    source = _write(tmp_path / "in.jsonl", [json.dumps(a) for a in many_answers(60000, seed=9)])
+    out = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "recommender", "batch", str(source), "-o", str(out), "-j", workers],
+        stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline and (not out.exists() or out.stat().st_size < 200_000):
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    text = out.read_text()
+    assert text.endswith("\n")
+    lines = text.splitlines()
+    assert 0 < len(lines) < 60000
+    for line in lines:
+        json.loads(line)  # every line complete
+    full = CliRunner().invoke(main, ["batch", "-", "-j", "1"],
+                              input="\n".join(source.read_text().splitlines()[: len(lines)]) + "\n")
+    assert full.stdout.splitlines() == lines  # in order, nothing skipped

@@ -1,0 +1,446 @@
+"""The printable HTML page (`backplan plan --format html`).
+
+The page is checked as a document, not as a string: the stdlib html.parser reads it,
+every element must be closed in order, and each section is looked at by its own
+text. The last tests print it to PDF in a real headless Chromium, on A4 and on US
+Letter, and read the PDF back with pypdf.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Optional
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import example_answers
+from recommender.answers_file import validate_answers
+from recommender.cli import main
+from recommender.render import render_result
+from recommender.render.html import render_html
+from recommender.render.text import dose_words
+
+PRODUCED = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.timezone.utc)
+CASES = ("desk-worker-upper-back", "cauda-equina", "teenager", "sciatica")
+EVIL_NAME = '<script>alert(1)</script> & "Bob"'
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+        "source", "track", "wbr"}
+#: Nothing on the page may load or run anything.
+FORBIDDEN_TAGS = {"script", "link", "img", "iframe", "object", "embed", "audio", "video",
+                  "source", "base", "form", "picture", "svg"}
+
+
+class Element:
+    def __init__(self, tag: str, attrs: dict[str, Optional[str]], start: int) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.start = start
+        self.end = -1
+        self.children: list[Element] = []
+
+    @property
+    def classes(self) -> list[str]:
+        return (self.attrs.get("class") or "").split()
+
+
+class Page(HTMLParser):
+    """The page as elements with text spans; fails on any unclosed or misnested tag."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.length = 0
+        self.elements: list[Element] = []
+        self.stack: list[Element] = []
+        self.decls: list[str] = []
+        self.feed(html)
+        self.close()
+        assert not self.stack, f"unclosed: {[e.tag for e in self.stack]}"
+        self.text = "".join(self.chunks)
+
+    def handle_decl(self, decl: str) -> None:
+        self.decls.append(decl)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        element = Element(tag, dict(attrs), self.length)
+        if self.stack:
+            self.stack[-1].children.append(element)
+        self.elements.append(element)
+        if tag in VOID:
+            element.end = self.length
+        else:
+            self.stack.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert tag not in VOID, f"end tag for void element <{tag}>"
+        assert self.stack, f"</{tag}> closes nothing"
+        top = self.stack.pop()
+        assert top.tag == tag, f"</{tag}> closes <{top.tag}>"
+        top.end = self.length
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+        self.length += len(data)
+
+    # -- queries ---------------------------------------------------------------
+
+    def all(self, tag: Optional[str] = None, cls: Optional[str] = None) -> list[Element]:
+        return [
+            e for e in self.elements
+            if (tag is None or e.tag == tag) and (cls is None or cls in e.classes)
+        ]
+
+    def one(self, tag: Optional[str] = None, cls: Optional[str] = None) -> Element:
+        found = self.all(tag, cls)
+        assert len(found) == 1, f"expected one <{tag} class={cls}>, found {len(found)}"
+        return found[0]
+
+    def words(self, element: Element) -> str:
+        """An element's text, whitespace collapsed."""
+        return " ".join(self.text[element.start:element.end].split())
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def result_for(recommender, example: str, **changes):
+    answers = example_answers(example)
+    answers.update(changes)
+    return recommender.recommend(validate_answers(answers))
+
+
+def page_for(recommender, example: str, **changes):
+    result = result_for(recommender, example, **changes)
+    html = render_html(result, produced=PRODUCED)
+    return result, html, Page(html)
+
+
+# -- the document ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_page_is_a_complete_self_contained_document(recommender, name):
+    result, html, page = page_for(recommender, name)
+    assert html.startswith("<!doctype html>")
+    assert page.decls == ["doctype html"]
+    root = page.one("html")
+    assert root.attrs.get("lang") == "en"
+    assert [e.tag for e in root.children] == ["head", "body"]
+    assert any((m.attrs.get("charset") or "").lower() == "utf-8" for m in page.all("meta"))
+    title = page.words(page.one("title"))
+    assert result.answers.name and result.answers.name in title
+    for tag in ("head", "body", "main", "footer", "style"):
+        page.one(tag)
+    # Nothing that could load or run anything: no scripts, links, images or URLs.
+    assert "<script" not in html.lower()
+    assert not [e.tag for e in page.elements if e.tag in FORBIDDEN_TAGS]
+    for element in page.elements:
+        assert "src" not in element.attrs and "href" not in element.attrs, element.tag
+        assert "srcset" not in element.attrs and "action" not in element.attrs
+        assert not any(a.startswith("on") for a in element.attrs), element.attrs
+        assert element.attrs.get("rel") != "stylesheet"
+    assert "http://" not in html and "https://" not in html
+    assert "url(" not in html and "@import" not in html and "@font-face" not in html
+    # Inline CSS fit for print on A4 and Letter.
+    style = page.words(page.one("style"))
+    assert "@page" in style and "margin: 15mm" in style
+    assert "@media print" in style and "break-inside: avoid" in style
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_sections_come_in_the_terminal_order(recommender, name):
+    result, _, page = page_for(recommender, name)
+    sections = [e for e in page.all("section") if e in page.one("main").children]
+    order = [e.classes[0] for e in sections]
+    expected = ["warning", "plan", "howto"] if result.plan else ["warning", "plan"]
+    assert order == expected + ["notes", "sources-section"]
+    footer = page.one("footer")
+    assert sections[-1].end <= footer.start
+    assert page.one("header").end <= sections[0].start  # the warning opens the content
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_warning_box_says_everything_in_words(recommender, name):
+    result, _, page = page_for(recommender, name)
+    box = page.one("section", "warning")
+    assert f"level-{result.triage.level}" in box.classes
+    words = page.words(box)
+    assert squash(result.triage.action) in words
+    flags = page.all("li", "flag")
+    assert len(flags) == len(result.triage.flags)
+    for flag, item in zip(result.triage.flags, flags):
+        text = page.words(item)
+        assert flag.title in text and squash(flag.advice) in text
+        assert f"[{flag.id}]" in text and flag.level in text
+    if result.triage.level == "none":
+        assert "No warning signs" in words and page.all("p", "calm")
+    if result.triage.level == "emergency":
+        assert "EMERGENCY" in words and "911, 112 or 999" in words
+
+
+@pytest.mark.parametrize("name", ["desk-worker-upper-back", "sciatica"])
+def test_plan_shows_every_week_session_exercise_and_dose(recommender, name):
+    result, _, page = page_for(recommender, name)
+    plan = result.plan
+    assert plan is not None
+    weeks = page.all("section", "week")
+    assert len(weeks) == len(plan.weeks)
+    ticks = page.all("span", "tick")
+    assert len(ticks) == sum(len(w.sessions) for w in plan.weeks)
+    for week, section in zip(plan.weeks, weeks):
+        text = page.words(section)
+        assert text.startswith(f"Week {week.number}")
+        boxes = [e for e in page.all("div", "session") if section.start <= e.start < section.end]
+        shown = {}
+        for box in boxes:
+            head = page.words(next(e for e in box.children if "session-head" in e.classes))
+            items = [page.words(li) for li in _items(page, box)]
+            days = [page.words(li) for li in _ticks(page, box)]
+            for day in days:
+                shown[day.split(" pain")[0]] = (head, items)
+        assert len(shown) == len(week.sessions)
+        for session in week.sessions:
+            head, items = shown[session.day.capitalize()]
+            assert session.day.capitalize() in head and f"about {session.minutes} min" in head
+            assert items == [f"{p.exercise.name} {dose_words(p.dose)}" for p in session.exercises]
+
+
+def _items(page: Page, box: Element) -> list[Element]:
+    listing = next(e for e in box.children if "exercises" in e.classes)
+    assert listing.tag == "ol"
+    return listing.children
+
+
+def _ticks(page: Page, box: Element) -> list[Element]:
+    ticks = next(e for e in box.children if "ticks" in e.classes)
+    for li in ticks.children:
+        assert li.children[0].classes == ["tick"]  # an empty box to tick with a pen
+        assert page.words(li.children[0]) == ""
+    return ticks.children
+
+
+def test_plan_intro_and_how_to_with_steps_and_cautions(recommender):
+    result, _, page = page_for(recommender, "desk-worker-upper-back")
+    assert "4 weeks, 4 days a week, up to 12 minutes a session" in page.words(
+        page.one("section", "plan"))
+    articles = page.all("article", "exercise")
+    exercises = result.plan.exercises()
+    assert len(articles) == len(exercises)
+    for exercise, article in zip(exercises, articles):
+        assert page.words(article.children[0]) == exercise.name
+        steps = next(e for e in article.children if "steps" in e.classes)
+        assert steps.tag == "ol"
+        assert [page.words(li) for li in steps.children] == [squash(s) for s in exercise.steps]
+        cautions = next(e for e in article.children if "cautions" in e.classes)
+        assert [page.words(li) for li in cautions.children] == [
+            f"Take care: {squash(c)}" for c in exercise.cautions
+        ]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_notes_sources_and_footer(recommender, name):
+    result, _, page = page_for(recommender, name)
+    notes = page.words(page.one("section", "notes"))
+    assert "NOTE-PAIN-MONITORING" in [n.id for n in result.notes]
+    for note in result.notes:
+        assert note.title in notes and squash(note.text) in notes
+    assert "5 out of 10" in notes
+    sources = [page.words(li) for li in page.one("ol", "sources").children]
+    cited = [f.source for f in result.fired] + [n.source for n in result.notes]
+    wanted = list(dict.fromkeys(cited))
+    assert len(sources) == len(wanted)
+    for source, shown in zip(wanted, sources):
+        assert shown.startswith(squash(source))
+    for fired in result.fired:
+        assert fired.rule in " ".join(sources)
+    footer = page.one("footer")
+    assert "not a diagnosis" in page.words(footer)
+    dates = [e for e in page.all("time") if footer.start <= e.start < footer.end]
+    assert dates and dates[0].attrs["datetime"] == PRODUCED.date().isoformat()
+    assert "14 March 2025" in page.words(footer)
+
+
+def test_no_plan_says_why(recommender):
+    result, _, page = page_for(recommender, "teenager")
+    assert result.withheld is not None
+    text = page.words(page.one("section", "plan"))
+    assert "No exercise plan is given" in text and squash(result.withheld.reason) in text
+    assert not page.all("span", "tick") and not page.all("article")
+
+    result, _, page = page_for(recommender, "cauda-equina")
+    text = page.words(page.one("section", "plan"))
+    assert "until a clinician has checked the warning signs" in text
+    assert not page.all("span", "tick")
+
+
+def test_dated_sessions_show_their_dates(recommender):
+    result, _, page = page_for(recommender, "desk-worker-upper-back", start_date="2025-03-03")
+    first = result.plan.weeks[0].sessions[0]
+    assert first.date == dt.date(2025, 3, 3)
+    dated = {e.attrs["datetime"] for e in page.all("time")}
+    for week in result.plan.weeks:
+        for session in week.sessions:
+            assert session.date.isoformat() in dated
+    assert "Monday 3 March 2025" in page.text
+
+
+def test_without_a_name_the_page_is_still_titled(recommender):
+    answers = example_answers("desk-worker-upper-back")
+    del answers["name"]
+    html = render_html(recommender.recommend(validate_answers(answers)), produced=PRODUCED)
+    page = Page(html)
+    assert page.words(page.one("title")).startswith("Exercise plan | backplan")
+    assert page.words(page.one("h1")) == "Your exercise plan"
+
+
+# -- escaping and determinism ---------------------------------------------------------
+
+
+def test_name_is_escaped(recommender):
+    result, html, page = page_for(recommender, "desk-worker-upper-back", name=EVIL_NAME)
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Bob&#34;" in html
+    assert not page.all("script")
+    # The parsed text shows the name exactly as typed.
+    assert page.words(page.one("h1")) == f"Exercise plan for {EVIL_NAME}"
+    assert EVIL_NAME in page.words(page.one("title"))
+
+
+def test_the_environment_escapes_and_is_strict():
+    import jinja2
+
+    from recommender.render.html import _environment
+
+    env = _environment()
+    assert env.undefined is jinja2.StrictUndefined
+    assert env.autoescape is True or env.autoescape("plan.html.j2")
+    with pytest.raises(jinja2.UndefinedError):
+        env.get_template("plan.html.j2").render(page={})
+
+
+def test_unknown_paper_is_refused(recommender):
+    with pytest.raises(ValueError):
+        render_html(result_for(recommender, "sciatica"), produced=PRODUCED, paper="a5")
+
+
+def test_paper_size_is_pinned_only_when_asked(recommender):
+    result = result_for(recommender, "sciatica")
+    assert not re.search(r"^\s*size:", render_html(result, produced=PRODUCED), re.M)
+    assert "size: A4;" in render_html(result, produced=PRODUCED, paper="a4")
+    assert "size: letter;" in render_html(result, produced=PRODUCED, paper="Letter")
+
+
+def test_same_answers_and_epoch_give_identical_bytes(recommender, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741944600")  # 2025-03-14
+    result = result_for(recommender, "sciatica")
+    first = render_result(result, "html")
+    assert first == render_result(result_for(recommender, "sciatica"), "html")
+    assert 'datetime="2025-03-14"' in first
+
+    runner = CliRunner()
+    args = ["plan", "--example", "--format", "html"]
+    env = {"SOURCE_DATE_EPOCH": "1741944600", "NO_COLOR": "1"}
+    one = runner.invoke(main, args, env=env)
+    two = runner.invoke(main, args, env=env)
+    assert one.exit_code == 0, one.output
+    assert one.output == two.output
+    assert one.output.startswith("<!doctype html>") and "14 March 2025" in one.output
+
+
+# -- a real browser -----------------------------------------------------------------
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+PAPER_POINTS = {"a4": (595.3, 841.9), "letter": (612.0, 792.0)}
+MARGIN_POINTS = 15 / 25.4 * 72
+
+
+def find_browser() -> str:
+    for name in BROWSERS:
+        path = shutil.which(name)
+        if path:
+            return path
+    message = f"no headless browser found (looked for {', '.join(BROWSERS)} on PATH)"
+    if os.environ.get("BACKPLAN_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + "; BACKPLAN_REQUIRE_BROWSER=1 requires one")
+    pytest.skip(message + "; install chromium, or set BACKPLAN_REQUIRE_BROWSER=1 to fail")
+
+
+def print_to_pdf(browser: str, html: str, where: Path) -> Path:
+    page = where / "page.html"
+    page.write_text(html, encoding="utf-8")
+    pdf = where / "page.pdf"
+    profile = tempfile.mkdtemp(prefix="backplan-chromium-", dir=where)
+    command = [
+        browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
+        "--no-pdf-header-footer", page.as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert pdf.exists() and pdf.stat().st_size > 0, (
+        f"{browser} made no PDF (exit {done.returncode}): {done.stderr[-2000:]}"
+    )
+    return pdf
+
+
+def read_pdf(pdf: Path) -> tuple[list, list[str], list[tuple[float, str]]]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(pdf))
+    texts: list[str] = []
+    starts: list[tuple[float, str]] = []
+    for page in reader.pages:
+        def visit(text, cm, tm, font, size):
+            if text.strip():
+                starts.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], text))
+
+        texts.append(page.extract_text(visitor_text=visit))
+    return list(reader.pages), texts, starts
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", ["desk-worker-upper-back", "cauda-equina"])
+def test_prints_to_pdf_in_a_real_browser(recommender, tmp_path, paper, name):
+    browser = find_browser()
+    result = result_for(recommender, name)
+    pdf = print_to_pdf(browser, render_html(result, produced=PRODUCED, paper=paper), tmp_path)
+    pages, texts, starts = read_pdf(pdf)
+    assert len(pages) >= 1
+    width, height = PAPER_POINTS[paper]
+    for page in pages:
+        box = page.mediabox
+        assert abs(float(box.width) - width) < 2 and abs(float(box.height) - height) < 2
+    # Nothing clipped: every piece of text starts inside the page, left of its margin.
+    assert starts
+    for x, text in starts:
+        assert 0 <= x < width - MARGIN_POINTS + 1, (x, text)
+    first = squash(texts[0])
+    everything = squash(" ".join(texts))
+    # The warning is on the first page, in words.
+    if result.triage.level == "emergency":
+        assert "EMERGENCY: call your local emergency number" in first
+        assert "No exercise plan is given" in everything
+    else:
+        assert "No warning signs in your answers" in first
+    if result.plan is not None:
+        assert "Week 1" in first
+        for exercise in result.plan.exercises():
+            assert everything.count(exercise.name) >= 2, exercise.name  # plan and how-to
+    assert "How much pain is all right" in everything
+    assert "not a diagnosis" in everything
+    assert re.search(r"Page 1 of \d+", everything)
