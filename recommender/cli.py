@@ -70,16 +70,8 @@ def _read_answers(source: str):
     if source == "-":
         data = read_answers_bytes(sys.stdin.buffer, "standard input")
         return parse_answers(data, "standard input")
-    path = Path(source)
-    try:
-        with path.open("rb") as stream:
-            data = read_answers_bytes(stream, source)
-    except FileNotFoundError:
-        raise AnswersError(["no such file"], source) from None
-    except IsADirectoryError:
-        raise AnswersError(["is a directory, not an answers file"], source) from None
-    except OSError as exc:
-        raise AnswersError([f"cannot be read ({exc.strerror})"], source) from None
+    with _open_input(source, "an answers file") as stream:
+        data = read_answers_bytes(stream, source)
     return parse_answers(data, source)
 
 
@@ -391,7 +383,7 @@ def batch(source: str, output: Optional[str], workers: Optional[int], weeks: int
             from .engines import create_engine
 
             create_engine({}, engine)  # refuse an unusable engine before any work
-        stream = _open_source(source)
+        stream = sys.stdin.buffer if source == "-" else _open_input(source, "a JSON Lines file")
         sink = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
         progress = _progress_line if sys.stderr.isatty() else None
         try:
@@ -410,15 +402,14 @@ def batch(source: str, output: Optional[str], workers: Optional[int], weeks: int
     _run(body)
 
 
-def _open_source(source: str):
-    if source == "-":
-        return sys.stdin.buffer
+def _open_input(source: str, what: str):
+    """`source` opened for binary reading, or an AnswersError that says why not."""
     try:
         return open(source, "rb")
     except FileNotFoundError:
         raise AnswersError(["no such file"], source) from None
     except IsADirectoryError:
-        raise AnswersError(["is a directory, not a JSON Lines file"], source) from None
+        raise AnswersError([f"is a directory, not {what}"], source) from None
     except OSError as exc:
         raise AnswersError([f"cannot be read ({exc.strerror})"], source) from None
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from .answers import answer_fields, answer_keys
 from .errors import AnswersError
+from .wording import dose_words
 
 if TYPE_CHECKING:
     from .catalog import Dose, Exercise
@@ -555,7 +556,7 @@ def care_plan(result: "Result", produced: dt.datetime) -> dict:
 def _description(result: "Result") -> str:
     answers = result.answers
     plan = result.plan
-    from .filters import words
+    from .wording import words
 
     areas = ", ".join(words(a) for a in answers.pain_areas)
     if plan is None:
@@ -669,13 +670,3 @@ def _how(exercise: "Exercise", doses: list[tuple[int, "Dose"]]) -> str:
     steps = " ".join(f"{n}. {_words(step)}" for n, step in enumerate(exercise.steps, 1))
     cautions = " ".join(f"Take care: {_words(c)}" for c in exercise.cautions)
     return f"{amount}\nSteps: {steps}\n{cautions}"
-
-
-def dose_words(dose: "Dose") -> str:
-    """A dose in words ("3 sets of 10 each side", "hold 30 s, 2 times")."""
-    side = " each side" if dose.per_side else ""
-    if dose.reps is not None:
-        sets = "1 set" if dose.sets == 1 else f"{dose.sets} sets"
-        return f"{sets} of {dose.reps}{side}"
-    times = "once" if dose.sets == 1 else f"{dose.sets} times"
-    return f"hold {dose.hold_seconds} s, {times}{side}"

@@ -11,35 +11,7 @@ from typing import AbstractSet, NamedTuple, Optional
 from .answers import Answers
 from .catalog import Catalog, Exercise
 from .rulebook import RANK, Exclusion, FilterCase, FilterRule, Rulebook, case_key
-
-_WORDS = {
-    "all_fours": "on all fours",
-    "kneeling": "kneeling",
-    "lying_back": "lying on your back",
-    "lying_front": "lying on your front",
-    "lying_side": "lying on your side",
-    "standing": "standing",
-    "sitting": "sitting",
-    "loaded_flexion": "bending forward under load",
-    "end_range_rotation": "twisting to the end of the range",
-    "overhead": "raising the arms overhead",
-    "balance": "a balance challenge",
-    "resistance_band": "a resistance band",
-    "foam_roller": "a foam roller",
-    "dumbbells": "dumbbells",
-    "chair": "a chair",
-    "wall": "a wall",
-    "doorway": "a doorway",
-    "upper_back": "upper back",
-    "mid_back": "middle back",
-    "lower_back": "lower back",
-}
-
-
-def words(value: str) -> str:
-    """A catalog value (lower_back, all_fours) in plain words."""
-    return _WORDS.get(value, value.replace("_", " "))
-
+from .wording import words
 
 class Excluded(NamedTuple):
     """One exercise left out by one filter rule."""

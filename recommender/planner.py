@@ -82,6 +82,14 @@ class Week(NamedTuple):
     number: int
     sessions: tuple[Session, ...]
 
+    def session_groups(self) -> list[tuple[Session, ...]]:
+        """Sessions with the same exercises and doses, together, in order of first day
+        (a printout shows each group once, with all its days)."""
+        groups: dict[tuple, list[Session]] = {}
+        for session in self.sessions:
+            groups.setdefault(session.exercises, []).append(session)
+        return [tuple(group) for group in groups.values()]
+
     def to_dict(self) -> dict:
         return {"week": self.number, "sessions": [s.to_dict() for s in self.sessions]}
 

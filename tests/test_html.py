@@ -26,7 +26,7 @@ from recommender.answers_file import validate_answers
 from recommender.cli import main
 from recommender.render import render_result
 from recommender.render.html import render_html
-from recommender.render.text import dose_words
+from recommender.wording import dose_words
 
 PRODUCED = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.timezone.utc)
 CASES = ("desk-worker-upper-back", "cauda-equina", "teenager", "sciatica")

@@ -13,7 +13,7 @@ import json
 from .. import __version__
 from ..errors import AnswersError
 from ..recommend import Result
-from .text import dose_words
+from ..wording import dose_words
 
 PRODID = f"-//backplan//backplan {__version__}//EN"
 

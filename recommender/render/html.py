@@ -18,10 +18,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from ..catalog import Exercise
-from ..filters import words
 from ..planner import Plan, Session
 from ..recommend import Result
-from .text import dose_words
+from ..wording import dose_words, words
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -157,28 +156,22 @@ def _summary(result: Result, plan: Plan) -> str:
 
 
 def _weeks(plan: Plan) -> list[WeekView]:
-    return [WeekView(week.number, _groups(week.sessions)) for week in plan.weeks]
-
-
-def _groups(sessions: tuple[Session, ...]) -> tuple[Group, ...]:
     """As in the terminal: sessions with the same exercises and doses are shown once,
     with a tick box for each of their days."""
-    groups: list[tuple[list[Day], Session]] = []
-    for session in sessions:
-        for days, first in groups:
-            if first.exercises == session.exercises:
-                days.append(_day(session))
-                break
-        else:
-            groups.append(([_day(session)], session))
-    return tuple(
-        Group(
-            tuple(days),
-            first.minutes,
-            tuple(Item(p.exercise.name, dose_words(p.dose)) for p in first.exercises),
+    return [
+        WeekView(
+            week.number,
+            tuple(
+                Group(
+                    tuple(_day(session) for session in group),
+                    group[0].minutes,
+                    tuple(Item(p.exercise.name, dose_words(p.dose)) for p in group[0].exercises),
+                )
+                for group in week.session_groups()
+            ),
         )
-        for days, first in groups
-    )
+        for week in plan.weeks
+    ]
 
 
 def _day(session: Session) -> Day:

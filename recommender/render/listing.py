@@ -7,7 +7,8 @@ from typing import Iterable
 from ..catalog import Exercise
 from ..conditions import describe
 from ..rulebook import FilterRule, NoteRule, RedFlagRule, Rulebook, WithholdRule
-from .text import dose_words, wrap
+from ..wording import dose_words
+from .text import wrap
 
 
 def render_exercises(exercises: Iterable[Exercise]) -> str:

@@ -6,9 +6,9 @@ import datetime as dt
 import re
 
 from .. import __version__
-from ..filters import words
+from ..wording import dose_words, words
 from ..recommend import Result
-from .text import dose_words, group_sessions
+from .text import group_sessions
 
 _LEVEL_WORD = {"emergency": "emergency", "urgent": "urgent", "soon": "soon"}
 
@@ -58,7 +58,7 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
         ]
         for week in result.plan.weeks:
             out += [f"### Week {week.number}", ""]
-            for days, session in group_sessions(week.sessions):
+            for days, session in group_sessions(week):
                 out += [f"**{days}** (about {session.minutes} min)", "",
                         "| # | Exercise | Dose |", "|---|---|---|"]
                 for n, item in enumerate(session.exercises, 1):

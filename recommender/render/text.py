@@ -7,13 +7,13 @@ pipe; colour is only ever added on top of words that already say everything.
 from __future__ import annotations
 
 import textwrap
-from typing import Callable, Iterable
+from typing import Callable
 
 import click
 
 from ..catalog import Exercise
-from ..filters import words
-from ..planner import Dose, Plan, Session
+from ..planner import Plan, Session, Week
+from ..wording import dose_words, words
 from ..recommend import Result
 from ..triage import Triage
 
@@ -49,15 +49,6 @@ def box(text: str) -> list[str]:
     body = textwrap.wrap(text, width=inner)
     rule = "+" + "-" * (WIDTH - 2) + "+"
     return [rule, *(f"| {line.ljust(inner)} |" for line in body), rule]
-
-
-def dose_words(dose: Dose) -> str:
-    side = " each side" if dose.per_side else ""
-    if dose.reps is not None:
-        sets = "1 set" if dose.sets == 1 else f"{dose.sets} sets"
-        return f"{sets} of {dose.reps}{side}"
-    times = "once" if dose.sets == 1 else f"{dose.sets} times"
-    return f"hold {dose.hold_seconds} s, {times}{side}"
 
 
 def render_text(result: Result, color: bool = False, explain_args: str = "--answers FILE") -> str:
@@ -127,7 +118,7 @@ def _plan(result: Result, plan: Plan, style: Callable[..., str]) -> list[str]:
     for week in plan.weeks:
         lines.append("")
         lines.append(style(f"Week {week.number}", bold=True, underline=True))
-        for days, session in group_sessions(week.sessions):
+        for days, session in group_sessions(week):
             lines.append(f"  {days} (about {session.minutes} min)")
             for n, item in enumerate(session.exercises, 1):
                 label = f"    {n}. {item.exercise.name} "
@@ -142,17 +133,9 @@ def _plan(result: Result, plan: Plan, style: Callable[..., str]) -> list[str]:
     return lines
 
 
-def group_sessions(sessions: Iterable[Session]) -> list[tuple[str, Session]]:
-    """Sessions with the same exercises and doses, shown once with all their days."""
-    groups: list[tuple[list[str], Session]] = []
-    for session in sessions:
-        for days, first in groups:
-            if first.exercises == session.exercises:
-                days.append(day_label(session))
-                break
-        else:
-            groups.append(([day_label(session)], session))
-    return [(", ".join(days), session) for days, session in groups]
+def group_sessions(week: Week) -> list[tuple[str, Session]]:
+    """Each group of identical sessions once, labelled with all its days."""
+    return [(", ".join(day_label(s) for s in group), group[0]) for group in week.session_groups()]
 
 
 def day_label(session: Session) -> str:
