@@ -145,8 +145,15 @@ def batch_run(count: int, workers: int = 2) -> dict:
         with source.open("w") as f:
             for answers in many_answers(count, seed=7):
                 f.write(json.dumps(answers) + "\n")
-        command = [*backplan_command(), "batch", str(source), "-o", os.devnull,
-                   "--workers", str(workers)]
+        command = [
+            *backplan_command(),
+            "batch",
+            str(source),
+            "-o",
+            os.devnull,
+            "--workers",
+            str(workers),
+        ]
         start = time.perf_counter()
         process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
         watch = MemoryWatch(process.pid) if sys.platform.startswith("linux") else None
@@ -182,7 +189,7 @@ def soak(count: int, workers: int = 2) -> dict:
     elapsed = time.perf_counter() - start
     samples = watch.stop()
     tenth = max(1, len(samples) // 10)
-    early = max(kb for _, kb in samples[tenth: 2 * tenth]) / 1024  # after start-up
+    early = max(kb for _, kb in samples[tenth : 2 * tenth]) / 1024  # after start-up
     late = max(kb for _, kb in samples[-tenth:]) / 1024
     return {
         "lines": count,
@@ -203,7 +210,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     report = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": (
+            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        ),
         "cold_start": cold_start(10 if args.quick else 30),
         "warm": warm_throughput(2000 if args.quick else 10000),
         "batch": batch_run(10_000 if args.quick else 100_000),
@@ -215,24 +224,32 @@ def main() -> None:
         return
     cold = report["cold_start"]
     print(f"machine: {report['machine']}")
-    print(f"(a) cold start: backplan plan --example --format json {cold['plan_ms']} ms; "
-          f"floor (import pydantic, click, durable.lang) {cold['floor_ms']} ms; "
-          f"ratio {cold['ratio']} (median of {cold['runs']}); "
-          f"first run with an empty cache {cold['first_run_empty_cache_ms']} ms")
+    print(
+        f"(a) cold start: backplan plan --example --format json {cold['plan_ms']} ms; "
+        f"floor (import pydantic, click, durable.lang) {cold['floor_ms']} ms; "
+        f"ratio {cold['ratio']} (median of {cold['runs']}); "
+        f"first run with an empty cache {cold['first_run_empty_cache_ms']} ms"
+    )
     for engine, warm in report["warm"].items():
-        print(f"(b) warm, {engine} engine: {warm['per_second']} evaluations/s "
-              f"({warm['evaluations']} varied answers, {warm['with_plan']} with a plan, "
-              f"{warm['seconds']} s, one process)")
+        print(
+            f"(b) warm, {engine} engine: {warm['per_second']} evaluations/s "
+            f"({warm['evaluations']} varied answers, {warm['with_plan']} with a plan, "
+            f"{warm['seconds']} s, one process)"
+        )
     run = report["batch"]
-    print(f"(c) batch: {run['lines']:,} lines, {run['workers']} workers: "
-          f"{run['lines_per_second']:,} lines/s ({run['seconds']} s), "
-          f"peak RSS of the whole run {run['peak_rss_mb']} MB")
+    print(
+        f"(c) batch: {run['lines']:,} lines, {run['workers']} workers: "
+        f"{run['lines_per_second']:,} lines/s ({run['seconds']} s), "
+        f"peak RSS of the whole run {run['peak_rss_mb']} MB"
+    )
     print(f"    {run['summary']}")
     if "soak" in report:
         s = report["soak"]
-        print(f"(d) soak: {s['lines']:,} lines, exit code {s['exit_code']}, {s['seconds']} s "
-              f"({s['lines_per_second']:,} lines/s); RSS {s['rss_mb_10_to_20_percent']} MB early, "
-              f"{s['rss_mb_last_10_percent']} MB at the end, peak {s['peak_rss_mb']} MB")
+        print(
+            f"(d) soak: {s['lines']:,} lines, exit code {s['exit_code']}, {s['seconds']} s "
+            f"({s['lines_per_second']:,} lines/s); RSS {s['rss_mb_10_to_20_percent']} MB early, "
+            f"{s['rss_mb_last_10_percent']} MB at the end, peak {s['peak_rss_mb']} MB"
+        )
         print(f"    {s['summary']}")
 
 

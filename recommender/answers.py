@@ -16,11 +16,11 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from typing import (
-    NamedTuple,
     TYPE_CHECKING,
     Annotated,
     Any,
     Literal,
+    NamedTuple,
     Optional,
     get_args,
     get_origin,

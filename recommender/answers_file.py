@@ -23,7 +23,9 @@ def read_answers_bytes(stream: BinaryIO, source: str) -> bytes:
     """Read at most MAX_BYTES (+1 to notice more) from an open binary stream."""
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise AnswersError([f"is larger than {MAX_BYTES // 1024} KB; an answers file is a few KB"], source)
+        raise AnswersError(
+            [f"is larger than {MAX_BYTES // 1024} KB; an answers file is a few KB"], source
+        )
     return data
 
 
@@ -49,7 +51,9 @@ def parse_json(data: Union[bytes, str], source: str) -> Any:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise AnswersError([f"is not UTF-8 text (bad byte at position {exc.start})"], source) from None
+            raise AnswersError(
+                [f"is not UTF-8 text (bad byte at position {exc.start})"], source
+            ) from None
     else:
         text = data
     if not text.strip():
@@ -57,7 +61,9 @@ def parse_json(data: Union[bytes, str], source: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
     except json.JSONDecodeError as exc:
-        raise AnswersError([f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"], source) from None
+        raise AnswersError(
+            [f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"], source
+        ) from None
     except _DuplicateKey as exc:
         raise AnswersError([f"{exc.key}: given more than once"], source) from None
     except RecursionError:

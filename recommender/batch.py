@@ -6,7 +6,8 @@ its own (the rule engine is not thread-safe: one engine per process), and at mos
 few chunks are in flight at once, so reading never races ahead of writing.
 
 A bad line gives an error object naming its line number and fields; the batch goes
-on. On Ctrl-C the chunks finished so far are written whole, in order, and no more.
+on. Ctrl-C stops at the next chunk: the chunks under way are finished and written
+whole, in order, and no more are started.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import IO, BinaryIO, Callable, Iterator, NamedTuple, Optional
+from typing import IO, BinaryIO, NamedTuple, Optional
 
 from .answers_file import MAX_BYTES, parse_answers
 from .errors import AnswersError
@@ -90,8 +93,9 @@ def _setup(options: Options, quiet_interrupts: bool) -> None:
         # Ctrl-C reaches the whole process group; the parent alone decides what to do.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _OPTIONS = options
-    _RECOMMENDER = Recommender.load(Path(options.rules) if options.rules else None,
-                                    engine=options.engine)
+    _RECOMMENDER = Recommender.load(
+        Path(options.rules) if options.rules else None, engine=options.engine
+    )
 
 
 def work(chunk: list[tuple[int, Optional[bytes]]]) -> ChunkResult:
@@ -110,11 +114,15 @@ def work(chunk: list[tuple[int, Optional[bytes]]]) -> ChunkResult:
             )
         except AnswersError as exc:
             errors += 1
-            out.append(_compact({
-                "line": number,
-                "error": exc.message(),
-                "fields": exc.fields,
-            }))
+            out.append(
+                _compact(
+                    {
+                        "line": number,
+                        "error": exc.message(),
+                        "fields": exc.fields,
+                    }
+                )
+            )
             continue
         levels[result.triage.level] += 1
         plans += result.plan is not None
@@ -162,6 +170,31 @@ def chunks(lines: Iterator[tuple[int, Optional[bytes]]]) -> Iterator[list]:
 # -- the run ------------------------------------------------------------------------------
 
 
+class _StopRequest:
+    """Ctrl-C as a request, honoured between chunks, so no line is ever cut in half.
+
+    A second Ctrl-C stops at once (results not yet written are then dropped).
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous = None
+
+    def __enter__(self) -> "_StopRequest":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+
 def run_batch(
     source: BinaryIO,
     sink: IO[str],
@@ -171,8 +204,8 @@ def run_batch(
 ) -> Summary:
     """Process every line of `source` into `sink`, in order; returns the summary.
 
-    KeyboardInterrupt stops reading; what was finished is written and `interrupted`
-    is set in the summary.
+    Ctrl-C stops reading at the next chunk; every chunk already under way is finished
+    and written whole, and `interrupted` is set in the summary.
     """
     summary = Summary()
     start = time.perf_counter()
@@ -185,21 +218,30 @@ def run_batch(
         if progress:
             progress(summary)
 
-    try:
-        if workers <= 1:
-            _setup(options, quiet_interrupts=False)
-            for chunk in chunks(numbered_lines(source)):
-                write(work(chunk))
-        else:
-            _run_parallel(source, options, workers, write)
-    except KeyboardInterrupt:
-        summary.interrupted = True
+    with _StopRequest() as stop:
+        try:
+            if workers <= 1:
+                _setup(options, quiet_interrupts=False)
+                for chunk in chunks(numbered_lines(source)):
+                    write(work(chunk))
+                    if stop.requested:
+                        break
+            else:
+                _run_parallel(source, options, workers, write, stop)
+        except KeyboardInterrupt:  # a second Ctrl-C
+            stop.requested = True
+    summary.interrupted = stop.requested
     summary.seconds = time.perf_counter() - start
     return summary
 
 
-def _run_parallel(source: BinaryIO, options: Options, workers: int,
-                  write: Callable[[ChunkResult], None]) -> None:
+def _run_parallel(
+    source: BinaryIO,
+    options: Options,
+    workers: int,
+    write: Callable[[ChunkResult], None],
+    stop: _StopRequest,
+) -> None:
     import multiprocessing
 
     # fork starts workers at once with everything already imported; elsewhere (or
@@ -208,22 +250,18 @@ def _run_parallel(source: BinaryIO, options: Options, workers: int,
     context = multiprocessing.get_context(method)
     pending: deque[Future] = deque()
     limit = workers * (1 + AHEAD_PER_WORKER)
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_setup,
-                               initargs=(options, True))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_setup, initargs=(options, True)
+    )
     try:
         for chunk in chunks(numbered_lines(source)):
             pending.append(pool.submit(work, chunk))
             while len(pending) >= limit or (pending and pending[0].done()):
                 write(pending.popleft().result())
-        while pending:
+            if stop.requested:
+                break
+        while pending:  # finish what is under way (a few chunks at most), in order
             write(pending.popleft().result())
-    except KeyboardInterrupt:
-        # Keep what is already finished, in order; drop the rest.
-        while pending and pending[0].done() and not pending[0].cancelled():
-            write(pending.popleft().result())
-        for future in pending:
-            future.cancel()
-        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

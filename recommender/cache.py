@@ -16,8 +16,9 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, Optional, TypeVar, Union
+from typing import Optional, TypeVar, Union
 
 try:  # the built-in BLAKE2, without loading OpenSSL (which costs a noticeable 2 ms)
     from _blake2 import blake2b

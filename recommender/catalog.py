@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Iterator, Literal, Optional
-
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 from .answers import Equipment, PainArea
 from .cache import cached, source_of
@@ -55,7 +55,7 @@ class Dose:
         """sets x reps, or sets x hold seconds: what progression compares week to week."""
         return self.sets * self.measure
 
-    def with_(self, sets: int, measure: int) -> "Dose":
+    def with_(self, sets: int, measure: int) -> Dose:
         """The same kind of dose with other numbers."""
         if self.reps is not None:
             return Dose(sets=sets, per_side=self.per_side, reps=measure)
@@ -198,7 +198,9 @@ def _read(files: list[Path]) -> list[Exercise]:
             try:
                 exercise = validate(Exercise, item)
             except ValidationError as exc:
-                raise DataFileError(f"{path}: exercise {label}: {'; '.join(problems(exc))}") from None
+                raise DataFileError(
+                    f"{path}: exercise {label}: {'; '.join(problems(exc))}"
+                ) from None
             except TypeError as exc:
                 raise DataFileError(f"{path}: exercise {label}: {exc}") from None
             if exercise.id in where:
@@ -211,7 +213,9 @@ def _read(files: list[Path]) -> list[Exercise]:
         for link in ("easier", "harder"):
             target = getattr(exercise, link)
             if target == exercise.id:
-                raise DataFileError(f"{where[exercise.id]}: exercise {exercise.id}: {link} points at itself")
+                raise DataFileError(
+                    f"{where[exercise.id]}: exercise {exercise.id}: {link} points at itself"
+                )
             if target is not None and target not in where:
                 raise DataFileError(
                     f"{where[exercise.id]}: exercise {exercise.id}: {link} names unknown "

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import Optional, TypeVar
 
 import click
 
@@ -38,7 +39,7 @@ def engine_option(func: F) -> F:
         type=click.Choice(("durable", "reference")),
         default=None,
         help="Rule engine: durable (durable-rules, the default where installed) or "
-             "reference (plain Python). $BACKPLAN_ENGINE sets the default.",
+        "reference (plain Python). $BACKPLAN_ENGINE sets the default.",
     )(func)
 
 
@@ -47,8 +48,10 @@ def _version_message() -> str:
 
     engine = default_engine()
     installed = "installed" if durable_available() else "not installed"
-    return (f"backplan {__version__} (Python {sys.version.split()[0]}; rule engine: {engine}; "
-            f"durable-rules {installed})")
+    return (
+        f"backplan {__version__} (Python {sys.version.split()[0]}; rule engine: {engine}; "
+        f"durable-rules {installed})"
+    )
 
 
 def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -167,7 +170,7 @@ def country_option(func: F) -> F:
         metavar="CODE",
         callback=_check_country,
         help="Your country (two letters, such as US, GB or DE), to name its emergency "
-             "number in warnings.",
+        "number in warnings.",
     )(func)
 
 
@@ -208,8 +211,15 @@ def _answers_from(answers_path: Optional[str], example: bool):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88})
-@click.option("--version", "-V", is_flag=True, expose_value=False, is_eager=True,
-              callback=_show_version, help="Show the version and the active rule engine.")
+@click.option(
+    "--version",
+    "-V",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and the active rule engine.",
+)
 def main() -> None:
     """Safe, explainable home-exercise plans for neck and back pain.
 
@@ -224,21 +234,54 @@ def main() -> None:
 
 @main.command()
 @answers_options
-@click.option("--format", "-f", "fmt", type=click.Choice(RESULT_FORMATS), default="text",
-              show_default=True, help="Output format.")
-@click.option("--output", "-o", metavar="FILE",
-              help="Write the result to FILE (only once it is complete) instead of stdout.")
-@click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
-              help="Number of weeks to plan.")
-@click.option("--paper", type=click.Choice(("a4", "letter")), default=None,
-              help="Page size for --format html (default: the printer's own).")
-@click.option("--start", metavar="DATE",
-              help="Start the plan on DATE (YYYY-MM-DD, or 'today'), whatever the answers say.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    help="Write the result to FILE (only once it is complete) instead of stdout.",
+)
+@click.option(
+    "--weeks",
+    "-w",
+    type=click.IntRange(1, 12),
+    default=4,
+    show_default=True,
+    help="Number of weeks to plan.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(("a4", "letter")),
+    default=None,
+    help="Page size for --format html (default: the printer's own).",
+)
+@click.option(
+    "--start",
+    metavar="DATE",
+    help="Start the plan on DATE (YYYY-MM-DD, or 'today'), whatever the answers say.",
+)
 @country_option
 @engine_option
-def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], fmt: str,
-         output: Optional[str], weeks: int, paper: Optional[str], start: Optional[str],
-         country: Optional[str], engine: Optional[str]) -> None:
+def plan(
+    answers_path: Optional[str],
+    example: bool,
+    rules_dir: Optional[str],
+    fmt: str,
+    output: Optional[str],
+    weeks: int,
+    paper: Optional[str],
+    start: Optional[str],
+    country: Optional[str],
+    engine: Optional[str],
+) -> None:
     """Triage the answers and build the weekly plan.
 
     \b
@@ -258,8 +301,10 @@ def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], f
             answers, weeks=weeks, emergency_number=_number(country)
         )
         hint = "--example" if example else f"--answers {answers_path}"
-        _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint,
-                            paper=paper), output)
+        _emit(
+            render_result(result, fmt, color=_color_wanted(output), explain_args=hint, paper=paper),
+            output,
+        )
         _warn_beside(result, fmt)
 
     _run(body)
@@ -267,11 +312,23 @@ def plan(answers_path: Optional[str], example: bool, rules_dir: Optional[str], f
 
 @main.command()
 @answers_options
-@click.option("--format", "-f", "fmt", type=click.Choice(RESULT_FORMATS), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @engine_option
-def explain(answers_path: Optional[str], example: bool, rules_dir: Optional[str], fmt: str,
-            engine: Optional[str]) -> None:
+def explain(
+    answers_path: Optional[str],
+    example: bool,
+    rules_dir: Optional[str],
+    fmt: str,
+    engine: Optional[str],
+) -> None:
     """Show every rule that fired and every exercise left out, with reasons and sources."""
 
     def body() -> None:
@@ -280,14 +337,17 @@ def explain(answers_path: Optional[str], example: bool, rules_dir: Optional[str]
         if fmt == "json":
             from .render import to_json
 
-            _emit(to_json({
-                "triage": result.triage.to_dict(),
-                "plan_withheld": result.withheld.to_dict() if result.withheld else None,
-                "fired": [f.to_dict() for f in result.fired],
-                "excluded": [
-                    {**e.to_dict(), "source": e.source} for e in result.excluded
-                ],
-            }), None)
+            _emit(
+                to_json(
+                    {
+                        "triage": result.triage.to_dict(),
+                        "plan_withheld": result.withheld.to_dict() if result.withheld else None,
+                        "fired": [f.to_dict() for f in result.fired],
+                        "excluded": [{**e.to_dict(), "source": e.source} for e in result.excluded],
+                    }
+                ),
+                None,
+            )
         else:
             from .render.text import render_explain
 
@@ -297,18 +357,41 @@ def explain(answers_path: Optional[str], example: bool, rules_dir: Optional[str]
 
 
 @main.command()
-@click.option("--save", metavar="FILE",
-              help="Also write your answers to FILE (an answers file for `backplan plan`).")
-@click.option("--format", "-f", "fmt", type=click.Choice(RESULT_FORMATS), default="text",
-              show_default=True, help="Format of the result shown at the end.")
-@click.option("--output", "-o", metavar="FILE",
-              help="Write the result to FILE instead of showing it.")
-@click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
-              help="Number of weeks to plan.")
+@click.option(
+    "--save",
+    metavar="FILE",
+    help="Also write your answers to FILE (an answers file for `backplan plan`).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(RESULT_FORMATS),
+    default="text",
+    show_default=True,
+    help="Format of the result shown at the end.",
+)
+@click.option(
+    "--output", "-o", metavar="FILE", help="Write the result to FILE instead of showing it."
+)
+@click.option(
+    "--weeks",
+    "-w",
+    type=click.IntRange(1, 12),
+    default=4,
+    show_default=True,
+    help="Number of weeks to plan.",
+)
 @country_option
 @engine_option
-def intake(save: Optional[str], fmt: str, output: Optional[str], weeks: int,
-           country: Optional[str], engine: Optional[str]) -> None:
+def intake(
+    save: Optional[str],
+    fmt: str,
+    output: Optional[str],
+    weeks: int,
+    country: Optional[str],
+    engine: Optional[str],
+) -> None:
     """Answer the questionnaire here in the terminal, then see your triage and plan.
 
     The questions appear on standard error and the result on standard output, so
@@ -332,15 +415,16 @@ def intake(save: Optional[str], fmt: str, output: Optional[str], weeks: int,
         if outcome.emergency:
             from .render import render_stopped_result
 
-            _emit(render_stopped_result(outcome.emergency, number, fmt,
-                                        color=_color_wanted(output)), output)
+            _emit(
+                render_stopped_result(outcome.emergency, number, fmt, color=_color_wanted(output)),
+                output,
+            )
             return
         from .answers_file import validate_answers
         from .render import render_result
 
         answers = validate_answers(outcome.answers, "your answers")
-        result = _recommender(None, engine).recommend(answers, weeks=weeks,
-                                                      emergency_number=number)
+        result = _recommender(None, engine).recommend(answers, weeks=weeks, emergency_number=number)
         hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
         _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint), output)
 
@@ -357,16 +441,37 @@ def _say(text: str) -> None:
 
 @main.command()
 @click.argument("source", metavar="IN.jsonl")
-@click.option("--output", "-o", metavar="OUT.jsonl",
-              help="Write the results to OUT.jsonl (streamed as they are ready) instead of stdout.")
-@click.option("--workers", "-j", type=click.IntRange(1, 256), default=None,
-              help="Worker processes (default: one per core).")
-@click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True,
-              help="Number of weeks to plan.")
+@click.option(
+    "--output",
+    "-o",
+    metavar="OUT.jsonl",
+    help="Write the results to OUT.jsonl (streamed as they are ready) instead of stdout.",
+)
+@click.option(
+    "--workers",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes (default: one per core).",
+)
+@click.option(
+    "--weeks",
+    "-w",
+    type=click.IntRange(1, 12),
+    default=4,
+    show_default=True,
+    help="Number of weeks to plan.",
+)
 @country_option
 @engine_option
-def batch(source: str, output: Optional[str], workers: Optional[int], weeks: int,
-          country: Optional[str], engine: Optional[str]) -> None:
+def batch(
+    source: str,
+    output: Optional[str],
+    workers: Optional[int],
+    weeks: int,
+    country: Optional[str],
+    engine: Optional[str],
+) -> None:
     """Many answers at once: one answers object per line in, one result per line out.
 
     IN.jsonl may be '-' for standard input. Results keep the input's order. A bad line
@@ -425,8 +530,11 @@ def _progress_line(summary) -> None:
         return
     _last_progress[0] = now
     rate = summary.lines / summary.seconds if summary.seconds else 0
-    click.echo(f"\r  {summary.lines:,} lines, {rate:,.0f}/s, {summary.errors:,} errors ",
-               nl=False, err=True)
+    click.echo(
+        f"\r  {summary.lines:,} lines, {rate:,.0f}/s, {summary.errors:,} errors ",
+        nl=False,
+        err=True,
+    )
 
 
 _AREAS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
@@ -434,15 +542,34 @@ _KIT = ("chair", "wall", "doorway", "dumbbells", "resistance_band", "foam_roller
 
 
 @main.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True, help="Output format.")
-@click.option("--area", "areas", multiple=True, type=click.Choice(_AREAS),
-              help="Only exercises for this pain area (repeatable).")
-@click.option("--equipment", "kit", multiple=True, type=click.Choice((*_KIT, "none")),
-              help="Only exercises you can do with this equipment (repeatable; "
-                   "'none' for none at all).")
-@click.option("--kind", type=click.Choice(("stretch", "mobility", "strength", "release")),
-              help="Only exercises of this kind.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--area",
+    "areas",
+    multiple=True,
+    type=click.Choice(_AREAS),
+    help="Only exercises for this pain area (repeatable).",
+)
+@click.option(
+    "--equipment",
+    "kit",
+    multiple=True,
+    type=click.Choice((*_KIT, "none")),
+    help="Only exercises you can do with this equipment (repeatable; 'none' for none at all).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(("stretch", "mobility", "strength", "release")),
+    help="Only exercises of this kind.",
+)
 def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Optional[str]) -> None:
     """List the exercise catalog."""
 
@@ -451,7 +578,8 @@ def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Opti
 
         have = set(kit) - {"none"}
         chosen = [
-            e for e in load_catalog()
+            e
+            for e in load_catalog()
             if (not areas or set(areas) & set(e.areas))
             and (not kit or set(e.equipment) <= have)
             and (not kind or e.kind == kind)
@@ -474,8 +602,15 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option("--format", "-f", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def rules_list(fmt: str) -> None:
     """Every rule with its id, level or effect, condition and source."""
 
@@ -523,8 +658,15 @@ def rules_check(path: Optional[Path]) -> None:
 
 
 @main.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(("text", "fhir")), default="text",
-              show_default=True, help="text lists the questions; fhir is an R4 Questionnaire.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(("text", "fhir")),
+    default="text",
+    show_default=True,
+    help="text lists the questions; fhir is an R4 Questionnaire.",
+)
 @click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
 def questionnaire(fmt: str, output: Optional[str]) -> None:
     """The intake questions: a readable list, or a FHIR R4 Questionnaire.

@@ -41,11 +41,11 @@ class Test(NamedTuple):
 
 
 class All(NamedTuple):
-    items: tuple["Condition", ...]
+    items: tuple[Condition, ...]
 
 
 class AnyOf(NamedTuple):
-    items: tuple["Condition", ...]
+    items: tuple[Condition, ...]
 
 
 Condition = Union[Test, All, AnyOf]
@@ -163,7 +163,7 @@ def _lookup(answers: Any, path: str) -> Any:
     return value
 
 
-def holds(condition: Condition, answers: dict) -> "bool | None":
+def holds(condition: Condition, answers: dict) -> bool | None:
     """Whether `condition` holds for `answers` (plain data), read directly in Python.
 
     Answers may be incomplete, as during the intake: then the result is None when the

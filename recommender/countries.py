@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-_EU_112 = (
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IT LV LT LU MT NL PL PT RO SK SI ES SE"
-).split()
+_EU_112 = ("AT BE BG HR CY CZ DK EE FI FR DE GR HU IT LV LT LU MT NL PL PT RO SK SI ES SE").split()
 
 EMERGENCY_NUMBERS: dict[str, str] = {
     "US": "911",

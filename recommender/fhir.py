@@ -107,7 +107,7 @@ def _words(text: str) -> str:
 # -- Questionnaire ------------------------------------------------------------------
 
 
-def questionnaire_resource(questionnaire: "Questionnaire") -> dict:
+def questionnaire_resource(questionnaire: Questionnaire) -> dict:
     """The intake questions as an R4 Questionnaire, one flat item per answers-file key.
 
     Headings become display items (section-1, section-2, ...) and each question's help
@@ -121,8 +121,9 @@ def questionnaire_resource(questionnaire: "Questionnaire") -> dict:
     for question in questionnaire.questions:
         if question.group:
             sections += 1
-            items.append({"linkId": f"section-{sections}", "text": _words(question.group),
-                          "type": "display"})
+            items.append(
+                {"linkId": f"section-{sections}", "text": _words(question.group), "type": "display"}
+            )
         items.append(_question_item(question))
     return {
         "resourceType": "Questionnaire",
@@ -173,18 +174,27 @@ def _question_item(question: Any) -> dict:
         item["initial"] = [{_VALUE_TYPE[kind]: question.default}]
     help_text = _FORM_HELP.get(key, question.help)
     if help_text:
-        item["item"] = [{
-            "extension": [{
-                "url": _ITEM_CONTROL,
-                "valueCodeableConcept": {
-                    "coding": [{"system": _ITEM_CONTROL_SYSTEM, "code": "help",
-                                "display": "Help-Button"}]
-                },
-            }],
-            "linkId": f"{key}.help",
-            "text": _words(help_text),
-            "type": "display",
-        }]
+        item["item"] = [
+            {
+                "extension": [
+                    {
+                        "url": _ITEM_CONTROL,
+                        "valueCodeableConcept": {
+                            "coding": [
+                                {
+                                    "system": _ITEM_CONTROL_SYSTEM,
+                                    "code": "help",
+                                    "display": "Help-Button",
+                                }
+                            ]
+                        },
+                    }
+                ],
+                "linkId": f"{key}.help",
+                "text": _words(help_text),
+                "type": "display",
+            }
+        ]
     return item
 
 
@@ -264,8 +274,10 @@ class _ResponseReader:
     def check_resource(self, resource: dict) -> None:
         canonical = resource.get("questionnaire")
         if canonical is not None and not _is_ours(canonical):
-            self.problem("questionnaire", f"must be {QUESTIONNAIRE_URL} (backplan's intake), "
-                                          f"got {_show(canonical)}")
+            self.problem(
+                "questionnaire",
+                f"must be {QUESTIONNAIRE_URL} (backplan's intake), got {_show(canonical)}",
+            )
         if resource.get("status") == "entered-in-error":
             self.problem("status", "is entered-in-error, so these answers must not be used")
         self.check_modifiers(resource, "QuestionnaireResponse")
@@ -507,8 +519,15 @@ def _get(answers: dict, key: str) -> Any:
 # -- Result -> CarePlan ---------------------------------------------------------------
 
 _SEVERITY = {"emergency": "high", "urgent": "high", "soon": "moderate"}
-_DAY_CODES = {"monday": "mon", "tuesday": "tue", "wednesday": "wed", "thursday": "thu",
-              "friday": "fri", "saturday": "sat", "sunday": "sun"}
+_DAY_CODES = {
+    "monday": "mon",
+    "tuesday": "tue",
+    "wednesday": "wed",
+    "thursday": "thu",
+    "friday": "fri",
+    "saturday": "sat",
+    "sunday": "sun",
+}
 _UCUM = "http://unitsofmeasure.org"
 NO_NAME = "The person who answered the questionnaire"
 WITHHELD_BY_TRIAGE = (
@@ -517,7 +536,7 @@ WITHHELD_BY_TRIAGE = (
 )
 
 
-def care_plan(result: "Result", produced: dt.datetime) -> dict:
+def care_plan(result: Result, produced: dt.datetime) -> dict:
     """The result as an R4 CarePlan.
 
     With a plan: status active, one activity per exercise (in order of first use) with
@@ -553,7 +572,7 @@ def care_plan(result: "Result", produced: dt.datetime) -> dict:
     return resource
 
 
-def _description(result: "Result") -> str:
+def _description(result: Result) -> str:
     answers = result.answers
     plan = result.plan
     from .wording import words
@@ -578,7 +597,7 @@ def _datetime(moment: dt.datetime) -> str:
     return moment.isoformat()
 
 
-def _detected_issue(flag: "Flag", subject: dict, produced: dt.datetime) -> dict:
+def _detected_issue(flag: Flag, subject: dict, produced: dt.datetime) -> dict:
     """One red flag as a DetectedIssue: what was found, how serious, and what to do."""
     return {
         "resourceType": "DetectedIssue",
@@ -593,11 +612,11 @@ def _detected_issue(flag: "Flag", subject: dict, produced: dt.datetime) -> dict:
         "patient": subject,
         "identifiedDateTime": _datetime(produced),
         "detail": f"{flag.advice} (Level: {flag.level}. Possible cause: {flag.suspected}. "
-                  f"Source: {flag.source}.)",
+        f"Source: {flag.source}.)",
     }
 
 
-def _notes(result: "Result") -> list[str]:
+def _notes(result: Result) -> list[str]:
     found = result.triage
     if found.flags:
         signs = "; ".join(f"{flag.title} [{flag.id}]" for flag in found.flags)
@@ -614,7 +633,7 @@ def _notes(result: "Result") -> list[str]:
     return lines
 
 
-def _activity(plan: "Plan", exercise: "Exercise") -> dict:
+def _activity(plan: Plan, exercise: Exercise) -> dict:
     """One exercise as a CarePlan activity: what, on which days, how often, how much."""
     uses = [
         (week.number, session)
@@ -630,8 +649,12 @@ def _activity(plan: "Plan", exercise: "Exercise") -> dict:
     if dates:
         repeat["boundsPeriod"] = {"start": min(dates).isoformat(), "end": max(dates).isoformat()}
     else:
-        repeat["boundsDuration"] = {"value": len(weeks), "unit": "wk", "system": _UCUM,
-                                    "code": "wk"}
+        repeat["boundsDuration"] = {
+            "value": len(weeks),
+            "unit": "wk",
+            "system": _UCUM,
+            "code": "wk",
+        }
     repeat["frequency"] = per_week
     repeat["period"] = 1
     repeat["periodUnit"] = "wk"
@@ -639,8 +662,9 @@ def _activity(plan: "Plan", exercise: "Exercise") -> dict:
     return {
         "detail": {
             "code": {
-                "coding": [{"system": EXERCISE_SYSTEM, "code": exercise.id,
-                            "display": exercise.name}],
+                "coding": [
+                    {"system": EXERCISE_SYSTEM, "code": exercise.id, "display": exercise.name}
+                ],
                 "text": exercise.name,
             },
             "status": "scheduled",
@@ -650,7 +674,7 @@ def _activity(plan: "Plan", exercise: "Exercise") -> dict:
     }
 
 
-def _doses(uses: list, exercise_id: str) -> list[tuple[int, "Dose"]]:
+def _doses(uses: list, exercise_id: str) -> list[tuple[int, Dose]]:
     """The dose in each week the exercise is used (the same on every day of a week)."""
     doses: dict[int, Dose] = {}
     for number, session in uses:
@@ -660,7 +684,7 @@ def _doses(uses: list, exercise_id: str) -> list[tuple[int, "Dose"]]:
     return sorted(doses.items())
 
 
-def _how(exercise: "Exercise", doses: list[tuple[int, "Dose"]]) -> str:
+def _how(exercise: Exercise, doses: list[tuple[int, Dose]]) -> str:
     (first, start), (last, end) = doses[0], doses[-1]
     if start == end:
         span = f"Week {first}" if first == last else f"Weeks {first} to {last}"

@@ -6,12 +6,14 @@ matching cases to the catalog and records every exclusion with its rule and reas
 
 from __future__ import annotations
 
-from typing import AbstractSet, NamedTuple, Optional
+from collections.abc import Set as AbstractSet
+from typing import NamedTuple, Optional
 
 from .answers import Answers
 from .catalog import Catalog, Exercise
 from .rulebook import RANK, Exclusion, FilterCase, FilterRule, Rulebook, case_key
 from .wording import words
+
 
 class Excluded(NamedTuple):
     """One exercise left out by one filter rule."""
@@ -42,7 +44,9 @@ class FilterIndex:
     def __init__(self, rulebook: Rulebook, catalog: Catalog) -> None:
         self.catalog = catalog
         self.cases = tuple(
-            (rule, index, case) for rule in rulebook.filters for index, case in enumerate(rule.cases)
+            (rule, index, case)
+            for rule in rulebook.filters
+            for index, case in enumerate(rule.cases)
         )
         # case number -> {exercise id: why}, for the catalog-only criteria
         self._static = [
@@ -76,7 +80,9 @@ class FilterIndex:
                     )
             if not ruled_out:
                 eligible.append(exercise)
-        return Filtering(tuple(eligible), tuple(excluded), tuple((r, i, c) for r, i, c, _ in active))
+        return Filtering(
+            tuple(eligible), tuple(excluded), tuple((r, i, c) for r, i, c, _ in active)
+        )
 
     def _hits(self, number: int, exclusion: Exclusion, answers: Answers) -> dict[str, str]:
         """{exercise id: why} for every exercise this case excludes for this person.

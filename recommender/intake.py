@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
-from .answers import AnswerField, Answers, answer_fields, answer_keys
+from .answers import Answers, answer_fields, answer_keys
 from .conditions import holds
 from .datafiles import bundled_dir
 from .errors import DataFileError
@@ -192,7 +193,9 @@ def _one_choice(question: Question, token: str) -> str:
         if word == str(option.number) or word == option.value.lower():
             return option.value
     # A unique beginning of a value or of its words is enough ("lower", "wor").
-    starts = [o for o in options if o.value.lower().startswith(word) or o.words.lower().startswith(word)]
+    starts = [
+        o for o in options if o.value.lower().startswith(word) or o.words.lower().startswith(word)
+    ]
     if len(starts) == 1 and len(word) >= 2:
         return starts[0].value
     listed = ", ".join(o.value for o in options)
@@ -262,11 +265,16 @@ def prompt_text(question: Question, progress: str) -> str:
     import textwrap
 
     pad = " " * (len(progress) + 1)
-    lines = textwrap.wrap(" ".join(question.ask.split()), width=78,
-                          initial_indent=progress + " ", subsequent_indent=pad)
+    lines = textwrap.wrap(
+        " ".join(question.ask.split()),
+        width=78,
+        initial_indent=progress + " ",
+        subsequent_indent=pad,
+    )
     if question.help:
-        lines += textwrap.wrap(" ".join(question.help.split()), width=78,
-                               initial_indent=pad, subsequent_indent=pad)
+        lines += textwrap.wrap(
+            " ".join(question.help.split()), width=78, initial_indent=pad, subsequent_indent=pad
+        )
     for option in choices(question):
         lines.append(f"{pad}  {option.number}) {option.words}")
     return "\n".join(lines)
@@ -311,8 +319,14 @@ def run_intake_conversation(
     rulebook = load_rulebook(load_catalog(), rules)
     count = len(questionnaire.questions)
     if country is None:
-        say(prompt_text(Question(key="country", ask=questionnaire.country.ask,
-                                 help=questionnaire.country.help), "[country]"))
+        say(
+            prompt_text(
+                Question(
+                    key="country", ask=questionnaire.country.ask, help=questionnaire.country.help
+                ),
+                "[country]",
+            )
+        )
         while True:
             reply = ask("  [Enter: skip] > ").strip()
             if not reply:

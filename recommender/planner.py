@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, NamedTuple, Optional, Sequence
+from typing import NamedTuple, Optional
 
 from .answers import Answers
 from .catalog import Catalog, Dose, Exercise
@@ -286,7 +287,9 @@ class _Planner:
             templates[True] = self.template(strength_day=True)
         if len(strength_days) < len(offsets):
             templates[False] = self.template(strength_day=False)
-        step_every = 2 if self.answers.pain_intensity >= 7 or self.answers.pain_trend == "worsening" else 1
+        step_every = (
+            2 if self.answers.pain_intensity >= 7 or self.answers.pain_trend == "worsening" else 1
+        )
         plan_weeks = []
         start = self.answers.start_date
         for number in range(1, weeks + 1):

@@ -40,7 +40,12 @@ class Fired(NamedTuple):
     source: str
 
     def to_dict(self) -> dict:
-        return {"rule": self.rule, "effect": self.effect, "reason": self.reason, "source": self.source}
+        return {
+            "rule": self.rule,
+            "effect": self.effect,
+            "reason": self.reason,
+            "source": self.source,
+        }
 
 
 class Result(NamedTuple):
@@ -81,7 +86,7 @@ class Recommender:
         rules: Optional[Path] = None,
         data: Optional[Path] = None,
         engine: Optional[str] = None,
-    ) -> "Recommender":
+    ) -> Recommender:
         catalog = load_catalog(data)
         rulebook = load_rulebook(catalog, rules)
         return cls(catalog, rulebook, create_engine(rulebook.conditions(), engine))

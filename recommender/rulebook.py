@@ -81,7 +81,9 @@ class _Rule:
     def __post_init__(self) -> None:
         prefix = self.PREFIX  # type: ignore[attr-defined]
         if not (self.id.startswith(prefix) and self._ID.fullmatch(self.id)):
-            raise ValueError(f"id {self.id!r} must look like {prefix}SOMETHING (capitals, digits, dashes)")
+            raise ValueError(
+                f"id {self.id!r} must look like {prefix}SOMETHING (capitals, digits, dashes)"
+            )
         # A rule never shown firing, or never shown silent, is untested.
         outcomes = {example.fires for example in self.examples}
         if self.always and outcomes != {True}:
@@ -148,8 +150,13 @@ class Exclusion:
     outside_pain_areas: bool = False
 
     def __post_init__(self) -> None:
-        if not (self.positions or self.tags or self.level_above
-                or self.missing_equipment or self.outside_pain_areas):
+        if not (
+            self.positions
+            or self.tags
+            or self.level_above
+            or self.missing_equipment
+            or self.outside_pain_areas
+        ):
             raise ValueError("an exclusion needs at least one criterion")
 
 
@@ -258,10 +265,14 @@ def load_rulebook(catalog: Catalog, path: Optional[Path] = None) -> Rulebook:
     baseline = (path if path.is_dir() else path.parent) / BASELINE_FILE
     if not baseline.is_file():
         baseline = bundled_dir("rules") / BASELINE_FILE
-    from . import answers, catalog as catalog_module
+    from . import answers
+    from . import catalog as catalog_module
 
     key = [
-        *files, baseline, *source_of(answers, catalog_module, conditions), Path(__file__),
+        *files,
+        baseline,
+        *source_of(answers, catalog_module, conditions),
+        Path(__file__),
         "\n".join(e.id for e in catalog),
     ]
     return cached("rules", key, lambda: _read(files, baseline, catalog))
@@ -276,14 +287,18 @@ def _read(files: list[Path], baseline: Path, catalog: Catalog) -> Rulebook:
             raise DataFileError(f"{file}: expected a mapping of rule lists ({', '.join(SECTIONS)})")
         unknown = sorted(set(raw) - set(SECTIONS))
         if unknown:
-            raise DataFileError(f"{file}: unknown section {unknown[0]!r} (known: {', '.join(SECTIONS)})")
+            raise DataFileError(
+                f"{file}: unknown section {unknown[0]!r} (known: {', '.join(SECTIONS)})"
+            )
         for section, items in raw.items():
             if not isinstance(items, list):
                 raise DataFileError(f"{file}: {section} must be a list of rules")
             for index, item in enumerate(items):
                 rule = _validate_rule(file, section, index, item)
                 if rule.id in origin:
-                    raise DataFileError(f"{file}: rule {rule.id}: id already used in {origin[rule.id]}")
+                    raise DataFileError(
+                        f"{file}: rule {rule.id}: id already used in {origin[rule.id]}"
+                    )
                 origin[rule.id] = file
                 _check_exercise_ids(file, rule, catalog)
                 collected[section].append(rule)

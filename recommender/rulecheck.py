@@ -8,8 +8,9 @@ example names.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from .answers_file import validate_answers
 from .errors import AnswersError

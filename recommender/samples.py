@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
-from typing import Iterator
+from collections.abc import Iterator
 
 from .answers import EQUIPMENT, PAIN_AREAS, History, RedFlags
 
@@ -26,8 +26,9 @@ def sample_answers(rng: random.Random, red_flag_rate: float = 0.02) -> dict:
         "pain_intensity": rng.randint(0, 10),
         "pain_duration": rng.choice(["under_6_weeks", "6_to_12_weeks", "over_12_weeks"]),
         "pain_trend": rng.choice(["improving", "unchanged", "worsening"]),
-        "onset": rng.choices(["gradual", "sudden", "minor_injury", "major_injury"],
-                             weights=[60, 20, 17, 3])[0],
+        "onset": rng.choices(
+            ["gradual", "sudden", "minor_injury", "major_injury"], weights=[60, 20, 17, 3]
+        )[0],
         "red_flags": {k: rng.random() < red_flag_rate for k in _RED_FLAGS},
         "history": {k: rng.random() < 0.1 for k in _HISTORY},
         "equipment": rng.sample(EQUIPMENT, rng.randint(0, len(EQUIPMENT))),
@@ -36,7 +37,9 @@ def sample_answers(rng: random.Random, red_flag_rate: float = 0.02) -> dict:
         "activity_level": rng.choice(["low", "moderate", "high"]),
     }
     if rng.random() < 0.5:
-        answers["start_date"] = (dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 365))).isoformat()
+        answers["start_date"] = (
+            dt.date(2026, 1, 5) + dt.timedelta(days=rng.randint(0, 365))
+        ).isoformat()
     return answers
 
 

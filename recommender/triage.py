@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import AbstractSet, NamedTuple, Optional
+from collections.abc import Set as AbstractSet
+from typing import NamedTuple, Optional
 
 from .rulebook import RANK, RedFlagRule, Rulebook
 
@@ -11,9 +12,7 @@ NEUTRAL_EMERGENCY_NUMBER = "your local emergency number (for example 911, 112 or
 
 #: What each level asks of the person, in the words shown first on every result.
 LEVEL_ACTION = {
-    "emergency": (
-        "EMERGENCY: call {emergency_number} or go to an emergency department now"
-    ),
+    "emergency": ("EMERGENCY: call {emergency_number} or go to an emergency department now"),
     "urgent": "URGENT: see a doctor today or within 24 hours",
     "soon": (
         "SEE A CLINICIAN SOON: book a doctor or physiotherapist within 1 to 2 weeks; "

@@ -11,7 +11,7 @@ no coercion ("40" is not an age, 1 is not true).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +20,15 @@ from pydantic_core import SchemaValidator, ValidationError
 from .cache import cached
 
 #: The modules whose types the validators check; any change to them rebuilds them all.
-_TYPE_MODULES = [Path(__file__).with_name(f"{name}.py") for name in
-                 ("answers", "catalog", "rulebook", "conditions", "intake")]
+_TYPE_MODULES = [
+    Path(__file__).with_name(f"{name}.py")
+    for name in ("answers", "catalog", "rulebook", "conditions", "intake")
+]
 
 __all__ = ["ValidationError", "validate", "validator_for", "problems"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator_for(cls: type) -> SchemaValidator:
     """The compiled validator of a dataclass (from the cache when it can be)."""
     import pydantic_core

@@ -36,7 +36,7 @@ def words(value: str) -> str:
     return _WORDS.get(value, value.replace("_", " "))
 
 
-def dose_words(dose: "Dose") -> str:
+def dose_words(dose: Dose) -> str:
     """A dose in words ("3 sets of 10 each side", "hold 30 s, 2 times")."""
     side = " each side" if dose.per_side else ""
     if dose.reps is not None:

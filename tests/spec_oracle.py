@@ -29,19 +29,39 @@ def red_flags(a: dict) -> dict[str, str]:
     fire("RF-PE", "emergency", rf["breathlessness"])
     fire("RF-STROKE", "emergency", rf["stroke_signs"])
     fire("RF-TRAUMA", "emergency", a["onset"] == "major_injury")
-    fire("RF-MSCC", "emergency", h["cancer"] and (
-        rf["limb_weakness_worsening"] or rf["clumsy_hands_or_unsteady_walking"]
-        or rf["both_legs_symptoms"] or rf["bladder_bowel_change"]))
+    fire(
+        "RF-MSCC",
+        "emergency",
+        h["cancer"]
+        and (
+            rf["limb_weakness_worsening"]
+            or rf["clumsy_hands_or_unsteady_walking"]
+            or rf["both_legs_symptoms"]
+            or rf["bladder_bowel_change"]
+        ),
+    )
     fire("RF-EPIDURAL-ABSCESS", "emergency", rf["fever"] and rf["limb_weakness_worsening"])
     fire("RF-WEAKNESS", "urgent", rf["limb_weakness_worsening"])
     fire("RF-MYELOPATHY", "urgent", rf["clumsy_hands_or_unsteady_walking"])
     fire("RF-INFECTION", "urgent", rf["fever"])
-    fire("RF-SPINAL-METS", "urgent", h["cancer"] and (
-        bool(areas & {"neck", "upper_back", "mid_back"}) or rf["night_pain"]
-        or a["pain_trend"] == "worsening" or a["pain_intensity"] >= 8))
+    fire(
+        "RF-SPINAL-METS",
+        "urgent",
+        h["cancer"]
+        and (
+            bool(areas & {"neck", "upper_back", "mid_back"})
+            or rf["night_pain"]
+            or a["pain_trend"] == "worsening"
+            or a["pain_intensity"] >= 8
+        ),
+    )
     fire("RF-CANCER-WEIGHT", "urgent", h["cancer"] and rf["unexplained_weight_loss"])
-    fire("RF-FRACTURE", "urgent", a["onset"] == "minor_injury" and (
-        h["osteoporosis"] or h["long_term_steroids"] or a["age"] >= 70))
+    fire(
+        "RF-FRACTURE",
+        "urgent",
+        a["onset"] == "minor_injury"
+        and (h["osteoporosis"] or h["long_term_steroids"] or a["age"] >= 70),
+    )
     fire("RF-ARTERY", "urgent", rf["sudden_severe_neck_pain"])
     fire("RF-SHINGLES", "urgent", rf["one_sided_band_rash"])
     fire("RF-CANCER-HISTORY", "soon", h["cancer"])
@@ -50,12 +70,21 @@ def red_flags(a: dict) -> dict[str, str]:
     fire("RF-INFECTION-RISK", "soon", h["immunosuppressed"] or h["injects_drugs"])
     fire("RF-RADICULOPATHY", "soon", rf["limb_pain_or_tingling"])
     fire("RF-GALLBLADDER", "soon", rf["right_upper_abdominal_pain"])
-    fire("RF-INFLAMMATORY", "soon", rf["morning_stiffness"]
-         and a["pain_duration"] == "over_12_weeks" and a["age"] < 45)
-    fire("RF-AGE-ONSET", "soon", (a["age"] < 20 or a["age"] > 55)
-         and a["pain_duration"] == "under_6_weeks")
-    fire("RF-PERSISTENT", "soon", a["pain_duration"] != "under_6_weeks"
-         and a["pain_trend"] != "improving")
+    fire(
+        "RF-INFLAMMATORY",
+        "soon",
+        rf["morning_stiffness"] and a["pain_duration"] == "over_12_weeks" and a["age"] < 45,
+    )
+    fire(
+        "RF-AGE-ONSET",
+        "soon",
+        (a["age"] < 20 or a["age"] > 55) and a["pain_duration"] == "under_6_weeks",
+    )
+    fire(
+        "RF-PERSISTENT",
+        "soon",
+        a["pain_duration"] != "under_6_weeks" and a["pain_trend"] != "improving",
+    )
     fire("RF-WORSENING", "soon", a["pain_trend"] == "worsening")
     fire("RF-SEVERE", "soon", a["pain_intensity"] >= 8)
     return fired
@@ -81,7 +110,10 @@ def exclusions(a: dict, exercise: dict, triage_level: str) -> set[str]:
         position in {"lying_back", "lying_front"} or "loaded_flexion" in tags
     ):
         rules.add("EX-PREGNANCY")
-    if (h["osteoporosis"] or h["long_term_steroids"]) and tags & {"loaded_flexion", "end_range_rotation"}:
+    if (h["osteoporosis"] or h["long_term_steroids"]) and tags & {
+        "loaded_flexion",
+        "end_range_rotation",
+    }:
         rules.add("EX-BONE")
     if h["shoulder_problem"] and "overhead" in tags:
         rules.add("EX-SHOULDER")

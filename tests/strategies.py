@@ -13,16 +13,37 @@ from hypothesis import strategies as st
 AREAS = ["neck", "shoulders", "upper_back", "mid_back", "lower_back"]
 EQUIPMENT = ["chair", "wall", "doorway", "dumbbells", "resistance_band", "foam_roller"]
 RED_FLAGS = [
-    "saddle_numbness", "bladder_bowel_change", "sexual_dysfunction", "both_legs_symptoms",
-    "limb_weakness_worsening", "clumsy_hands_or_unsteady_walking", "chest_pain",
-    "tearing_pain", "breathlessness", "stroke_signs", "sudden_severe_neck_pain", "fever",
-    "unexplained_weight_loss", "night_pain", "limb_pain_or_tingling", "one_sided_band_rash",
-    "right_upper_abdominal_pain", "morning_stiffness",
+    "saddle_numbness",
+    "bladder_bowel_change",
+    "sexual_dysfunction",
+    "both_legs_symptoms",
+    "limb_weakness_worsening",
+    "clumsy_hands_or_unsteady_walking",
+    "chest_pain",
+    "tearing_pain",
+    "breathlessness",
+    "stroke_signs",
+    "sudden_severe_neck_pain",
+    "fever",
+    "unexplained_weight_loss",
+    "night_pain",
+    "limb_pain_or_tingling",
+    "one_sided_band_rash",
+    "right_upper_abdominal_pain",
+    "morning_stiffness",
 ]
 HISTORY = [
-    "cancer", "osteoporosis", "long_term_steroids", "immunosuppressed", "injects_drugs",
-    "recent_spine_surgery", "shoulder_problem", "hypermobility", "balance_problems",
-    "cannot_get_on_floor", "heart_condition",
+    "cancer",
+    "osteoporosis",
+    "long_term_steroids",
+    "immunosuppressed",
+    "injects_drugs",
+    "recent_spine_surgery",
+    "shoulder_problem",
+    "hypermobility",
+    "balance_problems",
+    "cannot_get_on_floor",
+    "heart_condition",
 ]
 
 
@@ -57,7 +78,9 @@ def answers(draw, red_flag_rate: float = 0.1) -> dict:
         "activity_level": draw(st.sampled_from(["low", "moderate", "high"])),
     }
     if draw(st.booleans()):
-        result["start_date"] = draw(st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31))).isoformat()
+        result["start_date"] = draw(
+            st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31))
+        ).isoformat()
     if draw(st.booleans()):
         result["name"] = draw(st.text(max_size=100))
     return result

@@ -7,8 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import example_answers
 from recommender.cli import main
+
+from conftest import example_answers
 
 GOOD = example_answers("desk-worker-upper-back")
 

@@ -13,9 +13,10 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from conftest import example_answers, example_names
 from recommender.cli import main
 from recommender.samples import many_answers
+
+from conftest import example_answers, example_names
 
 
 def _write(path, lines):
@@ -34,9 +35,10 @@ def test_results_match_plan_line_by_line_and_keep_order(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert len(lines) == len(names)
-    for name, line in zip(names, lines):
-        planned = CliRunner().invoke(main, ["plan", "-a", "-", "-f", "json"],
-                                     input=json.dumps(example_answers(name)))
+    for name, line in zip(names, lines, strict=True):
+        planned = CliRunner().invoke(
+            main, ["plan", "-a", "-", "-f", "json"], input=json.dumps(example_answers(name))
+        )
         assert json.loads(line) == json.loads(planned.stdout), name
 
 
@@ -100,7 +102,9 @@ def test_ctrl_c_keeps_every_finished_result_whole(tmp_path, workers):
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-m", "recommender", "batch", str(source), "-o", str(out), "-j", workers],
-        stderr=subprocess.PIPE, text=True, start_new_session=True,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     deadline = time.time() + 60
     while time.time() < deadline and (not out.exists() or out.stat().st_size < 200_000):
@@ -115,6 +119,9 @@ def test_ctrl_c_keeps_every_finished_result_whole(tmp_path, workers):
     assert 0 < len(lines) < 60000
     for line in lines:
         json.loads(line)  # every line complete
-    full = CliRunner().invoke(main, ["batch", "-", "-j", "1"],
-                              input="\n".join(source.read_text().splitlines()[: len(lines)]) + "\n")
+    full = CliRunner().invoke(
+        main,
+        ["batch", "-", "-j", "1"],
+        input="\n".join(source.read_text().splitlines()[: len(lines)]) + "\n",
+    )
     assert full.stdout.splitlines() == lines  # in order, nothing skipped

@@ -12,11 +12,12 @@ import itertools
 
 import pytest
 
-import spec_oracle
 from recommender.answers_file import validate_answers
 from recommender.catalog import load_catalog
 from recommender.planner import assemble_plan
 from recommender.recommend import Recommender
+
+import spec_oracle
 from strategies import AREAS, EQUIPMENT
 
 CATALOG = load_catalog()
@@ -24,13 +25,35 @@ BOOK = Recommender.load()
 
 #: The exercises the seed text describes (the foundation issue lists them).
 FROM_THE_SEED = [
-    "neck-side-bend", "neck-rolls", "shoulder-rolls", "overhead-side-reach", "wall-angels",
-    "bent-over-reverse-fly", "single-arm-dumbbell-row", "band-face-pull", "band-lat-pulldown",
-    "band-row", "shoulder-blade-squeeze", "cat-cow", "childs-pose", "thread-the-needle",
-    "superman", "prone-cobra", "foam-roller-upper-back-roll", "foam-roller-thoracic-extension",
-    "seated-chair-twist", "doorway-chest-stretch", "self-hug-stretch", "wall-side-stretch",
-    "seated-forward-fold", "standing-rhomboid-stretch", "knee-to-chest", "lower-trunk-rotation",
-    "partial-crunch", "dolphin-stretch", "seated-thoracic-extension",
+    "neck-side-bend",
+    "neck-rolls",
+    "shoulder-rolls",
+    "overhead-side-reach",
+    "wall-angels",
+    "bent-over-reverse-fly",
+    "single-arm-dumbbell-row",
+    "band-face-pull",
+    "band-lat-pulldown",
+    "band-row",
+    "shoulder-blade-squeeze",
+    "cat-cow",
+    "childs-pose",
+    "thread-the-needle",
+    "superman",
+    "prone-cobra",
+    "foam-roller-upper-back-roll",
+    "foam-roller-thoracic-extension",
+    "seated-chair-twist",
+    "doorway-chest-stretch",
+    "self-hug-stretch",
+    "wall-side-stretch",
+    "seated-forward-fold",
+    "standing-rhomboid-stretch",
+    "knee-to-chest",
+    "lower-trunk-rotation",
+    "partial-crunch",
+    "dolphin-stretch",
+    "seated-thoracic-extension",
 ]
 
 
@@ -61,17 +84,29 @@ def test_instructions_are_complete_and_personal():
 def test_every_area_has_gentle_exercises_off_the_floor():
     for area in AREAS:
         gentle = [
-            e for e in CATALOG
-            if area in e.areas and e.level == 1 and e.opens_session
-            and e.position in ("standing", "sitting") and set(e.equipment) <= {"chair"}
+            e
+            for e in CATALOG
+            if area in e.areas
+            and e.level == 1
+            and e.opens_session
+            and e.position in ("standing", "sitting")
+            and set(e.equipment) <= {"chair"}
         ]
         assert len(gentle) >= 2, area
 
 
 # -- every combination the filters can see --------------------------------------------
 
-RESTRICTIONS = ["floor", "later_pregnancy", "bone", "shoulder", "balance", "hypermobile",
-                "pain_7", "triage_soon"]
+RESTRICTIONS = [
+    "floor",
+    "later_pregnancy",
+    "bone",
+    "shoulder",
+    "balance",
+    "hypermobile",
+    "pain_7",
+    "triage_soon",
+]
 
 
 def _answers(areas, equipment, restrictions) -> tuple[dict, str]:
@@ -114,7 +149,9 @@ def _eligibility_sets() -> dict[int, tuple]:
     return found
 
 
-@pytest.mark.parametrize("days,minutes,activity", [(7, 5, "low"), (4, 60, "high"), (2, 12, "moderate")])
+@pytest.mark.parametrize(
+    "days,minutes,activity", [(7, 5, "low"), (4, 60, "high"), (2, 12, "moderate")]
+)
 def test_a_valid_plan_exists_whenever_one_is_given(days, minutes, activity):
     exercises = BOOK.catalog.as_json
     checked = 0

@@ -7,9 +7,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from conftest import EXAMPLES
 from recommender import __version__
 from recommender.cli import main
+
+from conftest import EXAMPLES
 
 EXAMPLE_FILE = str(EXAMPLES / "sciatica.json")
 
@@ -102,15 +103,32 @@ def test_explain_lists_rules_exclusions_and_sources(cli):
     assert "RF-RADICULOPATHY" in out and "NICE NG59" in out
     assert "EX-EQUIPMENT" in out and "band-row" in out
     data = json.loads(cli("explain", "-a", EXAMPLE_FILE, "-f", "json").output)
-    assert {f["rule"] for f in data["fired"]} >= {"RF-RADICULOPATHY", "EX-AREA", "NOTE-PAIN-MONITORING"}
+    assert {f["rule"] for f in data["fired"]} >= {
+        "RF-RADICULOPATHY",
+        "EX-AREA",
+        "NOTE-PAIN-MONITORING",
+    }
     assert all(x["source"] for x in data["excluded"])
 
 
 def test_exercises_json_lists_catalog_objects(cli):
     data = json.loads(cli("exercises", "--format", "json").output)
     assert len(data) >= 28
-    fields = {"id", "name", "areas", "kind", "level", "equipment", "position", "tags", "dose",
-              "steps", "cautions", "easier", "harder"}
+    fields = {
+        "id",
+        "name",
+        "areas",
+        "kind",
+        "level",
+        "equipment",
+        "position",
+        "tags",
+        "dose",
+        "steps",
+        "cautions",
+        "easier",
+        "harder",
+    }
     assert all(set(e) == fields for e in data)
 
 
@@ -146,8 +164,17 @@ def test_schema_describes_the_answers_file(cli):
 def test_version_and_help_everywhere(cli):
     version = cli("--version")
     assert version.exit_code == 0 and __version__ in version.output
-    commands = [[], ["plan"], ["intake"], ["explain"], ["exercises"], ["rules"], ["rules", "list"],
-                ["rules", "check"], ["schema"]]
+    commands = [
+        [],
+        ["plan"],
+        ["intake"],
+        ["explain"],
+        ["exercises"],
+        ["rules"],
+        ["rules", "list"],
+        ["rules", "check"],
+        ["schema"],
+    ]
     for command in commands:
         result = cli(*command, "--help")
         assert result.exit_code == 0, command

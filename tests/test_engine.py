@@ -44,13 +44,21 @@ def test_every_operator_compiles_and_evaluates(kind):
         "below": parse({"pain_intensity": {"below": 3}}),
         "above": parse({"days_per_week": {"above": 2}}),
         "includes_any": parse({"equipment": {"includes_any": ["wall", "doorway"]}}),
-        "any/all": parse({"any": [{"all": [{"history.cancer": False}, {"age": 40}]},
-                                  {"red_flags.fever": True}]}),
+        "any/all": parse(
+            {"any": [{"all": [{"history.cancer": False}, {"age": 40}]}, {"red_flags.fever": True}]}
+        ),
     }
     engine = create_engine(conditions, kind)
     facts = validate_answers(dict(BOOK.rulebook.baseline, onset="sudden")).fact()
     # The baseline: age 40, pain 3, 3 days, chair and wall, improving, not pregnant.
-    assert engine.evaluate(facts) == {"one_of", "at_least", "at_most", "above", "includes_any", "any/all"}
+    assert engine.evaluate(facts) == {
+        "one_of",
+        "at_least",
+        "at_most",
+        "above",
+        "includes_any",
+        "any/all",
+    }
 
 
 @needs_durable
@@ -60,8 +68,11 @@ def test_an_exception_inside_an_action_is_raised(monkeypatch):
     def broken(closure):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(engine._host._ruleset_directory["backplan"]._actions, "always",
-                        __import__("durable.engine", fromlist=["Promise"]).Promise(broken))
+    monkeypatch.setitem(
+        engine._host._ruleset_directory["backplan"]._actions,
+        "always",
+        __import__("durable.engine", fromlist=["Promise"]).Promise(broken),
+    )
     facts = validate_answers(BOOK.rulebook.baseline).fact()
     with pytest.raises(EngineError, match="boom"):
         engine.evaluate(facts)
@@ -79,10 +90,18 @@ def test_durable_refused_clearly_where_it_cannot_be_installed():
 
 
 def test_three_valued_logic_for_unfinished_answers():
-    msc = parse({"all": [{"history.cancer": True},
-                         {"any": [{"red_flags.fever": True}, {"age": {"at_least": 70}}]}]})
+    msc = parse(
+        {
+            "all": [
+                {"history.cancer": True},
+                {"any": [{"red_flags.fever": True}, {"age": {"at_least": 70}}]},
+            ]
+        }
+    )
     assert holds(msc, {}) is None
     assert holds(msc, {"history": {"cancer": False}}) is False
     assert holds(msc, {"history": {"cancer": True}}) is None
     assert holds(msc, {"history": {"cancer": True}, "age": 71}) is True
-    assert holds(msc, {"history": {"cancer": True}, "age": 30, "red_flags": {"fever": False}}) is False
+    assert (
+        holds(msc, {"history": {"cancer": True}, "age": 30, "red_flags": {"fever": False}}) is False
+    )

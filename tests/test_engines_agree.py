@@ -16,12 +16,14 @@ import random
 import pytest
 from hypothesis import given, settings
 
-from conftest import example_answers, example_names
 from recommender.answers_file import validate_answers
 from recommender.engines import durable_available
 from recommender.recommend import Recommender
-from recommender.rulecheck import cases, example_answers as rule_example_answers
+from recommender.rulecheck import cases
+from recommender.rulecheck import example_answers as rule_example_answers
 from recommender.samples import sample_answers
+
+from conftest import example_answers, example_names
 from strategies import AREAS, HISTORY, RED_FLAGS, answers
 
 pytestmark = pytest.mark.skipif(
@@ -30,8 +32,9 @@ pytestmark = pytest.mark.skipif(
 
 if durable_available():
     DURABLE = Recommender.load(engine="durable")
-    REFERENCE = Recommender(DURABLE.catalog, DURABLE.rulebook,
-                            Recommender.load(engine="reference").engine)
+    REFERENCE = Recommender(
+        DURABLE.catalog, DURABLE.rulebook, Recommender.load(engine="reference").engine
+    )
     BASELINE = DURABLE.rulebook.baseline
 
 
@@ -69,9 +72,12 @@ def _check(raw: dict) -> None:
     if _disagree(raw):
         smallest = _smallest(raw)
         pytest.fail(
-            "the engines disagree; smallest answers file:\n" + json.dumps(smallest, indent=2)
-            + "\ndurable:   " + _result(DURABLE, smallest)
-            + "\nreference: " + _result(REFERENCE, smallest)
+            "the engines disagree; smallest answers file:\n"
+            + json.dumps(smallest, indent=2)
+            + "\ndurable:   "
+            + _result(DURABLE, smallest)
+            + "\nreference: "
+            + _result(REFERENCE, smallest)
         )
 
 
@@ -98,8 +104,15 @@ def corner_cases() -> list[dict]:
         ["gradual", "sudden", "minor_injury", "major_injury"],
         [False, True],
     ):
-        corners.append(_with(age=age, pain_duration=duration, pain_trend=trend, onset=onset,
-                             red_flags__morning_stiffness=stiff))
+        corners.append(
+            _with(
+                age=age,
+                pain_duration=duration,
+                pain_trend=trend,
+                onset=onset,
+                red_flags__morning_stiffness=stiff,
+            )
+        )
     for intensity, cancer, n in itertools.product(range(11), [False, True], range(1, 32)):
         areas = [a for i, a in enumerate(AREAS) if n >> i & 1]
         corners.append(_with(pain_intensity=intensity, history__cancer=cancer, pain_areas=areas))
@@ -121,8 +134,9 @@ def test_engines_agree_on_the_public_examples(name):
 def test_engines_agree_on_more_than_ten_thousand_answers():
     corners = corner_cases()
     rng = random.Random(5)
-    generated = [sample_answers(rng, red_flag_rate=rng.choice([0.0, 0.05, 0.2, 0.5]))
-                 for _ in range(10_000)]
+    generated = [
+        sample_answers(rng, red_flag_rate=rng.choice([0.0, 0.05, 0.2, 0.5])) for _ in range(10_000)
+    ]
     for raw in corners + generated:
         _check(raw)
     assert len(corners) + len(generated) > 10_000 + 1000

@@ -19,8 +19,6 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import strategies
-from conftest import EXAMPLES, example_answers, example_names
 from recommender import __version__
 from recommender.answers import answer_fields, answer_keys
 from recommender.answers_file import parse_answers, validate_answers
@@ -38,6 +36,9 @@ from recommender.fhir import (
 )
 from recommender.intake import load_questionnaire
 from recommender.recommend import Recommender
+
+import strategies
+from conftest import EXAMPLES, example_answers, example_names
 
 RECOMMENDER = Recommender.load()
 QUESTIONS = load_questionnaire().questions
@@ -104,8 +105,14 @@ def test_item_types_choices_bounds_and_required():
         key = item["linkId"]
         field = fields.get(key)
         kind = field.kind if field else {"start_date": "date", "name": "text"}[key]
-        expected_type = {"yes_no": "boolean", "number": "integer", "choice": "choice",
-                         "choices": "choice", "date": "date", "text": "string"}[kind]
+        expected_type = {
+            "yes_no": "boolean",
+            "number": "integer",
+            "choice": "choice",
+            "choices": "choice",
+            "date": "date",
+            "text": "string",
+        }[kind]
         assert item["type"] == expected_type, key
         assert item.get("repeats", False) == (key in ("pain_areas", "equipment")), key
         # equipment may be empty, which a required FHIR item cannot express.
@@ -125,20 +132,29 @@ def test_item_types_choices_bounds_and_required():
 
 
 def test_defaults_become_initial_values_only_where_there_is_one():
-    for question, item in zip(QUESTIONS, questions(QUESTIONNAIRE)):
-        selected = [o["valueCoding"]["code"] for o in item.get("answerOption", [])
-                    if o.get("initialSelected")]
+    for question, item in zip(QUESTIONS, questions(QUESTIONNAIRE), strict=True):
+        selected = [
+            o["valueCoding"]["code"]
+            for o in item.get("answerOption", [])
+            if o.get("initialSelected")
+        ]
         if question.choices:
             assert "initial" not in item  # que-11: no initial[x] beside answerOption
-            default = question.default if isinstance(question.default, list) else (
-                [] if question.default is None else [question.default])
+            default = (
+                question.default
+                if isinstance(question.default, list)
+                else ([] if question.default is None else [question.default])
+            )
             assert selected == default, question.key
         elif question.default is not None:
             assert item["initial"] == [{"valueInteger": question.default}], question.key
         else:
             assert "initial" not in item, question.key
-    assert not any("initial" in i or "answerOption" in i
-                   for i in questions(QUESTIONNAIRE) if i["type"] == "boolean")
+    assert not any(
+        "initial" in i or "answerOption" in i
+        for i in questions(QUESTIONNAIRE)
+        if i["type"] == "boolean"
+    )
 
 
 def test_questionnaire_command_prints_it():
@@ -296,7 +312,8 @@ BAD = {
     ),
     "unknown linkId": (
         lambda r: r["item"].append(
-            {"linkId": "red_flags.knee_pain", "answer": [{"valueBoolean": True}]}),
+            {"linkId": "red_flags.knee_pain", "answer": [{"valueBoolean": True}]}
+        ),
         ["red_flags.knee_pain", "unknown linkId"],
     ),
     "bad code": (
@@ -305,7 +322,8 @@ BAD = {
     ),
     "code from another system": (
         lambda r: _item(r, "onset").update(
-            answer=[{"valueCoding": {"system": "http://snomed.info/sct", "code": "gradual"}}]),
+            answer=[{"valueCoding": {"system": "http://snomed.info/sct", "code": "gradual"}}]
+        ),
         ["onset", "system"],
     ),
     "missing red flag answer": (
@@ -342,7 +360,8 @@ BAD = {
     "entered in error": (lambda r: r.update(status="entered-in-error"), ["status"]),
     "a modifier extension": (
         lambda r: _item(r, "red_flags.fever").update(
-            modifierExtension=[{"url": "http://example.org/negated", "valueBoolean": True}]),
+            modifierExtension=[{"url": "http://example.org/negated", "valueBoolean": True}]
+        ),
         ["red_flags.fever", "modifierExtension"],
     ),
 }
@@ -390,23 +409,39 @@ def test_deeply_nested_groups_are_refused_cleanly():
 _CODES = sorted({c for f in answer_fields().values() for c in f.choices})
 _LINK_IDS = [*answer_keys(), "section-1", "age.help", "red_flags", "nonsense", "item"]
 _scalars = (
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
     | st.sampled_from(_CODES + _LINK_IDS + ["2027-02-30", "2027-01-04", QUESTIONNAIRE_URL])
 )
 _json = st.recursive(
     _scalars,
-    lambda inner: (st.lists(inner, max_size=3)
-                   | st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=10,
 )
-_coding = st.fixed_dictionaries({}, optional={
-    "system": st.sampled_from([code_system("onset"), code_system("equipment"), "x"]) | _json,
-    "code": st.sampled_from(_CODES) | _json,
-    "display": _json,
-})
-_value_names = st.sampled_from(["valueBoolean", "valueInteger", "valueCoding", "valueDate",
-                                "valueString", "valueDecimal", "value"])
+_coding = st.fixed_dictionaries(
+    {},
+    optional={
+        "system": st.sampled_from([code_system("onset"), code_system("equipment"), "x"]) | _json,
+        "code": st.sampled_from(_CODES) | _json,
+        "display": _json,
+    },
+)
+_value_names = st.sampled_from(
+    [
+        "valueBoolean",
+        "valueInteger",
+        "valueCoding",
+        "valueDate",
+        "valueString",
+        "valueDecimal",
+        "value",
+    ]
+)
 _answer = st.one_of(
     st.dictionaries(_value_names, _scalars | _coding | _json, max_size=2),
     _json,
@@ -420,9 +455,15 @@ def _items(children):
     item = st.fixed_dictionaries(
         {"linkId": _link_id},
         optional={
-            "answer": st.lists(_answer | st.fixed_dictionaries(
-                {"valueBoolean": st.booleans()}, optional={"item": st.lists(children, max_size=2)}),
-                max_size=3) | _json,
+            "answer": st.lists(
+                _answer
+                | st.fixed_dictionaries(
+                    {"valueBoolean": st.booleans()},
+                    optional={"item": st.lists(children, max_size=2)},
+                ),
+                max_size=3,
+            )
+            | _json,
             "item": st.lists(children, max_size=3) | _json,
             "text": _json,
             "modifierExtension": _json,
@@ -431,13 +472,16 @@ def _items(children):
     return st.one_of(item, item, item, _json)
 
 
-_item_tree = st.recursive(st.fixed_dictionaries({"linkId": st.sampled_from(_LINK_IDS)}),
-                          _items, max_leaves=25)
+_item_tree = st.recursive(
+    st.fixed_dictionaries({"linkId": st.sampled_from(_LINK_IDS)}), _items, max_leaves=25
+)
 fuzzed_responses = st.fixed_dictionaries(
     {"resourceType": st.just("QuestionnaireResponse")},
     optional={
-        "questionnaire": st.sampled_from([QUESTIONNAIRE_URL, QUESTIONNAIRE_URL + "|9",
-                                          QUESTIONNAIRE_URL + "|"]) | _json,
+        "questionnaire": st.sampled_from(
+            [QUESTIONNAIRE_URL, QUESTIONNAIRE_URL + "|9", QUESTIONNAIRE_URL + "|"]
+        )
+        | _json,
         "status": st.sampled_from(["completed", "entered-in-error"]) | _json,
         "item": st.lists(_item_tree, max_size=12) | st.lists(_item_tree, max_size=12) | _json,
     },
@@ -463,8 +507,12 @@ def test_one_broken_item_in_a_good_response_is_named(raw, data):
     response = response_from_answers(raw)
     index = data.draw(st.integers(0, len(response["item"]) - 1))
     item = response["item"][index]
-    item["answer"] = [data.draw(st.fixed_dictionaries({"valueCoding": _coding})
-                                | st.dictionaries(_value_names, _json, min_size=1, max_size=2))]
+    item["answer"] = [
+        data.draw(
+            st.fixed_dictionaries({"valueCoding": _coding})
+            | st.dictionaries(_value_names, _json, min_size=1, max_size=2)
+        )
+    ]
     try:
         parse_answers(json.dumps(response), "fuzz")
     except AnswersError as exc:
@@ -507,12 +555,15 @@ def test_care_plan_for_a_plan_without_a_start_date():
     codes = [a["detail"]["code"]["coding"][0] for a in plan["activity"]]
     assert [c["code"] for c in codes] == [e.id for e in result.plan.exercises()]
     assert {c["system"] for c in codes} == {EXERCISE_SYSTEM}
-    for activity, exercise in zip(plan["activity"], result.plan.exercises()):
+    for activity, exercise in zip(plan["activity"], result.plan.exercises(), strict=True):
         detail = activity["detail"]
         assert detail["status"] == "scheduled" and "kind" not in detail
         repeat = detail["scheduledTiming"]["repeat"]
-        sessions = [s for s in result.plan.weeks[0].sessions
-                    if exercise.id in [p.exercise.id for p in s.exercises]]
+        sessions = [
+            s
+            for s in result.plan.weeks[0].sessions
+            if exercise.id in [p.exercise.id for p in s.exercises]
+        ]
         assert repeat["frequency"] == len(sessions)
         assert repeat["period"] == 1 and repeat["periodUnit"] == "wk"
         assert repeat["dayOfWeek"] == [s.day[:3] for s in sessions]
@@ -538,8 +589,11 @@ def test_dose_description_shows_how_it_rises():
     result = result_for(_dated("desk-worker-upper-back"))
     plan = care_plan(result, produced=PRODUCED)
     last = {p.exercise.id: p.dose for s in result.plan.weeks[-1].sessions for p in s.exercises}
-    risen = [a["detail"]["description"].split("\n")[0] for a in plan["activity"]
-             if "; week 4: " in a["detail"]["description"]]
+    risen = [
+        a["detail"]["description"].split("\n")[0]
+        for a in plan["activity"]
+        if "; week 4: " in a["detail"]["description"]
+    ]
     assert risen  # the desk worker's doses rise over four weeks
     for activity in plan["activity"]:
         code = activity["detail"]["code"]["coding"][0]["code"]
@@ -556,10 +610,12 @@ def test_care_plan_for_an_emergency_is_on_hold_with_a_detected_issue_per_flag():
     assert [i["id"] for i in issues] == [f.id for f in result.triage.flags]
     references = [s["reference"] for s in plan["supportingInfo"]]
     assert references == [f"#{f.id}" for f in result.triage.flags]
-    for issue, flag in zip(issues, result.triage.flags):
+    for issue, flag in zip(issues, result.triage.flags, strict=True):
         assert issue["resourceType"] == "DetectedIssue" and issue["status"] == "final"
-        assert issue["severity"] == {"emergency": "high", "urgent": "high",
-                                     "soon": "moderate"}[flag.level]
+        assert (
+            issue["severity"]
+            == {"emergency": "high", "urgent": "high", "soon": "moderate"}[flag.level]
+        )
         assert issue["code"]["text"] == flag.title
         assert issue["identifier"] == [{"system": "urn:backplan:rule", "value": flag.id}]
         assert flag.advice in issue["detail"]

@@ -10,11 +10,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from icalendar import Calendar
 
-from conftest import EXAMPLES, example_answers
 from recommender.answers_file import validate_answers
 from recommender.cli import main
 from recommender.recommend import Recommender
 from recommender.render import render_result
+
+from conftest import EXAMPLES, example_answers
 from strategies import plannable_answers
 
 RECOMMENDER = Recommender.load()
@@ -36,9 +37,18 @@ def dated(name: str, start: str = "2027-01-04") -> str:
 
 def test_markdown_has_warnings_plan_howto_notes_and_sources():
     out = cli("plan", "-a", str(EXAMPLES / "sciatica.json"), "-f", "markdown").output
-    order = ["# backplan", "RF-RADICULOPATHY", "## Your plan", "### Week 1", "| # | Exercise | Dose |",
-             "## How to do each exercise", "## Notes", "How much pain is all right", "## Sources",
-             "Produced by backplan"]
+    order = [
+        "# backplan",
+        "RF-RADICULOPATHY",
+        "## Your plan",
+        "### Week 1",
+        "| # | Exercise | Dose |",
+        "## How to do each exercise",
+        "## Notes",
+        "How much pain is all right",
+        "## Sources",
+        "Produced by backplan",
+    ]
     positions = [out.index(marker) for marker in order]
     assert positions == sorted(positions)
     assert "2026-01-01" in out
@@ -72,19 +82,30 @@ def test_calendar_has_one_event_per_session_with_stable_uids():
     first = cli("plan", "-a", "-", "-f", "ics", input=dated("desk-worker-upper-back"))
     assert first.exit_code == 0, first.output
     events = _events(first.output)
-    plan = json.loads(cli("plan", "-a", "-", "-f", "json", input=dated("desk-worker-upper-back")).output)
+    plan = json.loads(
+        cli("plan", "-a", "-", "-f", "json", input=dated("desk-worker-upper-back")).output
+    )
     sessions = [s for w in plan["plan"]["weeks"] for s in w["sessions"]]
     assert len(events) == len(sessions) == 4 * 4
-    assert [e.decoded("DTSTART") for e in events] == [dt.date.fromisoformat(s["date"]) for s in sessions]
+    assert [e.decoded("DTSTART") for e in events] == [
+        dt.date.fromisoformat(s["date"]) for s in sessions
+    ]
     uids = [str(e["UID"]) for e in events]
     assert len(set(uids)) == len(uids)
-    for event, session in zip(events, sessions):
+    for event, session in zip(events, sessions, strict=True):
         assert event["DTSTAMP"]
         description = str(event["DESCRIPTION"])
         assert all(x["name"] in description for x in session["exercises"])
     # Stable across runs even when produced at another time.
-    later = cli("plan", "-a", "-", "-f", "ics", input=dated("desk-worker-upper-back"),
-                env={"SOURCE_DATE_EPOCH": "1800000000"})
+    later = cli(
+        "plan",
+        "-a",
+        "-",
+        "-f",
+        "ics",
+        input=dated("desk-worker-upper-back"),
+        env={"SOURCE_DATE_EPOCH": "1800000000"},
+    )
     assert [str(e["UID"]) for e in _events(later.output)] == uids
 
 
@@ -92,8 +113,12 @@ def test_calendar_needs_a_start_date():
     result = cli("plan", "-a", str(EXAMPLES / "sciatica.json"), "-f", "ics")
     assert result.exit_code == 2
     assert "start_date" in result.output and "Traceback" not in result.output
-    assert cli("plan", "-a", str(EXAMPLES / "sciatica.json"), "-f", "ics",
-               "--start", "2027-03-01").exit_code == 0
+    assert (
+        cli(
+            "plan", "-a", str(EXAMPLES / "sciatica.json"), "-f", "ics", "--start", "2027-03-01"
+        ).exit_code
+        == 0
+    )
 
 
 def test_calendar_without_a_plan_reminds_what_to_do():

@@ -21,22 +21,49 @@ from typing import Optional
 import pytest
 from click.testing import CliRunner
 
-from conftest import example_answers
 from recommender.answers_file import validate_answers
 from recommender.cli import main
 from recommender.render import render_result
 from recommender.render.html import render_html
 from recommender.wording import dose_words
 
+from conftest import example_answers
+
 PRODUCED = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.timezone.utc)
 CASES = ("desk-worker-upper-back", "cauda-equina", "teenager", "sciatica")
 EVIL_NAME = '<script>alert(1)</script> & "Bob"'
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-        "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 #: Nothing on the page may load or run anything.
-FORBIDDEN_TAGS = {"script", "link", "img", "iframe", "object", "embed", "audio", "video",
-                  "source", "base", "form", "picture", "svg"}
+FORBIDDEN_TAGS = {
+    "script",
+    "link",
+    "img",
+    "iframe",
+    "object",
+    "embed",
+    "audio",
+    "video",
+    "source",
+    "base",
+    "form",
+    "picture",
+    "svg",
+}
 
 
 class Element:
@@ -100,7 +127,8 @@ class Page(HTMLParser):
 
     def all(self, tag: Optional[str] = None, cls: Optional[str] = None) -> list[Element]:
         return [
-            e for e in self.elements
+            e
+            for e in self.elements
             if (tag is None or e.tag == tag) and (cls is None or cls in e.classes)
         ]
 
@@ -111,7 +139,7 @@ class Page(HTMLParser):
 
     def words(self, element: Element) -> str:
         """An element's text, whitespace collapsed."""
-        return " ".join(self.text[element.start:element.end].split())
+        return " ".join(self.text[element.start : element.end].split())
 
 
 def squash(text: str) -> str:
@@ -183,7 +211,7 @@ def test_warning_box_says_everything_in_words(recommender, name):
     assert squash(result.triage.action) in words
     flags = page.all("li", "flag")
     assert len(flags) == len(result.triage.flags)
-    for flag, item in zip(result.triage.flags, flags):
+    for flag, item in zip(result.triage.flags, flags, strict=True):
         text = page.words(item)
         assert flag.title in text and squash(flag.advice) in text
         assert f"[{flag.id}]" in text and flag.level in text
@@ -202,7 +230,7 @@ def test_plan_shows_every_week_session_exercise_and_dose(recommender, name):
     assert len(weeks) == len(plan.weeks)
     ticks = page.all("span", "tick")
     assert len(ticks) == sum(len(w.sessions) for w in plan.weeks)
-    for week, section in zip(plan.weeks, weeks):
+    for week, section in zip(plan.weeks, weeks, strict=True):
         text = page.words(section)
         assert text.startswith(f"Week {week.number}")
         boxes = [e for e in page.all("div", "session") if section.start <= e.start < section.end]
@@ -237,11 +265,12 @@ def _ticks(page: Page, box: Element) -> list[Element]:
 def test_plan_intro_and_how_to_with_steps_and_cautions(recommender):
     result, _, page = page_for(recommender, "desk-worker-upper-back")
     assert "4 weeks, 4 days a week, up to 12 minutes a session" in page.words(
-        page.one("section", "plan"))
+        page.one("section", "plan")
+    )
     articles = page.all("article", "exercise")
     exercises = result.plan.exercises()
     assert len(articles) == len(exercises)
-    for exercise, article in zip(exercises, articles):
+    for exercise, article in zip(exercises, articles, strict=True):
         assert page.words(article.children[0]) == exercise.name
         steps = next(e for e in article.children if "steps" in e.classes)
         assert steps.tag == "ol"
@@ -264,7 +293,7 @@ def test_notes_sources_and_footer(recommender, name):
     cited = [f.source for f in result.fired] + [n.source for n in result.notes]
     wanted = list(dict.fromkeys(cited))
     assert len(sources) == len(wanted)
-    for source, shown in zip(wanted, sources):
+    for source, shown in zip(wanted, sources, strict=True):
         assert shown.startswith(squash(source))
     for fired in result.fired:
         assert fired.rule in " ".join(sources)
@@ -386,10 +415,19 @@ def print_to_pdf(browser: str, html: str, where: Path) -> Path:
     pdf = where / "page.pdf"
     profile = tempfile.mkdtemp(prefix="backplan-chromium-", dir=where)
     command = [
-        browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
-        "--no-pdf-header-footer", page.as_uri(),
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        f"--print-to-pdf={pdf}",
+        "--no-pdf-header-footer",
+        page.as_uri(),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert pdf.exists() and pdf.stat().st_size > 0, (
@@ -405,6 +443,7 @@ def read_pdf(pdf: Path) -> tuple[list, list[str], list[tuple[float, str]]]:
     texts: list[str] = []
     starts: list[tuple[float, str]] = []
     for page in reader.pages:
+
         def visit(text, cm, tm, font, size):
             if text.strip():
                 starts.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], text))

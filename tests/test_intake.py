@@ -13,11 +13,12 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import example_answers
-from intake_script import replies
 from recommender.answers import answer_fields, answer_keys
 from recommender.cli import main
 from recommender.intake import Invalid, load_questionnaire, parse_answer
+
+from conftest import example_answers
+from intake_script import replies
 
 QUESTIONS = load_questionnaire()
 DESK = example_answers("desk-worker-upper-back")
@@ -45,47 +46,77 @@ def test_questions_and_answers_model_cover_each_other_exactly():
 
 def test_question_order_who_and_where_then_most_serious_flags_first():
     keys = [q.key for q in QUESTIONS.questions]
-    assert keys[:6] == ["age", "pain_areas", "pain_intensity", "pain_duration", "pain_trend", "onset"]
+    assert keys[:6] == [
+        "age",
+        "pain_areas",
+        "pain_intensity",
+        "pain_duration",
+        "pain_trend",
+        "onset",
+    ]
     flags = [k for k in keys if k.startswith("red_flags.")]
-    emergency_alone = {"saddle_numbness", "bladder_bowel_change", "sexual_dysfunction",
-                       "both_legs_symptoms", "chest_pain", "tearing_pain", "breathlessness",
-                       "stroke_signs"}
+    emergency_alone = {
+        "saddle_numbness",
+        "bladder_bowel_change",
+        "sexual_dysfunction",
+        "both_legs_symptoms",
+        "chest_pain",
+        "tearing_pain",
+        "breathlessness",
+        "stroke_signs",
+    }
     assert {k.split(".")[1] for k in flags[:8]} == emergency_alone
     last_flag = max(keys.index(k) for k in flags)
     assert all(keys.index(k) > last_flag for k in keys if k.startswith("history."))
     assert keys.index("equipment") > max(keys.index(k) for k in keys if k.startswith("history."))
 
 
-@pytest.mark.parametrize("key,typed,expected", [
-    ("age", " 42 ", 42),
-    ("pain_areas", "1 5", ["neck", "lower_back"]),
-    ("pain_areas", "neck, lower_back, neck", ["neck", "lower_back"]),
-    ("pain_areas", "Lower", ["lower_back"]),
-    ("pain_trend", "3", "worsening"),
-    ("pain_trend", "WORSENING", "worsening"),
-    ("red_flags.fever", "Y", True),
-    ("red_flags.fever", "no", False),
-    ("equipment", "", []),
-    ("equipment", "none", []),
-    ("equipment", "2,6", ["wall", "foam_roller"]),
-    ("days_per_week", "", 3),
-    ("pregnancy", "", "no"),
-    ("start_date", "2027-01-04", "2027-01-04"),
-    ("start_date", "", None),
-    ("name", "  Sam \x1b[31m ", "Sam [31m"),
-])
+@pytest.mark.parametrize(
+    "key,typed,expected",
+    [
+        ("age", " 42 ", 42),
+        ("pain_areas", "1 5", ["neck", "lower_back"]),
+        ("pain_areas", "neck, lower_back, neck", ["neck", "lower_back"]),
+        ("pain_areas", "Lower", ["lower_back"]),
+        ("pain_trend", "3", "worsening"),
+        ("pain_trend", "WORSENING", "worsening"),
+        ("red_flags.fever", "Y", True),
+        ("red_flags.fever", "no", False),
+        ("equipment", "", []),
+        ("equipment", "none", []),
+        ("equipment", "2,6", ["wall", "foam_roller"]),
+        ("days_per_week", "", 3),
+        ("pregnancy", "", "no"),
+        ("start_date", "2027-01-04", "2027-01-04"),
+        ("start_date", "", None),
+        ("name", "  Sam \x1b[31m ", "Sam [31m"),
+    ],
+)
 def test_answers_are_read_the_way_people_type_them(key, typed, expected):
     question = next(q for q in QUESTIONS.questions if q.key == key)
     assert parse_answer(question, typed) == expected
 
 
-@pytest.mark.parametrize("key,typed", [
-    ("age", "0"), ("age", "121"), ("age", "forty"), ("age", "4.5"), ("age", ""),
-    ("pain_areas", ""), ("pain_areas", "6"), ("pain_areas", "knee"),
-    ("red_flags.fever", ""), ("red_flags.fever", "maybe"), ("history.cancer", " "),
-    ("pain_trend", "0"), ("start_date", "2027-02-30"), ("start_date", "soon"),
-    ("name", "x" * 101),
-])
+@pytest.mark.parametrize(
+    "key,typed",
+    [
+        ("age", "0"),
+        ("age", "121"),
+        ("age", "forty"),
+        ("age", "4.5"),
+        ("age", ""),
+        ("pain_areas", ""),
+        ("pain_areas", "6"),
+        ("pain_areas", "knee"),
+        ("red_flags.fever", ""),
+        ("red_flags.fever", "maybe"),
+        ("history.cancer", " "),
+        ("pain_trend", "0"),
+        ("start_date", "2027-02-30"),
+        ("start_date", "soon"),
+        ("name", "x" * 101),
+    ],
+)
 def test_bad_answers_are_explained(key, typed):
     question = next(q for q in QUESTIONS.questions if q.key == key)
     with pytest.raises(Invalid) as problem:
@@ -195,7 +226,9 @@ def test_ctrl_c_stops_cleanly(monkeypatch, tmp_path):
 
 
 @settings(max_examples=60)
-@given(st.lists(st.text(max_size=30).filter(lambda s: "\n" not in s and "\r" not in s), max_size=60))
+@given(
+    st.lists(st.text(max_size=30).filter(lambda s: "\n" not in s and "\r" not in s), max_size=60)
+)
 def test_nothing_typed_crashes_the_intake(lines):
     result = run(lines=lines)
     assert result.exit_code in (0, 1), result.output
@@ -211,8 +244,14 @@ pexpect = pytest.importorskip("pexpect") if sys.platform != "win32" else None
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_intake_in_a_real_pseudo_terminal():
-    child = pexpect.spawn(sys.executable, ["-m", "recommender", "intake"], encoding="utf-8",
-                          timeout=30, env=dict(os.environ, NO_COLOR="1"), dimensions=(40, 100))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "recommender", "intake"],
+        encoding="utf-8",
+        timeout=30,
+        env=dict(os.environ, NO_COLOR="1"),
+        dimensions=(40, 100),
+    )
     child.expect(r"Which country")
     child.sendline("NZ")
     child.expect(r"How old are you\?")
@@ -236,8 +275,13 @@ def test_intake_in_a_real_pseudo_terminal():
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_ctrl_c_in_a_real_terminal():
-    child = pexpect.spawn(sys.executable, ["-m", "recommender", "intake", "--country", "US"],
-                          encoding="utf-8", timeout=30, env=dict(os.environ, NO_COLOR="1"))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "recommender", "intake", "--country", "US"],
+        encoding="utf-8",
+        timeout=30,
+        env=dict(os.environ, NO_COLOR="1"),
+    )
     child.expect(r"How old are you\?")
     child.sendintr()
     child.expect(r"nothing was saved")

@@ -12,9 +12,10 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import spec_oracle
 from recommender.answers_file import validate_answers
 from recommender.recommend import Recommender
+
+import spec_oracle
 from strategies import answers, plannable_answers
 
 BOOK = Recommender.load()
@@ -43,9 +44,7 @@ def test_triage_matches_the_spec(raw):
 def test_no_plan_at_urgent_or_emergency_and_withholding_matches_the_spec(raw):
     result = run(raw)
     level = result["triage"]["level"]
-    eligible = [
-        e for e in CATALOG.values() if not spec_oracle.exclusions(raw, e, level)
-    ]
+    eligible = [e for e in CATALOG.values() if not spec_oracle.exclusions(raw, e, level)]
     withheld = spec_oracle.withheld(raw, eligible)
     assert (result["plan_withheld"] or {}).get("id") == withheld
     if level in ("urgent", "emergency") or withheld:
@@ -101,7 +100,9 @@ def test_plans_keep_every_invariant(raw, weeks):
             ids = [x["id"] for x in items]
             assert 1 <= session["minutes"] <= budget
             assert len(set(ids)) == len(ids) >= 2
-            assert CATALOG[ids[0]]["kind"] in ("mobility", "stretch"), "opens with mobility or stretch"
+            assert CATALOG[ids[0]]["kind"] in ("mobility", "stretch"), (
+                "opens with mobility or stretch"
+            )
             assert any(areas & set(CATALOG[i]["areas"]) for i in ids)
             assert set(ids) <= eligible, "only exercises that pass every filter"
             for x in items:
@@ -119,7 +120,7 @@ def test_plans_keep_every_invariant(raw, weeks):
                     assert a == b or min(gap, 7 - gap) >= 2, "strength days not consecutive"
         doses_by_week.append(week_doses)
 
-    for before, after in zip(doses_by_week, doses_by_week[1:]):
+    for before, after in zip(doses_by_week, doses_by_week[1:], strict=False):
         for exercise_id, dose in after.items():
             if exercise_id in before:
                 ratio = dose / before[exercise_id]

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from conftest import EXAMPLES, example_answers, example_names
 from recommender.answers_file import validate_answers
+
+from conftest import EXAMPLES, example_answers, example_names
 
 EXPECTED = json.loads((EXAMPLES / "expected.json").read_text())
 

@@ -32,40 +32,58 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 BREAKAGES = {
     "unknown answer key in a condition": (
-        "red-flags-emergency.yaml", "red_flags.saddle_numbness: true\n    examples",
-        "red_flags.saddle_numbnes: true\n    examples", ["RF-CES-SADDLE", "unknown answer"],
+        "red-flags-emergency.yaml",
+        "red_flags.saddle_numbness: true\n    examples",
+        "red_flags.saddle_numbnes: true\n    examples",
+        ["RF-CES-SADDLE", "unknown answer"],
     ),
     "unknown rule key": (
-        "red-flags-soon.yaml", "  - id: RF-SEVERE\n", "  - id: RF-SEVERE\n    severity: 3\n",
+        "red-flags-soon.yaml",
+        "  - id: RF-SEVERE\n",
+        "  - id: RF-SEVERE\n    severity: 3\n",
         ["RF-SEVERE", "severity"],
     ),
     "duplicate id": (
-        "red-flags-soon.yaml", "id: RF-WORSENING", "id: RF-SEVERE", ["RF-SEVERE", "already used"],
+        "red-flags-soon.yaml",
+        "id: RF-WORSENING",
+        "id: RF-SEVERE",
+        ["RF-SEVERE", "already used"],
     ),
     "unknown exercise id in an example": (
-        "filters.yaml", "excludes: [cat-cow, childs-pose", "excludes: [cat-cat, childs-pose",
+        "filters.yaml",
+        "excludes: [cat-cow, childs-pose",
+        "excludes: [cat-cat, childs-pose",
         ["EX-FLOOR", "cat-cat"],
     ),
     "value not allowed for the answer": (
-        "red-flags-emergency.yaml", "onset: major_injury\n    examples",
-        "onset: car_crash\n    examples", ["RF-TRAUMA", "car_crash"],
+        "red-flags-emergency.yaml",
+        "onset: major_injury\n    examples",
+        "onset: car_crash\n    examples",
+        ["RF-TRAUMA", "car_crash"],
     ),
     "yes/no is not a boolean": (
-        "red-flags-urgent.yaml", "red_flags.fever: true\n    examples",
-        "red_flags.fever: yes\n    examples", ["RF-INFECTION", "true or false"],
+        "red-flags-urgent.yaml",
+        "red_flags.fever: true\n    examples",
+        "red_flags.fever: yes\n    examples",
+        ["RF-INFECTION", "true or false"],
     ),
     "a key written twice": (
-        "notes.yaml", "  - id: NOTE-HEART\n", "  - id: NOTE-HEART\n    id: NOTE-HEART2\n",
+        "notes.yaml",
+        "  - id: NOTE-HEART\n",
+        "  - id: NOTE-HEART\n    id: NOTE-HEART2\n",
         ["notes.yaml", "twice"],
     ),
     "no silent example": (
         "red-flags-urgent.yaml",
-        "      - {name: no fever, given: {}, fires: false}\n", "",
+        "      - {name: no fever, given: {}, fires: false}\n",
+        "",
         ["RF-INFECTION", "silent"],
     ),
     "bad level": (
-        "red-flags-soon.yaml", "level: soon\n    suspected: gallstones",
-        "level: later\n    suspected: gallstones", ["RF-GALLBLADDER", "level"],
+        "red-flags-soon.yaml",
+        "level: soon\n    suspected: gallstones",
+        "level: later\n    suspected: gallstones",
+        ["RF-GALLBLADDER", "level"],
     ),
     "not YAML": ("notes.yaml", "notes:\n", "notes: [\n", ["notes.yaml", "YAML"]),
 }
@@ -89,7 +107,11 @@ def test_broken_rule_files_are_refused_with_file_and_rule(rules_dir, name):
 
 def test_rules_check_names_a_rule_whose_example_is_wrong(rules_dir):
     # The condition still loads, but the example now contradicts it.
-    _edit(rules_dir / "red-flags-soon.yaml", "pain_intensity: {at_least: 8}", "pain_intensity: {at_least: 9}")
+    _edit(
+        rules_dir / "red-flags-soon.yaml",
+        "pain_intensity: {at_least: 8}",
+        "pain_intensity: {at_least: 9}",
+    )
     result = CliRunner().invoke(main, ["rules", "check", str(rules_dir)])
     assert result.exit_code == 1
     assert "red-flags-soon.yaml" in result.output
@@ -118,8 +140,9 @@ def test_broken_catalog_is_refused(tmp_path):
 def test_plan_refuses_to_run_on_broken_rules_and_uses_edited_ones(rules_dir):
     answers = str(bundled_dir("data") / "example-answers.json")
     _edit(rules_dir / "notes.yaml", "title: How much pain is all right", "title: Pain check")
-    result = CliRunner().invoke(main, ["plan", "-a", answers, "--rules", str(rules_dir)],
-                                env={"NO_COLOR": "1"})
+    result = CliRunner().invoke(
+        main, ["plan", "-a", answers, "--rules", str(rules_dir)], env={"NO_COLOR": "1"}
+    )
     assert result.exit_code == 0 and "Pain check:" in result.output
     _edit(rules_dir / "notes.yaml", "  - id: NOTE-HEART\n", "  - id: NOTE-HEART\n    colour: red\n")
     result = CliRunner().invoke(main, ["plan", "-a", answers, "--rules", str(rules_dir)])

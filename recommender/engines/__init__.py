@@ -7,7 +7,8 @@ here, and only the module of that engine knows how it works inside.
 
 from __future__ import annotations
 
-from typing import Mapping, Protocol
+from collections.abc import Mapping
+from typing import Protocol
 
 from ..conditions import Condition
 from ..errors import BackplanError

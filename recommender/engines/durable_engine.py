@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import itertools
 import threading
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from durable import engine as durable
 

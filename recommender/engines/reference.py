@@ -9,7 +9,7 @@ one does the work on its own.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..conditions import Condition, holds
 
@@ -25,4 +25,6 @@ class ReferenceEngine:
     def evaluate(self, answers: Mapping) -> frozenset[str]:
         facts = dict(answers)
         # Complete answers leave no condition undecided: only a plain True fires.
-        return frozenset(name for name, condition in self._conditions if holds(condition, facts) is True)
+        return frozenset(
+            name for name, condition in self._conditions if holds(condition, facts) is True
+        )

@@ -63,8 +63,9 @@ def render_result(
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def render_stopped_result(flags: tuple, emergency_number: Optional[str], fmt: str,
-                          color: bool = False) -> str:
+def render_stopped_result(
+    flags: tuple, emergency_number: Optional[str], fmt: str, color: bool = False
+) -> str:
     """The result of an intake stopped by an emergency red flag.
 
     The answers are incomplete, so there is no plan or exclusion list: only the
@@ -74,14 +75,16 @@ def render_stopped_result(flags: tuple, emergency_number: Optional[str], fmt: st
 
     found = Triage("emergency", tuple(flags), level_action("emergency", emergency_number))
     if fmt == "json":
-        return to_json({
-            "triage": found.to_dict(),
-            "plan_withheld": None,
-            "plan": None,
-            "excluded": [],
-            "notes": [],
-            "intake_stopped": True,
-        })
+        return to_json(
+            {
+                "triage": found.to_dict(),
+                "plan_withheld": None,
+                "plan": None,
+                "excluded": [],
+                "notes": [],
+                "intake_stopped": True,
+            }
+        )
     from .text import render_stopped
 
     return render_stopped(found, color=color)

@@ -38,8 +38,18 @@ LEVEL_WORDS = {
 }
 
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -99,7 +109,7 @@ def render_html(result: Result, produced: dt.datetime, paper: Optional[str] = No
 
 
 @lru_cache(maxsize=1)
-def _environment() -> "jinja2.Environment":
+def _environment() -> jinja2.Environment:
     import jinja2
 
     return jinja2.Environment(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..catalog import Exercise
 from ..conditions import describe
@@ -43,8 +43,10 @@ def rule_condition(rule: object) -> str:
         )
     if isinstance(rule, FilterRule):
         return "; ".join(
-            describe(c.when) if c.when is not None
-            else f"triage level {c.when_triage} or higher" if c.when_triage
+            describe(c.when)
+            if c.when is not None
+            else f"triage level {c.when_triage} or higher"
+            if c.when_triage
             else "everyone"
             for c in rule.cases
         )
@@ -76,7 +78,10 @@ def render_rules(book: Rulebook) -> str:
 
 def _table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    out = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    out = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
     return "\n".join(out) + "\n"
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 from .. import __version__
-from ..wording import dose_words, words
 from ..recommend import Result
+from ..wording import dose_words, words
 from .text import group_sessions
 
 _LEVEL_WORD = {"emergency": "emergency", "urgent": "urgent", "soon": "soon"}
@@ -34,17 +34,19 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
     else:
         out += [f"> **{found.action}**", ">"]
         for flag in found.flags:
-            out.append(
-                f"> - **{flag.title}** ({_LEVEL_WORD[flag.level]}, `{flag.id}`): {_plain(flag.advice)}"
-            )
+            level = _LEVEL_WORD[flag.level]
+            out.append(f"> - **{flag.title}** ({level}, `{flag.id}`): {_plain(flag.advice)}")
         out.append("")
 
     if result.plan is None:
         if result.withheld is not None:
             out += [f"**No exercise plan is given.** {_plain(result.withheld.reason)}", ""]
         else:
-            out += ["**No exercise plan is given** until a clinician has checked the warning "
-                    "signs above. Please do not start new exercises before then.", ""]
+            out += [
+                "**No exercise plan is given** until a clinician has checked the warning "
+                "signs above. Please do not start new exercises before then.",
+                "",
+            ]
     else:
         weeks = len(result.plan.weeks)
         out += [
@@ -59,16 +61,24 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
         for week in result.plan.weeks:
             out += [f"### Week {week.number}", ""]
             for days, session in group_sessions(week):
-                out += [f"**{days}** (about {session.minutes} min)", "",
-                        "| # | Exercise | Dose |", "|---|---|---|"]
+                out += [
+                    f"**{days}** (about {session.minutes} min)",
+                    "",
+                    "| # | Exercise | Dose |",
+                    "|---|---|---|",
+                ]
                 for n, item in enumerate(session.exercises, 1):
                     out.append(f"| {n} | {item.exercise.name} | {dose_words(item.dose)} |")
                 out.append("")
         out += ["## How to do each exercise", ""]
         for exercise in result.plan.exercises():
             kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
-            out += [f"### {exercise.name}", "",
-                    f"*{exercise.kind}, {words(exercise.position)}, {kit}*", ""]
+            out += [
+                f"### {exercise.name}",
+                "",
+                f"*{exercise.kind}, {words(exercise.position)}, {kit}*",
+                "",
+            ]
             out += [f"{n}. {step}" for n, step in enumerate(exercise.steps, 1)]
             out += ["", "**Take care:**", ""]
             out += [f"- {caution}" for caution in exercise.cautions]

@@ -7,15 +7,15 @@ pipe; colour is only ever added on top of words that already say everything.
 from __future__ import annotations
 
 import textwrap
-from typing import Callable
+from collections.abc import Callable
 
 import click
 
 from ..catalog import Exercise
 from ..planner import Plan, Session, Week
-from ..wording import dose_words, words
 from ..recommend import Result
 from ..triage import Triage
+from ..wording import dose_words, words
 
 WIDTH = 78
 _LEVEL_COLOR = {"emergency": "red", "urgent": "red", "soon": "yellow", "none": "green"}
