@@ -22,7 +22,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import IO, BinaryIO, NamedTuple, Optional
+from typing import BinaryIO, NamedTuple, Optional
 
 from .answers_file import MAX_BYTES, parse_answers
 from .errors import AnswersError
@@ -42,7 +42,10 @@ class Options(NamedTuple):
 
 
 class ChunkResult(NamedTuple):
-    lines: list[str]  # one JSON object per input line, without newlines
+    # One JSON object per input line, each ending in a newline, already encoded: one
+    # block of bytes per chunk keeps the parent's memory flat over millions of lines.
+    text: bytes
+    count: int
     levels: Counter  # results by triage level
     errors: int
     plans: int
@@ -58,7 +61,7 @@ class Summary:
     interrupted: bool = False
 
     def add(self, chunk: ChunkResult) -> None:
-        self.lines += len(chunk.lines)
+        self.lines += chunk.count
         self.levels.update(chunk.levels)
         self.errors += chunk.errors
         self.plans += chunk.plans
@@ -127,7 +130,8 @@ def work(chunk: list[tuple[int, Optional[bytes]]]) -> ChunkResult:
         levels[result.triage.level] += 1
         plans += result.plan is not None
         out.append(_compact(result.to_dict()))
-    return ChunkResult(out, levels, errors, plans)
+    text = "".join(line + "\n" for line in out).encode("utf-8")
+    return ChunkResult(text, len(out), levels, errors, plans)
 
 
 def _compact(data: dict) -> str:
@@ -180,7 +184,7 @@ class _StopRequest:
         self.requested = False
         self._previous = None
 
-    def __enter__(self) -> "_StopRequest":
+    def __enter__(self) -> _StopRequest:
         if threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGINT, self._handle)
         return self
@@ -197,7 +201,7 @@ class _StopRequest:
 
 def run_batch(
     source: BinaryIO,
-    sink: IO[str],
+    sink: BinaryIO,
     options: Options,
     workers: int = 1,
     progress: Optional[Callable[[Summary], None]] = None,
@@ -211,7 +215,7 @@ def run_batch(
     start = time.perf_counter()
 
     def write(chunk: ChunkResult) -> None:
-        sink.write("".join(line + "\n" for line in chunk.lines))
+        sink.write(chunk.text)
         sink.flush()
         summary.add(chunk)
         summary.seconds = time.perf_counter() - start

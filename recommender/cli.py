@@ -489,7 +489,7 @@ def batch(
 
             create_engine({}, engine)  # refuse an unusable engine before any work
         stream = sys.stdin.buffer if source == "-" else _open_input(source, "a JSON Lines file")
-        sink = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
+        sink = open(output, "wb") if output else sys.stdout.buffer
         progress = _progress_line if sys.stderr.isatty() else None
         try:
             summary = run_batch(stream, sink, options, workers or default_workers(), progress)
