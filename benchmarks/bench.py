@@ -75,13 +75,14 @@ def warm_throughput(count: int) -> dict:
     from recommender.engines import durable_available
     from recommender.samples import many_answers
 
-    lines = [(n, json.dumps(a).encode()) for n, a in enumerate(many_answers(count), 1)]
+    lines = [json.dumps(a).encode() for a in many_answers(count)]
+    everything = batch.Chunk(1, b"\n".join(lines), frozenset())
     figures = {}
     for engine in ("durable", "reference") if durable_available() else ("reference",):
         batch._setup(batch.Options(engine=engine), quiet_interrupts=False)
-        batch.work(lines[:200])  # warm up
+        batch.work(batch.Chunk(1, b"\n".join(lines[:200]), frozenset()))  # warm up
         start = time.perf_counter()
-        done = batch.work(lines)
+        done = batch.work(everything)
         elapsed = time.perf_counter() - start
         figures[engine] = {
             "evaluations": count,

@@ -22,6 +22,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import BinaryIO, NamedTuple, Optional
 
 from .answers_file import MAX_BYTES, parse_answers
@@ -101,13 +102,31 @@ def _setup(options: Options, quiet_interrupts: bool) -> None:
     )
 
 
-def work(chunk: list[tuple[int, Optional[bytes]]]) -> ChunkResult:
-    """Results for numbered raw lines (None: a line too long to be an answers file)."""
+class Chunk(NamedTuple):
+    """Consecutive input lines, packed as one block of bytes.
+
+    One block rather than a list of lines: a chunk crosses to a worker process and
+    back, and a few large objects per chunk (instead of hundreds of small ones freed
+    on another thread) keep the parent's memory flat over millions of lines.
+    """
+
+    first: int  # the number of the first line
+    text: bytes  # the lines, joined by newlines
+    too_long: frozenset[int]  # numbers of lines dropped as longer than MAX_BYTES
+
+    def lines(self) -> Iterator[tuple[int, Optional[bytes]]]:
+        for offset, data in enumerate(self.text.split(b"\n")):
+            number = self.first + offset
+            yield number, None if number in self.too_long else data
+
+
+def work(chunk: Chunk) -> ChunkResult:
+    """The result (or error object) of every line of a chunk, in order."""
     assert _RECOMMENDER is not None, "call _setup first"
     out: list[str] = []
     levels: Counter = Counter()
     errors = plans = 0
-    for number, data in chunk:
+    for number, data in chunk.lines():
         try:
             if data is None:
                 raise AnswersError([f"is longer than {MAX_BYTES // 1024} KB"], f"line {number}")
@@ -117,15 +136,7 @@ def work(chunk: list[tuple[int, Optional[bytes]]]) -> ChunkResult:
             )
         except AnswersError as exc:
             errors += 1
-            out.append(
-                _compact(
-                    {
-                        "line": number,
-                        "error": exc.message(),
-                        "fields": exc.fields,
-                    }
-                )
-            )
+            out.append(_compact({"line": number, "error": exc.message(), "fields": exc.fields}))
             continue
         levels[result.triage.level] += 1
         plans += result.plan is not None
@@ -160,15 +171,22 @@ def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, Optional[bytes]]]:
             yield number, line.rstrip(b"\r\n")
 
 
-def chunks(lines: Iterator[tuple[int, Optional[bytes]]]) -> Iterator[list]:
-    chunk: list = []
-    for item in lines:
-        chunk.append(item)
-        if len(chunk) == CHUNK_LINES:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def chunks(lines: Iterator[tuple[int, Optional[bytes]]]) -> Iterator[Chunk]:
+    """The numbered lines, CHUNK_LINES at a time."""
+    batch: list[bytes] = []
+    too_long: set[int] = set()
+    first = 1
+    for number, data in lines:
+        if not batch:
+            first = number
+        if data is None:
+            too_long.add(number)
+        batch.append(data or b"")
+        if len(batch) == CHUNK_LINES:
+            yield Chunk(first, b"\n".join(batch), frozenset(too_long))
+            batch, too_long = [], set()
+    if batch:
+        yield Chunk(first, b"\n".join(batch), frozenset(too_long))
 
 
 # -- the run ------------------------------------------------------------------------------
@@ -221,6 +239,8 @@ def run_batch(
         summary.seconds = time.perf_counter() - start
         if progress:
             progress(summary)
+        if summary.lines % TRIM_EVERY_LINES < chunk.count:
+            release_free_memory()
 
     with _StopRequest() as stop:
         try:
@@ -268,6 +288,35 @@ def _run_parallel(
             write(pending.popleft().result())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: How often the parent hands freed memory back to the system (see below).
+TRIM_EVERY_LINES = 20_000
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim() -> Optional[Callable[[int], int]]:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def release_free_memory() -> None:
+    """Return freed heap memory to the system, where the C library allows it.
+
+    The parent receives each chunk's results as one block of a different size; glibc
+    then serves the next blocks from the heap and leaves the freed ones scattered in
+    it, so the parent's resident memory creeps up over millions of lines although
+    nothing is kept. malloc_trim gives those free pages back (about a millisecond).
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def default_workers() -> int:
