@@ -11,7 +11,7 @@ from typing import NamedTuple, Optional
 
 from .answers import Answers
 from .catalog import Catalog, Exercise
-from .rulebook import RANK, Exclusion, FilterCase, FilterRule, Rulebook, case_key
+from .rulebook import Exclusion, FilterCase, FilterRule, Rulebook, case_key
 from .wording import words
 
 
@@ -64,7 +64,7 @@ class FilterIndex:
             (rule, index, case, self._hits(number, case.excludes, answers))
             for number, (rule, index, case) in enumerate(self.cases)
             if (case.when is None or case_key(rule, index) in held)
-            and (case.when_triage is None or RANK[level] >= RANK[case.when_triage])
+            and (case.when_triage is None or level == case.when_triage)
         ]
         eligible: list[Exercise] = []
         excluded: list[Excluded] = []

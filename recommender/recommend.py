@@ -145,7 +145,7 @@ class Recommender:
             if case.when is not None:
                 reason = why[case_key(rule, index)]
             elif case.when_triage is not None:
-                reason = f"triage level is {case.when_triage} or higher"
+                reason = f"triage level is {case.when_triage}"
             else:
                 reason = "applies to everyone"
             effect = f"excludes {counts.get(rule.id, 0)} exercise(s)"

@@ -170,7 +170,7 @@ class FilterCase:
     reason: Annotated[str, at.MinLen(1)]
     when: Any = None
     when_triage: Optional[AlertLevel] = None
-    """Applies when the triage level is this one or higher"""
+    """Applies when the triage level is exactly this one"""
 
     def __post_init__(self) -> None:
         _parsed(self)

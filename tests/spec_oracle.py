@@ -122,7 +122,7 @@ def exclusions(a: dict, exercise: dict, triage_level: str) -> set[str]:
     if h["hypermobility"] and "end_range_rotation" in tags:
         rules.add("EX-HYPERMOBILE")
     if (a["pain_intensity"] >= 7 and exercise["level"] > 1) or (
-        LEVEL_RANK[triage_level] >= LEVEL_RANK["soon"] and exercise["level"] > 2
+        triage_level == "soon" and exercise["level"] > 2
     ):
         rules.add("EX-INTENSITY")
     return rules

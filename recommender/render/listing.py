@@ -45,7 +45,7 @@ def rule_condition(rule: object) -> str:
         return "; ".join(
             describe(c.when)
             if c.when is not None
-            else f"triage level {c.when_triage} or higher"
+            else f"triage level is {c.when_triage}"
             if c.when_triage
             else "everyone"
             for c in rule.cases
