@@ -129,6 +129,35 @@ def _run(action: Callable[[], None]) -> None:
         sys.exit(int(ExitCode.INTERNAL))
 
 
+def format_option(choices: tuple[str, ...] = RESULT_FORMATS, what: str = "Output format."):
+    """--format/-f, shared by every command that prints something."""
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(choices),
+        default="text",
+        show_default=True,
+        help=what,
+    )
+
+
+def output_option(what: str = "Write to FILE instead of standard output."):
+    """--output/-o FILE, shared by the commands that write a result."""
+    return click.option("--output", "-o", metavar="FILE", help=what)
+
+
+#: --weeks, shared by the commands that plan.
+weeks_option = click.option(
+    "--weeks",
+    "-w",
+    type=click.IntRange(1, 12),
+    default=4,
+    show_default=True,
+    help="Number of weeks to plan.",
+)
+
+
 def answers_options(func: F) -> F:
     """--answers FILE|-, --example and --rules, shared by the commands that read answers."""
     func = click.option(
@@ -234,29 +263,9 @@ def main() -> None:
 
 @main.command()
 @answers_options
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(RESULT_FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--output",
-    "-o",
-    metavar="FILE",
-    help="Write the result to FILE (only once it is complete) instead of stdout.",
-)
-@click.option(
-    "--weeks",
-    "-w",
-    type=click.IntRange(1, 12),
-    default=4,
-    show_default=True,
-    help="Number of weeks to plan.",
-)
+@format_option()
+@output_option("Write the result to FILE (only once it is complete) instead of stdout.")
+@weeks_option
 @click.option(
     "--paper",
     type=click.Choice(("a4", "letter")),
@@ -312,15 +321,7 @@ def plan(
 
 @main.command()
 @answers_options
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(RESULT_FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("text", "json"))
 @engine_option
 def explain(
     answers_path: Optional[str],
@@ -362,26 +363,9 @@ def explain(
     metavar="FILE",
     help="Also write your answers to FILE (an answers file for `backplan plan`).",
 )
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(RESULT_FORMATS),
-    default="text",
-    show_default=True,
-    help="Format of the result shown at the end.",
-)
-@click.option(
-    "--output", "-o", metavar="FILE", help="Write the result to FILE instead of showing it."
-)
-@click.option(
-    "--weeks",
-    "-w",
-    type=click.IntRange(1, 12),
-    default=4,
-    show_default=True,
-    help="Number of weeks to plan.",
-)
+@format_option(what="Format of the result shown at the end.")
+@output_option("Write the result to FILE instead of showing it.")
+@weeks_option
 @country_option
 @engine_option
 def intake(
@@ -454,14 +438,7 @@ def _say(text: str) -> None:
     default=None,
     help="Worker processes (default: one per core).",
 )
-@click.option(
-    "--weeks",
-    "-w",
-    type=click.IntRange(1, 12),
-    default=4,
-    show_default=True,
-    help="Number of weeks to plan.",
-)
+@weeks_option
 @country_option
 @engine_option
 def batch(
@@ -542,15 +519,7 @@ _KIT = ("chair", "wall", "doorway", "dumbbells", "resistance_band", "foam_roller
 
 
 @main.command()
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("text", "json"))
 @click.option(
     "--area",
     "areas",
@@ -602,15 +571,7 @@ def rules() -> None:
 
 
 @rules.command("list")
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option(("text", "json"))
 def rules_list(fmt: str) -> None:
     """Every rule with its id, level or effect, condition and source."""
 
@@ -658,16 +619,8 @@ def rules_check(path: Optional[Path]) -> None:
 
 
 @main.command()
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(("text", "fhir")),
-    default="text",
-    show_default=True,
-    help="text lists the questions; fhir is an R4 Questionnaire.",
-)
-@click.option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout.")
+@format_option(("text", "fhir"), "text lists the questions; fhir is an R4 Questionnaire.")
+@output_option()
 def questionnaire(fmt: str, output: Optional[str]) -> None:
     """The intake questions: a readable list, or a FHIR R4 Questionnaire.
 

@@ -197,3 +197,8 @@ def test_country_names_the_emergency_number(cli):
     assert "call 000" in json.loads(au.stdout)["triage"]["flags"][0]["advice"].lower()
     bad = cli("plan", "-a", "-", "--country", "ZZ", input=text)
     assert bad.exit_code == 2 and "unknown country code" in bad.output
+
+
+def test_explain_offers_only_the_formats_it_has(cli):
+    result = cli("explain", "--example", "-f", "html")
+    assert result.exit_code == 2 and "'html' is not one of" in result.output
