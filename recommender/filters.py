@@ -108,17 +108,6 @@ class FilterIndex:
         return hits
 
 
-def apply_filters(
-    rulebook: Rulebook,
-    held: AbstractSet[str],
-    level: str,
-    answers: Answers,
-    catalog: Catalog,
-) -> Filtering:
-    """Every exercise that passes every filter (see FilterIndex, which this builds)."""
-    return FilterIndex(rulebook, catalog).apply(held, level, answers)
-
-
 def _static_detail(exclusion: Exclusion, exercise: Exercise) -> Optional[str]:
     """The catalog-only criteria: position, tags and level."""
     if exercise.position in exclusion.positions:
