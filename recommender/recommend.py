@@ -6,6 +6,7 @@ compiled rule engine) and turns any number of answers into results.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple, Optional
@@ -136,7 +137,7 @@ class Recommender:
             for f in found.flags
         ]
         for rule in withholding:
-            reason = why.get(rule.id) or _eligibility_words(rule)
+            reason = why.get(rule.id) or rule.when_eligible.describe()  # type: ignore[union-attr]
             fired.append(Fired(rule.id, "plan withheld", reason, rule.source))
         counts: dict[str, int] = {}
         for item in filtering.excluded:
@@ -156,18 +157,7 @@ class Recommender:
         return tuple(fired)
 
 
-def _withholds(rule: WithholdRule, held: frozenset[str] | set[str], filtering: Filtering) -> bool:
+def _withholds(rule: WithholdRule, held: AbstractSet[str], filtering: Filtering) -> bool:
     if rule.when_eligible is None:
         return rule.id in held
-    check = rule.when_eligible
-    kinds = {e.kind for e in filtering.eligible}
-    return len(filtering.eligible) < check.fewer_than or not kinds.intersection(check.lacking_kinds)
-
-
-def _eligibility_words(rule: WithholdRule) -> str:
-    check = rule.when_eligible
-    assert check is not None
-    return (
-        f"fewer than {check.fewer_than} exercises pass every filter, or none of them is "
-        f"a {' or '.join(check.lacking_kinds)} exercise"
-    )
+    return rule.when_eligible.holds(filtering.eligible)

@@ -14,6 +14,7 @@ silent; `backplan rules check` and the test suite run them all.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Optional, Union
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Optional,
 from . import conditions
 from .answers import answer_keys
 from .cache import cached, source_of
-from .catalog import Catalog, Kind, Position, Tag
+from .catalog import Catalog, Exercise, Kind, Position, Tag
 from .datafiles import bundled_dir, read_yaml
 from .errors import DataFileError
 
@@ -117,6 +118,16 @@ class EligibilityCheck:
 
     fewer_than: Annotated[int, at.Ge(1)]
     lacking_kinds: Annotated[tuple[Kind, ...], at.MinLen(1)]
+
+    def holds(self, eligible: Sequence[Exercise]) -> bool:
+        kinds = {e.kind for e in eligible}
+        return len(eligible) < self.fewer_than or kinds.isdisjoint(self.lacking_kinds)
+
+    def describe(self) -> str:
+        return (
+            f"fewer than {self.fewer_than} exercises pass every filter, or none of them is "
+            f"a {' or '.join(self.lacking_kinds)} exercise"
+        )
 
 
 @dataclass(frozen=True, eq=False)

@@ -36,11 +36,7 @@ def rule_condition(rule: object) -> str:
     if when is not None:
         return describe(when)
     if isinstance(rule, WithholdRule) and rule.when_eligible:
-        check = rule.when_eligible
-        return (
-            f"fewer than {check.fewer_than} exercises pass the filters, or none is "
-            f"{' or '.join(check.lacking_kinds)}"
-        )
+        return rule.when_eligible.describe()
     if isinstance(rule, FilterRule):
         return "; ".join(
             describe(c.when)
