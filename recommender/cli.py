@@ -386,8 +386,10 @@ def intake(
     def body() -> None:
         from .intake import run_intake_conversation
 
+        # Loaded first: an unusable engine is reported before the questions, not after.
+        recommender = _recommender(None, engine)
         try:
-            outcome, number = run_intake_conversation(country, _ask, _say)
+            outcome, number = run_intake_conversation(country, _ask, _say, recommender.rulebook)
         except click.Abort:
             click.echo("\nIntake stopped; nothing was saved.", err=True)
             sys.exit(int(ExitCode.INTERNAL))
@@ -408,7 +410,7 @@ def intake(
         from .render import render_result
 
         answers = validate_answers(outcome.answers, "your answers")
-        result = _recommender(None, engine).recommend(answers, weeks=weeks, emergency_number=number)
+        result = recommender.recommend(answers, weeks=weeks, emergency_number=number)
         hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
         _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint), output)
 

@@ -304,19 +304,16 @@ def run_intake_conversation(
     country: Optional[str],
     ask: Callable[[str], str],
     say: Callable[[str], None],
-    rules: Optional[Path] = None,
+    rulebook: Rulebook,
 ) -> tuple[Outcome, Optional[str]]:
     """The whole questionnaire: the country (unless given), then every question.
 
     Returns what was gathered and the emergency number in use (None: neutral wording).
     """
-    from .catalog import load_catalog
     from .countries import emergency_number, known_codes, normalise
-    from .rulebook import load_rulebook
     from .triage import NEUTRAL_EMERGENCY_NUMBER
 
     questionnaire = load_questionnaire()
-    rulebook = load_rulebook(load_catalog(), rules)
     count = len(questionnaire.questions)
     if country is None:
         say(
