@@ -51,13 +51,13 @@ def _closed(title: str) -> dict:
 
 @dataclass(frozen=True)
 class RedFlags:
-    """Symptoms that may point to a serious cause (SPEC section 2)."""
+    """Symptoms that may point to a serious cause (docs/clinical-safety.md)."""
 
     __pydantic_config__ = _closed("RedFlags")
 
     saddle_numbness: bool
     """New numbness, tingling or less feeling between the legs, around the genitals,
-    back passage or buttocks"""
+    bottom (back passage) or buttocks"""
     bladder_bowel_change: bool
     """New trouble starting, stopping or controlling urine, leaking, not feeling a full
     bladder, or loss of bowel control"""
@@ -65,7 +65,8 @@ class RedFlags:
     """New loss of genital feeling or new trouble with erection or ejaculation since the
     pain began"""
     both_legs_symptoms: bool
-    """Pain, numbness or weakness in both legs"""
+    """New pain shooting below the knee, numbness, pins and needles or weakness in both
+    legs (not an ordinary ache in both thighs or buttocks)"""
     limb_weakness_worsening: bool
     """Weakness in an arm or leg that is severe or getting worse (foot slapping,
     tripping, dropping things)"""
@@ -80,10 +81,20 @@ class RedFlags:
     breathlessness: bool
     """Sudden breathlessness, pain worse on breathing in, coughing blood, or fainting"""
     stroke_signs: bool
-    """Dizziness, double vision, slurred speech, trouble swallowing, sudden falls, face
-    droop"""
+    """Since this pain began: sudden dizziness or the room spinning, double vision,
+    slurred speech, trouble swallowing, suddenly dropping to the ground without
+    fainting, a numb or drooping face"""
     sudden_severe_neck_pain: bool
-    """Sudden, severe neck pain or headache unlike any before"""
+    """A sudden, severe headache or neck pain that reached its worst within about a
+    minute (a "thunderclap"), unlike any before"""
+    abdominal_or_pulsing_pain: bool
+    """Pain in the tummy as well as the back, or a pulsing feeling in the tummy"""
+    head_unstable: bool
+    """The head feels too heavy to hold up or unstable, so you support it with your
+    hands; or tingling around the lips or a metallic taste with neck movement"""
+    headache_after_neck_event: bool
+    """A new kind of headache or neck pain in the weeks after a neck injury, a neck
+    manipulation or a throat infection"""
     fever: bool
     """Fever, chills or feeling very unwell with the pain"""
     unexplained_weight_loss: bool
@@ -104,7 +115,7 @@ class RedFlags:
 
 @dataclass(frozen=True)
 class History:
-    """Past and present conditions that change what is safe (SPEC section 2)."""
+    """Past and present conditions that change what is safe (docs/clinical-safety.md)."""
 
     __pydantic_config__ = _closed("History")
 
@@ -114,6 +125,8 @@ class History:
     """Osteoporosis (thin, fragile bones)"""
     long_term_steroids: bool
     """Steroid tablets for 3 months or more"""
+    upper_neck_risk: bool
+    """Rheumatoid arthritis, Down syndrome, Ehlers-Danlos or Marfan syndrome"""
     immunosuppressed: bool
     """Weak immune system or immunosuppressant drugs"""
     injects_drugs: bool

@@ -9,12 +9,21 @@ A condition is data a clinician can read:
           - pain_intensity: {at_least: 8}
 
 A test is a one-key mapping from a dotted answer path to either a value (equality) or
-a one-key mapping {operator: operand}. `all` and `any` combine tests. Strings are never
-evaluated as code; the rule engines read the parsed tree below.
+a one-key mapping {operator: operand}. `all` and `any` combine tests, and so does a
+count, for warning signs that matter when several add up:
+
+    at_least: 2
+    of:
+      - history.cancer: true
+      - red_flags.night_pain: true
+      - red_flags.fever: true
+
+Strings are never evaluated as code; the rule engines read the parsed tree below.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, NamedTuple, Union
 
 from .answers import AnswerField, answer_fields
@@ -48,7 +57,19 @@ class AnyOf(NamedTuple):
     items: tuple[Condition, ...]
 
 
-Condition = Union[Test, All, AnyOf]
+class AtLeast(NamedTuple):
+    """Holds when at least `count` of `items` hold."""
+
+    count: int
+    items: tuple[Condition, ...]
+
+
+Condition = Union[Test, All, AnyOf, AtLeast]
+PARSED = (Test, All, AnyOf, AtLeast)  # for isinstance: a condition already parsed
+
+#: The most combinations a count may stand for: durable-rules has no counting, so a
+#: count is compiled into every choice of `count` items (see engines/durable_engine.py).
+MAX_COUNT_COMBINATIONS = 256
 
 
 class ConditionError(ValueError):
@@ -57,6 +78,8 @@ class ConditionError(ValueError):
 
 def parse(raw: Any, where: str = "when") -> Condition:
     """Turn the YAML form of a condition into a checked tree."""
+    if isinstance(raw, dict) and set(raw) == {"at_least", "of"}:
+        return _parse_count(raw["at_least"], raw["of"], where)
     if not isinstance(raw, dict) or len(raw) != 1:
         raise ConditionError(
             f"{where}: expected a mapping with exactly one key (all, any, or an answer "
@@ -69,6 +92,23 @@ def parse(raw: Any, where: str = "when") -> Condition:
         items = tuple(parse(item, f"{where}.{key}[{i}]") for i, item in enumerate(value))
         return All(items) if key == "all" else AnyOf(items)
     return _parse_test(str(key), value, where)
+
+
+def _parse_count(count: Any, raw_items: Any, where: str) -> AtLeast:
+    if not isinstance(raw_items, list) or len(raw_items) < 2:
+        raise ConditionError(f"{where}.of: expected a list of two or more conditions")
+    items = tuple(parse(item, f"{where}.of[{i}]") for i, item in enumerate(raw_items))
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= len(items):
+        raise ConditionError(
+            f"{where}.at_least: expected a whole number from 1 to {len(items)}, got "
+            f"{_show(count)}"
+        )
+    if math.comb(len(items), count) > MAX_COUNT_COMBINATIONS:
+        raise ConditionError(
+            f"{where}: at least {count} of {len(items)} is too many combinations "
+            f"(at most {MAX_COUNT_COMBINATIONS})"
+        )
+    return AtLeast(count, items)
 
 
 def _parse_test(path: str, raw: Any, where: str) -> Test:
@@ -130,11 +170,13 @@ def describe(condition: Condition) -> str:
     if isinstance(condition, Test):
         words = OPERATORS[condition.op][1]
         return f"{condition.field} {words} {_value_words(condition.value)}"
-    joiner = " and " if isinstance(condition, All) else " or "
     parts = [
-        f"({describe(item)})" if isinstance(item, (All, AnyOf)) else describe(item)
+        f"({describe(item)})" if isinstance(item, (All, AnyOf, AtLeast)) else describe(item)
         for item in condition.items
     ]
+    if isinstance(condition, AtLeast):
+        return f"at least {condition.count} of: {'; '.join(parts)}"
+    joiner = " and " if isinstance(condition, All) else " or "
     return joiner.join(parts)
 
 
@@ -170,6 +212,13 @@ def holds(condition: Condition, answers: dict) -> bool | None:
     missing answers could still decide it either way (three-valued logic: `all` is
     false as soon as one part is false, `any` true as soon as one part is true).
     """
+    if isinstance(condition, AtLeast):
+        results = [holds(item, answers) for item in condition.items]
+        if results.count(True) >= condition.count:
+            return True
+        if results.count(True) + results.count(None) < condition.count:
+            return False
+        return None
     if isinstance(condition, (All, AnyOf)):
         results = [holds(item, answers) for item in condition.items]
         decisive, other = (False, True) if isinstance(condition, All) else (True, False)

@@ -630,6 +630,8 @@ def _notes(result: Result) -> list[str]:
         else:
             lines.append(WITHHELD_BY_TRIAGE)
     lines += [f"{note.title}: {note.text}" for note in result.notes]
+    if result.safety_net is not None:
+        lines += [f"Safety net: {sentence}" for sentence in result.safety_net.sentences()]
     return lines
 
 

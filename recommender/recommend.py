@@ -18,7 +18,8 @@ from .engines import RuleEngine, create_engine
 from .filters import Excluded, FilterIndex, Filtering
 from .planner import Plan, assemble_plan
 from .rulebook import NoteRule, Rulebook, WithholdRule, case_key, load_rulebook
-from .triage import Triage, triage
+from .safety_net import SafetyNet, safety_net
+from .triage import Triage, number_words, triage
 
 DEFAULT_WEEKS = 4
 MAX_WEEKS = 12
@@ -60,15 +61,17 @@ class Result(NamedTuple):
     notes: tuple[NoteRule, ...]
     fired: tuple[Fired, ...]
     weeks: int
+    safety_net: Optional[SafetyNet]
 
     def to_dict(self) -> dict:
-        """The result object of SPEC section 6, keys in the documented order."""
+        """The result object, keys in the documented order (README, "The result")."""
         return {
             "triage": self.triage.to_dict(),
             "plan_withheld": self.withheld.to_dict() if self.withheld else None,
             "plan": self.plan.to_dict() if self.plan else None,
             "excluded": [e.to_dict() for e in self.excluded],
             "notes": [note.text for note in self.notes],
+            "safety_net": self.safety_net.to_dict() if self.safety_net else None,
         }
 
 
@@ -112,7 +115,11 @@ class Recommender:
         plan = None
         if withheld is None and not found.withholds_plan:
             plan = assemble_plan(answers, filtering.eligible, weeks, self.catalog.families)
-        notes = tuple(n for n in self.rulebook.notes if n.when is None or n.id in held)
+            found = found.with_plan()
+        # Notes are advice about exercising: only a result with a plan carries them.
+        notes = ()
+        if plan is not None:
+            notes = tuple(n for n in self.rulebook.notes if n.when is None or n.id in held)
         return Result(
             answers=answers,
             triage=found,
@@ -122,6 +129,7 @@ class Recommender:
             notes=notes,
             fired=self._fired(found, withholding, filtering, notes),
             weeks=weeks,
+            safety_net=safety_net(found.level, plan is not None, number_words(emergency_number)),
         )
 
     def _fired(

@@ -61,7 +61,7 @@ class Example:
 def _parsed(rule: Any, name: str = "when") -> None:
     """Replace the raw YAML condition in `rule.<name>` by its checked tree."""
     raw = getattr(rule, name)
-    if raw is not None and not isinstance(raw, (conditions.Test, conditions.All, conditions.AnyOf)):
+    if raw is not None and not isinstance(raw, conditions.PARSED):
         object.__setattr__(rule, name, conditions.parse(raw, name))
 
 

@@ -1,4 +1,7 @@
-"""Red-flag triage (SPEC section 3): which flags fired, and the level they add up to."""
+"""Red-flag triage: which flags fired, and the level they add up to.
+
+The rules and their sources are listed in docs/clinical-safety.md.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +10,21 @@ from typing import NamedTuple, Optional
 
 from .rulebook import RANK, RedFlagRule, Rulebook
 
-#: SPEC section 3: no single country's number unless the person chose a country.
+#: No single country's number unless the person chose a country: a traveller told to
+#: dial the wrong number loses minutes (docs/clinical-safety.md, H-EMERGENCY-NUMBER).
 NEUTRAL_EMERGENCY_NUMBER = "your local emergency number (for example 911, 112 or 999)"
 
 #: What each level asks of the person, in the words shown first on every result.
 LEVEL_ACTION = {
     "emergency": ("EMERGENCY: call {emergency_number} or go to an emergency department now"),
     "urgent": "URGENT: see a doctor today or within 24 hours",
-    "soon": (
-        "SEE A CLINICIAN SOON: book a doctor or physiotherapist within 1 to 2 weeks; "
-        "gentle exercise may continue"
-    ),
+    "soon": "SEE A CLINICIAN SOON: book a doctor or physiotherapist within 1 to 2 weeks",
     "none": "No warning signs in your answers",
 }
+
+#: Added to the `soon` action only when a plan is given: a result without a plan says
+#: nothing that could suggest exercising (docs/clinical-safety.md, H-NO-PLAN-TALK).
+SOON_WITH_PLAN = "; gentle exercise may continue"
 
 
 class Flag(NamedTuple):
@@ -49,8 +54,14 @@ class Triage(NamedTuple):
 
     @property
     def withholds_plan(self) -> bool:
-        """At urgent and emergency no plan is given (SPEC section 3)."""
+        """At urgent and emergency no plan is given."""
         return RANK[self.level] >= RANK["urgent"]
+
+    def with_plan(self) -> Triage:
+        """The same triage on a result that carries a plan."""
+        if self.level != "soon":
+            return self
+        return self._replace(action=self.action + SOON_WITH_PLAN)
 
     def to_dict(self) -> dict:
         return {"level": self.level, "flags": [flag.to_dict() for flag in self.flags]}
@@ -81,6 +92,11 @@ def triage_flag(rule: RedFlagRule, emergency_number: Optional[str] = None) -> Fl
     return Flag(rule.id, rule.level, rule.title, advice, rule.source, rule.suspected)
 
 
+def number_words(emergency_number: Optional[str]) -> str:
+    """The emergency number as advice names it: the person's own, or the neutral words."""
+    return emergency_number or NEUTRAL_EMERGENCY_NUMBER
+
+
 def _with_number(text: str, emergency_number: Optional[str]) -> str:
     # A plain placeholder swap: rule text is never formatted or evaluated.
-    return text.replace("{emergency_number}", emergency_number or NEUTRAL_EMERGENCY_NUMBER)
+    return text.replace("{emergency_number}", number_words(emergency_number))

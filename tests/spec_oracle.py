@@ -59,15 +59,41 @@ def red_flags(a: dict) -> dict[str, str]:
     fire(
         "RF-FRACTURE",
         "urgent",
-        a["onset"] == "minor_injury"
+        a["onset"] in ("minor_injury", "sudden")
         and (h["osteoporosis"] or h["long_term_steroids"] or a["age"] >= 70),
     )
-    fire("RF-ARTERY", "urgent", rf["sudden_severe_neck_pain"])
+    fire(
+        "RF-NECK-TRAUMA",
+        "urgent",
+        "neck" in areas
+        and a["onset"] == "minor_injury"
+        and (a["age"] >= 65 or rf["limb_pain_or_tingling"]),
+    )
+    fire("RF-AAA", "emergency", rf["abdominal_or_pulsing_pain"] and a["age"] >= 50)
+    fire("RF-UCI", "urgent", rf["head_unstable"])
+    fire("RF-CAD-RISK", "urgent", rf["headache_after_neck_event"])
+    fire(
+        "RF-INFECTION-NEW",
+        "urgent",
+        (h["immunosuppressed"] or h["injects_drugs"]) and a["pain_duration"] == "under_6_weeks",
+    )
+    warning_signs = [
+        h["cancer"],
+        rf["unexplained_weight_loss"],
+        rf["night_pain"],
+        rf["fever"],
+        h["immunosuppressed"],
+        h["injects_drugs"],
+        h["long_term_steroids"],
+    ]
+    fire("RF-COMBINED", "urgent", sum(warning_signs) >= 2)
+    fire("RF-ARTERY", "emergency", rf["sudden_severe_neck_pain"])
     fire("RF-SHINGLES", "urgent", rf["one_sided_band_rash"])
     fire("RF-CANCER-HISTORY", "soon", h["cancer"])
     fire("RF-WEIGHT-LOSS", "soon", rf["unexplained_weight_loss"])
     fire("RF-NIGHT-PAIN", "soon", rf["night_pain"])
     fire("RF-INFECTION-RISK", "soon", h["immunosuppressed"] or h["injects_drugs"])
+    fire("RF-UCI-RISK", "soon", h["upper_neck_risk"] and "neck" in areas)
     fire("RF-RADICULOPATHY", "soon", rf["limb_pain_or_tingling"])
     fire("RF-GALLBLADDER", "soon", rf["right_upper_abdominal_pain"])
     fire(

@@ -24,6 +24,9 @@ RED_FLAGS = [
     "breathlessness",
     "stroke_signs",
     "sudden_severe_neck_pain",
+    "abdominal_or_pulsing_pain",
+    "head_unstable",
+    "headache_after_neck_event",
     "fever",
     "unexplained_weight_loss",
     "night_pain",
@@ -36,6 +39,7 @@ HISTORY = [
     "cancer",
     "osteoporosis",
     "long_term_steroids",
+    "upper_neck_risk",
     "immunosuppressed",
     "injects_drugs",
     "recent_spine_surgery",
@@ -56,7 +60,7 @@ def _flags(keys: list[str], p_true: float) -> st.SearchStrategy[dict]:
 
 ages = st.one_of(
     st.integers(1, 120),
-    st.sampled_from([1, 17, 18, 19, 20, 44, 45, 55, 56, 69, 70, 120]),
+    st.sampled_from([1, 17, 18, 19, 20, 44, 45, 49, 50, 55, 56, 64, 65, 69, 70, 120]),
 )
 
 

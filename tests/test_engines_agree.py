@@ -98,7 +98,7 @@ def corner_cases() -> list[dict]:
     corners += [_with(**{f: True}) for f in flags]
     corners += [_with(**{a: True, b: True}) for a, b in itertools.combinations(flags, 2)]
     for age, duration, trend, onset, stiff in itertools.product(
-        [1, 17, 18, 19, 20, 44, 45, 55, 56, 69, 70, 120],
+        [1, 17, 18, 19, 20, 44, 45, 49, 50, 55, 56, 64, 65, 69, 70, 120],
         ["under_6_weeks", "6_to_12_weeks", "over_12_weeks"],
         ["improving", "unchanged", "worsening"],
         ["gradual", "sudden", "minor_injury", "major_injury"],
@@ -116,6 +116,36 @@ def corner_cases() -> list[dict]:
     for intensity, cancer, n in itertools.product(range(11), [False, True], range(1, 32)):
         areas = [a for i, a in enumerate(AREAS) if n >> i & 1]
         corners.append(_with(pain_intensity=intensity, history__cancer=cancer, pain_areas=areas))
+    # Every mix of the warning signs that add up (RF-COMBINED), new and old pain.
+    signs = [
+        "history__cancer",
+        "red_flags__unexplained_weight_loss",
+        "red_flags__night_pain",
+        "red_flags__fever",
+        "history__immunosuppressed",
+        "history__injects_drugs",
+        "history__long_term_steroids",
+    ]
+    for n, duration in itertools.product(range(1 << len(signs)), ["under_6_weeks", "over_12_weeks"]):
+        chosen = {sign: True for i, sign in enumerate(signs) if n >> i & 1}
+        corners.append(_with(pain_duration=duration, **chosen))
+    # Neck pain after a knock, and tummy pain, around their age limits.
+    for age, areas, onset, tingling, tummy in itertools.product(
+        [49, 50, 64, 65, 70],
+        [["neck"], ["lower_back"], ["neck", "lower_back"]],
+        ["gradual", "sudden", "minor_injury"],
+        [False, True],
+        [False, True],
+    ):
+        corners.append(
+            _with(
+                age=age,
+                pain_areas=areas,
+                onset=onset,
+                red_flags__limb_pain_or_tingling=tingling,
+                red_flags__abdominal_or_pulsing_pain=tummy,
+            )
+        )
     for pregnancy in ("no", "first_trimester", "later_trimester"):
         corners.append(_with(pregnancy=pregnancy))
     return corners

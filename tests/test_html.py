@@ -196,7 +196,9 @@ def test_sections_come_in_the_terminal_order(recommender, name):
     sections = [e for e in page.all("section") if e in page.one("main").children]
     order = [e.classes[0] for e in sections]
     expected = ["warning", "plan", "howto"] if result.plan else ["warning", "plan"]
-    assert order == expected + ["notes", "sources-section"]
+    expected += ["notes"] if result.plan else []  # no exercise advice without a plan
+    expected += ["safety-net"] if result.plan or result.triage.level == "soon" else []
+    assert order == expected + ["sources-section"]
     footer = page.one("footer")
     assert sections[-1].end <= footer.start
     assert page.one("header").end <= sections[0].start  # the warning opens the content
@@ -284,13 +286,17 @@ def test_plan_intro_and_how_to_with_steps_and_cautions(recommender):
 @pytest.mark.parametrize("name", CASES)
 def test_notes_sources_and_footer(recommender, name):
     result, _, page = page_for(recommender, name)
-    notes = page.words(page.one("section", "notes"))
-    assert "NOTE-PAIN-MONITORING" in [n.id for n in result.notes]
-    for note in result.notes:
-        assert note.title in notes and squash(note.text) in notes
-    assert "5 out of 10" in notes
+    if result.plan is None:
+        assert not result.notes and not page.all("section", "notes")
+    else:
+        notes = page.words(page.one("section", "notes"))
+        assert "NOTE-PAIN-MONITORING" in [n.id for n in result.notes]
+        for note in result.notes:
+            assert note.title in notes and squash(note.text) in notes
+        assert "5 out of 10" in notes
     sources = [page.words(li) for li in page.one("ol", "sources").children]
     cited = [f.source for f in result.fired] + [n.source for n in result.notes]
+    cited += [result.safety_net.source] if result.safety_net else []
     wanted = list(dict.fromkeys(cited))
     assert len(sources) == len(wanted)
     for source, shown in zip(wanted, sources, strict=True):
@@ -480,6 +486,11 @@ def test_prints_to_pdf_in_a_real_browser(recommender, tmp_path, paper, name):
         assert "Week 1" in first
         for exercise in result.plan.exercises():
             assert everything.count(exercise.name) >= 2, exercise.name  # plan and how-to
-    assert "How much pain is all right" in everything
+    if result.plan is not None:
+        assert "How much pain is all right" in everything
+        assert "if your pain is not clearly better after 4 to 6 weeks" in everything
+    else:  # an emergency carries only its own advice: no notes, no safety net
+        assert "How much pain is all right" not in everything
+        assert "not clearly better after 4 to 6 weeks" not in everything
     assert "not a diagnosis" in everything
     assert re.search(r"Page 1 of \d+", everything)

@@ -64,8 +64,9 @@ def test_question_order_who_and_where_then_most_serious_flags_first():
         "tearing_pain",
         "breathlessness",
         "stroke_signs",
+        "sudden_severe_neck_pain",
     }
-    assert {k.split(".")[1] for k in flags[:8]} == emergency_alone
+    assert {k.split(".")[1] for k in flags[:9]} == emergency_alone
     last_flag = max(keys.index(k) for k in flags)
     assert all(keys.index(k) > last_flag for k in keys if k.startswith("history."))
     assert keys.index("equipment") > max(keys.index(k) for k in keys if k.startswith("history."))

@@ -42,11 +42,18 @@ def test_every_spec_rule_is_present():
         "RF-CANCER-WEIGHT",
         "RF-FRACTURE",
         "RF-ARTERY",
+        "RF-NECK-TRAUMA",
+        "RF-AAA",
+        "RF-UCI",
+        "RF-CAD-RISK",
+        "RF-INFECTION-NEW",
+        "RF-COMBINED",
         "RF-SHINGLES",
         "RF-CANCER-HISTORY",
         "RF-WEIGHT-LOSS",
         "RF-NIGHT-PAIN",
         "RF-INFECTION-RISK",
+        "RF-UCI-RISK",
         "RF-RADICULOPATHY",
         "RF-GALLBLADDER",
         "RF-INFLAMMATORY",
@@ -68,7 +75,7 @@ def test_every_spec_rule_is_present():
         "EX-INTENSITY",
     }
     assert spec_ids <= ids
-    assert len(_BOOK.rulebook.red_flags) == 30
+    assert len(_BOOK.rulebook.red_flags) == 37
 
 
 def test_every_rule_has_firing_and_silent_examples():

@@ -24,7 +24,7 @@ from typing import Any
 
 from durable import engine as durable
 
-from ..conditions import All, AnyOf, Condition, Test, fields
+from ..conditions import All, AnyOf, AtLeast, Condition, Test, fields
 from ..errors import EngineError
 
 RULESET = "backplan"
@@ -64,10 +64,15 @@ class DurableEngine:
         self._fired: list[str] = []
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
-        ruleset = {
-            name: {"all": [{"m": _match(condition)}], "run": name}
-            for name, condition in conditions.items()
-        }
+        ruleset = {}
+        for name, condition in conditions.items():
+            alternatives = _alternatives(condition)
+            if len(alternatives) == 1:
+                ruleset[name] = {"all": [{"m": _match(condition)}], "run": name}
+                continue
+            # Several engine rules, one per alternative, all recording the same name.
+            for number, alternative in enumerate(alternatives, 1):
+                ruleset[f"{name}#{number}"] = {"all": [{"m": _match(alternative)}], "run": name}
         ruleset[HEARTBEAT] = {"all": [{"m": {"kind": FACT_KIND}}], "run": HEARTBEAT}
         actions = {name: self._recorder(name) for name in (*self._names, HEARTBEAT)}
         self._host = _Host(actions)
@@ -116,6 +121,37 @@ def _pick(answers: Mapping, paths: list[str]) -> dict:
             target = target.setdefault(key, {})
         target[leaf] = source[leaf]
     return fact
+
+
+def _alternatives(condition: Condition) -> list[Condition]:
+    """A condition with a count ("at least 2 of ...") as a list of alternatives, any of
+    which makes it hold; any other condition as itself.
+
+    durable-rules cannot count, and refuses a rule with more than a few dozen
+    expressions (its error 113), which "at least 2 of 7" written as one rule exceeds.
+    So a count becomes one engine rule for each choice of items.
+    """
+    if not _counts(condition):
+        return [condition]
+    if isinstance(condition, AnyOf):
+        return [alt for item in condition.items for alt in _alternatives(item)]
+    if isinstance(condition, AtLeast):
+        return [
+            alt
+            for choice in itertools.combinations(condition.items, condition.count)
+            for alt in _alternatives(All(choice))
+        ]
+    assert isinstance(condition, All)
+    return [
+        All(parts)
+        for parts in itertools.product(*(_alternatives(item) for item in condition.items))
+    ]
+
+
+def _counts(condition: Condition) -> bool:
+    if isinstance(condition, AtLeast):
+        return True
+    return not isinstance(condition, Test) and any(_counts(i) for i in condition.items)
 
 
 def _match(condition: Condition) -> dict:

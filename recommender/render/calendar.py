@@ -73,11 +73,17 @@ def _session_text(result: Result, week: int, session) -> str:
     for n, item in enumerate(session.exercises, 1):
         lines.append(f"{n}. {item.exercise.name}: {dose_words(item.dose)}")
     for note in result.notes:
-        if note.id == "NOTE-PAIN-MONITORING":
+        if note.id.startswith("NOTE-PAIN-MONITORING"):
             lines += ["", " ".join(note.text.split())]
     if result.triage.level != "none":
         lines += ["", result.triage.action + "."]
-    return "\n".join(lines)
+    return "\n".join(lines + _safety_net_lines(result))
+
+
+def _safety_net_lines(result: Result) -> list[str]:
+    if result.safety_net is None:
+        return []
+    return ["", *result.safety_net.sentences()]
 
 
 def _no_plan_text(result: Result) -> str:
@@ -86,4 +92,4 @@ def _no_plan_text(result: Result) -> str:
         lines.append(" ".join(result.withheld.reason.split()))
     for flag in result.triage.flags:
         lines.append(f"{flag.title}: {' '.join(flag.advice.split())}")
-    return "\n".join(lines)
+    return "\n".join(lines + _safety_net_lines(result))

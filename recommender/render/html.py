@@ -149,6 +149,7 @@ def _page(result: Result, produced: dt.datetime, paper: Optional[str]) -> dict[s
         "weeks": _weeks(plan) if plan else [],
         "howto": [_how_to(e) for e in plan.exercises()] if plan else [],
         "notes": [{"id": n.id, "title": n.title, "text": n.text} for n in result.notes],
+        "safety_net": result.safety_net,
         "sources": _sources(result),
         "produced": long_date(day),
         "produced_iso": day.isoformat(),
@@ -207,6 +208,8 @@ def _sources(result: Result) -> list[Source]:
     found: dict[str, list[str]] = {}
     cited = [(f.rule, f.source) for f in result.fired]
     cited += [(n.id, n.source) for n in result.notes]
+    if result.safety_net is not None:
+        cited.append(("safety net", result.safety_net.source))
     for rule, source in cited:
         rules = found.setdefault(source, [])
         if rule not in rules:

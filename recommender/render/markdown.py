@@ -89,7 +89,15 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
         out += [f"- **{note.title}:** {_plain(note.text)}" for note in result.notes]
         out.append("")
 
+    net = result.safety_net
+    if net is not None:
+        out += [f"> **{net.title}:**", ">"]
+        out += [f"> - {sign}" for sign in net.signs]
+        out += [">", f"> **{net.review}**", ""]
+
     sources = sorted({f"{f.rule}: {_plain(f.source)}" for f in result.fired})
+    if net is not None:
+        sources.append(f"Safety net: {net.source}")
     if sources:
         out += ["## Sources", ""]
         out += [f"- {source}" for source in sources]

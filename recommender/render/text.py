@@ -14,6 +14,7 @@ import click
 from ..catalog import Exercise
 from ..planner import Plan, Session, Week
 from ..recommend import Result
+from ..safety_net import SafetyNet
 from ..triage import Triage
 from ..wording import dose_words, words
 
@@ -44,11 +45,26 @@ def wrap(text: str, indent: int = 0, first: str = "") -> list[str]:
     ) or [pad + first]
 
 
-def box(text: str) -> list[str]:
+def box(*paragraphs: str, bullets: tuple[str, ...] = (), after: tuple[str, ...] = ()) -> list[str]:
+    """A ruled box: `paragraphs`, then `bullets` as a list, then `after`."""
     inner = WIDTH - 4
-    body = textwrap.wrap(text, width=inner)
+    body: list[str] = []
+    for text in paragraphs:
+        body += textwrap.wrap(" ".join(text.split()), width=inner)
+    for text in bullets:
+        body += textwrap.wrap(
+            " ".join(text.split()), width=inner, initial_indent="- ", subsequent_indent="  "
+        )
+    for text in after:
+        body += textwrap.wrap(" ".join(text.split()), width=inner) or [""]
     rule = "+" + "-" * (WIDTH - 2) + "+"
     return [rule, *(f"| {line.ljust(inner)} |" for line in body), rule]
+
+
+def safety_net_box(net: SafetyNet, style: Callable[..., str]) -> list[str]:
+    """The fixed safety-net box (recommender/safety_net.py), in bold on a terminal."""
+    lines = box(net.title + ":", bullets=net.signs, after=("", net.review))
+    return [style(line, bold=True) for line in lines]
 
 
 def render_text(result: Result, color: bool = False, explain_args: str = "--answers FILE") -> str:
@@ -68,6 +84,9 @@ def render_text(result: Result, color: bool = False, explain_args: str = "--answ
         lines.append(style("NOTES", bold=True))
         for note in result.notes:
             lines += wrap(f"{note.title}: {note.text}", 2, "* ")
+        lines.append("")
+    if result.safety_net is not None:
+        lines += safety_net_box(result.safety_net, style)
         lines.append("")
     lines += wrap(
         "backplan gives general advice for everyday neck and back pain. It is not a "
