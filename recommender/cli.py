@@ -220,10 +220,21 @@ def _starting(answers, start: str):
     return dataclasses.replace(answers, start_date=day)
 
 
-def _warn_beside(result, fmt: str) -> None:
-    """With a machine format on stdout, a person at the terminal still sees the danger."""
-    if fmt != "text" and result.triage.withholds_plan:
-        click.echo(f"backplan: {result.triage.action}.", err=True)
+def _warn_beside(found, fmt: str, output: Optional[str], always: bool = False) -> None:
+    """Show the warning on the terminal (stderr) when the result itself goes elsewhere.
+
+    When the result is text on stdout the person reads the warning there; in a file, a
+    machine format or a pipe they might never see it (docs/clinical-safety.md,
+    H-WARNING-UNSEEN). `plan` does this at urgent and emergency; the intake, where a
+    person is waiting at the terminal for their answer, at every level (`always`).
+    """
+    if not (always or found.withholds_plan):
+        return
+    if fmt == "text" and not output and sys.stdout.isatty():
+        return  # the person is reading the warning on stdout already
+    from .render.text import render_warning
+
+    click.echo(render_warning(found, color=_color_wanted(None)), err=True, nl=False)
 
 
 def _answers_from(answers_path: Optional[str], example: bool):
@@ -310,11 +321,11 @@ def plan(
             answers, weeks=weeks, emergency_number=_number(country)
         )
         hint = "--example" if example else f"--answers {answers_path}"
-        _emit(
-            render_result(result, fmt, color=_color_wanted(output), explain_args=hint, paper=paper),
-            output,
+        text = render_result(
+            result, fmt, color=_color_wanted(output), explain_args=hint, paper=paper
         )
-        _warn_beside(result, fmt)
+        _warn_beside(result.triage, fmt, output)
+        _emit(text, output)
 
     _run(body)
 
@@ -393,26 +404,28 @@ def intake(
         except click.Abort:
             click.echo("\nIntake stopped; nothing was saved.", err=True)
             sys.exit(int(ExitCode.INTERNAL))
+        from .render import render_result, render_stopped_result, stopped_triage
+
+        color = _color_wanted(output)
+        if outcome.emergency:
+            found = stopped_triage(outcome.emergency, number)
+            text = render_stopped_result(outcome.emergency, number, fmt, color=color)
+        else:
+            from .answers_file import validate_answers
+
+            answers = validate_answers(outcome.answers, "your answers")
+            result = recommender.recommend(answers, weeks=weeks, emergency_number=number)
+            found = result.triage
+            hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
+            text = render_result(result, fmt, color=color, explain_args=hint)
+        # The warning first, whatever happens next: a failed save must never hide it.
+        _warn_beside(found, fmt, output, always=True)
         if save:
             from .render import to_json
 
             _emit(to_json(outcome.answers), save)
             _say(f"Your answers are saved in {save}.")
-        if outcome.emergency:
-            from .render import render_stopped_result
-
-            _emit(
-                render_stopped_result(outcome.emergency, number, fmt, color=_color_wanted(output)),
-                output,
-            )
-            return
-        from .answers_file import validate_answers
-        from .render import render_result
-
-        answers = validate_answers(outcome.answers, "your answers")
-        result = recommender.recommend(answers, weeks=weeks, emergency_number=number)
-        hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
-        _emit(render_result(result, fmt, color=_color_wanted(output), explain_args=hint), output)
+        _emit(text, output)
 
     _run(body)
 

@@ -100,8 +100,7 @@ def _parse_count(count: Any, raw_items: Any, where: str) -> AtLeast:
     items = tuple(parse(item, f"{where}.of[{i}]") for i, item in enumerate(raw_items))
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= len(items):
         raise ConditionError(
-            f"{where}.at_least: expected a whole number from 1 to {len(items)}, got "
-            f"{_show(count)}"
+            f"{where}.at_least: expected a whole number from 1 to {len(items)}, got {_show(count)}"
         )
     if math.comb(len(items), count) > MAX_COUNT_COMBINATIONS:
         raise ConditionError(

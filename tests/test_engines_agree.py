@@ -126,7 +126,8 @@ def corner_cases() -> list[dict]:
         "history__injects_drugs",
         "history__long_term_steroids",
     ]
-    for n, duration in itertools.product(range(1 << len(signs)), ["under_6_weeks", "over_12_weeks"]):
+    durations = ["under_6_weeks", "over_12_weeks"]
+    for n, duration in itertools.product(range(1 << len(signs)), durations):
         chosen = {sign: True for i, sign in enumerate(signs) if n >> i & 1}
         corners.append(_with(pain_duration=duration, **chosen))
     # Neck pain after a knock, and tummy pain, around their age limits.

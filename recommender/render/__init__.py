@@ -63,6 +63,13 @@ def render_result(
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def stopped_triage(flags: tuple, emergency_number: Optional[str]):
+    """The triage of an intake stopped by emergency red flags."""
+    from ..triage import Triage, level_action
+
+    return Triage("emergency", tuple(flags), level_action("emergency", emergency_number))
+
+
 def render_stopped_result(
     flags: tuple, emergency_number: Optional[str], fmt: str, color: bool = False
 ) -> str:
@@ -71,9 +78,7 @@ def render_stopped_result(
     The answers are incomplete, so there is no plan or exclusion list: only the
     emergency and the flags that raised it.
     """
-    from ..triage import Triage, level_action
-
-    found = Triage("emergency", tuple(flags), level_action("emergency", emergency_number))
+    found = stopped_triage(flags, emergency_number)
     if fmt == "json":
         return to_json(
             {

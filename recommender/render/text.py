@@ -42,6 +42,7 @@ def wrap(text: str, indent: int = 0, first: str = "") -> list[str]:
         width=WIDTH,
         initial_indent=pad + first,
         subsequent_indent=pad + " " * len(first),
+        break_on_hyphens=False,  # never split a rule id such as RF-CES-SADDLE
     ) or [pad + first]
 
 
@@ -50,7 +51,7 @@ def box(*paragraphs: str, bullets: tuple[str, ...] = (), after: tuple[str, ...] 
     inner = WIDTH - 4
     body: list[str] = []
     for text in paragraphs:
-        body += textwrap.wrap(" ".join(text.split()), width=inner)
+        body += textwrap.wrap(" ".join(text.split()), width=inner, break_on_hyphens=False)
     for text in bullets:
         body += textwrap.wrap(
             " ".join(text.split()), width=inner, initial_indent="- ", subsequent_indent="  "
@@ -108,6 +109,12 @@ def _warning(found: Triage, style: Callable[..., str]) -> list[str]:
         lines += wrap(f"{flag.title} ({_LEVEL_WORD[flag.level]}) [{flag.id}]", 2, "! ")
         lines += wrap(flag.advice, 4)
     return lines
+
+
+def render_warning(found: Triage, color: bool = False) -> str:
+    """The triage level and every flag's advice on their own, for standard error when
+    the result itself goes to a file, a pipe or a machine format."""
+    return "\n".join(_warning(found, _styler(color))) + "\n"
 
 
 def _no_plan(result: Result) -> list[str]:
