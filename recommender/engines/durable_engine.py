@@ -68,7 +68,7 @@ class DurableEngine:
         for name, condition in conditions.items():
             alternatives = _alternatives(condition)
             if len(alternatives) == 1:
-                ruleset[name] = {"all": [{"m": _match(condition)}], "run": name}
+                ruleset[name] = {"all": [{"m": _match(alternatives[0])}], "run": name}
                 continue
             # Several engine rules, one per alternative, all recording the same name.
             for number, alternative in enumerate(alternatives, 1):
@@ -128,19 +128,24 @@ def _alternatives(condition: Condition) -> list[Condition]:
     which makes it hold; any other condition as itself.
 
     durable-rules cannot count, and refuses a rule with more than a few dozen
-    expressions (its error 113), which "at least 2 of 7" written as one rule exceeds.
-    So a count becomes one engine rule for each choice of items.
+    expressions (its error 113). So "at least n of a, b, c, ..." becomes one engine
+    rule per first item that holds: "a and at least n-1 of (b, c, ...)", "b and at
+    least n-1 of (c, ...)", and so on: k-n+1 small rules rather than every choice of n.
     """
     if not _counts(condition):
         return [condition]
     if isinstance(condition, AnyOf):
         return [alt for item in condition.items for alt in _alternatives(item)]
     if isinstance(condition, AtLeast):
-        return [
-            alt
-            for choice in itertools.combinations(condition.items, condition.count)
-            for alt in _alternatives(All(choice))
-        ]
+        items, count = condition.items, condition.count
+        if count == 1:
+            return _alternatives(AnyOf(items))
+        alternatives: list[Condition] = []
+        for first in range(len(items) - count + 1):
+            rest = items[first + 1 :]
+            later = AtLeast(count - 1, rest) if count > 2 else AnyOf(rest)
+            alternatives += _alternatives(All((items[first], later)))
+        return alternatives
     assert isinstance(condition, All)
     return [
         All(parts)
