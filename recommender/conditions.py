@@ -86,6 +86,8 @@ def parse(raw: Any, where: str = "when") -> Condition:
             f"such as red_flags.fever), got {_show(raw)}"
         )
     ((key, value),) = raw.items()
+    if key in ("at_least", "of"):
+        raise ConditionError(f"{where}: a count needs both 'at_least: N' and 'of:' a list")
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise ConditionError(f"{where}.{key}: expected a non-empty list of conditions")
