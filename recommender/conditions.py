@@ -58,17 +58,17 @@ class AnyOf(NamedTuple):
 
 
 class AtLeast(NamedTuple):
-    """Holds when at least `count` of `items` hold."""
+    """Holds when at least `minimum` of `items` hold."""
 
-    count: int
+    minimum: int
     items: tuple[Condition, ...]
 
 
 Condition = Union[Test, All, AnyOf, AtLeast]
 PARSED = (Test, All, AnyOf, AtLeast)  # for isinstance: a condition already parsed
 
-#: The most combinations a count may stand for: durable-rules has no counting, so a
-#: count is compiled into every choice of `count` items (see engines/durable_engine.py).
+#: The most combinations a count may stand for. durable-rules has no counting, so a count
+#: becomes several engine rules, never more than this (see engines/durable_engine.py).
 MAX_COUNT_COMBINATIONS = 256
 
 
@@ -176,7 +176,7 @@ def describe(condition: Condition) -> str:
         for item in condition.items
     ]
     if isinstance(condition, AtLeast):
-        return f"at least {condition.count} of: {'; '.join(parts)}"
+        return f"at least {condition.minimum} of: {'; '.join(parts)}"
     joiner = " and " if isinstance(condition, All) else " or "
     return joiner.join(parts)
 
@@ -215,9 +215,9 @@ def holds(condition: Condition, answers: dict) -> bool | None:
     """
     if isinstance(condition, AtLeast):
         results = [holds(item, answers) for item in condition.items]
-        if results.count(True) >= condition.count:
+        if results.count(True) >= condition.minimum:
             return True
-        if results.count(True) + results.count(None) < condition.count:
+        if results.count(True) + results.count(None) < condition.minimum:
             return False
         return None
     if isinstance(condition, (All, AnyOf)):

@@ -117,7 +117,7 @@ class Recommender:
             plan = assemble_plan(answers, filtering.eligible, weeks, self.catalog.families)
             found = found.with_plan()
         # Notes are advice about exercising: only a result with a plan carries them.
-        notes = ()
+        notes: tuple[NoteRule, ...] = ()
         if plan is not None:
             notes = tuple(n for n in self.rulebook.notes if n.when is None or n.id in held)
         return Result(

@@ -15,7 +15,7 @@ SIGNS = [
 
 def test_a_count_parses_and_reads_as_words():
     condition = parse({"at_least": 2, "of": SIGNS})
-    assert isinstance(condition, AtLeast) and condition.count == 2
+    assert isinstance(condition, AtLeast) and condition.minimum == 2
     assert describe(condition) == (
         "at least 2 of: history.cancer is yes; red_flags.night_pain is yes; red_flags.fever is yes"
     )

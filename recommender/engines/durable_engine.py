@@ -137,13 +137,13 @@ def _alternatives(condition: Condition) -> list[Condition]:
     if isinstance(condition, AnyOf):
         return [alt for item in condition.items for alt in _alternatives(item)]
     if isinstance(condition, AtLeast):
-        items, count = condition.items, condition.count
-        if count == 1:
+        items, minimum = condition.items, condition.minimum
+        if minimum == 1:
             return _alternatives(AnyOf(items))
         alternatives: list[Condition] = []
-        for first in range(len(items) - count + 1):
+        for first in range(len(items) - minimum + 1):
             rest = items[first + 1 :]
-            later = AtLeast(count - 1, rest) if count > 2 else AnyOf(rest)
+            later = AtLeast(minimum - 1, rest) if minimum > 2 else AnyOf(rest)
             alternatives += _alternatives(All((items[first], later)))
         return alternatives
     assert isinstance(condition, All)
