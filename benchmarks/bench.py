@@ -71,9 +71,9 @@ def cold_start(runs: int) -> dict:
 
 
 def warm_throughput(count: int) -> dict:
-    from recommender import batch
-    from recommender.engines import durable_available
-    from recommender.samples import many_answers
+    from recommender.app import batch
+    from recommender.inputs.samples import many_answers
+    from recommender.rulebook.engines import durable_available
 
     lines = [json.dumps(a).encode() for a in many_answers(count)]
     everything = batch.Chunk(1, b"\n".join(lines), frozenset())
@@ -139,7 +139,7 @@ class MemoryWatch:
 
 
 def batch_run(count: int, workers: int = 2) -> dict:
-    from recommender.samples import many_answers
+    from recommender.inputs.samples import many_answers
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "in.jsonl"
@@ -175,7 +175,7 @@ def batch_run(count: int, workers: int = 2) -> dict:
 
 def soak(count: int, workers: int = 2) -> dict:
     """Lines generated on the fly into batch's stdin: no 1 GB file on disk."""
-    from recommender.samples import many_answers
+    from recommender.inputs.samples import many_answers
 
     command = [*backplan_command(), "batch", "-", "-o", os.devnull, "--workers", str(workers)]
     start = time.perf_counter()

@@ -1,6 +1,6 @@
 """`python -m recommender` runs the backplan command line."""
 
-from .cli import main
+from recommender.app.cli import main
 
 if __name__ == "__main__":
     main()

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 # Keep the test run's cache out of the user's own cache folder.
 os.environ.setdefault("BACKPLAN_CACHE_DIR", tempfile.mkdtemp(prefix="backplan-test-cache-"))
 
-from recommender.recommend import Recommender  # noqa: E402
+from recommender.pipeline.recommend import Recommender  # noqa: E402
 
 settings.register_profile(
     "default",

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from recommender.cli import main
+from recommender.app.cli import main
 
 from conftest import example_answers
 

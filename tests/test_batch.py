@@ -13,8 +13,8 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from recommender.cli import main
-from recommender.samples import many_answers
+from recommender.app.cli import main
+from recommender.inputs.samples import many_answers
 
 from conftest import example_answers, example_names
 

@@ -6,11 +6,11 @@ import shutil
 
 import pytest
 
-from recommender import cache
-from recommender.catalog import load_catalog
-from recommender.datafiles import bundled_dir
-from recommender.errors import DataFileError
-from recommender.rulebook import load_rulebook
+from recommender.core.catalog import load_catalog
+from recommender.core.errors import DataFileError
+from recommender.inputs import cache
+from recommender.inputs.datafiles import bundled_dir
+from recommender.rulebook.rules import load_rulebook
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ import itertools
 
 import pytest
 
-from recommender.answers_file import validate_answers
-from recommender.catalog import load_catalog
-from recommender.planner import assemble_plan
-from recommender.recommend import Recommender
+from recommender.core.catalog import load_catalog
+from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.planner import assemble_plan
+from recommender.pipeline.recommend import Recommender
 
 import spec_oracle
 from strategies import AREAS, EQUIPMENT

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from recommender import __version__
-from recommender.cli import main
+from recommender.app.cli import main
 
 from conftest import EXAMPLES
 

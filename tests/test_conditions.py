@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recommender.conditions import AtLeast, ConditionError, describe, holds, parse
+from recommender.rulebook.conditions import AtLeast, ConditionError, describe, holds, parse
 
 SIGNS = [
     {"history.cancer": True},

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from recommender.answers_file import validate_answers
-from recommender.conditions import holds, parse
-from recommender.engines import create_engine, durable_available
-from recommender.errors import BackplanError, EngineError
-from recommender.recommend import Recommender
+from recommender.core.errors import BackplanError, EngineError
+from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.recommend import Recommender
+from recommender.rulebook.conditions import holds, parse
+from recommender.rulebook.engines import create_engine, durable_available
 
 BOOK = Recommender.load()
 ENGINES = ["durable", "reference"] if durable_available() else ["reference"]

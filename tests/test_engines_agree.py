@@ -16,12 +16,12 @@ import random
 import pytest
 from hypothesis import given, settings
 
-from recommender.answers_file import validate_answers
-from recommender.engines import durable_available
-from recommender.recommend import Recommender
-from recommender.rulecheck import cases
-from recommender.rulecheck import example_answers as rule_example_answers
-from recommender.samples import sample_answers
+from recommender.inputs.answers_file import validate_answers
+from recommender.inputs.samples import sample_answers
+from recommender.pipeline.examples import cases
+from recommender.pipeline.examples import example_answers as rule_example_answers
+from recommender.pipeline.recommend import Recommender
+from recommender.rulebook.engines import durable_available
 
 from conftest import example_answers, example_names
 from strategies import AREAS, HISTORY, RED_FLAGS, answers

@@ -20,11 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommender import __version__
-from recommender.answers import answer_fields, answer_keys
-from recommender.answers_file import parse_answers, validate_answers
-from recommender.cli import main
-from recommender.errors import AnswersError
-from recommender.fhir import (
+from recommender.app.cli import main
+from recommender.app.intake import load_questionnaire
+from recommender.core.answers import answer_fields, answer_keys
+from recommender.core.errors import AnswersError
+from recommender.inputs.answers_file import parse_answers, validate_answers
+from recommender.inputs.fhir import (
     EXERCISE_SYSTEM,
     QUESTIONNAIRE_URL,
     answers_from_response,
@@ -34,8 +35,7 @@ from recommender.fhir import (
     questionnaire_resource,
     response_from_answers,
 )
-from recommender.intake import load_questionnaire
-from recommender.recommend import Recommender
+from recommender.pipeline.recommend import Recommender
 
 import strategies
 from conftest import EXAMPLES, example_answers, example_names

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from icalendar import Calendar
 
-from recommender.answers_file import validate_answers
-from recommender.cli import main
-from recommender.recommend import Recommender
+from recommender.app.cli import main
+from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.recommend import Recommender
 from recommender.render import render_result
 
 from conftest import EXAMPLES, example_answers

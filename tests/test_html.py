@@ -21,11 +21,11 @@ from typing import Optional
 import pytest
 from click.testing import CliRunner
 
-from recommender.answers_file import validate_answers
-from recommender.cli import main
+from recommender.app.cli import main
+from recommender.core.wording import dose_words
+from recommender.inputs.answers_file import validate_answers
 from recommender.render import render_result
 from recommender.render.html import render_html
-from recommender.wording import dose_words
 
 from conftest import example_answers
 

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recommender.answers import answer_fields, answer_keys
-from recommender.cli import main
-from recommender.intake import Invalid, load_questionnaire, parse_answer
+from recommender.app.cli import main
+from recommender.app.intake import Invalid, load_questionnaire, parse_answer
+from recommender.core.answers import answer_fields, answer_keys
 
 from conftest import example_answers
 from intake_script import replies

@@ -12,8 +12,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recommender.answers_file import validate_answers
-from recommender.recommend import Recommender
+from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.recommend import Recommender
 
 import spec_oracle
 from strategies import answers, plannable_answers

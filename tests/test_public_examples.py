@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from recommender.answers_file import validate_answers
+from recommender.inputs.answers_file import validate_answers
 
 from conftest import EXAMPLES, example_answers, example_names
 

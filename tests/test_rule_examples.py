@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from recommender.recommend import Recommender
-from recommender.rulecheck import cases, run_case
+from recommender.pipeline.examples import cases, run_case
+from recommender.pipeline.recommend import Recommender
 
 _BOOK = Recommender.load()
 CASES = list(cases(_BOOK))

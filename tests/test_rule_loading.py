@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from recommender.catalog import load_catalog
-from recommender.cli import main
-from recommender.datafiles import bundled_dir
-from recommender.errors import DataFileError
-from recommender.rulebook import load_rulebook
+from recommender.app.cli import main
+from recommender.core.catalog import load_catalog
+from recommender.core.errors import DataFileError
+from recommender.inputs.datafiles import bundled_dir
+from recommender.rulebook.rules import load_rulebook
 
 CATALOG = load_catalog()
 

@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given
 
-from recommender.answers_file import validate_answers
-from recommender.cli import main
-from recommender.intake import load_questionnaire
+from recommender.app.cli import main
+from recommender.app.intake import load_questionnaire
+from recommender.core.safety_net import REVIEW, SIGNS
+from recommender.inputs.answers_file import validate_answers
 from recommender.render import render_result
-from recommender.safety_net import REVIEW, SIGNS
 
 from conftest import EXAMPLES
 from intake_script import replies

@@ -7,7 +7,7 @@ import json
 import os
 from typing import Any, Optional
 
-from ..recommend import Result
+from recommender.pipeline.recommend import Result
 
 FORMATS = ("text", "json", "markdown", "html", "ics", "fhir")
 
@@ -41,23 +41,23 @@ def render_result(
     if fmt == "json":
         return to_json(result.to_dict())
     if fmt == "text":
-        from .text import render_text
+        from recommender.render.text import render_text
 
         return render_text(result, color=color, explain_args=explain_args)
     if fmt == "markdown":
-        from .markdown import render_markdown
+        from recommender.render.markdown import render_markdown
 
         return render_markdown(result, produced=now())
     if fmt == "html":
-        from .html import render_html
+        from recommender.render.html import render_html
 
         return render_html(result, produced=now(), paper=paper)
     if fmt == "ics":
-        from .calendar import render_ics
+        from recommender.render.calendar import render_ics
 
         return render_ics(result, stamp=now())
     if fmt == "fhir":
-        from ..fhir import care_plan
+        from recommender.inputs.fhir import care_plan
 
         return to_json(care_plan(result, produced=now()))
     raise ValueError(f"unknown format {fmt!r}")
@@ -65,7 +65,7 @@ def render_result(
 
 def stopped_triage(flags: tuple, emergency_number: Optional[str]):
     """The triage of an intake stopped by emergency red flags."""
-    from ..triage import Triage, level_action
+    from recommender.pipeline.triage import Triage, level_action
 
     return Triage("emergency", tuple(flags), level_action("emergency", emergency_number))
 
@@ -90,6 +90,6 @@ def render_stopped_result(
                 "intake_stopped": True,
             }
         )
-    from .text import render_stopped
+    from recommender.render.text import render_stopped
 
     return render_stopped(found, color=color)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from .. import __version__
-from ..errors import AnswersError
-from ..recommend import Result
-from ..wording import dose_words
+from recommender import __version__
+from recommender.core.errors import AnswersError
+from recommender.core.wording import dose_words
+from recommender.pipeline.recommend import Result
 
 PRODID = f"-//backplan//backplan {__version__}//EN"
 
@@ -62,7 +62,7 @@ def render_ics(result: Result, stamp: dt.datetime) -> str:
 
 
 def _plan_key(result: Result) -> str:
-    from ..cache import blake2b
+    from recommender.inputs.cache import blake2b
 
     data = json.dumps(result.answers.fact(), sort_keys=True).encode()
     return blake2b(data, digest_size=8).hexdigest()

@@ -17,10 +17,10 @@ import datetime as dt
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
-from ..catalog import Exercise
-from ..planner import Plan, Session
-from ..recommend import Result
-from ..wording import dose_words, words
+from recommender.core.catalog import Exercise
+from recommender.core.wording import dose_words, words
+from recommender.pipeline.planner import Plan, Session
+from recommender.pipeline.recommend import Result
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..catalog import Exercise
-from ..conditions import describe
-from ..rulebook import FilterRule, NoteRule, RedFlagRule, Rulebook, WithholdRule
-from ..wording import dose_words
-from .text import wrap
+from recommender.core.catalog import Exercise
+from recommender.core.wording import dose_words
+from recommender.render.text import wrap
+from recommender.rulebook.conditions import describe
+from recommender.rulebook.rules import FilterRule, NoteRule, RedFlagRule, Rulebook, WithholdRule
 
 
 def render_exercises(exercises: Iterable[Exercise]) -> str:
@@ -83,7 +83,7 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 
 def render_questions(questionnaire) -> str:
     """Every intake question in order, with its answers-file key."""
-    from ..intake import prompt_text
+    from recommender.app.intake import prompt_text
 
     lines: list[str] = []
     total = len(questionnaire.questions)

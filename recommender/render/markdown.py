@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .. import __version__
-from ..recommend import Result
-from ..wording import dose_words, words
-from .text import group_sessions
+from recommender import __version__
+from recommender.core.wording import dose_words, words
+from recommender.pipeline.recommend import Result
+from recommender.render.text import group_sessions
 
 _LEVEL_WORD = {"emergency": "emergency", "urgent": "urgent", "soon": "soon"}
 

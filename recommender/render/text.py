@@ -11,12 +11,12 @@ from collections.abc import Callable
 
 import click
 
-from ..catalog import Exercise
-from ..planner import Plan, Session, Week
-from ..recommend import Result
-from ..safety_net import SafetyNet
-from ..triage import Triage
-from ..wording import dose_words, words
+from recommender.core.catalog import Exercise
+from recommender.core.safety_net import SafetyNet
+from recommender.core.wording import dose_words, words
+from recommender.pipeline.planner import Plan, Session, Week
+from recommender.pipeline.recommend import Result
+from recommender.pipeline.triage import Triage
 
 WIDTH = 78
 _LEVEL_COLOR = {"emergency": "red", "urgent": "red", "soon": "yellow", "none": "green"}

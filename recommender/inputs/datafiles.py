@@ -13,9 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import DataFileError
+from recommender.core.errors import DataFileError
 
-_PACKAGE = Path(__file__).resolve().parent
+#: The top of the recommender package (this file sits in recommender/inputs/).
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def bundled_dir(name: str) -> Path:

@@ -9,12 +9,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
-from .answers import Equipment, PainArea
-from .cache import cached, source_of
-from .datafiles import bundled_dir, read_yaml
-from .errors import DataFileError
+from recommender.core.answers import Equipment, PainArea
+from recommender.core.errors import DataFileError
+from recommender.inputs.cache import cached, source_of
+from recommender.inputs.datafiles import bundled_dir, read_yaml
 
-if TYPE_CHECKING:  # only read with the annotations: see validation.annotation_names()
+if TYPE_CHECKING:  # only read with the annotations: see inputs/validation.py
     import annotated_types as at
 
 Kind = Literal["stretch", "mobility", "strength", "release"]
@@ -174,14 +174,14 @@ def load_catalog(directory: Optional[Path] = None) -> Catalog:
     files = catalog_files(directory)
     if not files:
         raise DataFileError(f"{directory}: no exercises*.yaml catalog file found")
-    from . import answers
+    from recommender.core import answers
 
     key = [*files, *source_of(answers), Path(__file__)]
     return Catalog(cached("catalog", key, lambda: _read(files)))
 
 
 def _read(files: list[Path]) -> list[Exercise]:
-    from .validation import ValidationError, problems, validate
+    from recommender.inputs.validation import ValidationError, problems, validate
 
     exercises: list[Exercise] = []
     where: dict[str, Path] = {}

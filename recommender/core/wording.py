@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .catalog import Dose
+    from recommender.core.catalog import Dose
 
 _WORDS = {
     "all_fours": "on all fours",

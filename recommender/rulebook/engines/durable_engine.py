@@ -24,8 +24,8 @@ from typing import Any
 
 from durable import engine as durable
 
-from ..conditions import All, AnyOf, AtLeast, Condition, Test, fields
-from ..errors import EngineError
+from recommender.core.errors import EngineError
+from recommender.rulebook.conditions import All, AnyOf, AtLeast, Condition, Test, fields
 
 RULESET = "backplan"
 HEARTBEAT = "__heartbeat__"

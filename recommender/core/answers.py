@@ -27,7 +27,7 @@ from typing import (
     get_type_hints,
 )
 
-if TYPE_CHECKING:  # only read with the annotations: see validation.annotation_names()
+if TYPE_CHECKING:  # only read with the annotations: see inputs/validation.py
     import annotated_types as at
 
 

@@ -12,10 +12,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .answers_file import validate_answers
-from .errors import AnswersError
-from .recommend import Recommender, Result
-from .rulebook import AnyRule, Example, FilterRule, NoteRule, RedFlagRule, WithholdRule
+from recommender.core.errors import AnswersError
+from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.recommend import Recommender, Result
+from recommender.rulebook.rules import (
+    AnyRule,
+    Example,
+    FilterRule,
+    NoteRule,
+    RedFlagRule,
+    WithholdRule,
+)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from typing import Optional, TypeVar
 
 import click
 
-from . import __version__
-from .errors import AnswersError, BackplanError, ExitCode
+from recommender import __version__
+from recommender.core.errors import AnswersError, BackplanError, ExitCode
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -27,7 +27,7 @@ EXAMPLE_ANSWERS = "example-answers.json"
 
 
 def _recommender(rules: Optional[str] = None, engine: Optional[str] = None):
-    from .recommend import Recommender
+    from recommender.pipeline.recommend import Recommender
 
     return Recommender.load(Path(rules) if rules else None, engine=engine)
 
@@ -44,7 +44,7 @@ def engine_option(func: F) -> F:
 
 
 def _version_message() -> str:
-    from .engines import default_engine, durable_available
+    from recommender.rulebook.engines import default_engine, durable_available
 
     engine = default_engine()
     installed = "installed" if durable_available() else "not installed"
@@ -68,7 +68,7 @@ def _color_wanted(output: Optional[str]) -> bool:
 
 
 def _read_answers(source: str):
-    from .answers_file import parse_answers, read_answers_bytes
+    from recommender.inputs.answers_file import parse_answers, read_answers_bytes
 
     if source == "-":
         data = read_answers_bytes(sys.stdin.buffer, "standard input")
@@ -79,8 +79,8 @@ def _read_answers(source: str):
 
 
 def _example_answers():
-    from .answers_file import parse_answers
-    from .datafiles import bundled_dir
+    from recommender.inputs.answers_file import parse_answers
+    from recommender.inputs.datafiles import bundled_dir
 
     path = bundled_dir("data") / EXAMPLE_ANSWERS
     return parse_answers(path.read_bytes(), str(path))
@@ -183,7 +183,7 @@ def answers_options(func: F) -> F:
 
 
 def _check_country(ctx: click.Context, param: click.Parameter, value: Optional[str]):
-    from .countries import known_codes, normalise
+    from recommender.core.countries import known_codes, normalise
 
     if value is None:
         return None
@@ -204,7 +204,7 @@ def country_option(func: F) -> F:
 
 
 def _number(country: Optional[str]) -> Optional[str]:
-    from .countries import emergency_number
+    from recommender.core.countries import emergency_number
 
     return emergency_number(country)
 
@@ -232,7 +232,7 @@ def _warn_beside(found, fmt: str, output: Optional[str], always: bool = False) -
         return
     if fmt == "text" and not output and sys.stdout.isatty():
         return  # the person is reading the warning on stdout already
-    from .render.text import render_warning
+    from recommender.render.text import render_warning
 
     click.echo(render_warning(found, color=_color_wanted(None)), err=True, nl=False)
 
@@ -312,7 +312,7 @@ def plan(
     """
 
     def body() -> None:
-        from .render import render_result
+        from recommender.render import render_result
 
         answers = _answers_from(answers_path, example)
         if start:
@@ -347,7 +347,7 @@ def explain(
         answers = _answers_from(answers_path, example)
         result = _recommender(rules_dir, engine).recommend(answers)
         if fmt == "json":
-            from .render import to_json
+            from recommender.render import to_json
 
             _emit(
                 to_json(
@@ -361,7 +361,7 @@ def explain(
                 None,
             )
         else:
-            from .render.text import render_explain
+            from recommender.render.text import render_explain
 
             _emit(render_explain(result, color=_color_wanted(None)), None)
 
@@ -395,7 +395,7 @@ def intake(
     """
 
     def body() -> None:
-        from .intake import run_intake_conversation
+        from recommender.app.intake import run_intake_conversation
 
         # Loaded first: an unusable engine is reported before the questions, not after.
         recommender = _recommender(None, engine)
@@ -404,14 +404,14 @@ def intake(
         except click.Abort:
             click.echo("\nIntake stopped; nothing was saved.", err=True)
             sys.exit(int(ExitCode.INTERNAL))
-        from .render import render_result, render_stopped_result, stopped_triage
+        from recommender.render import render_result, render_stopped_result, stopped_triage
 
         color = _color_wanted(output)
         if outcome.emergency:
             found = stopped_triage(outcome.emergency, number)
             text = render_stopped_result(outcome.emergency, number, fmt, color=color)
         else:
-            from .answers_file import validate_answers
+            from recommender.inputs.answers_file import validate_answers
 
             answers = validate_answers(outcome.answers, "your answers")
             result = recommender.recommend(answers, weeks=weeks, emergency_number=number)
@@ -421,7 +421,7 @@ def intake(
         # The warning first, whatever happens next: a failed save must never hide it.
         _warn_beside(found, fmt, output, always=True)
         if save:
-            from .render import to_json
+            from recommender.render import to_json
 
             _emit(to_json(outcome.answers), save)
             _say(f"Your answers are saved in {save}.")
@@ -473,11 +473,11 @@ def batch(
     """
 
     def body() -> None:
-        from .batch import Options, default_workers, run_batch
+        from recommender.app.batch import Options, default_workers, run_batch
 
         options = Options(weeks=weeks, emergency_number=_number(country), engine=engine)
         if engine is not None or workers == 1:
-            from .engines import create_engine
+            from recommender.rulebook.engines import create_engine
 
             create_engine({}, engine)  # refuse an unusable engine before any work
         stream = sys.stdin.buffer if source == "-" else _open_input(source, "a JSON Lines file")
@@ -558,7 +558,7 @@ def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Opti
     """List the exercise catalog."""
 
     def body() -> None:
-        from .catalog import load_catalog
+        from recommender.core.catalog import load_catalog
 
         have = set(kit) - {"none"}
         chosen = [
@@ -569,11 +569,11 @@ def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Opti
             and (not kind or e.kind == kind)
         ]
         if fmt == "json":
-            from .render import to_json
+            from recommender.render import to_json
 
             _emit(to_json([e.to_dict() for e in chosen]), None)
         else:
-            from .render.listing import render_exercises
+            from recommender.render.listing import render_exercises
 
             _emit(render_exercises(chosen), None)
 
@@ -591,11 +591,11 @@ def rules_list(fmt: str) -> None:
     """Every rule with its id, level or effect, condition and source."""
 
     def body() -> None:
-        from .render.listing import render_rules, rules_as_json
+        from recommender.render.listing import render_rules, rules_as_json
 
         book = _recommender().rulebook
         if fmt == "json":
-            from .render import to_json
+            from recommender.render import to_json
 
             _emit(to_json(rules_as_json(book)), None)
         else:
@@ -614,7 +614,7 @@ def rules_check(path: Optional[Path]) -> None:
     """
 
     def body() -> None:
-        from .rulecheck import check_all
+        from recommender.pipeline.examples import check_all
 
         recommender = _recommender(str(path) if path else None)
         outcomes = check_all(recommender)
@@ -644,16 +644,16 @@ def questionnaire(fmt: str, output: Optional[str]) -> None:
     """
 
     def body() -> None:
-        from .intake import load_questionnaire
+        from recommender.app.intake import load_questionnaire
 
         questions = load_questionnaire()
         if fmt == "fhir":
-            from .fhir import questionnaire_resource
-            from .render import to_json
+            from recommender.inputs.fhir import questionnaire_resource
+            from recommender.render import to_json
 
             _emit(to_json(questionnaire_resource(questions)), output)
         else:
-            from .render.listing import render_questions
+            from recommender.render.listing import render_questions
 
             _emit(render_questions(questions), output)
 
@@ -663,8 +663,8 @@ def questionnaire(fmt: str, output: Optional[str]) -> None:
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the answers file."""
-    from .answers import Answers
-    from .render import to_json
-    from .validation import json_schema
+    from recommender.core.answers import Answers
+    from recommender.inputs.validation import json_schema
+    from recommender.render import to_json
 
     _emit(to_json(json_schema(Answers)), None)

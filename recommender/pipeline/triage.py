@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple, Optional
 
-from .rulebook import RANK, RedFlagRule, Rulebook
+from recommender.rulebook.rules import RANK, RedFlagRule, Rulebook
 
 #: No single country's number unless the person chose a country: a traveller told to
 #: dial the wrong number loses minutes (docs/clinical-safety.md, H-EMERGENCY-NUMBER).

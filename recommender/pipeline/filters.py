@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple, Optional
 
-from .answers import Answers
-from .catalog import Catalog, Exercise
-from .rulebook import Exclusion, FilterCase, FilterRule, Rulebook, case_key
-from .wording import words
+from recommender.core.answers import Answers
+from recommender.core.catalog import Catalog, Exercise
+from recommender.core.wording import words
+from recommender.rulebook.rules import Exclusion, FilterCase, FilterRule, Rulebook, case_key
 
 
 class Excluded(NamedTuple):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple, Union
 
-from .answers import AnswerField, answer_fields
+from recommender.core.answers import AnswerField, answer_fields
 
 #: operator -> (answer kinds it applies to, wording used by `describe`)
 OPERATORS: dict[str, tuple[frozenset[str], str]] = {

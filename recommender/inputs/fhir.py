@@ -31,16 +31,16 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional
 
-from .answers import answer_fields, answer_keys
-from .errors import AnswersError
-from .wording import dose_words
+from recommender.core.answers import answer_fields, answer_keys
+from recommender.core.errors import AnswersError
+from recommender.core.wording import dose_words
 
 if TYPE_CHECKING:
-    from .catalog import Dose, Exercise
-    from .intake import Questionnaire
-    from .planner import Plan
-    from .recommend import Result
-    from .triage import Flag
+    from recommender.app.intake import Questionnaire
+    from recommender.core.catalog import Dose, Exercise
+    from recommender.pipeline.planner import Plan
+    from recommender.pipeline.recommend import Result
+    from recommender.pipeline.triage import Flag
 
 QUESTIONNAIRE_ID = "backplan-intake"
 QUESTIONNAIRE_URL = "urn:backplan:Questionnaire:intake"
@@ -114,7 +114,7 @@ def questionnaire_resource(questionnaire: Questionnaire) -> dict:
     a display child marked with the standard "help" item control, which form fillers
     show as a help bubble or a line under the question.
     """
-    from . import __version__
+    from recommender import __version__
 
     items: list[dict] = []
     sections = 0
@@ -220,7 +220,7 @@ def _coding(key: str, value: str, words: Optional[str]) -> dict:
 @lru_cache(maxsize=1)
 def _questions() -> dict[str, Any]:
     """The bundled questions by key, for the words in a generated response."""
-    from .intake import load_questionnaire
+    from recommender.app.intake import load_questionnaire
 
     return {q.key: q for q in load_questionnaire().questions}
 
@@ -423,7 +423,7 @@ def _other_problems(answers: dict, reported: set[str], source: str) -> list[str]
     The answers already reported get a stand-in valid value for this check only, so
     that they are not named a second time as missing.
     """
-    from .answers_file import validate_answers
+    from recommender.inputs.answers_file import validate_answers
 
     trial = _copy(answers)
     for key in reported:
@@ -484,7 +484,7 @@ def response_from_answers(answers: dict) -> dict:
     cannot hold are left out, and read back as before: an empty equipment list (no
     answer means none), and an empty name (FHIR strings may not be empty).
     """
-    from .answers_file import validate_answers
+    from recommender.inputs.answers_file import validate_answers
 
     fact = validate_answers(answers).fact()
     questions = _questions()
@@ -575,7 +575,7 @@ def care_plan(result: Result, produced: dt.datetime) -> dict:
 def _description(result: Result) -> str:
     answers = result.answers
     plan = result.plan
-    from .wording import words
+    from recommender.core.wording import words
 
     areas = ", ".join(words(a) for a in answers.pain_areas)
     if plan is None:

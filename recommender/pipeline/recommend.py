@@ -11,15 +11,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple, Optional
 
-from . import conditions
-from .answers import Answers
-from .catalog import Catalog, load_catalog
-from .engines import RuleEngine, create_engine
-from .filters import Excluded, FilterIndex, Filtering
-from .planner import Plan, assemble_plan
-from .rulebook import NoteRule, Rulebook, WithholdRule, case_key, load_rulebook
-from .safety_net import SafetyNet, safety_net
-from .triage import Triage, number_words, triage
+from recommender.core.answers import Answers
+from recommender.core.catalog import Catalog, load_catalog
+from recommender.core.safety_net import SafetyNet, safety_net
+from recommender.pipeline.filters import Excluded, FilterIndex, Filtering
+from recommender.pipeline.planner import Plan, assemble_plan
+from recommender.pipeline.triage import Triage, number_words, triage
+from recommender.rulebook import conditions
+from recommender.rulebook.engines import RuleEngine, create_engine
+from recommender.rulebook.rules import NoteRule, Rulebook, WithholdRule, case_key, load_rulebook
 
 DEFAULT_WEEKS = 4
 MAX_WEEKS = 12

@@ -17,13 +17,12 @@ from typing import Any
 
 from pydantic_core import SchemaValidator, ValidationError
 
-from .cache import cached
+from recommender.inputs.cache import cached
 
-#: The modules whose types the validators check; any change to them rebuilds them all.
-_TYPE_MODULES = [
-    Path(__file__).with_name(f"{name}.py")
-    for name in ("answers", "catalog", "rulebook", "conditions", "intake")
-]
+#: The packages that define validated types: a change to any of their modules rebuilds
+#: every validator. Listing packages, not files, keeps this module ignorant of which
+#: type lives where.
+_TYPE_PACKAGES = ("core", "rulebook", "inputs")
 
 __all__ = ["ValidationError", "validate", "validator_for", "problems"]
 
@@ -33,31 +32,33 @@ def validator_for(cls: type) -> SchemaValidator:
     """The compiled validator of a dataclass (from the cache when it can be)."""
     import pydantic_core
 
-    key = [*_TYPE_MODULES, cls.__module__, cls.__qualname__, pydantic_core.__version__]
+    key = [*_type_sources(), cls.__module__, cls.__qualname__, pydantic_core.__version__]
     return cached(f"validator-{cls.__name__}", key, lambda: _build(cls))
 
 
+@cache
+def _type_sources() -> tuple[Path, ...]:
+    top = Path(__file__).resolve().parent.parent
+    return tuple(sorted(p for name in _TYPE_PACKAGES for p in (top / name).rglob("*.py")))
+
+
 def _build(cls: type) -> SchemaValidator:
+    """Build the validator with pydantic.
+
+    The type modules name annotated_types as `at` only inside annotations (importing
+    it at start-up would cost every run 5 ms for what only a cache miss needs), so
+    the name is supplied here, while the annotations are read.
+    """
+    return SchemaValidator(_adapter(cls).core_schema)
+
+
+def _adapter(cls: type) -> Any:
+    import annotated_types
     from pydantic import TypeAdapter
 
-    annotation_names()
-    return SchemaValidator(TypeAdapter(cls).core_schema)
-
-
-def annotation_names() -> None:
-    """Make `at` (annotated_types) resolvable in our type modules' annotations.
-
-    Those modules name it only inside annotations, which stay strings until something
-    reads them (pydantic, here). Importing it at start-up would cost every run 5 ms
-    for what only a cache miss needs.
-    """
-    import importlib
-
-    import annotated_types
-
-    for name in ("answers", "catalog", "rulebook"):
-        module = importlib.import_module(f"{__package__}.{name}")
-        vars(module).setdefault("at", annotated_types)
+    adapter = TypeAdapter(cls)
+    adapter.rebuild(force=True, _types_namespace={"at": annotated_types})
+    return adapter
 
 
 def validate(cls: type, data: Any) -> Any:
@@ -80,7 +81,4 @@ def problems(exc: ValidationError) -> list[str]:
 
 def json_schema(cls: type) -> dict:
     """The JSON Schema pydantic derives from a dataclass (for `backplan schema`)."""
-    from pydantic import TypeAdapter
-
-    annotation_names()
-    return TypeAdapter(cls).json_schema()
+    return _adapter(cls).json_schema()

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Optional, Union
 
-from . import conditions
-from .answers import answer_keys
-from .cache import cached, source_of
-from .catalog import Catalog, Exercise, Kind, Position, Tag
-from .datafiles import bundled_dir, read_yaml
-from .errors import DataFileError
+from recommender.core.answers import answer_keys
+from recommender.core.catalog import Catalog, Exercise, Kind, Position, Tag
+from recommender.core.errors import DataFileError
+from recommender.inputs.cache import cached, source_of
+from recommender.inputs.datafiles import bundled_dir, read_yaml
+from recommender.rulebook import conditions
 
-if TYPE_CHECKING:  # only read with the annotations: see validation.annotation_names()
+if TYPE_CHECKING:  # only read with the annotations: see inputs/validation.py
     import annotated_types as at
 
 Level = Literal["none", "soon", "urgent", "emergency"]
@@ -276,8 +276,8 @@ def load_rulebook(catalog: Catalog, path: Optional[Path] = None) -> Rulebook:
     baseline = (path if path.is_dir() else path.parent) / BASELINE_FILE
     if not baseline.is_file():
         baseline = bundled_dir("rules") / BASELINE_FILE
-    from . import answers
-    from . import catalog as catalog_module
+    from recommender.core import answers
+    from recommender.core import catalog as catalog_module
 
     key = [
         *files,
@@ -324,7 +324,7 @@ def _read(files: list[Path], baseline: Path, catalog: Catalog) -> Rulebook:
 
 
 def _validate_rule(file: Path, section: str, index: int, item: Any) -> AnyRule:
-    from .validation import ValidationError, problems, validate
+    from recommender.inputs.validation import ValidationError, problems, validate
 
     label = item.get("id") if isinstance(item, dict) else None
     label = label if isinstance(label, str) else f"{section}[{index}]"
@@ -347,8 +347,8 @@ def _check_exercise_ids(file: Path, rule: AnyRule, catalog: Catalog) -> None:
 
 
 def _read_baseline(path: Path) -> dict:
-    from .answers import Answers
-    from .validation import ValidationError, problems, validate
+    from recommender.core.answers import Answers
+    from recommender.inputs.validation import ValidationError, problems, validate
 
     raw = read_yaml(path)
     try:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
-from ..conditions import Condition
-from ..errors import BackplanError
+from recommender.core.errors import BackplanError
+from recommender.rulebook.conditions import Condition
 
 
 class EngineUnavailable(BackplanError):
@@ -60,11 +60,11 @@ def create_engine(conditions: Mapping[str, Condition], kind: str | None = None) 
                 "the durable-rules engine is not installed here (it does not build on Python "
                 "3.13 and newer); use --engine reference"
             )
-        from .durable_engine import DurableEngine
+        from recommender.rulebook.engines.durable_engine import DurableEngine
 
         return DurableEngine(conditions)
     if kind == "reference":
-        from .reference import ReferenceEngine
+        from recommender.rulebook.engines.reference import ReferenceEngine
 
         return ReferenceEngine(conditions)
     raise EngineUnavailable(f"unknown rule engine {kind!r} (known: {', '.join(ENGINES)})")

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import BinaryIO, NamedTuple, Optional
 
-from .answers_file import MAX_BYTES, parse_answers
-from .errors import AnswersError
+from recommender.core.errors import AnswersError
+from recommender.inputs.answers_file import MAX_BYTES, parse_answers
 
 #: Lines per chunk: large enough that passing work between processes is cheap,
 #: small enough that a Ctrl-C loses little and memory stays small.
@@ -91,7 +91,7 @@ def _setup(options: Options, quiet_interrupts: bool) -> None:
     global _RECOMMENDER, _OPTIONS
     from pathlib import Path
 
-    from .recommend import Recommender
+    from recommender.pipeline.recommend import Recommender
 
     if quiet_interrupts:
         # Ctrl-C reaches the whole process group; the parent alone decides what to do.

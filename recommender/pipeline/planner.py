@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional
 
-from .answers import Answers
-from .catalog import Catalog, Dose, Exercise
+from recommender.core.answers import Answers
+from recommender.core.catalog import Catalog, Dose, Exercise
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 
-from .answers import EQUIPMENT, PAIN_AREAS, History, RedFlags
+from recommender.core.answers import EQUIPMENT, PAIN_AREAS, History, RedFlags
 
 _RED_FLAGS = [f.name for f in dataclasses.fields(RedFlags)]
 _HISTORY = [f.name for f in dataclasses.fields(History)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..conditions import Condition, holds
+from recommender.rulebook.conditions import Condition, holds
 
 
 class ReferenceEngine:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any, BinaryIO, Union
 
-from .answers import Answers, repeated_items
-from .errors import AnswersError
-from .validation import ValidationError, validate
+from recommender.core.answers import Answers, repeated_items
+from recommender.core.errors import AnswersError
+from recommender.inputs.validation import ValidationError, validate
 
 #: An answers file is about 2 KB; anything past this is not one.
 MAX_BYTES = 256 * 1024
@@ -37,7 +37,7 @@ def parse_answers(data: Union[bytes, str], source: str = "the answers file") -> 
     """
     raw = parse_json(data, source)
     if isinstance(raw, dict) and "resourceType" in raw:
-        from .fhir import answers_from_response
+        from recommender.inputs.fhir import answers_from_response
 
         raw = answers_from_response(raw, source)
     return validate_answers(raw, source)
@@ -195,7 +195,7 @@ def _explain(err: dict) -> str:
 
 
 def _bounds(loc: tuple) -> str:
-    from .answers import answer_fields
+    from recommender.core.answers import answer_fields
 
     field = answer_fields().get(_field(loc))
     if field and field.minimum is not None:

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
-from .answers import Answers, answer_fields, answer_keys
-from .conditions import holds
-from .datafiles import bundled_dir
-from .errors import DataFileError
-from .rulebook import RedFlagRule, Rulebook
-from .triage import Flag, triage_flag
+from recommender.core.answers import Answers, answer_fields, answer_keys
+from recommender.core.errors import DataFileError
+from recommender.inputs.datafiles import bundled_dir
+from recommender.pipeline.triage import Flag, triage_flag
+from recommender.rulebook.conditions import holds
+from recommender.rulebook.rules import RedFlagRule, Rulebook
 
 QUESTIONS_FILE = "questions.yaml"
 
@@ -82,8 +82,8 @@ class Questionnaire:
 
 
 def load_questionnaire(directory: Optional[Path] = None) -> Questionnaire:
-    from .datafiles import read_yaml
-    from .validation import ValidationError, problems, validate
+    from recommender.inputs.datafiles import read_yaml
+    from recommender.inputs.validation import ValidationError, problems, validate
 
     path = (directory or bundled_dir("data")) / QUESTIONS_FILE
     try:
@@ -310,8 +310,8 @@ def run_intake_conversation(
 
     Returns what was gathered and the emergency number in use (None: neutral wording).
     """
-    from .countries import emergency_number, known_codes, normalise
-    from .triage import NEUTRAL_EMERGENCY_NUMBER
+    from recommender.core.countries import emergency_number, known_codes, normalise
+    from recommender.pipeline.triage import NEUTRAL_EMERGENCY_NUMBER
 
     questionnaire = load_questionnaire()
     count = len(questionnaire.questions)
