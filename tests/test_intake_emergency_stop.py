@@ -1,0 +1,68 @@
+"""The intake's emergency stop decides emergency rules on partial answers, with the
+three-valued reading of conditions (conditions.holds). Neither engine can read partial
+answers, so this third reading is held to both: on complete answers it agrees with each
+engine exactly, and on any partial answers a decided True or False is never
+contradicted by the complete answers that follow."""
+
+from __future__ import annotations
+
+import copy
+import random
+
+import pytest
+
+from recommender.app.intake import load_questionnaire
+from recommender.inputs.answers_file import validate_answers
+from recommender.inputs.samples import sample_answers
+from recommender.pipeline.recommend import Recommender
+from recommender.rulebook.conditions import holds
+from recommender.rulebook.engines import ENGINES, create_engine, durable_available
+
+RECOMMENDER = Recommender.load(engine="reference")
+EMERGENCY = [r for r in RECOMMENDER.rulebook.red_flags if r.level == "emergency"]
+ORDER = [q.key for q in load_questionnaire().questions]
+
+
+def _answers(count: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [
+        validate_answers(sample_answers(rng, red_flag_rate=rng.choice([0.05, 0.2, 0.5]))).fact()
+        for _ in range(count)
+    ]
+
+
+def _partial(facts: dict, asked: int) -> dict:
+    """The answers as the intake holds them after the first `asked` questions."""
+    partial: dict = {}
+    for key in ORDER[:asked]:
+        *parents, leaf = key.split(".")
+        source, target = facts, partial
+        for part in parents:
+            source, target = source[part], target.setdefault(part, {})
+        if leaf in source:
+            target[leaf] = source[leaf]
+    return partial
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_on_complete_answers_the_stop_agrees_with_each_engine(engine):
+    if engine == "durable" and not durable_available():
+        pytest.skip("durable-rules is not installed on this Python")
+    compiled = create_engine({r.id: r.when for r in EMERGENCY}, engine)
+    for facts in _answers(3000, seed=11):
+        by_stop = {r.id for r in EMERGENCY if holds(r.when, facts) is True}
+        assert by_stop == set(compiled.evaluate(facts)), facts
+
+
+def test_a_decision_on_partial_answers_is_never_contradicted_later():
+    decided = 0
+    for facts in _answers(400, seed=12):
+        complete = {r.id for r in EMERGENCY if holds(r.when, facts) is True}
+        for asked in range(len(ORDER) + 1):
+            partial = _partial(copy.deepcopy(facts), asked)
+            for rule in EMERGENCY:
+                verdict = holds(rule.when, partial)
+                if verdict is not None:
+                    decided += 1
+                    assert verdict == (rule.id in complete), (rule.id, asked)
+    assert decided > 10_000  # the stop really does decide early, often
