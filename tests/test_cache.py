@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from recommender.core.catalog import load_catalog
 from recommender.core.errors import DataFileError
 from recommender.inputs import cache
+from recommender.inputs.catalog_file import load_catalog
 from recommender.inputs.datafiles import bundled_dir
 from recommender.rulebook.rules import load_rulebook
 

@@ -12,8 +12,8 @@ import itertools
 
 import pytest
 
-from recommender.core.catalog import load_catalog
 from recommender.inputs.answers_file import validate_answers
+from recommender.inputs.catalog_file import load_catalog
 from recommender.pipeline.planner import assemble_plan
 from recommender.pipeline.recommend import Recommender
 

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from recommender.app.cli import main
-from recommender.core.catalog import load_catalog
 from recommender.core.errors import DataFileError
+from recommender.inputs.catalog_file import load_catalog
 from recommender.inputs.datafiles import bundled_dir
 from recommender.rulebook.rules import load_rulebook
 

@@ -558,7 +558,7 @@ def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Opti
     """List the exercise catalog."""
 
     def body() -> None:
-        from recommender.core.catalog import load_catalog
+        from recommender.inputs.catalog_file import load_catalog
 
         have = set(kit) - {"none"}
         chosen = [

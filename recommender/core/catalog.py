@@ -1,4 +1,7 @@
-"""The exercise catalog (SPEC section 4): its types, loading and validation."""
+"""The exercise catalog's types: an exercise, its dose, and the catalog with its lookups.
+
+Reading and validating the catalog files is inputs/catalog_file.py's job.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 from recommender.core.answers import Equipment, PainArea
-from recommender.core.errors import DataFileError
-from recommender.inputs.cache import cached, source_of
-from recommender.inputs.datafiles import bundled_dir, read_yaml
 
 if TYPE_CHECKING:  # only read with the annotations: see inputs/validation.py
     import annotated_types as at
@@ -158,67 +157,3 @@ class Catalog:
                 if link:
                     parent[root(e.id)] = root(link)
         return {e.id: root(e.id) for e in self.exercises}
-
-
-def catalog_files(directory: Path) -> list[Path]:
-    return sorted(directory.glob("exercises*.yaml"))
-
-
-def load_catalog(directory: Optional[Path] = None) -> Catalog:
-    """Read and validate every `exercises*.yaml` file in `directory` (default: bundled).
-
-    Refuses unknown keys, repeated ids and easier/harder links to ids that do not exist,
-    naming the file and the exercise. The validated catalog is cached between runs.
-    """
-    directory = directory or bundled_dir("data")
-    files = catalog_files(directory)
-    if not files:
-        raise DataFileError(f"{directory}: no exercises*.yaml catalog file found")
-    from recommender.core import answers
-
-    key = [*files, *source_of(answers), Path(__file__)]
-    return Catalog(cached("catalog", key, lambda: _read(files)))
-
-
-def _read(files: list[Path]) -> list[Exercise]:
-    from recommender.inputs.validation import ValidationError, problems, validate
-
-    exercises: list[Exercise] = []
-    where: dict[str, Path] = {}
-    for path in files:
-        raw = read_yaml(path)
-        if not isinstance(raw, dict) or not isinstance(raw.get("exercises"), list):
-            raise DataFileError(f"{path}: expected a mapping with an 'exercises' list")
-        extra = set(raw) - {"exercises"}
-        if extra:
-            raise DataFileError(f"{path}: unknown top-level keys {sorted(extra)}")
-        for index, item in enumerate(raw["exercises"]):
-            label = item.get("id") if isinstance(item, dict) else None
-            label = label if isinstance(label, str) else f"#{index + 1}"
-            try:
-                exercise = validate(Exercise, item)
-            except ValidationError as exc:
-                raise DataFileError(
-                    f"{path}: exercise {label}: {'; '.join(problems(exc))}"
-                ) from None
-            except TypeError as exc:
-                raise DataFileError(f"{path}: exercise {label}: {exc}") from None
-            if exercise.id in where:
-                raise DataFileError(
-                    f"{path}: exercise id {exercise.id!r} is already used in {where[exercise.id]}"
-                )
-            where[exercise.id] = path
-            exercises.append(exercise)
-    for exercise in exercises:
-        for link in ("easier", "harder"):
-            target = getattr(exercise, link)
-            if target == exercise.id:
-                raise DataFileError(
-                    f"{where[exercise.id]}: exercise {exercise.id}: {link} points at itself"
-                )
-            if target is not None and target not in where:
-                raise DataFileError(
-                    f"{where[exercise.id]}: exercise {exercise.id}: {link} names unknown "
-                    f"exercise {target!r}"
-                )
-    return exercises

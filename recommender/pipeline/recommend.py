@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import NamedTuple, Optional
 
 from recommender.core.answers import Answers
-from recommender.core.catalog import Catalog, load_catalog
+from recommender.core.catalog import Catalog
 from recommender.core.safety_net import SafetyNet, safety_net
+from recommender.inputs.catalog_file import load_catalog
 from recommender.pipeline.filters import Excluded, FilterIndex, Filtering
 from recommender.pipeline.planner import Plan, assemble_plan
 from recommender.pipeline.triage import Triage, number_words, triage
