@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recommender.app.intake import Questionnaire
+from recommender.inputs.questionnaire import Questionnaire
 
 
 def _value(answers: dict, key: str):

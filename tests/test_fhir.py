@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 from recommender import __version__
 from recommender.app.cli import main
-from recommender.app.intake import load_questionnaire
 from recommender.core.answers import answer_fields, answer_keys
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import parse_answers, validate_answers
@@ -35,6 +34,7 @@ from recommender.inputs.fhir import (
     questionnaire_resource,
     response_from_answers,
 )
+from recommender.inputs.questionnaire import load_questionnaire
 from recommender.pipeline.recommend import Recommender
 
 import strategies

@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommender.app.cli import main
-from recommender.app.intake import Invalid, load_questionnaire, parse_answer
 from recommender.core.answers import answer_fields, answer_keys
+from recommender.inputs.questionnaire import Invalid, load_questionnaire, parse_answer
 
 from conftest import example_answers
 from intake_script import replies

@@ -11,8 +11,8 @@ import random
 
 import pytest
 
-from recommender.app.intake import load_questionnaire
 from recommender.inputs.answers_file import validate_answers
+from recommender.inputs.questionnaire import load_questionnaire
 from recommender.inputs.samples import sample_answers
 from recommender.pipeline.recommend import Recommender
 from recommender.rulebook.conditions import holds

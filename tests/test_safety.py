@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from hypothesis import given
 
 from recommender.app.cli import main
-from recommender.app.intake import load_questionnaire
 from recommender.core.safety_net import REVIEW, SIGNS
 from recommender.inputs.answers_file import validate_answers
+from recommender.inputs.questionnaire import load_questionnaire
 from recommender.render import render_result
 
 from conftest import EXAMPLES

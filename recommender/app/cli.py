@@ -644,7 +644,7 @@ def questionnaire(fmt: str, output: Optional[str]) -> None:
     """
 
     def body() -> None:
-        from recommender.app.intake import load_questionnaire
+        from recommender.inputs.questionnaire import load_questionnaire
 
         questions = load_questionnaire()
         if fmt == "fhir":
@@ -653,7 +653,7 @@ def questionnaire(fmt: str, output: Optional[str]) -> None:
 
             _emit(to_json(questionnaire_resource(questions)), output)
         else:
-            from recommender.render.listing import render_questions
+            from recommender.render.questions import render_questions
 
             _emit(render_questions(questions), output)
 

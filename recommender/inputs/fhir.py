@@ -36,8 +36,8 @@ from recommender.core.errors import AnswersError
 from recommender.core.wording import dose_words
 
 if TYPE_CHECKING:
-    from recommender.app.intake import Questionnaire
     from recommender.core.catalog import Dose, Exercise
+    from recommender.inputs.questionnaire import Questionnaire
     from recommender.pipeline.planner import Plan
     from recommender.pipeline.recommend import Result
     from recommender.pipeline.triage import Flag
@@ -220,7 +220,7 @@ def _coding(key: str, value: str, words: Optional[str]) -> dict:
 @lru_cache(maxsize=1)
 def _questions() -> dict[str, Any]:
     """The bundled questions by key, for the words in a generated response."""
-    from recommender.app.intake import load_questionnaire
+    from recommender.inputs.questionnaire import load_questionnaire
 
     return {q.key: q for q in load_questionnaire().questions}
 

@@ -79,17 +79,3 @@ def _table(rows: list[tuple[str, ...]]) -> str:
         for row in rows
     ]
     return "\n".join(out) + "\n"
-
-
-def render_questions(questionnaire) -> str:
-    """Every intake question in order, with its answers-file key."""
-    from recommender.app.intake import prompt_text
-
-    lines: list[str] = []
-    total = len(questionnaire.questions)
-    for number, question in enumerate(questionnaire.questions, 1):
-        if question.group:
-            lines += ["", question.group]
-        lines.append(prompt_text(question, f"[{number}/{total}]"))
-        lines.append(f"{' ' * (len(str(number)) + len(str(total)) + 4)}key: {question.key}")
-    return "\n".join(lines).lstrip("\n") + "\n"

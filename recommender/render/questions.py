@@ -1,0 +1,37 @@
+"""The intake's questions as a person sees them, one at a time or all together."""
+
+from __future__ import annotations
+
+import textwrap
+
+from recommender.inputs.questionnaire import Question, Questionnaire, choices
+
+
+def prompt_text(question: Question, progress: str) -> str:
+    """The question as shown: progress, the question, its help and numbered choices."""
+    pad = " " * (len(progress) + 1)
+    lines = textwrap.wrap(
+        " ".join(question.ask.split()),
+        width=78,
+        initial_indent=progress + " ",
+        subsequent_indent=pad,
+    )
+    if question.help:
+        lines += textwrap.wrap(
+            " ".join(question.help.split()), width=78, initial_indent=pad, subsequent_indent=pad
+        )
+    for option in choices(question):
+        lines.append(f"{pad}  {option.number}) {option.words}")
+    return "\n".join(lines)
+
+
+def render_questions(questionnaire: Questionnaire) -> str:
+    """Every intake question in order, with its answers-file key."""
+    lines: list[str] = []
+    total = len(questionnaire.questions)
+    for number, question in enumerate(questionnaire.questions, 1):
+        if question.group:
+            lines += ["", question.group]
+        lines.append(prompt_text(question, f"[{number}/{total}]"))
+        lines.append(f"{' ' * (len(str(number)) + len(str(total)) + 4)}key: {question.key}")
+    return "\n".join(lines).lstrip("\n") + "\n"
