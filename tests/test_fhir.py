@@ -23,19 +23,14 @@ from recommender import __version__
 from recommender.app.cli import main
 from recommender.core.answers import answer_fields, answer_keys
 from recommender.core.errors import AnswersError
+from recommender.core.wording import dose_words
 from recommender.inputs.answers_file import parse_answers, validate_answers
-from recommender.inputs.fhir import (
-    EXERCISE_SYSTEM,
-    QUESTIONNAIRE_URL,
-    answers_from_response,
-    care_plan,
-    code_system,
-    dose_words,
-    questionnaire_resource,
-    response_from_answers,
-)
+from recommender.inputs.fhir_codes import EXERCISE_SYSTEM, QUESTIONNAIRE_URL, code_system
+from recommender.inputs.fhir_response import answers_from_response
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.pipeline.recommend import Recommender
+from recommender.render.fhir_careplan import care_plan
+from recommender.render.fhir_questionnaire import questionnaire_resource, response_from_answers
 
 import strategies
 from conftest import EXAMPLES, example_answers, example_names

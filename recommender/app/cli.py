@@ -648,8 +648,8 @@ def questionnaire(fmt: str, output: Optional[str]) -> None:
 
         questions = load_questionnaire()
         if fmt == "fhir":
-            from recommender.inputs.fhir import questionnaire_resource
             from recommender.render import to_json
+            from recommender.render.fhir_questionnaire import questionnaire_resource
 
             _emit(to_json(questionnaire_resource(questions)), output)
         else:

@@ -37,7 +37,7 @@ def parse_answers(data: Union[bytes, str], source: str = "the answers file") -> 
     """
     raw = parse_json(data, source)
     if isinstance(raw, dict) and "resourceType" in raw:
-        from recommender.inputs.fhir import answers_from_response
+        from recommender.inputs.fhir_response import answers_from_response
 
         raw = answers_from_response(raw, source)
     return validate_answers(raw, source)

@@ -57,7 +57,7 @@ def render_result(
 
         return render_ics(result, stamp=now())
     if fmt == "fhir":
-        from recommender.inputs.fhir import care_plan
+        from recommender.render.fhir_careplan import care_plan
 
         return to_json(care_plan(result, produced=now()))
     raise ValueError(f"unknown format {fmt!r}")

@@ -1,0 +1,198 @@
+"""A result as a FHIR R4 CarePlan, with the red flags as contained DetectedIssues."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from recommender.core.catalog import Dose, Exercise
+from recommender.core.wording import dose_words
+from recommender.inputs.fhir_codes import (
+    EXERCISE_SYSTEM,
+    RULE_SYSTEM,
+    one_line,
+)
+from recommender.pipeline.planner import Plan
+from recommender.pipeline.recommend import Result
+from recommender.pipeline.triage import Flag
+
+# -- Result -> CarePlan ---------------------------------------------------------------
+
+_SEVERITY = {"emergency": "high", "urgent": "high", "soon": "moderate"}
+_DAY_CODES = {
+    "monday": "mon",
+    "tuesday": "tue",
+    "wednesday": "wed",
+    "thursday": "thu",
+    "friday": "fri",
+    "saturday": "sat",
+    "sunday": "sun",
+}
+_UCUM = "http://unitsofmeasure.org"
+NO_NAME = "The person who answered the questionnaire"
+WITHHELD_BY_TRIAGE = (
+    "No exercise plan is given until a clinician has checked the warning signs. "
+    "Please do not start new exercises before then."
+)
+
+
+def care_plan(result: Result, produced: dt.datetime) -> dict:
+    """The result as an R4 CarePlan.
+
+    With a plan: status active, one activity per exercise (in order of first use) with
+    its days, weekly frequency and doses. Without one (urgent or emergency triage, or a
+    WH rule): status on-hold, no activities, and a note saying why. Every red flag that
+    fired is a contained DetectedIssue, listed in supportingInfo, and the triage level
+    with what to do comes first among the notes, so no reader of the CarePlan can miss
+    it.
+    """
+    answers = result.answers
+    subject = {"display": answers.name or NO_NAME}
+    plan = result.plan
+    issues = [_detected_issue(flag, subject, produced) for flag in result.triage.flags]
+    resource: dict[str, Any] = {"resourceType": "CarePlan"}
+    if issues:
+        resource["contained"] = issues
+    resource["status"] = "active" if plan is not None else "on-hold"
+    resource["intent"] = "plan"
+    resource["title"] = "Home exercise plan for neck and back pain"
+    resource["description"] = _description(result)
+    resource["subject"] = subject
+    if plan is not None and answers.start_date is not None:
+        last = answers.start_date + dt.timedelta(days=7 * len(plan.weeks) - 1)
+        resource["period"] = {"start": answers.start_date.isoformat(), "end": last.isoformat()}
+    resource["created"] = _datetime(produced)
+    if issues:
+        resource["supportingInfo"] = [
+            {"reference": f"#{issue['id']}", "display": issue["code"]["text"]} for issue in issues
+        ]
+    if plan is not None:
+        resource["activity"] = [_activity(plan, exercise) for exercise in plan.exercises()]
+    resource["note"] = [{"text": text} for text in _notes(result)]
+    return resource
+
+
+def _description(result: Result) -> str:
+    answers = result.answers
+    plan = result.plan
+    from recommender.core.wording import words
+
+    areas = ", ".join(words(a) for a in answers.pain_areas)
+    if plan is None:
+        return f"No exercise plan for now (pain: {areas}); see the notes for why and what to do."
+    weeks = len(plan.weeks)
+    return (
+        f"{weeks} week{'s' if weeks != 1 else ''}, {answers.days_per_week} "
+        f"day{'s' if answers.days_per_week != 1 else ''} a week, up to "
+        f"{answers.minutes_per_session} minutes a session, for pain in the {areas}. "
+        "Do the exercises in the order listed; amounts rise a little each week when it is "
+        "safe to."
+    )
+
+
+def _datetime(moment: dt.datetime) -> str:
+    # A FHIR dateTime with a time must carry a time zone; without one, the date alone.
+    if moment.tzinfo is None:
+        return moment.date().isoformat()
+    return moment.isoformat()
+
+
+def _detected_issue(flag: Flag, subject: dict, produced: dt.datetime) -> dict:
+    """One red flag as a DetectedIssue: what was found, how serious, and what to do."""
+    return {
+        "resourceType": "DetectedIssue",
+        "id": flag.id,  # rule ids (RF-CES-SADDLE) are valid FHIR ids
+        "identifier": [{"system": RULE_SYSTEM, "value": flag.id}],
+        "status": "final",
+        "code": {
+            "coding": [{"system": RULE_SYSTEM, "code": flag.id, "display": flag.title}],
+            "text": flag.title,
+        },
+        "severity": _SEVERITY[flag.level],
+        "patient": subject,
+        "identifiedDateTime": _datetime(produced),
+        "detail": f"{flag.advice} (Level: {flag.level}. Possible cause: {flag.suspected}. "
+        f"Source: {flag.source}.)",
+    }
+
+
+def _notes(result: Result) -> list[str]:
+    found = result.triage
+    if found.flags:
+        signs = "; ".join(f"{flag.title} [{flag.id}]" for flag in found.flags)
+        lines = [f"Triage: {found.level}. {found.action}. Warning signs: {signs}."]
+    else:
+        lines = [f"Triage: none. {found.action}."]
+    if result.plan is None:
+        if result.withheld is not None:
+            withheld = result.withheld
+            lines.append(f"No exercise plan is given [{withheld.id}]: {withheld.reason}")
+        else:
+            lines.append(WITHHELD_BY_TRIAGE)
+    lines += [f"{note.title}: {note.text}" for note in result.notes]
+    if result.safety_net is not None:
+        lines += [f"Safety net: {sentence}" for sentence in result.safety_net.sentences()]
+    return lines
+
+
+def _activity(plan: Plan, exercise: Exercise) -> dict:
+    """One exercise as a CarePlan activity: what, on which days, how often, how much."""
+    uses = [
+        (week.number, session)
+        for week in plan.weeks
+        for session in week.sessions
+        if any(p.exercise.id == exercise.id for p in session.exercises)
+    ]
+    weeks = sorted({number for number, _ in uses})
+    per_week = max(sum(1 for n, _ in uses if n == number) for number in weeks)
+    days = {session.day for _, session in uses}
+    repeat: dict[str, Any] = {}
+    dates = [session.date for _, session in uses if session.date is not None]
+    if dates:
+        repeat["boundsPeriod"] = {"start": min(dates).isoformat(), "end": max(dates).isoformat()}
+    else:
+        repeat["boundsDuration"] = {
+            "value": len(weeks),
+            "unit": "wk",
+            "system": _UCUM,
+            "code": "wk",
+        }
+    repeat["frequency"] = per_week
+    repeat["period"] = 1
+    repeat["periodUnit"] = "wk"
+    repeat["dayOfWeek"] = [code for day, code in _DAY_CODES.items() if day in days]
+    return {
+        "detail": {
+            "code": {
+                "coding": [
+                    {"system": EXERCISE_SYSTEM, "code": exercise.id, "display": exercise.name}
+                ],
+                "text": exercise.name,
+            },
+            "status": "scheduled",
+            "scheduledTiming": {"repeat": repeat},
+            "description": _how(exercise, _doses(uses, exercise.id)),
+        }
+    }
+
+
+def _doses(uses: list, exercise_id: str) -> list[tuple[int, Dose]]:
+    """The dose in each week the exercise is used (the same on every day of a week)."""
+    doses: dict[int, Dose] = {}
+    for number, session in uses:
+        for p in session.exercises:
+            if p.exercise.id == exercise_id:
+                doses.setdefault(number, p.dose)
+    return sorted(doses.items())
+
+
+def _how(exercise: Exercise, doses: list[tuple[int, Dose]]) -> str:
+    (first, start), (last, end) = doses[0], doses[-1]
+    if start == end:
+        span = f"Week {first}" if first == last else f"Weeks {first} to {last}"
+        amount = f"{span}: {dose_words(start)}."
+    else:
+        amount = f"Week {first}: {dose_words(start)}; week {last}: {dose_words(end)}."
+    steps = " ".join(f"{n}. {one_line(step)}" for n, step in enumerate(exercise.steps, 1))
+    cautions = " ".join(f"Take care: {one_line(c)}" for c in exercise.cautions)
+    return f"{amount}\nSteps: {steps}\n{cautions}"
