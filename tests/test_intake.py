@@ -7,7 +7,6 @@ import json
 import os
 import sys
 
-import click
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -215,13 +214,13 @@ def test_end_of_input_stops_cleanly_and_saves_nothing(tmp_path):
 
 
 def test_ctrl_c_stops_cleanly(monkeypatch, tmp_path):
-    def interrupted(prompt=""):
+    def interrupted(hint=""):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(click.termui, "visible_prompt_func", interrupted)
+    monkeypatch.setattr("recommender.app.cli._ask", interrupted)
     saved = tmp_path / "answers.json"
     result = CliRunner().invoke(main, ["intake", "--save", str(saved)])
-    assert result.exit_code == 1
+    assert result.exit_code == 130
     assert "nothing was saved" in result.output
     assert not saved.exists()
 
@@ -288,4 +287,4 @@ def test_ctrl_c_in_a_real_terminal():
     child.expect(r"nothing was saved")
     child.expect(pexpect.EOF)
     child.close()
-    assert child.exitstatus == 1
+    assert child.exitstatus == 130

@@ -113,7 +113,7 @@ def test_rules_check_names_a_rule_whose_example_is_wrong(rules_dir):
         "pain_intensity: {at_least: 9}",
     )
     result = CliRunner().invoke(main, ["rules", "check", str(rules_dir)])
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # its own code: not bad input, not an internal fault
     assert "red-flags-soon.yaml" in result.output
     assert "RF-SEVERE[fires: pain of 8]" in result.output
 

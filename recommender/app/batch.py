@@ -321,3 +321,57 @@ def release_free_memory() -> None:
 
 def default_workers() -> int:
     return os.cpu_count() or 1
+
+
+def run_batch_command(
+    source: str, output: Optional[str], options: Options, workers: Optional[int]
+) -> Summary:
+    """`backplan batch`: open the input and output, run, and report on standard error
+    (with a progress line while it runs in a terminal)."""
+    import sys
+
+    import click
+
+    from recommender.inputs.answers_file import open_input
+
+    if options.engine is not None or workers == 1:
+        from recommender.rulebook.engines import create_engine
+
+        create_engine({}, options.engine)  # refuse an unusable engine before any work
+    stream = sys.stdin.buffer if source == "-" else open_input(source, "a JSON Lines file")
+    sink = open(output, "wb") if output else sys.stdout.buffer
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        summary = run_batch(stream, sink, options, workers or default_workers(), progress)
+    finally:
+        if output:
+            sink.close()
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if progress:
+        click.echo("\r" + " " * 78 + "\r", nl=False, err=True)
+    click.echo(summary.text(), err=True)
+    return summary
+
+
+class _Progress:
+    """A progress line on the terminal, redrawn at most five times a second."""
+
+    def __init__(self) -> None:
+        self.shown = 0.0
+
+    def __call__(self, summary: Summary) -> None:
+        import time
+
+        import click
+
+        now = time.monotonic()
+        if now - self.shown < 0.2:
+            return
+        self.shown = now
+        rate = summary.lines / summary.seconds if summary.seconds else 0
+        click.echo(
+            f"\r  {summary.lines:,} lines, {rate:,.0f}/s, {summary.errors:,} errors ",
+            nl=False,
+            err=True,
+        )

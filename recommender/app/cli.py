@@ -1,7 +1,14 @@
-"""The `backplan` command line: parses options, calls the core, prints what it returns.
+"""The `backplan` command line: it parses options, calls the core, and prints what it
+returns.
 
-Exit codes (SPEC section 1): 0 when a result was produced, whatever the triage level;
-2 for bad input or usage, with a message naming every bad field; 1 for our own faults.
+Errors have one path: the core raises BackplanError (with its exit code) and the
+command group turns it into one message on standard error, never a traceback. Exit
+codes are `ExitCode`: 0 when a result was produced, whatever the triage level; 2 for
+bad input or usage; 1 for our own faults; 3 when a rule example does not behave as it
+says; 130 after Ctrl-C.
+
+Heavy modules (the rule engine, Jinja2, icalendar, FHIR) are imported inside the
+commands that need them, so that `backplan --help` and a text plan start quickly.
 """
 
 from __future__ import annotations
@@ -10,126 +17,55 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Optional, TypeVar, get_args
 
 import click
 
 from recommender import __version__
-from recommender.core.errors import AnswersError, BackplanError, ExitCode
+from recommender.app.output import color_wanted, emit, say, warn_beside
+from recommender.core.answers import EQUIPMENT, PAIN_AREAS
+from recommender.core.catalog import Kind
+from recommender.core.errors import BackplanError, ExitCode
+from recommender.render import FORMATS, RenderOptions
 
-F = TypeVar("F", bound=Callable[..., object])
-
-RESULT_FORMATS = ("text", "json", "markdown", "html", "ics", "fhir")
-EXAMPLE_ANSWERS = "example-answers.json"
-
-
-# -- helpers shared by the commands ---------------------------------------------------
-
-
-def _recommender(rules: Optional[str] = None, engine: Optional[str] = None):
+if TYPE_CHECKING:
+    from recommender.core.answers import Answers
     from recommender.pipeline.recommend import Recommender
 
-    return Recommender.load(Path(rules) if rules else None, engine=engine)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def engine_option(func: F) -> F:
-    """--engine, for every command that evaluates answers."""
-    return click.option(
-        "--engine",
-        type=click.Choice(("durable", "reference")),
-        default=None,
-        help="Rule engine: durable (durable-rules, the default where installed) or "
-        "reference (plain Python). $BACKPLAN_ENGINE sets the default.",
-    )(func)
+class BackplanGroup(click.Group):
+    """The command group: translates backplan's errors into messages and exit codes,
+    once, for every command."""
 
-
-def _version_message() -> str:
-    from recommender.rulebook.engines import default_engine, durable_available
-
-    engine = default_engine()
-    installed = "installed" if durable_available() else "not installed"
-    return (
-        f"backplan {__version__} (Python {sys.version.split()[0]}; rule engine: {engine}; "
-        f"durable-rules {installed})"
-    )
-
-
-def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    if value and not ctx.resilient_parsing:
-        click.echo(_version_message())
-        ctx.exit()
-
-
-def _color_wanted(output: Optional[str]) -> bool:
-    # NO_COLOR (https://no-color.org): any non-empty value turns colour off.
-    if os.environ.get("NO_COLOR") or output:
-        return False
-    return sys.stdout.isatty()
-
-
-def _read_answers(source: str):
-    from recommender.inputs.answers_file import parse_answers, read_answers_bytes
-
-    if source == "-":
-        data = read_answers_bytes(sys.stdin.buffer, "standard input")
-        return parse_answers(data, "standard input")
-    with _open_input(source, "an answers file") as stream:
-        data = read_answers_bytes(stream, source)
-    return parse_answers(data, source)
-
-
-def _example_answers():
-    from recommender.inputs.answers_file import parse_answers
-    from recommender.inputs.datafiles import bundled_dir
-
-    path = bundled_dir("data") / EXAMPLE_ANSWERS
-    return parse_answers(path.read_bytes(), str(path))
-
-
-def _emit(text: str, output: Optional[str]) -> None:
-    """Print `text`, or write it to `output` whole: nothing is left half-written."""
-    if not output or output == "-":
-        click.echo(text, nl=False, color=_color_wanted(output))
-        return
-    import tempfile
-
-    target = Path(output)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise BackplanError(f"cannot write {output}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _run(action: Callable[[], None]) -> None:
-    """Run a command body, turning our errors into a message and an exit code."""
-    try:
-        action()
-    except BackplanError as exc:
-        click.echo(f"backplan: {exc}", err=True)
-        sys.exit(int(exc.exit_code))
-    except (click.ClickException, click.exceptions.Exit, click.Abort):
-        raise
-    except Exception as exc:
-        if os.environ.get("BACKPLAN_DEBUG"):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BackplanError as exc:
+            click.echo(f"backplan: {exc}", err=True)
+            ctx.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            click.echo("\nbackplan: stopped.", err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        # Our fault, never the person's: say so plainly, without a traceback.
-        click.echo(
-            f"backplan: internal error ({type(exc).__name__}: {exc}). Please report it; "
-            "set BACKPLAN_DEBUG=1 to see the details.",
-            err=True,
-        )
-        sys.exit(int(ExitCode.INTERNAL))
+        except Exception as exc:
+            if os.environ.get("BACKPLAN_DEBUG"):
+                raise
+            # Our fault, never the person's: say so plainly, without a traceback.
+            click.echo(
+                f"backplan: internal error ({type(exc).__name__}: {exc}). Please report it; "
+                "set BACKPLAN_DEBUG=1 to see the details.",
+                err=True,
+            )
+            ctx.exit(int(ExitCode.INTERNAL))
 
 
-def format_option(choices: tuple[str, ...] = RESULT_FORMATS, what: str = "Output format."):
+# -- options shared by the commands ----------------------------------------------------
+
+
+def format_option(choices: tuple[str, ...] = tuple(FORMATS), what: str = "Output format.") -> Any:
     """--format/-f, shared by every command that prints something."""
     return click.option(
         "--format",
@@ -142,7 +78,7 @@ def format_option(choices: tuple[str, ...] = RESULT_FORMATS, what: str = "Output
     )
 
 
-def output_option(what: str = "Write to FILE instead of standard output."):
+def output_option(what: str = "Write to FILE instead of standard output.") -> Any:
     """--output/-o FILE, shared by the commands that write a result."""
     return click.option("--output", "-o", metavar="FILE", help=what)
 
@@ -158,6 +94,17 @@ weeks_option = click.option(
 )
 
 
+def engine_option(func: F) -> F:
+    """--engine, for every command that evaluates answers."""
+    return click.option(
+        "--engine",
+        type=click.Choice(("durable", "reference")),
+        default=None,
+        help="Rule engine: durable (durable-rules, the default where installed) or "
+        "reference (plain Python). $BACKPLAN_ENGINE sets the default.",
+    )(func)
+
+
 def answers_options(func: F) -> F:
     """--answers FILE|-, --example and --rules, shared by the commands that read answers."""
     func = click.option(
@@ -168,9 +115,7 @@ def answers_options(func: F) -> F:
         help="Use the rule files in DIR instead of the bundled ones.",
     )(func)
     func = click.option(
-        "--example",
-        is_flag=True,
-        help="Use the bundled example answers instead of a file.",
+        "--example", is_flag=True, help="Use the bundled example answers instead of a file."
     )(func)
     func = click.option(
         "--answers",
@@ -182,7 +127,9 @@ def answers_options(func: F) -> F:
     return func
 
 
-def _check_country(ctx: click.Context, param: click.Parameter, value: Optional[str]):
+def _check_country(
+    ctx: click.Context, param: click.Parameter, value: Optional[str]
+) -> Optional[str]:
     from recommender.core.countries import known_codes, normalise
 
     if value is None:
@@ -203,13 +150,41 @@ def country_option(func: F) -> F:
     )(func)
 
 
-def _number(country: Optional[str]) -> Optional[str]:
-    from recommender.core.countries import emergency_number
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from recommender.rulebook.engines import default_engine, durable_available
 
-    return emergency_number(country)
+    installed = "installed" if durable_available() else "not installed"
+    click.echo(
+        f"backplan {__version__} (Python {sys.version.split()[0]}; rule engine: "
+        f"{default_engine()}; durable-rules {installed})"
+    )
+    ctx.exit()
 
 
-def _starting(answers, start: str):
+# -- what the commands share ------------------------------------------------------------
+
+
+def _recommender(rules: Optional[str] = None, engine: Optional[str] = None) -> Recommender:
+    from recommender.pipeline.recommend import Recommender
+
+    return Recommender.load(Path(rules) if rules else None, engine=engine)
+
+
+def _answers_from(answers_path: Optional[str], example: bool) -> Answers:
+    from recommender.inputs.answers_file import example_answers, read_answers
+
+    if example and answers_path:
+        raise click.UsageError("give either --answers FILE or --example, not both")
+    if example:
+        return example_answers()
+    if not answers_path:
+        raise click.UsageError("give --answers FILE (or '-' for standard input), or --example")
+    return read_answers(answers_path, sys.stdin.buffer)
+
+
+def _starting(answers: Answers, start: str) -> Answers:
     import dataclasses
     import datetime as dt
 
@@ -220,37 +195,19 @@ def _starting(answers, start: str):
     return dataclasses.replace(answers, start_date=day)
 
 
-def _warn_beside(found, fmt: str, output: Optional[str], always: bool = False) -> None:
-    """Show the warning on the terminal (stderr) when the result itself goes elsewhere.
+def _number(country: Optional[str]) -> Optional[str]:
+    from recommender.core.countries import emergency_number
 
-    When the result is text on stdout the person reads the warning there; in a file, a
-    machine format or a pipe they might never see it (docs/clinical-safety.md,
-    H-WARNING-UNSEEN). `plan` does this at urgent and emergency; the intake, where a
-    person is waiting at the terminal for their answer, at every level (`always`).
-    """
-    if not (always or found.withholds_plan):
-        return
-    if fmt == "text" and not output and sys.stdout.isatty():
-        return  # the person is reading the warning on stdout already
-    from recommender.render.text import render_warning
-
-    click.echo(render_warning(found, color=_color_wanted(None)), err=True, nl=False)
-
-
-def _answers_from(answers_path: Optional[str], example: bool):
-    if example and answers_path:
-        raise click.UsageError("give either --answers FILE or --example, not both")
-    if example:
-        return _example_answers()
-    if not answers_path:
-        raise click.UsageError("give --answers FILE (or '-' for standard input), or --example")
-    return _read_answers(answers_path)
+    return emergency_number(country)
 
 
 # -- commands -------------------------------------------------------------------------
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88})
+@click.group(
+    cls=BackplanGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 88},
+)
 @click.option(
     "--version",
     "-V",
@@ -310,24 +267,19 @@ def plan(
       backplan plan --answers me.json --format json -o plan.json
       cat me.json | backplan plan --answers - --weeks 6
     """
+    from recommender.render import render_result
 
-    def body() -> None:
-        from recommender.render import render_result
-
-        answers = _answers_from(answers_path, example)
-        if start:
-            answers = _starting(answers, start)
-        result = _recommender(rules_dir, engine).recommend(
-            answers, weeks=weeks, emergency_number=_number(country)
-        )
-        hint = "--example" if example else f"--answers {answers_path}"
-        text = render_result(
-            result, fmt, color=_color_wanted(output), explain_args=hint, paper=paper
-        )
-        _warn_beside(result.triage, fmt, output)
-        _emit(text, output)
-
-    _run(body)
+    answers = _answers_from(answers_path, example)
+    if start:
+        answers = _starting(answers, start)
+    result = _recommender(rules_dir, engine).recommend(
+        answers, weeks=weeks, emergency_number=_number(country)
+    )
+    hint = "--example" if example else f"--answers {answers_path}"
+    options = RenderOptions(color=color_wanted(output), explain_args=hint, paper=paper)
+    text = render_result(result, fmt, options)
+    warn_beside(result.triage, fmt, output)
+    emit(text, output)
 
 
 @main.command()
@@ -342,30 +294,13 @@ def explain(
     engine: Optional[str],
 ) -> None:
     """Show every rule that fired and every exercise left out, with reasons and sources."""
+    from recommender.render.explain import render_explain, render_explain_json
 
-    def body() -> None:
-        answers = _answers_from(answers_path, example)
-        result = _recommender(rules_dir, engine).recommend(answers)
-        if fmt == "json":
-            from recommender.render import to_json
-
-            _emit(
-                to_json(
-                    {
-                        "triage": result.triage.to_dict(),
-                        "plan_withheld": result.withheld.to_dict() if result.withheld else None,
-                        "fired": [f.to_dict() for f in result.fired],
-                        "excluded": [{**e.to_dict(), "source": e.source} for e in result.excluded],
-                    }
-                ),
-                None,
-            )
-        else:
-            from recommender.render.text import render_explain
-
-            _emit(render_explain(result, color=_color_wanted(None)), None)
-
-    _run(body)
+    result = _recommender(rules_dir, engine).recommend(_answers_from(answers_path, example))
+    if fmt == "json":
+        emit(render_explain_json(result))
+    else:
+        emit(render_explain(result, color=color_wanted(None)))
 
 
 @main.command()
@@ -393,49 +328,35 @@ def intake(
     `backplan intake -f json > result.json` keeps the conversation on screen. Answers
     may also be piped in, one per line. Ctrl-C or end of input stops without saving.
     """
+    from recommender.app.intake import finish_intake, run_intake_conversation
 
-    def body() -> None:
-        from recommender.app.intake import run_intake_conversation
+    # Loaded first: an unusable engine is reported before the questions, not after.
+    recommender = _recommender(None, engine)
+    try:
+        outcome, number = run_intake_conversation(country, _ask, say, recommender.rulebook)
+    except (KeyboardInterrupt, EOFError) as stop:
+        say("\nIntake stopped; nothing was saved.")
+        interrupted = isinstance(stop, KeyboardInterrupt)
+        sys.exit(int(ExitCode.INTERRUPTED if interrupted else ExitCode.INTERNAL))
+    found, text = finish_intake(recommender, outcome, number, fmt, weeks, save, output)
+    # The warning first, whatever happens next: a failed save must never hide it.
+    warn_beside(found, fmt, output, always=True)
+    if save:
+        from recommender.render import to_json
 
-        # Loaded first: an unusable engine is reported before the questions, not after.
-        recommender = _recommender(None, engine)
-        try:
-            outcome, number = run_intake_conversation(country, _ask, _say, recommender.rulebook)
-        except click.Abort:
-            click.echo("\nIntake stopped; nothing was saved.", err=True)
-            sys.exit(int(ExitCode.INTERNAL))
-        from recommender.render import render_result, render_stopped_result, stopped_triage
-
-        color = _color_wanted(output)
-        if outcome.emergency:
-            found = stopped_triage(outcome.emergency, number)
-            text = render_stopped_result(outcome.emergency, number, fmt, color=color)
-        else:
-            from recommender.inputs.answers_file import validate_answers
-
-            answers = validate_answers(outcome.answers, "your answers")
-            result = recommender.recommend(answers, weeks=weeks, emergency_number=number)
-            found = result.triage
-            hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
-            text = render_result(result, fmt, color=color, explain_args=hint)
-        # The warning first, whatever happens next: a failed save must never hide it.
-        _warn_beside(found, fmt, output, always=True)
-        if save:
-            from recommender.render import to_json
-
-            _emit(to_json(outcome.answers), save)
-            _say(f"Your answers are saved in {save}.")
-        _emit(text, output)
-
-    _run(body)
+        emit(to_json(outcome.answers), save)
+        say(f"Your answers are saved in {save}.")
+    emit(text, output)
 
 
 def _ask(hint: str) -> str:
-    return click.prompt(hint, default="", show_default=False, prompt_suffix="", err=True)
-
-
-def _say(text: str) -> None:
-    click.echo(text, err=True)
+    """One typed line. End of input is EOFError; Ctrl-C stays KeyboardInterrupt, so the
+    two can end the intake with different exit codes."""
+    click.echo(hint, nl=False, err=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")
 
 
 @main.command()
@@ -471,66 +392,12 @@ def batch(
     goes to standard error at the end, with a progress line while it runs in a
     terminal. Ctrl-C stops cleanly: every result finished so far is written whole.
     """
+    from recommender.app.batch import Options, run_batch_command
 
-    def body() -> None:
-        from recommender.app.batch import Options, default_workers, run_batch
-
-        options = Options(weeks=weeks, emergency_number=_number(country), engine=engine)
-        if engine is not None or workers == 1:
-            from recommender.rulebook.engines import create_engine
-
-            create_engine({}, engine)  # refuse an unusable engine before any work
-        stream = sys.stdin.buffer if source == "-" else _open_input(source, "a JSON Lines file")
-        sink = open(output, "wb") if output else sys.stdout.buffer
-        progress = _progress_line if sys.stderr.isatty() else None
-        try:
-            summary = run_batch(stream, sink, options, workers or default_workers(), progress)
-        finally:
-            if output:
-                sink.close()
-            if stream is not sys.stdin.buffer:
-                stream.close()
-        if progress:
-            click.echo("\r" + " " * 78 + "\r", nl=False, err=True)
-        click.echo(summary.text(), err=True)
-        if summary.interrupted:
-            sys.exit(int(ExitCode.INTERNAL))
-
-    _run(body)
-
-
-def _open_input(source: str, what: str):
-    """`source` opened for binary reading, or an AnswersError that says why not."""
-    try:
-        return open(source, "rb")
-    except FileNotFoundError:
-        raise AnswersError(["no such file"], source) from None
-    except IsADirectoryError:
-        raise AnswersError([f"is a directory, not {what}"], source) from None
-    except OSError as exc:
-        raise AnswersError([f"cannot be read ({exc.strerror})"], source) from None
-
-
-_last_progress = [0.0]
-
-
-def _progress_line(summary) -> None:
-    import time
-
-    now = time.monotonic()
-    if now - _last_progress[0] < 0.2:
-        return
-    _last_progress[0] = now
-    rate = summary.lines / summary.seconds if summary.seconds else 0
-    click.echo(
-        f"\r  {summary.lines:,} lines, {rate:,.0f}/s, {summary.errors:,} errors ",
-        nl=False,
-        err=True,
-    )
-
-
-_AREAS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
-_KIT = ("chair", "wall", "doorway", "dumbbells", "resistance_band", "foam_roller")
+    options = Options(weeks=weeks, emergency_number=_number(country), engine=engine)
+    summary = run_batch_command(source, output, options, workers)
+    if summary.interrupted:
+        sys.exit(int(ExitCode.INTERRUPTED))
 
 
 @main.command()
@@ -539,45 +406,31 @@ _KIT = ("chair", "wall", "doorway", "dumbbells", "resistance_band", "foam_roller
     "--area",
     "areas",
     multiple=True,
-    type=click.Choice(_AREAS),
+    type=click.Choice(PAIN_AREAS),
     help="Only exercises for this pain area (repeatable).",
 )
 @click.option(
     "--equipment",
     "kit",
     multiple=True,
-    type=click.Choice((*_KIT, "none")),
+    type=click.Choice((*EQUIPMENT, "none")),
     help="Only exercises you can do with this equipment (repeatable; 'none' for none at all).",
 )
-@click.option(
-    "--kind",
-    type=click.Choice(("stretch", "mobility", "strength", "release")),
-    help="Only exercises of this kind.",
-)
+@click.option("--kind", type=click.Choice(get_args(Kind)), help="Only exercises of this kind.")
 def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Optional[str]) -> None:
     """List the exercise catalog."""
+    from recommender.inputs.catalog_file import load_catalog
 
-    def body() -> None:
-        from recommender.inputs.catalog_file import load_catalog
+    equipment = set(kit) - {"none"} if kit else None
+    chosen = load_catalog().select(areas, equipment, kind)
+    if fmt == "json":
+        from recommender.render import to_json
 
-        have = set(kit) - {"none"}
-        chosen = [
-            e
-            for e in load_catalog()
-            if (not areas or set(areas) & set(e.areas))
-            and (not kit or set(e.equipment) <= have)
-            and (not kind or e.kind == kind)
-        ]
-        if fmt == "json":
-            from recommender.render import to_json
+        emit(to_json([e.to_dict() for e in chosen]))
+    else:
+        from recommender.render.listing import render_exercises
 
-            _emit(to_json([e.to_dict() for e in chosen]), None)
-        else:
-            from recommender.render.listing import render_exercises
-
-            _emit(render_exercises(chosen), None)
-
-    _run(body)
+        emit(render_exercises(chosen))
 
 
 @main.group()
@@ -589,19 +442,15 @@ def rules() -> None:
 @format_option(("text", "json"))
 def rules_list(fmt: str) -> None:
     """Every rule with its id, level or effect, condition and source."""
+    from recommender.render.listing import render_rules, rules_as_json
 
-    def body() -> None:
-        from recommender.render.listing import render_rules, rules_as_json
+    book = _recommender().rulebook
+    if fmt == "json":
+        from recommender.render import to_json
 
-        book = _recommender().rulebook
-        if fmt == "json":
-            from recommender.render import to_json
-
-            _emit(to_json(rules_as_json(book)), None)
-        else:
-            _emit(render_rules(book), None)
-
-    _run(body)
+        emit(to_json(rules_as_json(book)))
+    else:
+        emit(render_rules(book))
 
 
 @rules.command("check")
@@ -610,27 +459,18 @@ def rules_check(path: Optional[Path]) -> None:
     """Validate rule files (default: the bundled ones) and run every rule's examples.
 
     PATH may be a folder of rule files or one file. Exits 2 when a file is invalid
-    and 1 when an example does not behave as it says.
+    and 3 when an example does not behave as it says.
     """
+    from recommender.pipeline.examples import check_all
+    from recommender.render.listing import render_check_report
 
-    def body() -> None:
-        from recommender.pipeline.examples import check_all
-
-        recommender = _recommender(str(path) if path else None)
-        outcomes = check_all(recommender)
-        failed = [o for o in outcomes if not o.passed]
-        for outcome in failed:
-            for problem in outcome.problems:
-                click.echo(f"FAIL {outcome.case.file}: {outcome.case.id}: {problem}", err=True)
-        rules_count = len(recommender.rulebook.rules)
-        click.echo(
-            f"{len(outcomes) - len(failed)}/{len(outcomes)} examples of {rules_count} rules "
-            "behave as stated" + ("" if failed else "; all rule files are valid")
-        )
-        if failed:
-            sys.exit(int(ExitCode.INTERNAL))
-
-    _run(body)
+    recommender = _recommender(str(path) if path else None)
+    outcomes = check_all(recommender)
+    failures, summary = render_check_report(outcomes, len(recommender.rulebook.rules))
+    click.echo(failures, err=True, nl=False)
+    click.echo(summary, nl=False)
+    if failures:
+        sys.exit(int(ExitCode.EXAMPLES_FAILED))
 
 
 @main.command()
@@ -642,22 +482,18 @@ def questionnaire(fmt: str, output: Optional[str]) -> None:
     A FHIR QuestionnaireResponse to this Questionnaire can be given to `backplan plan
     --answers` in place of an answers file.
     """
+    from recommender.inputs.questionnaire import load_questionnaire
 
-    def body() -> None:
-        from recommender.inputs.questionnaire import load_questionnaire
+    questions = load_questionnaire()
+    if fmt == "fhir":
+        from recommender.render import to_json
+        from recommender.render.fhir_questionnaire import questionnaire_resource
 
-        questions = load_questionnaire()
-        if fmt == "fhir":
-            from recommender.render import to_json
-            from recommender.render.fhir_questionnaire import questionnaire_resource
+        emit(to_json(questionnaire_resource(questions)), output)
+    else:
+        from recommender.render.questions import render_questions
 
-            _emit(to_json(questionnaire_resource(questions)), output)
-        else:
-            from recommender.render.questions import render_questions
-
-            _emit(render_questions(questions), output)
-
-    _run(body)
+        emit(render_questions(questions), output)
 
 
 @main.command()
@@ -667,4 +503,4 @@ def schema() -> None:
     from recommender.inputs.validation import json_schema
     from recommender.render import to_json
 
-    _emit(to_json(json_schema(Answers)), None)
+    emit(to_json(json_schema(Answers)))

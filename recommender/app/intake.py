@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional
 
+from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.questionnaire import (
     Invalid,
     Question,
@@ -23,7 +24,9 @@ from recommender.inputs.questionnaire import (
     load_questionnaire,
     parse_answer,
 )
-from recommender.pipeline.triage import Flag, triage_flag
+from recommender.pipeline.recommend import Recommender
+from recommender.pipeline.triage import Flag, Triage, triage_flag
+from recommender.render import stopped_triage
 from recommender.render.questions import prompt_text
 from recommender.rulebook.conditions import holds
 from recommender.rulebook.rules import RedFlagRule, Rulebook
@@ -156,3 +159,27 @@ def _wrapped(text: str) -> list[str]:
     import textwrap
 
     return textwrap.wrap(" ".join(text.split()), width=78)
+
+
+def finish_intake(
+    recommender: Recommender,
+    outcome: Outcome,
+    number: Optional[str],
+    fmt: str,
+    weeks: int,
+    save: Optional[str],
+    output: Optional[str],
+) -> tuple[Triage, str]:
+    """The triage and the rendered result at the end of an intake: the emergency that
+    stopped it, or the whole result of the answers given."""
+    from recommender.app.output import color_wanted
+    from recommender.render import RenderOptions, render_result, render_stopped_result
+
+    color = color_wanted(output)
+    if outcome.emergency:
+        found = stopped_triage(outcome.emergency, number)
+        return found, render_stopped_result(outcome.emergency, number, fmt, color=color)
+    answers = validate_answers(outcome.answers, "your answers")
+    result = recommender.recommend(answers, weeks=weeks, emergency_number=number)
+    hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
+    return result.triage, render_result(result, fmt, RenderOptions(color=color, explain_args=hint))

@@ -6,7 +6,7 @@ Reading and validating the catalog files is inputs/catalog_file.py's job.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Literal, Optional
@@ -136,6 +136,23 @@ class Catalog:
 
     def __contains__(self, exercise_id: object) -> bool:
         return exercise_id in self.by_id
+
+    def select(
+        self,
+        areas: Iterable[str] = (),
+        equipment: Optional[Iterable[str]] = None,
+        kind: Optional[str] = None,
+    ) -> list[Exercise]:
+        """The exercises for any of `areas`, doable with `equipment` (None: any), of
+        `kind`; for browsing the catalog, not the safety filters."""
+        wanted, have = set(areas), None if equipment is None else set(equipment)
+        return [
+            e
+            for e in self.exercises
+            if (not wanted or wanted & set(e.areas))
+            and (have is None or set(e.equipment) <= have)
+            and (kind is None or e.kind == kind)
+        ]
 
     @property
     def as_json(self) -> list[dict]:

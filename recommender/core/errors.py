@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 
 
 class ExitCode(enum.IntEnum):
-    """Process exit codes (SPEC section 1; 2 follows click's convention for usage)."""
+    """Process exit codes (README, "Using backplan"; 2 follows click's convention for
+    usage, and 130 the shell's for a program stopped by Ctrl-C)."""
 
     OK = 0
     INTERNAL = 1
     BAD_INPUT = 2
+    EXAMPLES_FAILED = 3
+    INTERRUPTED = 130
 
 
 class BackplanError(Exception):
@@ -23,7 +27,10 @@ class AnswersError(BackplanError):
     """The answers file is unusable. `problems` names every offending field."""
 
     def __init__(
-        self, problems: list[str], source: str = "the answers file", fields: list[str] = ()
+        self,
+        problems: list[str],
+        source: str = "the answers file",
+        fields: Sequence[str] = (),
     ) -> None:
         self.problems = problems
         self.source = source

@@ -7,7 +7,7 @@ size-checked before they are parsed so that a huge or hostile file is refused qu
 from __future__ import annotations
 
 import json
-from typing import Any, BinaryIO, Union
+from typing import Any, BinaryIO, Optional, Union
 
 from recommender.core.answers import Answers, repeated_items
 from recommender.core.errors import AnswersError
@@ -215,3 +215,36 @@ def _json_kind(value: Any) -> str:
     return {list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
         type(value), "a number"
     )
+
+
+#: The bundled example answers (`backplan plan --example`).
+EXAMPLE_ANSWERS = "example-answers.json"
+
+
+def read_answers(source: str, stdin: Optional[BinaryIO] = None) -> Answers:
+    """The answers in the file `source` ('-': `stdin`), validated, or AnswersError."""
+    if source == "-":
+        assert stdin is not None
+        return parse_answers(read_answers_bytes(stdin, "standard input"), "standard input")
+    with open_input(source, "an answers file") as stream:
+        data = read_answers_bytes(stream, source)
+    return parse_answers(data, source)
+
+
+def example_answers() -> Answers:
+    from recommender.inputs.datafiles import bundled_dir
+
+    path = bundled_dir("data") / EXAMPLE_ANSWERS
+    return parse_answers(path.read_bytes(), str(path))
+
+
+def open_input(source: str, what: str) -> BinaryIO:
+    """`source` opened for binary reading, or an AnswersError that says why not."""
+    try:
+        return open(source, "rb")
+    except FileNotFoundError:
+        raise AnswersError(["no such file"], source) from None
+    except IsADirectoryError:
+        raise AnswersError([f"is a directory, not {what}"], source) from None
+    except OSError as exc:
+        raise AnswersError([f"cannot be read ({exc.strerror})"], source) from None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from recommender.pipeline.recommend import Result
-
-FORMATS = ("text", "json", "markdown", "html", "ics", "fhir")
 
 
 def to_json(data: Any) -> str:
@@ -29,38 +29,40 @@ def now() -> dt.datetime:
     return dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
 
 
-def render_result(
-    result: Result,
-    fmt: str,
-    color: bool = False,
-    explain_args: str = "--answers FILE",
-    paper: Optional[str] = None,
-) -> str:
-    """The result in one of FORMATS. `explain_args` completes the `backplan explain`
-    hint; `paper` (a4, letter) fixes the printed page size of the HTML."""
-    if fmt == "json":
-        return to_json(result.to_dict())
-    if fmt == "text":
-        from recommender.render.text import render_text
+@dataclass(frozen=True)
+class RenderOptions:
+    """What a renderer may need besides the result."""
 
-        return render_text(result, color=color, explain_args=explain_args)
-    if fmt == "markdown":
-        from recommender.render.markdown import render_markdown
+    color: bool = False
+    """Terminal colour (text only; the words always say everything)"""
+    explain_args: str = "--answers FILE"
+    """How to run `backplan explain` on the same answers, for the text's last line"""
+    paper: Optional[str] = None
+    """a4 or letter, to fix the printed page size of the HTML"""
+    produced: dt.datetime = field(default_factory=lambda: now())
+    """When the document is made (dated formats)"""
 
-        return render_markdown(result, produced=now())
-    if fmt == "html":
-        from recommender.render.html import render_html
 
-        return render_html(result, produced=now(), paper=paper)
-    if fmt == "ics":
-        from recommender.render.calendar import render_ics
+#: Every output format, and the module under recommender/render/ whose `render(result,
+#: options)` writes it. Modules are imported only when their format is asked for, so a
+#: text plan never loads Jinja2 or icalendar. A new format is one module and one line.
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_result",
+    "markdown": "markdown",
+    "html": "html",
+    "ics": "calendar",
+    "fhir": "fhir_careplan",
+}
 
-        return render_ics(result, stamp=now())
-    if fmt == "fhir":
-        from recommender.render.fhir_careplan import care_plan
 
-        return to_json(care_plan(result, produced=now()))
-    raise ValueError(f"unknown format {fmt!r}")
+def render_result(result: Result, fmt: str, options: Optional[RenderOptions] = None) -> str:
+    """The result in one of FORMATS."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
+    text: str = module.render(result, options or RenderOptions())
+    return text
 
 
 def stopped_triage(flags: tuple, emergency_number: Optional[str]):

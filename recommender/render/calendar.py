@@ -14,8 +14,13 @@ from recommender import __version__
 from recommender.core.errors import AnswersError
 from recommender.core.wording import dose_words
 from recommender.pipeline.recommend import Result
+from recommender.render import RenderOptions
 
 PRODID = f"-//backplan//backplan {__version__}//EN"
+
+
+def render(result: Result, options: RenderOptions) -> str:
+    return render_ics(result, stamp=options.produced)
 
 
 def render_ics(result: Result, stamp: dt.datetime) -> str:

@@ -15,6 +15,7 @@ from recommender.inputs.fhir_codes import (
 from recommender.pipeline.planner import Plan
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import Flag
+from recommender.render import RenderOptions, to_json
 
 # -- Result -> CarePlan ---------------------------------------------------------------
 
@@ -34,6 +35,10 @@ WITHHELD_BY_TRIAGE = (
     "No exercise plan is given until a clinician has checked the warning signs. "
     "Please do not start new exercises before then."
 )
+
+
+def render(result: Result, options: RenderOptions) -> str:
+    return to_json(care_plan(result, produced=options.produced))
 
 
 def care_plan(result: Result, produced: dt.datetime) -> dict:

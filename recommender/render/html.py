@@ -21,6 +21,7 @@ from recommender.core.catalog import Exercise
 from recommender.core.wording import dose_words, words
 from recommender.pipeline.planner import Plan, Session
 from recommender.pipeline.recommend import Result
+from recommender.render import RenderOptions
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -93,6 +94,10 @@ class Source(NamedTuple):
 def long_date(day: dt.date) -> str:
     """3 March 2025: the same in every locale, and unambiguous everywhere."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def render(result: Result, options: RenderOptions) -> str:
+    return render_html(result, produced=options.produced, paper=options.paper)
 
 
 def render_html(result: Result, produced: dt.datetime, paper: Optional[str] = None) -> str:

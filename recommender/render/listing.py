@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from recommender.core.catalog import Exercise
 from recommender.core.wording import dose_words
+from recommender.pipeline.examples import Outcome
 from recommender.render.text import wrap
 from recommender.rulebook.conditions import describe
 from recommender.rulebook.rules import FilterRule, NoteRule, RedFlagRule, Rulebook, WithholdRule
@@ -79,3 +80,16 @@ def _table(rows: list[tuple[str, ...]]) -> str:
         for row in rows
     ]
     return "\n".join(out) + "\n"
+
+
+def render_check_report(outcomes: Sequence[Outcome], rule_count: int) -> tuple[str, str]:
+    """`rules check`'s findings: the failures (for stderr) and the summary line."""
+    failed = [o for o in outcomes if not o.passed]
+    failures = "".join(
+        f"FAIL {o.case.file}: {o.case.id}: {problem}\n" for o in failed for problem in o.problems
+    )
+    summary = (
+        f"{len(outcomes) - len(failed)}/{len(outcomes)} examples of {rule_count} rules "
+        "behave as stated" + ("" if failed else "; all rule files are valid") + "\n"
+    )
+    return failures, summary

@@ -8,6 +8,7 @@ import re
 from recommender import __version__
 from recommender.core.wording import dose_words, words
 from recommender.pipeline.recommend import Result
+from recommender.render import RenderOptions
 from recommender.render.text import group_sessions
 
 _LEVEL_WORD = {"emergency": "emergency", "urgent": "urgent", "soon": "soon"}
@@ -21,6 +22,10 @@ def escape(text: str) -> str:
 
 def _plain(text: str) -> str:
     return " ".join(text.split())
+
+
+def render(result: Result, options: RenderOptions) -> str:
+    return render_markdown(result, produced=options.produced)
 
 
 def render_markdown(result: Result, produced: dt.datetime) -> str:

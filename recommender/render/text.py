@@ -17,6 +17,7 @@ from recommender.core.wording import dose_words, words
 from recommender.pipeline.planner import Plan, Session, Week
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import Triage
+from recommender.render import RenderOptions
 
 WIDTH = 78
 _LEVEL_COLOR = {"emergency": "red", "urgent": "red", "soon": "yellow", "none": "green"}
@@ -27,7 +28,7 @@ _LEVEL_WORD = {
 }
 
 
-def _styler(color: bool) -> Callable[..., str]:
+def styler(color: bool) -> Callable[..., str]:
     def style(text: str, **kwargs: object) -> str:
         return click.style(text, **kwargs) if color else text  # type: ignore[arg-type]
 
@@ -68,8 +69,12 @@ def safety_net_box(net: SafetyNet, style: Callable[..., str]) -> list[str]:
     return [style(line, bold=True) for line in lines]
 
 
+def render(result: Result, options: RenderOptions) -> str:
+    return render_text(result, color=options.color, explain_args=options.explain_args)
+
+
 def render_text(result: Result, color: bool = False, explain_args: str = "--answers FILE") -> str:
-    style = _styler(color)
+    style = styler(color)
     lines: list[str] = []
     name = result.answers.name
     lines.append(style(f"backplan: {'plan for ' + name if name else 'your result'}", bold=True))
@@ -114,7 +119,7 @@ def _warning(found: Triage, style: Callable[..., str]) -> list[str]:
 def render_warning(found: Triage, color: bool = False) -> str:
     """The triage level and every flag's advice on their own, for standard error when
     the result itself goes to a file, a pipe or a machine format."""
-    return "\n".join(_warning(found, _styler(color))) + "\n"
+    return "\n".join(_warning(found, styler(color))) + "\n"
 
 
 def _no_plan(result: Result) -> list[str]:
@@ -181,30 +186,9 @@ def _how_to(exercise: Exercise, style: Callable[..., str]) -> list[str]:
     return lines
 
 
-def render_explain(result: Result, color: bool = False) -> str:
-    style = _styler(color)
-    lines = [style("backplan explain: every rule that fired, and why", bold=True), ""]
-    lines += wrap(f"Triage level: {result.triage.level}. {result.triage.action}.")
-    if result.withheld:
-        lines += wrap(f"Plan withheld by {result.withheld.id}.")
-    elif result.plan is None:
-        lines += wrap("Plan withheld: no plan is given at the urgent and emergency levels.")
-    lines.append("")
-    lines.append(style(f"Rules that fired ({len(result.fired)})", bold=True))
-    for fired in result.fired:
-        lines.append(f"  {style(fired.rule, bold=True)}: {fired.effect}")
-        lines += wrap(fired.reason, 6, "because: ")
-        lines += wrap(fired.source, 6, "source: ")
-    lines.append("")
-    lines.append(style(f"Exercises left out ({len(result.excluded)})", bold=True))
-    for item in result.excluded:
-        lines += wrap(f"{item.exercise} [{item.rule}]: {item.reason}", 2, "- ")
-    return "\n".join(lines) + "\n"
-
-
 def render_stopped(found: Triage, color: bool = False) -> str:
     """The intake's emergency stop: the warning, and why the questions ended there."""
-    style = _styler(color)
+    style = styler(color)
     lines = _warning(found, style)
     lines.append("")
     lines += wrap(
