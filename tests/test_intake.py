@@ -217,7 +217,7 @@ def test_ctrl_c_stops_cleanly(monkeypatch, tmp_path):
     def interrupted(hint=""):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("recommender.app.cli._ask", interrupted)
+    monkeypatch.setattr("recommender.app.intake.read_reply", interrupted)
     saved = tmp_path / "answers.json"
     result = CliRunner().invoke(main, ["intake", "--save", str(saved)])
     assert result.exit_code == 130

@@ -13,154 +13,31 @@ commands that need them, so that `backplan --help` and a text plan start quickly
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, TypeVar, get_args
+from typing import TYPE_CHECKING, Optional, get_args
 
 import click
 
-from recommender import __version__
+from recommender.app.errors import BackplanGroup
+from recommender.app.options import (
+    answers_options,
+    country_option,
+    engine_option,
+    format_option,
+    output_option,
+    show_version,
+    weeks_option,
+)
 from recommender.app.output import color_wanted, emit, say, warn_beside
 from recommender.core.answers import EQUIPMENT, PAIN_AREAS
 from recommender.core.catalog import Kind
-from recommender.core.errors import BackplanError, ExitCode
-from recommender.render import FORMATS, RenderOptions
+from recommender.core.errors import ExitCode
+from recommender.render import RenderOptions
 
 if TYPE_CHECKING:
     from recommender.core.answers import Answers
     from recommender.pipeline.recommend import Recommender
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class BackplanGroup(click.Group):
-    """The command group: translates backplan's errors into messages and exit codes,
-    once, for every command."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except BackplanError as exc:
-            click.echo(f"backplan: {exc}", err=True)
-            ctx.exit(int(exc.exit_code))
-        except KeyboardInterrupt:
-            click.echo("\nbackplan: stopped.", err=True)
-            ctx.exit(int(ExitCode.INTERRUPTED))
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
-            raise
-        except Exception as exc:
-            if os.environ.get("BACKPLAN_DEBUG"):
-                raise
-            # Our fault, never the person's: say so plainly, without a traceback.
-            click.echo(
-                f"backplan: internal error ({type(exc).__name__}: {exc}). Please report it; "
-                "set BACKPLAN_DEBUG=1 to see the details.",
-                err=True,
-            )
-            ctx.exit(int(ExitCode.INTERNAL))
-
-
-# -- options shared by the commands ----------------------------------------------------
-
-
-def format_option(choices: tuple[str, ...] = tuple(FORMATS), what: str = "Output format.") -> Any:
-    """--format/-f, shared by every command that prints something."""
-    return click.option(
-        "--format",
-        "-f",
-        "fmt",
-        type=click.Choice(choices),
-        default="text",
-        show_default=True,
-        help=what,
-    )
-
-
-def output_option(what: str = "Write to FILE instead of standard output.") -> Any:
-    """--output/-o FILE, shared by the commands that write a result."""
-    return click.option("--output", "-o", metavar="FILE", help=what)
-
-
-#: --weeks, shared by the commands that plan.
-weeks_option = click.option(
-    "--weeks",
-    "-w",
-    type=click.IntRange(1, 12),
-    default=4,
-    show_default=True,
-    help="Number of weeks to plan.",
-)
-
-
-def engine_option(func: F) -> F:
-    """--engine, for every command that evaluates answers."""
-    return click.option(
-        "--engine",
-        type=click.Choice(("durable", "reference")),
-        default=None,
-        help="Rule engine: durable (durable-rules, the default where installed) or "
-        "reference (plain Python). $BACKPLAN_ENGINE sets the default.",
-    )(func)
-
-
-def answers_options(func: F) -> F:
-    """--answers FILE|-, --example and --rules, shared by the commands that read answers."""
-    func = click.option(
-        "--rules",
-        "rules_dir",
-        metavar="DIR",
-        type=click.Path(exists=True, file_okay=False, path_type=str),
-        help="Use the rule files in DIR instead of the bundled ones.",
-    )(func)
-    func = click.option(
-        "--example", is_flag=True, help="Use the bundled example answers instead of a file."
-    )(func)
-    func = click.option(
-        "--answers",
-        "-a",
-        "answers_path",
-        metavar="FILE",
-        help="The answers file (JSON); '-' reads standard input.",
-    )(func)
-    return func
-
-
-def _check_country(
-    ctx: click.Context, param: click.Parameter, value: Optional[str]
-) -> Optional[str]:
-    from recommender.core.countries import known_codes, normalise
-
-    if value is None:
-        return None
-    code = normalise(value)
-    if code is None:
-        raise click.BadParameter(f"unknown country code {value!r}; known: {known_codes()}")
-    return code
-
-
-def country_option(func: F) -> F:
-    return click.option(
-        "--country",
-        metavar="CODE",
-        callback=_check_country,
-        help="Your country (two letters, such as US, GB or DE), to name its emergency "
-        "number in warnings.",
-    )(func)
-
-
-def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    if not value or ctx.resilient_parsing:
-        return
-    from recommender.rulebook.engines import default_engine, durable_available
-
-    installed = "installed" if durable_available() else "not installed"
-    click.echo(
-        f"backplan {__version__} (Python {sys.version.split()[0]}; rule engine: "
-        f"{default_engine()}; durable-rules {installed})"
-    )
-    ctx.exit()
 
 
 # -- what the commands share ------------------------------------------------------------
@@ -214,7 +91,7 @@ def _number(country: Optional[str]) -> Optional[str]:
     is_flag=True,
     expose_value=False,
     is_eager=True,
-    callback=_show_version,
+    callback=show_version,
     help="Show the version and the active rule engine.",
 )
 def main() -> None:
@@ -328,12 +205,12 @@ def intake(
     `backplan intake -f json > result.json` keeps the conversation on screen. Answers
     may also be piped in, one per line. Ctrl-C or end of input stops without saving.
     """
-    from recommender.app.intake import finish_intake, run_intake_conversation
+    from recommender.app.intake import finish_intake, read_reply, run_intake_conversation
 
     # Loaded first: an unusable engine is reported before the questions, not after.
     recommender = _recommender(None, engine)
     try:
-        outcome, number = run_intake_conversation(country, _ask, say, recommender.rulebook)
+        outcome, number = run_intake_conversation(country, read_reply, say, recommender.rulebook)
     except (KeyboardInterrupt, EOFError) as stop:
         say("\nIntake stopped; nothing was saved.")
         interrupted = isinstance(stop, KeyboardInterrupt)
@@ -347,16 +224,6 @@ def intake(
         emit(to_json(outcome.answers), save)
         say(f"Your answers are saved in {save}.")
     emit(text, output)
-
-
-def _ask(hint: str) -> str:
-    """One typed line. End of input is EOFError; Ctrl-C stays KeyboardInterrupt, so the
-    two can end the intake with different exit codes."""
-    click.echo(hint, nl=False, err=True)
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    return line.rstrip("\r\n")
 
 
 @main.command()

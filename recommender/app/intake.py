@@ -11,9 +11,12 @@ whatever is still unasked.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional
+
+import click
 
 from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.questionnaire import (
@@ -183,3 +186,13 @@ def finish_intake(
     result = recommender.recommend(answers, weeks=weeks, emergency_number=number)
     hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
     return result.triage, render_result(result, fmt, RenderOptions(color=color, explain_args=hint))
+
+
+def read_reply(hint: str) -> str:
+    """One typed line. End of input is EOFError; Ctrl-C stays KeyboardInterrupt, so the
+    two can end the intake with different exit codes."""
+    click.echo(hint, nl=False, err=True)
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")

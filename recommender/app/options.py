@@ -1,0 +1,112 @@
+"""The options the commands share, defined once so every command spells them alike."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, Optional, TypeVar
+
+import click
+
+from recommender import __version__
+from recommender.render import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(choices: tuple[str, ...] = tuple(FORMATS), what: str = "Output format.") -> Any:
+    """--format/-f, shared by every command that prints something."""
+    return click.option(
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(choices),
+        default="text",
+        show_default=True,
+        help=what,
+    )
+
+
+def output_option(what: str = "Write to FILE instead of standard output.") -> Any:
+    """--output/-o FILE, shared by the commands that write a result."""
+    return click.option("--output", "-o", metavar="FILE", help=what)
+
+
+#: --weeks, shared by the commands that plan.
+weeks_option = click.option(
+    "--weeks",
+    "-w",
+    type=click.IntRange(1, 12),
+    default=4,
+    show_default=True,
+    help="Number of weeks to plan.",
+)
+
+
+def engine_option(func: F) -> F:
+    """--engine, for every command that evaluates answers."""
+    return click.option(
+        "--engine",
+        type=click.Choice(("durable", "reference")),
+        default=None,
+        help="Rule engine: durable (durable-rules, the default where installed) or "
+        "reference (plain Python). $BACKPLAN_ENGINE sets the default.",
+    )(func)
+
+
+def answers_options(func: F) -> F:
+    """--answers FILE|-, --example and --rules, shared by the commands that read answers."""
+    func = click.option(
+        "--rules",
+        "rules_dir",
+        metavar="DIR",
+        type=click.Path(exists=True, file_okay=False, path_type=str),
+        help="Use the rule files in DIR instead of the bundled ones.",
+    )(func)
+    func = click.option(
+        "--example", is_flag=True, help="Use the bundled example answers instead of a file."
+    )(func)
+    func = click.option(
+        "--answers",
+        "-a",
+        "answers_path",
+        metavar="FILE",
+        help="The answers file (JSON); '-' reads standard input.",
+    )(func)
+    return func
+
+
+def _check_country(
+    ctx: click.Context, param: click.Parameter, value: Optional[str]
+) -> Optional[str]:
+    from recommender.core.countries import known_codes, normalise
+
+    if value is None:
+        return None
+    code = normalise(value)
+    if code is None:
+        raise click.BadParameter(f"unknown country code {value!r}; known: {known_codes()}")
+    return code
+
+
+def country_option(func: F) -> F:
+    return click.option(
+        "--country",
+        metavar="CODE",
+        callback=_check_country,
+        help="Your country (two letters, such as US, GB or DE), to name its emergency "
+        "number in warnings.",
+    )(func)
+
+
+def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from recommender.rulebook.engines import default_engine, durable_available
+
+    installed = "installed" if durable_available() else "not installed"
+    click.echo(
+        f"backplan {__version__} (Python {sys.version.split()[0]}; rule engine: "
+        f"{default_engine()}; durable-rules {installed})"
+    )
+    ctx.exit()
