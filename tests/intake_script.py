@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
+from recommender.core.paths import get_path
 from recommender.inputs.questionnaire import Questionnaire
 
 
 def _value(answers: dict, key: str):
-    value = answers
-    for part in key.split("."):
-        if part not in value:
-            return None
-        value = value[part]
-    return value
+    return get_path(answers, key, None)
 
 
 def replies(answers: dict, questionnaire: Questionnaire, country: str = "") -> list[str]:

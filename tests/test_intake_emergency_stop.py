@@ -11,6 +11,7 @@ import random
 
 import pytest
 
+from recommender.core.paths import MISSING, get_path, set_path
 from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.inputs.samples import sample_answers
@@ -35,12 +36,9 @@ def _partial(facts: dict, asked: int) -> dict:
     """The answers as the intake holds them after the first `asked` questions."""
     partial: dict = {}
     for key in ORDER[:asked]:
-        *parents, leaf = key.split(".")
-        source, target = facts, partial
-        for part in parents:
-            source, target = source[part], target.setdefault(part, {})
-        if leaf in source:
-            target[leaf] = source[leaf]
+        value = get_path(facts, key)
+        if value is not MISSING:
+            set_path(partial, key, value)
     return partial
 
 

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, Optional
 
 import click
 
+from recommender.core.paths import set_path
 from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.questionnaire import (
     Invalid,
@@ -50,11 +51,7 @@ class Outcome(NamedTuple):
 def _set(answers: dict, key: str, value: Any) -> None:
     if value is None:
         return  # optional answers left blank stay out of the file
-    *parents, leaf = key.split(".")
-    target = answers
-    for part in parents:
-        target = target.setdefault(part, {})
-    target[leaf] = value
+    set_path(answers, key, value)
 
 
 @dataclass

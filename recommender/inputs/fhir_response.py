@@ -12,6 +12,7 @@ from typing import Any
 
 from recommender.core.answers import answer_fields, answer_keys
 from recommender.core.errors import AnswersError
+from recommender.core.paths import set_path
 from recommender.inputs.fhir_codes import (
     MAX_DEPTH,
     MAY_BE_EMPTY,
@@ -143,7 +144,7 @@ class _ResponseReader:
             if value is _BAD:
                 return
             values.append(value)
-        _set(self.answers, key, values if kind == "choices" else values[0])
+        set_path(self.answers, key, values if kind == "choices" else values[0])
 
     def read_answer(self, key: str, kind: str, answer: Any, index: int, depth: int) -> Any:
         where = f"{key}.answer[{index}]" if index else key
@@ -207,14 +208,6 @@ def _is_ours(canonical: Any) -> bool:
     return url == QUESTIONNAIRE_URL and (not bar or bool(version))
 
 
-def _set(answers: dict, key: str, value: Any) -> None:
-    *parents, leaf = key.split(".")
-    target = answers
-    for part in parents:
-        target = target.setdefault(part, {})
-    target[leaf] = value
-
-
 def _other_problems(answers: dict, reported: set[str], source: str) -> list[str]:
     """What validation would say of the rest, so that one message names everything.
 
@@ -225,7 +218,7 @@ def _other_problems(answers: dict, reported: set[str], source: str) -> list[str]
 
     trial = _copy(answers)
     for key in reported:
-        _set(trial, key, _STAND_IN[kind_of(key)](key))
+        set_path(trial, key, _STAND_IN[kind_of(key)](key))
     try:
         validate_answers(trial, source)
     except AnswersError as exc:

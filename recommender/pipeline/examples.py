@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from recommender.core.errors import AnswersError
+from recommender.core.paths import set_path
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender, Result
 from recommender.rulebook.rules import (
@@ -58,11 +59,7 @@ def example_answers(baseline: dict, given: dict[str, Any]) -> dict:
     """The baseline answers with each dotted key of `given` replaced."""
     answers = copy.deepcopy(baseline)
     for path, value in given.items():
-        *parents, leaf = path.split(".")
-        target = answers
-        for key in parents:
-            target = target[key]
-        target[leaf] = copy.deepcopy(value)
+        set_path(answers, path, copy.deepcopy(value))
     return answers
 
 

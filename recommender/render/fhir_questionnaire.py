@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from recommender.core.answers import answer_fields
+from recommender.core.paths import get_path
 from recommender.inputs.fhir_codes import (
     EXTENSION_BASE,
     ITEM_CONTROL,
@@ -173,7 +174,4 @@ def response_from_answers(answers: dict) -> dict:
 
 
 def _get(answers: dict, key: str) -> Any:
-    value: Any = answers
-    for part in key.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
+    return get_path(answers, key, None)

@@ -27,6 +27,7 @@ import math
 from typing import Any, NamedTuple, Union
 
 from recommender.core.answers import AnswerField, answer_fields
+from recommender.core.paths import MISSING, get_path
 
 #: operator -> (answer kinds it applies to, wording used by `describe`)
 OPERATORS: dict[str, tuple[frozenset[str], str]] = {
@@ -194,18 +195,6 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-_MISSING = object()
-
-
-def _lookup(answers: Any, path: str) -> Any:
-    value = answers
-    for key in path.split("."):
-        if not isinstance(value, dict) or key not in value:
-            return _MISSING
-        value = value[key]
-    return value
-
-
 def holds(condition: Condition, answers: dict) -> bool | None:
     """Whether `condition` holds for `answers` (plain data), read directly in Python.
 
@@ -226,8 +215,8 @@ def holds(condition: Condition, answers: dict) -> bool | None:
         if decisive in results:
             return decisive
         return None if None in results else other
-    value = _lookup(answers, condition.field)
-    if value is _MISSING:
+    value = get_path(answers, condition.field)
+    if value is MISSING:
         return None
     return _compare(condition.op, value, condition.value)
 

@@ -25,6 +25,7 @@ from typing import Any
 from durable import engine as durable
 
 from recommender.core.errors import EngineError
+from recommender.core.paths import get_path, set_path
 from recommender.rulebook.conditions import All, AnyOf, AtLeast, Condition, Test, fields
 
 RULESET = "backplan"
@@ -113,13 +114,7 @@ def _pick(answers: Mapping, paths: list[str]) -> dict:
     """A copy of `answers` holding only the dotted `paths` (nested as in the answers)."""
     fact: dict = {}
     for path in paths:
-        source: Any = answers
-        target = fact
-        *parents, leaf = path.split(".")
-        for key in parents:
-            source = source[key]
-            target = target.setdefault(key, {})
-        target[leaf] = source[leaf]
+        set_path(fact, path, get_path(answers, path))
     return fact
 
 
