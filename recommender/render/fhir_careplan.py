@@ -16,6 +16,7 @@ from recommender.pipeline.planner import Plan
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import Flag
 from recommender.render import RenderOptions, to_json
+from recommender.render.phrases import FOLLOW_THE_PLAN, NO_PLAN_UNTIL_SEEN, plan_summary
 
 # -- Result -> CarePlan ---------------------------------------------------------------
 
@@ -31,10 +32,6 @@ _DAY_CODES = {
 }
 _UCUM = "http://unitsofmeasure.org"
 NO_NAME = "The person who answered the questionnaire"
-WITHHELD_BY_TRIAGE = (
-    "No exercise plan is given until a clinician has checked the warning signs. "
-    "Please do not start new exercises before then."
-)
 
 
 def render(result: Result, options: RenderOptions) -> str:
@@ -85,14 +82,7 @@ def _description(result: Result) -> str:
     areas = ", ".join(words(a) for a in answers.pain_areas)
     if plan is None:
         return f"No exercise plan for now (pain: {areas}); see the notes for why and what to do."
-    weeks = len(plan.weeks)
-    return (
-        f"{weeks} week{'s' if weeks != 1 else ''}, {answers.days_per_week} "
-        f"day{'s' if answers.days_per_week != 1 else ''} a week, up to "
-        f"{answers.minutes_per_session} minutes a session, for pain in the {areas}. "
-        "Do the exercises in the order listed; amounts rise a little each week when it is "
-        "safe to."
-    )
+    return f"{plan_summary(answers, len(plan.weeks))}, for pain in the {areas}. {FOLLOW_THE_PLAN}"
 
 
 def _datetime(moment: dt.datetime) -> str:
@@ -133,7 +123,7 @@ def _notes(result: Result) -> list[str]:
             withheld = result.withheld
             lines.append(f"No exercise plan is given [{withheld.id}]: {withheld.reason}")
         else:
-            lines.append(WITHHELD_BY_TRIAGE)
+            lines.append(NO_PLAN_UNTIL_SEEN)
     lines += [f"{note.title}: {note.text}" for note in result.notes]
     if result.safety_net is not None:
         lines += [f"Safety net: {sentence}" for sentence in result.safety_net.sentences()]

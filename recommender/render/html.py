@@ -22,6 +22,13 @@ from recommender.core.wording import dose_words, words
 from recommender.pipeline.planner import Plan, Session
 from recommender.pipeline.recommend import Result
 from recommender.render import RenderOptions
+from recommender.render.phrases import (
+    DISCLAIMER,
+    FOLLOW_THE_PLAN,
+    LEVEL_WORDS,
+    NO_PLAN_UNTIL_SEEN,
+    plan_summary,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import jinja2
@@ -31,12 +38,6 @@ TEMPLATE = "plan.html.j2"
 #: Paper sizes a caller may pin with `paper=`; None leaves it to the printer's setting.
 PAPER = {"a4": "A4", "letter": "letter"}
 
-#: A flag's level in words (never shown by colour alone).
-LEVEL_WORDS = {
-    "emergency": "emergency: get help now",
-    "urgent": "urgent: today or within 24 hours",
-    "soon": "soon: within 1 to 2 weeks",
-}
 
 _MONTHS = (
     "January",
@@ -155,6 +156,9 @@ def _page(result: Result, produced: dt.datetime, paper: Optional[str]) -> dict[s
         "howto": [_how_to(e) for e in plan.exercises()] if plan else [],
         "notes": [{"id": n.id, "title": n.title, "text": n.text} for n in result.notes],
         "safety_net": result.safety_net,
+        "follow": FOLLOW_THE_PLAN,
+        "no_plan": NO_PLAN_UNTIL_SEEN,
+        "disclaimer": DISCLAIMER,
         "sources": _sources(result),
         "produced": long_date(day),
         "produced_iso": day.isoformat(),
@@ -162,13 +166,7 @@ def _page(result: Result, produced: dt.datetime, paper: Optional[str]) -> dict[s
 
 
 def _summary(result: Result, plan: Plan) -> str:
-    answers = result.answers
-    weeks = len(plan.weeks)
-    days = answers.days_per_week
-    return (
-        f"{weeks} week{'s' if weeks > 1 else ''}, {days} day{'s' if days > 1 else ''} "
-        f"a week, up to {answers.minutes_per_session} minutes a session"
-    )
+    return plan_summary(result.answers, len(plan.weeks))
 
 
 def _weeks(plan: Plan) -> list[WeekView]:

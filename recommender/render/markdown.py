@@ -9,9 +9,14 @@ from recommender import __version__
 from recommender.core.wording import dose_words, words
 from recommender.pipeline.recommend import Result
 from recommender.render import RenderOptions
+from recommender.render.phrases import (
+    DISCLAIMER,
+    FOLLOW_THE_PLAN,
+    LEVEL_WORDS,
+    NO_PLAN_UNTIL_SEEN,
+    plan_summary,
+)
 from recommender.render.text import group_sessions
-
-_LEVEL_WORD = {"emergency": "emergency", "urgent": "urgent", "soon": "soon"}
 
 
 def escape(text: str) -> str:
@@ -39,7 +44,7 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
     else:
         out += [f"> **{found.action}**", ">"]
         for flag in found.flags:
-            level = _LEVEL_WORD[flag.level]
+            level = LEVEL_WORDS[flag.level]
             out.append(f"> - **{flag.title}** ({level}, `{flag.id}`): {_plain(flag.advice)}")
         out.append("")
 
@@ -47,20 +52,12 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
         if result.withheld is not None:
             out += [f"**No exercise plan is given.** {_plain(result.withheld.reason)}", ""]
         else:
-            out += [
-                "**No exercise plan is given** until a clinician has checked the warning "
-                "signs above. Please do not start new exercises before then.",
-                "",
-            ]
+            out += [f"**{NO_PLAN_UNTIL_SEEN}**", ""]
     else:
-        weeks = len(result.plan.weeks)
         out += [
-            f"## Your plan: {weeks} week{'s' if weeks > 1 else ''}, {answers.days_per_week} "
-            f"day{'s' if answers.days_per_week > 1 else ''} a week, up to "
-            f"{answers.minutes_per_session} minutes a session",
+            f"## Your plan: {plan_summary(answers, len(result.plan.weeks))}",
             "",
-            "Do the exercises in the order shown. Amounts rise a little each week when it is "
-            "safe to; if a week feels too much, repeat the previous week.",
+            FOLLOW_THE_PLAN,
             "",
         ]
         for week in result.plan.weeks:
@@ -111,8 +108,6 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
     out += [
         "---",
         "",
-        f"Produced by backplan {__version__} on {produced.date().isoformat()}. backplan gives "
-        "general advice for everyday neck and back pain. It is not a diagnosis and does not "
-        "replace a doctor or physiotherapist.",
+        f"Produced by backplan {__version__} on {produced.date().isoformat()}. {DISCLAIMER}",
     ]
     return "\n".join(out) + "\n"

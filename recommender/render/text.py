@@ -18,14 +18,16 @@ from recommender.pipeline.planner import Plan, Session, Week
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import Triage
 from recommender.render import RenderOptions
+from recommender.render.phrases import (
+    DISCLAIMER,
+    FOLLOW_THE_PLAN,
+    LEVEL_WORDS,
+    NO_PLAN_UNTIL_SEEN,
+    plan_summary,
+)
 
 WIDTH = 78
 _LEVEL_COLOR = {"emergency": "red", "urgent": "red", "soon": "yellow", "none": "green"}
-_LEVEL_WORD = {
-    "emergency": "emergency",
-    "urgent": "urgent: today or within 24 hours",
-    "soon": "soon: within 1 to 2 weeks",
-}
 
 
 def styler(color: bool) -> Callable[..., str]:
@@ -94,10 +96,7 @@ def render_text(result: Result, color: bool = False, explain_args: str = "--answ
     if result.safety_net is not None:
         lines += safety_net_box(result.safety_net, style)
         lines.append("")
-    lines += wrap(
-        "backplan gives general advice for everyday neck and back pain. It is not a "
-        "diagnosis and does not replace a doctor or physiotherapist."
-    )
+    lines += wrap(DISCLAIMER)
     lines += wrap("Every decision here comes from a rule with its clinical source. To see them:")
     lines.append(f"    backplan explain {explain_args}")
     return "\n".join(lines) + "\n"
@@ -111,7 +110,7 @@ def _warning(found: Triage, style: Callable[..., str]) -> list[str]:
     lines.append("")
     lines.append(style("Why:", bold=True))
     for flag in found.flags:
-        lines += wrap(f"{flag.title} ({_LEVEL_WORD[flag.level]}) [{flag.id}]", 2, "! ")
+        lines += wrap(f"{flag.title} ({LEVEL_WORDS[flag.level]}) [{flag.id}]", 2, "! ")
         lines += wrap(flag.advice, 4)
     return lines
 
@@ -125,27 +124,12 @@ def render_warning(found: Triage, color: bool = False) -> str:
 def _no_plan(result: Result) -> list[str]:
     if result.withheld is not None:
         return wrap(f"No exercise plan is given. {result.withheld.reason}")
-    return wrap(
-        "No exercise plan is given until a clinician has checked the warning signs "
-        "above. Please do not start new exercises before then."
-    )
+    return wrap(NO_PLAN_UNTIL_SEEN)
 
 
 def _plan(result: Result, plan: Plan, style: Callable[..., str]) -> list[str]:
-    answers = result.answers
-    weeks = len(plan.weeks)
-    lines = [
-        style(
-            f"YOUR PLAN: {weeks} week{'s' if weeks > 1 else ''}, {answers.days_per_week} "
-            f"day{'s' if answers.days_per_week > 1 else ''} a week, up to "
-            f"{answers.minutes_per_session} minutes a session",
-            bold=True,
-        )
-    ]
-    lines += wrap(
-        "Do the exercises in the order shown. Amounts rise a little each week when it is "
-        "safe to; if a week feels too much, repeat the previous week."
-    )
+    lines = [style(f"YOUR PLAN: {plan_summary(result.answers, len(plan.weeks))}", bold=True)]
+    lines += wrap(FOLLOW_THE_PLAN)
     for week in plan.weeks:
         lines.append("")
         lines.append(style(f"Week {week.number}", bold=True, underline=True))

@@ -1,0 +1,42 @@
+"""The sentences every format shares, in one place so that they read the same on the
+terminal, on paper, in a calendar and in a clinic's records."""
+
+from __future__ import annotations
+
+from recommender.core.answers import Answers
+
+#: A flag's level in words (never shown by colour alone).
+LEVEL_WORDS = {
+    "emergency": "emergency: get help now",
+    "urgent": "urgent: today or within 24 hours",
+    "soon": "soon: within 1 to 2 weeks",
+}
+
+#: Why a result without a plan has none, when the triage level withheld it.
+NO_PLAN_UNTIL_SEEN = (
+    "No exercise plan is given until a clinician has checked the warning signs above. "
+    "Please do not start new exercises before then."
+)
+
+#: How to follow the plan, said once above the weeks.
+FOLLOW_THE_PLAN = (
+    "Do the exercises in the order shown. Amounts rise a little each week when it is safe "
+    "to; if a week feels too much, repeat the previous week."
+)
+
+DISCLAIMER = (
+    "backplan gives general advice for everyday neck and back pain. It is not a diagnosis "
+    "and does not replace a doctor or physiotherapist."
+)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def plan_summary(answers: Answers, weeks: int) -> str:
+    """ "4 weeks, 3 days a week, up to 15 minutes a session"."""
+    return (
+        f"{plural(weeks, 'week')}, {plural(answers.days_per_week, 'day')} a week, up to "
+        f"{answers.minutes_per_session} minutes a session"
+    )
