@@ -46,20 +46,20 @@ def _partial(facts: dict, asked: int) -> dict:
 def test_on_complete_answers_the_stop_agrees_with_each_engine(engine):
     if engine == "durable" and not durable_available():
         pytest.skip("durable-rules is not installed on this Python")
-    compiled = create_engine({r.id: r.when for r in EMERGENCY}, engine)
+    compiled = create_engine({r.id: r.condition for r in EMERGENCY}, engine)
     for facts in _answers(3000, seed=11):
-        by_stop = {r.id for r in EMERGENCY if holds(r.when, facts) is True}
+        by_stop = {r.id for r in EMERGENCY if holds(r.condition, facts) is True}
         assert by_stop == set(compiled.evaluate(facts)), facts
 
 
 def test_a_decision_on_partial_answers_is_never_contradicted_later():
     decided = 0
     for facts in _answers(400, seed=12):
-        complete = {r.id for r in EMERGENCY if holds(r.when, facts) is True}
+        complete = {r.id for r in EMERGENCY if holds(r.condition, facts) is True}
         for asked in range(len(ORDER) + 1):
             partial = _partial(copy.deepcopy(facts), asked)
             for rule in EMERGENCY:
-                verdict = holds(rule.when, partial)
+                verdict = holds(rule.condition, partial)
                 if verdict is not None:
                     decided += 1
                     assert verdict == (rule.id in complete), (rule.id, asked)

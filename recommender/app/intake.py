@@ -77,7 +77,7 @@ class Intake:
             # Neither engine reads partial answers, so the stop uses the three-valued
             # reading of the same conditions; tests/test_intake_emergency_stop.py holds
             # it to both engines (docs/architecture.md, "The intake's emergency stop").
-            fired = [r for r in emergency_rules if holds(r.when, answers) is True]
+            fired = [r for r in emergency_rules if holds(r.condition, answers) is True]
             if fired:
                 return Outcome(answers, tuple(self._flag(r) for r in fired))
         return Outcome(answers, ())

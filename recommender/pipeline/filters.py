@@ -63,7 +63,7 @@ class FilterIndex:
         active = [
             (rule, index, case, self._hits(number, case.excludes, answers))
             for number, (rule, index, case) in enumerate(self.cases)
-            if (case.when is None or case_key(rule, index) in held)
+            if (case.condition is None or case_key(rule, index) in held)
             and (case.when_triage is None or level == case.when_triage)
         ]
         eligible: list[Exercise] = []

@@ -120,7 +120,7 @@ class Recommender:
         # Notes are advice about exercising: only a result with a plan carries them.
         notes: tuple[NoteRule, ...] = ()
         if plan is not None:
-            notes = tuple(n for n in self.rulebook.notes if n.when is None or n.id in held)
+            notes = tuple(n for n in self.rulebook.notes if n.condition is None or n.id in held)
         return Result(
             answers=answers,
             triage=found,
@@ -152,7 +152,7 @@ class Recommender:
         for item in filtering.excluded:
             counts[item.rule] = counts.get(item.rule, 0) + 1
         for rule, index, case in filtering.active:
-            if case.when is not None:
+            if case.condition is not None:
                 reason = why[case_key(rule, index)]
             elif case.when_triage is not None:
                 reason = f"triage level is {case.when_triage}"

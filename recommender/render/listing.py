@@ -33,15 +33,15 @@ def rule_effect(rule: object) -> str:
 
 
 def rule_condition(rule: object) -> str:
-    when = getattr(rule, "when", None)
-    if when is not None:
-        return describe(when)
+    condition = getattr(rule, "condition", None)
+    if condition is not None:
+        return describe(condition)
     if isinstance(rule, WithholdRule) and rule.when_eligible:
         return rule.when_eligible.describe()
     if isinstance(rule, FilterRule):
         return "; ".join(
-            describe(c.when)
-            if c.when is not None
+            describe(c.condition)
+            if c.condition is not None
             else f"triage level is {c.when_triage}"
             if c.when_triage
             else "everyone"

@@ -66,7 +66,6 @@ class AtLeast(NamedTuple):
 
 
 Condition = Union[Test, All, AnyOf, AtLeast]
-PARSED = (Test, All, AnyOf, AtLeast)  # for isinstance: a condition already parsed
 
 #: The most combinations a count may stand for. durable-rules has no counting, so a count
 #: becomes several engine rules, never more than this (see engines/durable_engine.py).

@@ -58,11 +58,14 @@ class Example:
             raise ValueError(f"example {self.name!r}: unknown answer keys {unknown}")
 
 
-def _parsed(rule: Any, name: str = "when") -> None:
-    """Replace the raw YAML condition in `rule.<name>` by its checked tree."""
-    raw = getattr(rule, name)
-    if raw is not None and not isinstance(raw, conditions.PARSED):
-        object.__setattr__(rule, name, conditions.parse(raw, name))
+#: A condition as a rule file writes it (see rulebook/conditions.py): a mapping.
+RawCondition = dict[str, Any]
+
+
+def _parsed(rule: Any) -> None:
+    """Set the derived `condition`: the checked tree of the rule file's `when`."""
+    condition = None if rule.when is None else conditions.parse(rule.when, "when")
+    object.__setattr__(rule, "condition", condition)  # a frozen dataclass's derived field
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,7 +106,8 @@ class RedFlagRule(_Rule):
     level: AlertLevel
     suspected: Annotated[str, at.MinLen(1)]
     advice: Annotated[str, at.MinLen(1)]
-    when: Any
+    when: RawCondition
+    condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         _parsed(self)
@@ -138,8 +142,9 @@ class WithholdRule(_Rule):
     PREFIX = "WH-"
 
     reason: Annotated[str, at.MinLen(1)]
-    when: Any = None
+    when: Optional[RawCondition] = None
     when_eligible: Optional[EligibilityCheck] = None
+    condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         _parsed(self)
@@ -179,9 +184,10 @@ class FilterCase:
 
     excludes: Exclusion
     reason: Annotated[str, at.MinLen(1)]
-    when: Any = None
+    when: Optional[RawCondition] = None
     when_triage: Optional[AlertLevel] = None
     """Applies when the triage level is exactly this one"""
+    condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         _parsed(self)
@@ -205,7 +211,8 @@ class NoteRule(_Rule):
     PREFIX = "NOTE-"
 
     text: Annotated[str, at.MinLen(1)]
-    when: Any = None
+    when: Optional[RawCondition] = None
+    condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
 
     @property
     def always(self) -> bool:
@@ -248,12 +255,12 @@ class Rulebook(NamedTuple):
         """Every condition on the answers, keyed by the name the engines report it by."""
         found: dict[str, conditions.Condition] = {}
         for rule in (*self.red_flags, *self.withhold, *self.notes):
-            if rule.when is not None:
-                found[rule.id] = rule.when
+            if rule.condition is not None:
+                found[rule.id] = rule.condition
         for rule in self.filters:
             for index, case in enumerate(rule.cases):
-                if case.when is not None:
-                    found[case_key(rule, index)] = case.when
+                if case.condition is not None:
+                    found[case_key(rule, index)] = case.condition
         return found
 
 
