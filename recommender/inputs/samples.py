@@ -10,31 +10,44 @@ import dataclasses
 import datetime as dt
 import random
 from collections.abc import Iterator
+from typing import get_args
 
-from recommender.core.answers import EQUIPMENT, PAIN_AREAS, History, RedFlags
+from recommender.core.answers import (
+    EQUIPMENT,
+    PAIN_AREAS,
+    ActivityLevel,
+    History,
+    Onset,
+    PainDuration,
+    PainTrend,
+    Pregnancy,
+    RedFlags,
+)
 
 _RED_FLAGS = [f.name for f in dataclasses.fields(RedFlags)]
 _HISTORY = [f.name for f in dataclasses.fields(History)]
+_NOT_PREGNANT, *_PREGNANT = get_args(Pregnancy)
+#: Most people are not pregnant, and most pain starts gradually.
+_PREGNANCY = [_NOT_PREGNANT] * 8 + _PREGNANT
+_ONSET_WEIGHTS = [60, 20, 17, 3]  # gradual, sudden, minor injury, major injury
 
 
 def sample_answers(rng: random.Random, red_flag_rate: float = 0.02) -> dict:
     """One random answers object (plain JSON data)."""
     answers = {
         "age": rng.choice([rng.randint(18, 90), rng.randint(1, 120)]),
-        "pregnancy": rng.choice(["no"] * 8 + ["first_trimester", "later_trimester"]),
+        "pregnancy": rng.choice(_PREGNANCY),
         "pain_areas": rng.sample(PAIN_AREAS, rng.randint(1, len(PAIN_AREAS))),
         "pain_intensity": rng.randint(0, 10),
-        "pain_duration": rng.choice(["under_6_weeks", "6_to_12_weeks", "over_12_weeks"]),
-        "pain_trend": rng.choice(["improving", "unchanged", "worsening"]),
-        "onset": rng.choices(
-            ["gradual", "sudden", "minor_injury", "major_injury"], weights=[60, 20, 17, 3]
-        )[0],
+        "pain_duration": rng.choice(get_args(PainDuration)),
+        "pain_trend": rng.choice(get_args(PainTrend)),
+        "onset": rng.choices(get_args(Onset), weights=_ONSET_WEIGHTS)[0],
         "red_flags": {k: rng.random() < red_flag_rate for k in _RED_FLAGS},
         "history": {k: rng.random() < 0.1 for k in _HISTORY},
         "equipment": rng.sample(EQUIPMENT, rng.randint(0, len(EQUIPMENT))),
         "days_per_week": rng.randint(1, 7),
         "minutes_per_session": rng.randint(5, 60),
-        "activity_level": rng.choice(["low", "moderate", "high"]),
+        "activity_level": rng.choice(get_args(ActivityLevel)),
     }
     if rng.random() < 0.5:
         answers["start_date"] = (
