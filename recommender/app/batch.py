@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import BinaryIO, NamedTuple, Optional
+from typing import Any, BinaryIO, NamedTuple, Optional
 
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import MAX_BYTES, parse_answers
@@ -46,8 +46,8 @@ class ChunkResult(NamedTuple):
     # One JSON object per input line, each ending in a newline, already encoded: one
     # block of bytes per chunk keeps the parent's memory flat over millions of lines.
     text: bytes
-    count: int
-    levels: Counter  # results by triage level
+    lines: int
+    levels: Counter[str]  # results by triage level
     errors: int
     plans: int
 
@@ -62,7 +62,7 @@ class Summary:
     interrupted: bool = False
 
     def add(self, chunk: ChunkResult) -> None:
-        self.lines += chunk.count
+        self.lines += chunk.lines
         self.levels.update(chunk.levels)
         self.errors += chunk.errors
         self.plans += chunk.plans
@@ -200,7 +200,7 @@ class _StopRequest:
 
     def __init__(self) -> None:
         self.requested = False
-        self._previous = None
+        self._previous: Any = None  # the SIGINT handler to put back
 
     def __enter__(self) -> _StopRequest:
         if threading.current_thread() is threading.main_thread():
@@ -239,7 +239,7 @@ def run_batch(
         summary.seconds = time.perf_counter() - start
         if progress:
             progress(summary)
-        if summary.lines % TRIM_EVERY_LINES < chunk.count:
+        if summary.lines % TRIM_EVERY_LINES < chunk.lines:
             release_free_memory()
 
     with _StopRequest() as stop:

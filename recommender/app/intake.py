@@ -67,7 +67,8 @@ class Intake:
 
     def run(self) -> Outcome:
         answers: dict = {}
-        emergency_rules = [r for r in self.rulebook.red_flags if r.level == "emergency"]
+        # Every red-flag rule has a condition; the emergency ones are checked as we go.
+        emergency = [(r, r.condition) for r in self.rulebook.red_flags if r.level == "emergency"]
         total = len(self.questionnaire.questions)
         for number, question in enumerate(self.questionnaire.questions, 1):
             if question.group:
@@ -77,7 +78,7 @@ class Intake:
             # Neither engine reads partial answers, so the stop uses the three-valued
             # reading of the same conditions; tests/test_intake_emergency_stop.py holds
             # it to both engines (docs/architecture.md, "The intake's emergency stop").
-            fired = [r for r in emergency_rules if holds(r.condition, answers) is True]
+            fired = [r for r, condition in emergency if condition and holds(condition, answers)]
             if fired:
                 return Outcome(answers, tuple(self._flag(r) for r in fired))
         return Outcome(answers, ())

@@ -43,7 +43,7 @@ PAIN_AREAS: tuple[str, ...] = get_args(PainArea)
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
 
 
-def _closed(title: str) -> dict:
+def _closed(title: str) -> dict[str, Any]:
     """pydantic config: unknown keys refused; no coercion, so a safety answer of "yes",
     1 or null is reported as a mistake rather than guessed at."""
     return {"title": title, "extra": "forbid", "strict": True, "use_attribute_docstrings": True}
@@ -188,7 +188,7 @@ class Answers:
         if repeated:
             raise ValueError(f"pain_areas: {', '.join(repeated)} listed more than once")
 
-    def fact(self) -> dict:
+    def fact(self) -> dict[str, Any]:
         """The answers as plain JSON-ready data, the form the rule engines read."""
         # Built by hand: dataclasses.asdict deep-copies every value, which costs more
         # than the whole triage on the batch path.
@@ -206,7 +206,7 @@ def repeated_items(items: Any) -> list[str]:
     """The values a list holds more than once (for "no repeats" checks)."""
     if not isinstance(items, list):
         return []
-    seen: set = set()
+    seen: set[str] = set()
     repeated: list[str] = []
     for item in items:
         if not isinstance(item, str):
@@ -243,20 +243,21 @@ def answer_fields() -> dict[str, AnswerField]:
         for field in dataclasses.fields(model):
             path = prefix + field.name
             kind = hints[field.name]
-            bounds: dict[str, int] = {}
+            minimum: Optional[int] = None
+            maximum: Optional[int] = None
             if get_origin(kind) is Annotated:
                 kind, *meta = get_args(kind)
                 for m in meta:
                     if isinstance(m, annotated_types.Ge):
-                        bounds["minimum"] = int(m.ge)  # type: ignore[call-overload]
+                        minimum = int(m.ge)  # type: ignore[call-overload]
                     elif isinstance(m, annotated_types.Le):
-                        bounds["maximum"] = int(m.le)  # type: ignore[call-overload]
+                        maximum = int(m.le)  # type: ignore[call-overload]
             if dataclasses.is_dataclass(kind):
                 walk(kind, path + ".")  # type: ignore[arg-type]
             elif kind is bool:
                 fields[path] = AnswerField(path, "yes_no")
             elif kind is int:
-                fields[path] = AnswerField(path, "number", **bounds)
+                fields[path] = AnswerField(path, "number", minimum=minimum, maximum=maximum)
             elif get_origin(kind) is Literal:
                 fields[path] = AnswerField(path, "choice", choices=get_args(kind))
             elif get_origin(kind) is list:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Annotated, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 from recommender.core.answers import Equipment, PainArea
 
@@ -94,7 +94,7 @@ class Exercise:
         """Mobility and stretches warm up; a session starts with one of them."""
         return self.kind in ("mobility", "stretch")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The catalog object of SPEC section 4, as `backplan exercises` prints it."""
         return {
             "id": self.id,
@@ -155,7 +155,7 @@ class Catalog:
         ]
 
     @property
-    def as_json(self) -> list[dict]:
+    def as_json(self) -> list[dict[str, Any]]:
         return [e.to_dict() for e in self.exercises]
 
     @cached_property

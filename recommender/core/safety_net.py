@@ -10,7 +10,7 @@ format.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 #: The heading; {emergency_number} is filled in as in the red-flag advice.
 TITLE = "Call {emergency_number} or go to an emergency department now if you have"
@@ -46,7 +46,7 @@ class SafetyNet(NamedTuple):
     review: str
     source: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "signs": list(self.signs),

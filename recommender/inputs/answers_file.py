@@ -7,11 +7,14 @@ size-checked before they are parsed so that a huge or hostile file is refused qu
 from __future__ import annotations
 
 import json
-from typing import Any, BinaryIO, Optional, Union
+from typing import TYPE_CHECKING, Any, BinaryIO, Optional, Union
 
 from recommender.core.answers import Answers, repeated_items
 from recommender.core.errors import AnswersError
 from recommender.inputs.validation import ValidationError, validate
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 #: An answers file is about 2 KB; anything past this is not one.
 MAX_BYTES = 256 * 1024
@@ -162,7 +165,7 @@ def _field(loc: tuple) -> str:
 _REQUIRED_SECTIONS = ("red_flags", "history")
 
 
-def _explain(err: dict) -> str:
+def _explain(err: ErrorDetails) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     got = _show(err.get("input"))

@@ -36,7 +36,7 @@ def _loader() -> type:
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class StrictLoader(base):  # type: ignore[misc, valid-type]
+    class StrictLoader(base):
         """Safe YAML with YAML 1.2 booleans and no duplicate keys."""
 
     # Drop YAML 1.1's yes/no/on/off booleans; keep only true/false.

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic_core import SchemaValidator, ValidationError
 
-from recommender.inputs.cache import cached
+from recommender.inputs.cache import KeyPart, cached
 
 #: The packages that define validated types: a change to any of their modules rebuilds
 #: every validator. Listing packages, not files, keeps this module ignorant of which
@@ -32,7 +32,8 @@ def validator_for(cls: type) -> SchemaValidator:
     """The compiled validator of a dataclass (from the cache when it can be)."""
     import pydantic_core
 
-    key = [*_type_sources(), cls.__module__, cls.__qualname__, pydantic_core.__version__]
+    key: list[KeyPart] = [*_type_sources(), cls.__module__, cls.__qualname__]
+    key.append(pydantic_core.__version__)
     return cached(f"validator-{cls.__name__}", key, lambda: _build(cls))
 
 
@@ -56,7 +57,7 @@ def _adapter(cls: type) -> Any:
     import annotated_types
     from pydantic import TypeAdapter
 
-    adapter = TypeAdapter(cls)
+    adapter: TypeAdapter[Any] = TypeAdapter(cls)
     adapter.rebuild(force=True, _types_namespace={"at": annotated_types})
     return adapter
 

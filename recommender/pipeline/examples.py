@@ -55,7 +55,7 @@ def cases(recommender: Recommender) -> Iterator[Case]:
             yield Case(rule, example, str(book.origin[rule.id]))
 
 
-def example_answers(baseline: dict, given: dict[str, Any]) -> dict:
+def example_answers(baseline: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     """The baseline answers with each dotted key of `given` replaced."""
     answers = copy.deepcopy(baseline)
     for path, value in given.items():

@@ -7,7 +7,7 @@ matching cases to the catalog and records every exclusion with its rule and reas
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog, Exercise
@@ -23,7 +23,7 @@ class Excluded(NamedTuple):
     reason: str
     source: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"exercise": self.exercise, "rule": self.rule, "reason": self.reason}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog
@@ -30,7 +30,7 @@ class Withheld(NamedTuple):
     id: str
     reason: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "reason": self.reason}
 
 
@@ -42,7 +42,7 @@ class Fired(NamedTuple):
     reason: str
     source: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "effect": self.effect,
@@ -64,7 +64,7 @@ class Result(NamedTuple):
     weeks: int
     safety_net: Optional[SafetyNet]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The result object, keys in the documented order (README, "The result")."""
         return {
             "triage": self.triage.to_dict(),
@@ -151,15 +151,15 @@ class Recommender:
         counts: dict[str, int] = {}
         for item in filtering.excluded:
             counts[item.rule] = counts.get(item.rule, 0) + 1
-        for rule, index, case in filtering.active:
+        for filter_rule, index, case in filtering.active:
             if case.condition is not None:
-                reason = why[case_key(rule, index)]
+                reason = why[case_key(filter_rule, index)]
             elif case.when_triage is not None:
                 reason = f"triage level is {case.when_triage}"
             else:
                 reason = "applies to everyone"
-            effect = f"excludes {counts.get(rule.id, 0)} exercise(s)"
-            fired.append(Fired(rule.id, effect, reason, rule.source))
+            effect = f"excludes {counts.get(filter_rule.id, 0)} exercise(s)"
+            fired.append(Fired(filter_rule.id, effect, reason, filter_rule.source))
         for note in notes:
             reason = why.get(note.id, "shown to everyone")
             fired.append(Fired(note.id, "note", reason, note.source))

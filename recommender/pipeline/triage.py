@@ -6,7 +6,7 @@ The rules and their sources are listed in docs/clinical-safety.md.
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 from recommender.rulebook.rules import RANK, RedFlagRule, Rulebook
 
@@ -37,7 +37,7 @@ class Flag(NamedTuple):
     source: str
     suspected: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "level": self.level,
@@ -63,7 +63,7 @@ class Triage(NamedTuple):
             return self
         return self._replace(action=self.action + SOON_WITH_PLAN)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"level": self.level, "flags": [flag.to_dict() for flag in self.flags]}
 
 

@@ -16,7 +16,7 @@ def render_exercises(exercises: Iterable[Exercise]) -> str:
     rows = [("ID", "KIND", "LVL", "POSITION", "EQUIPMENT", "DOSE")]
     for e in exercises:
         kit = ",".join(e.equipment) or "-"
-        dose = dose_words(e.dose)  # type: ignore[arg-type]
+        dose = dose_words(e.dose)
         rows.append((e.id, e.kind, str(e.level), e.position, kit, dose))
     return _table(rows)
 
@@ -73,7 +73,7 @@ def render_rules(book: Rulebook) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
+def _table(rows: Sequence[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     out = [
         "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Optional,
 from recommender.core.answers import answer_keys
 from recommender.core.catalog import Catalog, Exercise, Kind, Position, Tag
 from recommender.core.errors import DataFileError
-from recommender.inputs.cache import cached, source_of
+from recommender.inputs.cache import KeyPart, cached, source_of
 from recommender.inputs.datafiles import bundled_dir, read_yaml
 from recommender.rulebook import conditions
 
@@ -254,13 +254,18 @@ class Rulebook(NamedTuple):
     def conditions(self) -> dict[str, conditions.Condition]:
         """Every condition on the answers, keyed by the name the engines report it by."""
         found: dict[str, conditions.Condition] = {}
-        for rule in (*self.red_flags, *self.withhold, *self.notes):
+        conditional: list[RedFlagRule | WithholdRule | NoteRule] = [
+            *self.red_flags,
+            *self.withhold,
+            *self.notes,
+        ]
+        for rule in conditional:
             if rule.condition is not None:
                 found[rule.id] = rule.condition
-        for rule in self.filters:
-            for index, case in enumerate(rule.cases):
+        for filter_rule in self.filters:
+            for index, case in enumerate(filter_rule.cases):
                 if case.condition is not None:
-                    found[case_key(rule, index)] = case.condition
+                    found[case_key(filter_rule, index)] = case.condition
         return found
 
 
@@ -286,7 +291,7 @@ def load_rulebook(catalog: Catalog, path: Optional[Path] = None) -> Rulebook:
     from recommender.core import answers
     from recommender.core import catalog as catalog_module
 
-    key = [
+    key: list[KeyPart] = [
         *files,
         baseline,
         *source_of(answers, catalog_module, conditions),
