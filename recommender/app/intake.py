@@ -76,7 +76,7 @@ class Intake:
             value = self._ask_until_valid(question, f"[{number}/{total}]")
             _set(answers, question.key, value)
             # Neither engine reads partial answers, so the stop uses the three-valued
-            # reading of the same conditions; tests/test_intake_emergency_stop.py holds
+            # reading of the same conditions; tests/app/test_intake_emergency_stop.py holds
             # it to both engines (docs/architecture.md, "The intake's emergency stop").
             fired = [r for r, condition in emergency if condition and holds(condition, answers)]
             if fired:

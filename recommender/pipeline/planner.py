@@ -269,7 +269,7 @@ class _Planner:
             self.try_add(template, exercise, target)
         if len(template.exercises) < 2:
             # Short sessions, or few exercises: the quickest other one that fits at all.
-            # Strength only as a last resort on a mobility day (tests/test_catalog.py
+            # Strength only as a last resort on a mobility day (tests/pipeline/test_catalog.py
             # shows the bundled catalog never needs it).
             spare = self.others + (self.strength if not strength_day else [])
             for exercise in sorted(spare, key=lambda e: seconds(e, self.starting_dose(e))):

@@ -24,7 +24,7 @@ from recommender.pipeline.recommend import Recommender
 from recommender.rulebook.engines import durable_available
 
 from conftest import example_answers, example_names
-from strategies import AREAS, HISTORY, RED_FLAGS, answers
+from support.strategies import AREAS, HISTORY, RED_FLAGS, answers
 
 pytestmark = pytest.mark.skipif(
     not durable_available(), reason="durable-rules is not installed on this Python"

@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAFETY_CASE = ROOT / "docs" / "clinical-safety.md"
 RULE_ID = re.compile(r"\b(?:RF|WH|EX|NOTE)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
 

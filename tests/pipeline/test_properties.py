@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender
 
-import spec_oracle
-from strategies import answers, plannable_answers
+from support import spec_oracle
+from support.strategies import answers, plannable_answers
 
 BOOK = Recommender.load()
 CATALOG = {e["id"]: e for e in BOOK.catalog.as_json}

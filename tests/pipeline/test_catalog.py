@@ -17,8 +17,8 @@ from recommender.inputs.catalog_file import load_catalog
 from recommender.pipeline.planner import assemble_plan
 from recommender.pipeline.recommend import Recommender
 
-import spec_oracle
-from strategies import AREAS, EQUIPMENT
+from support import spec_oracle
+from support.strategies import AREAS, EQUIPMENT
 
 CATALOG = load_catalog()
 BOOK = Recommender.load()

@@ -16,7 +16,7 @@ from recommender.pipeline.recommend import Recommender
 from recommender.render import render_result
 
 from conftest import EXAMPLES, example_answers
-from strategies import plannable_answers
+from support.strategies import plannable_answers
 
 RECOMMENDER = Recommender.load()
 FIXED = {"SOURCE_DATE_EPOCH": "1767225600", "NO_COLOR": "1"}  # 2026-01-01

@@ -17,7 +17,7 @@ from recommender.core.answers import answer_fields, answer_keys
 from recommender.inputs.questionnaire import Invalid, load_questionnaire, parse_answer
 
 from conftest import example_answers
-from intake_script import replies
+from support.intake_script import replies
 
 QUESTIONS = load_questionnaire()
 DESK = example_answers("desk-worker-upper-back")

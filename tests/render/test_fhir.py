@@ -32,8 +32,8 @@ from recommender.pipeline.recommend import Recommender
 from recommender.render.fhir_careplan import care_plan
 from recommender.render.fhir_questionnaire import questionnaire_resource, response_from_answers
 
-import strategies
 from conftest import EXAMPLES, example_answers, example_names
+from support import strategies
 
 RECOMMENDER = Recommender.load()
 QUESTIONS = load_questionnaire().questions

@@ -19,8 +19,8 @@ from recommender.inputs.questionnaire import load_questionnaire
 from recommender.render import render_result
 
 from conftest import EXAMPLES
-from intake_script import replies
-from strategies import answers
+from support.intake_script import replies
+from support.strategies import answers
 
 SAFETY = EXAMPLES / "safety"
 SIX_FORMATS = ("text", "json", "markdown", "html", "ics", "fhir")

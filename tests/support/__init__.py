@@ -1,0 +1,1 @@
+"""Helpers the tests share: answer strategies, the contract oracle, typed intake replies."""
