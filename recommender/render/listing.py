@@ -64,6 +64,36 @@ def rules_as_json(book: Rulebook) -> list[dict]:
     ]
 
 
+_KINDS = (
+    (RedFlagRule, "Red flags (triage)", "Each sends the person to a clinician at its level."),
+    (WithholdRule, "Withholding rules", "Each withholds the plan, whatever the triage level."),
+    (FilterRule, "Safety filters", "Each removes exercises from the plan, with its reason."),
+    (NoteRule, "Notes", "Advice shown beside a plan; a note changes nothing else."),
+)
+
+
+def render_rules_reference(book: Rulebook) -> str:
+    """Every rule as Markdown, grouped by kind: the body of docs/rules.md."""
+    out: list[str] = []
+    for kind, heading, blurb in _KINDS:
+        rules = [r for r in book.rules if isinstance(r, kind)]
+        out += [f"## {heading} ({len(rules)})", "", blurb, ""]
+        for rule in rules:
+            out += [f"### {rule.id}: {rule.title}", ""]
+            out.append(f"- **Effect:** {rule_effect(rule)}")
+            if isinstance(rule, RedFlagRule):
+                out.append(f"- **Suspected:** {rule.suspected}")
+            out.append(f"- **When:** {_one_line(rule_condition(rule))}")
+            out.append(f"- **Source:** {_one_line(rule.source)}")
+            out.append(f"- **File:** `rules/{book.origin[rule.id].name}`")
+            out.append("")
+    return "\n".join(out)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def render_rules(book: Rulebook) -> str:
     lines = []
     for item in rules_as_json(book):

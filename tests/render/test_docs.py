@@ -1,0 +1,24 @@
+"""The generated documentation stays current: docs/rules.md matches the rule files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from recommender.inputs.catalog_file import load_catalog
+from recommender.render.listing import render_rules_reference
+from recommender.rulebook.rules import load_rulebook
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _generated(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    start = text.index("]]] -->\n") + len("]]] -->\n")
+    return text[start : text.index("<!-- [[[end]]] -->")]
+
+
+def test_the_rules_reference_is_current():
+    expected = render_rules_reference(load_rulebook(load_catalog()))
+    assert _generated(DOCS / "rules.md") == expected, (
+        "docs/rules.md is out of date: run `cog -r docs/rules.md`"
+    )
