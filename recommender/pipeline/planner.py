@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog, Dose, Exercise
@@ -53,7 +53,7 @@ class Prescription(NamedTuple):
     exercise: Exercise
     dose: Dose
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.exercise.id,
             "name": self.exercise.name,
@@ -70,7 +70,7 @@ class Session(NamedTuple):
     minutes: int
     exercises: tuple[Prescription, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "day": self.day,
             "date": self.date.isoformat() if self.date else None,
@@ -86,19 +86,19 @@ class Week(NamedTuple):
     def session_groups(self) -> list[tuple[Session, ...]]:
         """Sessions with the same exercises and doses, together, in order of first day
         (a printout shows each group once, with all its days)."""
-        groups: dict[tuple, list[Session]] = {}
+        groups: dict[tuple[Prescription, ...], list[Session]] = {}
         for session in self.sessions:
             groups.setdefault(session.exercises, []).append(session)
         return [tuple(group) for group in groups.values()]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"week": self.number, "sessions": [s.to_dict() for s in self.sessions]}
 
 
 class Plan(NamedTuple):
     weeks: tuple[Week, ...]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"weeks": [w.to_dict() for w in self.weeks]}
 
     def exercises(self) -> list[Exercise]:
@@ -179,7 +179,7 @@ class _Planner:
         order = {e.id: i for i, e in enumerate(self.eligible)}
         strength_target = {"low": 1, "moderate": 2, "high": 3}[answers.activity_level]
 
-        def preference(e: Exercise) -> tuple:
+        def preference(e: Exercise) -> tuple[int, ...]:
             # Gentle first for warm-ups and stretches; for strength, the level that
             # suits how active the person is. Then the best match to where it hurts.
             level = abs(e.level - strength_target) if e.kind == "strength" else e.level
