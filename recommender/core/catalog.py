@@ -95,7 +95,7 @@ class Exercise:
         return self.kind in ("mobility", "stretch")
 
     def to_dict(self) -> dict[str, Any]:
-        """The catalog object of SPEC section 4, as `backplan exercises` prints it."""
+        """The catalog object, as `backplan exercises --format json` prints it."""
         return {
             "id": self.id,
             "name": self.name,

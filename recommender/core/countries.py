@@ -1,7 +1,7 @@
 """Emergency numbers by country, so that warnings can name the right one.
 
 Only countries whose general emergency number reaches an ambulance are listed; with
-no country, warnings use the neutral wording of SPEC section 3.
+no country, warnings use the neutral wording (docs/clinical-safety.md, H-EMERGENCY-NUMBER).
 """
 
 from __future__ import annotations

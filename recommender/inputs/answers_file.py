@@ -1,6 +1,6 @@
 """Reading an answers file, and saying exactly what is wrong with a bad one.
 
-Every problem is reported at once, each naming its field (SPEC section 7). Files are
+Every problem is reported at once, each naming its field. Files are
 size-checked before they are parsed so that a huge or hostile file is refused quickly.
 """
 

@@ -1,4 +1,4 @@
-"""Safety filters (SPEC section 5): which exercises this person may be given, and why not.
+"""Safety filters: which exercises this person may be given, and why not (docs/rules.md).
 
 The engine says which filter conditions hold for the answers; this module applies the
 matching cases to the catalog and records every exclusion with its rule and reason.

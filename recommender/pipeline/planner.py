@@ -1,4 +1,4 @@
-"""The weekly plan (SPEC section 6): which exercises, on which days, at what dose.
+"""The weekly plan (README, "How it works"): which exercises, on which days, at what dose.
 
 The plan is built from two session templates, a strength day and a mobility day, each
 opening with a mobility or stretch exercise. Week 1 uses the catalog's starting doses,
@@ -46,7 +46,7 @@ STEP_MIN, STEP_MAX = 1.10, 1.20  # a weekly rise of about 10-20 %
 #: Share of the session that week 1 fills, leaving room for the doses to grow.
 WEEK_ONE_FILL = 0.7
 MAX_EXERCISES_PER_SESSION = 6
-LOW_PAIN = 3  # harder variants only at or below this pain (SPEC section 6)
+LOW_PAIN = 3  # harder variants only at or below this pain (docs/clinical-safety.md)
 
 
 class Prescription(NamedTuple):

@@ -52,7 +52,7 @@ class Fired(NamedTuple):
 
 
 class Result(NamedTuple):
-    """Everything backplan concluded for one person (SPEC section 6)."""
+    """Everything backplan concluded for one person (README, "The result")."""
 
     answers: Answers
     triage: Triage

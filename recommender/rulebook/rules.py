@@ -2,9 +2,9 @@
 
 Four kinds of rule, each a list under its own key in any `rules/*.yaml` file:
 
-- `red_flags` (RF-...): a condition on the answers and a triage level (SPEC section 3);
+- `red_flags` (RF-...): a condition on the answers and a triage level;
 - `withhold` (WH-...): when no plan is given, whatever the level;
-- `filters` (EX-...): which exercises a person must not be given (SPEC section 5);
+- `filters` (EX-...): which exercises a person must not be given;
 - `notes` (NOTE-...): advice shown with every result it applies to.
 
 Every rule carries its source and examples that must fire and examples that must stay

@@ -39,7 +39,7 @@ def test_plan_json_has_the_spec_keys(cli):
     result = cli("plan", "--example", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.output)
-    # The SPEC keys in order, then the safety net (an additive key).
+    # The contract's keys in order, then the safety net (an additive key).
     assert list(data) == ["triage", "plan_withheld", "plan", "excluded", "notes", "safety_net"]
     session = data["plan"]["weeks"][0]["sessions"][0]
     assert {"day", "date", "minutes", "exercises"} <= set(session)

@@ -1,4 +1,4 @@
-"""Bad answers files (SPEC section 7): exit 2, every bad field named, nothing written."""
+"""Bad answers files: exit 2, every bad field named, nothing written."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The public example answers (copied from the SPEC's examples) give the expected triage."""
+"""The public example answers (the contract's public examples) give the expected triage."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The rule engines: the durable-rules adapter and its traps (SPEC section 8), and
+"""The rule engines: the durable-rules adapter and its traps (docs/architecture.md), and
 the reference evaluator."""
 
 from __future__ import annotations

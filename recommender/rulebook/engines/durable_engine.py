@@ -2,7 +2,7 @@
 
 The conditions are compiled once into one JSON ruleset and registered on a host of our
 own. Each evaluation asserts the answers as a single fact in a fresh session, collects
-the actions that ran, and deletes the session. The engine's traps (SPEC section 8) are
+the actions that ran, and deletes the session. The engine's traps (docs/architecture.md) are
 handled here:
 
 - facts, not events, so that every rule sees the answers; one fact per session with an
