@@ -70,6 +70,11 @@ def _parsed(rule: Any) -> None:
 
 @dataclass(frozen=True, eq=False)
 class _Rule:
+    """What every rule has. Each kind of rule is validated closed (unknown keys are
+    errors), by this config that they inherit."""
+
+    __pydantic_config__ = _CLOSED
+
     id: str
     title: Annotated[str, at.MinLen(1)]
     source: Annotated[str, at.MinLen(1)]
@@ -83,6 +88,8 @@ class _Rule:
         return False
 
     def __post_init__(self) -> None:
+        if hasattr(self, "when"):  # the rules with a condition of their own
+            _parsed(self)
         prefix = self.PREFIX  # type: ignore[attr-defined]
         if not (self.id.startswith(prefix) and self._ID.fullmatch(self.id)):
             raise ValueError(
@@ -100,7 +107,6 @@ class _Rule:
 class RedFlagRule(_Rule):
     """A red flag: when it fires, the person is sent to a clinician at `level`."""
 
-    __pydantic_config__ = _CLOSED
     PREFIX = "RF-"
 
     level: AlertLevel
@@ -108,10 +114,6 @@ class RedFlagRule(_Rule):
     advice: Annotated[str, at.MinLen(1)]
     when: RawCondition
     condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        _parsed(self)
-        super().__post_init__()
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,7 +140,6 @@ class EligibilityCheck:
 class WithholdRule(_Rule):
     """Withholds the plan whatever the triage level."""
 
-    __pydantic_config__ = _CLOSED
     PREFIX = "WH-"
 
     reason: Annotated[str, at.MinLen(1)]
@@ -147,7 +148,6 @@ class WithholdRule(_Rule):
     condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        _parsed(self)
         if (self.when is None) == (self.when_eligible is None):
             raise ValueError("give exactly one of 'when' and 'when_eligible'")
         super().__post_init__()
@@ -197,7 +197,6 @@ class FilterCase:
 class FilterRule(_Rule):
     """A safety filter over the exercise catalog."""
 
-    __pydantic_config__ = _CLOSED
     PREFIX = "EX-"
 
     cases: Annotated[tuple[FilterCase, ...], at.MinLen(1)]
@@ -207,7 +206,6 @@ class FilterRule(_Rule):
 class NoteRule(_Rule):
     """Advice shown beside the result; changes nothing else. No `when`: always shown."""
 
-    __pydantic_config__ = _CLOSED
     PREFIX = "NOTE-"
 
     text: Annotated[str, at.MinLen(1)]
@@ -217,10 +215,6 @@ class NoteRule(_Rule):
     @property
     def always(self) -> bool:
         return self.when is None
-
-    def __post_init__(self) -> None:
-        _parsed(self)
-        super().__post_init__()
 
 
 AnyRule = Union[RedFlagRule, WithholdRule, FilterRule, NoteRule]

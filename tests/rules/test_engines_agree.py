@@ -92,27 +92,24 @@ def _with(**changes) -> dict:
     return raw
 
 
+def _grid(**axes: list) -> list[dict]:
+    """The baseline with every combination of the given answers (one list per key)."""
+    combinations = itertools.product(*axes.values())
+    return [_with(**dict(zip(axes, values, strict=True))) for values in combinations]
+
+
 def corner_cases() -> list[dict]:
     corners = [copy.deepcopy(BASELINE)]
     flags = [f"red_flags__{k}" for k in RED_FLAGS] + [f"history__{k}" for k in HISTORY]
     corners += [_with(**{f: True}) for f in flags]
     corners += [_with(**{a: True, b: True}) for a, b in itertools.combinations(flags, 2)]
-    for age, duration, trend, onset, stiff in itertools.product(
-        [1, 17, 18, 19, 20, 44, 45, 49, 50, 55, 56, 64, 65, 69, 70, 120],
-        ["under_6_weeks", "6_to_12_weeks", "over_12_weeks"],
-        ["improving", "unchanged", "worsening"],
-        ["gradual", "sudden", "minor_injury", "major_injury"],
-        [False, True],
-    ):
-        corners.append(
-            _with(
-                age=age,
-                pain_duration=duration,
-                pain_trend=trend,
-                onset=onset,
-                red_flags__morning_stiffness=stiff,
-            )
-        )
+    corners += _grid(
+        age=[1, 17, 18, 19, 20, 44, 45, 49, 50, 55, 56, 64, 65, 69, 70, 120],
+        pain_duration=["under_6_weeks", "6_to_12_weeks", "over_12_weeks"],
+        pain_trend=["improving", "unchanged", "worsening"],
+        onset=["gradual", "sudden", "minor_injury", "major_injury"],
+        red_flags__morning_stiffness=[False, True],
+    )
     for intensity, cancer, n in itertools.product(range(11), [False, True], range(1, 32)):
         areas = [a for i, a in enumerate(AREAS) if n >> i & 1]
         corners.append(_with(pain_intensity=intensity, history__cancer=cancer, pain_areas=areas))
@@ -131,22 +128,13 @@ def corner_cases() -> list[dict]:
         chosen = {sign: True for i, sign in enumerate(signs) if n >> i & 1}
         corners.append(_with(pain_duration=duration, **chosen))
     # Neck pain after a knock, and tummy pain, around their age limits.
-    for age, areas, onset, tingling, tummy in itertools.product(
-        [49, 50, 64, 65, 70],
-        [["neck"], ["lower_back"], ["neck", "lower_back"]],
-        ["gradual", "sudden", "minor_injury"],
-        [False, True],
-        [False, True],
-    ):
-        corners.append(
-            _with(
-                age=age,
-                pain_areas=areas,
-                onset=onset,
-                red_flags__limb_pain_or_tingling=tingling,
-                red_flags__abdominal_or_pulsing_pain=tummy,
-            )
-        )
+    corners += _grid(
+        age=[49, 50, 64, 65, 70],
+        pain_areas=[["neck"], ["lower_back"], ["neck", "lower_back"]],
+        onset=["gradual", "sudden", "minor_injury"],
+        red_flags__limb_pain_or_tingling=[False, True],
+        red_flags__abdominal_or_pulsing_pain=[False, True],
+    )
     for pregnancy in ("no", "first_trimester", "later_trimester"):
         corners.append(_with(pregnancy=pregnancy))
     return corners
