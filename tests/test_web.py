@@ -272,3 +272,17 @@ def test_serve_refuses_a_port_in_use():
         result = CliRunner().invoke(main, ["serve", "--port", str(port)])
     assert result.exit_code == 2
     assert "choose another with --port" in result.output
+
+
+def test_the_fast_json_writer_gives_to_json_bytes(recommender):
+    from recommender.answers_file import validate_answers
+    from recommender.render import to_json
+    from recommender.samples import many_answers
+    from recommender.web.fastjson import to_json as fast
+
+    for raw in many_answers(300, seed=41):
+        data = recommender.recommend(validate_answers(raw), weeks=12).to_dict()
+        assert fast(data) == to_json(data)
+    odd = {'é\u2028"\\\n\x01': [[], {}, (1, True), None, -3, 1.5, float("inf")], "": {"k": ""}}
+    assert fast(odd) == to_json(odd)
+    assert fast({1: "a"}) == to_json({1: "a"})
