@@ -286,3 +286,16 @@ def test_the_fast_json_writer_gives_to_json_bytes(recommender):
     odd = {'é\u2028"\\\n\x01': [[], {}, (1, True), None, -3, 1.5, float("inf")], "": {"k": ""}}
     assert fast(odd) == to_json(odd)
     assert fast({1: "a"}) == to_json({1: "a"})
+
+
+def test_help_lines_speak_of_ticking_not_typing(client):
+    """The terminal's help ("by number or name", "press Enter") is reworded on pages."""
+    answers = example_answers("desk-worker-upper-back")
+    csrf = begin(client)
+    for section in SECTIONS:
+        html = client.get(f"/questions/{section.number}").text
+        assert "Enter" not in html and "by number or name" not in html, section.title
+        client.post(
+            f"/questions/{section.number}",
+            data={"csrf_token": csrf, **section_form(section, answers)},
+        )

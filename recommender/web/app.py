@@ -713,7 +713,7 @@ def _field(question, values: dict, errors: dict, alarming: set) -> dict:
         "id": form.input_id(question.key),
         "kind": kind,
         "ask": " ".join(question.ask.split()),
-        "help": " ".join(question.help.split()),
+        "help": form.help_text(question),
         "value": value if isinstance(value, str) else "",
         "options": [
             {

@@ -53,6 +53,22 @@ def kind(question: Question) -> str:
     return "date" if question.key == "start_date" else "text"
 
 
+def help_text(question: Question) -> str:
+    """The help line under a question, in words for a web page.
+
+    The help lines in questions.yaml speak to a terminal where they tell how to type a
+    list or that Enter skips a question; on a page those answers are ticked or left
+    empty, so these say so instead.
+    """
+    if kind(question) == "choices":
+        return "Leave them all unticked if none apply." if _may_be_blank(question) else ""
+    if question.key == "start_date":
+        return "Leave it empty for a plan without dates."
+    if question.key == "name":
+        return "Shown on your plan. You can leave it empty."
+    return " ".join(question.help.split())
+
+
 def input_id(key: str) -> str:
     """An HTML id for a dotted answers key (dots would need escaping in CSS)."""
     return "q-" + key.replace(".", "-")
