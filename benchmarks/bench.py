@@ -15,6 +15,12 @@
     and the peak memory (RSS) of the whole run, parent and workers together.
 (d) soak (--soak, about 5 minutes): 1,000,000 lines piped through `backplan batch`
     with 2 workers; memory is sampled throughout and must stay flat, with no error.
+(e) web (--web, or alone with --web-only): `POST /api/plan` on a real `backplan serve`
+    with 2 uvicorn workers on a free loopback port, driven by a bounded async httpx
+    loop (a fixed request count, a fixed number of connections and a time cap) in this
+    process: requests/s, p50 and p99 latency, the server's peak RSS (supervisor and
+    workers together) and errors. The load generator shares the machine's cores with
+    the server, so the figures are a floor for the server alone.
 """
 
 from __future__ import annotations
@@ -204,12 +210,171 @@ def soak(count: int, workers: int = 2) -> dict:
     }
 
 
+async def _raw_post(reader, writer, host: str, body: bytes) -> tuple[int, bytes]:
+    """One keep-alive HTTP/1.1 POST over an open connection: the cheapest client there is,
+    so that the server, not the load generator, is what gets measured."""
+    writer.write(
+        b"POST /api/plan HTTP/1.1\r\nHost: " + host.encode() + b"\r\n"
+        b"Content-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+        + body
+    )
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    return status, await reader.readexactly(length)
+
+
+def web_load(
+    count: int, connections: int = 16, cap_seconds: float = 300.0, client_kind: str = "httpx"
+) -> dict:
+    """Benchmark (e): see the module docstring. `client_kind` is httpx (an async httpx
+    client) or raw (hand-written HTTP/1.1 over asyncio streams, far less CPU)."""
+    import asyncio
+    import socket
+    import urllib.request
+
+    import httpx
+
+    from recommender.inputs.samples import many_answers
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [*backplan_command(), "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/questionnaire", timeout=2).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    message = f"backplan serve did not start: {server.stderr.read()}"
+                    raise SystemExit(message) from None
+                time.sleep(0.2)
+        # Varied answers, as real people send: 2,000 distinct bodies, used in turn.
+        bodies = [json.dumps(a).encode() for a in many_answers(2000, seed=5)]
+        json_type = {"content-type": "application/json"}
+
+        async def drive() -> tuple[list[float], int, float]:
+            latencies: list[float] = []
+            errors = 0
+            sent = 0
+            limits = httpx.Limits(max_connections=connections)
+            async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+                for body in bodies[:200]:  # warm both workers up
+                    await client.post("/api/plan", content=body, headers=json_type)
+                start = time.perf_counter()
+                stop_at = start + cap_seconds
+
+                async def one_connection() -> None:
+                    nonlocal sent, errors
+                    raw = None
+                    if client_kind == "raw":
+                        raw = await asyncio.open_connection("127.0.0.1", port)
+                    while sent < count and time.perf_counter() < stop_at:
+                        body = bodies[sent % len(bodies)]
+                        sent += 1
+                        began = time.perf_counter()
+                        try:
+                            if raw is not None:
+                                status, content = await _raw_post(*raw, f"127.0.0.1:{port}", body)
+                            else:
+                                reply = await client.post(
+                                    "/api/plan", content=body, headers=json_type
+                                )
+                                status, content = reply.status_code, reply.content
+                            if status != 200 or not content.endswith(b"}\n"):
+                                errors += 1
+                        except (httpx.HTTPError, OSError, asyncio.IncompleteReadError, ValueError):
+                            errors += 1
+                            if raw is not None:  # the connection is unusable: open another
+                                raw[1].close()
+                                raw = await asyncio.open_connection("127.0.0.1", port)
+                        latencies.append(time.perf_counter() - began)
+                    if raw is not None:
+                        raw[1].close()
+
+                await asyncio.gather(*(one_connection() for _ in range(connections)))
+                return latencies, errors, time.perf_counter() - start
+
+        watch = MemoryWatch(server.pid)
+        latencies, errors, elapsed = asyncio.run(drive())
+        samples = watch.stop()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    latencies.sort()
+
+    def percentile(share: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000, 1)
+
+    return {
+        "requests": len(latencies),
+        "asked": count,
+        "connections": connections,
+        "client": client_kind,
+        "server_workers": 2,
+        "seconds": round(elapsed, 1),
+        "requests_per_second": round(len(latencies) / elapsed),
+        "p50_ms": percentile(0.50),
+        "p99_ms": percentile(0.99),
+        "errors": errors,
+        "peak_server_rss_mb": round(max(kb for _, kb in samples) / 1024, 1) if samples else None,
+        "capped": len(latencies) < count,
+    }
+
+
+def print_web(w: dict) -> None:
+    print(
+        f"(e) web: POST /api/plan, {w['requests']:,} requests ({w['client']} client) over "
+        f"{w['connections']} connections to {w['server_workers']} workers: "
+        f"{w['requests_per_second']:,} req/s "
+        f"({w['seconds']} s{', hit the time cap' if w['capped'] else ''}); latency p50 "
+        f"{w['p50_ms']} ms, p99 {w['p99_ms']} ms; peak server RSS {w['peak_server_rss_mb']} MB; "
+        f"{w['errors']} errors"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, smaller batch")
     parser.add_argument("--soak", action="store_true", help="also run the 1,000,000-line soak")
+    parser.add_argument("--web", action="store_true", help="also run (e), the web API load")
+    parser.add_argument("--web-only", action="store_true", help="run only (e)")
+    parser.add_argument(
+        "--web-client",
+        choices=("httpx", "raw"),
+        default="httpx",
+        help="(e)'s load generator: async httpx, or raw HTTP/1.1 on asyncio streams",
+    )
+    parser.add_argument("--web-connections", type=int, default=16, help="(e)'s connections")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
+    web_requests = 10_000 if args.quick else 100_000
+    if args.web_only:
+        figures = web_load(web_requests, args.web_connections, client_kind=args.web_client)
+        print(json.dumps(figures, indent=2) if args.json else "", end="")
+        if not args.json:
+            print(f"machine: {platform.machine()}, {os.cpu_count()} cores")
+            print_web(figures)
+        return
     report = {
         "machine": (
             f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -220,6 +385,8 @@ def main() -> None:
     }
     if args.soak:
         report["soak"] = soak(1_000_000)
+    if args.web:
+        report["web"] = web_load(web_requests, args.web_connections, client_kind=args.web_client)
     if args.json:
         print(json.dumps(report, indent=2))
         return
@@ -252,6 +419,8 @@ def main() -> None:
             f"{s['rss_mb_last_10_percent']} MB at the end, peak {s['peak_rss_mb']} MB"
         )
         print(f"    {s['summary']}")
+    if "web" in report:
+        print_web(report["web"])
 
 
 if __name__ == "__main__":

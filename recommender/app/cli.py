@@ -13,6 +13,7 @@ commands that need them, so that `backplan --help` and a text plan start quickly
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, get_args
@@ -361,6 +362,34 @@ def questionnaire(fmt: str, output: Optional[str]) -> None:
         from recommender.render.questions import render_questions
 
         emit(render_questions(questions), output)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes (each holds its own rules and catalog).",
+)
+@engine_option
+def serve(host: str, port: int, workers: int, engine: Optional[str]) -> None:
+    """Run backplan in the browser: the questionnaire, the warning and the plan.
+
+    Opens on this computer only (127.0.0.1) unless --host says otherwise. The server
+    stores nothing: answers stay in the person's browser. $BACKPLAN_SECRET_KEY shares
+    the signing key between replicas (README, "backplan in the browser").
+    """
+    from recommender.app.web.server import serve as run_server
+
+    if engine:
+        from recommender.rulebook.engines import ENGINE_VARIABLE, create_engine
+
+        create_engine({}, engine)  # refuse an unusable engine before starting
+        os.environ[ENGINE_VARIABLE] = engine  # read again by every worker
+    run_server(host, port, workers, say=click.echo)
 
 
 @main.command()

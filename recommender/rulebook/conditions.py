@@ -24,6 +24,7 @@ Strings are never evaluated as code; the rule engines read the parsed tree below
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any, NamedTuple, Union
 
 from recommender.core.answers import AnswerField, answer_fields
@@ -194,7 +195,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def holds(condition: Condition, answers: dict) -> bool | None:
+def holds(condition: Condition, answers: Mapping[str, Any]) -> bool | None:
     """Whether `condition` holds for `answers` (plain data), read directly in Python.
 
     Answers may be incomplete, as during the intake: then the result is None when the

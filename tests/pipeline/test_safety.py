@@ -20,6 +20,7 @@ from recommender.render import render_result
 
 from conftest import EXAMPLES
 from support.intake_script import replies
+from support.phrases import EXERCISE_TALK
 from support.strategies import answers
 
 SAFETY = EXAMPLES / "safety"
@@ -149,16 +150,6 @@ def test_the_safety_net_names_the_persons_emergency_number(recommender):
 
 
 # -- nothing suggests exercising without a plan ---------------------------------------------
-
-EXERCISE_TALK = (
-    "gentle exercise may continue",
-    "gentle exercise can continue",
-    "keep gently active",
-    "you can carry on",
-    "how much pain is all right",
-    "pain may rise",
-    "no exercise should push",
-)
 
 
 @given(answers(red_flag_rate=0.15))

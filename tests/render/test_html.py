@@ -9,9 +9,7 @@ Letter, and read the PDF back with pypdf.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from html.parser import HTMLParser
@@ -28,6 +26,7 @@ from recommender.render import render_result
 from recommender.render.html import render_html
 
 from conftest import example_answers
+from support.browser import find_browser
 
 PRODUCED = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.timezone.utc)
 CASES = ("desk-worker-upper-back", "cauda-equina", "teenager", "sciatica")
@@ -399,20 +398,8 @@ def test_same_answers_and_epoch_give_identical_bytes(recommender, monkeypatch):
 
 # -- a real browser -----------------------------------------------------------------
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 PAPER_POINTS = {"a4": (595.3, 841.9), "letter": (612.0, 792.0)}
 MARGIN_POINTS = 15 / 25.4 * 72
-
-
-def find_browser() -> str:
-    for name in BROWSERS:
-        path = shutil.which(name)
-        if path:
-            return path
-    message = f"no headless browser found (looked for {', '.join(BROWSERS)} on PATH)"
-    if os.environ.get("BACKPLAN_REQUIRE_BROWSER") == "1":
-        pytest.fail(message + "; BACKPLAN_REQUIRE_BROWSER=1 requires one")
-    pytest.skip(message + "; install chromium, or set BACKPLAN_REQUIRE_BROWSER=1 to fail")
 
 
 def print_to_pdf(browser: str, html: str, where: Path) -> Path:

@@ -1,0 +1,95 @@
+"""The web app: the questionnaire page by page, the emergency stop, the plan, and an API.
+
+Thin handlers over the same core as the command line (Recommender, the questionnaire,
+the renderers). Pages are rendered on the server and work with no JavaScript; the
+small script only adds a print button and an early emergency warning.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from recommender import __version__
+from recommender.app.web.api import add_api
+from recommender.app.web.pages import add_pages
+from recommender.app.web.site import (
+    SecurityHeaders,
+    Site,
+    TooLarge,
+    not_found,
+    page,
+)
+from recommender.app.web.state import (
+    Keys,
+    secret_key,
+)
+from recommender.inputs.questionnaire import load_questionnaire
+from recommender.pipeline.recommend import Recommender
+
+# -- the app ---------------------------------------------------------------------------
+
+
+def create_app(recommender: Optional[Recommender] = None) -> FastAPI:
+    """The app, with one Recommender (catalog, rules, compiled engine) for its process."""
+    site = Site(recommender or Recommender.load(), load_questionnaire(), Keys(secret_key()))
+    app = FastAPI(
+        title="backplan",
+        version=__version__,
+        summary="Safe, explainable home-exercise plans for neck and back pain.",
+        description=(
+            "Red-flag triage and a progressive weekly exercise plan from an intake "
+            "questionnaire. Not a diagnosis. The server stores nothing."
+        ),
+        docs_url=None,  # Swagger UI loads its scripts from a CDN; /docs is our own page
+        redoc_url=None,
+    )
+    app.state.site = site
+    app.add_middleware(SecurityHeaders)
+    add_api(app, site)
+    add_pages(app, site)
+    _add_errors(app)
+    return app
+
+
+def _add_errors(app: FastAPI) -> None:
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+        if exc.status_code == 404:
+            return not_found(request)
+        return page(
+            request,
+            "problem.html.j2",
+            status=exc.status_code,
+            title="That did not work",
+            lines=[str(exc.detail)],
+        )
+
+    @app.exception_handler(TooLarge)
+    async def too_large(request: Request, exc: TooLarge) -> Response:
+        return page(
+            request,
+            "problem.html.j2",
+            status=413,
+            title="Too much was sent",
+            lines=["That form was far larger than any answer. Nothing was kept."],
+        )
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> Response:
+        # Our fault, never the person's: a plain page, no traceback, no answers echoed.
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "internal error; please report it"}, status_code=500)
+        return page(
+            request,
+            "problem.html.j2",
+            status=500,
+            title="Something went wrong on our side",
+            lines=["Please try again. If it happens again, please report it."],
+        )

@@ -1,0 +1,216 @@
+"""The questionnaire as web pages: sections, the fields on them, and checking a submission.
+
+The sections are the `group` headings of data/questions.yaml, in order, so the web
+form, the terminal intake and the FHIR Questionnaire always ask the same questions in
+the same words. Each answer is read with the terminal intake's own `parse_answer`, so
+both accept and refuse exactly the same things; only the words for an empty answer are
+the web's own (a person here ticks and types, they do not press Enter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, NamedTuple, Optional
+
+from recommender.core.answers import answer_fields
+from recommender.inputs.questionnaire import Invalid, Question, Questionnaire, parse_answer
+from recommender.pipeline.triage import Flag, triage_flag
+from recommender.rulebook.conditions import holds
+from recommender.rulebook.rules import RedFlagRule
+
+#: Free text typed into one field is cut here before it is kept between pages (the
+#: longest real answer, a name, is 100 characters), so the state cookie stays small.
+MAX_RAW = 200
+
+
+class Section(NamedTuple):
+    number: int  # 1-based, as in the address /questions/N
+    title: str  # "Warning signs"
+    hint: str  # "answer yes or no to each", or ""
+    questions: tuple[Question, ...]
+
+
+def sections(questionnaire: Questionnaire) -> tuple[Section, ...]:
+    """The questionnaire cut at each `group` heading."""
+    found: list[tuple[str, list[Question]]] = []
+    for question in questionnaire.questions:
+        if question.group or not found:
+            found.append((question.group or "Questions", []))
+        found[-1][1].append(question)
+    result = []
+    for number, (group, questions) in enumerate(found, 1):
+        title, _, hint = group.partition(" (")
+        result.append(Section(number, title, hint.rstrip(")"), tuple(questions)))
+    return tuple(result)
+
+
+def kind(question: Question) -> str:
+    """yes_no, number, choice, choices, date or text."""
+    spec = answer_fields().get(question.key)
+    if spec is not None:
+        return spec.kind
+    return "date" if question.key == "start_date" else "text"
+
+
+def help_text(question: Question) -> str:
+    """The help line under a question, in words for a web page.
+
+    The help lines in questions.yaml speak to a terminal where they tell how to type a
+    list or that Enter skips a question; on a page those answers are ticked or left
+    empty, so these say so instead.
+    """
+    if kind(question) == "choices":
+        return "Leave them all unticked if none apply." if _may_be_blank(question) else ""
+    if question.key == "start_date":
+        return "Leave it empty for a plan without dates."
+    if question.key == "name":
+        return "Shown on your plan. You can leave it empty."
+    return " ".join(question.help.split())
+
+
+def input_id(key: str) -> str:
+    """An HTML id for a dotted answers key (dots would need escaping in CSS)."""
+    return "q-" + key.replace(".", "-")
+
+
+# -- reading a submitted section -----------------------------------------------------
+
+
+def raw_values(section: Section, form: Mapping[str, Any]) -> dict[str, Any]:
+    """What the person sent for each question of `section`, trimmed to a sane size.
+
+    `form` maps a key to the list of values sent under it (several for check boxes).
+    """
+    raw: dict[str, Any] = {}
+    for question in section.questions:
+        values = [str(v)[:MAX_RAW] for v in form.get(question.key, [])]
+        if kind(question) == "choices":
+            raw[question.key] = values[: len(question.choices)]
+        else:
+            raw[question.key] = values[0] if values else ""
+    return raw
+
+
+def check(
+    section: Section, raw: Mapping[str, Any], today: Optional[dt.date] = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The usable answers of a section and, beside them, a plain message for each
+    field that is not usable. A blank optional answer is usable and left out."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for question in section.questions:
+        sent = raw.get(question.key, "")
+        text = " ".join(sent) if isinstance(sent, list) else str(sent)
+        if not text.strip() and not _may_be_blank(question):
+            errors[question.key] = _blank_message(question)
+            continue
+        try:
+            value = parse_answer(question, text, today)
+        except Invalid as problem:
+            errors[question.key] = str(problem)
+            continue
+        if value is not None:
+            values[question.key] = value
+    return values, errors
+
+
+def _may_be_blank(question: Question) -> bool:
+    return question.default is not None or question.key in ("start_date", "name")
+
+
+def _blank_message(question: Question) -> str:
+    return {
+        "yes_no": "Please choose yes or no.",
+        "choice": "Please choose one answer.",
+        "choices": "Please choose at least one.",
+        "number": "Please fill this in.",
+    }.get(kind(question), "Please fill this in.")
+
+
+# -- answers kept as nested data, as in an answers file --------------------------------
+
+
+def put(answers: dict, key: str, value: Any) -> None:
+    *parents, leaf = key.split(".")
+    target = answers
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[leaf] = value
+
+
+def get(answers: Mapping[str, Any], key: str, default: Any = None) -> Any:
+    value: Any = answers
+    for part in key.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return default
+        value = value[part]
+    return value
+
+
+def drop(answers: dict, key: str) -> None:
+    *parents, leaf = key.split(".")
+    target: Any = answers
+    for part in parents:
+        target = target.get(part, {})
+    target.pop(leaf, None)
+
+
+def merged(answers: Mapping[str, Any], section: Section, values: Mapping[str, Any]) -> dict:
+    """`answers` with this section's answers replaced by `values` (a copy).
+
+    Optional answers left blank are removed, so clearing a name really clears it.
+    """
+    import copy
+
+    result = copy.deepcopy(dict(answers))
+    for question in section.questions:
+        if question.key in values:
+            put(result, question.key, values[question.key])
+        else:
+            drop(result, question.key)
+    return result
+
+
+# -- the emergency stop ----------------------------------------------------------------
+
+
+def emergency_rules(red_flags: tuple[RedFlagRule, ...]) -> tuple[RedFlagRule, ...]:
+    return tuple(rule for rule in red_flags if rule.level == "emergency")
+
+
+def emergencies(
+    rules: tuple[RedFlagRule, ...], answers: Mapping[str, Any], number: Optional[str]
+) -> tuple[Flag, ...]:
+    """The emergency flags that the answers given so far already settle.
+
+    The same three-valued reading as the terminal intake: a rule counts only when it
+    holds whatever the unanswered questions turn out to be.
+    """
+    return tuple(triage_flag(rule, number) for rule in rules if _settled(rule, answers))
+
+
+def alarming_choices(
+    rules: tuple[RedFlagRule, ...], answers: Mapping[str, Any], section: Section
+) -> set[tuple[str, str]]:
+    """(key, submitted value) pairs that would stop the form with an emergency, given
+    what is already known. The page marks them so its script can warn at once."""
+    found: set[tuple[str, str]] = set()
+    for question in section.questions:
+        options: list[tuple[str, Any]]
+        if kind(question) == "yes_no":
+            options = [("yes", True)]
+        elif kind(question) == "choice":
+            options = [(value, value) for value in question.choices]
+        else:
+            continue
+        for sent, value in options:
+            trial = merged(answers, Section(0, "", "", (question,)), {question.key: value})
+            if any(_settled(rule, trial) for rule in rules):
+                found.add((question.key, sent))
+    return found
+
+
+def _settled(rule: RedFlagRule, answers: Mapping[str, Any]) -> bool:
+    """The rule holds whatever the unanswered questions turn out to be."""
+    return rule.condition is not None and holds(rule.condition, answers) is True

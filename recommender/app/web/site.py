@@ -1,0 +1,289 @@
+"""What every page of the web app shares: the security headers, the signed state, the
+templates, and the small helpers that draw a page or redirect to one.
+
+Every form POST is answered with a redirect to a GET page (post/redirect/get), so the
+browser's own Back and Forward buttons move between pages without "resend the form?"
+prompts; each page is drawn from the answers in the signed state cookie (state.py).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Optional
+from urllib.parse import parse_qs
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from recommender import __version__
+from recommender.app.web import form
+from recommender.app.web.state import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    MAX_COOKIE,
+    STATE_COOKIE,
+    Keys,
+    State,
+)
+from recommender.core.countries import emergency_number
+from recommender.inputs.questionnaire import Questionnaire
+from recommender.pipeline.recommend import Recommender
+from recommender.render import render_result, to_json
+
+#: Nothing is loaded from anywhere but this server, nothing runs inline, and no other
+#: site may frame a page or receive a form.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    # Answers are health data: no browser or proxy cache may keep a page of them.
+    (b"cache-control", b"no-store"),
+]
+
+#: A questionnaire page's form is well under 10 KB.
+MAX_FORM_BYTES = 64 * 1024
+
+DOWNLOADS = {
+    # format: (file name, media type)
+    "html": ("backplan-plan.html", "text/html; charset=utf-8"),
+    "ics": ("backplan-plan.ics", "text/calendar; charset=utf-8"),
+    "markdown": ("backplan-plan.md", "text/markdown; charset=utf-8"),
+    "json": ("backplan-result.json", "application/json"),
+    "fhir": ("backplan-careplan.json", "application/fhir+json"),
+}
+
+#: Names for the country list; the numbers themselves come from recommender.core.countries.
+COUNTRY_NAMES = {
+    "AT": "Austria",
+    "AU": "Australia",
+    "BE": "Belgium",
+    "BG": "Bulgaria",
+    "CA": "Canada",
+    "CY": "Cyprus",
+    "CZ": "Czechia",
+    "DE": "Germany",
+    "DK": "Denmark",
+    "EE": "Estonia",
+    "ES": "Spain",
+    "FI": "Finland",
+    "FR": "France",
+    "GB": "United Kingdom",
+    "GR": "Greece",
+    "HR": "Croatia",
+    "HU": "Hungary",
+    "IE": "Ireland",
+    "IN": "India",
+    "IT": "Italy",
+    "LT": "Lithuania",
+    "LU": "Luxembourg",
+    "LV": "Latvia",
+    "MT": "Malta",
+    "NL": "Netherlands",
+    "NZ": "New Zealand",
+    "PL": "Poland",
+    "PT": "Portugal",
+    "RO": "Romania",
+    "SE": "Sweden",
+    "SI": "Slovenia",
+    "SK": "Slovakia",
+    "US": "United States",
+}
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every response (plain ASGI: no per-request overhead of
+    Starlette's BaseHTTPMiddleware on the API's hot path)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class TooLarge(Exception):
+    pass
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing more than `limit` bytes whatever Content-Length says."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class Site:
+    """What every page needs, built once per worker process."""
+
+    def __init__(self, recommender: Recommender, questionnaire: Questionnaire, keys: Keys):
+        self.recommender = recommender
+        self.questionnaire = questionnaire
+        self.sections = form.sections(questionnaire)
+        self.keys = keys
+        self.emergency_rules = form.emergency_rules(recommender.rulebook.red_flags)
+        self.fhir_questionnaire = _questionnaire_json(questionnaire).encode()
+        self.static = {
+            "app.css": (_static("app.css"), "text/css; charset=utf-8"),
+            "app.js": (_static("app.js"), "text/javascript; charset=utf-8"),
+            "plan.css": (self._plan_css().encode(), "text/css; charset=utf-8"),
+        }
+
+    def _plan_css(self) -> str:
+        """The printable page's own style sheet, served once so the result page looks
+        exactly like the printout without allowing inline styles."""
+        from recommender.inputs.answers_file import parse_answers as parse
+        from recommender.inputs.datafiles import bundled_dir
+
+        example = parse((bundled_dir("data") / "example-answers.json").read_bytes())
+        page = render_result(self.recommender.recommend(example), "html")
+        return between(page, "<style>", "</style>")
+
+    # -- state and forms ---------------------------------------------------------------
+
+    def state(self, request: Request) -> tuple[State, bool]:
+        return self.keys.load_state(request.cookies.get(STATE_COOKIE))
+
+    def number(self, state: State) -> Optional[str]:
+        return emergency_number(state.country) if state.country else None
+
+    def first_open(self, state: State) -> Optional[int]:
+        """The first section not yet answered, or None when all are."""
+        for section in self.sections:
+            if section.number not in state.done:
+                return section.number
+        return None
+
+    def emergencies(self, state: State) -> tuple:
+        return form.emergencies(self.emergency_rules, state.answers, self.number(state))
+
+
+def _static(name: str) -> bytes:
+    return resources.files("recommender.app.web").joinpath("static").joinpath(name).read_bytes()
+
+
+def between(text: str, start: str, end: str) -> str:
+    first = text.index(start) + len(start)
+    return text[first : text.index(end, first)]
+
+
+def _questionnaire_json(questionnaire: Questionnaire) -> str:
+    from recommender.render.fhir_questionnaire import questionnaire_resource
+
+    return to_json(questionnaire_resource(questionnaire))
+
+
+@lru_cache(maxsize=1)
+def _templates():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("recommender.app.web", "templates"),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["version"] = __version__
+    return env
+
+
+def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    """A rendered page, carrying a CSRF token (made on the first visit) for its forms."""
+    site: Site = request.app.state.site
+    token = request.cookies.get(CSRF_COOKIE) or ""
+    fresh = not token
+    if fresh:
+        token = Keys.new_csrf_cookie()
+    html = (
+        _templates()
+        .get_template(template)
+        .render(csrf_field=CSRF_FIELD, csrf=site.keys.csrf_field(token), **values)
+    )
+    response = HTMLResponse(html, status_code=status)
+    if fresh:
+        _cookie(response, request, CSRF_COOKIE, token)
+    return response
+
+
+def _cookie(response: Response, request: Request, name: str, value: str) -> None:
+    # No max_age: a session cookie, dropped when the browser closes. Secure whenever the
+    # page came over HTTPS (behind a proxy, uvicorn reads X-Forwarded-Proto).
+    response.set_cookie(
+        name,
+        value,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def go(request: Request, to: str, state: Optional[State] = None) -> RedirectResponse:
+    """303 See Other to `to` (post/redirect/get), saving `state` if given."""
+    response = RedirectResponse(to, status_code=303)
+    if state is not None:
+        site: Site = request.app.state.site
+        value = site.keys.dump_state(state)
+        if len(value) > MAX_COOKIE:  # only unsent drafts can make it grow; drop them
+            state.drafts.clear()
+            value = site.keys.dump_state(state)
+        _cookie(response, request, STATE_COOKIE, value)
+    return response
+
+
+async def posted_form(request: Request) -> Optional[dict[str, list[str]]]:
+    """The urlencoded form of a POST, or None when its CSRF token does not match."""
+    site: Site = request.app.state.site
+    body = await read_body(request, MAX_FORM_BYTES)
+    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=400)
+    sent = (fields.get(CSRF_FIELD) or [""])[0]
+    if not site.keys.csrf_ok(request.cookies.get(CSRF_COOKIE), sent):
+        return None
+    return fields
+
+
+def refused(request: Request) -> HTMLResponse:
+    return page(
+        request,
+        "problem.html.j2",
+        status=403,
+        title="This form could not be accepted",
+        lines=[
+            "The page was open for too long, cookies are turned off, or the form came "
+            "from another site. Nothing was kept.",
+        ],
+    )
+
+
+def not_found(request: Request) -> HTMLResponse:
+    return page(
+        request,
+        "problem.html.j2",
+        status=404,
+        title="Page not found",
+        lines=["There is no page at this address."],
+    )

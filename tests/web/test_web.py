@@ -1,0 +1,301 @@
+"""The web app in-process (no server, no browser): sections, state, CSRF, headers,
+the emergency stop and refusals without tracebacks. The same app runs for real in
+test_web_browser.py."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+from recommender.app.web import form
+from recommender.app.web.state import CSRF_COOKIE, STATE_COOKIE, Keys, State
+from recommender.inputs.questionnaire import load_questionnaire
+
+from conftest import example_answers
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette's note about httpx
+    from fastapi.testclient import TestClient
+
+QUESTIONNAIRE = load_questionnaire()
+SECTIONS = form.sections(QUESTIONNAIRE)
+
+
+@pytest.fixture(scope="module")
+def app(recommender):
+    from recommender.app.web.app import create_app
+
+    return create_app(recommender)
+
+
+@pytest.fixture
+def client(app):
+    with TestClient(app, raise_server_exceptions=False) as made:
+        yield made
+
+
+def token(client) -> str:
+    reply = client.get("/")
+    return re.search(r'name="csrf_token" value="([^"]+)"', reply.text).group(1)
+
+
+def section_form(section, answers: dict) -> dict:
+    sent: dict = {}
+    for question in section.questions:
+        value = form.get(answers, question.key)
+        if isinstance(value, bool):
+            sent[question.key] = "yes" if value else "no"
+        elif value is not None:
+            sent[question.key] = value if isinstance(value, list) else str(value)
+    return sent
+
+
+def begin(client, country: str = "") -> str:
+    csrf = token(client)
+    reply = client.post("/start", data={"csrf_token": csrf, "country": country})
+    assert reply.url.path == "/questions/1"
+    return csrf
+
+
+def test_sections_are_the_questionnaire_groups_in_order():
+    assert [s.title for s in SECTIONS] == [
+        "About you and your pain",
+        "Warning signs",
+        "Other symptoms",
+        "Your health",
+        "Your equipment and time",
+    ]
+    asked = [q.key for s in SECTIONS for q in s.questions]
+    assert asked == [q.key for q in QUESTIONNAIRE.questions]
+    # The questions that are an emergency on their own come in the first symptom page.
+    emergencies = {"saddle_numbness", "chest_pain", "stroke_signs", "sudden_severe_neck_pain"}
+    assert emergencies <= {q.key.split(".")[-1] for q in SECTIONS[1].questions}
+
+
+def test_a_checked_section_names_each_bad_field_in_plain_words():
+    values, errors = form.check(SECTIONS[0], {"age": "300", "pain_areas": [], "onset": "x"})
+    assert errors["age"] == "Please give a whole number from 1 to 120."
+    assert errors["pain_areas"] == "Please choose at least one."
+    assert errors["pain_intensity"] == "Please fill this in."
+    assert errors["pain_trend"] == "Please choose one answer."
+    assert errors["onset"].startswith("Please choose")
+    assert values == {}
+    values, errors = form.check(SECTIONS[1], {"red_flags.saddle_numbness": "yes"})
+    assert values == {"red_flags.saddle_numbness": True}
+    assert errors["red_flags.chest_pain"] == "Please choose yes or no."
+
+
+def test_every_page_sends_the_security_headers(client):
+    for path in ("/", "/docs", "/api/questionnaire", "/static/app.css", "/nowhere"):
+        headers = client.get(path).headers
+        assert headers["content-security-policy"].startswith("default-src 'none'")
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["cache-control"] == "no-store"
+
+
+def test_pages_load_nothing_from_elsewhere(client):
+    csrf = begin(client)
+    assert csrf
+    for path in ("/", "/questions/1", "/docs"):
+        html = client.get(path).text
+        for link in re.findall(r'(?:src|href|action)="([^"]*)"', html):
+            assert link.startswith(("/", "#", "tel:")), (path, link)
+
+
+def test_posts_without_the_csrf_token_are_refused(client):
+    token(client)
+    for path in ("/start", "/reset", "/questions/1"):
+        reply = client.post(path, data={"csrf_token": "forged", "age": "40"})
+        assert reply.status_code == 403
+        assert "could not be accepted" in reply.text
+    # A token from another visitor (another cookie) does not fit either.
+    other = TestClient(client.app)
+    stolen = token(other)
+    assert client.post("/start", data={"csrf_token": stolen}).status_code == 403
+
+
+def test_the_state_is_signed_and_a_forged_one_is_ignored(client):
+    begin(client)
+    keys = Keys("someone else's key")
+    forged = keys.dump_state(State(started=True, done=[1, 2, 3, 4, 5]))
+    client.cookies.set(STATE_COOKIE, forged)
+    reply = client.get("/result")
+    assert reply.url.path == "/"
+    assert "more than two hours old" in reply.text
+
+
+def test_an_emergency_stops_the_form_at_once(client):
+    answers = example_answers("desk-worker-upper-back")
+    csrf = begin(client, "AU")
+    client.post("/questions/1", data={"csrf_token": csrf, **section_form(SECTIONS[0], answers)})
+    reply = client.post("/questions/2", data={"csrf_token": csrf, "red_flags.tearing_pain": "yes"})
+    assert reply.url.path == "/emergency"
+    assert "EMERGENCY: call 000 or go to an emergency department now." in reply.text
+    assert "RF-AORTA" in reply.text
+    for later in ("/questions/3", "/review", "/result", "/download/json"):
+        assert client.get(later).url.path == "/emergency"
+
+
+def test_an_emergency_needing_two_answers_stops_when_the_second_comes(client):
+    """Pain in the tummy is an emergency from 50 (RF-AAA): the age is known first."""
+    answers = example_answers("desk-worker-upper-back")
+    answers["age"] = 64
+    csrf = begin(client)
+    client.post("/questions/1", data={"csrf_token": csrf, **section_form(SECTIONS[0], answers)})
+    page = client.get("/questions/2").text
+    assert re.search(
+        r'name="red_flags.abdominal_or_pulsing_pain" value="yes" data-emergency="yes"', page
+    )
+    answers["red_flags"]["abdominal_or_pulsing_pain"] = True
+    reply = client.post(
+        "/questions/2", data={"csrf_token": csrf, **section_form(SECTIONS[1], answers)}
+    )
+    assert reply.url.path == "/emergency"
+    assert "RF-AAA" in reply.text
+    assert "call your local emergency number (for example 911, 112 or 999)" in reply.text
+
+
+def test_pages_cannot_be_skipped(client):
+    begin(client)
+    assert client.get("/questions/4").url.path == "/questions/1"
+    assert client.get("/review").url.path == "/questions/1"
+    assert client.get("/result").url.path == "/questions/1"
+
+
+def test_a_whole_questionnaire_fits_in_the_cookie(client):
+    answers = example_answers("desk-worker-upper-back")
+    answers["name"] = "N" * 100
+    csrf = begin(client)
+    for section in SECTIONS:
+        client.post(
+            f"/questions/{section.number}",
+            data={"csrf_token": csrf, **section_form(section, answers)},
+        )
+    assert len(client.cookies[STATE_COOKIE]) < 3800
+    reply = client.get("/result")
+    assert reply.status_code == 200 and "N" * 100 in reply.text
+    assert CSRF_COOKIE in client.cookies
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/questions/1", b"csrf_token=%ZZ&age=\xff\xfe"),
+        ("/questions/99", b""),
+        ("/questions/-1", b""),
+        ("/start", b"a=" + b"x" * 100_000),
+        ("/api/plan", b"[1, 2"),
+    ],
+)
+def test_bad_requests_get_a_page_never_a_traceback(client, path, body):
+    token(client)
+    reply = client.post(
+        path, content=body, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert reply.status_code in (403, 404, 413, 415, 422)
+    assert "Traceback" not in reply.text
+
+
+def test_api_takes_a_questionnaire_response(client, recommender):
+    from recommender.render import render_result
+    from recommender.render.fhir_questionnaire import response_from_answers
+
+    answers = example_answers("sciatica")
+    reply = client.post(
+        "/api/plan?country=GB",
+        content=json.dumps(response_from_answers(answers)),
+        headers={"content-type": "application/fhir+json"},
+    )
+    from recommender.inputs.answers_file import validate_answers
+
+    expected = recommender.recommend(validate_answers(answers), emergency_number="999")
+    assert reply.content == render_result(expected, "json").encode()
+
+
+def test_api_refusals(client):
+    body = json.dumps(example_answers("sciatica"))
+    plain = client.post("/api/plan", content=body, headers={"content-type": "text/plain"})
+    assert plain.status_code == 415
+    weeks = client.post(
+        "/api/plan?weeks=13&country=ZZ", content=body, headers={"content-type": "application/json"}
+    )
+    assert weeks.status_code == 422
+    assert weeks.json()["fields"] == ["weeks", "country"]
+    huge = client.post(
+        "/api/plan", content=b" " * 300_000, headers={"content-type": "application/json"}
+    )
+    assert huge.status_code == 413
+
+
+def test_the_openapi_document_describes_the_api(client):
+    spec = client.get("/openapi.json").json()
+    plan = spec["paths"]["/api/plan"]["post"]
+    assert "byte for byte" in plan["description"]
+    assert "red_flags" in json.dumps(plan["requestBody"])
+    assert "/api/questionnaire" in spec["paths"]
+    assert not any(path.startswith(("/questions", "/result")) for path in spec["paths"])
+    assert "POST /api/plan" in client.get("/docs").text
+
+
+def test_plan_imports_nothing_of_the_web():
+    """`backplan plan` stays fast: the web stack loads only for `backplan serve`."""
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from recommender.app.cli import main\n"
+        "result = CliRunner().invoke(main, ['plan', '--example', '--format', 'json'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "loaded = [m for m in ('fastapi', 'starlette', 'uvicorn', 'itsdangerous',"
+        " 'recommender.app.web') if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_serve_refuses_a_port_in_use():
+    import socket
+
+    from click.testing import CliRunner
+
+    from recommender.app.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert "choose another with --port" in result.output
+
+
+def test_the_fast_json_writer_gives_to_json_bytes(recommender):
+    from recommender.app.web.fastjson import to_json as fast
+    from recommender.inputs.answers_file import validate_answers
+    from recommender.inputs.samples import many_answers
+    from recommender.render import to_json
+
+    for raw in many_answers(300, seed=41):
+        data = recommender.recommend(validate_answers(raw), weeks=12).to_dict()
+        assert fast(data) == to_json(data)
+    odd = {'é\u2028"\\\n\x01': [[], {}, (1, True), None, -3, 1.5, float("inf")], "": {"k": ""}}
+    assert fast(odd) == to_json(odd)
+    assert fast({1: "a"}) == to_json({1: "a"})
+
+
+def test_help_lines_speak_of_ticking_not_typing(client):
+    """The terminal's help ("by number or name", "press Enter") is reworded on pages."""
+    answers = example_answers("desk-worker-upper-back")
+    csrf = begin(client)
+    for section in SECTIONS:
+        html = client.get(f"/questions/{section.number}").text
+        assert "Enter" not in html and "by number or name" not in html, section.title
+        client.post(
+            f"/questions/{section.number}",
+            data={"csrf_token": csrf, **section_form(section, answers)},
+        )

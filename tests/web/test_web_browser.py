@@ -1,0 +1,489 @@
+"""`backplan serve` for real: a server process on a free loopback port, its API over
+HTTP, and its pages in a real headless Chromium driven by Playwright.
+
+The browser is Debian's chromium (Playwright's own download is not used): where none is
+installed the browser tests skip, unless BACKPLAN_REQUIRE_BROWSER=1 (as in CI), when
+they fail. The API tests need no browser and always run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from recommender.app.web import form
+from recommender.inputs.answers_file import parse_answers
+from recommender.inputs.questionnaire import load_questionnaire
+from recommender.inputs.samples import many_answers
+from recommender.render import render_result
+
+from conftest import example_answers
+from support.browser import find_browser
+from support.phrases import EXERCISE_TALK
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SECTIONS = form.sections(load_questionnaire())
+EXERCISE_WORDS = re.compile(r"\bexercis", re.IGNORECASE)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def backplan() -> list[str]:
+    script = Path(sys.executable).with_name("backplan")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "recommender"]
+
+
+@pytest.fixture(scope="module")
+def server() -> str:
+    """A real `backplan serve` (2 workers, as behind a proxy), always stopped after."""
+    port = free_port()
+    process = subprocess.Popen(
+        [*backplan(), "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"backplan serve exited {process.returncode}: {process.stderr.read()}")
+            try:
+                if httpx.get(base + "/api/questionnaire", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("backplan serve did not answer within 60 s")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    assert process.stdout is not None
+    assert f"backplan is running at {base}/" in process.stdout.read()
+
+
+# -- the API ----------------------------------------------------------------------------
+
+
+def test_api_plan_is_byte_identical_to_plan_json_for_1000_answers(server, recommender):
+    """What `plan --format json` prints (render_result on the same Recommender) for 1,000
+    varied answers, byte for byte, over HTTP from two worker processes."""
+    with httpx.Client(base_url=server, timeout=30) as client:
+        for number, answers in enumerate(many_answers(1000, seed=14)):
+            body = json.dumps(answers).encode()
+            reply = client.post(
+                "/api/plan", content=body, headers={"content-type": "application/json"}
+            )
+            assert reply.status_code == 200, (number, reply.text)
+            expected = render_result(recommender.recommend(parse_answers(body)), "json")
+            assert reply.content == expected.encode(), number
+
+
+def test_api_matches_the_real_plan_command(server, tmp_path):
+    """And against the command itself, process to process, for the bundled examples."""
+    names = ["sciatica", "cauda-equina", "teenager", "desk-worker-upper-back"]
+    with httpx.Client(base_url=server, timeout=30) as client:
+        for name in names:
+            path = tmp_path / f"{name}.json"
+            path.write_text(json.dumps(example_answers(name)))
+            cli = subprocess.run(
+                [*backplan(), "plan", "--answers", str(path), "--format", "json", "-w", "6"],
+                capture_output=True,
+                check=True,
+            )
+            reply = client.post(
+                "/api/plan?weeks=6",
+                content=path.read_bytes(),
+                headers={"content-type": "application/json"},
+            )
+            assert reply.content == cli.stdout, name
+
+
+def test_api_bad_input_gets_422_with_the_cli_messages(server, tmp_path):
+    bad = example_answers("sciatica")
+    bad["age"] = 300
+    bad["pain_areas"] = ["neck", "neck"]
+    del bad["red_flags"]["fever"]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    cli = subprocess.run(
+        [*backplan(), "plan", "--answers", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert cli.returncode == 2
+    headers = {"content-type": "application/json"}
+    reply = httpx.post(server + "/api/plan", content=path.read_bytes(), headers=headers)
+    assert reply.status_code == 422
+    problems = reply.json()["problems"]
+    assert len(problems) >= 3
+    for problem in problems:
+        assert problem in cli.stderr
+    assert {"age", "pain_areas", "red_flags.fever"} <= set(reply.json()["fields"])
+
+
+def test_api_questionnaire_is_the_fhir_questionnaire(server):
+    cli = subprocess.run(
+        [*backplan(), "questionnaire", "--format", "fhir"], capture_output=True, check=True
+    )
+    reply = httpx.get(server + "/api/questionnaire")
+    assert reply.headers["content-type"].startswith("application/fhir+json")
+    assert reply.content == cli.stdout
+
+
+# -- the browser ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = find_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server, accept_downloads=True)
+    opened = context.new_page()
+    try:
+        yield opened
+    finally:
+        context.close()
+
+
+def axe_problems(page) -> list[str]:
+    """Serious and critical axe-core violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def start(page, country: str = "") -> None:
+    page.goto("/")
+    if country:
+        page.select_option("#country", country)
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/questions/1")
+
+
+def fill_section(page, section, answers: dict) -> None:
+    """Answer every question of `section` from an answers object, as a person would."""
+    for question in section.questions:
+        value = form.get(answers, question.key)
+        kind = form.kind(question)
+        if kind == "yes_no":
+            page.check(f'input[name="{question.key}"][value="{"yes" if value else "no"}"]')
+        elif kind == "choice":
+            page.check(f'input[name="{question.key}"][value="{value}"]')
+        elif kind == "choices":
+            for option in question.choices:
+                box = page.locator(f'input[name="{question.key}"][value="{option}"]')
+                box.set_checked(option in value)
+        else:
+            page.fill(f'[name="{question.key}"]', "" if value is None else str(value))
+
+
+def continue_(page) -> None:
+    page.locator('button[value="next"]').click()
+    page.wait_for_load_state()
+
+
+def answer_everything(page, answers: dict) -> None:
+    for section in SECTIONS:
+        page.wait_for_url(f"**/questions/{section.number}")
+        fill_section(page, section, answers)
+        continue_(page)
+    page.wait_for_url("**/review")
+
+
+def test_full_form_to_a_plan(page):
+    answers = example_answers("desk-worker-upper-back")
+    start(page, "GB")
+    answer_everything(page, answers)
+    page.get_by_role("link", name="See my advice").click()
+    page.wait_for_url("**/result")
+    main = page.locator("main")
+    assert "Your plan" in main.inner_text()
+    assert page.locator(".safety-net").is_visible()
+    assert page.get_by_role("button", name="Print").is_visible()
+
+
+def test_emergency_stops_the_form_mid_way(page):
+    answers = example_answers("desk-worker-upper-back")
+    start(page, "GB")
+    fill_section(page, SECTIONS[0], answers)
+    continue_(page)
+    page.wait_for_url("**/questions/2")
+    assert not page.locator("#emergency-now").is_visible()
+    page.check('input[name="red_flags.saddle_numbness"][value="yes"]')
+    # The script warns at once, before anything is sent.
+    assert page.locator("#emergency-now").is_visible()
+    assert "call 999" in page.locator("#emergency-now").inner_text()
+    continue_(page)  # the other answers on the page are still blank: it stops anyway
+    page.wait_for_url("**/emergency")
+    text = page.locator("body").inner_text()
+    assert "EMERGENCY: call 999 or go to an emergency department now" in text
+    assert "RF-CES-SADDLE" in text
+    # No exercise talk: only the flags' own "do not exercise" may name it.
+    for phrase in EXERCISE_TALK:
+        assert phrase not in text.lower()
+    ours = page.locator("header, h1, .emergency-lead, .restart, footer").all_inner_texts()
+    assert not EXERCISE_WORDS.search(" ".join(ours))
+    assert page.get_by_role("link", name="Call 999").get_attribute("href") == "tel:999"
+    # The questions stay stopped: later pages lead back to the warning.
+    page.goto("/questions/3")
+    page.wait_for_url("**/emergency")
+    page.goto("/result")
+    page.wait_for_url("**/emergency")
+    page.get_by_role("button", name="Clear my answers and start again").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def test_back_buttons_and_editing_at_the_review(page):
+    answers = example_answers("desk-worker-upper-back")
+    start(page)
+    fill_section(page, SECTIONS[0], answers)
+    continue_(page)
+    fill_section(page, SECTIONS[1], answers)
+    continue_(page)
+    page.wait_for_url("**/questions/3")
+    # The browser's own Back: the previous page, with its answers still chosen.
+    page.go_back()
+    page.wait_for_url("**/questions/2")
+    assert page.locator('input[name="red_flags.chest_pain"][value="no"]').is_checked()
+    page.go_forward()
+    page.wait_for_url("**/questions/3")
+    # The page's Back keeps what was typed on this page, even unfinished.
+    page.check('input[name="red_flags.fever"][value="no"]')
+    page.locator('button[value="back"]').click()
+    page.wait_for_url("**/questions/2")
+    continue_(page)
+    page.wait_for_url("**/questions/3")
+    assert page.locator('input[name="red_flags.fever"][value="no"]').is_checked()
+    fill_section(page, SECTIONS[2], answers)
+    continue_(page)
+    for section in SECTIONS[3:]:
+        fill_section(page, section, answers)
+        continue_(page)
+    page.wait_for_url("**/review")
+    age = str(answers["age"])
+    assert page.locator("dd").first.inner_text() == age
+    page.get_by_role("link", name="Change about you and your pain").click()
+    page.wait_for_url("**/questions/1")
+    page.fill('[name="age"]', "abc")
+    continue_(page)
+    # A bad answer is named beside its field, and the summary links to it.
+    assert (
+        page.locator("#q-age-error")
+        .inner_text()
+        .endswith("Please give a whole number from 1 to 120.")
+    )
+    assert "q-age-error" in page.locator("#q-age").get_attribute("aria-describedby")
+    assert page.locator("#q-age").get_attribute("aria-invalid") == "true"
+    page.fill('[name="age"]', "52")
+    continue_(page)
+    page.wait_for_url("**/review")
+    assert page.locator("dd").first.inner_text() == "52"
+
+
+def tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element matching `selector` has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({json.dumps(selector)})"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_keyboard_only_from_start_to_plan(page):
+    answers = example_answers("desk-worker-upper-back")
+    page.goto("/")
+    tab_to(page, "#country")
+    page.keyboard.type("United K")  # a select picks by typing its words
+    tab_to(page, 'button[type="submit"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/questions/1")
+    for section in SECTIONS:
+        page.wait_for_url(f"**/questions/{section.number}")
+        for question in section.questions:
+            value = form.get(answers, question.key)
+            kind = form.kind(question)
+            if kind in ("yes_no", "choice"):
+                wanted = ("yes" if value else "no") if kind == "yes_no" else value
+                tab_to(page, f'input[name="{question.key}"]')
+                # Arrow keys move through a radio group and choose as they go.
+                for _ in range(8):
+                    if page.evaluate("document.activeElement.value") == wanted:
+                        break
+                    page.keyboard.press("ArrowDown")
+                page.keyboard.press("Space")
+            elif kind == "choices":
+                for option in question.choices:
+                    tab_to(page, f'input[name="{question.key}"][value="{option}"]')
+                    checked = page.evaluate("document.activeElement.checked")
+                    if checked != (option in value):
+                        page.keyboard.press("Space")
+            else:
+                tab_to(page, f'[name="{question.key}"]')
+                page.keyboard.press("Control+A")
+                page.keyboard.press("Backspace")
+                if value is not None:
+                    page.keyboard.type(str(value))
+        tab_to(page, 'button[value="next"]')
+        outline = page.evaluate(
+            "getComputedStyle(document.activeElement).outlineStyle + ' ' + "
+            "getComputedStyle(document.activeElement).outlineWidth"
+        )
+        assert outline.startswith("solid") and outline.endswith("3px"), outline
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+    page.wait_for_url("**/review")
+    tab_to(page, 'a[href="/result"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/result")
+    assert "Your plan" in page.locator("main").inner_text()
+
+
+def test_phone_width_320(browser, server, tmp_path):
+    context = browser.new_context(base_url=server, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    try:
+        answers = example_answers("desk-worker-upper-back")
+        start(page)
+        shots = Path(os.environ.get("BACKPLAN_SCREENSHOTS") or tmp_path)
+        page.screenshot(path=str(shots / "phone-320-questions.png"), full_page=True)
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1] == 320, widths
+        answer_everything(page, answers)
+        page.goto("/result")
+        page.screenshot(path=str(shots / "phone-320-result.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, width
+        assert (shots / "phone-320-questions.png").stat().st_size > 5000
+    finally:
+        context.close()
+
+
+def test_axe_finds_nothing_serious_on_any_page(page):
+    found: dict[str, list[str]] = {}
+    answers = example_answers("desk-worker-upper-back")
+    page.goto("/")
+    found["start"] = axe_problems(page)
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/questions/1")
+    continue_(page)  # nothing filled in: the page with errors
+    found["errors"] = axe_problems(page)
+    for section in SECTIONS:
+        page.wait_for_url(f"**/questions/{section.number}*")
+        found[f"section {section.number}"] = axe_problems(page)
+        fill_section(page, section, answers)
+        continue_(page)
+    page.wait_for_url("**/review")
+    found["review"] = axe_problems(page)
+    page.goto("/result")
+    found["result"] = axe_problems(page)
+    page.goto("/docs")
+    found["api docs"] = axe_problems(page)
+    page.goto("/no-such-page")
+    found["not found"] = axe_problems(page)
+    start(page, "US")
+    page.check('input[name="onset"][value="major_injury"]')
+    found["early warning"] = axe_problems(page)
+    continue_(page)
+    page.wait_for_url("**/emergency")
+    found["emergency"] = axe_problems(page)
+    assert not any(found.values()), found
+    assert len(found) == 13
+
+
+def test_downloads(page):
+    from fhir.resources.R4B.careplan import CarePlan
+    from icalendar import Calendar
+
+    start(page)
+    answer_everything(page, example_answers("desk-worker-upper-back"))
+    page.goto("/result")
+    saved = {}
+    for name in ("Web page (HTML)", "Text (Markdown)", "Data (JSON)", "FHIR CarePlan"):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=name).click()
+        saved[name] = Path(download.value.path()).read_text(encoding="utf-8")
+    page.fill("#start", "2026-03-02")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download calendar").click()
+    assert download.value.suggested_filename == "backplan-plan.ics"
+    calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
+    days = sorted(event.decoded("dtstart") for event in calendar.walk("VEVENT"))
+    answers = example_answers("desk-worker-upper-back")
+    assert days[0] == dt.date(2026, 3, 2) and len(days) == 4 * answers["days_per_week"]
+    assert saved["Web page (HTML)"].startswith("<!doctype html>")
+    assert "## Your plan" in saved["Text (Markdown)"]
+    assert json.loads(saved["Data (JSON)"])["plan"]["weeks"]
+    model = CarePlan.model_validate_json(saved["FHIR CarePlan"])
+    assert model.status == "active"
+
+
+def test_without_javascript(browser, server):
+    context = browser.new_context(base_url=server, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        answers = example_answers("desk-worker-upper-back")
+        start(page)
+        fill_section(page, SECTIONS[0], answers)
+        continue_(page)
+        page.check('input[name="red_flags.chest_pain"][value="yes"]')
+        # No script: no early warning, but sending the page stops the questions.
+        assert not page.locator("#emergency-now").is_visible()
+        continue_(page)
+        page.wait_for_url("**/emergency")
+        assert "call your local emergency number" in page.locator("h1").inner_text()
+        page.get_by_role("button", name="Clear my answers and start again").click()
+        start(page)
+        answer_everything(page, answers)
+        page.get_by_role("link", name="See my advice").click()
+        page.wait_for_url("**/result")
+        assert page.locator(".safety-net").is_visible()
+        assert not page.get_by_role("button", name="Print").is_visible()
+        assert "use your browser's Print command" in page.locator("nav").inner_text()
+    finally:
+        context.close()
