@@ -6,16 +6,22 @@ The default profile is derandomized so that a test run is reproducible on any ma
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-# Keep the test run's cache out of the user's own cache folder.
-os.environ.setdefault("BACKPLAN_CACHE_DIR", tempfile.mkdtemp(prefix="backplan-test-cache-"))
+# Keep the test run's cache out of the user's own cache folder, and leave nothing
+# behind in the temporary folder when the run ends.
+if "BACKPLAN_CACHE_DIR" not in os.environ:
+    _TEST_CACHE = tempfile.mkdtemp(prefix="backplan-test-cache-")
+    os.environ["BACKPLAN_CACHE_DIR"] = _TEST_CACHE
+    atexit.register(shutil.rmtree, _TEST_CACHE, ignore_errors=True)
 
 from recommender.pipeline.recommend import Recommender  # noqa: E402
 

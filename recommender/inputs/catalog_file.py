@@ -28,7 +28,7 @@ def load_catalog(directory: Optional[Path] = None) -> Catalog:
     from recommender.core import answers, catalog
 
     key = [*files, *source_of(answers, catalog), Path(__file__)]
-    return Catalog(cached("catalog", key, lambda: _read(files)))
+    return Catalog(cached("catalog", key, lambda: _read(files), kind=list))
 
 
 def _read(files: list[Path]) -> list[Exercise]:

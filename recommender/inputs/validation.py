@@ -34,7 +34,7 @@ def validator_for(cls: type) -> SchemaValidator:
 
     key: list[KeyPart] = [*_type_sources(), cls.__module__, cls.__qualname__]
     key.append(pydantic_core.__version__)
-    return cached(f"validator-{cls.__name__}", key, lambda: _build(cls))
+    return cached(f"validator-{cls.__name__}", key, lambda: _build(cls), kind=SchemaValidator)
 
 
 @cache

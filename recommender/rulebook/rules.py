@@ -292,7 +292,7 @@ def load_rulebook(catalog: Catalog, path: Optional[Path] = None) -> Rulebook:
         Path(__file__),
         "\n".join(e.id for e in catalog),
     ]
-    return cached("rules", key, lambda: _read(files, baseline, catalog))
+    return cached("rules", key, lambda: _read(files, baseline, catalog), kind=Rulebook)
 
 
 def _read(files: list[Path], baseline: Path, catalog: Catalog) -> Rulebook:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import pickle
 import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +80,134 @@ def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
     monkeypatch.setenv("BACKPLAN_CACHE", "off")
     assert cache.cache_dir() is None
     assert len(load_catalog()) >= 28
+
+
+# -- nothing planted in the cache can run code (docs/clinical-safety.md, H-CACHE) -------
+
+
+class _Payload:
+    """A pickle that, when loaded, leaves a mark: proof that planted code ran."""
+
+    def __init__(self, mark: Path) -> None:
+        self.mark = mark
+
+    def __reduce__(self):
+        return (os.mkdir, (str(self.mark),))
+
+
+def _entry_name(tmp_path, monkeypatch) -> str:
+    """The file name the catalog's cache entry takes (it does not depend on the folder)."""
+    probe = tmp_path / "probe"
+    monkeypatch.setenv("BACKPLAN_CACHE_DIR", str(probe))
+    load_catalog()
+    (entry,) = probe.glob("catalog-*.pickle")
+    return entry.name
+
+
+def _as_another_user(action) -> bool:
+    """Run `action` in a child process as user and group 65534 (nobody); False when this
+    process cannot change user (not root, or no fork)."""
+    if not hasattr(os, "fork") or os.geteuid() != 0:
+        return False
+    pid = os.fork()
+    if pid == 0:  # the child: drop to nobody, plant, and leave without cleanup
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            action()
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    return True
+
+
+@pytest.fixture
+def shared_folder():
+    """A folder anyone may write to, as /tmp is, outside pytest's private tmp_path."""
+    folder = Path(tempfile.mkdtemp(prefix="backplan-shared-"))
+    folder.chmod(0o777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_pickle_planted_by_another_user_never_runs(tmp_path, monkeypatch, shared_folder):
+    name = _entry_name(tmp_path, monkeypatch)
+    mark = shared_folder / "planted-code-ran"
+    planted = shared_folder / name
+
+    def plant() -> None:
+        planted.write_bytes(pickle.dumps(_Payload(mark)))
+
+    if not _as_another_user(plant):  # not root: a group member's shared folder instead
+        shared_folder.chmod(0o775)
+        plant()
+    monkeypatch.setenv("BACKPLAN_CACHE_DIR", str(shared_folder))
+    assert len(load_catalog()) >= 28
+    assert not mark.exists(), "a pickle from a folder others can write to was loaded"
+    # Nor is anything of ours written into such a folder.
+    assert sorted(p.name for p in shared_folder.iterdir()) == [name]
+
+
+def test_a_file_owned_by_someone_else_in_our_folder_is_not_loaded(tmp_path, monkeypatch):
+    name = _entry_name(tmp_path, monkeypatch)
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    mark = tmp_path / "planted-code-ran"
+    planted = folder / name
+    planted.write_bytes(pickle.dumps(_Payload(mark)))
+    if os.geteuid() == 0:
+        os.chown(planted, 65534, 65534)  # as if another user had put it there
+    else:
+        planted.chmod(0o666)  # or left it writable by others
+    monkeypatch.setenv("BACKPLAN_CACHE_DIR", str(folder))
+    assert len(load_catalog()) >= 28
+    assert not mark.exists()
+
+
+def test_a_symbolic_link_in_the_cache_is_not_followed(tmp_path, monkeypatch):
+    name = _entry_name(tmp_path, monkeypatch)
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    mark = tmp_path / "planted-code-ran"
+    elsewhere = tmp_path / "elsewhere.pickle"
+    elsewhere.write_bytes(pickle.dumps(_Payload(mark)))
+    (folder / name).symlink_to(elsewhere)
+    monkeypatch.setenv("BACKPLAN_CACHE_DIR", str(folder))
+    assert len(load_catalog()) >= 28
+    assert not mark.exists()
+
+
+def test_a_fifo_in_the_cache_neither_hangs_nor_fails(tmp_path, monkeypatch):
+    name = _entry_name(tmp_path, monkeypatch)
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    os.mkfifo(folder / name)
+    monkeypatch.setenv("BACKPLAN_CACHE_DIR", str(folder))
+    result = subprocess.run(
+        [sys.executable, "-m", "recommender", "plan", "--example", "--format", "json"],
+        capture_output=True,
+        timeout=60,
+        env=dict(os.environ, BACKPLAN_CACHE_DIR=str(folder)),
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["plan"]
+
+
+def test_an_entry_of_the_wrong_type_is_rebuilt(cache_dir):
+    load_catalog()
+    (entry,) = cache_dir.glob("catalog-*.pickle")
+    entry.write_bytes(pickle.dumps({"not": "a list of exercises"}))
+    assert len(load_catalog()) >= 28
+    assert isinstance(pickle.loads(entry.read_bytes()), list)  # and stored afresh
+
+
+def test_a_failed_write_leaves_no_temporary_file(cache_dir, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache.pickle, "dump", full_disk)
+    assert len(load_catalog()) >= 28
+    assert list(cache_dir.iterdir()) == []
