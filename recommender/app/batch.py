@@ -324,28 +324,33 @@ def default_workers() -> int:
 
 
 def run_batch_command(
-    source: str, output: Optional[str], options: Options, workers: Optional[int]
+    source: str,
+    output: Optional[str],
+    options: Options,
+    workers: Optional[int],
+    private: bool = False,
 ) -> Summary:
     """`backplan batch`: open the input and output, run, and report on standard error
     (with a progress line while it runs in a terminal)."""
     import sys
+    from contextlib import nullcontext
 
     import click
 
+    from recommender.app.output import open_output, refuse_same_file
     from recommender.inputs.answers_file import open_input
 
     if options.engine is not None or workers == 1:
         from recommender.rulebook.engines import create_engine
 
         create_engine({}, options.engine)  # refuse an unusable engine before any work
+    refuse_same_file(source, output)  # before anything is truncated
     stream = sys.stdin.buffer if source == "-" else open_input(source, "a JSON Lines file")
-    sink = open(output, "wb") if output else sys.stdout.buffer
     progress = _Progress() if sys.stderr.isatty() else None
     try:
-        summary = run_batch(stream, sink, options, workers or default_workers(), progress)
+        with open_output(output, private) if output else nullcontext(sys.stdout.buffer) as sink:
+            summary = run_batch(stream, sink, options, workers or default_workers(), progress)
     finally:
-        if output:
-            sink.close()
         if stream is not sys.stdin.buffer:
             stream.close()
     if progress:

@@ -27,6 +27,7 @@ from recommender.app.options import (
     engine_option,
     format_option,
     output_option,
+    private_option,
     show_version,
     weeks_option,
 )
@@ -125,6 +126,7 @@ def main() -> None:
 )
 @country_option
 @engine_option
+@private_option
 def plan(
     answers_path: Optional[str],
     example: bool,
@@ -136,6 +138,7 @@ def plan(
     start: Optional[str],
     country: Optional[str],
     engine: Optional[str],
+    private: bool,
 ) -> None:
     """Triage the answers and build the weekly plan.
 
@@ -157,7 +160,7 @@ def plan(
     options = RenderOptions(color=color_wanted(output), explain_args=hint, paper=paper)
     text = render_result(result, fmt, options)
     warn_beside(result.triage, fmt, output)
-    emit(text, output)
+    emit(text, output, private)
 
 
 @main.command()
@@ -192,6 +195,7 @@ def explain(
 @weeks_option
 @country_option
 @engine_option
+@private_option
 def intake(
     save: Optional[str],
     fmt: str,
@@ -199,6 +203,7 @@ def intake(
     weeks: int,
     country: Optional[str],
     engine: Optional[str],
+    private: bool,
 ) -> None:
     """Answer the questionnaire here in the terminal, then see your triage and plan.
 
@@ -222,9 +227,9 @@ def intake(
     if save:
         from recommender.render import to_json
 
-        emit(to_json(outcome.answers), save)
+        emit(to_json(outcome.answers), save, private)
         say(f"Your answers are saved in {save}.")
-    emit(text, output)
+    emit(text, output, private)
 
 
 @main.command()
@@ -245,6 +250,7 @@ def intake(
 @weeks_option
 @country_option
 @engine_option
+@private_option
 def batch(
     source: str,
     output: Optional[str],
@@ -252,6 +258,7 @@ def batch(
     weeks: int,
     country: Optional[str],
     engine: Optional[str],
+    private: bool,
 ) -> None:
     """Many answers at once: one answers object per line in, one result per line out.
 
@@ -263,7 +270,7 @@ def batch(
     from recommender.app.batch import Options, run_batch_command
 
     options = Options(weeks=weeks, emergency_number=_number(country), engine=engine)
-    summary = run_batch_command(source, output, options, workers)
+    summary = run_batch_command(source, output, options, workers, private)
     if summary.interrupted:
         sys.exit(int(ExitCode.INTERRUPTED))
 

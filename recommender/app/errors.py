@@ -4,6 +4,7 @@ Ctrl-C exits 130, and anything unexpected is reported plainly, never as a traceb
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 import click
@@ -24,6 +25,12 @@ class BackplanGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("\nbackplan: stopped.", err=True)
             ctx.exit(int(ExitCode.INTERRUPTED))
+        except BrokenPipeError:
+            # The reader went away (`backplan plan | head`): stop quietly, as any Unix
+            # tool does, and keep Python from complaining when it flushes at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(int(ExitCode.CLOSED_PIPE))
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:

@@ -32,6 +32,14 @@ def output_option(what: str = "Write to FILE instead of standard output.") -> An
     return click.option("--output", "-o", metavar="FILE", help=what)
 
 
+#: --private, for the commands that write health data to a file.
+private_option = click.option(
+    "--private",
+    is_flag=True,
+    help="Make new files readable by you alone (mode 0600) whatever the umask.",
+)
+
+
 #: --weeks, shared by the commands that plan.
 weeks_option = click.option(
     "--weeks",

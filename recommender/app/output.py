@@ -1,22 +1,53 @@
 """Where a command's output goes: the terminal, or a file written whole.
 
-A result is either shown on standard output or written to `-o FILE` once it is
-complete, so a file is never left half-written. Warnings always reach the terminal
-(standard error), whatever happens to the result (docs/clinical-safety.md,
-H-WARNING-UNSEEN).
+`-o FILE` writes into what FILE is:
+
+- a regular file (or no file yet) is written whole, through a temporary file in the
+  same folder that replaces it only when complete, so it is never left half-written;
+  an existing file keeps its permissions, and a new one follows the umask, as any
+  Unix tool's, or is made private to its owner (0600) with `--private`;
+- a character device, a FIFO, or the shell's `/dev/stdout`, `/dev/stderr` and
+  `/dev/fd/N` (which `>(command)` gives) are written straight through: they are
+  streams, not files to replace;
+- any other symbolic link, a folder, a read-only file and a folder that does not
+  exist are refused with exit code 2, before anything is written.
+
+A write that fails for a reason outside the person's control (a full disk) is
+reported plainly with exit code 1, and leaves nothing behind. Warnings always reach
+the terminal (standard error), whatever happens to the result (docs/clinical-
+safety.md, H-WARNING-UNSEEN).
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import BinaryIO, Optional
 
 import click
 
-from recommender.core.errors import BackplanError
+from recommender.core.errors import BackplanError, ExitCode
 from recommender.pipeline.triage import Triage
+
+#: Paths the shell hands over for its own streams: links, but links to follow.
+_STREAM_LINKS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/")
+#: Errors that are the person's to fix (a wrong path), not the machine's.
+_BAD_PATH = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+class OutputError(BackplanError):
+    """The output could not be written; the message names the file and the reason."""
+
+
+class EnvironmentFailure(OutputError):
+    """The machine failed us (a full disk, an I/O error): not the person's doing."""
+
+    exit_code = ExitCode.INTERNAL
 
 
 def color_wanted(output: Optional[str]) -> bool:
@@ -26,26 +57,128 @@ def color_wanted(output: Optional[str]) -> bool:
     return sys.stdout.isatty()
 
 
-def emit(text: str, output: Optional[str] = None) -> None:
-    """Print `text`, or write it to `output` whole: nothing is left half-written."""
+def emit(text: str, output: Optional[str] = None, private: bool = False) -> None:
+    """Print `text`, or write it into `output` whole (see the module's notes)."""
     if not output or output == "-":
         click.echo(text, nl=False, color=color_wanted(output))
         return
+    with open_output(output, private) as stream:
+        stream.write(text.encode("utf-8"))
+
+
+@contextmanager
+def open_output(output: str, private: bool = False) -> Iterator[BinaryIO]:
+    """A binary stream into `output`, committed when the block ends without error.
+
+    For a regular file the stream is a temporary file beside it, renamed over it at
+    the end (and removed if anything fails); for a device or a FIFO it is the target
+    itself.
+    """
+    target = Path(output)
+    info = _inspect(target, output)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with _failures(output):
+            stream: BinaryIO = open(target, "wb", buffering=0)  # noqa: SIM115 - closed below
+        try:
+            yield stream
+        except OSError as exc:
+            raise _failure(output, exc) from None
+        finally:
+            _quietly_close(stream)
+        return
     import tempfile
 
-    target = Path(output)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
+    folder = target.parent
+    with _failures(output):
         fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise BackplanError(f"cannot write {output}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(fd, "wb") as stream:
+            yield stream
+        mode = stat.S_IMODE(info.st_mode) if info is not None else _new_file_mode(private)
+        os.chmod(temp, mode)
+        if info is not None and hasattr(os, "chown"):
+            try:  # root writing someone's file leaves it theirs
+                os.chown(temp, info.st_uid, info.st_gid)
+            except OSError:
+                pass
         os.replace(temp, target)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise _failure(output, exc) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def refuse_same_file(source: str, output: Optional[str]) -> None:
+    """Refuse to write over the file being read (`batch X -o X`), before anything is
+    truncated: compared by device and inode, so other names for it are caught too."""
+    if not output or output == "-" or source == "-":
+        return
+    try:
+        same = os.path.samefile(source, output)
+    except OSError:
+        return  # the output does not exist yet (or the input does not: reported later)
+    if same:
+        raise OutputError(f"{output}: is the input file; writing there would destroy it")
+
+
+def _inspect(target: Path, output: str) -> Optional[os.stat_result]:
+    """What `target` is now (None: nothing yet), refusing what must not be written."""
+    try:
+        link = os.lstat(target)
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            folder = str(target.parent)
+            raise OutputError(f"{output}: the folder {folder!r} does not exist") from None
+        return None
+    except OSError as exc:
+        raise _failure(output, exc) from None
+    if stat.S_ISLNK(link.st_mode):
+        if not str(target).startswith(_STREAM_LINKS):
+            raise OutputError(
+                f"{output}: is a symbolic link; give the file it points to, so that "
+                "backplan never writes somewhere you did not name"
+            )
+        try:
+            link = os.stat(target)
+        except OSError as exc:
+            raise _failure(output, exc) from None
+    if stat.S_ISDIR(link.st_mode):
+        raise OutputError(f"{output}: is a folder; give a file name")
+    if stat.S_ISREG(link.st_mode) and not (link.st_mode & 0o222 and os.access(target, os.W_OK)):
+        raise OutputError(f"{output}: is read-only; it was left as it is")
+    return link
+
+
+def _new_file_mode(private: bool) -> int:
+    if private:
+        return 0o600
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def _failures(output: str) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise _failure(output, exc) from None
+
+
+def _failure(output: str, exc: OSError) -> OutputError:
+    reason = exc.strerror or str(exc)
+    if exc.errno in _BAD_PATH:
+        return OutputError(f"could not write {output}: {reason}")
+    return EnvironmentFailure(f"could not write {output}: {reason}")
+
+
+def _quietly_close(stream: BinaryIO) -> None:
+    try:
+        stream.close()
+    except OSError:
+        pass
 
 
 def say(text: str) -> None:

@@ -15,6 +15,7 @@ class ExitCode(enum.IntEnum):
     BAD_INPUT = 2
     EXAMPLES_FAILED = 3
     INTERRUPTED = 130
+    CLOSED_PIPE = 141  # as the shell reports a program stopped by SIGPIPE
 
 
 class BackplanError(Exception):

@@ -106,8 +106,14 @@ def test_ctrl_c_keeps_every_finished_result_whole(tmp_path, workers):
         text=True,
         start_new_session=True,
     )
+
+    # The results go to a temporary file beside OUT until the batch ends (then renamed).
+    def written() -> int:
+        files = [out, *tmp_path.glob(".out.jsonl.*.tmp")]
+        return max((f.stat().st_size for f in files if f.exists()), default=0)
+
     deadline = time.time() + 60
-    while time.time() < deadline and (not out.exists() or out.stat().st_size < 200_000):
+    while time.time() < deadline and written() < 200_000:
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
     _, stderr = process.communicate(timeout=60)
