@@ -71,7 +71,11 @@ def _starting(answers: Answers, start: str) -> Answers:
         day = dt.date.today() if start == "today" else dt.date.fromisoformat(start)
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD or 'today'", param_hint="--start") from None
-    return dataclasses.replace(answers, start_date=day)
+    try:
+        return dataclasses.replace(answers, start_date=day)
+    except ValueError as exc:  # the answers model's own checks (the plan must fit)
+        message = str(exc).removeprefix("start_date: ")
+        raise click.BadParameter(message, param_hint="--start") from None
 
 
 def _number(country: Optional[str]) -> Optional[str]:

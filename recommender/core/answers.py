@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import (
@@ -38,6 +39,14 @@ PainDuration = Literal["under_6_weeks", "6_to_12_weeks", "over_12_weeks"]
 PainTrend = Literal["improving", "unchanged", "worsening"]
 Onset = Literal["gradual", "sudden", "minor_injury", "major_injury"]
 ActivityLevel = Literal["low", "moderate", "high"]
+
+#: The longest plan is 12 weeks; its last session must still be a date.
+LAST_START_DATE = dt.date.max - dt.timedelta(weeks=12)
+
+#: Characters that must never reach a terminal or a printout from a person's text:
+#: controls (C0, DEL, C1), bidirectional overrides, separators that break lines, and
+#: unpaired surrogates (which no file or terminal can hold).
+UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 PAIN_AREAS: tuple[str, ...] = get_args(PainArea)
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
@@ -187,6 +196,16 @@ class Answers:
         repeated = repeated_items(self.pain_areas)
         if repeated:
             raise ValueError(f"pain_areas: {', '.join(repeated)} listed more than once")
+        if self.start_date is not None and self.start_date > LAST_START_DATE:
+            raise ValueError(
+                f"start_date: must leave room for the longest plan in the calendar "
+                f"(at the latest {LAST_START_DATE.isoformat()})"
+            )
+        if self.name is not None and UNPRINTABLE.search(self.name):
+            # A name is printed on terminals and printouts: a control character could
+            # rewrite a terminal's title, or a line break forge a heading above a real
+            # warning (docs/clinical-safety.md, H-FORGED-TEXT).
+            raise ValueError("name: must be plain text on one line (no control characters)")
 
     def fact(self) -> dict[str, Any]:
         """The answers as plain JSON-ready data, the form the rule engines read."""

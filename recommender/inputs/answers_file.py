@@ -7,9 +7,11 @@ size-checked before they are parsed so that a huge or hostile file is refused qu
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO, Optional, Union
 
-from recommender.core.answers import Answers, repeated_items
+from recommender.core.answers import UNPRINTABLE, Answers, repeated_items
 from recommender.core.errors import AnswersError
 from recommender.inputs.validation import ValidationError, validate
 
@@ -18,6 +20,10 @@ if TYPE_CHECKING:
 
 #: An answers file is about 2 KB; anything past this is not one.
 MAX_BYTES = 256 * 1024
+#: At most this many problems are listed; a file with more is told how many more.
+MAX_PROBLEMS = 20
+#: No answer is a number with more digits than this (ages have 3).
+MAX_DIGITS = 20
 
 Problem = str
 
@@ -62,7 +68,13 @@ def parse_json(data: Union[bytes, str], source: str) -> Any:
     if not text.strip():
         raise AnswersError(["is empty; expected a JSON object of answers"], source)
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+        return json.loads(
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_constant=_no_constants,
+            parse_int=_whole_number,
+            parse_float=_number,
+        )
     except json.JSONDecodeError as exc:
         raise AnswersError(
             [f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"], source
@@ -79,11 +91,17 @@ def validate_answers(raw: Any, source: str = "the answers") -> Answers:
     """Plain data (as parsed from JSON) checked against the Answers model."""
     if not isinstance(raw, dict):
         raise AnswersError([f"must be a JSON object of answers, not {_json_kind(raw)}"], source)
+    unusable = dict(_unusable_numbers(raw))
     try:
-        return validate(Answers, raw)
+        if unusable:
+            raw = _without(raw, unusable)
+        answers = validate(Answers, raw)
+        if unusable:
+            raise AnswersError(_number_problems(unusable), source, list(unusable))
+        return answers
     except ValidationError as exc:
-        problems = describe_errors(exc)
-        fields = error_fields(exc)
+        problems = _number_problems(unusable) + describe_errors(exc, skip=set(unusable))
+        fields = [*unusable, *(f for f in error_fields(exc) if f not in unusable)]
         # Checks that pydantic runs only once every field is valid are run here too,
         # so that one message names every problem.
         repeated = repeated_items(raw.get("pain_areas"))
@@ -92,7 +110,7 @@ def validate_answers(raw: Any, source: str = "the answers") -> Answers:
             problems.append(line)
         if repeated and "pain_areas" not in fields:
             fields.append("pain_areas")
-        raise AnswersError(problems, source, fields) from None
+        raise AnswersError(_capped(problems), source, fields[:MAX_PROBLEMS]) from None
     except (TypeError, ValueError) as exc:  # values JSON cannot hold
         raise AnswersError([f"holds a value that is not plain JSON ({exc})"], source) from None
 
@@ -115,16 +133,90 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not allowed in an answers file")
 
 
-def describe_errors(exc: ValidationError) -> list[Problem]:
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class _Unusable(str):
+    """A number in the file that no answer can be (1e400, or thousands of digits),
+    kept as its text so that the problem names its field rather than crashing."""
+
+
+def _whole_number(text: str) -> Any:
+    # Python refuses to read more than 4,300 digits, with a message about its own
+    # settings; a person should hear which answer is wrong instead.
+    return int(text) if len(text) <= MAX_DIGITS else _Unusable(text)
+
+
+def _number(text: str) -> Any:
+    value = float(text)
+    return value if value not in (float("inf"), float("-inf")) else _Unusable(text)
+
+
+def _unusable_numbers(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(dotted field, text) for every unusable value in the parsed answers: numbers no
+    answer can be, and text with unpaired surrogates (half a character, which JSON
+    can spell but no file or terminal can hold)."""
+    if isinstance(data, _Unusable):
+        yield path or "answers", str(data)
+    elif isinstance(data, str) and _SURROGATE.search(data):
+        yield path or "answers", _SURROGATE.sub("\ufffd", data)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else str(key)
+            if _SURROGATE.search(key):
+                yield _SURROGATE.sub("\ufffd", where), "\ufffd"
+            else:
+                yield from _unusable_numbers(value, where)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _unusable_numbers(value, f"{path}[{index}]")
+
+
+def _without(data: Any, unusable: dict[str, str]) -> Any:
+    """The answers with each unusable value replaced by null (reported separately)."""
+    if isinstance(data, _Unusable) or (isinstance(data, str) and _SURROGATE.search(data)):
+        return None
+    if isinstance(data, dict):
+        return {
+            key: _without(value, unusable)
+            for key, value in data.items()
+            if not _SURROGATE.search(key)
+        }
+    if isinstance(data, list):
+        return [_without(value, unusable) for value in data]
+    return data
+
+
+def _number_problems(unusable: dict[str, str]) -> list[Problem]:
+    return [
+        f"{_plain_field(field)}: {_show_text(text)} is not a number any answer can be"
+        if not isinstance(text, str) or "\ufffd" not in text
+        else f"{_plain_field(field)}: holds half a character (an unpaired surrogate)"
+        for field, text in unusable.items()
+    ]
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], f"and {more} more problem{'s' if more > 1 else ''}"]
+
+
+def describe_errors(
+    exc: ValidationError, skip: frozenset[str] | set[str] = frozenset()
+) -> list[Problem]:
     """One plain line per problem, each naming the dotted field it concerns.
 
     Missing answers share one line, so that a half-filled file gets a short message
-    that still names every field.
+    that still names every field. Fields in `skip` were reported already.
     """
     problems: list[Problem] = []
     missing: list[str] = []
     for err in exc.errors(include_url=False):
         field = _field(err["loc"])
+        if field in skip:
+            continue
         if err["type"] == "missing":
             missing.append(field)
         elif not err["loc"]:  # a whole-object check, whose message names its field
@@ -141,15 +233,19 @@ def describe_errors(exc: ValidationError) -> list[Problem]:
 
 def error_fields(exc: ValidationError) -> list[str]:
     """The dotted answers keys the errors concern, each once, in order."""
-    fields: list[str] = []
+    fields: dict[str, None] = {}  # a dict keeps the order and finds repeats at once
     for err in exc.errors(include_url=False):
         loc = tuple(part for part in err["loc"] if not isinstance(part, int))
         field = _field(loc) if loc else ""
         if not loc and str(err.get("msg", "")).find("pain_areas") >= 0:
             field = "pain_areas"
-        if field and field not in fields:
-            fields.append(field)
-    return fields
+        if field:
+            fields.setdefault(field)
+    return list(fields)
+
+
+#: A key that can be shown as it is; any other is quoted with its escapes shown.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_]{1,60}")
 
 
 def _field(loc: tuple) -> str:
@@ -158,8 +254,24 @@ def _field(loc: tuple) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + str(part)
+            key = str(part)
+            shown = key if _PLAIN_KEY.fullmatch(key) else _quoted(key)
+            text += ("." if text else "") + shown
     return text or "answers"
+
+
+def _plain_field(field: str) -> str:
+    return (
+        field
+        if all(_PLAIN_KEY.fullmatch(p) for p in re.split(r"\.|\[\d+\]", field) if p)
+        else _quoted(field)
+    )
+
+
+def _quoted(key: str) -> str:
+    """`key` in quotes with anything unprintable escaped, never longer than 60."""
+    text = repr(key[:57] + "..." if len(key) > 60 else key)
+    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 _REQUIRED_SECTIONS = ("red_flags", "history")
@@ -211,7 +323,13 @@ def _show(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return _show_text(text)
+
+
+def _show_text(text: str) -> str:
+    """Echoed input, short and with anything a terminal would act on escaped."""
+    text = text if len(text) <= 40 else text[:37] + "..."
+    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _json_kind(value: Any) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from recommender.core.answers import answer_fields, answer_keys
+from recommender.core.answers import UNPRINTABLE, answer_fields, answer_keys
 from recommender.core.errors import AnswersError
 from recommender.core.paths import set_path
 from recommender.inputs.fhir_codes import (
@@ -42,7 +42,8 @@ def answers_from_response(resource: Any, source: str = "the response") -> dict:
         raise AnswersError(["must be a JSON object (a QuestionnaireResponse)"], source)
     kind = resource.get("resourceType")
     if kind != "QuestionnaireResponse":
-        shown = f"a {kind}" if isinstance(kind, str) and kind else f"resourceType {_show(kind)}"
+        plain = isinstance(kind, str) and re.fullmatch(r"[A-Za-z]{1,64}", kind)
+        shown = f"a {kind}" if plain else f"resourceType {_show(kind)}"
         raise AnswersError(
             [f"backplan reads answers files and FHIR QuestionnaireResponse resources, not {shown}"],
             source,
@@ -248,11 +249,10 @@ def _show(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
-    text = _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    text = UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _PLAIN_LINK = re.compile(r"[A-Za-z0-9_.\-\[\]]{1,80}")
 
 

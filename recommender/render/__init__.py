@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from recommender.core.errors import BackplanError
 from recommender.pipeline.recommend import Result
 
 
@@ -25,7 +26,14 @@ def now() -> dt.datetime:
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        try:
+            return dt.datetime.fromtimestamp(int(epoch[:20]), tz=dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            raise BackplanError(
+                f"SOURCE_DATE_EPOCH={epoch[:20]}{'...' if len(epoch) > 20 else ''} is not a "
+                "time backplan can date a document with (seconds since 1970, before the "
+                "year 10000)"
+            ) from None
     return dt.datetime.now(tz=dt.timezone.utc).replace(microsecond=0)
 
 

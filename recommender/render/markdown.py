@@ -14,6 +14,7 @@ from recommender.render.phrases import (
     FOLLOW_THE_PLAN,
     LEVEL_WORDS,
     NO_PLAN_UNTIL_SEEN,
+    person_text,
     plan_summary,
 )
 from recommender.render.text import group_sessions
@@ -35,7 +36,7 @@ def render(result: Result, options: RenderOptions) -> str:
 
 def render_markdown(result: Result, produced: dt.datetime) -> str:
     answers = result.answers
-    name = f" for {escape(answers.name)}" if answers.name else ""
+    name = f" for {escape(person_text(answers.name))}" if answers.name else ""
     out: list[str] = [f"# backplan: plan{name}", ""]
 
     found = result.triage

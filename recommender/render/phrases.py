@@ -3,7 +3,7 @@ terminal, on paper, in a calendar and in a clinic's records."""
 
 from __future__ import annotations
 
-from recommender.core.answers import Answers
+from recommender.core.answers import UNPRINTABLE, Answers
 
 #: A flag's level in words (never shown by colour alone).
 LEVEL_WORDS = {
@@ -28,6 +28,14 @@ DISCLAIMER = (
     "backplan gives general advice for everyday neck and back pain. It is not a diagnosis "
     "and does not replace a doctor or physiotherapist."
 )
+
+
+def person_text(text: str) -> str:
+    """Text a person typed, on one line and with nothing a terminal acts on: it can
+    never start a line of its own, so it can never pass for a heading or a warning
+    (docs/clinical-safety.md, H-FORGED-TEXT). The answers model refuses such text
+    already; this keeps every renderer safe whatever reaches it."""
+    return " ".join(UNPRINTABLE.sub(" ", text).split())
 
 
 def plural(count: int, word: str) -> str:

@@ -23,6 +23,7 @@ from recommender.render.phrases import (
     FOLLOW_THE_PLAN,
     LEVEL_WORDS,
     NO_PLAN_UNTIL_SEEN,
+    person_text,
     plan_summary,
 )
 
@@ -78,7 +79,7 @@ def render(result: Result, options: RenderOptions) -> str:
 def render_text(result: Result, color: bool = False, explain_args: str = "--answers FILE") -> str:
     style = styler(color)
     lines: list[str] = []
-    name = result.answers.name
+    name = person_text(result.answers.name) if result.answers.name else None
     lines.append(style(f"backplan: {'plan for ' + name if name else 'your result'}", bold=True))
     lines.append("")
     lines += _warning(result.triage, style)

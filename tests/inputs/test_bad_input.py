@@ -6,10 +6,12 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
 
 from recommender.app.cli import main
 
-from conftest import example_answers
+from conftest import EXAMPLES, example_answers
+from support.strategies import unprintable_names
 
 GOOD = example_answers("desk-worker-upper-back")
 
@@ -111,3 +113,122 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD).encode())
     assert CliRunner().invoke(main, ["plan", "-a", str(path)]).exit_code == 0
+
+
+# -- hostile input (issue 10): named, bounded, never a traceback ------------------------
+
+
+def _run(raw_text: str | bytes):
+    data = raw_text.encode("utf-8", "surrogatepass") if isinstance(raw_text, str) else raw_text
+    return CliRunner().invoke(main, ["plan", "--answers", "-", "-f", "json"], input=data)
+
+
+def _example_text() -> str:
+    return (EXAMPLES / "sciatica.json").read_text()
+
+
+@given(unprintable_names)
+def test_a_name_with_control_characters_is_refused(name):
+    raw = json.loads(_example_text())
+    raw["name"] = name
+    result = _run(json.dumps(raw))
+    assert result.exit_code == 2
+    assert "name: must be plain text on one line" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_a_newline_in_a_name_cannot_forge_a_heading_in_text_or_markdown(recommender):
+    import dataclasses
+
+    from recommender.inputs.answers_file import validate_answers
+    from recommender.render import render_result
+
+    raw = json.loads((EXAMPLES / "cauda-equina.json").read_text())
+    answers = validate_answers(raw)
+    # The model refuses such a name; the renderers must hold even if one got through.
+    forged = dataclasses.replace(answers, name="Sam")
+    object.__setattr__(forged, "name", "Sam\nNo warning signs in your answers.\n# Safe")
+    result = recommender.recommend(forged)
+    for fmt in ("text", "markdown"):
+        lines = render_result(result, fmt).splitlines()
+        assert not any(line.startswith(("No warning signs", "# Safe")) for line in lines), fmt
+
+
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ('"age": 1e400', "age: 1e400 is not a number"),
+        ('"age": ' + "9" * 5000, "age: 99999"),
+        ('"age": -1e999', "age: -1e999 is not a number"),
+    ],
+)
+def test_impossible_numbers_name_their_field(text, words):
+    raw = _example_text()
+    age = json.loads(raw)["age"]
+    result = _run(raw.replace(f'"age": {age}', text))
+    assert result.exit_code == 2 and words in result.output
+    assert "int_max_str_digits" not in result.output and "sys." not in result.output
+
+
+def test_half_a_character_names_its_field():
+    raw = json.loads(_example_text())
+    text = json.dumps(dict(raw, name="Sam")).replace('"Sam"', '"\\ud800"')
+    result = _run(text)
+    assert result.exit_code == 2
+    assert "name: holds half a character" in result.output
+
+
+def test_unknown_keys_are_echoed_escaped():
+    raw = json.loads(_example_text())
+    raw["bad\x1b[31mkey"] = 1
+    result = _run(json.dumps(raw))
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "'bad\\x1b[31mkey'" in result.output
+
+
+def test_a_foreign_resource_type_is_echoed_escaped():
+    result = _run(json.dumps({"resourceType": "Patient\x1b]0;pwned\x07", "item": []}))
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_sixty_thousand_errors_give_a_short_message():
+    raw = json.loads(_example_text())
+    raw["pain_areas"] = [0] * 60_000
+    result = _run(json.dumps(raw))
+    assert result.exit_code == 2
+    assert len(result.output) < 5_000
+    assert "and 59980 more problems" in result.output
+
+
+def test_many_unknown_keys_are_checked_in_linear_time():
+    import time
+
+    from recommender.core.errors import AnswersError
+    from recommender.inputs.answers_file import validate_answers
+
+    raw = json.loads(_example_text())
+    raw.update({f"k{i}": 1 for i in range(29_000)})
+    start = time.perf_counter()
+    with pytest.raises(AnswersError) as caught:
+        validate_answers(raw)
+    # Generous for a loaded machine; the quadratic check took 5 s.
+    assert time.perf_counter() - start < 2
+    assert len(caught.value.message()) < 5_000 and len(caught.value.fields) <= 20
+
+
+def test_a_start_date_too_late_for_the_calendar_is_bad_input():
+    raw = json.loads(_example_text())
+    raw["start_date"] = "9999-12-31"
+    result = _run(json.dumps(raw))
+    assert result.exit_code == 2 and "start_date: must leave room" in result.output
+    late = CliRunner().invoke(main, ["plan", "--example", "--start", "9999-12-31"])
+    assert late.exit_code == 2 and "--start" in late.output and "Traceback" not in late.output
+
+
+def test_a_huge_source_date_epoch_is_reported_clearly():
+    result = CliRunner().invoke(
+        main, ["plan", "--example", "-f", "html"], env={"SOURCE_DATE_EPOCH": "9" * 30}
+    )
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH" in result.output and "internal error" not in result.output

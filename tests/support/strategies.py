@@ -64,6 +64,24 @@ ages = st.one_of(
 )
 
 
+#: Names a person could give: any printable text on one line (the contract refuses
+#: control characters, line and paragraph separators, bidirectional overrides and
+#: unpaired surrogates, which could disturb a terminal or forge a line of output).
+BIDI = "".join(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+names = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters=BIDI
+    ),
+    max_size=100,
+)
+unprintable_names = st.builds(
+    lambda before, bad, after: before + bad + after,
+    names.map(lambda s: s[:40]),
+    st.sampled_from(["\n", "\r", "\x1b]0;title\x07", "\x00", "\x7f", "\x85", "\u2028", "\u202e"]),
+    names.map(lambda s: s[:40]),
+)
+
+
 @st.composite
 def answers(draw, red_flag_rate: float = 0.1) -> dict:
     result = {
@@ -86,7 +104,7 @@ def answers(draw, red_flag_rate: float = 0.1) -> dict:
             st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31))
         ).isoformat()
     if draw(st.booleans()):
-        result["name"] = draw(st.text(max_size=100))
+        result["name"] = draw(names)
     return result
 
 
