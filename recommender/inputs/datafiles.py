@@ -1,8 +1,9 @@
 """Finding and reading the bundled data files (rules/ and data/).
 
 YAML is read with a strict safe loader: only `true`/`false` are booleans (so an answer
-value such as `no` stays the word "no"), and a key written twice in one mapping is an
-error rather than a silent overwrite, which in a safety rule could hide a condition.
+value such as `no` stays the word "no"), a key written twice in one mapping is an
+error rather than a silent overwrite, which in a safety rule could hide a condition,
+and aliases are refused, so that no small file can expand into gigabytes.
 PyYAML is imported only when a file has to be parsed; cached runs never need it.
 """
 
@@ -77,6 +78,22 @@ def read_yaml(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(f"{path}: cannot be read ({exc})") from None
     try:
+        _refuse_aliases(text, path)
         return yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader subclass
     except yaml.YAMLError as exc:
         raise DataFileError(f"{path}: not valid YAML: {exc}") from None
+
+
+def _refuse_aliases(text: str, path: Path) -> None:
+    """Refuse YAML aliases (*name). Rule and catalog files never need them, and a few
+    nested aliases can expand a 2 KB file into gigabytes (an "alias bomb")."""
+    import yaml
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for token in yaml.scan(text, Loader=loader):
+        if isinstance(token, yaml.AliasToken):
+            line = token.start_mark.line + 1
+            raise DataFileError(
+                f"{path}: line {line}: YAML aliases (*{token.value}) are not allowed in "
+                "rule and catalog files; write the value out"
+            )

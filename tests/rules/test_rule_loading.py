@@ -148,3 +148,19 @@ def test_plan_refuses_to_run_on_broken_rules_and_uses_edited_ones(rules_dir):
     result = CliRunner().invoke(main, ["plan", "-a", answers, "--rules", str(rules_dir)])
     assert result.exit_code == 2
     assert "notes.yaml" in result.output and "NOTE-HEART" in result.output
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly(rules_dir):
+    import time
+
+    # Each level refers to the one before nine times: 9**9 strings once expanded.
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for n in range(1, 10):
+        refs = ", ".join([f"*a{n - 1}"] * 9)
+        levels.append(f"a{n}: &a{n} [{refs}]")
+    (rules_dir / "bomb.yaml").write_text("\n".join(levels) + "\n")
+    start = time.perf_counter()
+    result = CliRunner().invoke(main, ["rules", "check", str(rules_dir)])
+    assert time.perf_counter() - start < 10
+    assert result.exit_code == 2
+    assert "bomb.yaml" in result.output and "aliases" in result.output
