@@ -89,8 +89,8 @@ class Intake:
     def _ask_until_valid(self, question: Question, progress: str) -> Any:
         self.say(prompt_text(question, progress))
         while True:
-            reply = self.ask(_reply_hint(question))
-            try:
+            try:  # an unreadable reply (read_reply) is asked again, like a wrong one
+                reply = self.ask(_reply_hint(question))
                 return parse_answer(question, reply, self.today)
             except Invalid as problem:
                 self.say(f"  {problem}")
@@ -186,11 +186,33 @@ def finish_intake(
     return result.triage, render_result(result, fmt, RenderOptions(color=color, explain_args=hint))
 
 
+#: No reply is longer than this; a longer one is read and dropped in pieces, so a
+#: pasted novel costs neither time nor memory.
+MAX_REPLY_BYTES = 1000
+
+
 def read_reply(hint: str) -> str:
-    """One typed line. End of input is EOFError; Ctrl-C stays KeyboardInterrupt, so the
-    two can end the intake with different exit codes."""
+    """One typed line, read as bytes and decoded here, so that a stray byte from a
+    terminal in another encoding is asked again (Invalid) rather than ending the
+    intake. End of input is EOFError; Ctrl-C stays KeyboardInterrupt, so the two can
+    end the intake with different exit codes."""
     click.echo(hint, nl=False, err=True)
-    line = sys.stdin.readline()
+    stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    if stdin is None:  # a text-only stream (an embedding program): already decoded
+        text = sys.stdin.readline()
+        if not text:
+            raise EOFError
+        return text.rstrip("\r\n")[:MAX_REPLY_BYTES]
+    line = stdin.readline(MAX_REPLY_BYTES + 1)
     if not line:
         raise EOFError
-    return line.rstrip("\r\n")
+    if len(line) > MAX_REPLY_BYTES and not line.endswith(b"\n"):
+        while line and not line.endswith(b"\n"):  # drop the rest of the line
+            line = stdin.readline(64 * 1024)
+        raise Invalid(f"That answer is too long (over {MAX_REPLY_BYTES} characters).")
+    try:
+        return line.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        raise Invalid(
+            "That answer could not be read (it is not UTF-8 text). Please type it again."
+        ) from None

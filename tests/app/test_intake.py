@@ -288,3 +288,36 @@ def test_ctrl_c_in_a_real_terminal():
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+# -- bytes a terminal might send (issue 10, item 8) -----------------------------------
+
+
+def _typed_bytes(replace_name: bytes) -> bytes:
+    lines = replies(DESK, QUESTIONS)
+    name_at = 1 + [q.key for q in QUESTIONS.questions].index("name")
+    encoded = [line.encode() for line in lines]
+    encoded[name_at : name_at + 1] = [replace_name, b"Sam"]  # the bad reply, then a good one
+    return b"\n".join(encoded) + b"\n"
+
+
+def test_a_byte_that_is_not_utf8_is_asked_again_and_nothing_is_lost(tmp_path):
+    saved = tmp_path / "me.json"
+    typed = _typed_bytes(b"S\xe9bastien")  # Latin-1, not UTF-8
+    result = CliRunner().invoke(main, ["intake", "--save", str(saved)], input=typed)
+    assert result.exit_code == 0, result.output
+    assert "could not be read" in result.stderr
+    assert json.loads(saved.read_text())["name"] == "Sam"
+
+
+def test_a_huge_reply_is_refused_quickly_and_asked_again(tmp_path):
+    import time
+
+    saved = tmp_path / "me.json"
+    typed = _typed_bytes(b"x" * (25 * 1024 * 1024))
+    start = time.perf_counter()
+    result = CliRunner().invoke(main, ["intake", "--save", str(saved)], input=typed)
+    assert time.perf_counter() - start < 10
+    assert result.exit_code == 0, result.output[-500:]
+    assert "too long" in result.stderr
+    assert json.loads(saved.read_text())["name"] == "Sam"
