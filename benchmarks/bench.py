@@ -77,7 +77,7 @@ def cold_start(runs: int) -> dict:
 
 
 def warm_throughput(count: int) -> dict:
-    from recommender.app import batch
+    from recommender.app import batch_lines as batch
     from recommender.inputs.samples import many_answers
     from recommender.rulebook.engines import durable_available
 
@@ -85,7 +85,7 @@ def warm_throughput(count: int) -> dict:
     everything = batch.Chunk(1, b"\n".join(lines), frozenset())
     figures = {}
     for engine in ("durable", "reference") if durable_available() else ("reference",):
-        batch._setup(batch.Options(engine=engine), quiet_interrupts=False)
+        batch.setup(batch.Options(engine=engine), quiet_interrupts=False)
         batch.work(batch.Chunk(1, b"\n".join(lines[:200]), frozenset()))  # warm up
         start = time.perf_counter()
         done = batch.work(everything)

@@ -12,44 +12,28 @@ whole, in order, and no more are started.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, BinaryIO, NamedTuple, Optional
+from typing import Any, BinaryIO, Optional
 
-from recommender.core.errors import AnswersError
-from recommender.inputs.answers_file import MAX_BYTES, parse_answers
-
-#: Lines per chunk: large enough that passing work between processes is cheap,
-#: small enough that a Ctrl-C loses little and memory stays small.
-CHUNK_LINES = 200
-#: Chunks queued per worker beyond the one it is working on.
-AHEAD_PER_WORKER = 2
-
-
-class Options(NamedTuple):
-    weeks: int = 4
-    emergency_number: Optional[str] = None
-    engine: Optional[str] = None
-    rules: Optional[str] = None
-
-
-class ChunkResult(NamedTuple):
-    # One JSON object per input line, each ending in a newline, already encoded: one
-    # block of bytes per chunk keeps the parent's memory flat over millions of lines.
-    text: bytes
-    lines: int
-    levels: Counter[str]  # results by triage level
-    errors: int
-    plans: int
+from recommender.app.batch_lines import (
+    AHEAD_PER_WORKER,
+    STOP_SIGNALS,
+    ChunkResult,
+    Options,
+    chunks,
+    numbered_lines,
+    setup,
+    work,
+)
 
 
 @dataclass
@@ -60,6 +44,8 @@ class Summary:
     plans: int = 0
     seconds: float = 0.0
     interrupted: bool = False
+    stopped_by: int = signal.SIGINT  # the signal that asked for the stop, if one did
+    lost_from: Optional[int] = None  # the first line a dead worker never gave back
 
     def add(self, chunk: ChunkResult) -> None:
         self.lines += chunk.lines
@@ -73,148 +59,50 @@ class Summary:
         )
         rate = self.lines / self.seconds if self.seconds else 0.0
         head = "interrupted: " if self.interrupted else ""
-        return (
+        text = (
             f"backplan batch: {head}{self.lines:,} lines: {self.lines - self.errors:,} results "
             f"({levels}), {self.plans:,} with a plan, {self.errors:,} errors; "
             f"{self.seconds:.1f} s, {rate:,.0f} lines/s"
         )
-
-
-# -- one chunk, in whichever process ---------------------------------------------------
-
-_RECOMMENDER = None
-_OPTIONS = Options()
-
-
-def _setup(options: Options, quiet_interrupts: bool) -> None:
-    """Load the rules and compile the engine once per process."""
-    global _RECOMMENDER, _OPTIONS
-    from pathlib import Path
-
-    from recommender.pipeline.recommend import Recommender
-
-    if quiet_interrupts:
-        # Ctrl-C reaches the whole process group; the parent alone decides what to do.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _OPTIONS = options
-    _RECOMMENDER = Recommender.load(
-        Path(options.rules) if options.rules else None, engine=options.engine
-    )
-
-
-class Chunk(NamedTuple):
-    """Consecutive input lines, packed as one block of bytes.
-
-    One block rather than a list of lines: a chunk crosses to a worker process and
-    back, and a few large objects per chunk (instead of hundreds of small ones freed
-    on another thread) keep the parent's memory flat over millions of lines.
-    """
-
-    first: int  # the number of the first line
-    text: bytes  # the lines, joined by newlines
-    too_long: frozenset[int]  # numbers of lines dropped as longer than MAX_BYTES
-
-    def lines(self) -> Iterator[tuple[int, Optional[bytes]]]:
-        for offset, data in enumerate(self.text.split(b"\n")):
-            number = self.first + offset
-            yield number, None if number in self.too_long else data
-
-
-def work(chunk: Chunk) -> ChunkResult:
-    """The result (or error object) of every line of a chunk, in order."""
-    assert _RECOMMENDER is not None, "call _setup first"
-    out: list[str] = []
-    levels: Counter = Counter()
-    errors = plans = 0
-    for number, data in chunk.lines():
-        try:
-            if data is None:
-                raise AnswersError([f"is longer than {MAX_BYTES // 1024} KB"], f"line {number}")
-            answers = parse_answers(data, f"line {number}")
-            result = _RECOMMENDER.recommend(
-                answers, weeks=_OPTIONS.weeks, emergency_number=_OPTIONS.emergency_number
+        if self.lost_from is not None:
+            text += (
+                f"\nbackplan batch: a worker process was stopped from outside (killed?); "
+                f"lines {self.lost_from:,} onwards were not processed. The results written "
+                "before them are complete; run the batch again from that line."
             )
-        except AnswersError as exc:
-            errors += 1
-            out.append(_compact({"line": number, "error": exc.message(), "fields": exc.fields}))
-            continue
-        levels[result.triage.level] += 1
-        plans += result.plan is not None
-        out.append(_compact(result.to_dict()))
-    text = "".join(line + "\n" for line in out).encode("utf-8")
-    return ChunkResult(text, len(out), levels, errors, plans)
-
-
-def _compact(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-# -- reading ------------------------------------------------------------------------------
-
-
-def numbered_lines(stream: BinaryIO) -> Iterator[tuple[int, Optional[bytes]]]:
-    """(line number, bytes) for each line; None for a line over MAX_BYTES, whose
-    rest is skipped without ever being held in memory."""
-    number = 0
-    while True:
-        line = stream.readline(MAX_BYTES + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > MAX_BYTES and not line.endswith(b"\n"):
-            while True:  # drain the rest of the long line
-                rest = stream.readline(MAX_BYTES)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield number, None
-        else:
-            yield number, line.rstrip(b"\r\n")
-
-
-def chunks(lines: Iterator[tuple[int, Optional[bytes]]]) -> Iterator[Chunk]:
-    """The numbered lines, CHUNK_LINES at a time."""
-    batch: list[bytes] = []
-    too_long: set[int] = set()
-    first = 1
-    for number, data in lines:
-        if not batch:
-            first = number
-        if data is None:
-            too_long.add(number)
-        batch.append(data or b"")
-        if len(batch) == CHUNK_LINES:
-            yield Chunk(first, b"\n".join(batch), frozenset(too_long))
-            batch, too_long = [], set()
-    if batch:
-        yield Chunk(first, b"\n".join(batch), frozenset(too_long))
+        return text
 
 
 # -- the run ------------------------------------------------------------------------------
 
 
 class _StopRequest:
-    """Ctrl-C as a request, honoured between chunks, so no line is ever cut in half.
+    """A stop signal as a request, honoured between chunks, so no line is ever cut in
+    half; the workers are then shut down and the summary printed.
 
-    A second Ctrl-C stops at once (results not yet written are then dropped).
+    A second signal stops at once (results not yet written are then dropped).
     """
 
     def __init__(self) -> None:
         self.requested = False
-        self._previous: Any = None  # the SIGINT handler to put back
+        self.signum: int = signal.SIGINT
+        self._previous: dict[int, Any] = {}  # the handlers to put back
 
     def __enter__(self) -> _StopRequest:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            for signum in STOP_SIGNALS:
+                self._previous[signum] = signal.signal(signum, self._handle)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
 
     def _handle(self, signum: int, frame: object) -> None:
         if self.requested:
             raise KeyboardInterrupt
         self.requested = True
+        self.signum = signum
 
 
 def run_batch(
@@ -245,7 +133,7 @@ def run_batch(
     with _StopRequest() as stop:
         try:
             if workers <= 1:
-                _setup(options, quiet_interrupts=False)
+                setup(options, quiet_interrupts=False)
                 for chunk in chunks(numbered_lines(source)):
                     write(work(chunk))
                     if stop.requested:
@@ -254,7 +142,10 @@ def run_batch(
                 _run_parallel(source, options, workers, write, stop)
         except KeyboardInterrupt:  # a second Ctrl-C
             stop.requested = True
+        except _WorkerLost as lost:
+            summary.lost_from = lost.first_line
     summary.interrupted = stop.requested
+    summary.stopped_by = stop.signum
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -272,22 +163,43 @@ def _run_parallel(
     # where fork is unavailable) spawn is the safe default.
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
-    pending: deque[Future] = deque()
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending: deque[tuple[int, Future[ChunkResult]]] = deque()
     limit = workers * (1 + AHEAD_PER_WORKER)
     pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_setup, initargs=(options, True)
+        workers, mp_context=context, initializer=setup, initargs=(options, True)
     )
+
+    def write_first() -> None:
+        first, future = pending.popleft()
+        try:
+            write(future.result())
+        except BrokenProcessPool:  # a worker was killed: its chunk is gone
+            # The other workers may be blocked handing back results nobody now reads
+            # (Python 3.11's pool then waits for them forever): end them first.
+            for child in context.active_children():
+                child.kill()  # they ignore SIGTERM: the parent alone decides
+            raise _WorkerLost(first) from None
+
     try:
         for chunk in chunks(numbered_lines(source)):
-            pending.append(pool.submit(work, chunk))
-            while len(pending) >= limit or (pending and pending[0].done()):
-                write(pending.popleft().result())
+            pending.append((chunk.first, pool.submit(work, chunk)))
+            while len(pending) >= limit or (pending and pending[0][1].done()):
+                write_first()
             if stop.requested:
                 break
         while pending:  # finish what is under way (a few chunks at most), in order
-            write(pending.popleft().result())
+            write_first()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _WorkerLost(Exception):
+    """A worker process died (killed from outside); lines from `first_line` are lost."""
+
+    def __init__(self, first_line: int) -> None:
+        self.first_line = first_line
 
 
 #: How often the parent hands freed memory back to the system (see below).

@@ -275,8 +275,10 @@ def batch(
 
     options = Options(weeks=weeks, emergency_number=_number(country), engine=engine)
     summary = run_batch_command(source, output, options, workers, private)
+    if summary.lost_from is not None:
+        sys.exit(int(ExitCode.INTERNAL))  # the summary said which lines were not processed
     if summary.interrupted:
-        sys.exit(int(ExitCode.INTERRUPTED))
+        sys.exit(128 + summary.stopped_by)  # 130 Ctrl-C, 143 SIGTERM, 129 SIGHUP
 
 
 @main.command()

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -131,3 +132,89 @@ def test_ctrl_c_keeps_every_finished_result_whole(tmp_path, workers):
         input="\n".join(source.read_text().splitlines()[: len(lines)]) + "\n",
     )
     assert full.stdout.splitlines() == lines  # in order, nothing skipped
+
+
+# -- stops from outside (issue 10, item 5) and lines that fail (item 4) -----------------
+
+
+def _children(pid: int) -> set[int]:
+    """The live child processes of `pid` (Linux /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry.name))
+    return found
+
+
+def _start_batch(tmp_path, workers: str = "2"):
+    source = _write(tmp_path / "in.jsonl", [json.dumps(a) for a in many_answers(60000, seed=11)])
+    out = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "recommender", "batch", str(source), "-o", str(out), "-j", workers],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline and len(_children(process.pid)) < int(workers):
+        time.sleep(0.05)
+    time.sleep(0.5)  # well under way
+    return process, out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
+@pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_sigterm_and_sighup_stop_cleanly_and_end_the_workers(tmp_path, signum, code):
+    process, out = _start_batch(tmp_path)
+    workers = _children(process.pid)
+    assert workers
+    os.kill(process.pid, signum)  # the parent only, as a service manager or a terminal
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == code, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    deadline = time.time() + 10
+    while time.time() < deadline and any(Path(f"/proc/{p}").exists() for p in workers):
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{p}/stat").exists() for p in workers), "workers left running"
+    text = out.read_text()
+    assert text.endswith("\n") and all(json.loads(line) for line in text.splitlines())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
+def test_a_killed_worker_is_reported_with_the_lines_not_processed(tmp_path):
+    process, out = _start_batch(tmp_path)
+    worker = min(_children(process.pid))
+    os.kill(worker, signal.SIGKILL)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1, stderr
+    assert "worker process was stopped" in stderr and "were not processed" in stderr
+    assert "internal error" not in stderr and "Traceback" not in stderr
+    first_lost = int(stderr.split("lines ")[-1].split(" onwards")[0].replace(",", ""))
+    lines = out.read_text().splitlines()
+    assert len(lines) == first_lost - 1  # every line before the lost chunk, whole
+
+
+def test_a_line_that_fails_inside_becomes_its_own_error(tmp_path, monkeypatch):
+    from recommender.pipeline.recommend import Recommender
+
+    real = Recommender.recommend
+
+    def fragile(self, answers, **kwargs):
+        if answers.age == 77:
+            raise OverflowError("date value out of range")
+        return real(self, answers, **kwargs)
+
+    monkeypatch.setattr(Recommender, "recommend", fragile)
+    good = example_answers("sciatica")
+    bad = dict(good, age=77)
+    source = _write(tmp_path / "in.jsonl", [json.dumps(good), json.dumps(bad), json.dumps(good)])
+    result = batch(str(source), "-j", "1")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 3 and out[1]["line"] == 2 and "could not be processed" in out[1]["error"]
+    assert out[0]["triage"] and out[2]["triage"]
