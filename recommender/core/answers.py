@@ -204,7 +204,7 @@ class Answers:
         if self.name is not None and UNPRINTABLE.search(self.name):
             # A name is printed on terminals and printouts: a control character could
             # rewrite a terminal's title, or a line break forge a heading above a real
-            # warning (docs/clinical-safety.md, H-FORGED-TEXT).
+            # warning (docs/clinical-safety.md, S-FORGED-TEXT).
             raise ValueError("name: must be plain text on one line (no control characters)")
 
     def fact(self) -> dict[str, Any]:

@@ -33,7 +33,7 @@ DISCLAIMER = (
 def person_text(text: str) -> str:
     """Text a person typed, on one line and with nothing a terminal acts on: it can
     never start a line of its own, so it can never pass for a heading or a warning
-    (docs/clinical-safety.md, H-FORGED-TEXT). The answers model refuses such text
+    (docs/clinical-safety.md, S-FORGED-TEXT). The answers model refuses such text
     already; this keeps every renderer safe whatever reaches it."""
     return " ".join(UNPRINTABLE.sub(" ", text).split())
 

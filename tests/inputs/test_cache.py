@@ -82,7 +82,7 @@ def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
     assert len(load_catalog()) >= 28
 
 
-# -- nothing planted in the cache can run code (docs/clinical-safety.md, H-CACHE) -------
+# -- nothing planted in the cache can run code (docs/clinical-safety.md, S-CACHE) -------
 
 
 class _Payload:
