@@ -218,3 +218,16 @@ def test_a_line_that_fails_inside_becomes_its_own_error(tmp_path, monkeypatch):
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(out) == 3 and out[1]["line"] == 2 and "could not be processed" in out[1]["error"]
     assert out[0]["triage"] and out[2]["triage"]
+
+
+def test_forty_pathological_lines_stay_small(tmp_path):
+    # Each line: 60,000 wrong pain areas. The errors are capped, so the output (and
+    # the memory that holds it) stays small instead of growing to gigabytes.
+    raw = dict(example_answers("sciatica"), pain_areas=[0] * 60_000)
+    source = _write(tmp_path / "in.jsonl", [json.dumps(raw)] * 40)
+    result = batch(str(source), "-j", "1")
+    assert result.exit_code == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 40 and all("more problems" in o["error"] for o in out)
+    assert len(result.stdout) < 40 * 5_000
+    assert all(len(o["fields"]) <= 20 for o in out)
