@@ -92,6 +92,7 @@ def validate_answers(raw: Any, source: str = "the answers") -> Answers:
     if not isinstance(raw, dict):
         raise AnswersError([f"must be a JSON object of answers, not {_json_kind(raw)}"], source)
     unusable = dict(_unusable_numbers(raw))
+    unusable.update(_overlong_lists(raw))
     try:
         if unusable:
             raw = _without(raw, unusable)
@@ -178,7 +179,7 @@ def _without(data: Any, unusable: dict[str, str]) -> Any:
         return None
     if isinstance(data, dict):
         return {
-            key: _without(value, unusable)
+            key: None if key in unusable else _without(value, unusable)
             for key, value in data.items()
             if not _SURROGATE.search(key)
         }
@@ -187,10 +188,27 @@ def _without(data: Any, unusable: dict[str, str]) -> Any:
     return data
 
 
+#: No answer is a list longer than this (there are 5 pain areas and 6 kinds of kit).
+MAX_LIST_ITEMS = 50
+
+
+class _Overlong(str):
+    """The problem with a list far longer than any answer, said once for the list."""
+
+
+def _overlong_lists(raw: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    # Said once, before pydantic would check (and explain) every one of its items.
+    for key, value in raw.items():
+        if isinstance(value, list) and len(value) > MAX_LIST_ITEMS:
+            yield key, _Overlong(f"has {len(value):,} items; no answer is that long")
+
+
 def _number_problems(unusable: dict[str, str]) -> list[Problem]:
     return [
-        f"{_plain_field(field)}: {_show_text(text)} is not a number any answer can be"
-        if not isinstance(text, str) or "\ufffd" not in text
+        f"{_plain_field(field)}: {text}"
+        if isinstance(text, _Overlong)
+        else f"{_plain_field(field)}: {_show_text(text)} is not a number any answer can be"
+        if "\ufffd" not in text
         else f"{_plain_field(field)}: holds half a character (an unpaired surrogate)"
         for field, text in unusable.items()
     ]

@@ -198,7 +198,7 @@ def test_sixty_thousand_errors_give_a_short_message():
     result = _run(json.dumps(raw))
     assert result.exit_code == 2
     assert len(result.output) < 5_000
-    assert "and 59980 more problems" in result.output
+    assert "pain_areas: has 60,000 items" in result.output
 
 
 def test_many_unknown_keys_are_checked_in_linear_time():
@@ -232,3 +232,13 @@ def test_a_huge_source_date_epoch_is_reported_clearly():
     )
     assert result.exit_code == 2
     assert "SOURCE_DATE_EPOCH" in result.output and "internal error" not in result.output
+
+
+def test_many_different_problems_are_capped_at_twenty():
+    raw = json.loads(_example_text())
+    raw["red_flags"] = {key: "yes" for key in raw["red_flags"]}  # 21 wrong answers
+    raw.update({f"extra{i}": 1 for i in range(10)})
+    result = _run(json.dumps(raw))
+    assert result.exit_code == 2
+    assert "and 11 more problems" in result.output
+    assert result.output.count("\n  - ") == 21  # 20 problems and the "more" line
