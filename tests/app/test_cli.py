@@ -114,7 +114,7 @@ def test_explain_lists_rules_exclusions_and_sources(cli):
 
 def test_exercises_json_lists_catalog_objects(cli):
     data = json.loads(cli("exercises", "--format", "json").output)
-    assert len(data) >= 28
+    assert len(data) >= 44
     fields = {
         "id",
         "name",
@@ -122,8 +122,10 @@ def test_exercises_json_lists_catalog_objects(cli):
         "kind",
         "level",
         "equipment",
-        "position",
-        "tags",
+        "positions",
+        "properties",
+        "contraindications",
+        "review",
         "dose",
         "steps",
         "cautions",
