@@ -302,10 +302,17 @@ class _Planner:
         if self.aerobic is not None:
             self.choices.setdefault(self.aerobic.id, _walk_reason(self.aerobic))
         ordered = {p.exercise.id: p for w in plan_weeks for s in w.sessions for p in s.exercises}
-        choices = tuple(Choice(i, self.choices[i]) for i in ordered if i in self.choices)
+        choices = tuple(Choice(i, self.reason(i)) for i in ordered if i in self.choices)
         if self.aerobic is not None and self.aerobic.id not in ordered:
             choices += (Choice(self.aerobic.id, self.choices[self.aerobic.id]),)
         return Plan(tuple(plan_weeks), choices)
+
+    def reason(self, exercise_id: str) -> str:
+        """Why the exercise is in the plan, and why in a position other than its usual."""
+        usual = self.eligible[exercise_id].position
+        position = self.positions.get(exercise_id, usual)
+        moved = f"; done {words(position)}, not {words(usual)}" if position != usual else ""
+        return self.choices[exercise_id] + moved
 
     def prescribe(self, exercise: Exercise, dose: Dose) -> Prescription:
         return Prescription(exercise, dose, self.positions.get(exercise.id, exercise.position))
