@@ -198,7 +198,7 @@ def test_unknown_country_is_asked_again_and_bad_option_refused():
     lines = replies(DESK, QUESTIONS)
     lines[0:1] = ["Narnia", "au"]
     result = run(lines=lines)
-    assert result.exit_code == 0 and "I do not know that code" in result.stderr
+    assert result.exit_code == 0 and 'I do not know "Narnia" as a country' in result.stderr
     assert "call 000" in result.stderr
     refused = run("--country", "XX", lines=lines)
     assert refused.exit_code == 2 and "unknown country code" in refused.output

@@ -1,0 +1,170 @@
+"""`backplan intake` as a command: running the session, writing what it gives, keeping
+an unfinished intake on Ctrl-C, and the short summary that ends it.
+
+The summary goes to standard error after the result, so that it is the last thing on
+the screen however long the plan is (about 145 lines scroll past; the warning at the
+top leaves the screen): the level and what to do, in one line, then where the result
+is and how to get the other formats. Standard output keeps exactly what `plan` prints.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from recommender.app.output import emit, say, terminal_width, warn_beside
+from recommender.core.errors import ExitCode
+
+if TYPE_CHECKING:
+    from recommender.app.intake import Outcome
+    from recommender.app.intake_session import Finished, IntakeSession
+    from recommender.pipeline.recommend import Recommender
+
+
+def run_intake(
+    recommender: Recommender,
+    save: Optional[str],
+    resume: Optional[str],
+    fmt: str,
+    output: Optional[str],
+    weeks: int,
+    country: Optional[str],
+    private: bool,
+) -> None:
+    from recommender.app.intake import read_reply
+    from recommender.app.intake_session import IntakeSession, finish_intake, today
+
+    session = IntakeSession(
+        recommender.rulebook,
+        read_reply,
+        say,
+        lambda: terminal_width(err=True),
+        country=country,
+        country_known=country is not None,
+    )
+    if resume:
+        from recommender.inputs.intake_draft import read_draft
+
+        session.draft = read_draft(resume, session.questionnaire, today())
+    try:
+        outcome = session.run()
+    except EOFError:
+        say("\nIntake stopped; nothing was saved.")
+        sys.exit(int(ExitCode.INTERNAL))
+    except KeyboardInterrupt:
+        keep_unfinished(session, save, private)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
+    width = terminal_width() if not output or output == "-" else 78
+    finished = finish_intake(recommender, outcome, session.number, fmt, weeks, hint, output, width)
+    # The warning first, whatever happens next: a failed save must never hide it.
+    if finished.found is not None:
+        warn_beside(finished.found, fmt, output, always=True)
+    if save:
+        from recommender.render import to_json
+
+        emit(to_json(outcome.answers), save, private)
+        say(f"Your answers are saved in {save}.")
+    emit(finished.text, output, private)
+    remove_used_draft(resume, save)
+    for line in ending_lines(finished, outcome, output, save, terminal_width(err=True)):
+        say(line)
+
+
+def ending_lines(
+    finished: Finished, outcome: Outcome, output: Optional[str], save: Optional[str], width: int
+) -> list[str]:
+    """The summary on the last screen (see the module's notes)."""
+    lines = ["", "-" * width]
+    where = (
+        f"The result was written to {output}."
+        if output and output != "-"
+        else "Your result is shown above."
+    )
+    if outcome.withheld is not None:
+        rule = outcome.withheld
+        level = (
+            f"In short: no exercise plan ({rule.title.lower()}); please follow the advice given."
+        )
+    elif finished.found is None:  # not reached: a result without triage is a withheld one
+        level = "In short: no exercise plan."
+    else:
+        action = finished.found.action
+        if outcome.emergency:
+            level = f"In short: {action}. The questions stopped early; there is no exercise plan."
+        elif finished.plan:
+            level = f"In short: {action}. Your plan: {finished.plan}."
+        else:
+            level = f"In short: {action}. No exercise plan is given."
+    for text in (level, where):
+        lines += textwrap.wrap(text, width, subsequent_indent="  ")
+    if outcome.emergency or outcome.withheld is not None:
+        return lines
+    if save:
+        command = f"backplan plan --answers {shlex.quote(save)} --format html -o plan.html"
+        lines += textwrap.wrap(
+            "Other formats (html to print, markdown, ics for a calendar, json, fhir):",
+            width,
+        )
+    else:
+        command = "backplan plan --answers FILE --format html -o plan.html"
+        lines += textwrap.wrap(
+            "Other formats (html to print, markdown, ics for a calendar, json, fhir): run "
+            "the intake with --save FILE, then:",
+            width,
+        )
+    lines.append(f"  {command}")
+    return lines
+
+
+def keep_unfinished(session: IntakeSession, save: Optional[str], private: bool) -> None:
+    """After Ctrl-C: offer to keep the answers so far, in --save FILE or a private
+    draft in the user's data folder, and say how to continue."""
+    from recommender.app.intake import read_reply
+    from recommender.app.intake_session import draft_path
+    from recommender.inputs.questionnaire import Invalid
+
+    text = session.draft_text()
+    if text is None:
+        say("\nIntake stopped; nothing was saved.")
+        return
+    target = save or str(draft_path())
+    say("")
+    try:
+        reply = read_reply(f"Keep your answers so far in {target}, to finish later? (y/n) > ")
+    except (KeyboardInterrupt, EOFError, Invalid):
+        reply = ""
+    if reply.strip().lower() not in ("y", "yes"):
+        say("\nIntake stopped; nothing was saved.")
+        return
+    if save:
+        emit(text, save, private)
+    else:
+        folder = Path(target).parent
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        emit(text, target, private=True)  # health answers: readable by the owner alone
+        os.chmod(target, 0o600)  # also when an older draft was there with other rights
+    resume = f"backplan intake --resume {shlex.quote(target)}"
+    if save:
+        resume += f" --save {shlex.quote(save)}"
+    say(f"Your answers so far are kept in {target}. To continue later:")
+    say(f"  {resume}")
+
+
+def remove_used_draft(resume: Optional[str], save: Optional[str]) -> None:
+    """A finished intake's private draft is removed: health answers are not left
+    behind once they are no longer needed. A file the person named is theirs to keep
+    (and with --save the same file now holds the complete answers)."""
+    if not resume or resume == save:
+        return
+    from recommender.app.intake_session import draft_path
+
+    try:
+        if Path(resume).resolve() == draft_path().resolve():
+            Path(resume).unlink(missing_ok=True)
+    except OSError:
+        pass
