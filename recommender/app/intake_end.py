@@ -100,8 +100,10 @@ def ending_lines(
             level = f"In short: {action}. Your plan: {finished.plan}."
         else:
             level = f"In short: {action}. No exercise plan is given."
-    for text in (level, where):
-        lines += textwrap.wrap(text, width, subsequent_indent="  ")
+    for text in (level, where):  # a file's path is never broken across lines
+        lines += textwrap.wrap(
+            text, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+        )
     if outcome.emergency or outcome.withheld is not None:
         return lines
     if save:

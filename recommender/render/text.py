@@ -196,7 +196,10 @@ def _how_to(exercise: Exercise, style: Callable[..., str], width: int = WIDTH) -
     if len(exercise.name) + len(about) + 3 <= width:
         lines = [f"  {style(exercise.name, bold=True)} {about}"]
     else:  # the name alone, then what it needs beneath it
-        lines = [f"  {style(exercise.name, bold=True)}", *wrap(about, 4, width=width)]
+        names = [
+            f"  {style(line.strip(), bold=True)}" for line in wrap(exercise.name, 2, width=width)
+        ]
+        lines = [*names, *wrap(about, 4, width=width)]
     for n, step in enumerate(exercise.steps, 1):
         lines += wrap(step, 4, f"{n}. ", width)
     for caution in exercise.cautions:
