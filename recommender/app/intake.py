@@ -141,16 +141,26 @@ class Intake:
         total = len(self.questionnaire.questions)
         self.say(prompt_text(question, f"[{at + 1}/{total}]", self.width()))
         earlier = question.key in self.given
+        hint = _reply_hint(question, self.given.get(question.key), earlier, allow_back)
         while True:
             try:  # an unreadable reply (read_reply) is asked again, like a wrong one
-                reply = self.ask(_reply_hint(question, self.given.get(question.key), earlier))
+                reply = self.ask(hint)
                 if reply.strip().lower() in BACK and allow_back:
                     return _Back()
                 if earlier and not reply.strip():
                     return self.given[question.key]  # Enter keeps the answer given before
                 return parse_answer(question, reply, self.today)
             except Invalid as problem:
-                self.say(f"  {problem}")
+                self._explain(str(problem))
+
+    def _explain(self, problem: str) -> None:
+        """Why an answer was refused, wrapped to the terminal like the questions."""
+        import textwrap
+
+        for line in textwrap.wrap(
+            problem, self.width(), initial_indent="  ", subsequent_indent="  "
+        ):
+            self.say(line)
 
     # -- the review ---------------------------------------------------------------------
 
@@ -162,18 +172,17 @@ class Intake:
                 self.say(line)
             try:
                 reply = self.ask(
-                    f"  Type a number (1-{len(questions)}) to change an answer, or press "
-                    "Enter for your result > "
+                    f"  Change one (1-{len(questions)}), or press Enter for your result > "
                 ).strip()
             except Invalid as problem:
-                self.say(f"  {problem}")
+                self._explain(str(problem))
                 continue
             if not reply:
                 return Outcome(self.answers())
             if not (reply.isdigit() and 1 <= int(reply) <= len(questions)):
-                self.say(
-                    f"  Please type a number from 1 to {len(questions)}, or press Enter "
-                    "to see your result."
+                self._explain(
+                    f"Please type a number from 1 to {len(questions)}, or press Enter to "
+                    "see your result."
                 )
                 continue
             at = int(reply) - 1
@@ -217,9 +226,10 @@ def answer_words(question: Question, value: Any) -> str:
     return shown.get(str(value), str(value))
 
 
-def _reply_hint(question: Question, before: Any, earlier: bool) -> str:
+def _reply_hint(question: Question, before: Any, earlier: bool, allow_back: bool = True) -> str:
     if earlier:
-        return f"  [Enter: keep '{answer_words(question, before)}'; back: the one before] > "
+        back = "; back: the one before" if allow_back else ""
+        return f"  [Enter: keep '{answer_words(question, before)}'{back}] > "
     if kind_of(question) == "yes_no":
         return "  (y/n) > "
     if question.default is not None:

@@ -58,7 +58,8 @@ def run_intake(
     except KeyboardInterrupt:
         keep_unfinished(session, save, private)
         sys.exit(int(ExitCode.INTERRUPTED))
-    hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
+    # Without --save the closing summary says how to keep the answers for next time.
+    hint = f"--answers {save}" if save else "--answers FILE"
     width = terminal_width() if not output or output == "-" else 78
     finished = finish_intake(recommender, outcome, session.number, fmt, weeks, hint, output, width)
     # The warning first, whatever happens next: a failed save must never hide it.

@@ -145,8 +145,10 @@ def test_a_refusal_quotes_the_word_and_lists_the_choices_as_shown():
     lines[line_of("equipment") : line_of("equipment")] = ["band, weights, mat"]
     result = run(lines=lines)
     assert result.exit_code == 0
-    refusal = next(line for line in result.stderr.splitlines() if '"band"' in line)
-    assert "1) A sturdy chair" in refusal and "5) A resistance band" in refusal
+    said = " ".join(result.stderr.split())
+    refusal = said[said.index('"band"') : said.index("[Enter: none]", said.index('"band"'))]
+    assert refusal.startswith('"band" is not one of: 1) A sturdy chair, 2) A clear wall,')
+    assert "5) A resistance band, 6) A foam roller." in refusal
     assert "resistance_band" not in refusal and "foam_roller" not in refusal
 
 
