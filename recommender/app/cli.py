@@ -31,7 +31,7 @@ from recommender.app.options import (
     show_version,
     weeks_option,
 )
-from recommender.app.output import color_wanted, emit, warn_beside
+from recommender.app.output import color_wanted, emit, terminal_width, warn_beside
 from recommender.core.answers import EQUIPMENT, PAIN_AREAS
 from recommender.core.catalog import Kind
 from recommender.core.errors import ExitCode
@@ -161,7 +161,8 @@ def plan(
         answers, weeks=weeks, emergency_number=_number(country)
     )
     hint = "--example" if example else f"--answers {answers_path}"
-    options = RenderOptions(color=color_wanted(output), explain_args=hint, paper=paper)
+    width = terminal_width() if not output or output == "-" else 78
+    options = RenderOptions(color=color_wanted(output), explain_args=hint, paper=paper, width=width)
     text = render_result(result, fmt, options)
     warn_beside(result.triage, fmt, output)
     emit(text, output, private)

@@ -81,26 +81,29 @@ def ending_lines(
 ) -> list[str]:
     """The summary on the last screen (see the module's notes)."""
     lines = ["", "-" * width]
-    where = (
-        f"The result was written to {output}."
-        if output and output != "-"
-        else "Your result is shown above."
-    )
-    if outcome.withheld is not None:
-        rule = outcome.withheld
-        level = (
-            f"In short: no exercise plan ({rule.title.lower()}); please follow the advice given."
-        )
-    elif finished.found is None:  # not reached: a result without triage is a withheld one
-        level = "In short: no exercise plan."
+    shown = "above"
+    if output and output != "-":
+        lines_written = f"The result was written to {output}."
+        shown = f"in {output}"
     else:
-        action = finished.found.action
+        lines_written = ""
+    if outcome.withheld is not None:
+        level = (
+            f"In short: no exercise plan ({outcome.withheld.title.lower()}); please follow "
+            f"the advice {shown}."
+        )
+        where = ""
+    elif finished.found is None:  # not reached: a result without triage is a withheld one
+        level, where = "In short: no exercise plan.", ""
+    else:
+        level = f"In short: {finished.found.action}."
         if outcome.emergency:
-            level = f"In short: {action}. The questions stopped early; there is no exercise plan."
+            where = "The questions stopped early; there is no exercise plan."
         elif finished.plan:
-            level = f"In short: {action}. Your plan: {finished.plan}."
+            where = f"Your plan ({finished.plan}) is {shown}."
         else:
-            level = f"In short: {action}. No exercise plan is given."
+            where = f"No exercise plan is given; the reasons are {shown}."
+    where = f"{lines_written} {where}".strip()
     for text in (level, where):  # a file's path is never broken across lines
         lines += textwrap.wrap(
             text, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False

@@ -225,7 +225,7 @@ def test_the_last_screen_is_the_summary(tmp_path):
     tail = lines[max(i for i, line in enumerate(lines) if line.startswith("-----")) + 1 :]
     assert len(tail) <= 8  # it all fits on the last screen
     assert tail[0].startswith("In short: SEE A CLINICIAN SOON")
-    assert "Your plan: 4 weeks" in " ".join(" ".join(tail).split())
+    assert "Your plan (4 weeks, 4 days a week" in " ".join(" ".join(tail).split())
     assert tail[-1] == f"  backplan plan --answers {saved} --format html -o plan.html"
 
 

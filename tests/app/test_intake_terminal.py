@@ -168,3 +168,22 @@ def test_the_warning_box_is_unbroken_in_tmux_at_60_columns(tmp_path):
     doses = [line for line in lines if "...." in line]
     assert doses and all(len(line) <= 60 and line[-1] != "." for line in doses)
     (tmp_path / "tmux-60-columns.txt").write_text("\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("columns", [40, 60, 100, 160])
+def test_plan_on_a_terminal_is_wrapped_to_its_width(tmp_path, columns):
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "recommender", "plan", "--example"],
+        encoding="utf-8",
+        timeout=30,
+        env=environment(tmp_path),
+        dimensions=(50, columns),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    lines = child.before.replace("\r", "").splitlines()
+    width = max(40, min(100, columns))
+    assert max(len(line) for line in lines) <= width
+    assert "+" + "-" * (width - 2) + "+" in lines  # the boxes are as wide as allowed
