@@ -79,6 +79,8 @@ def _starting(answers: Answers, start: str) -> Answers:
 
 
 def _number(country: Optional[str]) -> Optional[str]:
+    if country is None:
+        return None
     from recommender.inputs.countries import emergency_number
 
     return emergency_number(country)

@@ -87,10 +87,10 @@ def answers_options(func: F) -> F:
 def _check_country(
     ctx: click.Context, param: click.Parameter, value: Optional[str]
 ) -> Optional[str]:
+    if value is None:  # click calls this for every command, with or without --country
+        return None
     from recommender.inputs.countries import country_hint, normalise
 
-    if value is None:
-        return None
     code = normalise(value)
     if code is None:
         raise click.BadParameter(

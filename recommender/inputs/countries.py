@@ -81,8 +81,18 @@ def _name(code: str) -> str:
     return str(getattr(found, "common_name", None) or found.name) if found else code
 
 
+def _listed(text: str) -> Optional[str]:
+    """`text` as a code of the table, without loading pycountry (the `plan` path)."""
+    upper = text.strip().upper()
+    upper = _ALIASES.get(upper, upper)
+    return upper if len(upper) == 2 and upper in _table() else None
+
+
 def normalise(text: str) -> Optional[str]:
     """The two-letter code of the country `text` names, or None."""
+    listed = _listed(text)
+    if listed is not None:
+        return listed
     found = find_country(text)
     return found.code if found else None
 
@@ -92,6 +102,9 @@ def emergency_number(code: Optional[str]) -> Optional[str]:
     country was chosen or its number is not in the checked table."""
     if code is None:
         return None
+    listed = _listed(code)
+    if listed is not None:
+        return _table()[listed]
     found = find_country(code)
     if found is None:
         raise ValueError(f"unknown country {code!r}")
