@@ -356,3 +356,13 @@ def test_a_complete_draft_is_still_refused_by_plan(tmp_path):
     assert refused.exit_code == 2 and "unfinished intake (a draft)" in refused.output
     resumed = run("--resume", str(draft), lines=[""])
     assert resumed.exit_code == 0 and "the review of your answers" in resumed.stderr
+
+
+def test_a_resumed_draft_that_holds_an_emergency_stops_before_any_question(tmp_path):
+    draft = tmp_path / "draft.json"
+    answers = {"age": 50, "red_flags.saddle_numbness": True}
+    draft.write_text(json.dumps({"backplan_intake_draft": 1, "country": "NO", "answers": answers}))
+    result = run("--resume", str(draft))
+    assert result.exit_code == 0
+    assert "EMERGENCY: call 113" in result.stdout and "RF-CES-SADDLE" in result.stdout
+    assert "[" not in result.stderr.split("EMERGENCY")[0]  # no question was asked
