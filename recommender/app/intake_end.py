@@ -81,7 +81,7 @@ def ending_lines(
 ) -> list[str]:
     """The summary on the last screen (see the module's notes)."""
     lines = ["", "-" * width]
-    shown = "above"
+    shown = "shown above"
     if output and output != "-":
         lines_written = f"The result was written to {output}."
         shown = f"in {output}"
@@ -115,6 +115,7 @@ def ending_lines(
         lines += textwrap.wrap(
             "Other formats (html to print, markdown, ics for a calendar, json, fhir):",
             width,
+            subsequent_indent="  ",
         )
     else:
         command = "backplan plan --answers FILE --format html -o plan.html"
@@ -122,8 +123,13 @@ def ending_lines(
             "Other formats (html to print, markdown, ics for a calendar, json, fhir): run "
             "the intake with --save FILE, then:",
             width,
+            subsequent_indent="  ",
         )
-    lines.append(f"  {command}")
+    if len(command) + 2 <= width:
+        lines.append(f"  {command}")
+    else:  # split as a shell would read it, so that it can still be copied whole
+        first, rest = command.split(" --format ")
+        lines += [f"  {first} \\", f"    --format {rest}"]
     return lines
 
 
