@@ -124,7 +124,7 @@ class IntakeSession:
             if found is not None:
                 self.country = found.code
                 if found.number:
-                    self.say(f"  {found.name}: the emergency number is {found.number}.")
+                    self._wrapped(f"{found.name}: the emergency number is {found.number}.", 2)
                 else:
                     self._wrapped(
                         f"{found.name}: backplan has no checked emergency number there, "
