@@ -23,6 +23,13 @@ if "BACKPLAN_CACHE_DIR" not in os.environ:
     os.environ["BACKPLAN_CACHE_DIR"] = _TEST_CACHE
     atexit.register(shutil.rmtree, _TEST_CACHE, ignore_errors=True)
 
+# Likewise the user's data folder, where an unfinished intake may be kept (platformdirs
+# reads XDG_DATA_HOME on Linux and BSD): no test ever leaves a draft in a real home.
+if "BACKPLAN_TEST_DATA_HOME" not in os.environ:
+    _TEST_DATA = tempfile.mkdtemp(prefix="backplan-test-data-")
+    os.environ["BACKPLAN_TEST_DATA_HOME"] = os.environ["XDG_DATA_HOME"] = _TEST_DATA
+    atexit.register(shutil.rmtree, _TEST_DATA, ignore_errors=True)
+
 from recommender.pipeline.recommend import Recommender  # noqa: E402
 
 settings.register_profile(

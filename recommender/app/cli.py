@@ -31,7 +31,7 @@ from recommender.app.options import (
     show_version,
     weeks_option,
 )
-from recommender.app.output import color_wanted, emit, say, warn_beside
+from recommender.app.output import color_wanted, emit, terminal_width, warn_beside
 from recommender.core.answers import EQUIPMENT, PAIN_AREAS
 from recommender.core.catalog import Kind
 from recommender.core.errors import ExitCode
@@ -79,7 +79,9 @@ def _starting(answers: Answers, start: str) -> Answers:
 
 
 def _number(country: Optional[str]) -> Optional[str]:
-    from recommender.core.countries import emergency_number
+    if country is None:
+        return None
+    from recommender.inputs.countries import emergency_number
 
     return emergency_number(country)
 
@@ -161,7 +163,8 @@ def plan(
         answers, weeks=weeks, emergency_number=_number(country)
     )
     hint = "--example" if example else f"--answers {answers_path}"
-    options = RenderOptions(color=color_wanted(output), explain_args=hint, paper=paper)
+    width = terminal_width() if not output or output == "-" else 78
+    options = RenderOptions(color=color_wanted(output), explain_args=hint, paper=paper, width=width)
     text = render_result(result, fmt, options)
     warn_beside(result.triage, fmt, output)
     emit(text, output, private)
@@ -192,7 +195,13 @@ def explain(
 @click.option(
     "--save",
     metavar="FILE",
-    help="Also write your answers to FILE (an answers file for `backplan plan`).",
+    help="Also write your answers to FILE (an answers file for `backplan plan`); an "
+    "intake stopped with Ctrl-C can be kept there to finish later.",
+)
+@click.option(
+    "--resume",
+    metavar="FILE",
+    help="Continue an unfinished intake kept in FILE, from its first unanswered question.",
 )
 @format_option(what="Format of the result shown at the end.")
 @output_option("Write the result to FILE instead of showing it.")
@@ -202,6 +211,7 @@ def explain(
 @private_option
 def intake(
     save: Optional[str],
+    resume: Optional[str],
     fmt: str,
     output: Optional[str],
     weeks: int,
@@ -213,27 +223,15 @@ def intake(
 
     The questions appear on standard error and the result on standard output, so
     `backplan intake -f json > result.json` keeps the conversation on screen. Answers
-    may also be piped in, one per line. Ctrl-C or end of input stops without saving.
+    may also be piped in, one per line. Type `back` to return to the question before;
+    at the end, a review lets you change any answer. Ctrl-C offers to keep your
+    answers so far (in --save FILE, or a private draft) for `--resume`.
     """
-    from recommender.app.intake import finish_intake, read_reply, run_intake_conversation
+    from recommender.app.intake_end import run_intake
 
     # Loaded first: an unusable engine is reported before the questions, not after.
     recommender = _recommender(None, engine)
-    try:
-        outcome, number = run_intake_conversation(country, read_reply, say, recommender.rulebook)
-    except (KeyboardInterrupt, EOFError) as stop:
-        say("\nIntake stopped; nothing was saved.")
-        interrupted = isinstance(stop, KeyboardInterrupt)
-        sys.exit(int(ExitCode.INTERRUPTED if interrupted else ExitCode.INTERNAL))
-    found, text = finish_intake(recommender, outcome, number, fmt, weeks, save, output)
-    # The warning first, whatever happens next: a failed save must never hide it.
-    warn_beside(found, fmt, output, always=True)
-    if save:
-        from recommender.render import to_json
-
-        emit(to_json(outcome.answers), save, private)
-        say(f"Your answers are saved in {save}.")
-    emit(text, output, private)
+    run_intake(recommender, save, resume, fmt, output, weeks, country, private)
 
 
 @main.command()

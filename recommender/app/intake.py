@@ -1,11 +1,19 @@
-"""The intake conversation in the terminal: asking, re-asking, and stopping for
-emergencies.
+"""The intake conversation in the terminal: asking, going back, the review, and
+stopping early when the answer is already known.
 
 The conversation goes through two callables, `ask` and `say`, so the same flow runs in
-a terminal, under test, or anywhere else. An emergency red flag ends the intake the
-moment it is answered: the emergency rules are checked after every answer with
-three-valued logic, so a rule fires as soon as the answers given so far settle it,
-whatever is still unasked.
+a terminal, under test, or anywhere else. It stops early in two cases:
+
+- an emergency red flag: the emergency rules are checked after every answer (also one
+  changed by going back or at the review) with three-valued logic, so a rule fires as
+  soon as the answers given so far settle it, whatever is still unasked;
+- a withholding rule that already holds before the warning-sign questions (WH-MINOR,
+  from the first answer, the age): no plan can follow, so the person is told at once,
+  with the rule's advice, rather than after forty questions.
+
+`back` (or `b`) at any question returns to the one before; the answers already given
+stay, and pressing Enter keeps each one. At the end a review lists every answer by
+number, and any can be changed before the result.
 """
 
 from __future__ import annotations
@@ -13,45 +21,42 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional
 
 import click
 
 from recommender.core.paths import set_path
-from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.questionnaire import (
     Invalid,
     Question,
     Questionnaire,
+    choices,
     kind_of,
     load_questionnaire,
     parse_answer,
 )
-from recommender.pipeline.recommend import Recommender
-from recommender.pipeline.triage import Flag, Triage, triage_flag
-from recommender.render import stopped_triage
+from recommender.pipeline.triage import Flag, triage_flag
 from recommender.render.questions import prompt_text
 from recommender.rulebook.conditions import holds
-from recommender.rulebook.rules import RedFlagRule, Rulebook
+from recommender.rulebook.rules import RedFlagRule, Rulebook, WithholdRule
 
-__all__ = ["Intake", "Outcome", "load_questionnaire", "run_intake_conversation"]
+__all__ = ["Intake", "Outcome", "load_questionnaire", "read_reply"]
 
-
-# -- the conversation ----------------------------------------------------------------
+#: What a person types to return to the question before.
+BACK = ("back", "b")
 
 
 class Outcome(NamedTuple):
-    """What the intake gathered: the answers, and the emergency flags that stopped it."""
+    """What the intake gathered, and what stopped it early (if anything)."""
 
     answers: dict
-    emergency: tuple[Flag, ...]
+    emergency: tuple[Flag, ...] = ()
+    withheld: Optional[WithholdRule] = None
 
 
-def _set(answers: dict, key: str, value: Any) -> None:
-    if value is None:
-        return  # optional answers left blank stay out of the file
-    set_path(answers, key, value)
+class _Back:
+    """The reply `back`, as distinct from any answer."""
 
 
 @dataclass
@@ -64,39 +69,167 @@ class Intake:
     say: Callable[[str], None]
     emergency_number: Optional[str] = None
     today: Optional[dt.date] = None
+    width: Callable[[], int] = lambda: 78
+    given: dict[str, Any] = field(default_factory=dict)
+    """question key -> answer so far (None: an optional answer left blank); a resumed
+    intake starts with the draft's"""
 
     def run(self) -> Outcome:
-        answers: dict = {}
-        # Every red-flag rule has a condition; the emergency ones are checked as we go.
-        emergency = [(r, r.condition) for r in self.rulebook.red_flags if r.level == "emergency"]
-        total = len(self.questionnaire.questions)
-        for number, question in enumerate(self.questionnaire.questions, 1):
+        questions = self.questionnaire.questions
+        stop = self._stop()  # a resumed draft is checked before anything is asked
+        if stop is not None:
+            return stop
+        at = self.first_unanswered()
+        while at < len(questions):
+            question = questions[at]
             if question.group:
                 self.say(f"\n{question.group}")
-            value = self._ask_until_valid(question, f"[{number}/{total}]")
-            _set(answers, question.key, value)
-            # Neither engine reads partial answers, so the stop uses the three-valued
-            # reading of the same conditions; tests/app/test_intake_emergency_stop.py holds
-            # it to both engines (docs/architecture.md, "The intake's emergency stop").
-            fired = [r for r, condition in emergency if condition and holds(condition, answers)]
-            if fired:
-                return Outcome(answers, tuple(self._flag(r) for r in fired))
-        return Outcome(answers, ())
+            value = self._ask_until_valid(question, at)
+            if isinstance(value, _Back):
+                if at == 0:
+                    self.say("  This is the first question.")
+                else:
+                    at -= 1
+                continue
+            self.given[question.key] = value
+            stop = self._stop()
+            if stop is not None:
+                return stop
+            at += 1  # after going back, each later question is shown again to confirm
+        return self._review()
+
+    def first_unanswered(self) -> int:
+        keys = [q.key for q in self.questionnaire.questions]
+        return next((i for i, key in enumerate(keys) if key not in self.given), len(keys))
+
+    def answers(self) -> dict:
+        """The answers so far as an answers file holds them (blank ones left out)."""
+        answers: dict = {}
+        for question in self.questionnaire.questions:
+            value = self.given.get(question.key)
+            if value is not None:
+                set_path(answers, question.key, value)
+        return answers
+
+    # -- stopping early ---------------------------------------------------------------
+
+    def _stop(self) -> Optional[Outcome]:
+        answers = self.answers()
+        # Neither engine reads partial answers, so the stop uses the three-valued
+        # reading of the same conditions; tests/app/test_intake_emergency_stop.py holds
+        # it to both engines (docs/architecture.md, "The intake's emergency stop").
+        fired = [
+            r
+            for r in self.rulebook.red_flags
+            if r.level == "emergency" and r.condition and holds(r.condition, answers)
+        ]
+        if fired:
+            return Outcome(answers, tuple(self._flag(r) for r in fired))
+        if any(key.startswith("red_flags.") for key in self.given):
+            return None  # screening has begun: it finishes, so no warning sign is missed
+        for rule in self.rulebook.withhold:
+            if rule.condition is not None and holds(rule.condition, answers) is True:
+                return Outcome(answers, (), rule)
+        return None
 
     def _flag(self, rule: RedFlagRule) -> Flag:
         return triage_flag(rule, self.emergency_number)
 
-    def _ask_until_valid(self, question: Question, progress: str) -> Any:
-        self.say(prompt_text(question, progress))
+    # -- one question -------------------------------------------------------------------
+
+    def _ask_until_valid(self, question: Question, at: int, allow_back: bool = True) -> Any:
+        total = len(self.questionnaire.questions)
+        self.say(prompt_text(question, f"[{at + 1}/{total}]", self.width()))
+        earlier = question.key in self.given
+        hint = _reply_hint(question, self.given.get(question.key), earlier, allow_back)
         while True:
             try:  # an unreadable reply (read_reply) is asked again, like a wrong one
-                reply = self.ask(_reply_hint(question))
+                reply = self.ask(hint)
+                if reply.strip().lower() in BACK and allow_back:
+                    return _Back()
+                if earlier and not reply.strip():
+                    return self.given[question.key]  # Enter keeps the answer given before
                 return parse_answer(question, reply, self.today)
             except Invalid as problem:
-                self.say(f"  {problem}")
+                self._explain(str(problem))
+
+    def _explain(self, problem: str) -> None:
+        """Why an answer was refused, wrapped to the terminal like the questions."""
+        import textwrap
+
+        for line in textwrap.wrap(
+            problem, self.width(), initial_indent="  ", subsequent_indent="  "
+        ):
+            self.say(line)
+
+    # -- the review ---------------------------------------------------------------------
+
+    def _review(self) -> Outcome:
+        questions = self.questionnaire.questions
+        while True:
+            self.say("")
+            for line in review_lines(self.questionnaire, self.given, self.width()):
+                self.say(line)
+            try:
+                reply = self.ask(
+                    f"  Change one (1-{len(questions)}), or press Enter for your result > "
+                ).strip()
+            except Invalid as problem:
+                self._explain(str(problem))
+                continue
+            if not reply:
+                return Outcome(self.answers())
+            if not (reply.isdigit() and 1 <= int(reply) <= len(questions)):
+                self._explain(
+                    f"Please type a number from 1 to {len(questions)}, or press Enter to "
+                    "see your result."
+                )
+                continue
+            at = int(reply) - 1
+            value = self._ask_until_valid(questions[at], at, allow_back=False)
+            self.given[questions[at].key] = value
+            stop = self._stop()
+            if stop is not None:
+                return stop
 
 
-def _reply_hint(question: Question) -> str:
+def review_lines(questionnaire: Questionnaire, given: dict[str, Any], width: int) -> list[str]:
+    """Every answer in plain words, numbered as asked and grouped under the headings."""
+    import textwrap
+
+    lines = ["Your answers:"]
+    total = len(questionnaire.questions)
+    number_width = len(str(total))
+    for number, question in enumerate(questionnaire.questions, 1):
+        if question.group:
+            lines += ["", f"  {question.group.split(' (')[0]}"]
+        label = f"  {number:>{number_width}}. "
+        text = (
+            f"{question.short or question.key}: {answer_words(question, given.get(question.key))}"
+        )
+        lines += textwrap.wrap(
+            text, width=width, initial_indent=label, subsequent_indent=" " * len(label)
+        )
+    lines.append("")
+    return lines
+
+
+def answer_words(question: Question, value: Any) -> str:
+    """An answer as the person saw its choices: "Yes", "Lower back", "left blank"."""
+    if value is None:
+        return "left blank"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    shown = {c.value: c.words for c in choices(question)}
+    if isinstance(value, list):
+        return ", ".join(shown.get(str(v), str(v)) for v in value) or "none"
+    return shown.get(str(value), str(value))
+
+
+def _reply_hint(question: Question, before: Any, earlier: bool, allow_back: bool = True) -> str:
+    if earlier:
+        back = "; back: the one before" if allow_back else ""
+        return f"  [Enter: keep '{answer_words(question, before)}'{back}] > "
     if kind_of(question) == "yes_no":
         return "  (y/n) > "
     if question.default is not None:
@@ -107,83 +240,6 @@ def _reply_hint(question: Question) -> str:
             shown = question.choices.get(str(default), str(default))
         return f"  [Enter: {shown}] > "
     return "  > "
-
-
-INTRO = (
-    "backplan asks about {count} short questions about your pain and your health, then "
-    "gives you either a warning to see a clinician or a home exercise plan. It is not "
-    "a diagnosis. If you feel very unwell right now, stop and call {number}."
-)
-
-
-def run_intake_conversation(
-    country: Optional[str],
-    ask: Callable[[str], str],
-    say: Callable[[str], None],
-    rulebook: Rulebook,
-) -> tuple[Outcome, Optional[str]]:
-    """The whole questionnaire: the country (unless given), then every question.
-
-    Returns what was gathered and the emergency number in use (None: neutral wording).
-    """
-    from recommender.core.countries import emergency_number, known_codes, normalise
-    from recommender.pipeline.triage import NEUTRAL_EMERGENCY_NUMBER
-
-    questionnaire = load_questionnaire()
-    count = len(questionnaire.questions)
-    if country is None:
-        say(
-            prompt_text(
-                Question(
-                    key="country", ask=questionnaire.country.ask, help=questionnaire.country.help
-                ),
-                "[country]",
-            )
-        )
-        while True:
-            reply = ask("  [Enter: skip] > ").strip()
-            if not reply:
-                break
-            country = normalise(reply)
-            if country:
-                break
-            say(f"  I do not know that code. Known codes: {known_codes()}.")
-    number = emergency_number(country)
-    say("")
-    for line in _wrapped(INTRO.format(count=count, number=number or NEUTRAL_EMERGENCY_NUMBER)):
-        say(line)
-    intake = Intake(questionnaire, rulebook, ask, say, emergency_number=number)
-    return intake.run(), number
-
-
-def _wrapped(text: str) -> list[str]:
-    import textwrap
-
-    return textwrap.wrap(" ".join(text.split()), width=78)
-
-
-def finish_intake(
-    recommender: Recommender,
-    outcome: Outcome,
-    number: Optional[str],
-    fmt: str,
-    weeks: int,
-    save: Optional[str],
-    output: Optional[str],
-) -> tuple[Triage, str]:
-    """The triage and the rendered result at the end of an intake: the emergency that
-    stopped it, or the whole result of the answers given."""
-    from recommender.app.output import color_wanted
-    from recommender.render import RenderOptions, render_result, render_stopped_result
-
-    color = color_wanted(output)
-    if outcome.emergency:
-        found = stopped_triage(outcome.emergency, number)
-        return found, render_stopped_result(outcome.emergency, number, fmt, color=color)
-    answers = validate_answers(outcome.answers, "your answers")
-    result = recommender.recommend(answers, weeks=weeks, emergency_number=number)
-    hint = f"--answers {save}" if save else "--answers FILE (save your answers with --save)"
-    return result.triage, render_result(result, fmt, RenderOptions(color=color, explain_args=hint))
 
 
 #: No reply is longer than this; a longer one is read and dropped in pieces, so a

@@ -87,13 +87,15 @@ def answers_options(func: F) -> F:
 def _check_country(
     ctx: click.Context, param: click.Parameter, value: Optional[str]
 ) -> Optional[str]:
-    from recommender.core.countries import known_codes, normalise
-
-    if value is None:
+    if value is None:  # click calls this for every command, with or without --country
         return None
+    from recommender.inputs.countries import country_hint, normalise
+
     code = normalise(value)
     if code is None:
-        raise click.BadParameter(f"unknown country code {value!r}; known: {known_codes()}")
+        raise click.BadParameter(
+            f"unknown country code or name {value[:40]!r}; give {country_hint()}"
+        )
     return code
 
 
@@ -102,8 +104,8 @@ def country_option(func: F) -> F:
         "--country",
         metavar="CODE",
         callback=_check_country,
-        help="Your country (two letters, such as US, GB or DE), to name its emergency "
-        "number in warnings.",
+        help="Your country (a code such as US, GB or JP, or its name), to name its "
+        "emergency number in warnings.",
     )(func)
 
 

@@ -181,6 +181,24 @@ def _quietly_close(stream: BinaryIO) -> None:
         pass
 
 
+#: The narrowest and widest terminal that text is wrapped to; 78 off a terminal.
+NARROWEST, WIDEST, OFF_TERMINAL = 40, 100, 78
+
+
+def terminal_width(err: bool = False) -> int:
+    """The width to wrap text to: the terminal's own (read afresh each time, so that a
+    window resized during the intake is followed), between 40 and 100 columns; 78 in a
+    file or a pipe, so that the same answers always give the same bytes there."""
+    stream = sys.stderr if err else sys.stdout
+    try:
+        if not stream.isatty():
+            return OFF_TERMINAL
+        columns = os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):  # no real file behind the stream
+        return OFF_TERMINAL
+    return max(NARROWEST, min(WIDEST, columns or OFF_TERMINAL))
+
+
 def say(text: str) -> None:
     """A line of conversation or news for the person: always on standard error."""
     click.echo(text, err=True)
@@ -200,4 +218,5 @@ def warn_beside(found: Triage, fmt: str, output: Optional[str], always: bool = F
         return  # the person is reading the warning on stdout already
     from recommender.render.text import render_warning
 
-    click.echo(render_warning(found, color=color_wanted(None)), err=True, nl=False)
+    warning = render_warning(found, color=color_wanted(None), width=terminal_width(err=True))
+    click.echo(warning, err=True, nl=False)

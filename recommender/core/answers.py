@@ -66,7 +66,7 @@ class RedFlags:
 
     saddle_numbness: bool
     """New numbness, tingling or less feeling between the legs, around the genitals,
-    bottom (back passage) or buttocks"""
+    bottom (anus) or buttocks"""
     bladder_bowel_change: bool
     """New trouble starting, stopping or controlling urine, leaking, not feeling a full
     bladder, or loss of bowel control"""
@@ -97,7 +97,7 @@ class RedFlags:
     """A sudden, severe headache or neck pain that reached its worst within about a
     minute (a "thunderclap"), unlike any before"""
     abdominal_or_pulsing_pain: bool
-    """Pain in the tummy as well as the back, or a pulsing feeling in the tummy"""
+    """Pain in the belly as well as the back, or a pulsing feeling in the belly"""
     head_unstable: bool
     """The head feels too heavy to hold up or unstable, so you support it with your
     hands; or tingling around the lips or a metallic taste with neck movement"""
@@ -116,7 +116,7 @@ class RedFlags:
     """A burning or tingling band of pain on one side of the chest or back, with or
     without a rash"""
     right_upper_abdominal_pain: bool
-    """Upper-right tummy pain spreading to the right shoulder blade, often after fatty
+    """Upper-right belly pain spreading to the right shoulder blade, often after fatty
     food"""
     morning_stiffness: bool
     """Stiffness over 30 minutes in the morning that eases with movement"""

@@ -17,7 +17,7 @@ TITLE = "Call {emergency_number} or go to an emergency department now if you hav
 
 #: The cauda equina warning card's signs first, then the other emergencies.
 SIGNS = (
-    "new numbness or tingling between your legs or around your bottom (back passage)",
+    "new numbness or tingling between your legs or around your bottom (anus)",
     "new trouble passing or holding urine or stools",
     "new loss of sexual feeling",
     "new weakness or numbness in both legs",

@@ -38,6 +38,10 @@ def read_answers_bytes(stream: BinaryIO, source: str) -> bytes:
     return data
 
 
+#: The key that marks an unfinished intake (inputs/intake_draft.py).
+DRAFT_MARK = "backplan_intake_draft"
+
+
 def parse_answers(data: Union[bytes, str], source: str = "the answers file") -> Answers:
     """Validate raw answers-file content; raise AnswersError naming every bad field.
 
@@ -45,6 +49,16 @@ def parse_answers(data: Union[bytes, str], source: str = "the answers file") -> 
     read into the same answers.
     """
     raw = parse_json(data, source)
+    if isinstance(raw, dict) and DRAFT_MARK in raw:
+        # An unfinished intake is never read as answers, even when it happens to hold
+        # every required one: the person has not reviewed and confirmed them.
+        raise AnswersError(
+            [
+                "is an unfinished intake (a draft), not an answers file; finish it with "
+                f"`backplan intake --resume {source}`"
+            ],
+            source,
+        )
     if isinstance(raw, dict) and "resourceType" in raw:
         from recommender.inputs.fhir_response import answers_from_response
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
-from recommender.core.answers import Answers, answer_fields, answer_keys
+from recommender.core.answers import LAST_START_DATE, Answers, answer_fields, answer_keys
 from recommender.core.errors import DataFileError
 from recommender.inputs.datafiles import bundled_dir
 
@@ -32,6 +32,8 @@ class Question:
     choices: dict[str, str] = field(default_factory=dict)
     default: Optional[Any] = None
     group: Optional[str] = None
+    short: str = ""
+    """The answer's name in the intake's review, in a few words"""
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,22 +159,9 @@ def parse_answer(question: Question, text: str, today: Optional[dt.date] = None)
     if kind == "choices":
         if text.lower() in ("none", "nothing", "-") and question.default == []:
             return []
-        picked: list[str] = []
-        for token in re.split(r"[\s,;]+", text):
-            if token:
-                value = _one_choice(question, token)
-                if value not in picked:
-                    picked.append(value)
-        return picked
+        return _many_choices(question, text)
     if kind == "date":
-        if text.lower() == "today":
-            return (today or dt.date.today()).isoformat()
-        try:
-            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-                raise ValueError
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
-            raise Invalid("Please give a real date written YYYY-MM-DD, or 'today'.") from None
+        return _date(text, today or dt.date.today())
     # Free text: printable characters only, so nothing can disturb a terminal later.
     cleaned = _CONTROL.sub("", text).strip()
     if len(cleaned) > 100:
@@ -180,17 +169,103 @@ def parse_answer(question: Question, text: str, today: Optional[dt.date] = None)
     return cleaned or None
 
 
-def _one_choice(question: Question, token: str) -> str:
+def _date(text: str, today: dt.date) -> str:
+    word = text.lower()
+    if word in ("today", "tomorrow"):
+        return (today + dt.timedelta(days=word == "tomorrow")).isoformat()
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            raise ValueError
+        date = dt.date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(
+            "Please give a real date written YYYY-MM-DD, or 'today' or 'tomorrow'."
+        ) from None
+    if date < today:
+        raise Invalid(
+            f"Please give today or a later date: {date.isoformat()} has already passed, "
+            "and a plan cannot start in the past."
+        )
+    if date > LAST_START_DATE:
+        raise Invalid(
+            f"Please give a date up to {LAST_START_DATE.isoformat()}, so that the whole "
+            "plan fits in the calendar."
+        )
+    return date.isoformat()
+
+
+# -- choices: the words on the screen, numbers, codes and unambiguous beginnings --------
+
+
+def _forms(option: Choice) -> set[str]:
+    """Everything that names `option` in full: its number, its words as shown (also
+    without a note in brackets or a leading "a"), and its code."""
+    shown = _plain(option.words)
+    forms = {str(option.number), shown, _plain(re.sub(r"\(.*?\)", " ", option.words))}
+    forms |= {f.split(" ", 1)[1] for f in forms if f.startswith(("a ", "an "))}
+    return forms | {_plain(option.value)}
+
+
+def _plain(text: str) -> str:
+    """Lower case, underscores as spaces, one space between words, no final dot."""
+    return " ".join(text.lower().replace("_", " ").split()).rstrip(".)")
+
+
+def _match(question: Question, phrase: str) -> list[Choice]:
+    """The choices `phrase` names: one exactly, else those it is a beginning of."""
     options = choices(question)
-    word = token.strip().lower().rstrip(".)")
-    for option in options:
-        if word == str(option.number) or word == option.value.lower():
-            return option.value
-    # A unique beginning of a value or of its words is enough ("lower", "wor").
-    starts = [
-        o for o in options if o.value.lower().startswith(word) or o.words.lower().startswith(word)
-    ]
-    if len(starts) == 1 and len(word) >= 2:
-        return starts[0].value
-    listed = ", ".join(o.value for o in options)
-    raise Invalid(f"Please choose a number from 1 to {len(options)}, or one of: {listed}.")
+    exact = [o for o in options if phrase in _forms(o)]
+    if exact:
+        return exact[:1]
+    if phrase in _NO and "no" in question.choices:  # "n" as at every yes/no question
+        return [o for o in options if o.value == "no"]
+    if phrase in _YES:
+        phrase = "yes"  # "y" at the pregnancy question: which "Yes, ..." is asked next
+    if len(phrase) < 2 or phrase.isdigit():
+        return []  # a number names its choice exactly; one letter is too little
+    return [o for o in options if any(f.startswith(phrase) for f in _forms(o))]
+
+
+def _listed(question: Question) -> str:
+    return ", ".join(f"{o.number}) {o.words}" for o in choices(question))
+
+
+def _refuse(question: Question, phrase: str, found: list[Choice]) -> Invalid:
+    if len(found) > 1:
+        could = "; ".join(f"{o.number}) {o.words}" for o in found)
+        return Invalid(f'Please say which you mean: "{phrase}" could be {could}.')
+    return Invalid(f'Please choose from the list; "{phrase}" is not one of: {_listed(question)}.')
+
+
+def _one_choice(question: Question, text: str) -> str:
+    phrase = _plain(text)
+    found = _match(question, phrase)
+    if len(found) == 1:
+        return found[0].value
+    raise _refuse(question, phrase, found)
+
+
+#: Words between choices that join rather than name ("neck and lower back").
+_JOINING = {"and", "&", "+", "plus"}
+
+
+def _many_choices(question: Question, text: str) -> list[str]:
+    """Choices separated by commas or spaces; a choice shown as several words
+    ("Lower back") is read as one, taking the longest run of words that names one."""
+    picked: list[str] = []
+    for part in re.split(r"[,;]+", text):
+        words = [w for w in _plain(part).split(" ") if w and w not in _JOINING]
+        start = 0
+        while start < len(words):
+            for end in range(len(words), start, -1):
+                found = _match(question, " ".join(words[start:end]))
+                if len(found) == 1:
+                    if found[0].value not in picked:
+                        picked.append(found[0].value)
+                    start = end
+                    break
+            else:
+                raise _refuse(question, words[start], _match(question, words[start]))
+    if not picked:
+        raise Invalid("Please give an answer.")
+    return picked

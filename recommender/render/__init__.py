@@ -49,6 +49,8 @@ class RenderOptions:
     """a4 or letter, to fix the printed page size of the HTML"""
     produced: dt.datetime = field(default_factory=lambda: now())
     """When the document is made (dated formats)"""
+    width: int = 78
+    """Columns to wrap text to (text only): a terminal's own width, else 78"""
 
 
 #: Every output format, and the module under recommender/render/ whose `render(result,
@@ -81,7 +83,7 @@ def stopped_triage(flags: tuple, emergency_number: Optional[str]):
 
 
 def render_stopped_result(
-    flags: tuple, emergency_number: Optional[str], fmt: str, color: bool = False
+    flags: tuple, emergency_number: Optional[str], fmt: str, color: bool = False, width: int = 78
 ) -> str:
     """The result of an intake stopped by an emergency red flag.
 
@@ -102,4 +104,33 @@ def render_stopped_result(
         )
     from recommender.render.text import render_stopped
 
-    return render_stopped(found, color=color)
+    return render_stopped(found, color=color, width=width)
+
+
+def render_withheld_early(
+    rule: Any, emergency_number: Optional[str], fmt: str, width: int = 78
+) -> str:
+    """The result of an intake stopped by a withholding rule before any warning sign
+    was asked about (WH-MINOR, at the first question): the rule's advice, and the
+    signs that mean "call for help now", since nothing was screened. No triage level
+    was assessed, so `triage` is null in JSON."""
+    from recommender.core.safety_net import safety_net
+    from recommender.pipeline.triage import number_words
+
+    net = safety_net("soon", False, number_words(emergency_number))
+    assert net is not None
+    if fmt == "json":
+        return to_json(
+            {
+                "triage": None,
+                "plan_withheld": {"id": rule.id, "reason": rule.reason},
+                "plan": None,
+                "excluded": [],
+                "notes": [],
+                "safety_net": net.to_dict(),
+                "intake_stopped": True,
+            }
+        )
+    from recommender.render.text import render_withheld_early_text
+
+    return render_withheld_early_text(rule.reason, net, width)

@@ -7,21 +7,27 @@ import textwrap
 from recommender.inputs.questionnaire import Question, Questionnaire, choices
 
 
-def prompt_text(question: Question, progress: str) -> str:
-    """The question as shown: progress, the question, its help and numbered choices."""
+def prompt_text(question: Question, progress: str, width: int = 78) -> str:
+    """The question as shown: progress, the question, its help and numbered choices,
+    wrapped to `width` (the terminal's, in the intake)."""
     pad = " " * (len(progress) + 1)
     lines = textwrap.wrap(
         " ".join(question.ask.split()),
-        width=78,
+        width=width,
         initial_indent=progress + " ",
         subsequent_indent=pad,
     )
     if question.help:
         lines += textwrap.wrap(
-            " ".join(question.help.split()), width=78, initial_indent=pad, subsequent_indent=pad
+            " ".join(question.help.split()), width=width, initial_indent=pad, subsequent_indent=pad
         )
     for option in choices(question):
-        lines.append(f"{pad}  {option.number}) {option.words}")
+        lines += textwrap.wrap(
+            f"{option.number}) {option.words}",
+            width=width,
+            initial_indent=f"{pad}  ",
+            subsequent_indent=f"{pad}     ",
+        )
     return "\n".join(lines)
 
 

@@ -1,7 +1,10 @@
 """The terminal rendering: the warning first and unmissable, then the plan, then notes.
 
-Plain ASCII, wrapped at a fixed width, so it reads the same in any terminal, file or
-pipe; colour is only ever added on top of words that already say everything.
+Plain ASCII, wrapped at 78 columns in a file or a pipe, so the same answers give the
+same bytes anywhere; on a terminal the caller passes the terminal's own width (40 to
+100 columns, app/output.py), so that the warning box and the dose lines never break
+across the screen. Colour is only ever added on top of words that already say
+everything.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from recommender.render.phrases import (
     walking_words,
 )
 
+#: The width of text written to a file or a pipe.
 WIDTH = 78
 _LEVEL_COLOR = {"emergency": "red", "urgent": "red", "soon": "yellow", "none": "green"}
 
@@ -40,21 +44,27 @@ def styler(color: bool) -> Callable[..., str]:
     return style
 
 
-def wrap(text: str, indent: int = 0, first: str = "") -> list[str]:
-    """`text` wrapped to WIDTH, the first line starting with `first`."""
+def wrap(text: str, indent: int = 0, first: str = "", width: int = WIDTH) -> list[str]:
+    """`text` wrapped to `width`, the first line starting with `first`."""
     pad = " " * indent
     return textwrap.wrap(
         " ".join(text.split()),
-        width=WIDTH,
+        width=width,
         initial_indent=pad + first,
         subsequent_indent=pad + " " * len(first),
         break_on_hyphens=False,  # never split a rule id such as RF-CES-SADDLE
     ) or [pad + first]
 
 
-def box(*paragraphs: str, bullets: tuple[str, ...] = (), after: tuple[str, ...] = ()) -> list[str]:
-    """A ruled box: `paragraphs`, then `bullets` as a list, then `after`."""
-    inner = WIDTH - 4
+def box(
+    *paragraphs: str,
+    bullets: tuple[str, ...] = (),
+    after: tuple[str, ...] = (),
+    width: int = WIDTH,
+) -> list[str]:
+    """A ruled box `width` columns wide: `paragraphs`, then `bullets` as a list, then
+    `after`. Every line is exactly `width` long, so a terminal that wide never breaks it."""
+    inner = width - 4
     body: list[str] = []
     for text in paragraphs:
         body += textwrap.wrap(" ".join(text.split()), width=inner, break_on_hyphens=False)
@@ -64,98 +74,118 @@ def box(*paragraphs: str, bullets: tuple[str, ...] = (), after: tuple[str, ...] 
         )
     for text in after:
         body += textwrap.wrap(" ".join(text.split()), width=inner) or [""]
-    rule = "+" + "-" * (WIDTH - 2) + "+"
+    rule = "+" + "-" * (width - 2) + "+"
     return [rule, *(f"| {line.ljust(inner)} |" for line in body), rule]
 
 
-def safety_net_box(net: SafetyNet, style: Callable[..., str]) -> list[str]:
+def safety_net_box(net: SafetyNet, style: Callable[..., str], width: int = WIDTH) -> list[str]:
     """The fixed safety-net box (recommender/safety_net.py), in bold on a terminal."""
-    lines = box(net.title + ":", bullets=net.signs, after=("", net.review))
+    lines = box(net.title + ":", bullets=net.signs, after=("", net.review), width=width)
     return [style(line, bold=True) for line in lines]
 
 
 def render(result: Result, options: RenderOptions) -> str:
-    return render_text(result, color=options.color, explain_args=options.explain_args)
+    return render_text(
+        result, color=options.color, explain_args=options.explain_args, width=options.width
+    )
 
 
-def render_text(result: Result, color: bool = False, explain_args: str = "--answers FILE") -> str:
+def render_text(
+    result: Result, color: bool = False, explain_args: str = "--answers FILE", width: int = WIDTH
+) -> str:
     style = styler(color)
     lines: list[str] = []
     name = person_text(result.answers.name) if result.answers.name else None
     lines.append(style(f"backplan: {'plan for ' + name if name else 'your result'}", bold=True))
     lines.append("")
-    lines += _warning(result.triage, style)
+    lines += _warning(result.triage, style, width)
     lines.append("")
     if result.plan is not None:
-        lines += _plan(result, result.plan, style)
+        lines += _plan(result, result.plan, style, width)
     else:
-        lines += _no_plan(result)
+        lines += _no_plan(result, width)
     lines.append("")
     if result.notes:
         lines.append(style("NOTES", bold=True))
         for note in result.notes:
-            lines += wrap(f"{note.title}: {note.text}", 2, "* ")
+            lines += wrap(f"{note.title}: {note.text}", 2, "* ", width)
         lines.append("")
     if result.safety_net is not None:
-        lines += safety_net_box(result.safety_net, style)
+        lines += safety_net_box(result.safety_net, style, width)
         lines.append("")
-    lines += wrap(DISCLAIMER)
-    lines += wrap("Every decision here comes from a rule with its clinical source. To see them:")
+    lines += wrap(DISCLAIMER, width=width)
+    lines += wrap(
+        "Every decision here comes from a rule with its clinical source. To see them:",
+        width=width,
+    )
     lines.append(f"    backplan explain {explain_args}")
     return "\n".join(lines) + "\n"
 
 
-def _warning(found: Triage, style: Callable[..., str]) -> list[str]:
+def _warning(found: Triage, style: Callable[..., str], width: int = WIDTH) -> list[str]:
     colour = _LEVEL_COLOR[found.level]
     if found.level == "none":
-        return [style(found.action + ".", fg=colour, bold=True)]
-    lines = [style(line, fg=colour, bold=True) for line in box(found.action)]
+        return [style(line, fg=colour, bold=True) for line in wrap(found.action + ".", width=width)]
+    lines = [style(line, fg=colour, bold=True) for line in box(found.action, width=width)]
     lines.append("")
     lines.append(style("Why:", bold=True))
     for flag in found.flags:
-        lines += wrap(f"{flag.title} ({LEVEL_WORDS[flag.level]}) [{flag.id}]", 2, "! ")
-        lines += wrap(flag.advice, 4)
+        lines += wrap(f"{flag.title} ({LEVEL_WORDS[flag.level]}) [{flag.id}]", 2, "! ", width)
+        lines += wrap(flag.advice, 4, width=width)
     return lines
 
 
-def render_warning(found: Triage, color: bool = False) -> str:
+def render_warning(found: Triage, color: bool = False, width: int = WIDTH) -> str:
     """The triage level and every flag's advice on their own, for standard error when
     the result itself goes to a file, a pipe or a machine format."""
-    return "\n".join(_warning(found, styler(color))) + "\n"
+    return "\n".join(_warning(found, styler(color), width)) + "\n"
 
 
-def _no_plan(result: Result) -> list[str]:
+def _no_plan(result: Result, width: int = WIDTH) -> list[str]:
     if result.withheld is not None:
-        return wrap(f"No exercise plan is given. {result.withheld.reason}")
-    return wrap(NO_PLAN_UNTIL_SEEN)
+        return wrap(f"No exercise plan is given. {result.withheld.reason}", width=width)
+    return wrap(NO_PLAN_UNTIL_SEEN, width=width)
 
 
-def _plan(result: Result, plan: Plan, style: Callable[..., str]) -> list[str]:
-    lines = [style(f"YOUR PLAN: {plan_summary(result.answers, len(plan.weeks))}", bold=True)]
-    lines += wrap(FOLLOW_THE_PLAN)
+def _plan(result: Result, plan: Plan, style: Callable[..., str], width: int = WIDTH) -> list[str]:
+    lines = [
+        style(line, bold=True)
+        for line in wrap(f"YOUR PLAN: {plan_summary(result.answers, len(plan.weeks))}", width=width)
+    ]
+    lines += wrap(FOLLOW_THE_PLAN, width=width)
     for week in plan.weeks:
         lines.append("")
         lines.append(style(f"Week {week.number}", bold=True, underline=True))
         for note in week.notes:
-            lines += wrap(note, 2, "> ")
+            lines += wrap(note, 2, "> ", width)
         for days, session in group_sessions(week):
-            lines.append(f"  {days} (about {session.minutes} min)")
+            lines += wrap(f"{days} (about {session.minutes} min)", 2, width=width)
             for n, item in enumerate(session.exercises, 1):
-                label = f"    {n}. {item.exercise.name} "
-                dose = item_words(item)
-                dots = "." * max(2, WIDTH - len(label) - len(dose) - 1)
-                if len(label) + len(dose) + 3 > WIDTH:  # a long line: the amount below
-                    lines += [label.rstrip(), f"{' ' * 7}{dose}"]
-                else:
-                    lines.append(f"{label}{dots} {dose}")
+                lines += dose_line(f"{n}. ", item.exercise.name, item_words(item), width)
         if week.walking is not None:
-            lines += wrap(walking_words(week.walking), 2)
+            lines += wrap(walking_words(week.walking), 2, width=width)
     lines.append("")
     lines.append(style("HOW TO DO EACH EXERCISE", bold=True))
     for item in plan.prescriptions():
         lines.append("")
-        lines += _how_to(item, style)
+        lines += _how_to(item, style, width)
     return lines
+
+
+def dose_line(number: str, name: str, dose: str, width: int = WIDTH) -> list[str]:
+    """`    1. Cat-cow ........ 2 sets of 8`: the name, dots, and the dose at the right
+    edge. When the two do not fit on one line together, the name wraps and the dots
+    and dose follow on a line of their own, so no line is ever wider than `width`."""
+    label = f"    {number}{name} "
+    dots = width - len(label) - len(dose) - 1
+    if dots >= 2:
+        return [f"{label}{'.' * dots} {dose}"]
+    pad = " " * (4 + len(number))
+    lines = wrap(name, 4, number, width)
+    dots = width - len(pad) - len(dose) - 1
+    if dots < 2:  # a long amount (a narrow terminal): it wraps under the name
+        return [*lines, *wrap(dose, len(pad), width=width)]
+    return [*lines, f"{pad}{'.' * dots} {dose}"]
 
 
 def group_sessions(week: Week) -> list[tuple[str, Session]]:
@@ -168,28 +198,48 @@ def day_label(session: Session) -> str:
     return f"{day} {session.date.isoformat()}" if session.date else day
 
 
-def _how_to(item: Prescription, style: Callable[..., str]) -> list[str]:
+def _how_to(item: Prescription, style: Callable[..., str], width: int = WIDTH) -> list[str]:
     exercise = item.exercise
     kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
-    lines = [
-        f"  {style(exercise.name, bold=True)} ({exercise.kind}, {words(item.position)}, {kit})"
-    ]
+    about = f"({exercise.kind}, {words(item.position)}, {kit})"
+    if len(exercise.name) + len(about) + 3 <= width:
+        lines = [f"  {style(exercise.name, bold=True)} {about}"]
+    else:  # the name alone, then what it needs beneath it
+        names = [
+            f"  {style(line.strip(), bold=True)}" for line in wrap(exercise.name, 2, width=width)
+        ]
+        lines = [*names, *wrap(about, 4, width=width)]
     for n, step in enumerate(exercise.steps, 1):
-        lines += wrap(step, 4, f"{n}. ")
+        lines += wrap(step, 4, f"{n}. ", width)
     if item.dose.effort:
-        lines += wrap(how_hard(item), 4)
+        lines += wrap(how_hard(item), 4, width=width)
     for caution in exercise.cautions:
-        lines += wrap(caution, 4, "Take care: ")
+        lines += wrap(caution, 4, "Take care: ", width)
     return lines
 
 
-def render_stopped(found: Triage, color: bool = False) -> str:
+def render_stopped(found: Triage, color: bool = False, width: int = WIDTH) -> str:
     """The intake's emergency stop: the warning, and why the questions ended there."""
     style = styler(color)
-    lines = _warning(found, style)
+    lines = _warning(found, style, width)
     lines.append("")
     lines += wrap(
         "The questions stopped here: this needs help now, not an exercise plan. Please "
-        "do not start any exercises."
+        "do not start any exercises.",
+        width=width,
     )
+    return "\n".join(lines) + "\n"
+
+
+def render_withheld_early_text(reason: str, net: SafetyNet, width: int = WIDTH) -> str:
+    """The intake stopped by a withholding rule before the warning-sign questions."""
+    lines = wrap(f"No exercise plan is given. {reason}", width=width)
+    lines.append("")
+    lines += wrap(
+        "The questions stopped here, because no plan can follow whatever the other "
+        "answers are. The warning signs were not asked about, so keep this in mind:",
+        width=width,
+    )
+    lines.append("")
+    lines += box(net.title + ":", bullets=net.signs, width=width)
     return "\n".join(lines) + "\n"

@@ -10,8 +10,11 @@ def _value(answers: dict, key: str):
     return get_path(answers, key, None)
 
 
-def replies(answers: dict, questionnaire: Questionnaire, country: str = "") -> list[str]:
-    """One line per question, as a person would type it (country first)."""
+def replies(
+    answers: dict, questionnaire: Questionnaire, country: str = "", review: bool = True
+) -> list[str]:
+    """One line per question, as a person would type it (country first), then Enter
+    at the review (unless `review` is False)."""
     lines = [country]
     for question in questionnaire.questions:
         value = _value(answers, question.key)
@@ -23,4 +26,4 @@ def replies(answers: dict, questionnaire: Questionnaire, country: str = "") -> l
             lines.append("")
         else:
             lines.append(str(value))
-    return lines
+    return lines + ([""] if review else [])

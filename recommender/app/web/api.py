@@ -16,9 +16,9 @@ from recommender.app.web.site import (
     page,
     read_body,
 )
-from recommender.core.countries import emergency_number, normalise
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import MAX_BYTES, parse_answers
+from recommender.inputs.countries import emergency_number, normalise
 from recommender.pipeline.recommend import DEFAULT_WEEKS, MAX_WEEKS
 
 

@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from recommender.app.web import form
 from recommender.app.web.site import (
-    COUNTRY_NAMES,
     DOWNLOADS,
     Site,
     between,
+    country_name,
     go,
     not_found,
     page,
@@ -26,9 +26,9 @@ from recommender.app.web.state import (
     STATE_COOKIE,
     State,
 )
-from recommender.core.countries import EMERGENCY_NUMBERS, normalise
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import validate_answers
+from recommender.inputs.countries import emergency_numbers, normalise
 from recommender.pipeline.triage import NEUTRAL_EMERGENCY_NUMBER, level_action
 from recommender.render import render_result
 
@@ -45,10 +45,7 @@ def add_pages(app: FastAPI, site: Site) -> None:
     async def start(request: Request) -> HTMLResponse:
         state, expired = site.state(request)
         countries = sorted(
-            (
-                (code, COUNTRY_NAMES.get(code, code), number)
-                for code, number in EMERGENCY_NUMBERS.items()
-            ),
+            ((code, country_name(code), number) for code, number in emergency_numbers().items()),
             key=lambda c: c[1],
         )
         return page(
@@ -194,7 +191,7 @@ def add_pages(app: FastAPI, site: Site) -> None:
                 (s, [(q, _answer_words(q, form.get(state.answers, q.key))) for q in s.questions])
                 for s in site.sections
             ],
-            country=COUNTRY_NAMES.get(state.country or "", "Not given"),
+            country=country_name(state.country),
         )
 
     @app.get("/result", include_in_schema=False)

@@ -26,7 +26,7 @@ from recommender.app.web.state import (
     Keys,
     State,
 )
-from recommender.core.countries import emergency_number
+from recommender.inputs.countries import emergency_number
 from recommender.inputs.questionnaire import Questionnaire
 from recommender.pipeline.recommend import Recommender
 from recommender.render import render_result, to_json
@@ -59,42 +59,13 @@ DOWNLOADS = {
     "fhir": ("backplan-careplan.json", "application/fhir+json"),
 }
 
-#: Names for the country list; the numbers themselves come from recommender.core.countries.
-COUNTRY_NAMES = {
-    "AT": "Austria",
-    "AU": "Australia",
-    "BE": "Belgium",
-    "BG": "Bulgaria",
-    "CA": "Canada",
-    "CY": "Cyprus",
-    "CZ": "Czechia",
-    "DE": "Germany",
-    "DK": "Denmark",
-    "EE": "Estonia",
-    "ES": "Spain",
-    "FI": "Finland",
-    "FR": "France",
-    "GB": "United Kingdom",
-    "GR": "Greece",
-    "HR": "Croatia",
-    "HU": "Hungary",
-    "IE": "Ireland",
-    "IN": "India",
-    "IT": "Italy",
-    "LT": "Lithuania",
-    "LU": "Luxembourg",
-    "LV": "Latvia",
-    "MT": "Malta",
-    "NL": "Netherlands",
-    "NZ": "New Zealand",
-    "PL": "Poland",
-    "PT": "Portugal",
-    "RO": "Romania",
-    "SE": "Sweden",
-    "SI": "Slovenia",
-    "SK": "Slovakia",
-    "US": "United States",
-}
+
+def country_name(code: Optional[str]) -> str:
+    """A country's name for the pages ("Not given" without one)."""
+    from recommender.inputs.countries import find_country
+
+    found = find_country(code) if code else None
+    return found.name if found else "Not given"
 
 
 class SecurityHeaders:

@@ -1,0 +1,182 @@
+"""`backplan intake` as a command: running the session, writing what it gives, keeping
+an unfinished intake on Ctrl-C, and the short summary that ends it.
+
+The summary goes to standard error after the result, so that it is the last thing on
+the screen however long the plan is (about 145 lines scroll past; the warning at the
+top leaves the screen): the level and what to do, in one line, then where the result
+is and how to get the other formats. Standard output keeps exactly what `plan` prints.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+from recommender.app.output import emit, say, terminal_width, warn_beside
+from recommender.core.errors import ExitCode
+
+if TYPE_CHECKING:
+    from recommender.app.intake import Outcome
+    from recommender.app.intake_session import Finished, IntakeSession
+    from recommender.pipeline.recommend import Recommender
+
+
+def run_intake(
+    recommender: Recommender,
+    save: Optional[str],
+    resume: Optional[str],
+    fmt: str,
+    output: Optional[str],
+    weeks: int,
+    country: Optional[str],
+    private: bool,
+) -> None:
+    from recommender.app.intake import read_reply
+    from recommender.app.intake_session import IntakeSession, finish_intake, today
+
+    session = IntakeSession(
+        recommender.rulebook,
+        read_reply,
+        say,
+        lambda: terminal_width(err=True),
+        country=country,
+        country_known=country is not None,
+    )
+    if resume:
+        from recommender.inputs.intake_draft import read_draft
+
+        session.draft = read_draft(resume, session.questionnaire, today())
+    try:
+        outcome = session.run()
+    except EOFError:
+        say("\nIntake stopped; nothing was saved.")
+        sys.exit(int(ExitCode.INTERNAL))
+    except KeyboardInterrupt:
+        keep_unfinished(session, save, private)
+        sys.exit(int(ExitCode.INTERRUPTED))
+    # Without --save the closing summary says how to keep the answers for next time.
+    hint = f"--answers {save}" if save else "--answers FILE"
+    width = terminal_width() if not output or output == "-" else 78
+    finished = finish_intake(recommender, outcome, session.number, fmt, weeks, hint, output, width)
+    # The warning first, whatever happens next: a failed save must never hide it.
+    if finished.found is not None:
+        warn_beside(finished.found, fmt, output, always=True)
+    if save:
+        from recommender.render import to_json
+
+        emit(to_json(outcome.answers), save, private)
+        say(f"Your answers are saved in {save}.")
+    emit(finished.text, output, private)
+    remove_used_draft(resume, save)
+    for line in ending_lines(finished, outcome, output, save, terminal_width(err=True)):
+        say(line)
+
+
+def ending_lines(
+    finished: Finished, outcome: Outcome, output: Optional[str], save: Optional[str], width: int
+) -> list[str]:
+    """The summary on the last screen (see the module's notes)."""
+    lines = ["", "-" * width]
+    shown = "shown above"
+    if output and output != "-":
+        lines_written = f"The result was written to {output}."
+        shown = f"in {output}"
+    else:
+        lines_written = ""
+    if outcome.withheld is not None:
+        level = (
+            f"In short: no exercise plan ({outcome.withheld.title.lower()}); please follow "
+            f"the advice {shown}."
+        )
+        where = ""
+    elif finished.found is None:  # not reached: a result without triage is a withheld one
+        level, where = "In short: no exercise plan.", ""
+    else:
+        level = f"In short: {finished.found.action}."
+        if outcome.emergency:
+            where = "The questions stopped early; there is no exercise plan."
+        elif finished.plan:
+            where = f"Your plan ({finished.plan}) is {shown}."
+        else:
+            where = f"No exercise plan is given; the reasons are {shown}."
+    where = f"{lines_written} {where}".strip()
+    for text in (level, where):  # a file's path is never broken across lines
+        lines += textwrap.wrap(
+            text, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+        )
+    if outcome.emergency or outcome.withheld is not None:
+        return lines
+    if save:
+        command = f"backplan plan --answers {shlex.quote(save)} --format html -o plan.html"
+        lines += textwrap.wrap(
+            "Other formats (html to print, markdown, ics for a calendar, json, fhir):",
+            width,
+            subsequent_indent="  ",
+        )
+    else:
+        command = "backplan plan --answers FILE --format html -o plan.html"
+        lines += textwrap.wrap(
+            "Other formats (html to print, markdown, ics for a calendar, json, fhir): run "
+            "the intake with --save FILE, then:",
+            width,
+            subsequent_indent="  ",
+        )
+    if len(command) + 2 <= width:
+        lines.append(f"  {command}")
+    else:  # split as a shell would read it, so that it can still be copied whole
+        first, rest = command.split(" --format ")
+        lines += [f"  {first} \\", f"    --format {rest}"]
+    return lines
+
+
+def keep_unfinished(session: IntakeSession, save: Optional[str], private: bool) -> None:
+    """After Ctrl-C: offer to keep the answers so far, in --save FILE or a private
+    draft in the user's data folder, and say how to continue."""
+    from recommender.app.intake import read_reply
+    from recommender.app.intake_session import draft_path
+    from recommender.inputs.questionnaire import Invalid
+
+    text = session.draft_text()
+    if text is None:
+        say("\nIntake stopped; nothing was saved.")
+        return
+    target = save or str(draft_path())
+    say("")
+    try:
+        reply = read_reply(f"Keep your answers so far in {target}, to finish later? (y/n) > ")
+    except (KeyboardInterrupt, EOFError, Invalid):
+        reply = ""
+    if reply.strip().lower() not in ("y", "yes"):
+        say("\nIntake stopped; nothing was saved.")
+        return
+    if save:
+        emit(text, save, private)
+    else:
+        folder = Path(target).parent
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        emit(text, target, private=True)  # health answers: readable by the owner alone
+        os.chmod(target, 0o600)  # also when an older draft was there with other rights
+    resume = f"backplan intake --resume {shlex.quote(target)}"
+    if save:
+        resume += f" --save {shlex.quote(save)}"
+    say(f"Your answers so far are kept in {target}. To continue later:")
+    say(f"  {resume}")
+
+
+def remove_used_draft(resume: Optional[str], save: Optional[str]) -> None:
+    """A finished intake's private draft is removed: health answers are not left
+    behind once they are no longer needed. A file the person named is theirs to keep
+    (and with --save the same file now holds the complete answers)."""
+    if not resume or resume == save:
+        return
+    from recommender.app.intake_session import draft_path
+
+    try:
+        if Path(resume).resolve() == draft_path().resolve():
+            Path(resume).unlink(missing_ok=True)
+    except OSError:
+        pass

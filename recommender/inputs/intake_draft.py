@@ -1,0 +1,105 @@
+"""An unfinished intake kept for later: what it holds, and reading it back.
+
+A draft is a JSON object marked with DRAFT_MARK, holding the country and every answer
+given so far (an optional question left blank is kept as null, so that it counts as
+answered). It is never an answers file: `plan` refuses it by the mark
+(answers_file.parse_answers), even when every required answer happens to be in it,
+because the person has not reached the review, so nothing in it has been confirmed.
+
+Each answer read back is checked again exactly as if it were typed now
+(questionnaire.parse_answer). One that no longer fits, such as a start date that has
+passed overnight, is dropped, so that its question is asked again; anything that is
+not a draft at all is refused with exit code 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, NamedTuple, Optional
+
+from recommender.inputs.answers_file import DRAFT_MARK, AnswersError, open_input, parse_json
+from recommender.inputs.questionnaire import Invalid, Questionnaire, parse_answer
+
+#: The draft format's version, the value of its DRAFT_MARK key.
+VERSION = 1
+
+
+class Draft(NamedTuple):
+    country: Optional[str]
+    given: dict[str, Any]
+    """question key -> answer, in the order asked (None: an optional answer left blank)"""
+    dropped: list[tuple[str, str]]
+    """(question key, why) for answers that can no longer be used and are asked again"""
+
+
+def draft_json(country: Optional[str], given: dict[str, Any], questionnaire: Questionnaire) -> str:
+    """The draft's text: stable, so the same answers always give the same bytes."""
+    order = [q.key for q in questionnaire.questions]
+    answers = {key: given[key] for key in order if key in given}
+    data = {DRAFT_MARK: VERSION, "country": country, "answers": answers}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def typed(value: Any) -> str:
+    """An answer written back the way a person would type it."""
+    if isinstance(value, bool):
+        return "y" if value else "n"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "none"
+    if value is None:
+        return ""
+    return str(value)
+
+
+def read_draft(path: str, questionnaire: Questionnaire, today: dt.date) -> Draft:
+    """The draft in `path`, or AnswersError saying why it is not one."""
+    from recommender.inputs.answers_file import read_answers_bytes
+
+    with open_input(path, "an intake draft") as stream:
+        raw = parse_json(read_answers_bytes(stream, path), path)
+    if not isinstance(raw, dict) or raw.get(DRAFT_MARK) != VERSION:
+        raise AnswersError(
+            ["is not an unfinished intake saved by `backplan intake` (no draft mark)"], path
+        )
+    problems = [
+        f"{key}: unknown key" for key in raw if key not in (DRAFT_MARK, "country", "answers")
+    ]
+    country = raw.get("country")
+    if country is not None:
+        from recommender.inputs.countries import normalise
+
+        country = normalise(country) if isinstance(country, str) else None
+        if country is None:
+            problems.append("country: not a country backplan knows")
+    answers = raw.get("answers")
+    if not isinstance(answers, dict):
+        problems.append("answers: must be an object of the answers given so far")
+        answers = {}
+    questions = {q.key: q for q in questionnaire.questions}
+    problems += [
+        f"answers.{key}: not a question of the intake" for key in answers if key not in questions
+    ]
+    if problems:
+        raise AnswersError(problems, path)
+    given: dict[str, Any] = {}
+    dropped: list[tuple[str, str]] = []
+    for question in questionnaire.questions:  # the order asked, whatever the file's
+        if question.key not in answers:
+            continue
+        value = answers[question.key]
+        try:
+            if not isinstance(value, (bool, int, str, list, type(None))) or (
+                isinstance(value, list) and not all(isinstance(v, str) for v in value)
+            ):
+                raise Invalid("not an answer this question takes")
+            if value is None and parse_answer(question, "", today) is not None:
+                raise Invalid("left blank, but it needs an answer")
+            read = parse_answer(question, typed(value), today)
+            if value is not None and read != value:
+                raise Invalid("not an answer this question takes")
+        except Invalid as problem:
+            dropped.append((question.key, str(problem)))
+            continue
+        given[question.key] = value
+    return Draft(country, given, dropped)
