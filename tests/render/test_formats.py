@@ -151,3 +151,32 @@ def test_every_format_renders_any_valid_answers(raw):
     result = RECOMMENDER.recommend(validate_answers(raw))
     for fmt in ("text", "json", "markdown", "html", "ics", "fhir"):
         assert render_result(result, fmt).strip(), fmt
+
+
+PLANS = EXAMPLES / "plans"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "ics"])
+def test_every_format_shows_effort_position_walking_and_advice(fmt):
+    """Issue 12's six plans: a person reading any format learns how hard strength work
+    should feel, which position to use, when to walk, and how to look after their back."""
+    for path in sorted(PLANS.glob("*.json")):
+        args = ["plan", "--answers", str(path), "--format", fmt]
+        if fmt == "ics":
+            args += ["--start", "2027-01-04"]
+        result = CliRunner().invoke(main, args, env=FIXED)
+        assert result.exit_code == 0, result.output
+        # Calendar lines are folded at 75 octets; unfold them before reading.
+        out = result.stdout.replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";")
+        flat = " ".join(out.replace("\\n", " ").split())
+        plan = RECOMMENDER.recommend(validate_answers(json.loads(path.read_text()))).plan
+        assert plan is not None, path.name
+        items = plan.prescriptions()
+        assert "How hard:" in out, (path.name, fmt)
+        assert any(p.dose.effort and p.dose.effort in flat for p in items)
+        for p in items:
+            if len(p.exercise.positions) > 1:
+                assert f", {p.position.replace('_', ' ')}" in out or p.position in out
+        assert "Walking" in out, (path.name, fmt)
+        assert "Keep moving and keep up your usual activities" in flat
+        assert "Review point" in flat
