@@ -244,8 +244,8 @@ def _halo(figure: Figure, exercise: Exercise, sk: Skeleton) -> list[str]:
         if area == "shoulders":
             ends = [k for k in ("shoulder", "left_shoulder", "right_shoulder") if k in p]
             arms = [k for k in ("near_elbow", "left_elbow", "right_elbow") if k in p]
-            for a in ends[-2:] if len(ends) > 1 else ends:
-                out.append(_line(p[a], p[a], HALO, 22, opacity=0.7))
+            for end in ends[-2:] if len(ends) > 1 else ends:
+                out.append(_line(p[end], p[end], HALO, 22, opacity=0.7))
             for e in arms:
                 top = "shoulder" if e == "near_elbow" else e.replace("elbow", "shoulder")
                 out.append(_line(p[top], _between(p[top], p[e], 0.4), HALO, 20, opacity=0.7))
