@@ -282,7 +282,7 @@ def batch(
 
 
 @main.command()
-@format_option(("text", "json"))
+@format_option(("text", "json", "html"), "Output format (html: an illustrated catalog page).")
 @click.option(
     "--area",
     "areas",
@@ -308,6 +308,10 @@ def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Opti
         from recommender.render import to_json
 
         emit(to_json([e.to_dict() for e in chosen]))
+    elif fmt == "html":
+        from recommender.render.catalog_page import render_catalog_page
+
+        emit(render_catalog_page(chosen))
     else:
         from recommender.render.listing import render_exercises
 

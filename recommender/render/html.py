@@ -6,7 +6,8 @@ sources, and a dated footer. The page itself is a Jinja2 template
 (templates/plan.html.j2) with autoescaping on, so every piece of text, the person's
 name above all, is escaped; this module only turns a Result into plain values.
 
-The page has inline CSS only: no scripts, no links, no fonts or images from anywhere.
+The page has inline CSS only: no scripts, no links, no fonts or images from anywhere;
+each exercise's figure is inline SVG drawn by render/figures.py.
 Jinja2 is imported only when a page is rendered (this module itself is only imported
 for `--format html`).
 """
@@ -85,6 +86,7 @@ class HowTo(NamedTuple):
     about: str  # "stretch, sitting, a chair"
     steps: tuple[str, ...]
     cautions: tuple[str, ...]
+    figure: str  # the start and end positions as inline SVG (markup, already safe)
 
 
 class Source(NamedTuple):
@@ -196,12 +198,18 @@ def _day(session: Session) -> Day:
 
 
 def _how_to(exercise: Exercise) -> HowTo:
+    from markupsafe import Markup
+
+    from recommender.render.figures import svg
+
     kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
     return HowTo(
         exercise.name,
         f"{exercise.kind}, {words(exercise.position)}, {kit}",
         tuple(exercise.steps),
         tuple(exercise.cautions),
+        # Drawn by our own code from checked numbers; every text in it is escaped there.
+        Markup(svg(exercise)),
     )
 
 
