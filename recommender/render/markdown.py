@@ -1,4 +1,5 @@
-"""The whole result as clean Markdown: warnings, plan, how-to, notes and sources."""
+"""The whole result as clean Markdown: warnings, plan, how-to (each exercise with its
+figure as an embedded SVG data URI), notes and sources."""
 
 from __future__ import annotations
 
@@ -74,6 +75,8 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
                     out.append(f"| {n} | {item.exercise.name} | {dose_words(item.dose)} |")
                 out.append("")
         out += ["## How to do each exercise", ""]
+        from recommender.render.figures import data_uri, figure_for
+
         for exercise in result.plan.exercises():
             kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
             out += [
@@ -82,6 +85,10 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
                 f"*{exercise.kind}, {words(exercise.position)}, {kit}*",
                 "",
             ]
+            if figure_for(exercise) is not None:
+                # The figure travels inside the file, as an SVG data URI: nothing to fetch.
+                alt = f"{exercise.name}: start and end positions"
+                out += [f"![{alt}]({data_uri(exercise)})", ""]
             out += [f"{n}. {step}" for n, step in enumerate(exercise.steps, 1)]
             out += ["", "**Take care:**", ""]
             out += [f"- {caution}" for caution in exercise.cautions]
