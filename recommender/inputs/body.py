@@ -35,7 +35,7 @@ BONES = {
 }
 HEAD_RADIUS = 10.0
 #: Half the drawn thickness of each part: what touches the floor or a prop.
-HALF_WIDTH = {"trunk": 8.0, "limb": 3.5, "foot": 3.0}
+HALF_WIDTH = {"trunk": 8.0, "limb": 3.5, "foot": 3.5}
 HIP_HALF = 9.0  # front view: the hip joints either side of the middle
 SHOULDER_HALF = 16.0
 SEAT = 44.0  # chair seat height

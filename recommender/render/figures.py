@@ -223,8 +223,8 @@ def _limbs(sk: Skeleton, side: str, colour: str) -> list[str]:
         leg = [p[hip], p[f"{side}_knee"], p[f"{side}_ankle"]]
         if edge:
             out.append(_path(leg[1:], "#ffffff", LIMB + 4))
-        out.append(_path(leg, colour, LIMB + 1))
-        out.append(_line(p[f"{side}_heel"], p[f"{side}_toe"], colour, 6))
+        out.append(_path(leg, colour, LIMB))
+        out.append(_line(p[f"{side}_heel"], p[f"{side}_toe"], colour, LIMB))
     if f"{side}_elbow" in p:
         shoulder = "shoulder" if f"{side}_shoulder" not in p else f"{side}_shoulder"
         arm = [p[shoulder], p[f"{side}_elbow"], p[f"{side}_hand"]]
