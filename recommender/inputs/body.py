@@ -27,8 +27,8 @@ BONES = {
     "thoracic": 28.0,  # waist to the base of the neck
     "neck": 9.0,
     "head": 11.0,  # top of the neck to the centre of the head
-    "upper": 28.0,  # shoulder to elbow
-    "fore": 26.0,  # elbow to the middle of the hand
+    "upper": 29.0,  # shoulder to elbow
+    "fore": 31.0,  # elbow to the middle of the hand
     "thigh": 44.0,
     "shin": 45.0,  # knee to ankle
     "foot": 17.0,  # ankle to toes

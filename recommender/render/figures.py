@@ -218,6 +218,9 @@ def _limbs(sk: Skeleton, side: str, colour: str) -> list[str]:
     p = sk.points
     out = []
     edge = colour == BODY
+    # An arm resting along a body lying on its side view would show only as an
+    # outline on the trunk: it goes unedged there.
+    arm_edge = edge and not (sk.pose.support == "lying" and sk.pose.view == "side")
     if f"{side}_knee" in p:
         hip = "hip" if f"{side}_hip" not in p else f"{side}_hip"
         leg = [p[hip], p[f"{side}_knee"], p[f"{side}_ankle"]]
@@ -229,7 +232,7 @@ def _limbs(sk: Skeleton, side: str, colour: str) -> list[str]:
         shoulder = "shoulder" if f"{side}_shoulder" not in p else f"{side}_shoulder"
         arm = [p[shoulder], p[f"{side}_elbow"], p[f"{side}_hand"]]
         hx, hy = p[f"{side}_hand"]
-        if edge:
+        if arm_edge:
             out.append(_path([_between(arm[0], arm[1], 0.3), *arm[1:]], "#ffffff", LIMB + 3))
             out.append(f'<circle cx="{hx:.1f}" cy="{hy:.1f}" r="5.7" fill="#ffffff"/>')
         out.append(_path(arm, colour, LIMB))
