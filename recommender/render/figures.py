@@ -268,8 +268,9 @@ def _halo(figure: Figure, exercise: Exercise, sk: Skeleton) -> list[str]:
 
 def _arrow(start: Point, end: Point, bend: float, trim: float) -> list[str]:
     length = math.dist(start, end)
-    if length < 6:
+    if length < 4:
         return []
+    trim = min(trim, length / 5)
     ux, uy = (end[0] - start[0]) / length, (end[1] - start[1]) / length
     a = (start[0] + ux * trim, start[1] + uy * trim)
     b = (end[0] - ux * trim, end[1] - uy * trim)
