@@ -187,9 +187,12 @@ def skeleton(pose: Pose) -> Skeleton:
 
 
 def default_foot(view: str, side: str, shin: float) -> float:
-    """A foot at rest: square to the shin, toes forward (side) or outward (front)."""
+    """A foot at rest: square to the shin, toes forward (side) or outward (front); seen
+    from above, a foot flat on the floor points on from the shin."""
     if view == "side":
         return shin + 90
+    if view == "above":
+        return shin
     return shin + 90 if side == "left" else shin - 90
 
 

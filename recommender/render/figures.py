@@ -228,6 +228,9 @@ def _limbs(sk: Skeleton, side: str, colour: str) -> list[str]:
             out.append(_path(leg[1:], "#ffffff", LIMB + 4))
         out.append(_path(leg, colour, LIMB))
         out.append(_line(p[f"{side}_heel"], p[f"{side}_toe"], colour, LIMB))
+        if sk.pose.view == "above":  # seen from above, a raised knee is a round cap
+            kx, ky = p[f"{side}_knee"]
+            out.append(f'<circle cx="{kx:.1f}" cy="{ky:.1f}" r="6" fill="{colour}"/>')
     if f"{side}_elbow" in p:
         shoulder = "shoulder" if f"{side}_shoulder" not in p else f"{side}_shoulder"
         arm = [p[shoulder], p[f"{side}_elbow"], p[f"{side}_hand"]]
