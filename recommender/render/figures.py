@@ -174,7 +174,7 @@ def _panel(
                 out.append(_line((prop.x, prop.y), pts[f"{hand}_hand"], "#555555", 2.5))
             out.append(_rect(prop.x - 3, prop.y - 3, prop.x + 3, prop.y + 3, "#555555", "#555555"))
         if prop.kind == "dumbbells":
-            for hand in prop.hands:
+            for hand in sorted(prop.hands, key=lambda h: h != "far"):  # the far one behind
                 out.append(_dumbbell(pts[f"{hand}_hand"], FAR if hand == "far" else BODY))
     for arrow in figure.arrows:
         if arrow.joint is not None and nxt is not None:
