@@ -32,6 +32,38 @@ def test_every_exercise_has_a_figure_and_every_figure_an_exercise():
     assert check_against(load_figures(), {e.id for e in CATALOG}) == []
 
 
+#: What carries the weight in a figure, for each catalog position.
+SUPPORT = {
+    "standing": "standing",
+    "sitting": "sitting",
+    "kneeling": "kneeling",
+    "all_fours": "all_fours",
+    "lying_back": "lying",
+    "lying_front": "lying",
+    "lying_side": "lying",
+}
+
+
+@pytest.mark.parametrize("exercise", list(CATALOG), ids=lambda e: e.id)
+def test_each_figure_starts_in_the_usual_position(exercise):
+    """The figure shows the position the catalog gives first, and needs no equipment
+    the exercise does not list (a chair its steps use, to sit on or to hold, is the
+    exception: any home has one)."""
+    figure = figures.figure_for(exercise)
+    assert figure is not None
+    assert figure.poses[0].support == SUPPORT[exercise.position]
+    kit = {"chair": "chair", "wall": "wall", "door": "doorway", "band": "resistance_band"}
+    kit |= {"dumbbells": "dumbbells", "roller": "foam_roller"}
+    for prop in figure.props:
+        household = exercise.position == "sitting" or "chair" in " ".join(exercise.steps)
+        if prop.kind in kit and not (prop.kind == "chair" and household):
+            needed = kit[prop.kind]
+            # A band is fixed to a door frame or post; the frame needs no doorway.
+            if prop.kind == "door" and "resistance_band" in exercise.equipment:
+                continue
+            assert needed in exercise.equipment, f"{exercise.id} draws a {prop.kind}"
+
+
 @pytest.mark.parametrize("exercise", list(CATALOG), ids=lambda e: e.id)
 def test_each_figure_is_valid_accessible_svg(exercise):
     figure = figures.figure_for(exercise)
