@@ -112,8 +112,22 @@ def poses_path() -> Path:
 
 @lru_cache(maxsize=4)
 def load_figures(path: Optional[Path] = None) -> dict[str, Figure]:
-    """Every figure in `path` (default: the bundled poses.yaml), validated."""
-    path = path or poses_path()
+    """Every figure in `path` (default: the bundled poses.yaml), validated.
+
+    The bundled figures are kept in the start-up cache (inputs/cache.py), keyed by the
+    file and the code that reads it: an HTML or Markdown plan need not parse and check
+    them every time."""
+    if path is None:
+        from recommender.inputs import body
+        from recommender.inputs.cache import cached, source_of
+
+        bundled = poses_path()
+        key = [bundled, *source_of(body), Path(__file__)]
+        return cached("figures", key, lambda: _read(bundled), kind=dict)
+    return _read(path)
+
+
+def _read(path: Path) -> dict[str, Figure]:
     raw = read_yaml(path)
     if not isinstance(raw, dict) or set(raw) != {"bases", "figures"}:
         raise DataFileError(f"{path}: expected exactly the keys 'bases' and 'figures'")

@@ -249,3 +249,14 @@ def test_a_json_plan_never_loads_the_figures():
     assert "recommender.render.json_result" in loaded
     for module in ("recommender.render.figures", "recommender.inputs.poses_file"):
         assert module not in loaded
+
+
+def test_figures_from_the_start_up_cache_draw_the_same():
+    exercise = CATALOG["bird-dog"] if "bird-dog" in CATALOG else CATALOG["cat-cow"]
+    load_figures.cache_clear()
+    figures.figures.cache_clear()
+    fresh = figures.svg(exercise)
+    load_figures.cache_clear()  # the next load reads the pickled figures
+    figures.figures.cache_clear()
+    assert set(load_figures()) == set(load_figures(None))
+    assert figures.svg(exercise) == fresh
