@@ -201,7 +201,10 @@ def _pose(name: str, spec: Any, bases: dict) -> Pose:
         for both in ("arm", "leg"):
             if f"{both}s" in spec:
                 merged = {k: v for k, v in merged.items() if not k.endswith(f"_{both}")}
+    short = {**(merged.get("short") or {}), **(spec.get("short") or {})}  # both apply
     merged.update({k: v for k, v in spec.items() if k != "base"})
+    if short:
+        merged["short"] = short
     unknown = set(merged) - _POSE_KEYS
     if unknown:
         raise ValueError(f"{name} pose: unknown keys {sorted(unknown)}")

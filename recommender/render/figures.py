@@ -153,7 +153,7 @@ def _panel(
             towel = (prop.x - 11, figure.floor, prop.x + 11, figure.floor + 4)
             out.append(_rect(*towel, "#ffffff", PROP_LINE))
         if prop.kind == "chair" and not side:
-            out.append(_rect(prop.x - 21, SEAT, prop.x + 21, SEAT + 40, PROP_FILL, PROP_LINE))
+            out.append(_rect(prop.x - 25, SEAT, prop.x + 25, SEAT + 44, PROP_FILL, PROP_LINE))
     out += _halo(figure, exercise, sk)
     if side:
         out += _limbs(sk, "far", FAR)
@@ -228,7 +228,10 @@ def _limbs(sk: Skeleton, side: str, colour: str) -> list[str]:
             out.append(_path(leg[1:], "#ffffff", LIMB + 4))
         out.append(_path(leg, colour, LIMB))
         out.append(_line(p[f"{side}_heel"], p[f"{side}_toe"], colour, LIMB))
-        if sk.pose.view == "above":  # seen from above, a raised knee is a round cap
+        # A thigh seen end-on (from above with the knee raised, or from the front when
+        # sitting) shows as a round knee cap, so the bend reads.
+        end_on = sk.pose.short.get(f"{side}_thigh", 1.0) < 0.8
+        if sk.pose.view == "above" or end_on:
             kx, ky = p[f"{side}_knee"]
             out.append(f'<circle cx="{kx:.1f}" cy="{ky:.1f}" r="6" fill="{colour}"/>')
     if f"{side}_elbow" in p:
@@ -306,9 +309,9 @@ def _chair(prop: Prop, side: bool) -> str:
         ]
     else:
         parts = [
-            _rect(x - 23, SEAT - 4, x + 23, SEAT, PROP_FILL, PROP_LINE),
-            _line((x - 20, SEAT - 4), (x - 20, 0), PROP_LINE, 3),
-            _line((x + 20, SEAT - 4), (x + 20, 0), PROP_LINE, 3),
+            _rect(x - 27, SEAT - 4, x + 27, SEAT, PROP_FILL, PROP_LINE),
+            _line((x - 24, SEAT - 4), (x - 24, 0), PROP_LINE, 3),
+            _line((x + 24, SEAT - 4), (x + 24, 0), PROP_LINE, 3),
         ]
     return "".join(parts)
 
@@ -355,7 +358,7 @@ def _bounds(figure: Figure) -> tuple[float, float, float, float]:
     for prop in figure.props:
         if prop.kind == "chair":
             xs += [prop.x - 24, prop.x + 28]
-            ys += [SEAT + 42 if figure.view == "side" else SEAT + 40]
+            ys += [SEAT + 44]
         elif prop.kind == "door":
             half = 5 if figure.view == "side" else (prop.x or 45) + 9
             xs += [prop.x - half, prop.x + half] if figure.view == "side" else [-half, half]
