@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
@@ -16,11 +16,23 @@ from recommender.core.answers import Equipment, PainArea
 if TYPE_CHECKING:  # only read with the annotations: see inputs/validation.py
     import annotated_types as at
 
-Kind = Literal["stretch", "mobility", "strength", "release"]
+Kind = Literal["stretch", "mobility", "strength", "release", "aerobic"]
 Position = Literal[
     "standing", "sitting", "all_fours", "kneeling", "lying_back", "lying_front", "lying_side"
 ]
-Tag = Literal["loaded_flexion", "end_range_rotation", "overhead", "balance"]
+#: Reviewed movement properties the safety filters read (docs/catalog-review.md).
+Property = Literal[
+    "loaded_flexion",  # bending the spine forward against load or gravity
+    "end_range_spine",  # a held or loaded end-range spinal or neck position, twist or side bend
+    "arm_elevation",  # arms at or above shoulder height, or the shoulder held at end range
+    "weight_on_arms",  # kneeling or lying with weight through the arms
+    "unsupported_balance",  # standing or kneeling work that needs balance
+    "head_below_heart",
+    "rolling_on_spine",  # a roller or ball under the spine
+]
+#: What a dose's `reps` count.
+Unit = Literal["repetitions", "circles", "passes"]
+FLOOR_POSITIONS = frozenset({"all_fours", "kneeling", "lying_back", "lying_front", "lying_side"})
 
 KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _CLOSED = {"extra": "forbid", "strict": True}
@@ -28,37 +40,44 @@ _CLOSED = {"extra": "forbid", "strict": True}
 
 @dataclass(frozen=True)
 class Dose:
-    """A starting dose: sets of either repetitions or timed holds."""
+    """A dose: sets of repetitions (each may be held), sets of timed holds, or minutes.
+
+    `reps` count `unit`s: repetitions, circles (in each direction) or passes of a
+    roller. Aerobic work (walking) is dosed in `minutes` alone.
+    """
 
     __pydantic_config__ = _CLOSED
 
     sets: Annotated[int, at.Ge(1), at.Le(5)]
     per_side: bool
     """Done on the left and the right (or in both directions)"""
-    reps: Optional[Annotated[int, at.Ge(5), at.Le(30)]] = None
-    hold_seconds: Optional[Annotated[int, at.Ge(5), at.Le(60)]] = None
+    reps: Optional[Annotated[int, at.Ge(3), at.Le(30)]] = None
+    hold_seconds: Optional[Annotated[int, at.Ge(3), at.Le(60)]] = None
+    """With reps, how long each repetition is held; alone, one timed hold per set"""
+    minutes: Optional[Annotated[int, at.Ge(1), at.Le(60)]] = None
+    unit: Unit = "repetitions"
+    effort: Optional[Annotated[str, at.MinLen(1), at.MaxLen(160)]] = None
+    """How hard it should feel (strength work)"""
 
     def __post_init__(self) -> None:
-        # Exactly one measure, so a week's dose is one number (sets x measure) and
-        # progression can be checked.
-        if (self.reps is None) == (self.hold_seconds is None):
-            raise ValueError("dose: give either reps or hold_seconds, not both or neither")
-
-    @property
-    def measure(self) -> int:
-        """Reps, or hold seconds: what one set asks."""
-        return self.reps if self.reps is not None else self.hold_seconds  # type: ignore[return-value]
+        if self.minutes is not None:
+            if self.reps is not None or self.hold_seconds is not None or self.sets != 1:
+                raise ValueError("dose: minutes stand alone (1 set, no reps or holds)")
+        elif self.reps is None and self.hold_seconds is None:
+            raise ValueError("dose: give reps, hold_seconds, both, or minutes")
+        if self.unit != "repetitions" and self.reps is None:
+            raise ValueError(f"dose: unit {self.unit} counts reps, and no reps are given")
 
     @property
     def volume(self) -> int:
-        """sets x reps, or sets x hold seconds: what progression compares week to week."""
-        return self.sets * self.measure
+        """What progression compares week to week: sets x reps x seconds held, or minutes."""
+        if self.minutes is not None:
+            return self.minutes
+        return self.sets * (self.reps or 1) * (self.hold_seconds or 1)
 
-    def with_(self, sets: int, measure: int) -> Dose:
-        """The same kind of dose with other numbers."""
-        if self.reps is not None:
-            return Dose(sets=sets, per_side=self.per_side, reps=measure)
-        return Dose(sets=sets, per_side=self.per_side, hold_seconds=measure)
+    def with_(self, **changes: Any) -> Dose:
+        """The same dose with some numbers changed."""
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,8 +92,13 @@ class Exercise:
     kind: Kind
     level: Annotated[int, at.Ge(1), at.Le(3)]
     equipment: tuple[Equipment, ...]
-    position: Position
-    tags: tuple[Tag, ...]
+    positions: Annotated[tuple[Position, ...], at.MinLen(1)]
+    """Where it can be done; the first is the usual one"""
+    properties: tuple[Property, ...]
+    contraindications: tuple[str, ...]
+    """Yes/no answer keys (history.osteoporosis) for which it is never offered"""
+    review: Annotated[str, at.MinLen(20)]
+    """Why it has these properties and contraindications, for a clinician to check"""
     dose: Dose
     steps: Annotated[tuple[Annotated[str, at.MinLen(1)], ...], at.MinLen(2)]
     cautions: Annotated[tuple[Annotated[str, at.MinLen(1)], ...], at.MinLen(1)]
@@ -84,10 +108,23 @@ class Exercise:
     def __post_init__(self) -> None:
         if not KEBAB.fullmatch(self.id):
             raise ValueError(f"id {self.id!r} is not kebab-case")
-        for field in ("areas", "equipment", "tags"):
+        for field in ("areas", "equipment", "positions", "properties", "contraindications"):
             values = getattr(self, field)
             if len(set(values)) != len(values):
                 raise ValueError(f"{field} lists a value twice")
+        if (self.kind == "aerobic") != (self.dose.minutes is not None):
+            raise ValueError("dose: aerobic work is dosed in minutes, and only it")
+        if (self.kind == "strength") != (self.dose.effort is not None):
+            raise ValueError("dose: strength work needs an effort cue, and only it")
+
+    @property
+    def position(self) -> Position:
+        """The usual position."""
+        return self.positions[0]
+
+    @property
+    def on_floor_only(self) -> bool:
+        return all(p in FLOOR_POSITIONS for p in self.positions)
 
     @property
     def opens_session(self) -> bool:
@@ -103,13 +140,18 @@ class Exercise:
             "kind": self.kind,
             "level": self.level,
             "equipment": list(self.equipment),
-            "position": self.position,
-            "tags": list(self.tags),
+            "positions": list(self.positions),
+            "properties": list(self.properties),
+            "contraindications": list(self.contraindications),
+            "review": self.review,
             "dose": {
                 "sets": self.dose.sets,
                 "reps": self.dose.reps,
                 "hold_seconds": self.dose.hold_seconds,
+                "minutes": self.dose.minutes,
+                "unit": self.dose.unit,
                 "per_side": self.dose.per_side,
+                "effort": self.dose.effort,
             },
             "steps": list(self.steps),
             "cautions": list(self.cautions),

@@ -16,9 +16,20 @@ _WORDS = {
     "standing": "standing",
     "sitting": "sitting",
     "loaded_flexion": "bending forward under load",
-    "end_range_rotation": "twisting to the end of the range",
-    "overhead": "raising the arms overhead",
-    "balance": "a balance challenge",
+    "end_range_spine": "holding the spine or neck at the end of its range",
+    "arm_elevation": "raising the arms to shoulder height or above",
+    "weight_on_arms": "taking weight through the arms",
+    "unsupported_balance": "balancing without support",
+    "head_below_heart": "the head below the heart",
+    "rolling_on_spine": "a roller under the spine",
+    "osteoporosis": "thinning bones (osteoporosis)",
+    "long_term_steroids": "long-term steroid tablets",
+    "upper_neck_risk": "a condition that can loosen the top of the neck",
+    "recent_spine_surgery": "recent spine surgery",
+    "heart_condition": "a heart condition",
+    "shoulder_problem": "a painful shoulder",
+    "balance_problems": "falls or poor balance",
+    "hypermobility": "very flexible joints",
     "resistance_band": "a resistance band",
     "foam_roller": "a foam roller",
     "dumbbells": "dumbbells",
@@ -37,10 +48,15 @@ def words(value: str) -> str:
 
 
 def dose_words(dose: Dose) -> str:
-    """A dose in words ("3 sets of 10 each side", "hold 30 s, 2 times")."""
-    side = " each side" if dose.per_side else ""
+    """A dose in words ("2 sets of 10, hold each 5 s", "hold 20 s, 3 times each side",
+    "10 circles each direction", "walk 15 min")."""
+    if dose.minutes is not None:
+        return f"{dose.minutes} min"
+    side = (" each direction" if dose.unit == "circles" else " each side") if dose.per_side else ""
     if dose.reps is not None:
         sets = "1 set" if dose.sets == 1 else f"{dose.sets} sets"
-        return f"{sets} of {dose.reps}{side}"
+        unit = "" if dose.unit == "repetitions" else f" {dose.unit}"
+        held = f", hold each {dose.hold_seconds} s" if dose.hold_seconds else ""
+        return f"{sets} of {dose.reps}{unit}{side}{held}"
     times = "once" if dose.sets == 1 else f"{dose.sets} times"
     return f"hold {dose.hold_seconds} s, {times}{side}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from recommender.core.answers import answer_fields
 from recommender.core.catalog import Catalog, Exercise
 from recommender.core.errors import DataFileError
 from recommender.inputs.cache import cached, source_of
@@ -18,8 +19,9 @@ def catalog_files(directory: Path) -> list[Path]:
 def load_catalog(directory: Optional[Path] = None) -> Catalog:
     """Read and validate every `exercises*.yaml` file in `directory` (default: bundled).
 
-    Refuses unknown keys, repeated ids and easier/harder links to ids that do not exist,
-    naming the file and the exercise. The validated catalog is cached between runs.
+    Refuses unknown keys, repeated ids, easier/harder links to ids that do not exist
+    and contraindications that are not yes/no answers, naming the file and the
+    exercise. The validated catalog is cached between runs.
     """
     directory = directory or bundled_dir("data")
     files = catalog_files(directory)
@@ -60,7 +62,14 @@ def _read(files: list[Path]) -> list[Exercise]:
                 )
             where[exercise.id] = path
             exercises.append(exercise)
+    yes_no = {path for path, field in answer_fields().items() if field.kind == "yes_no"}
     for exercise in exercises:
+        for key in exercise.contraindications:
+            if key not in yes_no:
+                raise DataFileError(
+                    f"{where[exercise.id]}: exercise {exercise.id}: contraindication {key!r} "
+                    "is not a yes/no answer (history.osteoporosis, red_flags.fever, ...)"
+                )
         for link in ("easier", "harder"):
             target = getattr(exercise, link)
             if target == exercise.id:

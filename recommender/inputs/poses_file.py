@@ -83,29 +83,6 @@ class Figure:
         return MAT if self.on_mat else 0.0
 
 
-#: Exercises the catalog will gain soon (issue 12), whose figures may be drawn before
-#: they arrive. Empty this set when they are in data/exercises.yaml.
-UPCOMING: frozenset[str] = frozenset(
-    {
-        "chin-tuck",
-        "chin-tuck-head-lift",
-        "neck-isometrics",
-        "scapular-setting",
-        "bridge",
-        "bird-dog",
-        "dead-bug",
-        "sit-to-stand",
-        "hip-hinge",
-        "modified-side-plank",
-        "walking",
-        "seated-marching",
-        "prone-arm-leg-lift",
-        "curl-up-head-lift",
-        "prone-head-lift",
-    }
-)
-
-
 def poses_path() -> Path:
     return bundled_dir("data") / "poses.yaml"
 
@@ -143,11 +120,17 @@ def _read(path: Path) -> dict[str, Figure]:
     return out
 
 
-def check_against(figures: dict[str, Figure], exercise_ids: set[str]) -> list[str]:
-    """What does not match the catalog: exercises without a figure, figures of no
-    exercise."""
-    problems = [f"exercise {e} has no figure" for e in sorted(exercise_ids - set(figures))]
-    stray = set(figures) - exercise_ids - UPCOMING
+def figure_key(exercise_id: str, position: str, usual: str) -> str:
+    """The figure of an exercise in one of its positions: `id` in the usual position,
+    `id@position` in another (a seated neck stretch done standing, say)."""
+    return exercise_id if position == usual else f"{exercise_id}@{position}"
+
+
+def check_against(figures: dict[str, Figure], wanted: set[str]) -> list[str]:
+    """What does not match the catalog: a figure missing for an exercise in one of its
+    positions (`wanted`, keys as figure_key gives), or a figure of no exercise."""
+    problems = [f"exercise {e} has no figure" for e in sorted(wanted - set(figures))]
+    stray = set(figures) - wanted
     problems += [f"figure {f} is of no exercise in the catalog" for f in sorted(stray)]
     return problems
 

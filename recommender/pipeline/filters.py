@@ -10,7 +10,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple, Optional
 
 from recommender.core.answers import Answers
-from recommender.core.catalog import Catalog, Exercise
+from recommender.core.catalog import Catalog, Exercise, Position
 from recommender.core.wording import words
 from recommender.rulebook.rules import Exclusion, FilterCase, FilterRule, Rulebook, case_key
 
@@ -31,14 +31,16 @@ class Filtering(NamedTuple):
     eligible: tuple[Exercise, ...]
     excluded: tuple[Excluded, ...]
     active: tuple[tuple[FilterRule, int, FilterCase], ...]  # the cases that applied
+    positions: dict[str, Position]
+    """The position each eligible exercise is to be done in, for this person"""
 
 
 class FilterIndex:
     """The filter rules laid over the catalog once, so each person costs set lookups.
 
-    The parts of a filter that depend only on the catalog (positions, tags, levels)
-    are decided here, with their reasons in words; only equipment and pain areas are
-    compared per person.
+    The parts of a filter that depend only on the catalog (positions, properties,
+    levels) are decided here, with their reasons in words; only equipment, pain areas
+    and contraindications are compared per person.
     """
 
     def __init__(self, rulebook: Rulebook, catalog: Catalog) -> None:
@@ -54,6 +56,7 @@ class FilterIndex:
             for _, _, case in self.cases
         ]
         self._equipped = [e for e in catalog if e.equipment]
+        self._contraindicated = [e for e in catalog if e.contraindications]
         self._areas_words = {
             e.id: "works the " + " and ".join(words(a) for a in e.areas) for e in catalog
         }
@@ -80,20 +83,33 @@ class FilterIndex:
                     )
             if not ruled_out:
                 eligible.append(exercise)
+        cases = [case for _, _, case, _ in active]
         return Filtering(
-            tuple(eligible), tuple(excluded), tuple((r, i, c) for r, i, c, _ in active)
+            tuple(eligible),
+            tuple(excluded),
+            tuple((r, i, c) for r, i, c, _ in active),
+            {e.id: _position(e, cases) for e in eligible},
         )
 
     def _hits(self, number: int, exclusion: Exclusion, answers: Answers) -> dict[str, str]:
         """{exercise id: why} for every exercise this case excludes for this person.
 
         When several criteria match, the reason given is the first of: missing
-        equipment, another area, then position, tags and level.
+        equipment, another area, a contraindication, then position, properties and level.
         """
         hits = self._static[number]
-        if not (exclusion.missing_equipment or exclusion.outside_pain_areas):
+        if not (
+            exclusion.missing_equipment or exclusion.outside_pain_areas or exclusion.contraindicated
+        ):
             return hits
         hits = dict(hits)
+        if exclusion.contraindicated:
+            for exercise in self._contraindicated:
+                named = [key for key in exercise.contraindications if answered_yes(answers, key)]
+                if named:
+                    hits[exercise.id] = "not advised with " + " or ".join(
+                        words(key.split(".")[-1]) for key in named
+                    )
         if exclusion.outside_pain_areas:
             areas = set(answers.pain_areas)
             for exercise in self.catalog:
@@ -109,12 +125,31 @@ class FilterIndex:
 
 
 def _static_detail(exclusion: Exclusion, exercise: Exercise) -> Optional[str]:
-    """The catalog-only criteria: position, tags and level."""
-    if exercise.position in exclusion.positions:
-        return "done " + words(exercise.position)
-    tags = [tag for tag in exercise.tags if tag in exclusion.tags]
-    if tags:
-        return "involves " + " and ".join(words(tag) for tag in tags)
+    """The catalog-only criteria: positions, properties and level."""
+    if exclusion.positions and all(p in exclusion.positions for p in exercise.positions):
+        return "done " + " or ".join(words(p) for p in exercise.positions)
+    found = [p for p in exercise.properties if p in exclusion.properties]
+    if found and not (exclusion.unless_sitting and "sitting" in exercise.positions):
+        return "involves " + " and ".join(words(p) for p in found)
     if exclusion.level_above is not None and exercise.level > exclusion.level_above:
         return f"level {exercise.level}, above the {exclusion.level_above} allowed"
+    limit = exclusion.strength_level_above
+    if limit is not None and exercise.kind == "strength" and exercise.level > limit:
+        return f"strength work at level {exercise.level}, above the {limit} allowed"
     return None
+
+
+def _position(exercise: Exercise, cases: list[FilterCase]) -> Position:
+    """The usual position, unless a filter rules it out or asks for sitting."""
+    usable = [
+        p for p in exercise.positions if not any(p in c.excludes.positions for c in cases)
+    ] or list(exercise.positions)
+    if "sitting" in usable and any(c.excludes.unless_sitting for c in cases):
+        return "sitting"
+    return usable[0]
+
+
+def answered_yes(answers: Answers, key: str) -> bool:
+    """Whether the yes/no answer at `key` (history.osteoporosis) is yes."""
+    section, name = key.split(".", 1)
+    return getattr(getattr(answers, section), name) is True

@@ -1,9 +1,13 @@
 """The weekly plan (README, "How it works"): which exercises, on which days, at what dose.
 
-The plan is built from two session templates, a strength day and a mobility day, each
-opening with a mobility or stretch exercise. Week 1 uses the catalog's starting doses,
-trimmed to fit the session; each later week raises every dose that still fits by about
-10 to 20 %, and never lowers one. Everything here is deterministic: the same answers
+A plan has strength days (2 or 3, never on neighbouring days) and mobility days. With
+two or more days of one kind the sessions alternate between two versions (A and B), so
+a week offers variety while each exercise keeps its place long enough to learn it.
+Each session opens with mobility or a stretch, holds at least one exercise for every
+painful area (a strength exercise per area across the week, when one is safe), and
+fills 75-100 % of the time offered; walking fills what the exercises cannot, and when
+sessions are too short to hold it, walking goes on the days between them. Doses and
+their weekly rise are dosing.py's. Everything is deterministic: the same answers
 always give the same plan.
 """
 
@@ -11,14 +15,25 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Optional
+from collections.abc import Mapping, Sequence
+from typing import Optional
 
 from recommender.core.answers import Answers
-from recommender.core.catalog import Catalog, Dose, Exercise
+from recommender.core.catalog import Catalog, Dose, Exercise, Position
+from recommender.core.wording import words
+from recommender.pipeline.dosing import next_dose, seconds, starting_dose, walk_minutes
+from recommender.pipeline.plan import (
+    REVIEW_WEEK,
+    Choice,
+    Plan,
+    Prescription,
+    Session,
+    Walking,
+    Week,
+)
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+AREA_ORDER = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
 
 #: Days (counted from the first day of each week) that spread n sessions over 7 days.
 DAY_OFFSETS: dict[int, tuple[int, ...]] = {
@@ -31,122 +46,15 @@ DAY_OFFSETS: dict[int, tuple[int, ...]] = {
     7: (0, 1, 2, 3, 4, 5, 6),
 }
 
-# --- Time model: how long a dose takes, rests and getting into position included.
-SECONDS_PER_REP = 4  # a slow, controlled repetition
-SETUP_SECONDS = 20  # reading the steps and getting into position
-REST_SECONDS = {"strength": 30, "stretch": 10, "mobility": 10, "release": 10}
-
-# --- Progression limits by kind: most sets, largest reps, longest hold (seconds).
-# Holds stay within the seed's 20-45 s range for stretches; 3-4 sets for strength (ACSM).
-MAX_SETS = {"strength": 4, "stretch": 5, "mobility": 3, "release": 3}
-MAX_REPS = {"strength": 15, "stretch": 15, "mobility": 12, "release": 15}
-MAX_HOLD = {"strength": 30, "stretch": 45, "mobility": 30, "release": 30}
-STEP_MIN, STEP_MAX = 1.10, 1.20  # a weekly rise of about 10-20 %
-
-#: Share of the session that week 1 fills, leaving room for the doses to grow.
-WEEK_ONE_FILL = 0.7
-MAX_EXERCISES_PER_SESSION = 6
+LOWEST_FILL, WEEK_ONE_FILL = 0.75, 0.85  # of the time offered; the rest leaves room to grow
+WALK_IN_SESSION_FROM = 15  # minutes offered: shorter sessions walk on the days between
+MIN_WALK = 3  # minutes: a walk that tops up a session is at least this long
+MAX_EXERCISES_PER_SESSION = 8
+MAX_STRENGTH = 3  # strength exercises a session starts with
 LOW_PAIN = 3  # harder variants only at or below this pain (docs/clinical-safety.md)
-
-
-class Prescription(NamedTuple):
-    exercise: Exercise
-    dose: Dose
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.exercise.id,
-            "name": self.exercise.name,
-            "sets": self.dose.sets,
-            "reps": self.dose.reps,
-            "hold_seconds": self.dose.hold_seconds,
-            "per_side": self.dose.per_side,
-        }
-
-
-class Session(NamedTuple):
-    day: str
-    date: Optional[dt.date]
-    minutes: int
-    exercises: tuple[Prescription, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "day": self.day,
-            "date": self.date.isoformat() if self.date else None,
-            "minutes": self.minutes,
-            "exercises": [p.to_dict() for p in self.exercises],
-        }
-
-
-class Week(NamedTuple):
-    number: int
-    sessions: tuple[Session, ...]
-
-    def session_groups(self) -> list[tuple[Session, ...]]:
-        """Sessions with the same exercises and doses, together, in order of first day
-        (a printout shows each group once, with all its days)."""
-        groups: dict[tuple[Prescription, ...], list[Session]] = {}
-        for session in self.sessions:
-            groups.setdefault(session.exercises, []).append(session)
-        return [tuple(group) for group in groups.values()]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"week": self.number, "sessions": [s.to_dict() for s in self.sessions]}
-
-
-class Plan(NamedTuple):
-    weeks: tuple[Week, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"weeks": [w.to_dict() for w in self.weeks]}
-
-    def exercises(self) -> list[Exercise]:
-        """Every exercise in the plan, once, in order of first appearance."""
-        seen: dict[str, Exercise] = {}
-        for week in self.weeks:
-            for session in week.sessions:
-                for p in session.exercises:
-                    seen.setdefault(p.exercise.id, p.exercise)
-        return list(seen.values())
-
-
-def seconds(exercise: Exercise, dose: Dose) -> int:
-    """How long one exercise takes at `dose`, its rests and set-up included."""
-    work = dose.reps * SECONDS_PER_REP if dose.reps is not None else dose.hold_seconds
-    sides = 2 if dose.per_side else 1
-    assert work is not None
-    return SETUP_SECONDS + dose.sets * work * sides + (dose.sets - 1) * REST_SECONDS[exercise.kind]
-
-
-def next_dose(exercise: Exercise, dose: Dose) -> Optional[Dose]:
-    """The next week's dose, 10-20 % more; None when the exercise is at its limit.
-
-    Reps or hold time grow first; at their limit a set is added with the measure
-    trimmed so that the total still rises by 10-20 % and never falls.
-    """
-    kind = exercise.kind
-    cap = max(dose.measure, MAX_REPS[kind] if dose.reps is not None else MAX_HOLD[kind])
-    candidates = [(dose.sets, m) for m in range(dose.measure + 1, cap + 1)]
-    if dose.sets < MAX_SETS[kind]:
-        candidates += [(dose.sets + 1, m) for m in range(5, cap + 1)]
-    for sets, measure in candidates:  # same sets first, then the smallest fitting rise
-        if STEP_MIN <= sets * measure / dose.volume <= STEP_MAX:
-            return dose.with_(sets, measure)
-    return None
-
-
-@dataclass
-class _Template:
-    """The exercises of one kind of day, in session order, with a fixed time budget."""
-
-    exercises: list[Exercise] = field(default_factory=list)
-
-    def seconds(self, doses: dict[str, Dose]) -> int:
-        return sum(seconds(exercise, doses[exercise.id]) for exercise in self.exercises)
-
-    def __contains__(self, exercise: Exercise) -> bool:
-        return any(e.id == exercise.id for e in self.exercises)
+STRENGTH_LEVEL = {"low": 1, "moderate": 1, "high": 2}  # nobody starts on the hardest form
+MIN_WEEKS_IN_PLACE = 2  # an exercise stays this long before its harder variant replaces it
+_SESSION_ORDER = {"mobility": 0, "release": 1, "strength": 2, "stretch": 3, "aerobic": 4}
 
 
 def assemble_plan(
@@ -154,45 +62,175 @@ def assemble_plan(
     eligible: Sequence[Exercise],
     weeks: int = 4,
     families: Optional[Mapping[str, str]] = None,
+    positions: Optional[Mapping[str, Position]] = None,
 ) -> Plan:
     """A plan over `weeks` weeks from exercises that passed every safety filter.
 
-    `eligible` must hold at least two exercises, one of them a stretch or mobility
-    exercise (WH-TOO-FEW withholds the plan otherwise). `families` (Catalog.families)
-    groups each exercise with its easier and harder variants.
+    `eligible` must hold at least two exercises besides walking, one of them a stretch
+    or mobility exercise (WH-TOO-FEW withholds the plan otherwise). `families`
+    (Catalog.families) groups each exercise with its easier and harder variants;
+    `positions` (Filtering.positions) gives the position each one is done in.
     """
     if families is None:
         families = Catalog(list(eligible)).families
-    return _Planner(answers, eligible, families).plan(weeks)
+    return _Planner(answers, eligible, families, positions or {}).plan(weeks)
+
+
+class _Template:
+    """One version of a session: its exercises, in session order."""
+
+    def __init__(self) -> None:
+        self.exercises: list[Exercise] = []
+        self.walk = 0  # minutes of walking at the end of the session
 
 
 class _Planner:
     def __init__(
-        self, answers: Answers, eligible: Sequence[Exercise], families: Mapping[str, str]
+        self,
+        answers: Answers,
+        eligible: Sequence[Exercise],
+        families: Mapping[str, str],
+        positions: Mapping[str, Position],
     ) -> None:
         self.answers = answers
-        self.eligible = list(eligible)
-        self.eligible_ids = {e.id: e for e in self.eligible}
-        self.areas = set(answers.pain_areas)
         self.budget = answers.minutes_per_session * 60
-        self.doses: dict[str, Dose] = {}
-        order = {e.id: i for i, e in enumerate(self.eligible)}
-        strength_target = {"low": 1, "moderate": 2, "high": 3}[answers.activity_level]
-
-        def preference(e: Exercise) -> tuple[int, ...]:
-            # Gentle first for warm-ups and stretches; for strength, the level that
-            # suits how active the person is. Then the best match to where it hurts.
-            level = abs(e.level - strength_target) if e.kind == "strength" else e.level
-            return (level, -len(self.areas.intersection(e.areas)), order[e.id])
-
-        self.preference = preference
+        self.areas = [a for a in AREA_ORDER if a in answers.pain_areas]
         self.family = families
+        self.positions = positions
+        self.eligible = {e.id: e for e in eligible}
+        self.doses: dict[str, Dose] = {}
+        self.since: dict[str, int] = {}  # exercise id -> the week it joined the plan
+        self.choices: dict[str, str] = {}
+        order = {e.id: i for i, e in enumerate(eligible)}
+        level = STRENGTH_LEVEL[answers.activity_level]
+        # Getting down to the floor and up again is itself a fall risk.
+        avoid_floor = answers.history.balance_problems
+
+        def rank(e: Exercise) -> tuple[int, ...]:
+            fit = abs(e.level - level) if e.kind == "strength" else e.level
+            floor = int(avoid_floor and e.on_floor_only)
+            return (fit, floor, -len(set(self.areas) & set(e.areas)), order[e.id])
+
+        # Level 3 is reached by progression, never given from the start.
+        body = sorted((e for e in eligible if e.kind != "aerobic" and e.level < 3), key=rank)
         self.openers = sorted(
-            (e for e in self.eligible if e.opens_session),
-            key=lambda e: (e.kind != "mobility", preference(e)),
+            (e for e in body if e.opens_session), key=lambda e: e.kind != "mobility"
         )
-        self.strength = sorted((e for e in self.eligible if e.kind == "strength"), key=preference)
-        self.others = sorted((e for e in self.eligible if e.kind != "strength"), key=preference)
+        self.strength = [e for e in body if e.kind == "strength"]
+        self.others = [e for e in body if e.kind != "strength"]
+        self.aerobic = next((e for e in eligible if e.kind == "aerobic"), None)
+        self.walk_in_session = answers.minutes_per_session >= WALK_IN_SESSION_FROM
+
+    # -- choosing ------------------------------------------------------------------
+    def dose(self, exercise: Exercise) -> Dose:
+        if exercise.id not in self.doses:
+            self.doses[exercise.id] = starting_dose(exercise, self.answers)
+        return self.doses[exercise.id]
+
+    def used(self, template: _Template) -> int:
+        return sum(seconds(e, self.dose(e)) for e in template.exercises)
+
+    def fits(self, template: _Template, exercise: Exercise, limit: float, any_family: bool) -> bool:
+        if exercise in template.exercises or len(template.exercises) >= MAX_EXERCISES_PER_SESSION:
+            return False
+        # One exercise of a family in a session: an exercise and its easier or harder
+        # variant together repeat one movement.
+        family = self.family[exercise.id]
+        if not any_family and any(self.family[e.id] == family for e in template.exercises):
+            return False
+        return self.used(template) + seconds(exercise, self.dose(exercise)) <= limit
+
+    def pick(
+        self,
+        template: _Template,
+        candidates: Sequence[Exercise],
+        limit: float,
+        why: str,
+        avoid: frozenset[str] = frozenset(),
+        any_family: bool = False,
+    ) -> bool:
+        """Add the first candidate that fits, preferring those not in `avoid`; `why`
+        says why it was chosen ({kind} and {where} are filled in)."""
+        ordered = [e for e in candidates if e.id not in avoid] + [
+            e for e in candidates if e.id in avoid
+        ]
+        for exercise in ordered:
+            if self.fits(template, exercise, limit, any_family):
+                template.exercises.append(exercise)
+                self.since.setdefault(exercise.id, 1)
+                where = self.where(exercise)
+                self.choices.setdefault(exercise.id, why.format(kind=exercise.kind, where=where))
+                return True
+        return False
+
+    def template(self, strength_day: bool, avoid: frozenset[str]) -> _Template:
+        """A session's exercises; `avoid` holds the other version's, for variety."""
+        t = _Template()
+        walk = walk_minutes(self.answers, 1, True) * 60 if self.walk_in_session else 0
+        cap = self.budget - walk if self.aerobic else self.budget
+        target = self.budget * WEEK_ONE_FILL - (walk if self.aerobic else 0)
+        openers = self.openers
+        if strength_day and self.strength:
+            # Leave room for the strength work: an opener short enough for the quickest.
+            room = cap - min(seconds(e, self.dose(e)) for e in self.strength)
+            openers = [e for e in openers if seconds(e, self.dose(e)) <= room] or openers
+        self.pick(t, openers, cap, "opens the session gently ({kind} for your {where})", avoid)
+        if strength_day:
+            # Areas the other version's strength work leaves out come first, so that
+            # the week holds strength work for every painful area it can.
+            done = {
+                a
+                for i in avoid
+                for a in self.eligible[i].areas
+                if self.eligible[i].kind == "strength"
+            }
+            for area in sorted(self.areas, key=lambda a: a in done):
+                covered = {a for e in t.exercises if e.kind == "strength" for a in e.areas}
+                if area not in covered:
+                    # The one that also works the most areas still without strength work.
+                    left = set(self.areas) - covered - done
+                    options = sorted(
+                        (e for e in self.strength if area in e.areas),
+                        key=lambda e: -len(left & set(e.areas)),
+                    )
+                    self.pick(t, options, cap, f"strength for your {words(area)}", avoid)
+        for area in self.areas:
+            if not any(area in e.areas for e in t.exercises):
+                options = [e for e in self.others if area in e.areas]
+                self.pick(t, options, cap, "{kind} for your " + words(area), avoid)
+        # Strength days take up to three strength exercises before more stretching.
+        if strength_day:
+            while sum(e.kind == "strength" for e in t.exercises) < MAX_STRENGTH and self.pick(
+                t, self.strength, target, "strength for your {where}", avoid
+            ):
+                pass
+        fill = self.others
+        more = "more {kind} for your {where}"
+        while self.pick(t, fill, target, more, avoid):
+            pass
+        # Still short of three quarters of the time: anything that fits at all.
+        spare = self.others + (self.strength if strength_day else [])
+        while self.used(t) < self.budget * LOWEST_FILL - walk and self.pick(
+            t, spare, cap, more, avoid
+        ):
+            pass
+        if len(t.exercises) < 2:  # very short sessions: the quickest other one that fits
+            spare = sorted(self.others + self.strength, key=lambda e: seconds(e, self.dose(e)))
+            self.pick(
+                t,
+                spare,
+                self.budget,
+                "{kind} for your {where}",
+                any_family=True,
+            )
+        opener = t.exercises[0] if t.exercises else None
+        rest = sorted((e for e in t.exercises[1:]), key=lambda e: _SESSION_ORDER[e.kind])
+        t.exercises = ([opener] if opener else []) + rest
+        return t
+
+    def where(self, exercise: Exercise) -> str:
+        areas = [a for a in self.areas if a in exercise.areas] or list(exercise.areas)
+        return " and ".join(words(a) for a in areas)
 
     # -- days ---------------------------------------------------------------------
     def strength_offsets(self, offsets: tuple[int, ...]) -> set[int]:
@@ -202,178 +240,171 @@ class _Planner:
         limit = 2 if self.answers.activity_level == "low" else 3
         chosen: list[int] = []
         for offset in offsets:
-            if len(chosen) == limit:
-                break
-            if all(_apart(offset, other) for other in chosen):
+            if len(chosen) < limit and all(_apart(offset, other) for other in chosen):
                 chosen.append(offset)
         return set(chosen)
 
-    # -- doses --------------------------------------------------------------------
-    def starting_dose(self, exercise: Exercise) -> Dose:
-        base = exercise.dose
-        if exercise.kind == "strength" and self.answers.activity_level == "low":
-            return base.with_(max(1, base.sets - 1), base.measure)  # start lighter
-        return base
-
-    def fitted(self, template: _Template, exercise: Exercise, limit: float) -> Optional[Dose]:
-        """The starting dose (fewer sets if need be) that fits `limit`, or None."""
-        dose = self.starting_dose(exercise)
-        used = template.seconds(self.doses)
-        for sets in range(dose.sets, 0, -1):
-            trial = dose.with_(sets, dose.measure)
-            if used + seconds(exercise, trial) <= limit:
-                return trial
-        return None
-
-    def try_add(
-        self, template: _Template, exercise: Exercise, limit: float, same_family: bool = False
-    ) -> bool:
-        if exercise in template or len(template.exercises) >= MAX_EXERCISES_PER_SESSION:
-            return False
-        # One exercise per family unless there is no other way to reach two: an
-        # exercise and its easier or harder variant together repeat one movement.
-        if not same_family and any(
-            self.family[e.id] == self.family[exercise.id] for e in template.exercises
-        ):
-            return False
-        dose = self.doses.get(exercise.id) or self.fitted(template, exercise, limit)
-        if dose is None or template.seconds(self.doses) + seconds(exercise, dose) > limit:
-            return False
-        self.doses[exercise.id] = dose
-        template.exercises.append(exercise)
-        return True
-
-    # -- templates ----------------------------------------------------------------
-    def template(self, strength_day: bool) -> _Template:
-        template = _Template()
-        target = self.budget * WEEK_ONE_FILL
-        opener = self.openers[0]
-        self.try_add(template, opener, self.budget)
-        if strength_day:
-            picked = 0
-            for exercise in self.strength:
-                if picked == 2:
-                    break
-                covered = {a for e in template.exercises if e.kind == "strength" for a in e.areas}
-                if picked and not self.areas.intersection(exercise.areas) - covered:
-                    continue  # a second strength exercise should work another area
-                if self.try_add(template, exercise, self.budget if not picked else target):
-                    picked += 1
-        for area in sorted(self.areas):
-            if any(area in e.areas for e in template.exercises):
-                continue
-            for exercise in self.others:
-                if area in exercise.areas and self.try_add(template, exercise, target):
-                    break
-        for exercise in self.others:
-            self.try_add(template, exercise, target)
-        if len(template.exercises) < 2:
-            # Short sessions, or few exercises: the quickest other one that fits at all.
-            # Strength only as a last resort on a mobility day (tests/pipeline/test_catalog.py
-            # shows the bundled catalog never needs it).
-            spare = self.others + (self.strength if not strength_day else [])
-            for exercise in sorted(spare, key=lambda e: seconds(e, self.starting_dose(e))):
-                if self.try_add(template, exercise, self.budget, same_family=True):
-                    break
-        template.exercises = _session_order(template.exercises, opener)
-        return template
+    def day_templates(self, offsets: tuple[int, ...]) -> list[_Template]:
+        """The session version for each day: A and B alternate within each kind of day."""
+        strength_days = self.strength_offsets(offsets)
+        built: dict[tuple[bool, int], _Template] = {}
+        seen: dict[bool, int] = {}
+        days = []
+        for offset in offsets:
+            kind = offset in strength_days
+            variant = seen.get(kind, 0) % 2
+            seen[kind] = seen.get(kind, 0) + 1
+            if (kind, variant) not in built:
+                first = built.get((kind, 0))
+                avoid = frozenset(e.id for e in first.exercises) if first else frozenset()
+                saved = dict(self.since), dict(self.choices)
+                template = self.template(kind, avoid)
+                if kind and first and not any(e.kind == "strength" for e in template.exercises):
+                    # No room for variety without losing the strength work: A again.
+                    self.since, self.choices = saved
+                    template = first
+                built[(kind, variant)] = template
+            days.append(built[(kind, variant)])
+        return days
 
     # -- weeks --------------------------------------------------------------------
     def plan(self, weeks: int) -> Plan:
         offsets = DAY_OFFSETS[self.answers.days_per_week]
-        strength_days = self.strength_offsets(offsets)
-        templates = {}
-        if strength_days:
-            templates[True] = self.template(strength_day=True)
-        if len(strength_days) < len(offsets):
-            templates[False] = self.template(strength_day=False)
-        step_every = (
-            2 if self.answers.pain_intensity >= 7 or self.answers.pain_trend == "worsening" else 1
-        )
-        plan_weeks = []
+        days = self.day_templates(offsets)
+        templates = list({id(t): t for t in days}.values())
+        slow = self.answers.pain_intensity >= 7 or self.answers.pain_trend == "worsening"
+        step_every = 2 if slow else 1
         start = self.answers.start_date
+        plan_weeks: list[Week] = []
         for number in range(1, weeks + 1):
             if number > 1 and (number - 1) % step_every == 0:
-                self.progress(list(templates.values()))
-            # Every session of one kind holds the same exercises and doses in a week.
-            content = {
-                kind: (
-                    math.ceil(template.seconds(self.doses) / 60),
-                    tuple(Prescription(e, self.doses[e.id]) for e in template.exercises),
-                )
-                for kind, template in templates.items()
-            }
+                self.progress(templates, number)
+            walking = self.walk(templates, number)
             sessions = []
-            for offset in offsets:
-                minutes, exercises = content[offset in strength_days]
+            for offset, template in zip(offsets, days, strict=True):
                 date = start + dt.timedelta(days=number * 7 - 7 + offset) if start else None
                 day = WEEKDAYS[date.weekday()] if date else WEEKDAYS[offset]
-                sessions.append(Session(day, date, minutes, exercises))
-            plan_weeks.append(Week(number, tuple(sessions)))
-        return Plan(tuple(plan_weeks))
+                items = tuple(self.prescribe(e, self.dose(e)) for e in template.exercises)
+                if template.walk and self.aerobic is not None:
+                    walk = self.aerobic.dose.with_(minutes=template.walk)
+                    items += (self.prescribe(self.aerobic, walk),)
+                minutes = math.ceil(sum(seconds(p.exercise, p.dose) for p in items) / 60)
+                sessions.append(Session(day, date, minutes, items))
+            outside = None
+            if walking is not None and self.aerobic is not None:
+                used = [s.day for s in sessions]
+                free = tuple(d for d in _week_days(start, number) if d not in used)
+                outside = Walking(self.prescribe(self.aerobic, walking), free or tuple(used))
+            previous = plan_weeks[-1] if plan_weeks else None
+            same = previous is not None and _content(previous) == _content_of(sessions, outside)
+            review = number == min(REVIEW_WEEK, weeks)
+            plan_weeks.append(Week(number, tuple(sessions), outside, same, review))
+        if self.aerobic is not None:
+            self.choices.setdefault(self.aerobic.id, _walk_reason(self.aerobic))
+        ordered = {p.exercise.id: p for w in plan_weeks for s in w.sessions for p in s.exercises}
+        choices = tuple(Choice(i, self.reason(i)) for i in ordered if i in self.choices)
+        if self.aerobic is not None and self.aerobic.id not in ordered:
+            choices += (Choice(self.aerobic.id, self.choices[self.aerobic.id]),)
+        return Plan(tuple(plan_weeks), choices)
 
-    def progress(self, templates: list[_Template]) -> None:
-        """Raise each dose by 10-20 % where every session holding it still fits.
+    def reason(self, exercise_id: str) -> str:
+        """Why the exercise is in the plan, and why in a position other than its usual."""
+        usual = self.eligible[exercise_id].position
+        position = self.positions.get(exercise_id, usual)
+        moved = f"; done {words(position)}, not {words(usual)}" if position != usual else ""
+        return self.choices[exercise_id] + moved
 
-        At its limit, and only when pain is low, an exercise gives way to its harder
-        variant (same kind, passed every filter, not already in the plan).
+    def prescribe(self, exercise: Exercise, dose: Dose) -> Prescription:
+        return Prescription(exercise, dose, self.positions.get(exercise.id, exercise.position))
+
+    def walk(self, templates: list[_Template], week: int) -> Optional[Dose]:
+        """Set each session's walking for `week`; return walking for the days between
+        sessions when they are too short to hold it. Walking never falls."""
+        if self.aerobic is None:
+            return None
+        low = self.budget * LOWEST_FILL
+        for t in templates:
+            used = self.used(t)
+            need = max(0, math.ceil((low - used) / 60))  # what the exercises leave unfilled
+            if 0 < need < MIN_WALK:
+                need = min(MIN_WALK, (self.budget - used) // 60) or need
+            want = walk_minutes(self.answers, week, True) if self.walk_in_session else need
+            room = (self.budget - used) // 60
+            t.walk = min(room, max(t.walk, want, need))
+        if self.walk_in_session:
+            return None
+        return self.aerobic.dose.with_(minutes=walk_minutes(self.answers, week, False))
+
+    def progress(self, templates: list[_Template], week: int) -> None:
+        """Raise each dose by one felt step where every session holding it still fits.
+
+        At the top of its range, and only when pain is low, an exercise gives way to
+        its harder variant (passed every filter) once it has been in place long enough.
         """
-        in_plan = _unique(e for t in templates for e in t.exercises)
-        totals = [t.seconds(self.doses) for t in templates]
+        in_plan = list({e.id: e for t in templates for e in t.exercises}.values())
         for exercise in in_plan:
-            holding = [i for i, t in enumerate(templates) if exercise in t]
+            holding = [t for t in templates if exercise in t.exercises]
             old = self.doses[exercise.id]
-            new = next_dose(exercise, old)
+            new = next_dose(exercise, old, self.answers)
             if new is not None:
                 extra = seconds(exercise, new) - seconds(exercise, old)
-                if all(totals[i] + extra <= self.budget for i in holding):
+                if all(self.used(t) + t.walk * 60 + extra <= self.budget for t in holding):
                     self.doses[exercise.id] = new
-                    for i in holding:
-                        totals[i] += extra
-                continue
-            if self.try_harder(exercise, [templates[i] for i in holding], {e.id for e in in_plan}):
-                for i in holding:
-                    totals[i] = templates[i].seconds(self.doses)
+            elif week - self.since[exercise.id] >= MIN_WEEKS_IN_PLACE:
+                self.try_harder(exercise, holding, week)
 
-    def try_harder(self, exercise: Exercise, holding: list[_Template], in_plan: set[str]) -> bool:
-        """Swap in the harder variant where it fits; True when it did."""
-        harder = self.eligible_ids.get(exercise.harder or "")
-        if (
-            harder is None
-            or self.answers.pain_intensity > LOW_PAIN
-            or harder.kind != exercise.kind
-            or harder.id in in_plan
+    def try_harder(self, exercise: Exercise, holding: list[_Template], week: int) -> None:
+        """Swap in the harder variant where it fits in every session holding it."""
+        harder = self.eligible.get(exercise.harder or "")
+        if harder is None or self.answers.pain_intensity > LOW_PAIN or harder.kind != exercise.kind:
+            return
+        if harder.id in self.since:
+            return  # already in the plan, in another session
+        dose = starting_dose(harder, self.answers)
+        old = seconds(exercise, self.doses[exercise.id])
+        if any(
+            self.used(t) + t.walk * 60 - old + seconds(harder, dose) > self.budget for t in holding
         ):
-            return False
-        dose = self.starting_dose(harder)
-        for template in holding:
-            others = template.seconds(self.doses) - seconds(exercise, self.doses[exercise.id])
-            if others + seconds(harder, dose) > self.budget:
-                return False
+            return
         self.doses[harder.id] = dose
-        for template in holding:
-            template.exercises = [harder if e.id == exercise.id else e for e in template.exercises]
-        return True
+        self.since[harder.id] = week
+        self.choices[harder.id] = (
+            f"the next step after {exercise.name}, which reached the top of its range "
+            f"with pain at {LOW_PAIN} or less"
+        )
+        for t in holding:
+            t.exercises = [harder if e.id == exercise.id else e for e in t.exercises]
+
+
+def _walk_reason(exercise: Exercise) -> str:
+    what = (
+        "walking"
+        if exercise.id == "walking"
+        else f"{exercise.name.lower()}, since walking is not advised for you,"
+    )
+    return (
+        f"staying active: {what} helps back and neck pain settle (NICE NG59); it starts "
+        "from how active you are now and rises gently"
+    )
+
+
+def _content(week: Week) -> tuple[object, ...]:
+    return _content_of(list(week.sessions), week.walking)
+
+
+def _content_of(sessions: Sequence[Session], walking: Optional[Walking]) -> tuple[object, ...]:
+    """A week's exercises and amounts, without its dates."""
+    return (tuple(s.exercises for s in sessions), walking.prescription if walking else None)
+
+
+def _week_days(start: Optional[dt.date], number: int) -> list[str]:
+    if start is None:
+        return list(WEEKDAYS)
+    first = start + dt.timedelta(days=number * 7 - 7)
+    return [WEEKDAYS[(first + dt.timedelta(days=i)).weekday()] for i in range(7)]
 
 
 def _apart(a: int, b: int) -> bool:
     """Not the same or neighbouring days, Sunday and the next Monday included."""
     gap = abs(a - b) % 7
     return min(gap, 7 - gap) >= 2
-
-
-_SESSION_ORDER = {"mobility": 0, "release": 1, "strength": 2, "stretch": 3}
-
-
-def _session_order(exercises: list[Exercise], opener: Exercise) -> list[Exercise]:
-    """Warm up (the opener, then mobility), release, strength, and stretches to finish."""
-    rest = [e for e in exercises if e.id != opener.id]
-    rest.sort(key=lambda e: _SESSION_ORDER[e.kind])  # stable within a kind
-    return [opener, *rest]
-
-
-def _unique(exercises: Iterable[Exercise]) -> list[Exercise]:
-    seen: dict[str, Exercise] = {}
-    for e in exercises:
-        seen.setdefault(e.id, e)
-    return list(seen.values())

@@ -16,7 +16,8 @@ from recommender.core.catalog import Catalog
 from recommender.core.safety_net import SafetyNet, safety_net
 from recommender.inputs.catalog_file import load_catalog
 from recommender.pipeline.filters import Excluded, FilterIndex, Filtering
-from recommender.pipeline.planner import Plan, assemble_plan
+from recommender.pipeline.plan import Plan
+from recommender.pipeline.planner import assemble_plan
 from recommender.pipeline.triage import Triage, number_words, triage
 from recommender.rulebook import conditions
 from recommender.rulebook.engines import RuleEngine, create_engine
@@ -115,7 +116,9 @@ class Recommender:
         withheld = Withheld(withholding[0].id, withholding[0].reason) if withholding else None
         plan = None
         if withheld is None and not found.withholds_plan:
-            plan = assemble_plan(answers, filtering.eligible, weeks, self.catalog.families)
+            plan = assemble_plan(
+                answers, filtering.eligible, weeks, self.catalog.families, filtering.positions
+            )
             found = found.with_plan()
         # Notes are advice about exercising: only a result with a plan carries them.
         notes: tuple[NoteRule, ...] = ()

@@ -12,9 +12,10 @@ import json
 
 from recommender import __version__
 from recommender.core.errors import AnswersError
-from recommender.core.wording import dose_words
+from recommender.pipeline.plan import Session, Week
 from recommender.pipeline.recommend import Result
 from recommender.render import RenderOptions
+from recommender.render.phrases import how_hard, item_words, walking_words
 
 PRODID = f"-//backplan//backplan {__version__}//EN"
 
@@ -60,7 +61,7 @@ def render_ics(result: Result, stamp: dt.datetime) -> str:
                 event.add("dtstart", session.date)
                 event.add("dtend", session.date + dt.timedelta(days=1))
                 event.add("summary", f"Back and neck exercises (about {session.minutes} min)")
-                event.add("description", _session_text(result, week.number, session))
+                event.add("description", _session_text(result, week, session))
                 event.add("transp", "TRANSPARENT")  # it does not block the day
                 calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
@@ -73,12 +74,17 @@ def _plan_key(result: Result) -> str:
     return blake2b(data, digest_size=8).hexdigest()
 
 
-def _session_text(result: Result, week: int, session) -> str:
-    lines = [f"Week {week} of your backplan plan. Do these in order:"]
+def _session_text(result: Result, week: Week, session: Session) -> str:
+    lines = [f"Week {week.number} of your backplan plan. Do these in order:"]
     for n, item in enumerate(session.exercises, 1):
-        lines.append(f"{n}. {item.exercise.name}: {dose_words(item.dose)}")
+        lines.append(f"{n}. {item.exercise.name}: {item_words(item)}")
+        if item.dose.effort:
+            lines.append(f"   {how_hard(item)}")
+    if week.walking is not None:
+        lines += ["", walking_words(week.walking)]
+    lines += [f"{note}" for note in week.notes]
     for note in result.notes:
-        if note.id.startswith("NOTE-PAIN-MONITORING"):
+        if note.id.startswith(("NOTE-PAIN-MONITORING", "NOTE-SELF-MANAGEMENT")):
             lines += ["", " ".join(note.text.split())]
     if result.triage.level != "none":
         lines += ["", result.triage.action + "."]

@@ -28,16 +28,20 @@ def render_catalog_page(exercises: Iterable[Exercise], title: str = "Exercise ca
     entries = []
     for e in chosen:
         kit = " and ".join(words(k) for k in e.equipment) or "no equipment"
+        where = " or ".join(words(p) for p in e.positions)
         entries.append(
             {
                 "id": e.id,
                 "name": e.name,
-                "about": f"{e.kind}, level {e.level}, {words(e.position)}, {kit}",
+                "about": f"{e.kind}, level {e.level}, {where}, {kit}",
                 "areas": ", ".join(words(a) for a in e.areas),
                 "dose": dose_words(e.dose),
                 "steps": e.steps,
                 "cautions": e.cautions,
-                "figure": Markup(svg(e)),
+                # The usual position's figure first, then one for each other position.
+                "figures": [
+                    (words(p).capitalize(), Markup(svg(e, position=p))) for p in e.positions
+                ],
                 "links": [
                     (label, target, target in shown)
                     for label, target in (("Easier", e.easier), ("Harder", e.harder))

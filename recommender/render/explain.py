@@ -15,6 +15,9 @@ def render_explain_json(result: Result) -> str:
         "triage": result.triage.to_dict(),
         "plan_withheld": result.withheld.to_dict() if result.withheld else None,
         "fired": [f.to_dict() for f in result.fired],
+        "chosen": [{"exercise": c.exercise, "reason": c.reason} for c in result.plan.choices]
+        if result.plan
+        else [],
         "excluded": [{**e.to_dict(), "source": e.source} for e in result.excluded],
     }
     return to_json(data)
@@ -34,6 +37,11 @@ def render_explain(result: Result, color: bool = False) -> str:
         lines.append(f"  {style(fired.rule, bold=True)}: {fired.effect}")
         lines += wrap(fired.reason, 6, "because: ")
         lines += wrap(fired.source, 6, "source: ")
+    if result.plan is not None:
+        lines.append("")
+        lines.append(style(f"Exercises chosen ({len(result.plan.choices)})", bold=True))
+        for choice in result.plan.choices:
+            lines += wrap(f"{choice.exercise}: {choice.reason}", 2, "+ ")
     lines.append("")
     lines.append(style(f"Exercises left out ({len(result.excluded)})", bold=True))
     for item in result.excluded:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple, Optional
 
 from recommender.core.catalog import Dose, Exercise
 from recommender.core.wording import dose_words
@@ -12,7 +12,7 @@ from recommender.inputs.fhir_codes import (
     RULE_SYSTEM,
     one_line,
 )
-from recommender.pipeline.planner import Plan
+from recommender.pipeline.plan import Plan
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import Flag
 from recommender.render import RenderOptions, to_json
@@ -130,19 +130,46 @@ def _notes(result: Result) -> list[str]:
     return lines
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class _Use(NamedTuple):
+    """One day an exercise is done, and its dose that day."""
+
+    week: int
+    day: str
+    date: Optional[dt.date]
+    dose: Dose
+
+
+def _uses(plan: Plan, exercise_id: str) -> list[_Use]:
+    """Every day of the plan that holds the exercise, walking between sessions included."""
+    uses = []
+    for week in plan.weeks:
+        for session in week.sessions:
+            for p in session.exercises:
+                if p.exercise.id == exercise_id:
+                    uses.append(_Use(week.number, session.day, session.date, p.dose))
+        walking = week.walking
+        if walking is not None and walking.prescription.exercise.id == exercise_id:
+            # The week starts on its first session's day: walking falls within it.
+            first = week.sessions[0].date
+            for day in walking.days:
+                date = None
+                if first is not None:
+                    date = first + dt.timedelta(days=(_WEEKDAYS.index(day) - first.weekday()) % 7)
+                uses.append(_Use(week.number, day, date, walking.prescription.dose))
+    return uses
+
+
 def _activity(plan: Plan, exercise: Exercise) -> dict:
     """One exercise as a CarePlan activity: what, on which days, how often, how much."""
-    uses = [
-        (week.number, session)
-        for week in plan.weeks
-        for session in week.sessions
-        if any(p.exercise.id == exercise.id for p in session.exercises)
-    ]
-    weeks = sorted({number for number, _ in uses})
-    per_week = max(sum(1 for n, _ in uses if n == number) for number in weeks)
-    days = {session.day for _, session in uses}
+    uses = _uses(plan, exercise.id)
+    weeks = sorted({use.week for use in uses})
+    per_week = max(sum(1 for use in uses if use.week == number) for number in weeks)
+    days = {use.day for use in uses}
     repeat: dict[str, Any] = {}
-    dates = [session.date for _, session in uses if session.date is not None]
+    dates = [use.date for use in uses if use.date is not None]
     if dates:
         repeat["boundsPeriod"] = {"start": min(dates).isoformat(), "end": max(dates).isoformat()}
     else:
@@ -156,6 +183,9 @@ def _activity(plan: Plan, exercise: Exercise) -> dict:
     repeat["period"] = 1
     repeat["periodUnit"] = "wk"
     repeat["dayOfWeek"] = [code for day, code in _DAY_CODES.items() if day in days]
+    doses: dict[int, Dose] = {}
+    for use in uses:
+        doses.setdefault(use.week, use.dose)
     return {
         "detail": {
             "code": {
@@ -166,19 +196,9 @@ def _activity(plan: Plan, exercise: Exercise) -> dict:
             },
             "status": "scheduled",
             "scheduledTiming": {"repeat": repeat},
-            "description": _how(exercise, _doses(uses, exercise.id)),
+            "description": _how(exercise, sorted(doses.items())),
         }
     }
-
-
-def _doses(uses: list, exercise_id: str) -> list[tuple[int, Dose]]:
-    """The dose in each week the exercise is used (the same on every day of a week)."""
-    doses: dict[int, Dose] = {}
-    for number, session in uses:
-        for p in session.exercises:
-            if p.exercise.id == exercise_id:
-                doses.setdefault(number, p.dose)
-    return sorted(doses.items())
 
 
 def _how(exercise: Exercise, doses: list[tuple[int, Dose]]) -> str:
@@ -188,6 +208,8 @@ def _how(exercise: Exercise, doses: list[tuple[int, Dose]]) -> str:
         amount = f"{span}: {dose_words(start)}."
     else:
         amount = f"Week {first}: {dose_words(start)}; week {last}: {dose_words(end)}."
+    if start.effort:
+        amount += f" How hard: {start.effort}."
     steps = " ".join(f"{n}. {one_line(step)}" for n, step in enumerate(exercise.steps, 1))
     cautions = " ".join(f"Take care: {one_line(c)}" for c in exercise.cautions)
     return f"{amount}\nSteps: {steps}\n{cautions}"

@@ -24,7 +24,7 @@ from typing import Optional
 from recommender.core.catalog import Exercise
 from recommender.core.wording import words
 from recommender.inputs.body import HEAD_RADIUS, MAT, SEAT, Point, Skeleton
-from recommender.inputs.poses_file import Figure, Prop, load_figures
+from recommender.inputs.poses_file import Figure, Prop, figure_key, load_figures
 
 BODY = "#2b2b2b"
 FAR = "#9c9c9c"
@@ -56,25 +56,28 @@ def figures() -> dict[str, Figure]:
     return load_figures()
 
 
-def figure_for(exercise: Exercise) -> Optional[Figure]:
-    return figures().get(exercise.id)
+def figure_for(exercise: Exercise, position: Optional[str] = None) -> Optional[Figure]:
+    """The exercise's figure in `position` (default: its usual one). None when there is
+    none for that position: better no picture than one of another position."""
+    key = figure_key(exercise.id, position or exercise.position, exercise.position)
+    return figures().get(key)
 
 
-def svg(exercise: Exercise, standalone: bool = False) -> str:
+def svg(exercise: Exercise, standalone: bool = False, position: Optional[str] = None) -> str:
     """The exercise's figure as SVG markup ('' when it has none).
 
     `standalone` adds the XML namespace a file or data URI needs; inline HTML does
     not need it but is not harmed by it either.
     """
-    figure = figure_for(exercise)
+    figure = figure_for(exercise, position)
     if figure is None:
         return ""
     return _draw(figure, exercise, standalone)
 
 
-def data_uri(exercise: Exercise) -> str:
+def data_uri(exercise: Exercise, position: Optional[str] = None) -> str:
     """The figure as a data: URI, for Markdown images."""
-    body = svg(exercise, standalone=True)
+    body = svg(exercise, standalone=True, position=position)
     return "data:image/svg+xml;base64," + base64.b64encode(body.encode()).decode()
 
 
@@ -93,8 +96,9 @@ def _draw(figure: Figure, exercise: Exercise, standalone: bool) -> str:
     stacked = w > 1.25 * h
     n = len(figure.poses)
     total_w, total_h = (w, h * n) if stacked else (w * n, h)
-    ident = f"fig-{exercise.id}"
-    title = f"{exercise.name}: how to move"
+    ident = "fig-" + figure.exercise.replace("@", "-")
+    other = figure.exercise.partition("@")[2]  # drawn in a position not the usual one
+    title = f"{exercise.name}{', ' + words(other) if other else ''}: how to move"
     ns = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
     out = [
         f'<svg{ns} class="figure" role="img" aria-labelledby="{ident}-t {ident}-d"'

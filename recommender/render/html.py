@@ -18,9 +18,8 @@ import datetime as dt
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
-from recommender.core.catalog import Exercise
-from recommender.core.wording import dose_words, words
-from recommender.pipeline.planner import Plan, Session
+from recommender.core.wording import words
+from recommender.pipeline.plan import Plan, Prescription, Session
 from recommender.pipeline.recommend import Result
 from recommender.render import RenderOptions
 from recommender.render.phrases import (
@@ -28,7 +27,10 @@ from recommender.render.phrases import (
     FOLLOW_THE_PLAN,
     LEVEL_WORDS,
     NO_PLAN_UNTIL_SEEN,
+    how_hard,
+    item_words,
     plan_summary,
+    walking_words,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,6 +81,8 @@ class Group(NamedTuple):
 class WeekView(NamedTuple):
     number: int
     groups: tuple[Group, ...]
+    notes: tuple[str, ...] = ()
+    walking: str = ""
 
 
 class HowTo(NamedTuple):
@@ -87,6 +91,7 @@ class HowTo(NamedTuple):
     steps: tuple[str, ...]
     cautions: tuple[str, ...]
     figure: str  # the start and end positions as inline SVG (markup, already safe)
+    effort: str = ""
 
 
 class Source(NamedTuple):
@@ -155,7 +160,7 @@ def _page(result: Result, produced: dt.datetime, paper: Optional[str]) -> dict[s
         "withheld": result.withheld,
         "summary": _summary(result, plan) if plan else None,
         "weeks": _weeks(plan) if plan else [],
-        "howto": [_how_to(e) for e in plan.exercises()] if plan else [],
+        "howto": [_how_to(p) for p in plan.prescriptions()] if plan else [],
         "notes": [{"id": n.id, "title": n.title, "text": n.text} for n in result.notes],
         "safety_net": result.safety_net,
         "follow": FOLLOW_THE_PLAN,
@@ -181,10 +186,12 @@ def _weeks(plan: Plan) -> list[WeekView]:
                 Group(
                     tuple(_day(session) for session in group),
                     group[0].minutes,
-                    tuple(Item(p.exercise.name, dose_words(p.dose)) for p in group[0].exercises),
+                    tuple(Item(p.exercise.name, item_words(p)) for p in group[0].exercises),
                 )
                 for group in week.session_groups()
             ),
+            tuple(week.notes),
+            walking_words(week.walking) if week.walking else "",
         )
         for week in plan.weeks
     ]
@@ -197,19 +204,21 @@ def _day(session: Session) -> Day:
     return Day(f"{name} {long_date(session.date)}", session.date.isoformat())
 
 
-def _how_to(exercise: Exercise) -> HowTo:
+def _how_to(item: Prescription) -> HowTo:
     from markupsafe import Markup
 
     from recommender.render.figures import svg
 
+    exercise = item.exercise
     kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
     return HowTo(
         exercise.name,
-        f"{exercise.kind}, {words(exercise.position)}, {kit}",
+        f"{exercise.kind}, {words(item.position)}, {kit}",
         tuple(exercise.steps),
         tuple(exercise.cautions),
         # Drawn by our own code from checked numbers; every text in it is escaped there.
-        Markup(svg(exercise)),
+        Markup(svg(exercise, position=item.position)),
+        how_hard(item),
     )
 
 

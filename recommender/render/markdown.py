@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from recommender import __version__
-from recommender.core.wording import dose_words, words
+from recommender.core.wording import words
 from recommender.pipeline.recommend import Result
 from recommender.render import RenderOptions
 from recommender.render.phrases import (
@@ -15,8 +15,11 @@ from recommender.render.phrases import (
     FOLLOW_THE_PLAN,
     LEVEL_WORDS,
     NO_PLAN_UNTIL_SEEN,
+    how_hard,
+    item_words,
     person_text,
     plan_summary,
+    walking_words,
 )
 from recommender.render.text import group_sessions
 
@@ -64,6 +67,7 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
         ]
         for week in result.plan.weeks:
             out += [f"### Week {week.number}", ""]
+            out += [f"> {note}\n" for note in week.notes]
             for days, session in group_sessions(week):
                 out += [
                     f"**{days}** (about {session.minutes} min)",
@@ -72,24 +76,29 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
                     "|---|---|---|",
                 ]
                 for n, item in enumerate(session.exercises, 1):
-                    out.append(f"| {n} | {item.exercise.name} | {dose_words(item.dose)} |")
+                    out.append(f"| {n} | {item.exercise.name} | {item_words(item)} |")
                 out.append("")
+            if week.walking is not None:
+                out += [walking_words(week.walking), ""]
         out += ["## How to do each exercise", ""]
         from recommender.render.figures import data_uri, figure_for
 
-        for exercise in result.plan.exercises():
+        for item in result.plan.prescriptions():
+            exercise = item.exercise
             kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
             out += [
                 f"### {exercise.name}",
                 "",
-                f"*{exercise.kind}, {words(exercise.position)}, {kit}*",
+                f"*{exercise.kind}, {words(item.position)}, {kit}*",
                 "",
             ]
-            if figure_for(exercise) is not None:
+            if figure_for(exercise, item.position) is not None:
                 # The figure travels inside the file, as an SVG data URI: nothing to fetch.
-                alt = f"{exercise.name}: start and end positions"
-                out += [f"![{alt}]({data_uri(exercise)})", ""]
+                alt = f"{exercise.name}: start and end positions, {words(item.position)}"
+                out += [f"![{alt}]({data_uri(exercise, item.position)})", ""]
             out += [f"{n}. {step}" for n, step in enumerate(exercise.steps, 1)]
+            if item.dose.effort:
+                out += ["", f"*{how_hard(item)}*"]
             out += ["", "**Take care:**", ""]
             out += [f"- {caution}" for caution in exercise.cautions]
             out.append("")

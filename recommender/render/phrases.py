@@ -3,7 +3,13 @@ terminal, on paper, in a calendar and in a clinic's records."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from recommender.core.answers import UNPRINTABLE, Answers
+from recommender.core.wording import dose_words, words
+
+if TYPE_CHECKING:
+    from recommender.pipeline.plan import Prescription, Walking
 
 #: A flag's level in words (never shown by colour alone).
 LEVEL_WORDS = {
@@ -48,3 +54,24 @@ def plan_summary(answers: Answers, weeks: int) -> str:
         f"{plural(weeks, 'week')}, {plural(answers.days_per_week, 'day')} a week, up to "
         f"{answers.minutes_per_session} minutes a session"
     )
+
+
+def item_words(item: Prescription) -> str:
+    """One plan line's amount, with the position when the exercise has several
+    ("2 sets of 10, hold each 5 s, sitting")."""
+    amount = dose_words(item.dose)
+    if len(item.exercise.positions) > 1:
+        return f"{amount}, {words(item.position)}"
+    return amount
+
+
+def walking_words(walking: Walking) -> str:
+    """Walking on the days between sessions, as one sentence."""
+    days = ", ".join(day.capitalize() for day in walking.days)
+    item = walking.prescription
+    return f"Also: {item.exercise.name} {item.dose.minutes} min on {days}."
+
+
+def how_hard(item: Prescription) -> str:
+    """The effort cue of strength work ("How hard: ..."), or nothing."""
+    return f"How hard: {item.dose.effort}." if item.dose.effort else ""

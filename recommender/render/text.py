@@ -11,10 +11,9 @@ from collections.abc import Callable
 
 import click
 
-from recommender.core.catalog import Exercise
 from recommender.core.safety_net import SafetyNet
-from recommender.core.wording import dose_words, words
-from recommender.pipeline.planner import Plan, Session, Week
+from recommender.core.wording import words
+from recommender.pipeline.plan import Plan, Prescription, Session, Week
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import Triage
 from recommender.render import RenderOptions
@@ -23,8 +22,11 @@ from recommender.render.phrases import (
     FOLLOW_THE_PLAN,
     LEVEL_WORDS,
     NO_PLAN_UNTIL_SEEN,
+    how_hard,
+    item_words,
     person_text,
     plan_summary,
+    walking_words,
 )
 
 WIDTH = 78
@@ -134,18 +136,25 @@ def _plan(result: Result, plan: Plan, style: Callable[..., str]) -> list[str]:
     for week in plan.weeks:
         lines.append("")
         lines.append(style(f"Week {week.number}", bold=True, underline=True))
+        for note in week.notes:
+            lines += wrap(note, 2, "> ")
         for days, session in group_sessions(week):
             lines.append(f"  {days} (about {session.minutes} min)")
             for n, item in enumerate(session.exercises, 1):
                 label = f"    {n}. {item.exercise.name} "
-                dose = dose_words(item.dose)
+                dose = item_words(item)
                 dots = "." * max(2, WIDTH - len(label) - len(dose) - 1)
-                lines.append(f"{label}{dots} {dose}")
+                if len(label) + len(dose) + 3 > WIDTH:  # a long line: the amount below
+                    lines += [label.rstrip(), f"{' ' * 7}{dose}"]
+                else:
+                    lines.append(f"{label}{dots} {dose}")
+        if week.walking is not None:
+            lines += wrap(walking_words(week.walking), 2)
     lines.append("")
     lines.append(style("HOW TO DO EACH EXERCISE", bold=True))
-    for exercise in plan.exercises():
+    for item in plan.prescriptions():
         lines.append("")
-        lines += _how_to(exercise, style)
+        lines += _how_to(item, style)
     return lines
 
 
@@ -159,13 +168,16 @@ def day_label(session: Session) -> str:
     return f"{day} {session.date.isoformat()}" if session.date else day
 
 
-def _how_to(exercise: Exercise, style: Callable[..., str]) -> list[str]:
+def _how_to(item: Prescription, style: Callable[..., str]) -> list[str]:
+    exercise = item.exercise
     kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
     lines = [
-        f"  {style(exercise.name, bold=True)} ({exercise.kind}, {words(exercise.position)}, {kit})"
+        f"  {style(exercise.name, bold=True)} ({exercise.kind}, {words(item.position)}, {kit})"
     ]
     for n, step in enumerate(exercise.steps, 1):
         lines += wrap(step, 4, f"{n}. ")
+    if item.dose.effort:
+        lines += wrap(how_hard(item), 4)
     for caution in exercise.cautions:
         lines += wrap(caution, 4, "Take care: ")
     return lines

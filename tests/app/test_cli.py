@@ -114,7 +114,7 @@ def test_explain_lists_rules_exclusions_and_sources(cli):
 
 def test_exercises_json_lists_catalog_objects(cli):
     data = json.loads(cli("exercises", "--format", "json").output)
-    assert len(data) >= 28
+    assert len(data) >= 44
     fields = {
         "id",
         "name",
@@ -122,8 +122,10 @@ def test_exercises_json_lists_catalog_objects(cli):
         "kind",
         "level",
         "equipment",
-        "position",
-        "tags",
+        "positions",
+        "properties",
+        "contraindications",
+        "review",
         "dose",
         "steps",
         "cautions",
@@ -203,3 +205,14 @@ def test_country_names_the_emergency_number(cli):
 def test_explain_offers_only_the_formats_it_has(cli):
     result = cli("explain", "--example", "-f", "html")
     assert result.exit_code == 2 and "'html' is not one of" in result.output
+
+
+def test_explain_says_why_each_exercise_was_chosen(cli, tmp_path):
+    data = json.loads(cli("explain", "--example", "--format", "json").output)
+    chosen = {c["exercise"]: c["reason"] for c in data["chosen"]}
+    plan = json.loads(cli("plan", "--example", "--format", "json").output)["plan"]
+    in_plan = {x["id"] for w in plan["weeks"] for s in w["sessions"] for x in s["exercises"]}
+    in_plan |= {w["walking"]["id"] for w in plan["weeks"] if "walking" in w}
+    assert in_plan == set(chosen)
+    assert all(reason for reason in chosen.values())
+    assert "NICE NG59" in chosen["walking"]

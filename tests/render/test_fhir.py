@@ -554,6 +554,12 @@ def test_care_plan_for_a_plan_without_a_start_date():
             for s in result.plan.weeks[0].sessions
             if exercise.id in [p.exercise.id for p in s.exercises]
         ]
+        walking = result.plan.weeks[0].walking
+        if not sessions and walking and walking.prescription.exercise.id == exercise.id:
+            # Walking on the days between sessions.
+            assert repeat["frequency"] == len(walking.days)
+            assert set(repeat["dayOfWeek"]) == {d[:3] for d in walking.days}
+            continue
         assert repeat["frequency"] == len(sessions)
         assert repeat["period"] == 1 and repeat["periodUnit"] == "wk"
         assert repeat["dayOfWeek"] == [s.day[:3] for s in sessions]

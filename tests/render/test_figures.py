@@ -19,17 +19,22 @@ from hypothesis import strategies as st
 
 from recommender.app.cli import main
 from recommender.core.errors import DataFileError
+from recommender.core.wording import words
 from recommender.inputs.body import BONES, Limb, Pose, skeleton
 from recommender.inputs.catalog_file import load_catalog
-from recommender.inputs.poses_file import check_against, load_figures
+from recommender.inputs.poses_file import check_against, figure_key, load_figures
 from recommender.render import figures
 
 SVG = "{http://www.w3.org/2000/svg}"
 CATALOG = load_catalog()
+#: Every exercise in every position it can be done in: each has its own figure.
+DRAWN = [(e, p) for e in CATALOG for p in e.positions]
 
 
 def test_every_exercise_has_a_figure_and_every_figure_an_exercise():
-    assert check_against(load_figures(), {e.id for e in CATALOG}) == []
+    wanted = {figure_key(e.id, p, e.position) for e, p in DRAWN}
+    assert len(wanted) == len(DRAWN) > len(CATALOG)
+    assert check_against(load_figures(), wanted) == []
 
 
 #: What carries the weight in a figure, for each catalog position.
@@ -44,18 +49,24 @@ SUPPORT = {
 }
 
 
-@pytest.mark.parametrize("exercise", list(CATALOG), ids=lambda e: e.id)
-def test_each_figure_starts_in_the_usual_position(exercise):
-    """The figure shows the position the catalog gives first, and needs no equipment
-    the exercise does not list (a chair its steps use, to sit on or to hold, is the
-    exception: any home has one)."""
-    figure = figures.figure_for(exercise)
+def _name(pair) -> str:
+    exercise, position = pair
+    return exercise.id if position == exercise.position else f"{exercise.id}@{position}"
+
+
+@pytest.mark.parametrize("pair", DRAWN, ids=_name)
+def test_each_figure_shows_its_position(pair):
+    """Each figure shows the position it is for (the usual one, or the one the plan
+    moved the exercise to), and needs no equipment the exercise does not list (a chair
+    its steps use, to sit on or to hold, is the exception: any home has one)."""
+    exercise, position = pair
+    figure = figures.figure_for(exercise, position)
     assert figure is not None
-    assert figure.poses[0].support == SUPPORT[exercise.position]
+    assert all(pose.support == SUPPORT[position] for pose in figure.poses[:1])
     kit = {"chair": "chair", "wall": "wall", "door": "doorway", "band": "resistance_band"}
     kit |= {"dumbbells": "dumbbells", "roller": "foam_roller"}
     for prop in figure.props:
-        household = exercise.position == "sitting" or "chair" in " ".join(exercise.steps)
+        household = position == "sitting" or "chair" in " ".join(exercise.steps)
         if prop.kind in kit and not (prop.kind == "chair" and household):
             needed = kit[prop.kind]
             # A band is fixed to a door frame or post; the frame needs no doorway.
@@ -64,22 +75,24 @@ def test_each_figure_starts_in_the_usual_position(exercise):
             assert needed in exercise.equipment, f"{exercise.id} draws a {prop.kind}"
 
 
-@pytest.mark.parametrize("exercise", list(CATALOG), ids=lambda e: e.id)
-def test_each_figure_is_valid_accessible_svg(exercise):
-    figure = figures.figure_for(exercise)
+@pytest.mark.parametrize("pair", DRAWN, ids=_name)
+def test_each_figure_is_valid_accessible_svg(pair):
+    exercise, position = pair
+    figure = figures.figure_for(exercise, position)
     assert figure is not None
     names = [p.name for p in figure.poses]
     assert names[0] == "start" and names[-1] == "end"
     # The poses differ: some joint moves at least 3 cm from one pose to the next.
     for a, b in zip(figure.placed, figure.placed[1:], strict=False):
         assert max(math.dist(a.points[k], b.points[k]) for k in a.points) >= 3
-    text = figures.svg(exercise, standalone=True)
+    text = figures.svg(exercise, standalone=True, position=position)
     root = ET.fromstring(text)  # well-formed XML, or this raises
     assert root.tag == f"{SVG}svg"
     assert root.get("role") == "img"
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
     assert title is not None and desc is not None
-    assert title.text == f"{exercise.name}: how to move"
+    where = "" if position == exercise.position else f", {words(position)}"
+    assert title.text == f"{exercise.name}{where}: how to move"
     assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
     for pose in figure.poses:
         assert pose.says.rstrip(".") in (desc.text or "")
@@ -93,7 +106,7 @@ def test_each_figure_is_valid_accessible_svg(exercise):
     # Movement is drawn dashed, so arrows read in greyscale too.
     arrows = [p for p in root.iter(f"{SVG}path") if p.get("stroke") == figures.ARROW]
     assert all(p.get("stroke-dasharray") for p in arrows)
-    assert text == figures.svg(exercise, standalone=True)  # the same bytes every time
+    assert text == figures.svg(exercise, True, position)  # the same bytes every time
 
 
 def test_data_uri_carries_the_same_svg():
@@ -219,12 +232,12 @@ def test_exercises_html_is_an_illustrated_catalog():
     out = runner.invoke(main, ["exercises", "--format", "html"])
     assert out.exit_code == 0, out.output
     assert out.output.startswith("<!doctype html>")
-    assert out.output.count('role="img"') == len(CATALOG)
+    assert out.output.count('role="img"') == len(DRAWN)
     for exercise in CATALOG:
         assert f'id="{exercise.id}"' in out.output
     neck = runner.invoke(main, ["exercises", "-f", "html", "--area", "neck"]).output
-    chosen = CATALOG.select(["neck"])
-    assert neck.count('role="img"') == len(chosen) < len(CATALOG)
+    chosen = [(e, p) for e in CATALOG.select(["neck"]) for p in e.positions]
+    assert neck.count('role="img"') == len(chosen) < len(DRAWN)
 
 
 def test_markdown_embeds_each_exercise_figure():
@@ -260,3 +273,18 @@ def test_figures_from_the_start_up_cache_draw_the_same():
     figures.figures.cache_clear()
     assert set(load_figures()) == set(load_figures(None))
     assert figures.svg(exercise) == fresh
+
+
+def test_a_plan_shows_the_figure_of_the_position_it_asks_for():
+    """An exercise moved to another position (a filter can rule the usual one out)
+    shows that position's figure, never the usual one's."""
+    from recommender.pipeline.plan import Prescription
+    from recommender.render.html import _how_to
+
+    exercise = CATALOG["neck-side-bend"]
+    assert exercise.positions == ("sitting", "standing")
+    usual = _how_to(Prescription(exercise, exercise.dose, "sitting")).figure
+    moved = _how_to(Prescription(exercise, exercise.dose, "standing")).figure
+    assert f'<title id="fig-neck-side-bend-t">{exercise.name}: how to move' in usual
+    assert f"{exercise.name}, standing: how to move" in moved
+    assert "Sitting tall" in usual and "Standing tall" in moved

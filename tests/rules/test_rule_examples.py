@@ -81,6 +81,9 @@ def test_every_spec_rule_is_present():
 def test_every_rule_has_firing_and_silent_examples():
     for rule in _BOOK.rulebook.rules:
         outcomes = {example.fires for example in rule.examples}
+        if rule.only_silent_examples:  # WH-TOO-FEW: tests/pipeline/test_catalog.py
+            assert outcomes == {False}, rule.id
+            continue
         assert True in outcomes, rule.id
         if not getattr(rule, "always", False):
             assert False in outcomes, rule.id

@@ -125,28 +125,38 @@ def exclusions(a: dict, exercise: dict, triage_level: str) -> set[str]:
     h = a["history"]
     rules: set[str] = set()
     floor = {"all_fours", "kneeling", "lying_back", "lying_front", "lying_side"}
-    tags, position = set(exercise["tags"]), exercise["position"]
+    props, positions = set(exercise["properties"]), set(exercise["positions"])
     if not set(exercise["equipment"]) <= set(a["equipment"]):
         rules.add("EX-EQUIPMENT")
     if not set(exercise["areas"]) & set(a["pain_areas"]):
         rules.add("EX-AREA")
-    if h["cannot_get_on_floor"] and position in floor:
+    if h["cannot_get_on_floor"] and positions <= floor:
         rules.add("EX-FLOOR")
     if a["pregnancy"] == "later_trimester" and (
-        position in {"lying_back", "lying_front"} or "loaded_flexion" in tags
+        positions <= {"lying_back", "lying_front"} or "loaded_flexion" in props
     ):
         rules.add("EX-PREGNANCY")
-    if (h["osteoporosis"] or h["long_term_steroids"]) and tags & {
+    if (h["osteoporosis"] or h["long_term_steroids"]) and props & {
         "loaded_flexion",
-        "end_range_rotation",
+        "end_range_spine",
+        "rolling_on_spine",
     }:
         rules.add("EX-BONE")
-    if h["shoulder_problem"] and "overhead" in tags:
+    if h["shoulder_problem"] and props & {"arm_elevation", "weight_on_arms"}:
         rules.add("EX-SHOULDER")
-    if h["balance_problems"] and "balance" in tags:
+    if h["balance_problems"] and "unsupported_balance" in props and "sitting" not in positions:
         rules.add("EX-BALANCE")
-    if h["hypermobility"] and "end_range_rotation" in tags:
+    if h["hypermobility"] and "end_range_spine" in props:
         rules.add("EX-HYPERMOBILE")
+    if h["heart_condition"] and (
+        (exercise["kind"] == "strength" and exercise["level"] > 1) or "head_below_heart" in props
+    ):
+        rules.add("EX-HEART")
+    answers_yes = {f"history.{k}" for k, v in h.items() if v} | {
+        f"red_flags.{k}" for k, v in a["red_flags"].items() if v
+    }
+    if answers_yes & set(exercise["contraindications"]):
+        rules.add("EX-CONTRA")
     if (a["pain_intensity"] >= 7 and exercise["level"] > 1) or (
         triage_level == "soon" and exercise["level"] > 2
     ):
