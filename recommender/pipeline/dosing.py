@@ -10,6 +10,7 @@ range an exercise holds, or moves on to its harder variant (planner.py decides).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 from recommender.core.answers import Answers
@@ -57,27 +58,37 @@ def seconds(exercise: Exercise, dose: Dose) -> int:
 
 def starting_dose(exercise: Exercise, answers: Answers) -> Dose:
     """Week one's dose for this person: the catalog's, set on the ACSM ranges."""
+    return _starting(exercise, answers.age > OLDER_AGE, answers.activity_level == "low")
+
+
+def next_dose(exercise: Exercise, dose: Dose, answers: Answers) -> Optional[Dose]:
+    """Next step up for `dose`, or None at the top of its range (hold, or go harder)."""
+    return _next(exercise, dose, answers.age > OLDER_AGE, answers.history.hypermobility)
+
+
+@lru_cache(maxsize=1024)
+def _starting(exercise: Exercise, older: bool, low_activity: bool) -> Dose:
     base = exercise.dose
     if exercise.kind == "stretch" and base.reps is None:
-        holds = OLDER_STRETCH_HOLDS if answers.age > OLDER_AGE else STRETCH_HOLDS
+        holds = OLDER_STRETCH_HOLDS if older else STRETCH_HOLDS
         return base.with_(sets=STRETCH_SETS, hold_seconds=holds[0])
     if exercise.kind == "strength" and base.reps is not None:
         # A low activity level starts at the foot of the ladder; otherwise at the
         # catalog's dose, placed on the ladder.
-        rung = 0 if answers.activity_level == "low" else _rung(base.sets, base.reps)
+        rung = 0 if low_activity else _rung(base.sets, base.reps)
         sets, reps = STRENGTH_LADDER[rung]
         return base.with_(sets=sets, reps=reps)
     return base
 
 
-def next_dose(exercise: Exercise, dose: Dose, answers: Answers) -> Optional[Dose]:
-    """Next step up for `dose`, or None at the top of its range (hold, or go harder)."""
+@lru_cache(maxsize=8192)
+def _next(exercise: Exercise, dose: Dose, older: bool, hypermobile: bool) -> Optional[Dose]:
     if dose.minutes is not None:
         return None  # walking has its own slower rise (walk_minutes)
     if exercise.kind == "stretch" and dose.reps is None:
-        if answers.history.hypermobility:
+        if hypermobile:
             return None  # very flexible joints: stretches are not pushed further
-        holds = OLDER_STRETCH_HOLDS if answers.age > OLDER_AGE else STRETCH_HOLDS
+        holds = OLDER_STRETCH_HOLDS if older else STRETCH_HOLDS
         later = [h for h in holds if h > (dose.hold_seconds or 0)]
         return dose.with_(hold_seconds=later[0]) if later else None
     if exercise.kind == "strength" and dose.reps is not None:

@@ -99,6 +99,7 @@ class _Planner:
         self.positions = positions
         self.eligible = {e.id: e for e in eligible}
         self.doses: dict[str, Dose] = {}
+        self.cost: dict[str, int] = {}  # exercise id -> seconds at its current dose
         self.since: dict[str, int] = {}  # exercise id -> the week it joined the plan
         self.choices: dict[str, str] = {}
         order = {e.id: i for i, e in enumerate(eligible)}
@@ -124,11 +125,21 @@ class _Planner:
     # -- choosing ------------------------------------------------------------------
     def dose(self, exercise: Exercise) -> Dose:
         if exercise.id not in self.doses:
-            self.doses[exercise.id] = starting_dose(exercise, self.answers)
+            self.set_dose(exercise, starting_dose(exercise, self.answers))
         return self.doses[exercise.id]
 
+    def set_dose(self, exercise: Exercise, dose: Dose) -> None:
+        self.doses[exercise.id] = dose
+        self.cost[exercise.id] = seconds(exercise, dose)  # asked for again and again
+
+    def time(self, exercise: Exercise) -> int:
+        """Seconds the exercise takes at its current dose."""
+        if exercise.id not in self.cost:
+            self.dose(exercise)
+        return self.cost[exercise.id]
+
     def used(self, template: _Template) -> int:
-        return sum(seconds(e, self.dose(e)) for e in template.exercises)
+        return sum(self.time(e) for e in template.exercises)
 
     def fits(self, template: _Template, exercise: Exercise, limit: float, any_family: bool) -> bool:
         if exercise in template.exercises or len(template.exercises) >= MAX_EXERCISES_PER_SESSION:
@@ -138,7 +149,7 @@ class _Planner:
         family = self.family[exercise.id]
         if not any_family and any(self.family[e.id] == family for e in template.exercises):
             return False
-        return self.used(template) + seconds(exercise, self.dose(exercise)) <= limit
+        return self.used(template) + self.time(exercise) <= limit
 
     def pick(
         self,
@@ -172,8 +183,8 @@ class _Planner:
         openers = self.openers
         if strength_day and self.strength:
             # Leave room for the strength work: an opener short enough for the quickest.
-            room = cap - min(seconds(e, self.dose(e)) for e in self.strength)
-            openers = [e for e in openers if seconds(e, self.dose(e)) <= room] or openers
+            room = cap - min(self.time(e) for e in self.strength)
+            openers = [e for e in openers if self.time(e) <= room] or openers
         self.pick(t, openers, cap, "opens the session gently ({kind} for your {where})", avoid)
         if strength_day:
             # Areas the other version's strength work leaves out come first, so that
@@ -215,7 +226,7 @@ class _Planner:
         ):
             pass
         if len(t.exercises) < 2:  # very short sessions: the quickest other one that fits
-            spare = sorted(self.others + self.strength, key=lambda e: seconds(e, self.dose(e)))
+            spare = sorted(self.others + self.strength, key=lambda e: self.time(e))
             self.pick(
                 t,
                 spare,
@@ -280,15 +291,12 @@ class _Planner:
             if number > 1 and (number - 1) % step_every == 0:
                 self.progress(templates, number)
             walking = self.walk(templates, number)
+            content = {id(t): self.content(t) for t in templates}
             sessions = []
             for offset, template in zip(offsets, days, strict=True):
                 date = start + dt.timedelta(days=number * 7 - 7 + offset) if start else None
                 day = WEEKDAYS[date.weekday()] if date else WEEKDAYS[offset]
-                items = tuple(self.prescribe(e, self.dose(e)) for e in template.exercises)
-                if template.walk and self.aerobic is not None:
-                    walk = self.aerobic.dose.with_(minutes=template.walk)
-                    items += (self.prescribe(self.aerobic, walk),)
-                minutes = math.ceil(sum(seconds(p.exercise, p.dose) for p in items) / 60)
+                minutes, items = content[id(template)]
                 sessions.append(Session(day, date, minutes, items))
             outside = None
             if walking is not None and self.aerobic is not None:
@@ -306,6 +314,14 @@ class _Planner:
         if self.aerobic is not None and self.aerobic.id not in ordered:
             choices += (Choice(self.aerobic.id, self.choices[self.aerobic.id]),)
         return Plan(tuple(plan_weeks), choices)
+
+    def content(self, template: _Template) -> tuple[int, tuple[Prescription, ...]]:
+        """A session's minutes and prescriptions this week, walking last."""
+        items = tuple(self.prescribe(e, self.dose(e)) for e in template.exercises)
+        if template.walk and self.aerobic is not None:
+            walk = self.aerobic.dose.with_(minutes=template.walk)
+            items += (self.prescribe(self.aerobic, walk),)
+        return math.ceil((self.used(template) + template.walk * 60) / 60), items
 
     def reason(self, exercise_id: str) -> str:
         """Why the exercise is in the plan, and why in a position other than its usual."""
@@ -338,8 +354,10 @@ class _Planner:
     def progress(self, templates: list[_Template], week: int) -> None:
         """Raise each dose by one felt step where every session holding it still fits.
 
-        At the top of its range, and only when pain is low, an exercise gives way to
-        its harder variant (passed every filter) once it has been in place long enough.
+        At the top of its range (or of what the time offered allows, once it has
+        risen at least once), and only when pain is low, an exercise gives way to its
+        harder variant (passed every filter) once it has been in place long enough;
+        otherwise the dose holds.
         """
         in_plan = list({e.id: e for t in templates for e in t.exercises}.values())
         for exercise in in_plan:
@@ -349,8 +367,11 @@ class _Planner:
             if new is not None:
                 extra = seconds(exercise, new) - seconds(exercise, old)
                 if all(self.used(t) + t.walk * 60 + extra <= self.budget for t in holding):
-                    self.doses[exercise.id] = new
-            elif week - self.since[exercise.id] >= MIN_WEEKS_IN_PLACE:
+                    self.set_dose(exercise, new)
+                    continue
+                if old == starting_dose(exercise, self.answers):
+                    continue  # not yet risen at all: it holds
+            if week - self.since[exercise.id] >= MIN_WEEKS_IN_PLACE:
                 self.try_harder(exercise, holding, week)
 
     def try_harder(self, exercise: Exercise, holding: list[_Template], week: int) -> None:
@@ -366,7 +387,7 @@ class _Planner:
             self.used(t) + t.walk * 60 - old + seconds(harder, dose) > self.budget for t in holding
         ):
             return
-        self.doses[harder.id] = dose
+        self.set_dose(harder, dose)
         self.since[harder.id] = week
         self.choices[harder.id] = (
             f"the next step after {exercise.name}, which reached the top of its range "
