@@ -607,9 +607,17 @@ def _figures_sit_beside_their_steps(pdf: Path, exercises) -> None:
             starts = [c for c in chunks if c[2] == "Start" and c[1] >= step_y - 5]
             assert starts, f"{exercise.name}: no figure on the page of its steps"
             start = min(starts, key=lambda c: c[1] - step_y)  # the nearest above
-            ends = [c for c in chunks if c[2] == "End" and abs(c[1] - start[1]) < 2]
+            # The End pose sits to the right of the Start (side by side) or below it
+            # (a lying figure's panels are stacked), in the same column.
+            ends = [
+                c
+                for c in chunks
+                if c[2] == "End"
+                and ((abs(c[1] - start[1]) < 2 and c[0] > start[0]) or 0 < start[1] - c[1] < 150)
+            ]
             assert ends, f"{exercise.name}: the figure has no End pose"
-            assert MARGIN_POINTS - 2 < start[0] < ends[0][0] < step_x - 20, (start, ends, step_x)
+            end = max(ends, key=lambda c: c[1])
+            assert MARGIN_POINTS - 2 < start[0] and end[0] < step_x - 20, (start, end, step_x)
             assert start[1] - step_y < 90, f"{exercise.name}: figure not level with its steps"
             break
         assert found, f"{exercise.name}: steps not found in the PDF"
