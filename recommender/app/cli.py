@@ -280,7 +280,7 @@ def batch(
 
 
 @main.command()
-@format_option(("text", "json"))
+@format_option(("text", "json", "html"), "Output format (html: an illustrated catalog page).")
 @click.option(
     "--area",
     "areas",
@@ -296,8 +296,15 @@ def batch(
     help="Only exercises you can do with this equipment (repeatable; 'none' for none at all).",
 )
 @click.option("--kind", type=click.Choice(get_args(Kind)), help="Only exercises of this kind.")
-def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Optional[str]) -> None:
-    """List the exercise catalog."""
+@output_option()
+def exercises(
+    fmt: str,
+    areas: tuple[str, ...],
+    kit: tuple[str, ...],
+    kind: Optional[str],
+    output: Optional[str],
+) -> None:
+    """List the exercise catalog (--format html: a page with each exercise's figure)."""
     from recommender.inputs.catalog_file import load_catalog
 
     equipment = set(kit) - {"none"} if kit else None
@@ -305,11 +312,15 @@ def exercises(fmt: str, areas: tuple[str, ...], kit: tuple[str, ...], kind: Opti
     if fmt == "json":
         from recommender.render import to_json
 
-        emit(to_json([e.to_dict() for e in chosen]))
+        emit(to_json([e.to_dict() for e in chosen]), output)
+    elif fmt == "html":
+        from recommender.render.catalog_page import render_catalog_page
+
+        emit(render_catalog_page(chosen), output)
     else:
         from recommender.render.listing import render_exercises
 
-        emit(render_exercises(chosen))
+        emit(render_exercises(chosen), output)
 
 
 @main.group()

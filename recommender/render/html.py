@@ -6,7 +6,8 @@ sources, and a dated footer. The page itself is a Jinja2 template
 (templates/plan.html.j2) with autoescaping on, so every piece of text, the person's
 name above all, is escaped; this module only turns a Result into plain values.
 
-The page has inline CSS only: no scripts, no links, no fonts or images from anywhere.
+The page has inline CSS only: no scripts, no links, no fonts or images from anywhere;
+each exercise's figure is inline SVG drawn by render/figures.py.
 Jinja2 is imported only when a page is rendered (this module itself is only imported
 for `--format html`).
 """
@@ -89,6 +90,7 @@ class HowTo(NamedTuple):
     about: str  # "stretch, sitting, a chair"
     steps: tuple[str, ...]
     cautions: tuple[str, ...]
+    figure: str  # the start and end positions as inline SVG (markup, already safe)
     effort: str = ""
 
 
@@ -203,6 +205,10 @@ def _day(session: Session) -> Day:
 
 
 def _how_to(item: Prescription) -> HowTo:
+    from markupsafe import Markup
+
+    from recommender.render.figures import svg
+
     exercise = item.exercise
     kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
     return HowTo(
@@ -210,6 +216,8 @@ def _how_to(item: Prescription) -> HowTo:
         f"{exercise.kind}, {words(item.position)}, {kit}",
         tuple(exercise.steps),
         tuple(exercise.cautions),
+        # Drawn by our own code from checked numbers; every text in it is escaped there.
+        Markup(svg(exercise, position=item.position)),
         how_hard(item),
     )
 

@@ -1,4 +1,5 @@
-"""The whole result as clean Markdown: warnings, plan, how-to, notes and sources."""
+"""The whole result as clean Markdown: warnings, plan, how-to (each exercise with its
+figure as an embedded SVG data URI), notes and sources."""
 
 from __future__ import annotations
 
@@ -80,6 +81,8 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
             if week.walking is not None:
                 out += [walking_words(week.walking), ""]
         out += ["## How to do each exercise", ""]
+        from recommender.render.figures import data_uri, figure_for
+
         for item in result.plan.prescriptions():
             exercise = item.exercise
             kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"
@@ -89,6 +92,10 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
                 f"*{exercise.kind}, {words(item.position)}, {kit}*",
                 "",
             ]
+            if figure_for(exercise, item.position) is not None:
+                # The figure travels inside the file, as an SVG data URI: nothing to fetch.
+                alt = f"{exercise.name}: start and end positions, {words(item.position)}"
+                out += [f"![{alt}]({data_uri(exercise, item.position)})", ""]
             out += [f"{n}. {step}" for n, step in enumerate(exercise.steps, 1)]
             if item.dose.effort:
                 out += ["", f"*{how_hard(item)}*"]

@@ -1,4 +1,5 @@
-"""The generated documentation stays current: docs/rules.md matches the rule files."""
+"""The generated documentation stays current: docs/rules.md matches the rule files, and
+docs/catalog.html (the illustrated catalog) matches the catalog and its figures."""
 
 from __future__ import annotations
 
@@ -21,4 +22,14 @@ def test_the_rules_reference_is_current():
     expected = render_rules_reference(load_rulebook(load_catalog()))
     assert _generated(DOCS / "rules.md") == expected, (
         "docs/rules.md is out of date: run `cog -r docs/rules.md`"
+    )
+
+
+def test_the_illustrated_catalog_is_current():
+    from recommender.render.catalog_page import render_catalog_page
+
+    expected = render_catalog_page(load_catalog())
+    assert (DOCS / "catalog.html").read_text(encoding="utf-8") == expected, (
+        "docs/catalog.html is out of date: run "
+        "`backplan exercises --format html -o docs/catalog.html`"
     )

@@ -61,7 +61,53 @@ FORBIDDEN_TAGS = {
     "base",
     "form",
     "picture",
+}
+#: The exercise figures are inline SVG: drawing elements only, with presentation
+#: attributes (no style, no links, no scripts, no foreign content).
+SVG_TAGS = {
     "svg",
+    "title",
+    "desc",
+    "g",
+    "line",
+    "path",
+    "circle",
+    "ellipse",
+    "rect",
+    "polygon",
+    "text",
+}
+SVG_ATTRIBUTES = {
+    "class",
+    "role",
+    "aria-labelledby",
+    "viewbox",
+    "width",
+    "height",
+    "id",
+    "transform",
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "d",
+    "points",
+    "fill",
+    "stroke",
+    "stroke-width",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-opacity",
+    "stroke-dasharray",
+    "font-family",
+    "font-size",
 }
 
 
@@ -141,6 +187,25 @@ class Page(HTMLParser):
         return " ".join(self.text[element.start : element.end].split())
 
 
+def page_title(page: Page) -> Element:
+    """The document's own <title> (each figure's SVG has a title of its own)."""
+    titles = [e for e in page.one("head").children if e.tag == "title"]
+    assert len(titles) == 1
+    return titles[0]
+
+
+def svg_elements(page: Page) -> list[Element]:
+    """Every element inside an inline <svg>, the <svg> elements included."""
+    inside: list[Element] = []
+    for svg in page.all("svg"):
+        stack = [svg]
+        while stack:
+            element = stack.pop()
+            inside.append(element)
+            stack.extend(element.children)
+    return inside
+
+
 def squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -169,13 +234,17 @@ def test_page_is_a_complete_self_contained_document(recommender, name):
     assert root.attrs.get("lang") == "en"
     assert [e.tag for e in root.children] == ["head", "body"]
     assert any((m.attrs.get("charset") or "").lower() == "utf-8" for m in page.all("meta"))
-    title = page.words(page.one("title"))
+    title = page.words(page_title(page))
     assert result.answers.name and result.answers.name in title
     for tag in ("head", "body", "main", "footer", "style"):
         page.one(tag)
     # Nothing that could load or run anything: no scripts, links, images or URLs.
     assert "<script" not in html.lower()
     assert not [e.tag for e in page.elements if e.tag in FORBIDDEN_TAGS]
+    drawn = svg_elements(page)
+    assert {e.tag for e in drawn} <= SVG_TAGS, {e.tag for e in drawn} - SVG_TAGS
+    for element in drawn:
+        assert set(element.attrs) <= SVG_ATTRIBUTES, set(element.attrs) - SVG_ATTRIBUTES
     for element in page.elements:
         assert "src" not in element.attrs and "href" not in element.attrs, element.tag
         assert "srcset" not in element.attrs and "action" not in element.attrs
@@ -282,6 +351,32 @@ def test_plan_intro_and_how_to_with_steps_and_cautions(recommender):
         ]
 
 
+def test_each_how_to_has_its_figure_beside_the_steps(recommender):
+    result, _, page = page_for(recommender, "desk-worker-upper-back")
+    articles = page.all("article", "exercise")
+    assert len(page.all("svg")) == len(articles) == len(result.plan.exercises())
+    assert "illustrated" in page.one("div", "howto-list").classes
+    for exercise, article in zip(result.plan.exercises(), articles, strict=True):
+        assert "illustrated" in article.classes  # the grid that puts the figure beside
+        order = [e.classes[0] if e.classes else e.tag for e in article.children]
+        expected = ["h3", "about", "figure-box", "steps", "effort", "cautions"]
+        assert order == [e for e in expected if e in order] and len(order) >= 5, order
+        box = next(e for e in article.children if "figure-box" in e.classes)
+        assert box.tag == "figure"
+        (svg,) = box.children
+        assert svg.tag == "svg" and svg.attrs["role"] == "img"
+        title, desc = svg.children[:2]
+        assert (title.tag, desc.tag) == ("title", "desc")
+        assert svg.attrs["aria-labelledby"] == f"{title.attrs['id']} {desc.attrs['id']}"
+        assert page.words(title) == f"{exercise.name}: how to move"
+        said = page.words(desc)
+        assert said.startswith("Start: ") and " End: " in said
+        labels = [page.words(e) for e in svg.children if e.tag == "text"]
+        assert labels[0] == "Start" and labels[-1] == "End"
+    ids = [e.attrs["id"] for e in page.elements if "id" in e.attrs]
+    assert len(ids) == len(set(ids))  # two figures never share an id
+
+
 @pytest.mark.parametrize("name", CASES)
 def test_notes_sources_and_footer(recommender, name):
     result, _, page = page_for(recommender, name)
@@ -338,7 +433,7 @@ def test_without_a_name_the_page_is_still_titled(recommender):
     del answers["name"]
     html = render_html(recommender.recommend(validate_answers(answers)), produced=PRODUCED)
     page = Page(html)
-    assert page.words(page.one("title")).startswith("Exercise plan | backplan")
+    assert page.words(page_title(page)).startswith("Exercise plan | backplan")
     assert page.words(page.one("h1")) == "Your exercise plan"
 
 
@@ -352,7 +447,7 @@ def test_name_is_escaped(recommender):
     assert not page.all("script")
     # The parsed text shows the name exactly as typed.
     assert page.words(page.one("h1")) == f"Exercise plan for {EVIL_NAME}"
-    assert EVIL_NAME in page.words(page.one("title"))
+    assert EVIL_NAME in page.words(page_title(page))
 
 
 def test_the_environment_escapes_and_is_strict():
@@ -481,3 +576,90 @@ def test_prints_to_pdf_in_a_real_browser(recommender, tmp_path, paper, name):
         assert "not clearly better after 4 to 6 weeks" not in everything
     assert "not a diagnosis" in everything
     assert re.search(r"Page 1 of \d+", everything)
+    if result.plan is not None:
+        _figures_sit_beside_their_steps(pdf, result.plan.exercises())
+
+
+def _figures_sit_beside_their_steps(pdf: Path, exercises) -> None:
+    """In the printed PDF each exercise's figure (found by its Start and End labels,
+    which are SVG text) is on the page of its first step, to the left of the words
+    and level with them: beside the steps, not above, below or over them."""
+    from pypdf import PdfReader
+
+    for exercise in exercises:
+        first = squash(exercise.steps[0])[:30]
+        found = False
+        for page in PdfReader(str(pdf)).pages:
+            chunks: list[tuple[float, float, str]] = []
+
+            def visit(text, cm, tm, font, size, chunks=chunks):
+                if text.strip():
+                    x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                    y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                    chunks.append((x, y, squash(text)))
+
+            page.extract_text(visitor_text=visit)
+            steps = [c for c in chunks if c[2].startswith(first)]
+            if not steps:
+                continue
+            found = True
+            step_x, step_y, _ = steps[0]
+            starts = [c for c in chunks if c[2] == "Start" and c[1] >= step_y - 5]
+            assert starts, f"{exercise.name}: no figure on the page of its steps"
+            start = min(starts, key=lambda c: c[1] - step_y)  # the nearest above
+            # The End pose sits to the right of the Start (side by side) or below it
+            # (a lying figure's panels are stacked), in the same column.
+            ends = [
+                c
+                for c in chunks
+                if c[2] == "End"
+                and ((abs(c[1] - start[1]) < 2 and c[0] > start[0]) or 0 < start[1] - c[1] < 150)
+            ]
+            assert ends, f"{exercise.name}: the figure has no End pose"
+            end = max(ends, key=lambda c: c[1])
+            assert MARGIN_POINTS - 2 < start[0] and end[0] < step_x - 20, (start, end, step_x)
+            assert start[1] - step_y < 90, f"{exercise.name}: figure not level with its steps"
+            break
+        assert found, f"{exercise.name}: steps not found in the PDF"
+
+
+#: The printable width inside 15 mm margins, in CSS pixels (96 to the inch).
+PRINT_WIDTH_PX = {"a4": (210 - 30) / 25.4 * 96, "letter": (215.9 - 30) / 25.4 * 96}
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_figures_keep_their_column_in_print_layout(recommender, paper):
+    """Laid out for print at the paper's width, every figure stays in its own column
+    beside the steps: nothing overlaps, spills past the page, or shrinks to nothing."""
+    browser = find_browser()
+    from playwright.sync_api import sync_playwright
+
+    html = render_html(result_for(recommender, "desk-worker-upper-back"), PRODUCED, paper)
+    width = int(PRINT_WIDTH_PX[paper])
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=browser, args=["--no-sandbox"])
+        try:
+            page = launched.new_page(viewport={"width": width, "height": 1000})
+            page.emulate_media(media="print")
+            page.set_content(html)
+            boxes = page.evaluate(
+                """() => [...document.querySelectorAll('article.exercise')].map(a => {
+                    const box = e => { const r = e.getBoundingClientRect();
+                        return [r.left, r.top, r.right, r.bottom]; };
+                    return {article: box(a), svg: box(a.querySelector('svg')),
+                            words: [...a.children].filter(e => e.tagName !== 'FIGURE')
+                                                  .map(box)};
+                })"""
+            )
+            overflow = page.evaluate("document.documentElement.scrollWidth")
+        finally:
+            launched.close()
+    assert overflow <= width
+    assert boxes
+    for found in boxes:
+        left, top, right, bottom = found["svg"]
+        assert right - left > 100 and bottom - top > 60, found["svg"]
+        assert found["article"][0] - 0.5 <= left and bottom <= found["article"][3] + 0.5
+        for w_left, _, w_right, _ in found["words"]:
+            assert right <= w_left, (found["svg"], found["words"])  # beside, never over
+            assert w_right <= width + 0.5

@@ -246,6 +246,21 @@ def test_full_form_to_a_plan(page):
     assert "Your plan" in main.inner_text()
     assert page.locator(".safety-net").is_visible()
     assert page.get_by_role("button", name="Print").is_visible()
+    # Each exercise shows its figure, drawn (the CSP lets inline SVG through), beside
+    # its steps.
+    articles = page.locator("article.exercise")
+    assert articles.count() >= 2
+    for i in range(articles.count()):
+        article = articles.nth(i)
+        figure = article.locator("svg[role=img]").bounding_box()
+        steps = article.locator("ol.steps").bounding_box()
+        assert figure is not None and steps is not None
+        assert figure["height"] > 80 and figure["width"] > 80, figure
+        assert figure["x"] + figure["width"] <= steps["x"], (figure, steps)
+        assert (
+            figure["y"] < steps["y"] + steps["height"]
+            and steps["y"] < figure["y"] + figure["height"]
+        )
 
 
 def test_emergency_stops_the_form_mid_way(page):
