@@ -97,7 +97,9 @@ def start(
     try:
         answers = dataclasses.replace(answers, start_date=first_day)
     except ValueError as exc:
-        raise click.BadParameter(str(exc).removeprefix("start_date: "), param_hint="--start") from None
+        raise click.BadParameter(
+            str(exc).removeprefix("start_date: "), param_hint="--start"
+        ) from None
     result = _recommender(rules_dir, engine).recommend(answers, weeks=weeks)
     if result.plan is None:
         click.echo(render_result(result, "text"), nl=False)
@@ -266,7 +268,10 @@ def checkin(
     )
     store.add_checkin(course.id, entry)
     if found is not None and found.level in ("urgent", "emergency"):
-        store.stop_course(course.id, f"a new symptom needs a clinician ({found.level}).")
+        symptoms = ", ".join(flag.replace("_", " ") for flag in new_flags)
+        store.stop_course(
+            course.id, f"a new symptom ({symptoms}) needs a clinician. {found.action}."
+        )
         click.echo(render_warning(found), nl=False)
         click.echo("\nYour plan is stopped: please do not continue the exercises.")
         return
