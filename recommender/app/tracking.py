@@ -184,6 +184,7 @@ def _ask(course: Course, week: int, given: dict[str, Any]) -> None:
         from recommender.inputs.questionnaire import load_questionnaire
 
         questions = {q.key: q for q in load_questionnaire().questions}
+        say("Answer y or n to each warning sign, thinking of the time since your last check-in.")
         new = []
         for name in _red_flag_names():
             question = questions.get(f"red_flags.{name}")

@@ -241,6 +241,8 @@ def adapted_week(
             for _ in range(level.easier):
                 variant = easier(exercise["id"])
                 if variant is None:
+                    # Already the easiest version that is safe for this person.
+                    exercise["no_easier"] = True
                     break
                 exercise["easier_than"] = exercise.get("easier_than", exercise["id"])
                 exercise["id"], exercise["name"] = variant

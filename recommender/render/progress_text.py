@@ -80,6 +80,8 @@ def render_status(progress: Progress, week: int, plan: Optional[dict[str, Any]])
                 note = (
                     f" (easier than {exercise['easier_than']})" if "easier_than" in exercise else ""
                 )
+                if exercise.get("no_easier"):
+                    note += " (no easier version is safe for you: do fewer or gentler repetitions)"
                 lines.append(f"    - {exercise['name']}: {dose_words(exercise)}{note}")
     lines += ["", *wrap(DISCLAIMER)]
     lines.append("Each decision's rule and source: backplan track explain")
