@@ -9,6 +9,7 @@ import json
 import pytest
 
 from recommender.app.tracking import follow
+
 from support.course import EXPECTED, START_ARGS, WEEKS, checkin_args
 
 
@@ -93,6 +94,7 @@ def test_step_back_with_no_easier_version_says_so(db, run):
 
 def _answers(which: str = "course"):
     from recommender.inputs.answers_file import example_answers, read_answers
+
     from support.course import ANSWERS
 
     return example_answers() if which == "example" else read_answers(str(ANSWERS))
