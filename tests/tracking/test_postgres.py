@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from recommender.store.courses import Store
+
 from support.course import START_ARGS, WEEKS, checkin_args
 
 _NAMES = itertools.count(1)

@@ -14,6 +14,7 @@ import pytest
 
 from recommender.store import database
 from recommender.store.courses import Store
+
 from support.course import START_ARGS
 
 HEAD = "0001"
