@@ -235,10 +235,14 @@ def checkin(
     given: dict[str, Any],
     interactive: bool,
 ) -> None:
-    from recommender.render.text import render_warning
-    from recommender.store.courses import Store
+    from recommender.store.quick import QuickStore
 
-    store = Store.open(db)
+    # SQLite at the current schema: the quick path, without SQLAlchemy (store/quick.py).
+    store: Any = QuickStore.open(db)
+    if store is None:
+        from recommender.store.courses import Store
+
+        store = Store.open(db)
     course = store.current_course(with_checkins=False)
     if course.stopped:
         raise TrackingError(
@@ -268,6 +272,8 @@ def checkin(
         psfs=_psfs_scores(given["psfs"], course),
     )
     store.add_checkin(course.id, entry)
+    if found is not None:
+        from recommender.render.text import render_warning
     if found is not None and found.level in ("urgent", "emergency"):
         symptoms = ", ".join(flag.replace("_", " ") for flag in new_flags)
         store.stop_course(

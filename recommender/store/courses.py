@@ -7,6 +7,7 @@ Each write is one short transaction, so two processes checking in at once both l
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import TYPE_CHECKING, Any, Optional
 
 from recommender.core.progress import CheckIn, Course
@@ -112,7 +113,7 @@ class Store:
 
     def current_course(self, with_checkins: bool = True) -> Course:
         """The course started last, with its latest plan and (by default) its check-ins."""
-        from sqlalchemy import select
+        from sqlalchemy import Text, select, type_coerce
 
         from recommender.store.schema import checkins, courses, plans
 
@@ -131,11 +132,20 @@ class Store:
                 ).one()
                 rows = []
                 if with_checkins:
+                    c = checkins.c
+                    # The JSON columns come as their text where the driver gives text
+                    # (SQLite): most are "[]" or "null", and decoding 10,000 of them
+                    # one by one would cost more than the rest of a report.
+                    columns = (
+                        c.id, c.week, c.recorded_at, c.sessions_done, c.exercise_pain,
+                        c.next_morning, c.usual_pain, type_coerce(c.new_red_flags, Text),
+                        c.rescreen, type_coerce(c.psfs, Text),
+                    )  # fmt: skip
                     rows = list(
                         connection.execute(
-                            select(checkins)
-                            .where(checkins.c.course_id == course.id)
-                            .order_by(checkins.c.recorded_at, checkins.c.id)
+                            select(*columns)
+                            .where(c.course_id == course.id)
+                            .order_by(c.recorded_at, c.id)
                         )
                     )
             return Course(
@@ -156,16 +166,30 @@ class Store:
         self.engine.dispose()
 
 
+_EMPTY: dict[Optional[str], Any] = {"[]": [], "null": None, None: None}
+
+
+def _json(value: Any) -> Any:
+    """A JSON column's value, from its text (SQLite) or as the driver decoded it."""
+    if not isinstance(value, str) and value is not None:
+        return value  # PostgreSQL's driver decodes JSON itself
+    if value is None or value in _EMPTY:
+        return _EMPTY[value]
+    return json.loads(value)
+
+
 def _checkin(row: Row[Any]) -> CheckIn:
+    (id_, week, recorded, done, pain, morning, usual, flags, rescreen, psfs) = tuple(row)
+    psfs = _json(psfs)
     return CheckIn(
-        id=row.id,
-        week=row.week,
-        recorded=row.recorded_at,
-        sessions_done=row.sessions_done,
-        exercise_pain=row.exercise_pain,
-        next_morning=row.next_morning,
-        usual_pain=row.usual_pain,
-        new_red_flags=tuple(row.new_red_flags or ()),
-        rescreen=row.rescreen,
-        psfs=tuple(row.psfs) if row.psfs is not None else None,
+        id=id_,
+        week=week,
+        recorded=recorded,
+        sessions_done=done,
+        exercise_pain=pain,
+        next_morning=morning,
+        usual_pain=usual,
+        new_red_flags=tuple(_json(flags) or ()),
+        rescreen=rescreen,
+        psfs=tuple(psfs) if psfs is not None else None,
     )

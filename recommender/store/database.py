@@ -85,7 +85,7 @@ def describe(url: str) -> str:
     return str(path) if path else _shown(url)
 
 
-def _prepare_sqlite_file(path: Path, create: bool) -> None:
+def prepare_sqlite_file(path: Path, create: bool) -> None:
     """Refuse what is not an SQLite file; make a new one private (0600 in a 0700 folder)."""
     try:
         info = path.lstat()
@@ -118,7 +118,7 @@ def connect(url: str, create: bool = False) -> Engine:
     or missing database gets the schema; without it, it is reported as not tracking."""
     path = sqlite_path(url)
     if path is not None:
-        _prepare_sqlite_file(path, create)
+        prepare_sqlite_file(path, create)
     from sqlalchemy import create_engine
 
     if path is not None:

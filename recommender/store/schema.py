@@ -16,11 +16,11 @@ from sqlalchemy import (
     Text,
 )
 
-metadata = MetaData()
+from recommender.store.revision import HEAD
 
-#: The Alembic revision this code reads and writes; a database at another revision is
-#: migrated first (an older one) or refused (a newer one).
-HEAD = "0001"
+__all__ = ["HEAD", "checkins", "courses", "metadata", "plans"]
+
+metadata = MetaData()
 
 courses = Table(
     "backplan_courses",
