@@ -129,8 +129,9 @@ def test_a_database_from_a_newer_backplan_is_refused(db, run):
     run(*START_ARGS)
     with sqlite3.connect(db) as connection:
         connection.execute("UPDATE backplan_alembic_version SET version_num = '9999'")
-    out = run("track", "report", code=2)
-    assert "newer backplan" in out.output
+    for args in (["report"], ["checkin", "--done", "1"], ["status"]):
+        out = run("track", *args, code=2)
+        assert "newer backplan" in out.output
 
 
 def test_a_folder_or_an_unreachable_server_is_a_message(tmp_path, run):
@@ -194,3 +195,64 @@ def test_urls(monkeypatch, tmp_path):
     monkeypatch.setenv("BACKPLAN_DB", "relative.db")
     assert database.database_url(None) == f"sqlite:///{Path('relative.db').absolute()}"
     assert database.describe("postgresql+psycopg://me:pw@h/db") == "postgresql+psycopg://me@h/db"
+
+
+def test_the_quick_check_in_path_writes_what_sqlalchemy_reads(db, run):
+    import datetime as dt
+
+    from recommender.core.progress import CheckIn
+    from recommender.store.quick import QuickStore
+
+    run(*START_ARGS)
+    quick = QuickStore.open(db)
+    assert quick is not None
+    entry = CheckIn(
+        week=3,
+        recorded=dt.datetime(2026, 1, 19, 18, 30, 5),
+        sessions_done=2,
+        exercise_pain=6,
+        next_morning="worse",
+        usual_pain=5,
+        new_red_flags=("night_pain",),
+        rescreen="soon",
+        psfs=(4, 5, 6),
+    )
+    course = quick.current_course()
+    new_id = quick.add_checkin(course.id, entry)
+    quick.stop_course(course.id, "a test stop.")
+    quick.close()
+    full = Store.open(db).current_course()
+    assert full.checkins == (entry.__class__(**{**entry.__dict__, "id": new_id}),)
+    assert full.stopped == "a test stop."
+    assert (course.answers, course.result, course.start, course.psfs) == (
+        full.answers,
+        full.result,
+        full.start,
+        full.psfs,
+    )
+
+
+def _modules_after(args: list[str], env: dict) -> set[str]:
+    code = (
+        "import sys\n"
+        "from recommender.app.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "print(' '.join(sorted(m.split('.')[0] for m in sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return set(done.stderr.split())
+
+
+def test_plan_and_check_in_never_import_sqlalchemy_alembic_or_matplotlib(db, run):
+    run(*START_ARGS)
+    env = dict(os.environ, BACKPLAN_DB=db)
+    heavy = {"sqlalchemy", "alembic", "matplotlib"}
+    assert not heavy & _modules_after(["plan", "--example"], env)
+    checkin = ["track", "checkin", "--done", "1", "--usual-pain", "4", "--no-new-symptoms"]
+    assert not heavy & _modules_after(checkin, env)
+    assert "sqlalchemy" in _modules_after(["track", "report"], env)  # the test can fail
