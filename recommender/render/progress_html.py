@@ -16,7 +16,7 @@ table { border-collapse: collapse; margin: 1rem 0; }
 th, td { border-bottom: 1px solid #ccc; padding: .25rem .6rem; text-align: left; }
 .stop { border: 3px solid #b00; padding: .5rem 1rem; font-weight: bold; }
 figure { margin: 1rem 0; } svg { max-width: 100%; height: auto; }
-.rule { font-family: monospace; }
+.rule { font-family: monospace; white-space: nowrap; }
 """
 
 

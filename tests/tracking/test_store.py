@@ -256,3 +256,12 @@ def test_plan_and_check_in_never_import_sqlalchemy_alembic_or_matplotlib(db, run
     checkin = ["track", "checkin", "--done", "1", "--usual-pain", "4", "--no-new-symptoms"]
     assert not heavy & _modules_after(checkin, env)
     assert "sqlalchemy" in _modules_after(["track", "report"], env)  # the test can fail
+
+
+def test_a_damaged_backplan_database_is_a_message_on_every_path(db, run):
+    run(*START_ARGS)
+    with sqlite3.connect(db) as connection:
+        connection.execute("DROP TABLE backplan_checkins")
+    for args in (["checkin", "--done", "1"], ["report"], ["status"]):
+        out = run("track", *args, code=2)
+        assert "backplan_checkins" in out.output and "nothing was changed" in out.output
