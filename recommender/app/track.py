@@ -86,7 +86,11 @@ def start(
 
 
 @track.command("checkin")
-@click.option("--week", type=click.IntRange(1, 52), help="The plan week (default: from --date).")
+@click.option(
+    "--week",
+    type=click.IntRange(1, 52),
+    help="The week of the course, 1 from the start date (default: from --date).",
+)
 @click.option("--date", "day", metavar="DATE", help="When (default: today).")
 @click.option(
     "--done",
