@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -36,14 +37,28 @@ def backplan_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "recommender"]
 
 
-def timed(command: list[str], env: dict) -> float:
+#: CPU time (user + system) of each finished child, beside the wall time: on a machine
+#: shared with other jobs the wall time swings with their load, the CPU time far less.
+CPU: dict[str, list[float]] = {}
+
+
+def timed(command: list[str], env: dict, label: str = "") -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    CPU.setdefault(label, []).append(cpu)
+    return wall
 
 
 def _ms(values: list[float]) -> float:
     return round(statistics.median(values) * 1000, 1)
+
+
+def _cpu_ms(label: str) -> float:
+    return _ms(CPU[label])
 
 
 def cold_checkin(runs: int, env: dict) -> dict:
@@ -56,13 +71,15 @@ def cold_checkin(runs: int, env: dict) -> dict:
     helps, floors, checkins = [], [], []
     timed(checkin, env)  # the first run compiles nothing of ours that later runs reuse
     for _ in range(runs):
-        floors.append(timed(floor, env))
-        helps.append(timed([*backplan, "--help"], env))
-        checkins.append(timed(checkin, env))
+        floors.append(timed(floor, env, "floor"))
+        helps.append(timed([*backplan, "--help"], env, "help"))
+        checkins.append(timed(checkin, env, "checkin"))
     return {
         "checkin_ms": _ms(checkins),
         "checkin_best_ms": round(min(checkins) * 1000, 1),
+        "checkin_cpu_ms": _cpu_ms("checkin"),
         "backplan_help_ms": _ms(helps),
+        "backplan_help_cpu_ms": _cpu_ms("help"),
         "python_import_click_ms": _ms(floors),
         "target_ms": 150,
         "runs": runs,
@@ -96,14 +113,17 @@ def report_over(count: int, runs: int, env: dict) -> dict:
         connection.execute(checkins.insert(), rows)
     store.close()
     backplan = backplan_command()
-    text = [timed([*backplan, "track", "report"], env) for _ in range(runs)]
-    html = [timed([*backplan, "track", "report", "-f", "html"], env) for _ in range(runs)]
-    fhir = [timed([*backplan, "track", "report", "-f", "fhir"], env) for _ in range(runs)]
+    text = [timed([*backplan, "track", "report"], env, "text") for _ in range(runs)]
+    html = [timed([*backplan, "track", "report", "-f", "html"], env, "html") for _ in range(runs)]
+    fhir = [timed([*backplan, "track", "report", "-f", "fhir"], env, "fhir") for _ in range(runs)]
     return {
         "checkins": count,
         "report_text_ms": _ms(text),
+        "report_text_cpu_ms": _cpu_ms("text"),
         "report_html_ms": _ms(html),
+        "report_html_cpu_ms": _cpu_ms("html"),
         "report_fhir_ms": _ms(fhir),
+        "report_fhir_cpu_ms": _cpu_ms("fhir"),
         "target_ms": 1000,
         "runs": runs,
     }
@@ -114,7 +134,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
-    figures: dict = {"python": platform.python_version(), "cpus": os.cpu_count()}
+    figures: dict = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+    }
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ, BACKPLAN_CACHE_DIR=str(Path(folder) / "cache"))
         env["BACKPLAN_DB"] = str(Path(folder) / "checkin.sqlite3")

@@ -289,7 +289,8 @@ def checkin(
 
 
 def follow(db: Optional[str], engine: Optional[str]) -> tuple[Progress, Store, Recommender]:
-    """The current course, every tracked week reviewed."""
+    """The current course, every tracked week reviewed, with the whole pipeline loaded
+    (for what needs the person's filters, such as the easier variants)."""
     from recommender.pipeline.adapt import Adapter, sessions_planned
     from recommender.store.courses import Store
 
@@ -298,6 +299,21 @@ def follow(db: Optional[str], engine: Optional[str]) -> tuple[Progress, Store, R
     recommender = _recommender(None, engine)
     adapter = Adapter(recommender.rulebook.adapt, recommender.adapt_engine)
     return adapter.follow(course, sessions_planned(course.result)), store, recommender
+
+
+def reviewed(db: Optional[str], engine: Optional[str]) -> Progress:
+    """The current course reviewed with the adaptation rules alone: a report needs no
+    plan engine, which costs more to compile than the whole review."""
+    from recommender.inputs.catalog_file import load_catalog
+    from recommender.pipeline.adapt import Adapter, sessions_planned
+    from recommender.rulebook.engines import create_engine
+    from recommender.rulebook.rules import load_rulebook
+    from recommender.store.courses import Store
+
+    course = Store.open(db).current_course()
+    book = load_rulebook(load_catalog())
+    adapter = Adapter(book.adapt, create_engine(book.adapt_conditions(), engine))
+    return adapter.follow(course, sessions_planned(course.result))
 
 
 def _easier(recommender: Recommender, course: Course) -> Any:
@@ -334,7 +350,7 @@ def status(db: Optional[str], engine: Optional[str], week: Optional[int], day: d
 
 
 def report(db: Optional[str], engine: Optional[str], fmt: str) -> str:
-    progress, _, _ = follow(db, engine)
+    progress = reviewed(db, engine)
     if fmt == "html":
         from recommender.render.progress_html import render_report_html
 
@@ -352,5 +368,4 @@ def report(db: Optional[str], engine: Optional[str], fmt: str) -> str:
 def explain(db: Optional[str], engine: Optional[str]) -> str:
     from recommender.render.progress_text import render_explain
 
-    progress, _, _ = follow(db, engine)
-    return render_explain(progress)
+    return render_explain(reviewed(db, engine))

@@ -12,12 +12,15 @@ from recommender.pipeline.adapt import Progress
 #: Each decision's colour and label on the chart (colour-blind-safe Okabe-Ito colours,
 #: and a word, so colour is never the only cue).
 MARKS = {
-    "progress": ("#009E73", "progress"),
-    "hold": ("#E69F00", "hold"),
-    "step_back": ("#D55E00", "step back"),
-    "adherence": ("#56B4E9", "keep dose"),
-    "stop": ("#000000", "STOP"),
+    "progress": ("#009E73", "progress", "^"),
+    "hold": ("#E69F00", "hold", "s"),
+    "step_back": ("#D55E00", "step back", "v"),
+    "adherence": ("#56B4E9", "keep dose", "D"),
+    "stop": ("#000000", "STOP", "X"),
 }
+#: Up to this many weeks each decision is written above its week; a longer course gets
+#: a marker per week (its shape and colour named in a legend), so nothing overlaps.
+WORDS_UP_TO = 12
 PAIN_LIMIT = 5  # the pain-monitoring model's limit during exercise (rules/adapt.yaml)
 
 
@@ -67,20 +70,19 @@ def draw(progress: Progress, fmt: str = "svg") -> bytes:
         pain.set_ylabel("pain (0-10)")
         pain.set_title("Your course: pain, sessions and each week's decision", loc="left")
         for review in reviews:
-            colour, label = MARKS[review.outcome]
-            pain.axvline(review.week, color=colour, lw=0.8, alpha=0.35)
-            pain.text(
-                review.week,
-                10.2,
-                label,
-                color=colour,
-                ha="center",
-                va="top",
-                fontsize=8,
-                fontweight="bold",
-                rotation=0,
-            )
-        pain.legend(loc="lower left", fontsize=8, frameon=False)
+            colour, label, marker = MARKS[review.outcome]
+            if review.outcome != "progress":
+                pain.axvline(review.week, color=colour, lw=0.8, alpha=0.4)
+            if len(reviews) <= WORDS_UP_TO:
+                pain.text(review.week, 10.2, label, color=colour, ha="center", va="top",
+                          fontsize=8, fontweight="bold")  # fmt: skip
+        if len(reviews) > WORDS_UP_TO:
+            for outcome, (colour, label, marker) in MARKS.items():
+                weeks_with = [r.week for r in reviews if r.outcome == outcome]
+                if weeks_with:
+                    pain.scatter(weeks_with, [9.9] * len(weeks_with), color=colour,
+                                 marker=marker, s=18, label=f"decision: {label}")  # fmt: skip
+        pain.legend(loc="lower left", fontsize=8, frameon=False, ncols=2)
         planned = [r.summary.planned for r in reviews]
         done = [r.summary.done for r in reviews]
         sessions.bar(weeks, planned, color="#DDDDDD", width=0.6, label="planned")
@@ -92,7 +94,8 @@ def draw(progress: Progress, fmt: str = "svg") -> bytes:
         sessions.set_ylim(0, top + 1.5)
         last = max(weeks + [1])
         pain.set_xlim(-0.5, last + 0.5)
-        sessions.set_xticks(range(0, last + 1))
+        step = 1 if last <= 16 else 2 if last <= 32 else 4
+        sessions.set_xticks(range(0, last + 1, step))
         buffer = io.BytesIO()
         figure.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     return buffer.getvalue()

@@ -201,3 +201,41 @@ def test_bad_check_in_values_are_named_with_exit_2(db, run):
     assert "before the course began" in out.output
     progress, _, _ = follow(None, None)
     assert progress.reviews == ()  # nothing half-written
+
+
+def test_the_light_review_decides_as_the_full_pipeline_does(course):
+    from recommender.app.tracking import reviewed
+
+    full, _, _ = follow(None, None)
+    light = reviewed(None, None)
+
+    def decided(progress):
+        return [
+            (
+                r.summary,
+                r.level,
+                r.facts,
+                r.outcome,
+                [x.id for x in r.fired],
+                r.review and r.review.id,
+            )
+            for r in progress.reviews
+        ]
+
+    assert decided(light) == decided(full) and light.stopped == full.stopped
+
+
+def test_a_long_course_marks_decisions_with_a_legend_not_words(db, run):
+    run(*START_ARGS)
+    for week in range(1, 15):
+        run(*checkin_args(week, "3", 3 if week != 7 else 7, "same", 5, None, ()))
+    page = run("track", "report", "--format", "html").output
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert "decision: progress" in chart and "decision: hold" in chart
+    assert run("track", "report", "--format", "html").output == page  # the same bytes
+
+
+def test_a_short_course_writes_each_decision_above_its_week(course, run):
+    page = run("track", "report", "--format", "html").output
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert "step back" in chart and "STOP" in chart and "decision:" not in chart
