@@ -251,7 +251,12 @@ def checkin(
         )
     week = given["week"] or _week_of(course, day)
     if interactive:
-        _ask(course, week, given)
+        try:
+            _ask(course, week, given)
+        except (click.Abort, EOFError):
+            # Ctrl-C or the end of the input part-way: nothing half-written.
+            say("\nCheck-in stopped; nothing was saved.")
+            raise SystemExit(1) from None
     unknown = [f for f in given["new_symptom"] if f not in _red_flag_names()]
     if unknown:
         raise click.BadParameter(

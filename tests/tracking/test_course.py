@@ -239,3 +239,11 @@ def test_a_short_course_writes_each_decision_above_its_week(course, run):
     page = run("track", "report", "--format", "html").output
     chart = page[page.index("<svg") : page.index("</svg>")]
     assert "step back" in chart and "STOP" in chart and "decision:" not in chart
+
+
+def test_an_interactive_check_in_cut_short_saves_nothing(db, run):
+    run(*START_ARGS)
+    out = run("track", "checkin", "--week", "1", input="3\n4\n", code=1)
+    assert "nothing was saved" in out.stderr
+    progress, _, _ = follow(None, None)
+    assert progress.reviews == ()
