@@ -29,7 +29,6 @@ RESCREEN: tuple[str, ...] = ("not_asked", "none", "soon", "urgent", "emergency")
 OUTCOMES: tuple[str, ...] = ("stop", "step_back", "hold", "adherence", "progress")
 #: An outcome that changes no dose but is always shown beside the decision.
 ADVISORY: tuple[str, ...] = ("review",)
-Outcome = Literal["stop", "step_back", "hold", "adherence", "progress", "review"]
 
 #: The Patient-Specific Functional Scale: three activities, each 0 (unable) to 10
 #: (as before the problem). Free to use (Stratford et al. 1995).

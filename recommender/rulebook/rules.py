@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Optional,
 from recommender.core.answers import answer_keys
 from recommender.core.catalog import Catalog, Exercise, Kind, Position, Tag
 from recommender.core.errors import DataFileError
-from recommender.core.progress import Outcome, review_fields
 from recommender.inputs.cache import KeyPart, cached, source_of
 from recommender.inputs.datafiles import bundled_dir, read_yaml
 from recommender.rulebook import conditions
@@ -36,6 +35,8 @@ Level = Literal["none", "soon", "urgent", "emergency"]
 LEVELS: tuple[str, ...] = ("none", "soon", "urgent", "emergency")
 RANK = {level: rank for rank, level in enumerate(LEVELS)}
 AlertLevel = Literal["soon", "urgent", "emergency"]
+#: What an adaptation rule decides (core/progress.py: OUTCOMES, strongest first).
+Outcome = Literal["stop", "step_back", "hold", "adherence", "progress", "review"]
 
 #: The answers that rule examples start from; each example changes a few answers.
 BASELINE_FILE = "baseline.yaml"
@@ -223,6 +224,14 @@ class NoteRule(_Rule):
         return self.when is None
 
 
+def _review_fields() -> dict[str, Any]:
+    """The review facts (core/progress.py), imported only when adaptation rules are read:
+    the plan path, which loads the rulebook from its cache, never needs them."""
+    from recommender.core.progress import review_fields
+
+    return review_fields()
+
+
 @dataclass(frozen=True, eq=False)
 class ReviewExample:
     """A week (the review baseline with `given` changed) and whether the rule fires."""
@@ -234,7 +243,7 @@ class ReviewExample:
     given: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        unknown = sorted(set(self.given) - set(review_fields()))
+        unknown = sorted(set(self.given) - set(_review_fields()))
         if unknown:
             raise ValueError(f"example {self.name!r}: unknown review facts {unknown}")
 
@@ -244,7 +253,7 @@ class AdaptRule(_Rule):
     """How one reviewed week changes the plan (rules/adapt.yaml)."""
 
     PREFIX = "AD-"
-    KNOWN = staticmethod(review_fields)
+    KNOWN = staticmethod(lambda: _review_fields())
 
     outcome: Outcome
     advice: Annotated[str, at.MinLen(1)]
@@ -326,14 +335,15 @@ def load_rulebook(catalog: Catalog, path: Optional[Path] = None) -> Rulebook:
         _beside(path, BASELINE_FILE),
         _beside(path, REVIEW_BASELINE_FILE),
     )
-    from recommender.core import answers, progress
+    from recommender.core import answers
     from recommender.core import catalog as catalog_module
 
     key: list[KeyPart] = [
         *files,
         baseline,
         review_baseline,
-        *source_of(answers, catalog_module, conditions, progress),
+        *source_of(answers, catalog_module, conditions),
+        Path(answers.__file__).with_name("progress.py"),  # the review facts, not imported
         Path(__file__),
         "\n".join(e.id for e in catalog),
     ]
@@ -428,11 +438,11 @@ def _read_review_baseline(path: Path) -> dict:
 
     raw = read_yaml(path)
     problems = []
-    for name, spec in review_fields().items():
+    for name, spec in _review_fields().items():
         value = get_path(raw, name) if isinstance(raw, dict) else None
         if spec.kind == "number":
             ok = isinstance(value, int) and not isinstance(value, bool)
-            ok = ok and spec.minimum <= value <= spec.maximum  # type: ignore[operator]
+            ok = ok and spec.minimum <= value <= spec.maximum
         else:
             ok = value in spec.choices
         if not ok:

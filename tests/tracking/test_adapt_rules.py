@@ -95,3 +95,12 @@ def test_no_week_is_left_undecided(week):
     )
     dose_rules = {r.id for r in _BOOK.rulebook.adapt if r.outcome != "review"}
     assert engine.evaluate(week) & dose_rules
+
+
+def test_the_rule_files_outcomes_are_the_ones_adaptation_orders():
+    from typing import get_args
+
+    from recommender.core.progress import ADVISORY, OUTCOMES
+    from recommender.rulebook.rules import Outcome
+
+    assert set(get_args(Outcome)) == set(OUTCOMES) | set(ADVISORY)
