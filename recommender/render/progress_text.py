@@ -50,7 +50,7 @@ def dose_words(exercise: dict[str, Any]) -> str:
 
 def _level_words(review_level: Any) -> str:
     easier = f", easier variants x{review_level.easier}" if review_level.easier else ""
-    return f"wk {review_level.week}{easier}"
+    return f"plan wk {review_level.week}{easier}"
 
 
 def render_status(progress: Progress, week: int, plan: Optional[dict[str, Any]]) -> str:
