@@ -11,9 +11,11 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, settings
 
 # Keep the test run's cache out of the user's own cache folder, and leave nothing
@@ -30,7 +32,10 @@ if "BACKPLAN_TEST_DATA_HOME" not in os.environ:
     os.environ["BACKPLAN_TEST_DATA_HOME"] = os.environ["XDG_DATA_HOME"] = _TEST_DATA
     atexit.register(shutil.rmtree, _TEST_DATA, ignore_errors=True)
 
+from recommender.app.cli import main  # noqa: E402
 from recommender.pipeline.recommend import Recommender  # noqa: E402
+
+from support.course import START_ARGS, WEEKS, checkin_args  # noqa: E402
 
 settings.register_profile(
     "default",
@@ -56,3 +61,38 @@ def example_names() -> list[str]:
 
 def example_answers(name: str) -> dict:
     return json.loads((EXAMPLES / f"{name}.json").read_text())
+
+
+# -- tracking (tests/tracking/): a private database per test, the CLI, a whole course ------
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> str:
+    """A fresh SQLite file path, chosen through $BACKPLAN_DB as a person would."""
+    path = tmp_path / "data" / "tracking.sqlite3"
+    monkeypatch.setenv("BACKPLAN_DB", str(path))
+    return str(path)
+
+
+@pytest.fixture
+def run() -> Run:
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, code: int = 0) -> Result:
+        result = runner.invoke(main, list(args), input=input)
+        assert result.exit_code == code, (args, result.output, result.exception)
+        assert "Traceback" not in result.output
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def course(db, run) -> str:
+    """The simulated 8-week course, checked in week by week."""
+    run(*START_ARGS)
+    for week in WEEKS:
+        run(*checkin_args(*week))
+    return db

@@ -422,3 +422,9 @@ def schema() -> None:
     from recommender.render import to_json
 
     emit(to_json(json_schema(Answers)))
+
+
+# `backplan track` lives in its own module; it imports the store only when it runs.
+from recommender.app.track import track  # noqa: E402
+
+main.add_command(track)

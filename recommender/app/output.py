@@ -27,12 +27,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Optional
+from typing import TYPE_CHECKING, BinaryIO, Optional
 
 import click
 
 from recommender.core.errors import BackplanError, ExitCode
-from recommender.pipeline.triage import Triage
+
+if TYPE_CHECKING:  # annotations only: the commands that need no rules start sooner
+    from recommender.pipeline.triage import Triage
 
 #: Paths the shell hands over for its own streams: links, but links to follow.
 _STREAM_LINKS = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/")

@@ -17,11 +17,13 @@ from recommender.core.paths import set_path
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender, Result
 from recommender.rulebook.rules import (
+    AdaptRule,
     AnyRule,
     Example,
     FilterRule,
     NoteRule,
     RedFlagRule,
+    ReviewExample,
     WithholdRule,
 )
 
@@ -29,7 +31,7 @@ from recommender.rulebook.rules import (
 @dataclass(frozen=True)
 class Case:
     rule: AnyRule
-    example: Example
+    example: Example | ReviewExample
     file: str
 
     @property
@@ -64,6 +66,8 @@ def example_answers(baseline: dict[str, Any], given: dict[str, Any]) -> dict[str
 
 
 def run_case(recommender: Recommender, case: Case) -> Outcome:
+    if isinstance(case.rule, AdaptRule):
+        return _run_adapt_case(recommender, case)
     raw = example_answers(recommender.rulebook.baseline, case.example.given)
     try:
         answers = validate_answers(raw, "the example's answers")
@@ -71,6 +75,7 @@ def run_case(recommender: Recommender, case: Case) -> Outcome:
         return Outcome(case, (exc.message(),))
     result = recommender.recommend(answers)
     rule, example = case.rule, case.example
+    assert isinstance(example, Example)
     problems = []
     fired = _fired(rule, result)
     if fired != example.fires:
@@ -83,6 +88,16 @@ def run_case(recommender: Recommender, case: Case) -> Outcome:
         if exercise in left_out:
             problems.append(f"should keep {exercise} but excluded it")
     return Outcome(case, tuple(problems))
+
+
+def _run_adapt_case(recommender: Recommender, case: Case) -> Outcome:
+    """An adaptation example: a week's review (the baseline week with a few facts
+    changed) through the adaptation engine, of the same kind as the plan's."""
+    week = example_answers(recommender.rulebook.review_baseline, case.example.given)
+    fired = case.rule.id in recommender.adapt_engine.evaluate(week)
+    if fired == case.example.fires:
+        return Outcome(case, ())
+    return Outcome(case, ("fired but should stay silent" if fired else "did not fire but should",))
 
 
 def _fired(rule: AnyRule, result: Result) -> bool:

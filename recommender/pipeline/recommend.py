@@ -98,6 +98,12 @@ class Recommender:
         return cls(catalog, rulebook, create_engine(rulebook.conditions(), engine))
 
     @cached_property
+    def adapt_engine(self) -> RuleEngine:
+        """The adaptation rules compiled into an engine of the same kind as the plan's,
+        built only when tracking asks for it (never on the plan path)."""
+        return create_engine(self.rulebook.adapt_conditions(), self.engine.name)
+
+    @cached_property
     def _descriptions(self) -> dict[str, str]:
         return {name: conditions.describe(c) for name, c in self.rulebook.conditions().items()}
 

@@ -7,10 +7,12 @@ import importlib
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from recommender.core.errors import BackplanError
-from recommender.pipeline.recommend import Result
+
+if TYPE_CHECKING:  # annotations only: `backplan --help` and `track checkin` skip the pipeline
+    from recommender.pipeline.recommend import Result
 
 
 def to_json(data: Any) -> str:

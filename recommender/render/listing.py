@@ -9,7 +9,14 @@ from recommender.core.wording import dose_words
 from recommender.pipeline.examples import Outcome
 from recommender.render.text import wrap
 from recommender.rulebook.conditions import describe
-from recommender.rulebook.rules import FilterRule, NoteRule, RedFlagRule, Rulebook, WithholdRule
+from recommender.rulebook.rules import (
+    AdaptRule,
+    FilterRule,
+    NoteRule,
+    RedFlagRule,
+    Rulebook,
+    WithholdRule,
+)
 
 
 def render_exercises(exercises: Iterable[Exercise]) -> str:
@@ -28,6 +35,8 @@ def rule_effect(rule: object) -> str:
         return "withhold plan"
     if isinstance(rule, FilterRule):
         return "exclude exercises"
+    if isinstance(rule, AdaptRule):
+        return f"adapt: {rule.outcome.replace('_', ' ')}"
     assert isinstance(rule, NoteRule)
     return "note"
 
@@ -69,6 +78,12 @@ _KINDS = (
     (WithholdRule, "Withholding rules", "Each withholds the plan, whatever the triage level."),
     (FilterRule, "Safety filters", "Each removes exercises from the plan, with its reason."),
     (NoteRule, "Notes", "Advice shown beside a plan; a note changes nothing else."),
+    (
+        AdaptRule,
+        "Adaptation rules (tracking)",
+        "Each reads one tracked week (`backplan track`) and decides the next week's dose; "
+        "the strongest outcome wins (stop, step back, hold, adherence, progress).",
+    ),
 )
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple, Optional, Union
 
 from recommender.core.answers import AnswerField, answer_fields
 from recommender.core.paths import MISSING, get_path
@@ -77,10 +77,19 @@ class ConditionError(ValueError):
     """A condition in a rule file is malformed; the message says where and why."""
 
 
-def parse(raw: Any, where: str = "when") -> Condition:
-    """Turn the YAML form of a condition into a checked tree."""
+Fields = Mapping[str, AnswerField]
+
+
+def parse(raw: Any, where: str = "when", known: Optional[Fields] = None) -> Condition:
+    """Turn the YAML form of a condition into a checked tree.
+
+    `known` is what the condition may test: the answers (the default), or another set
+    of facts described the same way, such as a week of tracked progress
+    (core/progress.py), so that adaptation rules share this one language.
+    """
+    known = answer_fields() if known is None else known
     if isinstance(raw, dict) and set(raw) == {"at_least", "of"}:
-        return _parse_count(raw["at_least"], raw["of"], where)
+        return _parse_count(raw["at_least"], raw["of"], where, known)
     if not isinstance(raw, dict) or len(raw) != 1:
         raise ConditionError(
             f"{where}: expected a mapping with exactly one key (all, any, or an answer "
@@ -92,15 +101,15 @@ def parse(raw: Any, where: str = "when") -> Condition:
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
             raise ConditionError(f"{where}.{key}: expected a non-empty list of conditions")
-        items = tuple(parse(item, f"{where}.{key}[{i}]") for i, item in enumerate(value))
+        items = tuple(parse(item, f"{where}.{key}[{i}]", known) for i, item in enumerate(value))
         return All(items) if key == "all" else AnyOf(items)
-    return _parse_test(str(key), value, where)
+    return _parse_test(str(key), value, where, known)
 
 
-def _parse_count(count: Any, raw_items: Any, where: str) -> AtLeast:
+def _parse_count(count: Any, raw_items: Any, where: str, known: Fields) -> AtLeast:
     if not isinstance(raw_items, list) or len(raw_items) < 2:
         raise ConditionError(f"{where}.of: expected a list of two or more conditions")
-    items = tuple(parse(item, f"{where}.of[{i}]") for i, item in enumerate(raw_items))
+    items = tuple(parse(item, f"{where}.of[{i}]", known) for i, item in enumerate(raw_items))
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= len(items):
         raise ConditionError(
             f"{where}.at_least: expected a whole number from 1 to {len(items)}, got {_show(count)}"
@@ -113,8 +122,8 @@ def _parse_count(count: Any, raw_items: Any, where: str) -> AtLeast:
     return AtLeast(count, items)
 
 
-def _parse_test(path: str, raw: Any, where: str) -> Test:
-    field = answer_fields().get(path)
+def _parse_test(path: str, raw: Any, where: str, known: Fields) -> Test:
+    field = known.get(path)
     if field is None:
         raise ConditionError(f"{where}: unknown answer {path!r}")
     if isinstance(raw, dict):

@@ -5,7 +5,9 @@ Four kinds of rule, each a list under its own key in any `rules/*.yaml` file:
 - `red_flags` (RF-...): a condition on the answers and a triage level;
 - `withhold` (WH-...): when no plan is given, whatever the level;
 - `filters` (EX-...): which exercises a person must not be given;
-- `notes` (NOTE-...): advice shown with every result it applies to.
+- `notes` (NOTE-...): advice shown with every result it applies to;
+- `adapt` (AD-...): how a tracked week changes the next one (rules/adapt.yaml). Its
+  conditions read the facts of a week's review (core/progress.py), not the answers.
 
 Every rule carries its source and examples that must fire and examples that must stay
 silent; `backplan rules check` and the test suite run them all.
@@ -33,9 +35,13 @@ Level = Literal["none", "soon", "urgent", "emergency"]
 LEVELS: tuple[str, ...] = ("none", "soon", "urgent", "emergency")
 RANK = {level: rank for rank, level in enumerate(LEVELS)}
 AlertLevel = Literal["soon", "urgent", "emergency"]
+#: What an adaptation rule decides (core/progress.py: OUTCOMES, strongest first).
+Outcome = Literal["stop", "step_back", "hold", "adherence", "progress", "review"]
 
 #: The answers that rule examples start from; each example changes a few answers.
 BASELINE_FILE = "baseline.yaml"
+#: The week that adaptation examples start from (a good week of tracking).
+REVIEW_BASELINE_FILE = "adapt-baseline.yaml"
 
 _CLOSED = {"extra": "forbid", "strict": True}
 
@@ -64,7 +70,8 @@ RawCondition = dict[str, Any]
 
 def _parsed(rule: Any) -> None:
     """Set the derived `condition`: the checked tree of the rule file's `when`."""
-    condition = None if rule.when is None else conditions.parse(rule.when, "when")
+    known = rule.KNOWN() if hasattr(rule, "KNOWN") else None
+    condition = None if rule.when is None else conditions.parse(rule.when, "when", known)
     object.__setattr__(rule, "condition", condition)  # a frozen dataclass's derived field
 
 
@@ -245,12 +252,51 @@ class NoteRule(_Rule):
         return self.when is None
 
 
-AnyRule = Union[RedFlagRule, WithholdRule, FilterRule, NoteRule]
+def _review_fields() -> dict[str, Any]:
+    """The review facts (core/progress.py), imported only when adaptation rules are read:
+    the plan path, which loads the rulebook from its cache, never needs them."""
+    from recommender.core.progress import review_fields
+
+    return review_fields()
+
+
+@dataclass(frozen=True, eq=False)
+class ReviewExample:
+    """A week (the review baseline with `given` changed) and whether the rule fires."""
+
+    __pydantic_config__ = _CLOSED
+
+    name: Annotated[str, at.MinLen(1)]
+    fires: bool
+    given: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.given) - set(_review_fields()))
+        if unknown:
+            raise ValueError(f"example {self.name!r}: unknown review facts {unknown}")
+
+
+@dataclass(frozen=True, eq=False)
+class AdaptRule(_Rule):
+    """How one reviewed week changes the plan (rules/adapt.yaml)."""
+
+    PREFIX = "AD-"
+    KNOWN = staticmethod(lambda: _review_fields())
+
+    outcome: Outcome
+    advice: Annotated[str, at.MinLen(1)]
+    when: RawCondition
+    examples: Annotated[tuple[ReviewExample, ...], at.MinLen(1)]  # type: ignore[assignment]
+    condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
+
+
+AnyRule = Union[RedFlagRule, WithholdRule, FilterRule, NoteRule, AdaptRule]
 SECTIONS: dict[str, type] = {
     "red_flags": RedFlagRule,
     "withhold": WithholdRule,
     "filters": FilterRule,
     "notes": NoteRule,
+    "adapt": AdaptRule,
 }
 
 
@@ -268,10 +314,16 @@ class Rulebook(NamedTuple):
     notes: tuple[NoteRule, ...]
     baseline: dict
     origin: dict[str, Path]  # rule id -> the file it came from
+    adapt: tuple[AdaptRule, ...] = ()
+    review_baseline: dict = {}  # never mutated
 
     @property
     def rules(self) -> tuple[AnyRule, ...]:
-        return (*self.red_flags, *self.withhold, *self.filters, *self.notes)
+        return (*self.red_flags, *self.withhold, *self.filters, *self.notes, *self.adapt)
+
+    def adapt_conditions(self) -> dict[str, conditions.Condition]:
+        """The adaptation rules' conditions on a week's review, keyed by rule id."""
+        return {rule.id: rule.condition for rule in self.adapt if rule.condition is not None}
 
     def conditions(self) -> dict[str, conditions.Condition]:
         """Every condition on the answers, keyed by the name the engines report it by."""
@@ -293,7 +345,7 @@ class Rulebook(NamedTuple):
 
 def rule_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.glob("*.yaml") if p.name != BASELINE_FILE)
+        return sorted(p for p in path.glob("*.yaml") if not p.name.endswith(BASELINE_FILE))
     return [path]
 
 
@@ -307,23 +359,34 @@ def load_rulebook(catalog: Catalog, path: Optional[Path] = None) -> Rulebook:
     files = rule_files(path)
     if not files:
         raise DataFileError(f"{path}: no rule files (*.yaml) found")
-    baseline = (path if path.is_dir() else path.parent) / BASELINE_FILE
-    if not baseline.is_file():
-        baseline = bundled_dir("rules") / BASELINE_FILE
+    baseline, review_baseline = (
+        _beside(path, BASELINE_FILE),
+        _beside(path, REVIEW_BASELINE_FILE),
+    )
     from recommender.core import answers
     from recommender.core import catalog as catalog_module
 
     key: list[KeyPart] = [
         *files,
         baseline,
+        review_baseline,
         *source_of(answers, catalog_module, conditions),
+        Path(answers.__file__).with_name("progress.py"),  # the review facts, not imported
         Path(__file__),
         "\n".join(e.id for e in catalog),
     ]
-    return cached("rules", key, lambda: _read(files, baseline, catalog), kind=Rulebook)
+    return cached(
+        "rules", key, lambda: _read(files, (baseline, review_baseline), catalog), kind=Rulebook
+    )
 
 
-def _read(files: list[Path], baseline: Path, catalog: Catalog) -> Rulebook:
+def _beside(path: Path, name: str) -> Path:
+    """The baseline file `name` beside the rule files, else the bundled one."""
+    found = (path if path.is_dir() else path.parent) / name
+    return found if found.is_file() else bundled_dir("rules") / name
+
+
+def _read(files: list[Path], baselines: tuple[Path, Path], catalog: Catalog) -> Rulebook:
     collected: dict[str, list] = {section: [] for section in SECTIONS}
     origin: dict[str, Path] = {}
     for file in files:
@@ -352,8 +415,10 @@ def _read(files: list[Path], baseline: Path, catalog: Catalog) -> Rulebook:
         withhold=tuple(collected["withhold"]),
         filters=tuple(collected["filters"]),
         notes=tuple(collected["notes"]),
-        baseline=_read_baseline(baseline),
+        baseline=_read_baseline(baselines[0]),
         origin=origin,
+        adapt=tuple(collected["adapt"]),
+        review_baseline=_read_review_baseline(baselines[1]),
     )
 
 
@@ -371,6 +436,8 @@ def _validate_rule(file: Path, section: str, index: int, item: Any) -> AnyRule:
 
 
 def _check_exercise_ids(file: Path, rule: AnyRule, catalog: Catalog) -> None:
+    if isinstance(rule, AdaptRule):
+        return  # its examples are weeks, and name no exercise
     for example in rule.examples:
         for exercise_id in (*example.excludes, *example.keeps):
             if exercise_id not in catalog:
@@ -390,4 +457,24 @@ def _read_baseline(path: Path) -> dict:
     except (ValidationError, TypeError) as exc:
         detail = "; ".join(problems(exc)) if isinstance(exc, ValidationError) else str(exc)
         raise DataFileError(f"{path}: the baseline answers are not valid: {detail}") from None
+    return raw
+
+
+def _read_review_baseline(path: Path) -> dict:
+    """The good week adaptation examples start from: every review fact, in range."""
+    from recommender.core.paths import get_path
+
+    raw = read_yaml(path)
+    problems = []
+    for name, spec in _review_fields().items():
+        value = get_path(raw, name) if isinstance(raw, dict) else None
+        if spec.kind == "number":
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            ok = ok and spec.minimum <= value <= spec.maximum
+        else:
+            ok = value in spec.choices
+        if not ok:
+            problems.append(f"{name} is missing or out of range")
+    if problems:
+        raise DataFileError(f"{path}: the baseline week is not valid: {'; '.join(problems)}")
     return raw

@@ -1,0 +1,132 @@
+"""`track report --format fhir`: the course as FHIR R4 Observations in a Bundle.
+
+The usual pain of each week (and at the start) is an NPRS Observation, LOINC 72514-3
+"Pain severity - 0-10 verbal numeric rating [Score] - Reported". The worst pain during
+exercise, the sessions done and the PSFS scores have no LOINC code of their own here,
+so they carry backplan's code and their meaning in `code.text`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from recommender.pipeline.adapt import Progress, Review
+
+LOINC = "http://loinc.org"
+NPRS = {
+    "system": LOINC,
+    "code": "72514-3",
+    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+}
+MEASURE_SYSTEM = "urn:backplan:CodeSystem:tracking"
+_SURVEY = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "survey",
+            "display": "Survey",
+        }
+    ]
+}
+
+
+def _observation(
+    key: str, code: dict[str, Any], value: int, when: dt.date, note: Optional[str] = None
+) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": key,
+        "status": "final",
+        "category": [_SURVEY],
+        "code": code,
+        "effectiveDateTime": when.isoformat(),
+        "valueInteger": value,
+    }
+    if note:
+        resource["note"] = [{"text": note}]
+    return {"fullUrl": f"urn:uuid:{_uuid(key)}", "resource": resource}
+
+
+def _uuid(key: str) -> str:
+    import uuid
+
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:backplan:{key}"))
+
+
+def _own(code: str, text: str) -> dict[str, Any]:
+    return {"coding": [{"system": MEASURE_SYSTEM, "code": code, "display": text}], "text": text}
+
+
+def _day(progress: Progress, review: Review) -> dt.date:
+    """The last day of the tracked week (its review day)."""
+    return progress.course.start + dt.timedelta(days=7 * review.week - 1)
+
+
+def report_bundle(progress: Progress) -> dict[str, Any]:
+    course = progress.course
+    entries = [
+        _observation(
+            f"course-{course.id}-nprs-start",
+            {"coding": [NPRS], "text": "Usual pain (NPRS 0-10)"},
+            int(course.answers.get("pain_intensity", 0)),
+            course.start,
+            "At the start of the course",
+        )
+    ]
+    for index, (name, first) in enumerate(course.psfs):
+        entries.append(
+            _observation(
+                f"course-{course.id}-psfs{index + 1}-start",
+                _own("psfs", f"Patient-Specific Functional Scale: {name}"),
+                first,
+                course.start,
+            )
+        )
+    for review in progress.reviews:
+        s, when, key = (
+            review.summary,
+            _day(progress, review),
+            f"course-{course.id}-week{review.week}",
+        )
+        decision = f"Week {s.week}; decision: {review.outcome.replace('_', ' ')}" + (
+            f" ({review.deciding.id})" if review.deciding else ""
+        )
+        if s.usual_pain is not None:
+            entries.append(
+                _observation(
+                    f"{key}-nprs",
+                    {"coding": [NPRS], "text": "Usual pain (NPRS 0-10)"},
+                    s.usual_pain,
+                    when,
+                    decision,
+                )
+            )
+        if s.exercise_pain is not None:
+            entries.append(
+                _observation(
+                    f"{key}-exercise-pain",
+                    _own("exercise-pain-max", "Highest pain during exercise (0-10)"),
+                    s.exercise_pain,
+                    when,
+                )
+            )
+        entries.append(
+            _observation(
+                f"{key}-sessions",
+                _own("sessions-done", f"Exercise sessions done (of {s.planned} planned)"),
+                s.done,
+                when,
+            )
+        )
+        for index, score in enumerate(s.psfs or ()):
+            name = course.psfs[index][0] if index < len(course.psfs) else f"activity {index + 1}"
+            entries.append(
+                _observation(
+                    f"{key}-psfs{index + 1}",
+                    _own("psfs", f"Patient-Specific Functional Scale: {name}"),
+                    score,
+                    when,
+                )
+            )
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}

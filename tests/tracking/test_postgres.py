@@ -1,0 +1,183 @@
+"""The PostgreSQL path against a real server: Debian's `postgresql`, in a temporary
+cluster this fixture makes with initdb and starts with pg_ctl (as an ordinary user
+when the tests run as root, since PostgreSQL refuses to run as root). Skipped only
+where PostgreSQL is not installed; CI installs it and sets BACKPLAN_REQUIRE_POSTGRES.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from recommender.store.courses import Store
+
+from support.course import START_ARGS, WEEKS, checkin_args
+
+_NAMES = itertools.count(1)
+
+
+def _bin_dir() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts[-3])
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[dict]:
+    bin_dir = _bin_dir()
+    if bin_dir is None:
+        if os.environ.get("BACKPLAN_REQUIRE_POSTGRES"):
+            pytest.fail("PostgreSQL is required here but initdb was not found")
+        pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+    base = Path(tempfile.mkdtemp(prefix="backplan-pg-"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        import pwd
+
+        nobody = pwd.getpwnam("nobody")
+        os.chown(base, nobody.pw_uid, nobody.pw_gid)
+        prefix = ["runuser", "-u", "nobody", "--"]
+    data, port = base / "data", _free_port()
+
+    def as_owner(*args: str) -> None:
+        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
+
+    as_owner(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync")
+    options = f"-k {base} -p {port} -c listen_addresses='' -c fsync=off"
+    as_owner(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(base / "log"),
+        "-w",
+        "start",
+    )
+    try:
+        yield {"socket": str(base), "port": port}
+    finally:
+        as_owner(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(server) -> str:
+    """A fresh, empty database on the server, as a postgresql:// URL."""
+    import psycopg
+
+    name = f"backplan_test_{os.getpid()}_{next(_NAMES)}"
+    with psycopg.connect(
+        host=server["socket"],
+        port=server["port"],
+        user="postgres",
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return f"postgresql://postgres@/{name}?host={server['socket']}&port={server['port']}"
+
+
+def test_a_course_on_postgresql(pg_url, run):
+    run("track", "--db", pg_url, *START_ARGS[1:])
+    for week in WEEKS:
+        run("track", "--db", pg_url, *checkin_args(*week)[1:])
+    out = run("track", "--db", pg_url, "report").output
+    assert "AD-STEP-BACK-FLARES" in out and "THE PLAN IS STOPPED" in out
+    course = Store.open(pg_url).current_course()
+    assert len(course.checkins) == len(WEEKS)
+    assert course.psfs[0] == ("Lifting the shopping", 3)
+
+
+def test_migrations_from_empty_on_postgresql(pg_url):
+    import psycopg
+
+    with pytest.raises(Exception, match="nothing is tracked yet"):
+        Store.open(pg_url)  # without `track start`, nothing is created
+    Store.open(pg_url, create=True).close()
+    conninfo = pg_url.replace("postgresql://", "postgresql://", 1)
+    with psycopg.connect(conninfo) as connection:
+        tables = {
+            name
+            for (name,) in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )
+        }
+        version = connection.execute("SELECT version_num FROM backplan_alembic_version").fetchone()
+    assert tables == {
+        "backplan_alembic_version",
+        "backplan_courses",
+        "backplan_plans",
+        "backplan_checkins",
+    }
+    assert version == ("0001",)
+
+
+def test_a_shared_database_keeps_the_other_applications_tables(pg_url, run):
+    import psycopg
+
+    with psycopg.connect(pg_url) as connection:
+        connection.execute("CREATE TABLE alembic_version (version_num text)")
+        connection.execute("INSERT INTO alembic_version VALUES ('someone-elses')")
+    run("track", "--db", pg_url, *START_ARGS[1:])
+    with psycopg.connect(pg_url) as connection:
+        assert connection.execute("SELECT * FROM alembic_version").fetchall() == [
+            ("someone-elses",)
+        ]
+
+
+_WRITER = """
+import datetime as dt, sys
+from recommender.core.progress import CheckIn
+from recommender.store.courses import Store
+store = Store.open(sys.argv[1])
+course = store.current_course(with_checkins=False)
+print("ready", flush=True)
+sys.stdin.readline()
+for n in range(int(sys.argv[2])):
+    store.add_checkin(course.id, CheckIn(week=1, recorded=dt.datetime(2026, 1, 5),
+                                         sessions_done=1, exercise_pain=int(sys.argv[3])))
+print("done", flush=True)
+"""
+
+
+def test_check_ins_from_two_processes_lose_nothing_on_postgresql(pg_url, run):
+    run("track", "--db", pg_url, *START_ARGS[1:])
+    each = 100
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, pg_url, str(each), str(tag)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for tag in (1, 2)
+    ]
+    for writer in writers:
+        assert writer.stdout.readline().strip() == "ready"
+    for writer in writers:
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    for writer in writers:
+        out, _ = writer.communicate(timeout=120)
+        assert writer.returncode == 0 and out.strip() == "done"
+    checkins = Store.open(pg_url).current_course().checkins
+    assert sorted(c.exercise_pain for c in checkins) == [1] * each + [2] * each

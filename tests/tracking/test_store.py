@@ -1,0 +1,270 @@
+"""The tracking store: migrations from empty, privacy, refusing what is not ours,
+and check-ins from two processes at once."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from recommender.store import database
+from recommender.store.courses import Store
+
+from support.course import START_ARGS
+
+HEAD = "0001"
+
+
+def _tables(path: str) -> set[str]:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {name for (name,) in rows}
+
+
+def test_migrations_from_empty_build_exactly_the_schema(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from recommender.store.schema import metadata
+
+    path = tmp_path / "empty.sqlite3"
+    Store.open(str(path), create=True).close()
+    assert _tables(str(path)) == {
+        "backplan_alembic_version",
+        "backplan_courses",
+        "backplan_plans",
+        "backplan_checkins",
+    }
+    with sqlite3.connect(path) as connection:
+        assert connection.execute(
+            "SELECT version_num FROM backplan_alembic_version"
+        ).fetchall() == [(HEAD,)]
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"version_table": "backplan_alembic_version"}
+        )
+        differences = [
+            d for d in compare_metadata(context, metadata)
+            if not (d[0] == "remove_table" and d[1].name == "backplan_alembic_version")
+        ]  # fmt: skip
+        assert differences == []
+    engine.dispose()
+
+
+def test_the_schema_code_and_the_migrations_know_the_same_head():
+    from recommender.store.schema import HEAD as code_head
+
+    assert code_head == HEAD
+    assert database._known_revisions() == {HEAD}
+
+
+def test_nothing_is_stored_before_track_start(tmp_path, monkeypatch, run):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("BACKPLAN_DB", raising=False)
+    for command in (["status"], ["report"], ["explain"], ["checkin", "--done", "1"]):
+        out = run("track", *command, code=2)
+        assert "nothing is tracked yet" in out.output
+    assert not (tmp_path / "xdg").exists()
+    # `backplan plan` never stores anything either.
+    run("plan", "--example")
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_the_default_database_is_private_to_the_user(tmp_path, monkeypatch, run):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("BACKPLAN_DB", raising=False)
+    old = os.umask(0o022)
+    try:
+        run(*START_ARGS)
+    finally:
+        os.umask(old)
+    path = database.default_path()
+    assert path.is_relative_to(tmp_path / "xdg")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"this is a shopping list, not a database\n",
+        b"SQLite format 3\x00" + b"\xff" * 4000,  # the header, then garbage
+        bytes(range(256)) * 64,
+    ],
+    ids=["text", "damaged-sqlite", "binary"],
+)
+def test_a_corrupt_or_foreign_file_is_refused_and_left_as_it_was(
+    tmp_path, monkeypatch, run, content
+):
+    path = tmp_path / "mine.db"
+    path.write_bytes(content)
+    monkeypatch.setenv("BACKPLAN_DB", str(path))
+    for args in (START_ARGS, ["track", "checkin", "--done", "1"], ["track", "report"]):
+        out = run(*args, code=2)
+        assert "nothing was changed" in out.output
+        assert "Traceback" not in out.output and "internal error" not in out.output
+    assert path.read_bytes() == content
+
+
+def test_another_programs_sqlite_database_is_never_written(tmp_path, monkeypatch, run):
+    path = tmp_path / "notes.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE notes (body TEXT)")
+        connection.execute("INSERT INTO notes VALUES ('keep me')")
+    before = path.read_bytes()
+    monkeypatch.setenv("BACKPLAN_DB", str(path))
+    out = run(*START_ARGS, code=2)
+    assert "not a backplan tracking database" in out.output
+    assert path.read_bytes() == before
+
+
+def test_a_database_from_a_newer_backplan_is_refused(db, run):
+    run(*START_ARGS)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE backplan_alembic_version SET version_num = '9999'")
+    for args in (["report"], ["checkin", "--done", "1"], ["status"]):
+        out = run("track", *args, code=2)
+        assert "newer backplan" in out.output
+
+
+def test_a_folder_or_an_unreachable_server_is_a_message(tmp_path, run):
+    out = run("track", "--db", str(tmp_path), "status", code=2)
+    assert "not a regular file" in out.output
+    out = run("track", "--db", "mysql://me@host/db", "status", code=2)
+    assert "unsupported database" in out.output
+    out = run("track", "--db", "postgresql://nobody:secret@127.0.0.1:1/none", "status", code=2)
+    assert "cannot be used" in out.output and "secret" not in out.output
+
+
+_WRITER = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from recommender.core.progress import CheckIn
+    from recommender.store.courses import Store
+
+    store = Store.open(sys.argv[1])
+    course = store.current_course(with_checkins=False)
+    print("ready", flush=True)
+    sys.stdin.readline()  # both processes start writing together
+    for n in range(int(sys.argv[2])):
+        store.add_checkin(course.id, CheckIn(
+            week=1 + n % 8, recorded=dt.datetime(2026, 1, 5, 8, 0, n % 60),
+            sessions_done=1, exercise_pain=int(sys.argv[3]), usual_pain=4))
+    print("done", flush=True)
+    """
+)
+
+
+def test_check_ins_from_two_processes_at_once_lose_nothing(db, run):
+    run(*START_ARGS)
+    each = 150
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, db, str(each), str(tag)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for tag in (1, 2)
+    ]
+    for writer in writers:
+        assert writer.stdout.readline().strip() == "ready"
+    for writer in writers:
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    for writer in writers:
+        out, _ = writer.communicate(timeout=120)
+        assert writer.returncode == 0 and out.strip() == "done"
+    checkins = Store.open(db).current_course().checkins
+    assert len(checkins) == 2 * each
+    assert sorted(c.exercise_pain for c in checkins) == [1] * each + [2] * each
+    assert len({c.id for c in checkins}) == 2 * each
+
+
+def test_urls(monkeypatch, tmp_path):
+    monkeypatch.delenv("BACKPLAN_DB", raising=False)
+    assert database.database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database.database_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path / 'a.db'}"
+    monkeypatch.setenv("BACKPLAN_DB", "relative.db")
+    assert database.database_url(None) == f"sqlite:///{Path('relative.db').absolute()}"
+    assert database.describe("postgresql+psycopg://me:pw@h/db") == "postgresql+psycopg://me@h/db"
+
+
+def test_the_quick_check_in_path_writes_what_sqlalchemy_reads(db, run):
+    import datetime as dt
+
+    from recommender.core.progress import CheckIn
+    from recommender.store.quick import QuickStore
+
+    run(*START_ARGS)
+    quick = QuickStore.open(db)
+    assert quick is not None
+    entry = CheckIn(
+        week=3,
+        recorded=dt.datetime(2026, 1, 19, 18, 30, 5),
+        sessions_done=2,
+        exercise_pain=6,
+        next_morning="worse",
+        usual_pain=5,
+        new_red_flags=("night_pain",),
+        rescreen="soon",
+        psfs=(4, 5, 6),
+    )
+    course = quick.current_course()
+    new_id = quick.add_checkin(course.id, entry)
+    quick.stop_course(course.id, "a test stop.")
+    quick.close()
+    full = Store.open(db).current_course()
+    assert full.checkins == (entry.__class__(**{**entry.__dict__, "id": new_id}),)
+    assert full.stopped == "a test stop."
+    assert (course.answers, course.result, course.start, course.psfs) == (
+        full.answers,
+        full.result,
+        full.start,
+        full.psfs,
+    )
+
+
+def _modules_after(args: list[str], env: dict) -> set[str]:
+    code = (
+        "import sys\n"
+        "from recommender.app.cli import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    names = set(done.stderr.split())
+    return names | {name.split(".")[0] for name in names}
+
+
+def test_plan_and_check_in_never_import_sqlalchemy_alembic_or_matplotlib(db, run):
+    run(*START_ARGS)
+    env = dict(os.environ, BACKPLAN_DB=db)
+    heavy = {"sqlalchemy", "alembic", "matplotlib"}
+    plan = _modules_after(["plan", "--example"], env)
+    assert not heavy & plan
+    assert "recommender.core.progress" not in plan and "recommender.store" not in plan
+    checkin = ["track", "checkin", "--done", "1", "--usual-pain", "4", "--no-new-symptoms"]
+    assert not heavy & _modules_after(checkin, env)
+    assert "sqlalchemy" in _modules_after(["track", "report"], env)  # the test can fail
+
+
+def test_a_damaged_backplan_database_is_a_message_on_every_path(db, run):
+    run(*START_ARGS)
+    with sqlite3.connect(db) as connection:
+        connection.execute("DROP TABLE backplan_checkins")
+    for args in (["checkin", "--done", "1"], ["report"], ["status"]):
+        out = run("track", *args, code=2)
+        assert "backplan_checkins" in out.output and "nothing was changed" in out.output
