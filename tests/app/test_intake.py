@@ -18,6 +18,7 @@ from recommender.core.answers import answer_fields, answer_keys
 from recommender.inputs.questionnaire import Invalid, load_questionnaire, parse_answer
 
 from conftest import example_answers
+from support import default_signals
 from support.intake_script import replies
 
 QUESTIONS = load_questionnaire()
@@ -268,6 +269,7 @@ def test_intake_in_a_real_pseudo_terminal():
         sys.executable,
         ["-m", "recommender", "intake"],
         encoding="utf-8",
+        preexec_fn=default_signals,
         timeout=30,
         env=dict(os.environ, NO_COLOR="1"),
         dimensions=(40, 100),
@@ -299,6 +301,7 @@ def test_ctrl_c_in_a_real_terminal():
         sys.executable,
         ["-m", "recommender", "intake", "--country", "US"],
         encoding="utf-8",
+        preexec_fn=default_signals,
         timeout=30,
         env=dict(os.environ, NO_COLOR="1"),
     )

@@ -21,6 +21,7 @@ import pytest
 from recommender.inputs.questionnaire import load_questionnaire
 
 from conftest import example_answers
+from support import default_signals
 from support.intake_script import replies
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
@@ -40,6 +41,7 @@ def spawn(args, data_home, rows=50, columns=100):
         sys.executable,
         ["-m", "recommender", "intake", *args],
         encoding="utf-8",
+        preexec_fn=default_signals,
         timeout=30,
         env=environment(data_home),
         dimensions=(rows, columns),
@@ -176,6 +178,7 @@ def test_plan_on_a_terminal_is_wrapped_to_its_width(tmp_path, columns):
         sys.executable,
         ["-m", "recommender", "plan", "--example"],
         encoding="utf-8",
+        preexec_fn=default_signals,
         timeout=30,
         env=environment(tmp_path),
         dimensions=(50, columns),
