@@ -29,6 +29,10 @@ from recommender.core.paths import get_path, set_path
 from recommender.rulebook.conditions import All, AnyOf, AtLeast, Condition, Test, fields
 
 RULESET = "backplan"
+#: Each engine's ruleset gets a name of its own: the C library keeps rulesets in one
+#: table per process, and a second live ruleset of the same name (the plan's and the
+#: adaptation rules' engines side by side) was refused now and then with error 102.
+_NUMBERS = itertools.count(1)
 HEARTBEAT = "__heartbeat__"
 FACT_KIND = "answers"
 
@@ -65,6 +69,7 @@ class DurableEngine:
         self._fired: list[str] = []
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
+        self._ruleset = f"{RULESET}-{next(_NUMBERS)}"
         ruleset = {}
         for name, condition in conditions.items():
             alternatives = _alternatives(condition)
@@ -80,7 +85,7 @@ class DurableEngine:
         try:
             # The engine pops "run" out of the dicts it is given; this one is built
             # for it alone and not used again.
-            self._host.register_rulesets({RULESET: ruleset})
+            self._host.register_rulesets({self._ruleset: ruleset})
         except Exception as exc:  # the C extension raises plain Exceptions
             raise EngineError(f"durable-rules refused the compiled ruleset: {exc}") from exc
 
@@ -97,11 +102,11 @@ class DurableEngine:
             fact.update(id=FACT_KIND, sid=sid, kind=FACT_KIND)
             self._fired = []
             try:
-                state = self._host.assert_fact(RULESET, fact)
+                state = self._host.assert_fact(self._ruleset, fact)
             except Exception as exc:
                 raise EngineError(f"durable-rules failed: {exc}") from exc
             finally:
-                self._host.delete_state(RULESET, sid)
+                self._host.delete_state(self._ruleset, sid)
             fired = self._fired
         if state and state.get("exception"):
             raise EngineError(f"a rule action failed inside durable-rules: {state['exception']}")
