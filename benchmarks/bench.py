@@ -398,17 +398,22 @@ def main() -> None:
         f"ratio {cold['ratio']} (median of {cold['runs']}); "
         f"first run with an empty cache {cold['first_run_empty_cache_ms']} ms"
     )
+    # Machines differ: each throughput is printed beside this run's floor and their
+    # product (throughput x floor in seconds), which compares across machines.
+    floor_s = cold["floor_ms"] / 1000
     for engine, warm in report["warm"].items():
         print(
             f"(b) warm, {engine} engine: {warm['per_second']} evaluations/s "
             f"({warm['evaluations']} varied answers, {warm['with_plan']} with a plan, "
-            f"{warm['seconds']} s, one process)"
+            f"{warm['seconds']} s, one process); floor {cold['floor_ms']} ms; "
+            f"product {warm['per_second'] * floor_s:.1f}"
         )
     run = report["batch"]
     print(
         f"(c) batch: {run['lines']:,} lines, {run['workers']} workers: "
         f"{run['lines_per_second']:,} lines/s ({run['seconds']} s), "
-        f"peak RSS of the whole run {run['peak_rss_mb']} MB"
+        f"peak RSS of the whole run {run['peak_rss_mb']} MB; floor {cold['floor_ms']} ms; "
+        f"product {run['lines_per_second'] * floor_s:.1f}"
     )
     print(f"    {run['summary']}")
     if "soak" in report:
