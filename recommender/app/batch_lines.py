@@ -11,6 +11,7 @@ from typing import BinaryIO, NamedTuple, Optional
 
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import MAX_BYTES, parse_answers
+from recommender.render.json_result import compact
 
 #: Lines per chunk: large enough that passing work between processes is cheap,
 #: small enough that a Ctrl-C loses little and memory stays small.
@@ -112,7 +113,7 @@ def work(chunk: Chunk) -> ChunkResult:
             continue
         levels[result.triage.level] += 1
         plans += result.plan is not None
-        out.append(_compact(result.to_dict()))
+        out.append(compact(result))
     text = "".join(line + "\n" for line in out).encode("utf-8")
     return ChunkResult(text, len(out), levels, errors, plans)
 

@@ -48,7 +48,14 @@ def parse_answers(data: Union[bytes, str], source: str = "the answers file") -> 
     A FHIR R4 QuestionnaireResponse to backplan's Questionnaire is accepted too, and
     read into the same answers.
     """
+    made = _UNUSABLE_MADE[0]
     raw = parse_json(data, source)
+    # Valid UTF-8 cannot hold half a character, so only an escape can bring one; with
+    # neither that nor an unusable number met while parsing, there is nothing to look
+    # for (this runs on every line of a batch).
+    clean = (
+        isinstance(data, bytes) and _UNUSABLE_MADE[0] == made and not _SURROGATE_ESCAPE.search(data)
+    )
     if isinstance(raw, dict) and DRAFT_MARK in raw:
         # An unfinished intake is never read as answers, even when it happens to hold
         # every required one: the person has not reviewed and confirmed them.
@@ -63,7 +70,7 @@ def parse_answers(data: Union[bytes, str], source: str = "the answers file") -> 
         from recommender.inputs.fhir_response import answers_from_response
 
         raw = answers_from_response(raw, source)
-    return validate_answers(raw, source)
+    return validate_answers(raw, source, clean=clean)
 
 
 def parse_json(data: Union[bytes, str], source: str) -> Any:
@@ -101,11 +108,12 @@ def parse_json(data: Union[bytes, str], source: str) -> Any:
         raise AnswersError([str(exc)], source) from None
 
 
-def validate_answers(raw: Any, source: str = "the answers") -> Answers:
-    """Plain data (as parsed from JSON) checked against the Answers model."""
+def validate_answers(raw: Any, source: str = "the answers", clean: bool = False) -> Answers:
+    """Plain data (as parsed from JSON) checked against the Answers model; `clean`
+    says the parser met no unusable number and no half character."""
     if not isinstance(raw, dict):
         raise AnswersError([f"must be a JSON object of answers, not {_json_kind(raw)}"], source)
-    unusable = dict(_unusable_numbers(raw))
+    unusable = {} if clean else dict(_unusable_numbers(raw))
     unusable.update(_overlong_lists(raw))
     try:
         if unusable:
@@ -159,32 +167,63 @@ class _Unusable(str):
 def _whole_number(text: str) -> Any:
     # Python refuses to read more than 4,300 digits, with a message about its own
     # settings; a person should hear which answer is wrong instead.
-    return int(text) if len(text) <= MAX_DIGITS else _Unusable(text)
+    return int(text) if len(text) <= MAX_DIGITS else _unusable(text)
 
 
 def _number(text: str) -> Any:
     value = float(text)
-    return value if value not in (float("inf"), float("-inf")) else _Unusable(text)
+    return value if value not in (float("inf"), float("-inf")) else _unusable(text)
 
 
-def _unusable_numbers(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """(dotted field, text) for every unusable value in the parsed answers: numbers no
-    answer can be, and text with unpaired surrogates (half a character, which JSON
-    can spell but no file or terminal can hold)."""
-    if isinstance(data, _Unusable):
-        yield path or "answers", str(data)
-    elif isinstance(data, str) and _SURROGATE.search(data):
-        yield path or "answers", _SURROGATE.sub("\ufffd", data)
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            where = f"{path}.{key}" if path else str(key)
-            if _SURROGATE.search(key):
-                yield _SURROGATE.sub("\ufffd", where), "\ufffd"
-            else:
-                yield from _unusable_numbers(value, where)
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _unusable_numbers(value, f"{path}[{index}]")
+#: How many unusable numbers parsing has met so far (see parse_answers).
+_UNUSABLE_MADE = [0]
+
+
+def _unusable(text: str) -> _Unusable:
+    _UNUSABLE_MADE[0] += 1
+    return _Unusable(text)
+
+
+#: A JSON escape for half a character (a surrogate), the only way one can reach us.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abAB]")
+
+
+def _unusable_numbers(data: Any) -> list[tuple[str, str]]:
+    """(dotted field, text) for every unusable value in the parsed answers, in document
+    order: numbers no answer can be, and text with unpaired surrogates (half a
+    character, which JSON can spell but no file or terminal can hold).
+
+    A loop rather than recursion: it runs on every line of a batch."""
+    found: list[tuple[str, str]] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        kind = type(value)
+        if kind is bool or kind is int or kind is float or value is None:
+            continue
+        if isinstance(value, _Unusable):
+            found.append((path or "answers", str(value)))
+        elif isinstance(value, str):
+            if _SURROGATE.search(value):
+                found.append((path or "answers", _SURROGATE.sub("\ufffd", value)))
+        elif isinstance(value, dict):
+            children = []
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else str(key)
+                if _SURROGATE.search(key):
+                    children.append((_SURROGATE.sub("\ufffd", where), _Surrogate()))
+                else:
+                    children.append((where, item))
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([(f"{path}[{i}]", item) for i, item in enumerate(value)]))
+        elif isinstance(value, _Surrogate):
+            found.append((path, "\ufffd"))
+    return found
+
+
+class _Surrogate:
+    """A key holding half a character: reported by its (cleaned) path alone."""
 
 
 def _without(data: Any, unusable: dict[str, str]) -> Any:

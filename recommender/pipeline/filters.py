@@ -6,6 +6,7 @@ matching cases to the catalog and records every exclusion with its rule and reas
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple, Optional
 
@@ -57,6 +58,12 @@ class FilterIndex:
         ]
         self._equipped = [e for e in catalog if e.equipment]
         self._contraindicated = [e for e in catalog if e.contraindications]
+        self._placing: dict[tuple[int, ...], dict[str, Position]] = {}  # see _positions
+        self._contra_keys = sorted({k for e in catalog for k in e.contraindications})
+        self._by_contra: dict[tuple[str, ...], dict[str, str]] = {}  # see _hits
+        self._by_areas: dict[tuple[str, ...], dict[str, str]] = {}
+        self._by_kit: dict[tuple[str, ...], dict[str, str]] = {}
+        self._records: dict[tuple[str, int, str], Excluded] = {}  # see _record
         self._areas_words = {
             e.id: "works the " + " and ".join(words(a) for a in e.areas) for e in catalog
         }
@@ -69,27 +76,52 @@ class FilterIndex:
             if (case.condition is None or case_key(rule, index) in held)
             and (case.when_triage is None or level == case.when_triage)
         ]
+        # Each exercise's exclusions, gathered from the cases' hits (far fewer than
+        # exercises x cases), then listed in catalog order.
+        found: dict[str, list[tuple[FilterRule, FilterCase, str]]] = {}
+        for rule, _, case, hits in active:
+            for exercise_id, why in hits.items():
+                found.setdefault(exercise_id, []).append((rule, case, why))
         eligible: list[Exercise] = []
         excluded: list[Excluded] = []
         for exercise in self.catalog:
+            reasons = found.get(exercise.id)
+            if not reasons:
+                eligible.append(exercise)
+                continue
             # One record per rule, naming the first case of that rule that excludes it.
             ruled_out: set[str] = set()
-            for rule, _, case, hits in active:
-                why = hits.get(exercise.id)
-                if why and rule.id not in ruled_out:
+            for rule, case, why in reasons:
+                if rule.id not in ruled_out:
                     ruled_out.add(rule.id)
-                    excluded.append(
-                        Excluded(exercise.id, rule.id, f"{case.reason}: {why}", rule.source)
-                    )
-            if not ruled_out:
-                eligible.append(exercise)
-        cases = [case for _, _, case, _ in active]
+                    excluded.append(self._record(exercise, rule, case, why))
+        movers = [case for _, _, case, _ in active if _places(case)]
+        placing = self._positions(movers)
         return Filtering(
             tuple(eligible),
             tuple(excluded),
             tuple((r, i, c) for r, i, c, _ in active),
-            {e.id: _position(e, cases) for e in eligible},
+            {e.id: placing[e.id] for e in eligible},
         )
+
+    def _record(self, exercise: Exercise, rule: FilterRule, case: FilterCase, why: str) -> Excluded:
+        """The exclusion's record, made once and shared: the same few recur for everyone."""
+        key = (exercise.id, id(case), why)  # the cases live as long as the index
+        record = self._records.get(key)
+        if record is None:
+            record = Excluded(exercise.id, rule.id, f"{case.reason}: {why}", rule.source)
+            self._records[key] = record
+        return record
+
+    def _positions(self, movers: list[FilterCase]) -> dict[str, Position]:
+        """Every exercise's position under the active cases that move positions
+        (cached: only a few combinations of them ever occur)."""
+        key = tuple(id(case) for case in movers)  # the cases live as long as the index
+        table = self._placing.get(key)
+        if table is None:
+            table = {e.id: _position(e, movers) for e in self.catalog}
+            self._placing[key] = table
+        return table
 
     def _hits(self, number: int, exclusion: Exclusion, answers: Answers) -> dict[str, str]:
         """{exercise id: why} for every exercise this case excludes for this person.
@@ -103,24 +135,51 @@ class FilterIndex:
         ):
             return hits
         hits = dict(hits)
+        # The per-person parts depend on a few answers only; each is worked out once
+        # per distinct answer and kept (a batch meets the same ones again and again).
         if exclusion.contraindicated:
-            for exercise in self._contraindicated:
-                named = [key for key in exercise.contraindications if answered_yes(answers, key)]
-                if named:
-                    hits[exercise.id] = "not advised with " + " or ".join(
-                        words(key.split(".")[-1]) for key in named
-                    )
+            yes = tuple(key for key in self._contra_keys if answered_yes(answers, key))
+            hits.update(self._remember(self._by_contra, yes, self._contra_hits))
         if exclusion.outside_pain_areas:
-            areas = set(answers.pain_areas)
-            for exercise in self.catalog:
-                if areas.isdisjoint(exercise.areas):
-                    hits[exercise.id] = self._areas_words[exercise.id]
+            areas = tuple(sorted(answers.pain_areas))
+            hits.update(self._remember(self._by_areas, areas, self._area_hits))
         if exclusion.missing_equipment:
-            have = set(answers.equipment)
-            for exercise in self._equipped:
-                missing = [item for item in exercise.equipment if item not in have]
-                if missing:
-                    hits[exercise.id] = "needs " + " and ".join(words(item) for item in missing)
+            kit = tuple(sorted(answers.equipment))
+            hits.update(self._remember(self._by_kit, kit, self._kit_hits))
+        return hits
+
+    @staticmethod
+    def _remember(
+        table: dict[tuple[str, ...], dict[str, str]],
+        key: tuple[str, ...],
+        work: Callable[[tuple[str, ...]], dict[str, str]],
+    ) -> dict[str, str]:
+        found = table.get(key)
+        if found is None:
+            found = table[key] = work(key)
+        return found
+
+    def _contra_hits(self, yes: tuple[str, ...]) -> dict[str, str]:
+        hits = {}
+        for exercise in self._contraindicated:
+            named = [key for key in exercise.contraindications if key in yes]
+            if named:
+                hits[exercise.id] = "not advised with " + " or ".join(
+                    words(key.split(".")[-1]) for key in named
+                )
+        return hits
+
+    def _area_hits(self, areas: tuple[str, ...]) -> dict[str, str]:
+        return {
+            e.id: self._areas_words[e.id] for e in self.catalog if set(areas).isdisjoint(e.areas)
+        }
+
+    def _kit_hits(self, kit: tuple[str, ...]) -> dict[str, str]:
+        hits = {}
+        for exercise in self._equipped:
+            missing = [item for item in exercise.equipment if item not in kit]
+            if missing:
+                hits[exercise.id] = "needs " + " and ".join(words(item) for item in missing)
         return hits
 
 
@@ -147,6 +206,11 @@ def _position(exercise: Exercise, cases: list[FilterCase]) -> Position:
     if "sitting" in usable and any(c.excludes.unless_sitting for c in cases):
         return "sitting"
     return usable[0]
+
+
+def _places(case: FilterCase) -> bool:
+    """Whether the case can change the position an exercise is shown in."""
+    return bool(case.excludes.positions) or case.excludes.unless_sitting
 
 
 def answered_yes(answers: Answers, key: str) -> bool:

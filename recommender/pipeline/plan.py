@@ -49,12 +49,20 @@ class Session(NamedTuple):
     minutes: int
     exercises: tuple[Prescription, ...]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, memo: Optional[dict[int, list[dict[str, Any]]]] = None) -> dict[str, Any]:
+        """`memo` shares the items of sessions that hold the very same prescriptions
+        (the planner reuses them from day to day and week to week)."""
+        if memo is None:
+            items = [p.to_dict() for p in self.exercises]
+        else:
+            items = memo.get(id(self.exercises)) or memo.setdefault(
+                id(self.exercises), [p.to_dict() for p in self.exercises]
+            )
         return {
             "day": self.day,
             "date": self.date.isoformat() if self.date else None,
             "minutes": self.minutes,
-            "exercises": [p.to_dict() for p in self.exercises],
+            "exercises": items,
         }
 
 
@@ -94,10 +102,10 @@ class Week(NamedTuple):
             if flag
         ]
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, memo: Optional[dict[int, list[dict[str, Any]]]] = None) -> dict[str, Any]:
         out: dict[str, Any] = {
             "week": self.number,
-            "sessions": [s.to_dict() for s in self.sessions],
+            "sessions": [s.to_dict(memo) for s in self.sessions],
         }
         if self.walking is not None:
             out["walking"] = self.walking.to_dict()
@@ -118,7 +126,8 @@ class Plan(NamedTuple):
     choices: tuple[Choice, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"weeks": [w.to_dict() for w in self.weeks]}
+        memo: dict[int, list[dict[str, Any]]] = {}  # the plan's objects outlive the call
+        return {"weeks": [w.to_dict(memo) for w in self.weeks]}
 
     def exercises(self) -> list[Exercise]:
         """Every exercise in the plan, once, in order of first appearance."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Optional
 
 from recommender.core.answers import Answers
@@ -82,6 +82,12 @@ class _Template:
     def __init__(self) -> None:
         self.exercises: list[Exercise] = []
         self.walk = 0  # minutes of walking at the end of the session
+        self.families: set[str] = set()  # of its exercises (Catalog.families)
+        self.total = 0  # seconds its exercises take at their current doses
+        self.content: tuple[tuple[int, int, int], tuple[int, tuple[Prescription, ...]]] = (
+            (-1, -1, -1),
+            (0, ()),
+        )  # see _Planner.content
 
 
 class _Planner:
@@ -100,6 +106,7 @@ class _Planner:
         self.eligible = {e.id: e for e in eligible}
         self.doses: dict[str, Dose] = {}
         self.cost: dict[str, int] = {}  # exercise id -> seconds at its current dose
+        self.version = 0  # rises with every change of dose or of a template's exercises
         self.since: dict[str, int] = {}  # exercise id -> the week it joined the plan
         self.choices: dict[str, str] = {}
         order = {e.id: i for i, e in enumerate(eligible)}
@@ -125,12 +132,19 @@ class _Planner:
     # -- choosing ------------------------------------------------------------------
     def dose(self, exercise: Exercise) -> Dose:
         if exercise.id not in self.doses:
-            self.set_dose(exercise, starting_dose(exercise, self.answers))
+            # Not in any session yet, so no session's time changes: no new version.
+            dose = self.doses[exercise.id] = starting_dose(exercise, self.answers)
+            self.cost[exercise.id] = seconds(exercise, dose)
         return self.doses[exercise.id]
 
-    def set_dose(self, exercise: Exercise, dose: Dose) -> None:
+    def set_dose(self, exercise: Exercise, dose: Dose, holding: Sequence[_Template]) -> None:
+        """A new dose for an exercise held by the `holding` sessions (their totals move)."""
+        self.version += 1
+        old = self.cost.get(exercise.id, 0)
         self.doses[exercise.id] = dose
         self.cost[exercise.id] = seconds(exercise, dose)  # asked for again and again
+        for template in holding:
+            template.total += self.cost[exercise.id] - old
 
     def time(self, exercise: Exercise) -> int:
         """Seconds the exercise takes at its current dose."""
@@ -139,15 +153,15 @@ class _Planner:
         return self.cost[exercise.id]
 
     def used(self, template: _Template) -> int:
-        return sum(self.time(e) for e in template.exercises)
+        """Seconds the template's exercises take at their current doses."""
+        return template.total
 
     def fits(self, template: _Template, exercise: Exercise, limit: float, any_family: bool) -> bool:
         if exercise in template.exercises or len(template.exercises) >= MAX_EXERCISES_PER_SESSION:
             return False
         # One exercise of a family in a session: an exercise and its easier or harder
         # variant together repeat one movement.
-        family = self.family[exercise.id]
-        if not any_family and any(self.family[e.id] == family for e in template.exercises):
+        if not any_family and self.family[exercise.id] in template.families:
             return False
         return self.used(template) + self.time(exercise) <= limit
 
@@ -162,17 +176,43 @@ class _Planner:
     ) -> bool:
         """Add the first candidate that fits, preferring those not in `avoid`; `why`
         says why it was chosen ({kind} and {where} are filled in)."""
-        ordered = [e for e in candidates if e.id not in avoid] + [
-            e for e in candidates if e.id in avoid
-        ]
-        for exercise in ordered:
+        return self.fill(template, candidates, limit, why, avoid, any_family, most=1) == 1
+
+    def fill(
+        self,
+        template: _Template,
+        candidates: Sequence[Exercise],
+        limit: float,
+        why: str,
+        avoid: frozenset[str] = frozenset(),
+        any_family: bool = False,
+        most: int = MAX_EXERCISES_PER_SESSION,
+        enough: Optional[Callable[[], bool]] = None,
+    ) -> int:
+        """Add candidates that fit, in order (those not in `avoid` first), until `most`
+        are added or `enough()` says so; returns how many were added.
+
+        One pass is enough: what does not fit now never fits later in the same
+        session, since the time used, the families held and the count only grow.
+        """
+        added = 0
+        if avoid:
+            candidates = [e for e in candidates if e.id not in avoid] + [
+                e for e in candidates if e.id in avoid
+            ]
+        for exercise in candidates:
+            if added == most or (enough is not None and enough()):
+                break
             if self.fits(template, exercise, limit, any_family):
                 template.exercises.append(exercise)
+                template.total += self.time(exercise)
+                template.families.add(self.family[exercise.id])
                 self.since.setdefault(exercise.id, 1)
-                where = self.where(exercise)
-                self.choices.setdefault(exercise.id, why.format(kind=exercise.kind, where=where))
-                return True
-        return False
+                if exercise.id not in self.choices:
+                    where = self.where(exercise)
+                    self.choices[exercise.id] = why.format(kind=exercise.kind, where=where)
+                added += 1
+        return added
 
     def template(self, strength_day: bool, avoid: frozenset[str]) -> _Template:
         """A session's exercises; `avoid` holds the other version's, for variety."""
@@ -211,20 +251,16 @@ class _Planner:
                 self.pick(t, options, cap, "{kind} for your " + words(area), avoid)
         # Strength days take up to three strength exercises before more stretching.
         if strength_day:
-            while sum(e.kind == "strength" for e in t.exercises) < MAX_STRENGTH and self.pick(
-                t, self.strength, target, "strength for your {where}", avoid
-            ):
-                pass
-        fill = self.others
+            held = sum(e.kind == "strength" for e in t.exercises)
+            if held < MAX_STRENGTH:
+                why = "strength for your {where}"
+                self.fill(t, self.strength, target, why, avoid, most=MAX_STRENGTH - held)
         more = "more {kind} for your {where}"
-        while self.pick(t, fill, target, more, avoid):
-            pass
+        self.fill(t, self.others, target, more, avoid)
         # Still short of three quarters of the time: anything that fits at all.
         spare = self.others + (self.strength if strength_day else [])
-        while self.used(t) < self.budget * LOWEST_FILL - walk and self.pick(
-            t, spare, cap, more, avoid
-        ):
-            pass
+        short = self.budget * LOWEST_FILL - walk
+        self.fill(t, spare, cap, more, avoid, enough=lambda: self.used(t) >= short)
         if len(t.exercises) < 2:  # very short sessions: the quickest other one that fits
             spare = sorted(self.others + self.strength, key=lambda e: self.time(e))
             self.pick(
@@ -316,7 +352,14 @@ class _Planner:
         return Plan(tuple(plan_weeks), choices)
 
     def content(self, template: _Template) -> tuple[int, tuple[Prescription, ...]]:
-        """A session's minutes and prescriptions this week, walking last."""
+        """A session's minutes and prescriptions this week, walking last (the same
+        objects as last week's while nothing changed)."""
+        key = (self.version, len(template.exercises), template.walk)
+        if template.content[0] != key:
+            template.content = (key, self._content(template))
+        return template.content[1]
+
+    def _content(self, template: _Template) -> tuple[int, tuple[Prescription, ...]]:
         items = tuple(self.prescribe(e, self.dose(e)) for e in template.exercises)
         if template.walk and self.aerobic is not None:
             walk = self.aerobic.dose.with_(minutes=template.walk)
@@ -367,7 +410,7 @@ class _Planner:
             if new is not None:
                 extra = seconds(exercise, new) - seconds(exercise, old)
                 if all(self.used(t) + t.walk * 60 + extra <= self.budget for t in holding):
-                    self.set_dose(exercise, new)
+                    self.set_dose(exercise, new, holding)
                     continue
                 if old == starting_dose(exercise, self.answers):
                     continue  # not yet risen at all: it holds
@@ -387,7 +430,7 @@ class _Planner:
             self.used(t) + t.walk * 60 - old + seconds(harder, dose) > self.budget for t in holding
         ):
             return
-        self.set_dose(harder, dose)
+        self.set_dose(harder, dose, ())
         self.since[harder.id] = week
         self.choices[harder.id] = (
             f"the next step after {exercise.name}, which reached the top of its range "
@@ -395,6 +438,7 @@ class _Planner:
         )
         for t in holding:
             t.exercises = [harder if e.id == exercise.id else e for e in t.exercises]
+            t.total += self.time(harder) - old
 
 
 def _walk_reason(exercise: Exercise) -> str:
