@@ -70,7 +70,7 @@ def test_an_exception_inside_an_action_is_raised(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setitem(
-        engine._host._ruleset_directory["backplan"]._actions,
+        engine._host._ruleset_directory[engine._ruleset]._actions,
         "always",
         __import__("durable.engine", fromlist=["Promise"]).Promise(broken),
     )
