@@ -106,7 +106,7 @@ class _Planner:
         self.eligible = {e.id: e for e in eligible}
         self.doses: dict[str, Dose] = {}
         self.cost: dict[str, int] = {}  # exercise id -> seconds at its current dose
-        self.version = 0  # rises with every change of dose or of a template's exercises
+        self.version = 0  # rises with every new dose, so cached week contents are redone
         self.since: dict[str, int] = {}  # exercise id -> the week it joined the plan
         self.choices: dict[str, str] = {}
         order = {e.id: i for i, e in enumerate(eligible)}
