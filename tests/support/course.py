@@ -55,3 +55,48 @@ def checkin_args(
     if not flags:
         args.append("--no-new-symptoms")
     return args
+
+
+#: A process that opens the store, says "ready", waits for "go", then adds check-ins
+#: (argv: database, how many, the exercise pain that marks its own).
+_WRITER = """
+import datetime as dt, sys
+from recommender.core.progress import CheckIn
+from recommender.store.courses import Store
+
+store = Store.open(sys.argv[1])
+course = store.current_course(with_checkins=False)
+print("ready", flush=True)
+sys.stdin.readline()  # both processes start writing together
+for n in range(int(sys.argv[2])):
+    store.add_checkin(course.id, CheckIn(
+        week=1 + n % 8, recorded=dt.datetime(2026, 1, 5, 8, 0, n % 60),
+        sessions_done=1, exercise_pain=int(sys.argv[3]), usual_pain=4))
+print("done", flush=True)
+"""
+
+
+def race_two_writers(database: str, each: int) -> None:
+    """Two processes add `each` check-ins to the current course at the same moment
+    (one marks its own with exercise pain 1, the other with 2)."""
+    import subprocess
+    import sys
+
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, database, str(each), str(tag)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for tag in (1, 2)
+    ]
+    for writer in writers:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+    for writer in writers:
+        assert writer.stdin is not None
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    for writer in writers:
+        out, _ = writer.communicate(timeout=120)
+        assert writer.returncode == 0 and out.strip() == "done"

@@ -11,7 +11,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 
 from recommender.store.courses import Store
 
-from support.course import START_ARGS, WEEKS, checkin_args
+from support.course import START_ARGS, WEEKS, checkin_args, race_two_writers
 
 _NAMES = itertools.count(1)
 
@@ -144,40 +143,9 @@ def test_a_shared_database_keeps_the_other_applications_tables(pg_url, run):
         ]
 
 
-_WRITER = """
-import datetime as dt, sys
-from recommender.core.progress import CheckIn
-from recommender.store.courses import Store
-store = Store.open(sys.argv[1])
-course = store.current_course(with_checkins=False)
-print("ready", flush=True)
-sys.stdin.readline()
-for n in range(int(sys.argv[2])):
-    store.add_checkin(course.id, CheckIn(week=1, recorded=dt.datetime(2026, 1, 5),
-                                         sessions_done=1, exercise_pain=int(sys.argv[3])))
-print("done", flush=True)
-"""
-
-
 def test_check_ins_from_two_processes_lose_nothing_on_postgresql(pg_url, run):
     run("track", "--db", pg_url, *START_ARGS[1:])
     each = 100
-    writers = [
-        subprocess.Popen(
-            [sys.executable, "-c", _WRITER, pg_url, str(each), str(tag)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for tag in (1, 2)
-    ]
-    for writer in writers:
-        assert writer.stdout.readline().strip() == "ready"
-    for writer in writers:
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-    for writer in writers:
-        out, _ = writer.communicate(timeout=120)
-        assert writer.returncode == 0 and out.strip() == "done"
+    race_two_writers(pg_url, each)
     checkins = Store.open(pg_url).current_course().checkins
     assert sorted(c.exercise_pain for c in checkins) == [1] * each + [2] * each

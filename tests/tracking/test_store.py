@@ -7,7 +7,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from recommender.store import database
 from recommender.store.courses import Store
 
-from support.course import START_ARGS
+from support.course import START_ARGS, race_two_writers
 
 HEAD = "0001"
 
@@ -143,45 +142,10 @@ def test_a_folder_or_an_unreachable_server_is_a_message(tmp_path, run):
     assert "cannot be used" in out.output and "secret" not in out.output
 
 
-_WRITER = textwrap.dedent(
-    """
-    import datetime as dt, sys
-    from recommender.core.progress import CheckIn
-    from recommender.store.courses import Store
-
-    store = Store.open(sys.argv[1])
-    course = store.current_course(with_checkins=False)
-    print("ready", flush=True)
-    sys.stdin.readline()  # both processes start writing together
-    for n in range(int(sys.argv[2])):
-        store.add_checkin(course.id, CheckIn(
-            week=1 + n % 8, recorded=dt.datetime(2026, 1, 5, 8, 0, n % 60),
-            sessions_done=1, exercise_pain=int(sys.argv[3]), usual_pain=4))
-    print("done", flush=True)
-    """
-)
-
-
 def test_check_ins_from_two_processes_at_once_lose_nothing(db, run):
     run(*START_ARGS)
     each = 150
-    writers = [
-        subprocess.Popen(
-            [sys.executable, "-c", _WRITER, db, str(each), str(tag)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for tag in (1, 2)
-    ]
-    for writer in writers:
-        assert writer.stdout.readline().strip() == "ready"
-    for writer in writers:
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-    for writer in writers:
-        out, _ = writer.communicate(timeout=120)
-        assert writer.returncode == 0 and out.strip() == "done"
+    race_two_writers(db, each)
     checkins = Store.open(db).current_course().checkins
     assert len(checkins) == 2 * each
     assert sorted(c.exercise_pain for c in checkins) == [1] * each + [2] * each
