@@ -17,6 +17,7 @@ handled here:
 
 from __future__ import annotations
 
+import copy
 import itertools
 import threading
 from collections.abc import Callable, Mapping
@@ -33,6 +34,7 @@ RULESET = "backplan"
 #: table per process, and a second live ruleset of the same name (the plan's and the
 #: adaptation rules' engines side by side) was refused now and then with error 102.
 _NUMBERS = itertools.count(1)
+REGISTER_ATTEMPTS = 3
 HEARTBEAT = "__heartbeat__"
 FACT_KIND = "answers"
 
@@ -70,8 +72,7 @@ class DurableEngine:
         self._fired: list[str] = []
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
-        self._ruleset = f"{RULESET}-{next(_NUMBERS)}"
-        ruleset = {}
+        ruleset: dict[str, Any] = {}
         for name, condition in conditions.items():
             alternatives = _alternatives(condition)
             if len(alternatives) == 1:
@@ -82,13 +83,20 @@ class DurableEngine:
                 ruleset[f"{name}#{number}"] = {"all": [{"m": _match(alternative)}], "run": name}
         ruleset[HEARTBEAT] = {"all": [{"m": {"kind": FACT_KIND}}], "run": HEARTBEAT}
         actions = {name: self._recorder(name) for name in (*self._names, HEARTBEAT)}
-        self._host = _Host(actions)
-        try:
-            # The engine pops "run" out of the dicts it is given; this one is built
-            # for it alone and not used again.
-            self._host.register_rulesets({self._ruleset: ruleset})
-        except Exception as exc:  # the C extension raises plain Exceptions
-            raise EngineError(f"durable-rules refused the compiled ruleset: {exc}") from exc
+        # The C library now and then refuses a valid ruleset ("error code: 102"),
+        # depending on its memory (seen when several engines live in one process):
+        # a fresh host and name almost always take it. A ruleset that is really wrong
+        # fails every time, and is reported.
+        for attempt in range(REGISTER_ATTEMPTS):
+            self._ruleset = f"{RULESET}-{next(_NUMBERS)}"
+            self._host = _Host(actions)
+            try:
+                # The engine pops "run" out of the dicts it is given: give it a copy.
+                self._host.register_rulesets({self._ruleset: copy.deepcopy(ruleset)})
+                break
+            except Exception as exc:  # the C extension raises plain Exceptions
+                if attempt + 1 == REGISTER_ATTEMPTS:
+                    raise EngineError(f"durable-rules refused the compiled ruleset: {exc}") from exc
 
     def _recorder(self, name: str) -> Callable[[Any], None]:
         def record(closure: Any) -> None:
