@@ -63,20 +63,39 @@ def test_every_operator_compiles_and_evaluates(kind):
 
 
 @needs_durable
-def test_an_exception_inside_an_action_is_raised(monkeypatch):
-    engine = create_engine({"always": parse({"age": {"at_least": 1}})}, "durable")
+def test_a_failure_among_the_actions_is_raised_and_frees_its_session(monkeypatch):
+    from recommender.rulebook.engines import durable_engine
 
-    def broken(closure):
+    engine = create_engine({"always": parse({"age": {"at_least": 1}})}, "durable")
+    facts = validate_answers(BOOK.rulebook.baseline).fact()
+
+    def broken(message):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(
-        engine._host._ruleset_directory[engine._ruleset]._actions,
-        "always",
-        __import__("durable.engine", fromlist=["Promise"]).Promise(broken),
-    )
+    with monkeypatch.context() as patch:
+        patch.setattr(durable_engine, "_rule_of", broken)
+        for _ in range(1100):  # more failures than a ruleset has sessions
+            with pytest.raises(EngineError, match="boom"):
+                engine.evaluate(facts)
+    # Every failed session was deleted, unfinished action and all: the engine still works.
+    assert engine.evaluate(facts) == {"always"}
+
+
+@needs_durable
+def test_an_action_for_a_rule_nobody_compiled_is_an_error(monkeypatch):
+    engine = create_engine({"always": parse({"age": {"at_least": 1}})}, "durable")
+    monkeypatch.delitem(engine._reports, "always")
     facts = validate_answers(BOOK.rulebook.baseline).fact()
-    with pytest.raises(EngineError, match="boom"):
+    with pytest.raises(EngineError, match="always"):
         engine.evaluate(facts)
+
+
+@needs_durable
+def test_rule_names_are_read_back_exactly_whatever_their_characters():
+    names = ["RF-X#2", 'café "quoted" \\ back', "雪 snow"]
+    engine = create_engine({n: parse({"age": {"at_least": 1}}) for n in names}, "durable")
+    facts = validate_answers(BOOK.rulebook.baseline).fact()
+    assert engine.evaluate(facts) == set(names)
 
 
 def test_unknown_engine_is_refused():
