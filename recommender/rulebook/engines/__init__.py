@@ -38,7 +38,7 @@ def durable_available() -> bool:
     """durable-rules is installed (it does not build on Python 3.13 and newer)."""
     from importlib.util import find_spec
 
-    return find_spec("durable") is not None
+    return find_spec("durable_rules_engine") is not None  # its engine, in C
 
 
 def default_engine() -> str:

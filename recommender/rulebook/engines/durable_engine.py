@@ -19,7 +19,8 @@ engine's traps (docs/architecture.md) are handled here:
 Why the C library's calls rather than `durable.engine.Host`: the host wraps every
 action in a closure, writes the state back as JSON and parses each action's message
 (the whole fact) again in Python, which took three quarters of an evaluation; a rule
-that holds needs none of that, only its name.
+that holds needs none of that, only its name. Nor is the `durable` package imported
+(its logging, inspect and threads): a cold `plan` starts sooner.
 """
 
 from __future__ import annotations
@@ -30,13 +31,12 @@ import threading
 from collections.abc import Mapping
 from typing import Any, Optional
 
-from durable import engine as durable
+import durable_rules_engine as _LIBRARY  # durable-rules' engine, in C
 
 from recommender.core.errors import EngineError
 from recommender.core.paths import get_path, set_path
 from recommender.rulebook.conditions import All, AnyOf, AtLeast, Condition, Test, fields
 
-_LIBRARY = durable.durable_rules_engine
 RULESET = "backplan"
 #: Each engine's ruleset gets a name of its own: the C library keeps rulesets in one
 #: table per process, and a second live ruleset of the same name (the plan's and the
