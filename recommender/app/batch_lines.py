@@ -3,12 +3,12 @@ holds it: every line's result, or its error object, in order."""
 
 from __future__ import annotations
 
-import json
 import signal
 from collections import Counter
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple, Optional
 
+from recommender.core import jsonline
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import MAX_BYTES, parse_answers
 from recommender.render.json_result import compact
@@ -119,7 +119,7 @@ def work(chunk: Chunk) -> ChunkResult:
 
 
 def _compact(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return jsonline.dumps(data)
 
 
 # -- reading ------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from typing import Any, Optional
 
 import durable_rules_engine as _LIBRARY  # durable-rules' engine, in C
 
+from recommender.core import jsonline
 from recommender.core.errors import EngineError
 from recommender.core.paths import get_path, set_path
 from recommender.rulebook.conditions import All, AnyOf, AtLeast, Condition, Test, fields
@@ -91,7 +92,7 @@ class DurableEngine:
             sid = str(next(self._sessions))
             fact.update(id=FACT_KIND, sid=sid, kind=FACT_KIND)
             try:
-                actions = self._actions(json.dumps(fact, ensure_ascii=False))
+                actions = self._actions(jsonline.dumps(fact))
             except EngineError:
                 raise
             except Exception as exc:  # the C extension raises plain Exceptions
