@@ -14,7 +14,8 @@ from recommender.core import jsonline
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender
 from recommender.render.json_result import compact
-from tests.support.strategies import answers
+
+from support.strategies import answers
 
 BOOK = Recommender.load(engine="reference")
 
