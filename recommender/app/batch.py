@@ -12,6 +12,7 @@ whole, in order, and no more are started.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -170,21 +171,28 @@ def _run_parallel(
     pool = ProcessPoolExecutor(
         workers, mp_context=context, initializer=setup, initargs=(options, True)
     )
+    watch: Optional[_WorkerWatch] = None
 
     def write_first() -> None:
         first, future = pending.popleft()
         try:
             write(future.result())
         except BrokenProcessPool:  # a worker was killed: its chunk is gone
-            # The other workers may be blocked handing back results nobody now reads
-            # (Python 3.11's pool then waits for them forever): end them first.
-            for child in context.active_children():
-                child.kill()  # they ignore SIGTERM: the parent alone decides
             raise _WorkerLost(first) from None
 
     try:
         for chunk in chunks(numbered_lines(source)):
-            pending.append((chunk.first, pool.submit(work, chunk)))
+            try:
+                future = pool.submit(work, chunk)
+            except BrokenProcessPool:  # a worker died since the last chunk went out
+                while pending:  # the chunks finished before it, then the lost one
+                    write_first()
+                raise _WorkerLost(chunk.first) from None
+            if watch is None:  # once the pool has started all its workers (with fork, at once)
+                started = context.active_children()
+                if len(started) >= workers:
+                    watch = _WorkerWatch(started)
+            pending.append((chunk.first, future))
             while len(pending) >= limit or (pending and pending[0][1].done()):
                 write_first()
             if stop.requested:
@@ -192,7 +200,43 @@ def _run_parallel(
         while pending:  # finish what is under way (a few chunks at most), in order
             write_first()
     finally:
+        if watch is not None:
+            watch.close()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _WorkerWatch:
+    """Ends the other workers the moment one dies, which the pool cannot do itself.
+
+    Workers ignore SIGTERM (the parent alone decides when they stop), and that is what
+    the pool sends them when it finds one dead; it then waits for them to end while
+    holding the lock that `submit` takes, so the batch would hang (seen on Python 3.13).
+    Other workers may also sit blocked handing back results nobody will read.
+    """
+
+    def __init__(self, workers: list[Any]) -> None:
+        self._workers = workers
+        self._closing = threading.Event()
+        self._wake_read, self._wake_write = os.pipe()
+        self._thread = threading.Thread(target=self._run, name="worker-watch", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from multiprocessing.connection import wait
+
+        wait([w.sentinel for w in self._workers] + [self._wake_read])
+        if not self._closing.is_set():  # a worker ended while the batch was running
+            for worker in self._workers:
+                with contextlib.suppress(ValueError):  # a process object already closed
+                    worker.kill()  # SIGKILL; nothing if it has ended and been reaped
+
+    def close(self) -> None:
+        """The batch is ending: workers now stop because they are told to."""
+        self._closing.set()
+        os.write(self._wake_write, b"x")
+        self._thread.join()
+        os.close(self._wake_read)
+        os.close(self._wake_write)
 
 
 class _WorkerLost(Exception):

@@ -186,6 +186,42 @@ def test_sigterm_and_sighup_stop_cleanly_and_end_the_workers(tmp_path, signum, c
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
+def test_a_worker_killed_while_the_batch_waits_for_input_ends_the_batch(tmp_path):
+    # The pool, finding a worker dead, asks the others to stop with SIGTERM (which
+    # they ignore) and waits for them holding the lock that the next chunk's submit
+    # needs: Python 3.13 hung here for ever. Killed between chunks, the batch must end.
+    from recommender.app.batch_lines import CHUNK_LINES
+
+    lines = [json.dumps(a).encode() + b"\n" for a in many_answers(2 * CHUNK_LINES, seed=5)]
+    out = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "recommender", "batch", "-", "-o", str(out), "-j", "2"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert process.stdin is not None
+    process.stdin.write(b"".join(lines[:CHUNK_LINES]))  # one chunk, then the batch waits
+    process.stdin.flush()
+    deadline = time.time() + 60
+    while time.time() < deadline and len(_children(process.pid)) < 2:
+        time.sleep(0.05)
+    time.sleep(1)  # the first chunk is worked on
+    os.kill(min(_children(process.pid)), signal.SIGKILL)
+    time.sleep(1)  # the pool notices, and is left waiting for the other worker
+    process.stdin.write(b"".join(lines[CHUNK_LINES:]))
+    process.stdin.close()
+    process.wait(timeout=60)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    assert process.returncode == 1, stderr
+    assert "worker process was stopped" in stderr and "were not processed" in stderr
+    assert "Traceback" not in stderr
+    first_lost = int(stderr.split("lines ")[-1].split(" onwards")[0].replace(",", ""))
+    assert first_lost in (1, CHUNK_LINES + 1)
+    assert len(out.read_text().splitlines()) == first_lost - 1  # what was done, whole
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
 def test_a_killed_worker_is_reported_with_the_lines_not_processed(tmp_path):
     process, out = _start_batch(tmp_path)
     worker = min(_children(process.pid))
