@@ -191,7 +191,7 @@ def _run_parallel(
             if watch is None:  # once the pool has started all its workers (with fork, at once)
                 started = context.active_children()
                 if len(started) >= workers:
-                    watch = _WorkerWatch(started)
+                    watch = _WorkerWatch(started, pool)
             pending.append((chunk.first, future))
             while len(pending) >= limit or (pending and pending[0][1].done()):
                 write_first()
@@ -199,9 +199,14 @@ def _run_parallel(
                 break
         while pending:  # finish what is under way (a few chunks at most), in order
             write_first()
+    except BaseException:
+        # A lost worker, or a second Ctrl-C: the others are ended, not waited for.
+        if watch is not None:
+            watch.close(end_workers=True)
+        raise
     finally:
         if watch is not None:
-            watch.close()
+            watch.close(end_workers=False)
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -212,10 +217,17 @@ class _WorkerWatch:
     the pool sends them when it finds one dead; it then waits for them to end while
     holding the lock that `submit` takes, so the batch would hang (seen on Python 3.13).
     Other workers may also sit blocked handing back results nobody will read.
+
+    And a worker killed halfway through handing back a result leaves the pool's reader
+    waiting for the rest of it for ever: the parent holds a copy of the results pipe's
+    writing end, which the pool never uses, so the pipe never reports its end. Once
+    the workers are gone that copy is closed, the reader meets the end of the pipe,
+    and the pool reports itself broken as it should.
     """
 
-    def __init__(self, workers: list[Any]) -> None:
+    def __init__(self, workers: list[Any], pool: ProcessPoolExecutor) -> None:
         self._workers = workers
+        self._pool = pool
         self._closing = threading.Event()
         self._wake_read, self._wake_write = os.pipe()
         self._thread = threading.Thread(target=self._run, name="worker-watch", daemon=True)
@@ -226,13 +238,25 @@ class _WorkerWatch:
 
         wait([w.sentinel for w in self._workers] + [self._wake_read])
         if not self._closing.is_set():  # a worker ended while the batch was running
-            for worker in self._workers:
-                with contextlib.suppress(ValueError):  # a process object already closed
-                    worker.kill()  # SIGKILL; nothing if it has ended and been reaped
+            self._end_workers()
 
-    def close(self) -> None:
-        """The batch is ending: workers now stop because they are told to."""
+    def _end_workers(self) -> None:
+        for worker in self._workers:
+            with contextlib.suppress(ValueError):  # a process object already closed
+                worker.kill()  # SIGKILL; nothing if it has ended and been reaped
+        # The pool's own attribute (CPython 3.8 to 3.13); without it, nothing to do.
+        results = getattr(self._pool, "_result_queue", None)
+        with contextlib.suppress(AttributeError, OSError):
+            results._writer.close()  # type: ignore[union-attr]
+
+    def close(self, end_workers: bool) -> None:
+        """The batch is ending: either the workers are told to stop as usual, or
+        (`end_workers`, when it failed) they are ended here and now."""
+        if self._closing.is_set():
+            return
         self._closing.set()
+        if end_workers:
+            self._end_workers()
         os.write(self._wake_write, b"x")
         self._thread.join()
         os.close(self._wake_read)
