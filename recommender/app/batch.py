@@ -245,9 +245,8 @@ class _WorkerWatch:
             with contextlib.suppress(ValueError):  # a process object already closed
                 worker.kill()  # SIGKILL; nothing if it has ended and been reaped
         # The pool's own attribute (CPython 3.8 to 3.13); without it, nothing to do.
-        results = getattr(self._pool, "_result_queue", None)
         with contextlib.suppress(AttributeError, OSError):
-            results._writer.close()  # type: ignore[union-attr]
+            self._pool._result_queue._writer.close()  # type: ignore[attr-defined]
 
     def close(self, end_workers: bool) -> None:
         """The batch is ending: either the workers are told to stop as usual, or

@@ -102,24 +102,22 @@ def work(chunk: Chunk) -> ChunkResult:
             )
         except AnswersError as exc:
             errors += 1
-            out.append(_compact({"line": number, "error": exc.message(), "fields": exc.fields}))
+            out.append(
+                jsonline.dumps({"line": number, "error": exc.message(), "fields": exc.fields})
+            )
             continue
         except Exception as exc:  # one line must never stop the batch
             errors += 1
             problem = (
                 f"line {number}: could not be processed ({type(exc).__name__}); please report it"
             )
-            out.append(_compact({"line": number, "error": problem, "fields": []}))
+            out.append(jsonline.dumps({"line": number, "error": problem, "fields": []}))
             continue
         levels[result.triage.level] += 1
         plans += result.plan is not None
         out.append(compact(result))
     text = "".join(line + "\n" for line in out).encode("utf-8")
     return ChunkResult(text, len(out), levels, errors, plans)
-
-
-def _compact(data: dict) -> str:
-    return jsonline.dumps(data)
 
 
 # -- reading ------------------------------------------------------------------------------
