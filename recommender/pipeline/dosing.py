@@ -56,9 +56,13 @@ def seconds(exercise: Exercise, dose: Dose) -> int:
     return SETUP_SECONDS + dose.sets * work * sides + rests
 
 
-def starting_dose(exercise: Exercise, answers: Answers) -> Dose:
-    """Week one's dose for this person: the catalog's, set on the ACSM ranges."""
-    return _starting(exercise, answers.age > OLDER_AGE, answers.activity_level == "low")
+def starting_dose(exercise: Exercise, answers: Answers, lightest: bool = False) -> Dose:
+    """Week one's dose for this person: the catalog's, set on the ACSM ranges.
+
+    `lightest` starts strength work at the foot of the ladder (2 x 8), as for a low
+    activity level: the planner asks for it when a session is too short otherwise."""
+    low = lightest or answers.activity_level == "low"
+    return _starting(exercise, answers.age > OLDER_AGE, low)
 
 
 def next_dose(exercise: Exercise, dose: Dose, answers: Answers) -> Optional[Dose]:

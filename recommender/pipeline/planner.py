@@ -128,12 +128,29 @@ class _Planner:
         self.others = [e for e in body if e.kind != "strength"]
         self.aerobic = next((e for e in eligible if e.kind == "aerobic"), None)
         self.walk_in_session = answers.minutes_per_session >= WALK_IN_SESSION_FROM
+        # A strength day opens gently and then holds strength work. When even the
+        # quickest opener and the quickest strength exercise overrun the session at
+        # their usual start, strength starts at the foot of the ladder (2 x 8), ACSM's
+        # lightest start, as it does for someone not yet active.
+        self.lightest_strength = bool(self.openers and self.strength) and (
+            min(seconds(e, starting_dose(e, answers)) for e in self.openers)
+            + min(seconds(e, starting_dose(e, answers)) for e in self.strength)
+            > self.session_room()
+        )
+
+    def session_room(self) -> int:
+        """Seconds a session has for exercises, once its own walk (if any) is set aside."""
+        walk = walk_minutes(self.answers, 1, True) * 60 if self.walk_in_session else 0
+        return self.budget - walk if self.aerobic else self.budget
 
     # -- choosing ------------------------------------------------------------------
+    def first_dose(self, exercise: Exercise) -> Dose:
+        return starting_dose(exercise, self.answers, self.lightest_strength)
+
     def dose(self, exercise: Exercise) -> Dose:
         if exercise.id not in self.doses:
             # Not in any session yet, so no session's time changes: no new version.
-            dose = self.doses[exercise.id] = starting_dose(exercise, self.answers)
+            dose = self.doses[exercise.id] = self.first_dose(exercise)
             self.cost[exercise.id] = seconds(exercise, dose)
         return self.doses[exercise.id]
 
@@ -218,7 +235,7 @@ class _Planner:
         """A session's exercises; `avoid` holds the other version's, for variety."""
         t = _Template()
         walk = walk_minutes(self.answers, 1, True) * 60 if self.walk_in_session else 0
-        cap = self.budget - walk if self.aerobic else self.budget
+        cap = self.session_room()
         target = self.budget * WEEK_ONE_FILL - (walk if self.aerobic else 0)
         openers = self.openers
         if strength_day and self.strength:
@@ -412,7 +429,7 @@ class _Planner:
                 if all(self.used(t) + t.walk * 60 + extra <= self.budget for t in holding):
                     self.set_dose(exercise, new, holding)
                     continue
-                if old == starting_dose(exercise, self.answers):
+                if old == self.first_dose(exercise):
                     continue  # not yet risen at all: it holds
             if week - self.since[exercise.id] >= MIN_WEEKS_IN_PLACE:
                 self.try_harder(exercise, holding, week)
@@ -424,7 +441,7 @@ class _Planner:
             return
         if harder.id in self.since:
             return  # already in the plan, in another session
-        dose = starting_dose(harder, self.answers)
+        dose = self.first_dose(harder)
         old = seconds(exercise, self.doses[exercise.id])
         if any(
             self.used(t) + t.walk * 60 - old + seconds(harder, dose) > self.budget for t in holding

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from recommender.inputs.answers_file import validate_answers
@@ -87,6 +87,63 @@ def _felt_step(before: dict, after: dict) -> bool:
     return False
 
 
+#: Found by the explore profile: five minutes, and strength work only at level 1 (a
+#: heart condition). The quickest opener and strength exercise overran the session at
+#: the usual start, so no session held strength; it now starts at 2 x 8.
+FIVE_MINUTES_WITH_A_HEART_CONDITION = {
+    "age": 18,
+    "pregnancy": "no",
+    "pain_areas": ["shoulders"],
+    "pain_intensity": 0,
+    "pain_duration": "under_6_weeks",
+    "pain_trend": "improving",
+    "onset": "gradual",
+    "red_flags": {
+        "saddle_numbness": False,
+        "bladder_bowel_change": False,
+        "sexual_dysfunction": False,
+        "both_legs_symptoms": False,
+        "limb_weakness_worsening": False,
+        "clumsy_hands_or_unsteady_walking": False,
+        "chest_pain": False,
+        "tearing_pain": False,
+        "breathlessness": False,
+        "stroke_signs": False,
+        "sudden_severe_neck_pain": False,
+        "abdominal_or_pulsing_pain": True,
+        "head_unstable": False,
+        "headache_after_neck_event": False,
+        "fever": False,
+        "unexplained_weight_loss": True,
+        "night_pain": False,
+        "limb_pain_or_tingling": True,
+        "one_sided_band_rash": False,
+        "right_upper_abdominal_pain": True,
+        "morning_stiffness": True,
+    },
+    "history": {
+        "cancer": False,
+        "osteoporosis": True,
+        "long_term_steroids": False,
+        "upper_neck_risk": True,
+        "immunosuppressed": False,
+        "injects_drugs": False,
+        "recent_spine_surgery": False,
+        "shoulder_problem": True,
+        "hypermobility": True,
+        "balance_problems": True,
+        "cannot_get_on_floor": True,
+        "heart_condition": True,
+    },
+    "equipment": [],
+    "days_per_week": 2,
+    "minutes_per_session": 5,
+    "activity_level": "moderate",
+}
+
+
+@example(raw=FIVE_MINUTES_WITH_A_HEART_CONDITION, weeks=1)
+@example(raw=FIVE_MINUTES_WITH_A_HEART_CONDITION, weeks=4)
 @given(plannable_answers, st.integers(1, 12))
 def test_plans_keep_every_invariant(raw, weeks):
     result = run(raw, weeks)
