@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple, Optional
 
 from recommender.core import jsonline
+from recommender.core.answers import in_country
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import MAX_BYTES, parse_answers
 from recommender.render.json_result import compact
@@ -29,7 +30,8 @@ STOP_SIGNALS = tuple(
 
 class Options(NamedTuple):
     weeks: int = 4
-    emergency_number: Optional[str] = None
+    country: Optional[str] = None
+    """A country for every line (`--country`), over each line's own"""
     engine: Optional[str] = None
     rules: Optional[str] = None
 
@@ -98,7 +100,7 @@ def work(chunk: Chunk) -> ChunkResult:
                 raise AnswersError([f"is longer than {MAX_BYTES // 1024} KB"], f"line {number}")
             answers = parse_answers(data, f"line {number}")
             result = _RECOMMENDER.recommend(
-                answers, weeks=_OPTIONS.weeks, emergency_number=_OPTIONS.emergency_number
+                in_country(answers, _OPTIONS.country), weeks=_OPTIONS.weeks
             )
         except AnswersError as exc:
             errors += 1

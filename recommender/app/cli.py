@@ -32,7 +32,7 @@ from recommender.app.options import (
     weeks_option,
 )
 from recommender.app.output import color_wanted, emit, terminal_width, warn_beside
-from recommender.core.answers import EQUIPMENT, PAIN_AREAS
+from recommender.core.answers import EQUIPMENT, PAIN_AREAS, in_country
 from recommender.core.catalog import Kind
 from recommender.core.errors import ExitCode
 from recommender.render import RenderOptions
@@ -76,14 +76,6 @@ def _starting(answers: Answers, start: str) -> Answers:
     except ValueError as exc:  # the answers model's own checks (the plan must fit)
         message = str(exc).removeprefix("start_date: ")
         raise click.BadParameter(message, param_hint="--start") from None
-
-
-def _number(country: Optional[str]) -> Optional[str]:
-    if country is None:
-        return None
-    from recommender.inputs.countries import emergency_number
-
-    return emergency_number(country)
 
 
 # -- commands -------------------------------------------------------------------------
@@ -159,9 +151,7 @@ def plan(
     answers = _answers_from(answers_path, example)
     if start:
         answers = _starting(answers, start)
-    result = _recommender(rules_dir, engine).recommend(
-        answers, weeks=weeks, emergency_number=_number(country)
-    )
+    result = _recommender(rules_dir, engine).recommend(in_country(answers, country), weeks=weeks)
     hint = "--example" if example else f"--answers {answers_path}"
     width = terminal_width() if not output or output == "-" else 78
     options = RenderOptions(color=color_wanted(output), explain_args=hint, paper=paper, width=width)
@@ -271,7 +261,7 @@ def batch(
     """
     from recommender.app.batch import Options, run_batch_command
 
-    options = Options(weeks=weeks, emergency_number=_number(country), engine=engine)
+    options = Options(weeks=weeks, country=country, engine=engine)
     summary = run_batch_command(source, output, options, workers, private)
     if summary.lost_from is not None:
         sys.exit(int(ExitCode.INTERNAL))  # the summary said which lines were not processed

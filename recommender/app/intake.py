@@ -18,6 +18,7 @@ number, and any can be changed before the result.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from collections.abc import Callable
@@ -59,6 +60,12 @@ class _Back:
     """The reply `back`, as distinct from any answer."""
 
 
+class _Kept(NamedTuple):
+    """Enter at a question answered before: the earlier answer, kept."""
+
+    value: Any
+
+
 @dataclass
 class Intake:
     """Asks every question in order, re-asking until each answer is usable."""
@@ -82,14 +89,20 @@ class Intake:
         at = self.first_unanswered()
         while at < len(questions):
             question = questions[at]
+            if self._skip(question):
+                at += 1
+                continue
             if question.group:
                 self.say(f"\n{question.group}")
+                if question.intro:
+                    self._explain(question.intro, indent="")
             value = self._ask_until_valid(question, at)
             if isinstance(value, _Back):
-                if at == 0:
+                before = self._asked_before(at)
+                if before is None:
                     self.say("  This is the first question.")
                 else:
-                    at -= 1
+                    at = before
                 continue
             self.given[question.key] = value
             stop = self._stop()
@@ -98,15 +111,35 @@ class Intake:
             at += 1  # after going back, each later question is shown again to confirm
         return self._review()
 
-    def first_unanswered(self) -> int:
-        keys = [q.key for q in self.questionnaire.questions]
-        return next((i for i, key in enumerate(keys) if key not in self.given), len(keys))
+    def _skip(self, question: Question) -> bool:
+        """A question not asked at the person's age (Question.from_age): its answer
+        is no, which no rule can read at that age (see `answers`)."""
+        return question.skipped(self.given.get("age"))
 
-    def answers(self) -> dict:
-        """The answers so far as an answers file holds them (blank ones left out)."""
+    def _asked_before(self, at: int) -> Optional[int]:
+        """The question before `at` that is asked at the person's age, or None."""
+        questions = self.questionnaire.questions
+        for index in range(at - 1, -1, -1):
+            if not questions[index].skipped(self.given.get("age")):
+                return index
+        return None
+
+    def first_unanswered(self) -> int:
+        questions = self.questionnaire.questions
+        return next(
+            (i for i, q in enumerate(questions) if q.key not in self.given and not self._skip(q)),
+            len(questions),
+        )
+
+    def answers(self, complete: bool = False) -> dict:
+        """The answers so far as an answers file holds them (blank ones left out).
+        `complete`: at the end, each question not asked at the person's age is
+        answered no (which no rule reads at that age)."""
         answers: dict = {}
         for question in self.questionnaire.questions:
             value = self.given.get(question.key)
+            if complete and question.key not in self.given and self._skip(question):
+                value = False
             if value is not None:
                 set_path(answers, question.key, value)
         return answers
@@ -138,9 +171,37 @@ class Intake:
     # -- one question -------------------------------------------------------------------
 
     def _ask_until_valid(self, question: Question, at: int, allow_back: bool = True) -> Any:
+        """The answer to `question` (or _Back), asked until it is usable."""
+        earlier = question.key in self.given
+        if question.or_ask:
+            return self._ask_parts(question, at, allow_back, earlier)
+        value = self._ask_one(question, at, allow_back, earlier)
+        return value.value if isinstance(value, _Kept) else value
+
+    def _ask_parts(self, question: Question, at: int, allow_back: bool, earlier: bool) -> Any:
+        """A yes/no answer asked as several questions, one thing each: the first "yes"
+        answers it, and "no" to every one is no. Enter at the first keeps an earlier
+        answer; `back` steps back through the parts."""
+        parts = [
+            dataclasses.replace(question, ask=part.ask, help=part.help, or_ask=())
+            for part in question.parts()
+        ]
+        index = 0
+        while index < len(parts):
+            value = self._ask_one(parts[index], at, allow_back or index > 0, earlier and not index)
+            if isinstance(value, _Back):
+                if index == 0:
+                    return value
+                index -= 1
+            elif isinstance(value, _Kept) or value is True:
+                return value.value if isinstance(value, _Kept) else value
+            else:
+                index += 1
+        return False
+
+    def _ask_one(self, question: Question, at: int, allow_back: bool, earlier: bool) -> Any:
         total = len(self.questionnaire.questions)
         self.say(prompt_text(question, f"[{at + 1}/{total}]", self.width()))
-        earlier = question.key in self.given
         hint = _reply_hint(question, self.given.get(question.key), earlier, allow_back)
         while True:
             try:  # an unreadable reply (read_reply) is asked again, like a wrong one
@@ -148,17 +209,18 @@ class Intake:
                 if reply.strip().lower() in BACK and allow_back:
                     return _Back()
                 if earlier and not reply.strip():
-                    return self.given[question.key]  # Enter keeps the answer given before
+                    return _Kept(self.given[question.key])  # Enter keeps the earlier answer
                 return parse_answer(question, reply, self.today)
             except Invalid as problem:
                 self._explain(str(problem))
 
-    def _explain(self, problem: str) -> None:
-        """Why an answer was refused, wrapped to the terminal like the questions."""
+    def _explain(self, problem: str, indent: str = "  ") -> None:
+        """Why an answer was refused (or a group's introduction), wrapped to the
+        terminal like the questions."""
         import textwrap
 
         for line in textwrap.wrap(
-            problem, self.width(), initial_indent="  ", subsequent_indent="  "
+            problem, self.width(), initial_indent=indent, subsequent_indent=indent
         ):
             self.say(line)
 
@@ -178,7 +240,7 @@ class Intake:
                 self._explain(str(problem))
                 continue
             if not reply:
-                return Outcome(self.answers())
+                return Outcome(self.answers(complete=True))
             if not (reply.isdigit() and 1 <= int(reply) <= len(questions)):
                 self._explain(
                     f"Please type a number from 1 to {len(questions)}, or press Enter to "
@@ -186,11 +248,28 @@ class Intake:
                 )
                 continue
             at = int(reply) - 1
-            value = self._ask_until_valid(questions[at], at, allow_back=False)
-            self.given[questions[at].key] = value
-            stop = self._stop()
+            if questions[at].skipped(self.given.get("age")):
+                self._explain(
+                    f"That question is asked only from the age of {questions[at].from_age}."
+                )
+                continue
+            self.given[questions[at].key] = self._ask_until_valid(
+                questions[at], at, allow_back=False
+            )
+            stop = self._now_asked() or self._stop()
             if stop is not None:
                 return stop
+
+    def _now_asked(self) -> Optional[Outcome]:
+        """After a change at the review (a new age), the questions that were not asked
+        at the old age and are now: asked at once, each checked for an emergency."""
+        for at, question in enumerate(self.questionnaire.questions):
+            if question.key not in self.given and not self._skip(question):
+                self.given[question.key] = self._ask_until_valid(question, at, allow_back=False)
+                stop = self._stop()
+                if stop is not None:
+                    return stop
+        return None
 
 
 def review_lines(questionnaire: Questionnaire, given: dict[str, Any], width: int) -> list[str]:
@@ -204,9 +283,10 @@ def review_lines(questionnaire: Questionnaire, given: dict[str, Any], width: int
         if question.group:
             lines += ["", f"  {question.group.split(' (')[0]}"]
         label = f"  {number:>{number_width}}. "
-        text = (
-            f"{question.short or question.key}: {answer_words(question, given.get(question.key))}"
-        )
+        words = answer_words(question, given.get(question.key))
+        if question.key not in given and question.skipped(given.get("age")):
+            words = f"not asked under {question.from_age}"
+        text = f"{question.short or question.key}: {words}"
         lines += textwrap.wrap(
             text, width=width, initial_indent=label, subsequent_indent=" " * len(label)
         )

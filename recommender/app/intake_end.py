@@ -16,7 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from recommender.app.output import emit, say, terminal_width, warn_beside
+from recommender.app.output import color_wanted, emit, say, terminal_width, warn_beside
 from recommender.core.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def run_intake(
     private: bool,
 ) -> None:
     from recommender.app.intake import read_reply
-    from recommender.app.intake_session import IntakeSession, finish_intake, today
+    from recommender.app.intake_session import IntakeSession, WarnedFirst, finish_intake, today
 
     session = IntakeSession(
         recommender.rulebook,
@@ -61,7 +61,17 @@ def run_intake(
     # Without --save the closing summary says how to keep the answers for next time.
     hint = f"--answers {save}" if save else "--answers FILE"
     width = terminal_width() if not output or output == "-" else 78
-    finished = finish_intake(recommender, outcome, session.number, fmt, weeks, hint, output, width)
+    try:
+        finished = finish_intake(
+            recommender, outcome, session.number, fmt, weeks, hint, output, width
+        )
+    except WarnedFirst as warned:
+        # Nothing hides a warning: the triage first, then what could not be used.
+        if warned.found is not None:
+            from recommender.render.text import render_warning
+
+            say(render_warning(warned.found, color_wanted(None), terminal_width(err=True)))
+        raise warned.problem from None
     # The warning first, whatever happens next: a failed save must never hide it.
     if finished.found is not None:
         warn_beside(finished.found, fmt, output, always=True)

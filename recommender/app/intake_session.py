@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple, Optional
 
 from recommender.app.intake import Intake, Outcome
+from recommender.core.errors import AnswersError
 from recommender.inputs.intake_draft import Draft, draft_json
 from recommender.inputs.questionnaire import Invalid, Question, Questionnaire, load_questionnaire
 from recommender.pipeline.recommend import Recommender
@@ -92,7 +93,10 @@ class IntakeSession:
             self._wrapped(INTRO.format(count=count, number=number))
         else:
             self._resuming(self.draft)
-        return self.intake.run()
+        outcome = self.intake.run()
+        if self.country is not None:  # the country travels with the answers
+            outcome.answers["country"] = self.country
+        return outcome
 
     def _resuming(self, draft: Draft) -> None:
         assert self.intake is not None
@@ -156,6 +160,24 @@ class IntakeSession:
         return draft_json(self.country, self.intake.given, self.questionnaire)
 
 
+class WarnedFirst(Exception):
+    """Answers that could not be used whole, with the triage of their clinical part,
+    which the person must see before the problem (docs/clinical-safety.md,
+    S-NAME-HIDES-WARNING)."""
+
+    def __init__(self, found: Optional[Triage], problem: AnswersError) -> None:
+        super().__init__(problem.message())
+        self.found = found
+        self.problem = problem
+
+
+def _warned_first(
+    recommender: Recommender, raw: dict[str, object], problem: AnswersError
+) -> WarnedFirst:
+    """The problem, with the triage of the health answers alone, to show before it."""
+    return WarnedFirst(recommender.triage_of_health_answers(dict(raw)), problem)
+
+
 class Finished(NamedTuple):
     """The end of an intake: the triage (None when a withholding rule stopped it before
     any warning sign was asked about: no level was assessed), the rendered result, and
@@ -196,8 +218,11 @@ def finish_intake(
         return Finished(found, text, None)
     if outcome.withheld is not None:
         return Finished(None, render_withheld_early(outcome.withheld, number, fmt, width), None)
-    answers = validate_answers(outcome.answers, "your answers")
-    result = recommender.recommend(answers, weeks=weeks, emergency_number=number)
+    try:
+        answers = validate_answers(outcome.answers, "your answers")
+    except AnswersError as problem:
+        raise _warned_first(recommender, outcome.answers, problem) from None
+    result = recommender.recommend(answers, weeks=weeks)
     options = RenderOptions(color=color, explain_args=hint, width=width)
     plan = plan_summary(answers, len(result.plan.weeks)) if result.plan is not None else None
     return Finished(result.triage, render_result(result, fmt, options), plan)

@@ -188,7 +188,9 @@ def _ask(course: Course, week: int, given: dict[str, Any]) -> None:
         new = []
         for name in _red_flag_names():
             question = questions.get(f"red_flags.{name}")
-            words = question.ask if question else name.replace("_", " ")
+            if question is not None and question.skipped(course.answers.get("age")):
+                continue  # not asked at this age, as in the intake
+            words = question.full_text() if question else name.replace("_", " ")
             if click.confirm(f"  {words}", default=False, err=True):
                 new.append(name)
         given["new_symptom"] = tuple(new)

@@ -33,8 +33,10 @@ if TYPE_CHECKING:  # only read with the annotations: see inputs/validation.py
 
 
 PainArea = Literal["neck", "shoulders", "upper_back", "mid_back", "lower_back"]
-Equipment = Literal["chair", "wall", "doorway", "dumbbells", "resistance_band", "foam_roller"]
-Pregnancy = Literal["no", "first_trimester", "later_trimester"]
+Equipment = Literal[
+    "chair", "wall", "doorway", "worktop", "dumbbells", "resistance_band", "foam_roller"
+]
+Pregnancy = Literal["no", "first_trimester", "later_trimester", "postnatal"]
 PainDuration = Literal["under_6_weeks", "6_to_12_weeks", "over_12_weeks"]
 PainTrend = Literal["improving", "unchanged", "worsening"]
 Onset = Literal["gradual", "sudden", "minor_injury", "major_injury"]
@@ -47,6 +49,9 @@ LAST_START_DATE = dt.date.max - dt.timedelta(weeks=12)
 #: controls (C0, DEL, C1), bidirectional overrides, separators that break lines, and
 #: unpaired surrogates (which no file or terminal can hold).
 UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+#: The longest name a plan carries.
+NAME_MAX = 100
 
 PAIN_AREAS: tuple[str, ...] = get_args(PainArea)
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
@@ -74,8 +79,9 @@ class RedFlags:
     """New loss of genital feeling or new trouble with erection or ejaculation since the
     pain began"""
     both_legs_symptoms: bool
-    """New pain shooting below the knee, numbness, pins and needles or weakness in both
-    legs (not an ordinary ache in both thighs or buttocks)"""
+    """In the last days or weeks, new or quickly worsening pain shooting below the knee,
+    numbness, pins and needles or weakness in both legs (not an ordinary ache in both
+    thighs or buttocks, and not long-standing leg pain on walking: walking_leg_pain)"""
     limb_weakness_worsening: bool
     """Weakness in an arm or leg that is severe or getting worse (foot slapping,
     tripping, dropping things)"""
@@ -120,6 +126,18 @@ class RedFlags:
     food"""
     morning_stiffness: bool
     """Stiffness over 30 minutes in the morning that eases with movement"""
+    walking_leg_pain: bool
+    """Pain, heaviness, numbness or tingling in the buttocks or legs that comes on when
+    walking or standing and eases on sitting down or bending forward"""
+    inflammatory_signs: bool
+    """Back pain that wakes you in the second half of the night and eases once you get
+    up and move about, or buttock pain that moves from one side to the other"""
+    girdle_stiffness: bool
+    """Pain and stiffness in both shoulders or both hips, worst in the morning, that
+    began in the last few weeks or months"""
+    gca_signs: bool
+    """A new headache at the temples, a tender scalp, pain in the jaw when chewing, or
+    any change in sight"""
 
 
 @dataclass(frozen=True)
@@ -152,6 +170,36 @@ class History:
     """Cannot get down onto the floor and up again"""
     heart_condition: bool
     """A heart condition"""
+    fragility_fracture: bool
+    """Since the age of 50, a broken bone from a fall from standing height or less, or
+    with no fall"""
+    hip_replacement: bool
+    """A hip replacement on either side"""
+    pain_began_before_45: bool
+    """This back or neck pain first began before the age of 45"""
+    spa_related_condition: bool
+    """Psoriasis, Crohn's disease or ulcerative colitis, eye inflammation (uveitis or
+    iritis), or a parent, brother, sister or child with ankylosing spondylitis"""
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """How the pain sits with the person: backplan's own questions on the domains that
+    stratified care screens (fear, worry, mood, expectation, bothersomeness); not a
+    validated instrument (docs/questionnaire.md)."""
+
+    __pydantic_config__ = _closed("Outlook")
+
+    fear_of_movement: bool
+    """I worry that moving or exercising could damage my back or neck"""
+    worry: bool
+    """I have felt worried or on edge much of the time lately"""
+    low_mood: bool
+    """I have felt down, or no longer enjoyed things I used to, much of the time lately"""
+    pessimism: bool
+    """I do not think my pain will ever get much better"""
+    very_bothersome: bool
+    """The pain has bothered me very much or extremely in the last two weeks"""
 
 
 @dataclass(frozen=True)
@@ -163,7 +211,7 @@ class Answers:
     age: Annotated[int, at.Ge(1), at.Le(120)]
     """Age in years; under 18 no plan is given"""
     pregnancy: Pregnancy
-    """Pregnant now, and how far along"""
+    """Pregnant now, and how far along; postnatal: had a baby in the last 6 months"""
     pain_areas: Annotated[list[PainArea], at.MinLen(1)]
     """Where it hurts: one or more areas, none repeated"""
     pain_intensity: Annotated[int, at.Ge(0), at.Le(10)]
@@ -187,25 +235,19 @@ class Answers:
     """Minutes per session"""
     activity_level: ActivityLevel
     """How active you are day to day"""
+    outlook: Outlook
+    """How the pain is affecting you; every one must be answered true or false"""
     start_date: Optional[dt.date] = None
     """First day of the plan (YYYY-MM-DD); dates the sessions"""
-    name: Optional[Annotated[str, at.MaxLen(100)]] = None
+    name: Optional[Annotated[str, at.MaxLen(NAME_MAX)]] = None
     """Shown on printouts"""
+    country: Optional[Annotated[str, at.Len(2, 2)]] = None
+    """ISO 3166-1 alpha-2 code (GB, CH, ...): warnings name its emergency number"""
 
     def __post_init__(self) -> None:
-        repeated = repeated_items(self.pain_areas)
-        if repeated:
-            raise ValueError(f"pain_areas: {', '.join(repeated)} listed more than once")
-        if self.start_date is not None and self.start_date > LAST_START_DATE:
-            raise ValueError(
-                f"start_date: must leave room for the longest plan in the calendar "
-                f"(at the latest {LAST_START_DATE.isoformat()})"
-            )
-        if self.name is not None and UNPRINTABLE.search(self.name):
-            # A name is printed on terminals and printouts: a control character could
-            # rewrite a terminal's title, or a line break forge a heading above a real
-            # warning (docs/clinical-safety.md, S-FORGED-TEXT).
-            raise ValueError("name: must be plain text on one line (no control characters)")
+        problems = late_problems(self.pain_areas, self.start_date, self.name, self.country)
+        if problems:
+            raise ValueError("; ".join(f"{field}: {message}" for field, message in problems))
 
     def fact(self) -> dict[str, Any]:
         """The answers as plain JSON-ready data, the form the rule engines read."""
@@ -214,11 +256,74 @@ class Answers:
         data = dict(self.__dict__)
         data["red_flags"] = dict(self.red_flags.__dict__)
         data["history"] = dict(self.history.__dict__)
+        data["outlook"] = dict(self.outlook.__dict__)
         data["pain_areas"] = list(self.pain_areas)
         data["equipment"] = list(self.equipment)
         if self.start_date is not None:
             data["start_date"] = self.start_date.isoformat()
         return data
+
+
+def name_problem(name: str) -> Optional[str]:
+    """Why `name` cannot go on a plan, or None. The one check of a name, used by the
+    model, the terminal intake and the web form alike, so that a name is refused at its
+    own question and never after the warning-sign questions (docs/clinical-safety.md,
+    S-NAME-HIDES-WARNING)."""
+    if len(name) > NAME_MAX:
+        return f"must be at most {NAME_MAX} characters"
+    if UNPRINTABLE.search(name):
+        # A name is printed on terminals and printouts: a control character could
+        # rewrite a terminal's title, or a line break forge a heading above a real
+        # warning (docs/clinical-safety.md, S-FORGED-TEXT).
+        return "must be plain text on one line (no control characters or invisible marks)"
+    return None
+
+
+#: The shape of a country code; whether the code is a real country is inputs/countries.py's.
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+
+
+def late_problems(
+    pain_areas: Any, start_date: Any, name: Any, country: Any
+) -> list[tuple[str, str]]:
+    """(field, message) for each check that types alone cannot make: repeated areas, a
+    start too late for the calendar, a name with hidden characters, an unknown country.
+
+    pydantic runs these only once every other field is valid, so the answers file
+    runs them too, on the raw values, to report them beside every other problem with
+    their field names."""
+    found: list[tuple[str, str]] = []
+    repeated = repeated_items(pain_areas)
+    if repeated:
+        found.append(("pain_areas", f"{', '.join(repeated)} listed more than once"))
+    if isinstance(start_date, str):
+        try:
+            start_date = dt.date.fromisoformat(start_date)
+        except ValueError:
+            start_date = None  # the type check reports it
+    if isinstance(start_date, dt.date) and start_date > LAST_START_DATE:
+        found.append(
+            (
+                "start_date",
+                "must leave room for the longest plan in the calendar "
+                f"(at the latest {LAST_START_DATE.isoformat()})",
+            )
+        )
+    if isinstance(name, str):
+        problem = name_problem(name)
+        if problem and len(name) <= NAME_MAX:  # the length is the type check's
+            found.append(("name", problem))
+    if isinstance(country, str) and len(country) == 2 and not COUNTRY_CODE.fullmatch(country):
+        found.append(("country", "must be a two-letter country code in capitals, such as GB"))
+    return found
+
+
+def in_country(answers: Answers, code: Optional[str]) -> Answers:
+    """`answers` with their country set to `code` (a `--country` given on the command
+    line overrides the answers' own); unchanged when `code` is None."""
+    if code is None or code == answers.country:
+        return answers
+    return dataclasses.replace(answers, country=code)
 
 
 def repeated_items(items: Any) -> list[str]:
@@ -291,9 +396,13 @@ def answer_keys() -> list[str]:
     """Every key an answers file may hold, dotted for nested ones (red_flags.fever)."""
     keys: list[str] = []
     for field in dataclasses.fields(Answers):
-        if field.name in ("red_flags", "history"):
-            section = RedFlags if field.name == "red_flags" else History
+        section = SECTIONS.get(field.name)
+        if section is not None:
             keys += [f"{field.name}.{f.name}" for f in dataclasses.fields(section)]
         else:
             keys.append(field.name)
     return keys
+
+
+#: The groups of yes/no answers, each required whole: a missing one is never "no".
+SECTIONS: dict[str, type] = {"red_flags": RedFlags, "history": History, "outlook": Outlook}

@@ -26,6 +26,32 @@ SIGNS = (
     "a sudden, severe headache",
 )
 
+#: With neck pain: the signs of a problem with the arteries of the neck (the "5 Ds and
+#: 3 Ns"), in the safety net and the escalation box alike.
+NECK_SIGNS = (
+    "sudden dizziness or the room spinning, double vision or loss of sight, slurred "
+    "speech, trouble swallowing, suddenly dropping to the ground, a numb face, or a new "
+    "severe headache"
+)
+NECK_SOURCE = "Rushton A et al. International IFOMPT Cervical Framework, JOSPT 2023;53(1):7-22"
+
+#: The escalation box on an urgent result: what cannot wait until the person is seen.
+ESCALATION_TITLE = (
+    "Call {emergency_number} or go to an emergency department now if, before you are seen, you get"
+)
+ESCALATION_SIGNS = (
+    *SIGNS[:4],  # the cauda equina card
+    "new weakness or numbness in an arm or a leg",
+    "new unsteady walking or clumsy hands",
+    "a fever and feel very unwell, or become confused",
+)
+ESCALATION_SOURCE = (
+    "NICE NG234, Spinal metastases and metastatic spinal cord compression (2023); "
+    "Finucane LM et al. International framework for red flags for potential serious "
+    "spinal pathologies (IFOMPT), JOSPT 2020;50(7):350-372; Greenhalgh S et al. Cauda "
+    "equina syndrome warning card, Musculoskelet Sci Pract 2018;37:69-74"
+)
+
 REVIEW = (
     "See a doctor or physiotherapist if your pain is not clearly better after 4 to 6 "
     "weeks, or whenever it is getting worse."
@@ -39,7 +65,9 @@ SOURCE = (
 
 
 class SafetyNet(NamedTuple):
-    """The box, with the person's emergency number filled in."""
+    """A box of signs that mean "get help now", with the person's emergency number
+    filled in: the safety net, or the escalation box of an urgent result (which has no
+    review line)."""
 
     title: str
     signs: tuple[str, ...]
@@ -47,22 +75,38 @@ class SafetyNet(NamedTuple):
     source: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "title": self.title,
-            "signs": list(self.signs),
-            "review": self.review,
-            "source": self.source,
-        }
+        out: dict[str, Any] = {"title": self.title, "signs": list(self.signs)}
+        if self.review:
+            out["review"] = self.review
+        out["source"] = self.source
+        return out
 
     def sentences(self) -> list[str]:
         """The box as plain sentences, for formats without layout (calendar, FHIR)."""
-        return [f"{self.title}: {'; '.join(self.signs)}.", self.review]
+        first = f"{self.title}: {'; '.join(self.signs)}."
+        return [first, self.review] if self.review else [first]
 
 
-def safety_net(level: str, has_plan: bool, emergency_number: str) -> Optional[SafetyNet]:
+def safety_net(
+    level: str, has_plan: bool, emergency_number: str, neck: bool = False
+) -> Optional[SafetyNet]:
     """The box for a result, or None: it goes on every result that carries a plan or
     is at `soon`, and never on urgent or emergency ones, which carry only their own,
-    more pressing advice. `emergency_number` is already worded for the person."""
+    more pressing advice. `emergency_number` is already worded for the person; `neck`
+    adds the signs of a neck artery problem."""
     if not (has_plan or level == "soon"):
         return None
-    return SafetyNet(TITLE.format(emergency_number=emergency_number), SIGNS, REVIEW, SOURCE)
+    signs = (*SIGNS, NECK_SIGNS) if neck else SIGNS
+    source = f"{SOURCE}; {NECK_SOURCE}" if neck else SOURCE
+    return SafetyNet(TITLE.format(emergency_number=emergency_number), signs, REVIEW, source)
+
+
+def escalation(level: str, emergency_number: str, neck: bool = False) -> Optional[SafetyNet]:
+    """The escalation box of an urgent result (SPEC section 3), or None: what to do if
+    things change before the person is seen (docs/clinical-safety.md, H-WAIT-TO-BE-SEEN).
+    An emergency result needs none: it already says to get help now."""
+    if level != "urgent":
+        return None
+    signs = (*ESCALATION_SIGNS, NECK_SIGNS) if neck else ESCALATION_SIGNS
+    source = f"{ESCALATION_SOURCE}; {NECK_SOURCE}" if neck else ESCALATION_SOURCE
+    return SafetyNet(ESCALATION_TITLE.format(emergency_number=emergency_number), signs, "", source)

@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO, Optional, Union
 
-from recommender.core.answers import UNPRINTABLE, Answers, repeated_items
+from recommender.core.answers import COUNTRY_CODE, UNPRINTABLE, Answers, late_problems
 from recommender.core.errors import AnswersError
+from recommender.inputs.countries import normalise
 from recommender.inputs.validation import ValidationError, validate
 
 if TYPE_CHECKING:
@@ -119,23 +120,50 @@ def validate_answers(raw: Any, source: str = "the answers", clean: bool = False)
         if unusable:
             raw = _without(raw, unusable)
         answers = validate(Answers, raw)
-        if unusable:
-            raise AnswersError(_number_problems(unusable), source, list(unusable))
-        return answers
     except ValidationError as exc:
         problems = _number_problems(unusable) + describe_errors(exc, skip=set(unusable))
         fields = [*unusable, *(f for f in error_fields(exc) if f not in unusable)]
-        # Checks that pydantic runs only once every field is valid are run here too,
-        # so that one message names every problem.
-        repeated = repeated_items(raw.get("pain_areas"))
-        line = f"pain_areas: {', '.join(repeated)} listed more than once"
-        if repeated and line not in problems:
-            problems.append(line)
-        if repeated and "pain_areas" not in fields:
-            fields.append("pain_areas")
+        # The checks pydantic runs only once every field is valid are run here too, so
+        # that one message names every problem, each with its field.
+        late = [(field, f"{field}: {message}") for field, message in _late_problems(raw)]
+        late_lines = {line for _, line in late}
+        # pydantic's own message for these (when every other field was valid) joins
+        # them in one line; they are listed one by one, with their fields, instead.
+        problems = [p for p in problems if not _joins_only(p, late_lines)]
+        for field, line in late:
+            if field not in fields:
+                fields.append(field)
+            if line not in problems:
+                problems.append(line)
         raise AnswersError(_capped(problems), source, fields[:MAX_PROBLEMS]) from None
     except (TypeError, ValueError) as exc:  # values JSON cannot hold
         raise AnswersError([f"holds a value that is not plain JSON ({exc})"], source) from None
+    late = _unknown_country(answers.country)
+    if unusable or late:
+        problems = _number_problems(unusable) + [f"{f}: {m}" for f, m in late]
+        raise AnswersError(problems, source, [*unusable, *(f for f, _ in late)])
+    return answers
+
+
+def _late_problems(raw: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, message) for the checks of the model that types alone cannot make."""
+    found = late_problems(
+        raw.get("pain_areas"), raw.get("start_date"), raw.get("name"), raw.get("country")
+    )
+    return found + _unknown_country(raw.get("country"))
+
+
+def _unknown_country(code: Any) -> list[tuple[str, str]]:
+    """A well-formed country code that names no country (the model checks the form;
+    which codes exist is the country list's)."""
+    if isinstance(code, str) and COUNTRY_CODE.fullmatch(code) and normalise(code) != code:
+        return [("country", f"{code} is not a country code (ISO 3166-1, such as GB or CH)")]
+    return []
+
+
+def _joins_only(problem: str, lines: set[str]) -> bool:
+    """`problem` is one of `lines`, or several of them joined by "; "."""
+    return bool(lines) and all(part in lines for part in problem.split("; "))
 
 
 class _DuplicateKey(Exception):

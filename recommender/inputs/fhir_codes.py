@@ -17,7 +17,13 @@ Modelling choices, and why:
   equipment answer means "no equipment". That is the safe direction: only exercises
   that need nothing are planned.
 * Every other missing answer stays missing, so a missing red-flag answer is reported,
-  never read as "no" (docs/clinical-safety.md, H-MISSING-ANSWER).
+  never read as "no" (docs/clinical-safety.md, H-MISSING-ANSWER), with one exception
+  that the Questionnaire itself states: a question asked only from an age
+  (`enableWhen` on `age`) is disabled below it, so it carries no answer there, and is
+  read as no, as the intake records it. No rule reads it at that age
+  (tests/inputs/test_questionnaire.py).
+* A question asked in parts in the intake (`or_ask`) is one item whose text gives
+  every part: its linkId is still the one answers-file key.
 """
 
 from __future__ import annotations
@@ -38,9 +44,9 @@ ITEM_CONTROL = EXTENSION_BASE + "questionnaire-itemControl"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 
 #: Answers that are not in answer_fields() (rules never read them), and their kinds.
-OTHER_KINDS = {"start_date": "date", "name": "text"}
+OTHER_KINDS = {"start_date": "date", "name": "text", "country": "text"}
 #: Keys a person may leave out (the answers model gives them a default of None).
-OPTIONAL = {"start_date", "name"}
+OPTIONAL = {"start_date", "name", "country"}
 #: The only list answer that may be empty; see the module docstring.
 MAY_BE_EMPTY = "equipment"
 NAME_MAX_LENGTH = 100
@@ -99,7 +105,11 @@ def coding(key: str, value: str, words: Optional[str]) -> dict:
 
 @lru_cache(maxsize=1)
 def questions_by_key() -> dict[str, Any]:
-    """The bundled questions by key, for the words in a generated response."""
-    from recommender.inputs.questionnaire import load_questionnaire
+    """The bundled questions by key, for the words in a generated response (the
+    country's first, as the intake asks it)."""
+    from recommender.inputs.questionnaire import Question, load_questionnaire
 
-    return {q.key: q for q in load_questionnaire().questions}
+    questionnaire = load_questionnaire()
+    country = questionnaire.country
+    first = Question(key="country", ask=country.ask, help=country.help)
+    return {"country": first, **{q.key: q for q in questionnaire.questions}}

@@ -12,7 +12,7 @@ from typing import Any
 
 from recommender.core.answers import UNPRINTABLE, answer_fields, answer_keys
 from recommender.core.errors import AnswersError
-from recommender.core.paths import set_path
+from recommender.core.paths import get_path, set_path
 from recommender.inputs.fhir_codes import (
     MAX_DEPTH,
     MAY_BE_EMPTY,
@@ -53,7 +53,20 @@ def answers_from_response(resource: Any, source: str = "the response") -> dict:
     if reader.problems:
         reader.problems += _other_problems(reader.answers, reader.reported, source)
         raise AnswersError(reader.problems, source)
-    return reader.answers
+    return _disabled_answered_no(reader.answers)
+
+
+def _disabled_answered_no(answers: dict) -> dict:
+    """The answers with each question the Questionnaire disables at the person's age
+    (enableWhen on age) answered no, as the intake records it; an answer given
+    anyway is kept."""
+    from recommender.inputs.fhir_codes import questions_by_key
+
+    age = answers.get("age")
+    for key, question in questions_by_key().items():
+        if question.skipped(age) and get_path(answers, key, None) is None:
+            set_path(answers, key, False)
+    return answers
 
 
 class _ResponseReader:

@@ -13,11 +13,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
-from recommender.core.answers import LAST_START_DATE, Answers, answer_fields, answer_keys
+from recommender.core.answers import (
+    LAST_START_DATE,
+    SECTIONS,
+    Answers,
+    answer_fields,
+    answer_keys,
+    name_problem,
+)
 from recommender.core.errors import DataFileError
 from recommender.inputs.datafiles import bundled_dir
 
 QUESTIONS_FILE = "questions.yaml"
+
+
+@dataclass(frozen=True, eq=False)
+class Part:
+    """A further yes/no question for the same answer (`or_ask`)."""
+
+    __pydantic_config__ = {"extra": "forbid", "strict": True}
+
+    ask: str
+    help: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,8 +49,28 @@ class Question:
     choices: dict[str, str] = field(default_factory=dict)
     default: Optional[Any] = None
     group: Optional[str] = None
+    intro: str = ""
+    """Shown under the group's heading, before its first question"""
     short: str = ""
     """The answer's name in the intake's review, in a few words"""
+    or_ask: tuple[Part, ...] = ()
+    """Further questions for the same yes/no answer, each asked after a "no": one
+    question asks one thing, and the answer is yes when any of them is"""
+    from_age: Optional[int] = None
+    """Asked only from this age; below it the answer is no, because no rule reads it
+    below this age (tests/inputs/test_questionnaire.py)"""
+
+    def parts(self) -> tuple[Part, ...]:
+        """Every question asked for this answer, in order: the first, then `or_ask`."""
+        return (Part(self.ask, self.help), *self.or_ask)
+
+    def skipped(self, age: Any) -> bool:
+        """True when this question is not asked at `age` (its answer is then no)."""
+        return self.from_age is not None and isinstance(age, int) and age < self.from_age
+
+    def full_text(self) -> str:
+        """Every part of the question in one text (for a form that holds one line)."""
+        return " Or: ".join(" ".join(part.ask.split()) for part in self.parts())
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,9 +92,12 @@ class Questionnaire:
 
     def __post_init__(self) -> None:
         keys = [q.key for q in self.questions]
-        if sorted(keys) != sorted(answer_keys()):
-            missing = sorted(set(answer_keys()) - set(keys))
-            unknown = sorted(set(keys) - set(answer_keys()))
+        # The country has a question of its own, asked first (it names the emergency
+        # number in every warning that follows).
+        wanted = [key for key in answer_keys() if key != "country"]
+        if sorted(keys) != sorted(wanted):
+            missing = sorted(set(wanted) - set(keys))
+            unknown = sorted(set(keys) - set(wanted))
             repeated = sorted({k for k in keys if keys.count(k) > 1})
             raise ValueError(
                 f"questions must cover every answer once: missing {missing}, "
@@ -66,8 +106,11 @@ class Questionnaire:
         fields = answer_fields()
         for q in self.questions:
             spec = fields.get(q.key)
-            if q.key.split(".")[0] in ("red_flags", "history") and q.default is not None:
+            yes_no = spec is not None and spec.kind == "yes_no"
+            if q.key.split(".")[0] in SECTIONS and q.default is not None:
                 raise ValueError(f"{q.key}: a safety question must have no default")
+            if (q.or_ask or q.from_age is not None) and not yes_no:
+                raise ValueError(f"{q.key}: only yes/no questions take or_ask or from_age")
             if spec is not None and spec.kind in ("choice", "choices"):
                 if set(q.choices) != set(spec.choices):
                     raise ValueError(f"{q.key}: choices must be exactly {list(spec.choices)}")
@@ -162,10 +205,18 @@ def parse_answer(question: Question, text: str, today: Optional[dt.date] = None)
         return _many_choices(question, text)
     if kind == "date":
         return _date(text, today or dt.date.today())
-    # Free text: printable characters only, so nothing can disturb a terminal later.
+    # Free text: a stray control character (a pasted escape) is dropped; anything else
+    # the model would refuse is refused here, at its own question, with the model's own
+    # check, so it can never be refused after the warning-sign questions.
     cleaned = _CONTROL.sub("", text).strip()
-    if len(cleaned) > 100:
+    problem = name_problem(cleaned)
+    if problem is not None and len(cleaned) > 100:
         raise Invalid("Please keep it to 100 characters.")
+    if problem is not None:
+        raise Invalid(
+            "Please type the name as plain text on one line, without invisible or "
+            "special marks (such as a line separator or a right-to-left mark)."
+        )
     return cleaned or None
 
 

@@ -18,6 +18,7 @@ from recommender.core.answers import (
     ActivityLevel,
     History,
     Onset,
+    Outlook,
     PainDuration,
     PainTrend,
     Pregnancy,
@@ -26,6 +27,7 @@ from recommender.core.answers import (
 
 _RED_FLAGS = [f.name for f in dataclasses.fields(RedFlags)]
 _HISTORY = [f.name for f in dataclasses.fields(History)]
+_OUTLOOK = [f.name for f in dataclasses.fields(Outlook)]
 _NOT_PREGNANT, *_PREGNANT = get_args(Pregnancy)
 #: Most people are not pregnant, and most pain starts gradually.
 _PREGNANCY = [_NOT_PREGNANT] * 8 + _PREGNANT
@@ -48,6 +50,7 @@ def sample_answers(rng: random.Random, red_flag_rate: float = 0.02) -> dict:
         "days_per_week": rng.randint(1, 7),
         "minutes_per_session": rng.randint(5, 60),
         "activity_level": rng.choice(get_args(ActivityLevel)),
+        "outlook": {k: rng.random() < 0.25 for k in _OUTLOOK},
     }
     if rng.random() < 0.5:
         answers["start_date"] = (

@@ -15,6 +15,7 @@ from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog
 from recommender.core.safety_net import SafetyNet, safety_net
 from recommender.inputs.catalog_file import load_catalog
+from recommender.inputs.countries import emergency_number
 from recommender.pipeline.filters import Excluded, FilterIndex, Filtering
 from recommender.pipeline.plan import Plan
 from recommender.pipeline.planner import assemble_plan
@@ -24,6 +25,8 @@ from recommender.rulebook.engines import RuleEngine, create_engine
 from recommender.rulebook.rules import NoteRule, Rulebook, WithholdRule, case_key, load_rulebook
 
 DEFAULT_WEEKS = 4
+#: The answers that say nothing about a person's health.
+NOT_HEALTH = ("name", "start_date", "country")
 MAX_WEEKS = 12
 
 
@@ -64,9 +67,12 @@ class Result(NamedTuple):
     fired: tuple[Fired, ...]
     weeks: int
     safety_net: Optional[SafetyNet]
+    emergency_number: Optional[str] = None
+    """The number the advice names (from the answers' country), or None for the
+    neutral wording"""
 
     def to_dict(self) -> dict[str, Any]:
-        """The result object, keys in the documented order (README, "The result")."""
+        """The result object, keys in the documented order (docs/result.md)."""
         return {
             "triage": self.triage.to_dict(),
             "plan_withheld": self.withheld.to_dict() if self.withheld else None,
@@ -74,6 +80,8 @@ class Result(NamedTuple):
             "excluded": [e.to_dict() for e in self.excluded],
             "notes": [note.text for note in self.notes],
             "safety_net": self.safety_net.to_dict() if self.safety_net else None,
+            "escalation": self.triage.escalation.to_dict() if self.triage.escalation else None,
+            "emergency_number": self.emergency_number,
         }
 
 
@@ -107,16 +115,15 @@ class Recommender:
     def _descriptions(self) -> dict[str, str]:
         return {name: conditions.describe(c) for name, c in self.rulebook.conditions().items()}
 
-    def recommend(
-        self,
-        answers: Answers,
-        weeks: int = DEFAULT_WEEKS,
-        emergency_number: Optional[str] = None,
-    ) -> Result:
+    def recommend(self, answers: Answers, weeks: int = DEFAULT_WEEKS) -> Result:
+        """The result for `answers`; its advice names the emergency number of the
+        answers' `country` (the neutral wording without one)."""
         if not 1 <= weeks <= MAX_WEEKS:
             raise ValueError(f"weeks must be between 1 and {MAX_WEEKS}")
+        number = emergency_number(answers.country)
         held = self.engine.evaluate(answers.fact())
-        found = triage(self.rulebook, held, emergency_number)
+        neck = "neck" in answers.pain_areas
+        found = triage(self.rulebook, held, number, neck)
         filtering = self.filters.apply(held, found.level, answers)
         withholding = [rule for rule in self.rulebook.withhold if _withholds(rule, held, filtering)]
         withheld = Withheld(withholding[0].id, withholding[0].reason) if withholding else None
@@ -139,8 +146,23 @@ class Recommender:
             notes=notes,
             fired=self._fired(found, withholding, filtering, notes),
             weeks=weeks,
-            safety_net=safety_net(found.level, plan is not None, number_words(emergency_number)),
+            safety_net=safety_net(found.level, plan is not None, number_words(number), neck),
+            emergency_number=number,
         )
+
+    def triage_of_health_answers(self, raw: dict[str, Any]) -> Optional[Triage]:
+        """The triage of `raw` answers without what says nothing about health (the
+        name, the start date, the country), or None when the health answers themselves
+        cannot be used. When answers are refused for one of those, the warning they
+        carry is still shown first (docs/clinical-safety.md, S-NAME-HIDES-WARNING)."""
+        from recommender.core.errors import AnswersError
+        from recommender.inputs.answers_file import validate_answers
+
+        health = {key: value for key, value in raw.items() if key not in NOT_HEALTH}
+        try:
+            return self.recommend(validate_answers(health, "your answers")).triage
+        except AnswersError:
+            return None
 
     def _fired(
         self,

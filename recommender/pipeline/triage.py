@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple, Optional
 
+from recommender.core.safety_net import SafetyNet, escalation
 from recommender.rulebook.rules import RANK, RedFlagRule, Rulebook
 
 #: No single country's number unless the person chose a country: a traveller told to
@@ -21,6 +22,9 @@ LEVEL_ACTION = {
     "soon": "SEE A CLINICIAN SOON: book a doctor or physiotherapist within 1 to 2 weeks",
     "none": "No warning signs in your answers",
 }
+
+#: The heading of the lower flags' titles on an urgent or emergency result.
+ALSO_TELL = "Also tell the doctor about:"
 
 #: Added to the `soon` action only when a plan is given: a result without a plan says
 #: nothing that could suggest exercising (docs/clinical-safety.md, H-NO-PLAN-TALK).
@@ -36,6 +40,8 @@ class Flag(NamedTuple):
     advice: str
     source: str
     suspected: str
+    with_plan: Optional[str] = None
+    """Said after the advice only when the result carries a plan"""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +57,8 @@ class Triage(NamedTuple):
     level: str
     flags: tuple[Flag, ...]
     action: str
+    escalation: Optional[SafetyNet] = None
+    """On an urgent result: the signs that mean "get help now" before being seen"""
 
     @property
     def withholds_plan(self) -> bool:
@@ -61,24 +69,52 @@ class Triage(NamedTuple):
         """The same triage on a result that carries a plan."""
         if self.level != "soon":
             return self
-        return self._replace(action=self.action + SOON_WITH_PLAN)
+        flags = tuple(
+            flag._replace(advice=f"{flag.advice} {flag.with_plan}") if flag.with_plan else flag
+            for flag in self.flags
+        )
+        return self._replace(action=self.action + SOON_WITH_PLAN, flags=flags)
+
+    @property
+    def shown_flags(self) -> tuple[Flag, ...]:
+        """The flags a person reads whole: at urgent and emergency only those of the
+        result's own level, so the result says one thing about when to act (SPEC
+        section 3, "One message per result"; docs/clinical-safety.md, H-MIXED-MESSAGE).
+        """
+        if RANK[self.level] < RANK["urgent"]:
+            return self.flags
+        return tuple(flag for flag in self.flags if flag.level == self.level)
+
+    @property
+    def also_tell(self) -> tuple[str, ...]:
+        """The titles of the lower flags on an urgent or emergency result, for "Also
+        tell the doctor about:"; their advice (another timeframe, reassurance, talk of
+        exercise) is never shown beside the result's own."""
+        if RANK[self.level] < RANK["urgent"]:
+            return ()
+        return tuple(flag.title for flag in self.flags if flag.level != self.level)
 
     def to_dict(self) -> dict[str, Any]:
         return {"level": self.level, "flags": [flag.to_dict() for flag in self.flags]}
 
 
 def triage(
-    rulebook: Rulebook, held: AbstractSet[str], emergency_number: Optional[str] = None
+    rulebook: Rulebook,
+    held: AbstractSet[str],
+    emergency_number: Optional[str] = None,
+    neck: bool = False,
 ) -> Triage:
     """The triage level is the highest of all flags that fired; every fired flag is kept.
 
-    Flags are ordered most serious first, then in rule-file order.
+    Flags are ordered most serious first, then in rule-file order. An urgent result
+    carries the escalation box (with the neck's signs when `neck` hurts).
     """
     fired = [rule for rule in rulebook.red_flags if rule.id in held]
     fired.sort(key=lambda rule: -RANK[rule.level])  # stable: file order within a level
     flags = tuple(triage_flag(rule, emergency_number) for rule in fired)
     level = flags[0].level if flags else "none"
-    return Triage(level, flags, level_action(level, emergency_number))
+    box = escalation(level, number_words(emergency_number), neck)
+    return Triage(level, flags, level_action(level, emergency_number), box)
 
 
 def level_action(level: str, emergency_number: Optional[str] = None) -> str:
@@ -89,7 +125,9 @@ def level_action(level: str, emergency_number: Optional[str] = None) -> str:
 def triage_flag(rule: RedFlagRule, emergency_number: Optional[str] = None) -> Flag:
     """A fired rule in the words a person reads."""
     advice = _with_number(rule.advice, emergency_number)
-    return Flag(rule.id, rule.level, rule.title, advice, rule.source, rule.suspected)
+    return Flag(
+        rule.id, rule.level, rule.title, advice, rule.source, rule.suspected, rule.with_plan
+    )
 
 
 def number_words(emergency_number: Optional[str]) -> str:

@@ -14,6 +14,7 @@ from recommender import __version__
 from recommender.core.errors import AnswersError
 from recommender.pipeline.plan import Session, Week
 from recommender.pipeline.recommend import Result
+from recommender.pipeline.triage import ALSO_TELL
 from recommender.render import RenderOptions
 from recommender.render.phrases import how_hard, item_words, walking_words
 
@@ -101,6 +102,11 @@ def _no_plan_text(result: Result) -> str:
     lines = [result.triage.action + "."]
     if result.withheld is not None:
         lines.append(" ".join(result.withheld.reason.split()))
-    for flag in result.triage.flags:
+    found = result.triage
+    for flag in found.shown_flags:
         lines.append(f"{flag.title}: {' '.join(flag.advice.split())}")
+    if found.also_tell:
+        lines.append(f"{ALSO_TELL} {'; '.join(found.also_tell)}.")
+    if found.escalation is not None:
+        lines += ["", *found.escalation.sentences()]
     return "\n".join(lines + _safety_net_lines(result))

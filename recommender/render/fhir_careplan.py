@@ -14,7 +14,7 @@ from recommender.inputs.fhir_codes import (
 )
 from recommender.pipeline.plan import Plan
 from recommender.pipeline.recommend import Result
-from recommender.pipeline.triage import Flag
+from recommender.pipeline.triage import ALSO_TELL, Flag
 from recommender.render import RenderOptions, to_json
 from recommender.render.phrases import FOLLOW_THE_PLAN, NO_PLAN_UNTIL_SEEN, plan_summary
 
@@ -51,7 +51,10 @@ def care_plan(result: Result, produced: dt.datetime) -> dict:
     answers = result.answers
     subject = {"display": answers.name or NO_NAME}
     plan = result.plan
-    issues = [_detected_issue(flag, subject, produced) for flag in result.triage.flags]
+    found = result.triage
+    issues = [
+        _detected_issue(flag, subject, produced, flag in found.shown_flags) for flag in found.flags
+    ]
     resource: dict[str, Any] = {"resourceType": "CarePlan"}
     if issues:
         resource["contained"] = issues
@@ -92,8 +95,12 @@ def _datetime(moment: dt.datetime) -> str:
     return moment.isoformat()
 
 
-def _detected_issue(flag: Flag, subject: dict, produced: dt.datetime) -> dict:
-    """One red flag as a DetectedIssue: what was found, how serious, and what to do."""
+def _detected_issue(flag: Flag, subject: dict, produced: dt.datetime, shown: bool) -> dict:
+    """One red flag as a DetectedIssue: what was found, how serious, and what to do.
+
+    A lower flag on an urgent or emergency result (not `shown`) keeps no advice of its
+    own: the result says one thing about when to act (SPEC section 3)."""
+    advice = flag.advice if shown else "To be raised at the same visit."
     return {
         "resourceType": "DetectedIssue",
         "id": flag.id,  # rule ids (RF-CES-SADDLE) are valid FHIR ids
@@ -106,7 +113,7 @@ def _detected_issue(flag: Flag, subject: dict, produced: dt.datetime) -> dict:
         "severity": _SEVERITY[flag.level],
         "patient": subject,
         "identifiedDateTime": _datetime(produced),
-        "detail": f"{flag.advice} (Level: {flag.level}. Possible cause: {flag.suspected}. "
+        "detail": f"{advice} (Level: {flag.level}. Possible cause: {flag.suspected}. "
         f"Source: {flag.source}.)",
     }
 
@@ -114,8 +121,12 @@ def _detected_issue(flag: Flag, subject: dict, produced: dt.datetime) -> dict:
 def _notes(result: Result) -> list[str]:
     found = result.triage
     if found.flags:
-        signs = "; ".join(f"{flag.title} [{flag.id}]" for flag in found.flags)
+        signs = "; ".join(f"{flag.title} [{flag.id}]" for flag in found.shown_flags)
         lines = [f"Triage: {found.level}. {found.action}. Warning signs: {signs}."]
+        if found.also_tell:
+            lines.append(f"{ALSO_TELL} {'; '.join(found.also_tell)}.")
+        if found.escalation is not None:
+            lines += [f"Before being seen: {s}" for s in found.escalation.sentences()]
     else:
         lines = [f"Triage: none. {found.action}."]
     if result.plan is None:

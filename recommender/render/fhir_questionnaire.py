@@ -37,7 +37,7 @@ def questionnaire_resource(questionnaire: Questionnaire) -> dict:
     """
     from recommender import __version__
 
-    items: list[dict] = []
+    items: list[dict] = [_question_item(questions_by_key()["country"])]
     sections = 0
     for question in questionnaire.questions:
         if question.group:
@@ -72,7 +72,16 @@ def questionnaire_resource(questionnaire: Questionnaire) -> dict:
 def _question_item(question: Any) -> dict:
     key = question.key
     kind = kind_of(key)
-    item: dict[str, Any] = {"linkId": key, "text": one_line(question.ask), "type": ITEM_TYPE[kind]}
+    item: dict[str, Any] = {
+        "linkId": key,
+        "text": one_line(question.full_text()),
+        "type": ITEM_TYPE[kind],
+    }
+    if getattr(question, "from_age", None) is not None:
+        # Asked only from this age: disabled below it, and read as no (fhir_codes.py).
+        item["enableWhen"] = [
+            {"question": "age", "operator": ">=", "answerInteger": question.from_age}
+        ]
     field = answer_fields().get(key)
     if kind == "number" and field is not None:
         item["extension"] = [
@@ -85,7 +94,7 @@ def _question_item(question: Any) -> dict:
     if kind == "choices":
         item["repeats"] = True
     if kind == "text":
-        item["maxLength"] = NAME_MAX_LENGTH
+        item["maxLength"] = 2 if key == "country" else NAME_MAX_LENGTH
     if question.choices:
         defaults = question.default if isinstance(question.default, list) else [question.default]
         options = []
@@ -131,6 +140,8 @@ _FORM_HELP = {
     "equipment": "Choose any you have at hand; leave it empty if you have none of them.",
     "start_date": "Leave it empty to leave the plan undated.",
     "name": "Shown on printouts. You may leave it empty.",
+    "country": "A two-letter code such as GB, US or CH, so that warnings name its "
+    "emergency number. You may leave it empty.",
     "history.injects_drugs": "Asked because it raises the risk of infection.",
 }
 
@@ -155,16 +166,16 @@ def response_from_answers(answers: dict) -> dict:
     items = []
     for key in questions:
         value = _get(fact, key)
-        if value is None or value == [] or value == "":
-            continue
-        kind = kind_of(key)
         question = questions[key]
+        if value is None or value == [] or value == "" or question.skipped(fact["age"]):
+            continue  # a disabled item carries no answer
+        kind = kind_of(key)
         if kind in ("choice", "choices"):
             values = value if kind == "choices" else [value]
             answer = [{"valueCoding": coding(key, v, question.choices.get(v))} for v in values]
         else:
             answer = [{VALUE_TYPE[kind]: value}]
-        items.append({"linkId": key, "text": one_line(question.ask), "answer": answer})
+        items.append({"linkId": key, "text": one_line(question.full_text()), "answer": answer})
     return {
         "resourceType": "QuestionnaireResponse",
         "questionnaire": QUESTIONNAIRE_URL,

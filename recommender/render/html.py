@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 from recommender.core.wording import words
 from recommender.pipeline.plan import Plan, Prescription, Session
 from recommender.pipeline.recommend import Result
+from recommender.pipeline.triage import ALSO_TELL
 from recommender.render import RenderOptions
 from recommender.render.phrases import (
     DISCLAIMER,
@@ -155,8 +156,11 @@ def _page(result: Result, produced: dt.datetime, paper: Optional[str]) -> dict[s
                 "title": f.title,
                 "advice": f.advice,
             }
-            for f in found.flags
+            for f in found.shown_flags
         ],
+        "also_tell": found.also_tell,
+        "also_tell_heading": ALSO_TELL,
+        "escalation": found.escalation,
         "withheld": result.withheld,
         "summary": _summary(result, plan) if plan else None,
         "weeks": _weeks(plan) if plan else [],

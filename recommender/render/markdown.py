@@ -9,6 +9,7 @@ import re
 from recommender import __version__
 from recommender.core.wording import words
 from recommender.pipeline.recommend import Result
+from recommender.pipeline.triage import ALSO_TELL
 from recommender.render import RenderOptions
 from recommender.render.phrases import (
     DISCLAIMER,
@@ -48,10 +49,17 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
         out += [f"**{found.action}.**", ""]
     else:
         out += [f"> **{found.action}**", ">"]
-        for flag in found.flags:
+        for flag in found.shown_flags:
             level = LEVEL_WORDS[flag.level]
             out.append(f"> - **{flag.title}** ({level}, `{flag.id}`): {_plain(flag.advice)}")
+        if found.also_tell:
+            out += [">", f"> **{ALSO_TELL}**", ">"]
+            out += [f"> - {title}" for title in found.also_tell]
         out.append("")
+        if found.escalation is not None:
+            out += [f"> **{found.escalation.title}:**", ">"]
+            out += [f"> - {sign}" for sign in found.escalation.signs]
+            out.append("")
 
     if result.plan is None:
         if result.withheld is not None:

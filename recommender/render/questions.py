@@ -41,3 +41,35 @@ def render_questions(questionnaire: Questionnaire) -> str:
         lines.append(prompt_text(question, f"[{number}/{total}]"))
         lines.append(f"{' ' * (len(str(number)) + len(str(total)) + 4)}key: {question.key}")
     return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def render_questions_reference(questionnaire: Questionnaire) -> str:
+    """Every question as Markdown tables, one per group, in the order asked: the body
+    of docs/answers.md's question list (generated, so it cannot drift)."""
+    lines: list[str] = []
+    country = questionnaire.country
+    lines += [
+        "### Asked first",
+        "",
+        "| key | question | |",
+        "|---|---|---|",
+        f"| `country` | {' '.join(country.ask.split())} | optional |",
+    ]
+    for question in questionnaire.questions:
+        if question.group:
+            lines += ["", f"### {question.group.split(' (')[0]}", ""]
+            if question.intro:
+                lines += [" ".join(question.intro.split()), ""]
+            lines += ["| key | question | |", "|---|---|---|"]
+        notes = []
+        if question.from_age is not None:
+            notes.append(f"asked from age {question.from_age} (below it: no)")
+        if question.or_ask:
+            notes.append(f"asked as {len(question.parts())} questions: yes to any is yes")
+        if question.default is not None:
+            default = question.default
+            shown = ", ".join(default) or "none" if isinstance(default, list) else default
+            notes.append(f"default {shown}")
+        text = question.full_text().replace("|", "\\|")
+        lines.append(f"| `{question.key}` | {text} | {'; '.join(notes)} |")
+    return "\n".join(lines) + "\n"

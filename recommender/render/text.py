@@ -18,7 +18,7 @@ from recommender.core.safety_net import SafetyNet
 from recommender.core.wording import words
 from recommender.pipeline.plan import Plan, Prescription, Session, Week
 from recommender.pipeline.recommend import Result
-from recommender.pipeline.triage import Triage
+from recommender.pipeline.triage import ALSO_TELL, Triage
 from recommender.render import RenderOptions
 from recommender.render.phrases import (
     DISCLAIMER,
@@ -80,7 +80,8 @@ def box(
 
 def safety_net_box(net: SafetyNet, style: Callable[..., str], width: int = WIDTH) -> list[str]:
     """The fixed safety-net box (recommender/safety_net.py), in bold on a terminal."""
-    lines = box(net.title + ":", bullets=net.signs, after=("", net.review), width=width)
+    after = ("", net.review) if net.review else ()
+    lines = box(net.title + ":", bullets=net.signs, after=after, width=width)
     return [style(line, bold=True) for line in lines]
 
 
@@ -129,9 +130,17 @@ def _warning(found: Triage, style: Callable[..., str], width: int = WIDTH) -> li
     lines = [style(line, fg=colour, bold=True) for line in box(found.action, width=width)]
     lines.append("")
     lines.append(style("Why:", bold=True))
-    for flag in found.flags:
+    for flag in found.shown_flags:
         lines += wrap(f"{flag.title} ({LEVEL_WORDS[flag.level]}) [{flag.id}]", 2, "! ", width)
         lines += wrap(flag.advice, 4, width=width)
+    if found.also_tell:
+        lines.append("")
+        lines.append(style(ALSO_TELL, bold=True))
+        for title in found.also_tell:
+            lines += wrap(title, 2, "- ", width)
+    if found.escalation is not None:
+        lines.append("")
+        lines += safety_net_box(found.escalation, style, width)
     return lines
 
 

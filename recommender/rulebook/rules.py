@@ -97,10 +97,11 @@ class _Rule:
     def __post_init__(self) -> None:
         if hasattr(self, "when"):  # the rules with a condition of their own
             _parsed(self)
-        prefix = self.PREFIX  # type: ignore[attr-defined]
-        if not (self.id.startswith(prefix) and self._ID.fullmatch(self.id)):
+        prefixes = self.PREFIXES  # type: ignore[attr-defined]
+        if not (self.id.startswith(prefixes) and self._ID.fullmatch(self.id)):
             raise ValueError(
-                f"id {self.id!r} must look like {prefix}SOMETHING (capitals, digits, dashes)"
+                f"id {self.id!r} must look like {' or '.join(p + 'SOMETHING' for p in prefixes)}"
+                " (capitals, digits, dashes)"
             )
         # A rule never shown firing, or never shown silent, is untested.
         outcomes = {example.fires for example in self.examples}
@@ -123,14 +124,18 @@ class _Rule:
 
 @dataclass(frozen=True, eq=False)
 class RedFlagRule(_Rule):
-    """A red flag: when it fires, the person is sent to a clinician at `level`."""
+    """A red flag (RF-) or a yellow flag (YF-: psychosocial, SPEC section 3): when it
+    fires, the person is sent to a clinician at `level`."""
 
-    PREFIX = "RF-"
+    PREFIXES = ("RF-", "YF-")
 
     level: AlertLevel
     suspected: Annotated[str, at.MinLen(1)]
     advice: Annotated[str, at.MinLen(1)]
     when: RawCondition
+    with_plan: Optional[Annotated[str, at.MinLen(1)]] = None
+    """Added to the advice only on a result that carries a plan (a flag's words must
+    never promise a plan that another rule withheld)"""
     condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
 
 
@@ -160,7 +165,7 @@ class EligibilityCheck:
 class WithholdRule(_Rule):
     """Withholds the plan whatever the triage level."""
 
-    PREFIX = "WH-"
+    PREFIXES = ("WH-",)
 
     reason: Annotated[str, at.MinLen(1)]
     when: Optional[RawCondition] = None
@@ -232,7 +237,7 @@ class FilterCase:
 class FilterRule(_Rule):
     """A safety filter over the exercise catalog."""
 
-    PREFIX = "EX-"
+    PREFIXES = ("EX-",)
 
     cases: Annotated[tuple[FilterCase, ...], at.MinLen(1)]
 
@@ -241,7 +246,7 @@ class FilterRule(_Rule):
 class NoteRule(_Rule):
     """Advice shown beside the result; changes nothing else. No `when`: always shown."""
 
-    PREFIX = "NOTE-"
+    PREFIXES = ("NOTE-",)
 
     text: Annotated[str, at.MinLen(1)]
     when: Optional[RawCondition] = None
@@ -280,7 +285,7 @@ class ReviewExample:
 class AdaptRule(_Rule):
     """How one reviewed week changes the plan (rules/adapt.yaml)."""
 
-    PREFIX = "AD-"
+    PREFIXES = ("AD-",)
     KNOWN = staticmethod(lambda: _review_fields())
 
     outcome: Outcome

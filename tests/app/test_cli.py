@@ -39,8 +39,18 @@ def test_plan_json_has_the_spec_keys(cli):
     result = cli("plan", "--example", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.output)
-    # The contract's keys in order, then the safety net (an additive key).
-    assert list(data) == ["triage", "plan_withheld", "plan", "excluded", "notes", "safety_net"]
+    # The contract's keys in order, then the boxes of signs (additive keys), then the
+    # emergency number (SPEC version 3).
+    assert list(data) == [
+        "triage",
+        "plan_withheld",
+        "plan",
+        "excluded",
+        "notes",
+        "safety_net",
+        "escalation",
+        "emergency_number",
+    ]
     session = data["plan"]["weeks"][0]["sessions"][0]
     assert {"day", "date", "minutes", "exercises"} <= set(session)
     assert {"id", "name", "sets", "reps", "hold_seconds"} <= set(session["exercises"][0])

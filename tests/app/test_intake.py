@@ -19,7 +19,7 @@ from recommender.inputs.questionnaire import Invalid, load_questionnaire, parse_
 
 from conftest import example_answers
 from support import default_signals
-from support.intake_script import replies
+from support.intake_script import replies, reply_line
 
 QUESTIONS = load_questionnaire()
 DESK = example_answers("desk-worker-upper-back")
@@ -36,7 +36,8 @@ def run(*args, lines=(), input_text=None):
 
 def test_questions_and_answers_model_cover_each_other_exactly():
     keys = [q.key for q in QUESTIONS.questions]
-    assert sorted(keys) == sorted(answer_keys())
+    # The country is asked first, by its own question (it names the emergency number).
+    assert sorted([*keys, "country"]) == sorted(answer_keys())
     assert len(keys) == len(set(keys))
     for q in QUESTIONS.questions:
         spec = answer_fields().get(q.key)
@@ -87,7 +88,7 @@ def test_question_order_who_and_where_then_most_serious_flags_first():
         ("red_flags.fever", "no", False),
         ("equipment", "", []),
         ("equipment", "none", []),
-        ("equipment", "2,6", ["wall", "foam_roller"]),
+        ("equipment", "2,7", ["wall", "foam_roller"]),
         ("days_per_week", "", 3),
         ("pregnancy", "", "no"),
         ("start_date", "2027-01-04", "2027-01-04"),
@@ -185,14 +186,28 @@ def test_an_emergency_answer_stops_the_intake_at_once(tmp_path):
     assert refused.exit_code == 2 and "red_flags.fever" in refused.output
 
 
-def test_a_major_injury_stops_the_intake_before_any_symptom_question():
-    answers = dict(DESK, onset="major_injury")
+def test_a_recent_major_injury_at_66_stops_the_intake_before_any_symptom_question():
+    answers = dict(DESK, onset="major_injury", age=66, pain_duration="under_6_weeks")
     result = run("-f", "json", lines=replies(answers, QUESTIONS))
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["triage"]["level"] == "emergency" and data["intake_stopped"] is True
-    assert [f["id"] for f in data["triage"]["flags"]] == ["RF-TRAUMA"]
+    assert [f["id"] for f in data["triage"]["flags"]] == ["RF-TRAUMA-HIGH-RISK"]
     assert "Warning signs" not in result.stderr
+
+
+def test_whiplash_at_34_is_asked_every_question_and_ends_urgent_with_keep_moving():
+    # Not an emergency on its own: the symptom questions decide whether it is (arm
+    # tingling after a crash is), so none of them is skipped.
+    answers = dict(DESK, onset="major_injury", age=34, pain_duration="under_6_weeks")
+    result = run("-f", "json", lines=replies(answers, QUESTIONS))
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["triage"]["level"] == "urgent" and "intake_stopped" not in data
+    assert [f["id"] for f in data["triage"]["flags"]] == ["RF-TRAUMA"]
+    assert "Warning signs" in result.stderr
+    advice = data["triage"]["flags"][0]["advice"]
+    assert "gently moving" in advice and "keep still" not in advice.lower()
 
 
 def test_a_combined_emergency_fires_when_its_last_part_is_answered():
@@ -318,7 +333,7 @@ def test_ctrl_c_in_a_real_terminal():
 
 def _typed_bytes(replace_name: bytes) -> bytes:
     lines = replies(DESK, QUESTIONS)
-    name_at = 1 + [q.key for q in QUESTIONS.questions].index("name")
+    name_at = reply_line(DESK, QUESTIONS, "name")
     encoded = [line.encode() for line in lines]
     encoded[name_at : name_at + 1] = [replace_name, b"Sam"]  # the bad reply, then a good one
     return b"\n".join(encoded) + b"\n"

@@ -17,7 +17,7 @@ from recommender.app.cli import main
 from recommender.inputs.questionnaire import load_questionnaire
 
 from conftest import example_answers
-from support.intake_script import replies
+from support.intake_script import replies, reply_line
 
 QUESTIONS = load_questionnaire()
 KEYS = [q.key for q in QUESTIONS.questions]
@@ -40,9 +40,9 @@ def run(*args, lines=(), env=None):
     )
 
 
-def line_of(key: str) -> int:
-    """The index in replies() of the reply to `key` (the country comes first)."""
-    return 1 + KEYS.index(key)
+def line_of(key: str, answers: dict = DESK) -> int:
+    """The index in replies(answers) of the reply to `key` (the country comes first)."""
+    return reply_line(answers, QUESTIONS, key)
 
 
 # -- going back ----------------------------------------------------------------------------
@@ -95,7 +95,12 @@ def test_the_review_lists_every_answer_in_plain_words_by_section():
     assert f"  1. Age: {DESK['age']}" in review
     assert "Where it hurts: Upper back (between the shoulder blades), Neck" in review
     assert "upper_back" not in review and "True" not in review and "False" not in review
-    assert f"{TOTAL:>2}. Name on the plan: Sam" in review
+    assert f"{KEYS.index('name') + 1:>2}. Name on the plan: Sam" in review
+    # Not asked at 34: every rule that reads them needs 50 or over.
+    assert (
+        "New headache at the temples, jaw pain on chewing or a change in sight: not asked under 50"
+        in " ".join(review.split())
+    )
 
 
 def test_two_answers_edited_at_the_review(tmp_path):
@@ -148,7 +153,7 @@ def test_a_refusal_quotes_the_word_and_lists_the_choices_as_shown():
     said = " ".join(result.stderr.split())
     refusal = said[said.index('"band"') : said.index("[Enter: none]", said.index('"band"'))]
     assert refusal.startswith('"band" is not one of: 1) A sturdy chair, 2) A clear wall,')
-    assert "5) A resistance band, 6) A foam roller." in refusal
+    assert "6) A resistance band, 7) A foam roller." in refusal
     assert "resistance_band" not in refusal and "foam_roller" not in refusal
 
 
@@ -196,20 +201,23 @@ def test_a_start_date_in_the_past_is_refused_and_tomorrow_accepted(tmp_path):
 
 # -- countries -----------------------------------------------------------------------------------
 
+#: An emergency settled by the first page of answers (RF-TRAUMA-HIGH-RISK).
+CRASH_AT_66 = dict(DESK, onset="major_injury", age=66, pain_duration="under_6_weeks")
+
 
 @pytest.mark.parametrize(
     "typed,number",
     [("CH", "144"), ("no", "113"), ("Japan", "119"), ("ZA", "10177"), ("che", "144")],
 )
 def test_countries_refused_before_now_have_their_number(typed, number):
-    lines = replies(dict(DESK, onset="major_injury"), QUESTIONS, country=typed)
+    lines = replies(CRASH_AT_66, QUESTIONS, country=typed)
     result = run(lines=lines)
     assert result.exit_code == 0
     assert f"EMERGENCY: call {number} or go" in result.stdout
 
 
 def test_a_country_without_a_checked_number_gets_the_neutral_wording():
-    result = run(lines=replies(dict(DESK, onset="major_injury"), QUESTIONS, country="Chad"))
+    result = run(lines=replies(CRASH_AT_66, QUESTIONS, country="Chad"))
     assert "backplan has no checked emergency number there" in result.stderr
     assert "call your local emergency number" in result.stdout
 
@@ -280,7 +288,10 @@ def test_ctrl_c_keeps_a_private_draft_and_resume_gives_byte_identical_output(mon
     assert os.path.exists(draft) and draft.startswith(os.environ["XDG_DATA_HOME"])
     assert stat.S_IMODE(os.stat(draft).st_mode) == 0o600
     kept = json.loads(open(draft).read())
-    assert kept["country"] == "GB" and len(kept["answers"]) == stop_at - 1
+    # Every question before the fever's was answered, but those not asked at 34.
+    before = QUESTIONS.questions[: KEYS.index("red_flags.fever")]
+    assert kept["country"] == "GB"
+    assert len(kept["answers"]) == sum(not q.skipped(DESK["age"]) for q in before)
 
     refused = CliRunner().invoke(main, ["plan", "-a", draft])
     assert refused.exit_code == 2 and "unfinished intake" in refused.output
@@ -289,7 +300,8 @@ def test_ctrl_c_keeps_a_private_draft_and_resume_gives_byte_identical_output(mon
     resumed = CliRunner().invoke(main, ["intake", "-f", "json", "--resume", draft])
     assert resumed.exit_code == 0, resumed.output[-2000:]
     assert resumed.stdout_bytes == whole.stdout_bytes
-    assert f"Continuing your unfinished intake from question {stop_at}." in resumed.stderr
+    fever = KEYS.index("red_flags.fever") + 1
+    assert f"Continuing your unfinished intake from question {fever}." in resumed.stderr
     assert not os.path.exists(draft)  # a finished intake leaves no health data behind
 
     script = Script([*lines[:stop_at], "y"], stop_at=stop_at)
@@ -330,7 +342,8 @@ def test_a_resumed_draft_is_checked_again(tmp_path):
     draft = tmp_path / "draft.json"
     answers = {"age": 50, "pain_areas": ["neck"], "start_date": "2026-11-01"}
     draft.write_text(json.dumps({"backplan_intake_draft": 1, "country": None, "answers": answers}))
-    lines = replies(DESK, QUESTIONS)[line_of("pain_intensity") :]
+    at_50 = dict(DESK, age=50)
+    lines = replies(at_50, QUESTIONS)[line_of("pain_intensity", at_50) :]
     result = run("--resume", str(draft), lines=lines)
     assert result.exit_code == 0, result.output[-2000:]
     start = KEYS.index("start_date") + 1
@@ -368,3 +381,86 @@ def test_a_resumed_draft_that_holds_an_emergency_stops_before_any_question(tmp_p
     assert result.exit_code == 0
     assert "EMERGENCY: call 113" in result.stdout and "RF-CES-SADDLE" in result.stdout
     assert "[" not in result.stderr.split("EMERGENCY")[0]  # no question was asked
+
+
+# -- nothing hides a warning (SPEC version 3; docs/clinical-safety.md, S-NAME-HIDES-WARNING) --
+
+#: A fall at 69: urgent (RF-FRACTURE), so the end of the intake carries a warning.
+FALL_AT_69 = dict(DESK, age=69, pain_areas=["lower_back"], onset="minor_injury")
+
+
+@pytest.mark.parametrize("hidden", ["\u2028", "\u202e", "\u2067"])
+def test_a_name_with_an_invisible_mark_is_asked_again_at_once_and_the_warning_is_shown(
+    tmp_path, hidden
+):
+    # A line separator, or the right-to-left marks that apps paste in: version 2
+    # accepted them at the question and refused the whole intake at the end.
+    saved = tmp_path / "me.json"
+    lines = replies(FALL_AT_69, QUESTIONS)
+    at = reply_line(FALL_AT_69, QUESTIONS, "name")
+    lines[at] = f"Sam{hidden}Evil"
+    lines.insert(at + 1, "Sam")
+    result = run("--save", str(saved), lines=lines)
+    assert result.exit_code == 0, result.output[-2000:]
+    asked = result.stderr.index("What name should go on your plan?")
+    refusal = result.stderr.index("Please type the name as plain text", asked)
+    assert refusal < result.stderr.index("Your answers:")  # at once, not at the end
+    assert "URGENT: see a doctor today" in result.stdout
+    assert json.loads(saved.read_text())["name"] == "Sam"
+
+
+def test_a_name_refused_at_the_end_still_shows_the_warning_first(monkeypatch, tmp_path):
+    # Should the name question's check and the model's ever differ again, the triage
+    # of the health answers is shown first, then the problem, and nothing is saved.
+    monkeypatch.setattr("recommender.inputs.questionnaire.name_problem", lambda name: None)
+    saved = tmp_path / "me.json"
+    lines = replies(dict(FALL_AT_69, name="Sam\u2028Evil"), QUESTIONS)
+    result = run("--save", str(saved), lines=lines)
+    assert result.exit_code == 2
+    warning = result.stderr.index("URGENT: see a doctor today")
+    assert "before you are seen" in result.stderr
+    assert warning < result.stderr.index("name: must be plain text")
+    assert not saved.exists()
+
+
+def test_the_country_chosen_at_the_start_is_written_into_the_answers(tmp_path):
+    saved = tmp_path / "me.json"
+    result = run("--save", str(saved), lines=replies(DESK, QUESTIONS, country="Switzerland"))
+    assert result.exit_code == 0
+    assert json.loads(saved.read_text())["country"] == "CH"
+    planned = CliRunner().invoke(main, ["plan", "-a", str(saved), "-f", "json"])
+    assert json.loads(planned.stdout)["emergency_number"] == "144"
+
+
+def test_the_intake_asks_every_new_question_of_version_3(tmp_path):
+    older = dict(DESK, age=72)
+    result = run(lines=replies(older, QUESTIONS))
+    assert result.exit_code == 0, result.output[-2000:]
+    said = " ".join(result.stderr.split())
+    for words in (
+        "NEW or quickly worsening",  # both legs
+        "eases when you sit down or bend forward",  # walking leg pain
+        "wake you in the second half of the night",  # inflammatory signs, part 1
+        "moves from one side to the other",  # ... part 2
+        "both shoulders or both hips",  # girdle stiffness (asked from 50)
+        "a new headache at your temples",  # GCA (asked from 50)
+        "broken a bone in a fall from standing height",  # fragility fracture
+        "hip replaced",
+        "psoriasis, Crohn's disease",
+        "Does the pain wake you up at night?",  # night pain, part 2
+        "kitchen worktop",
+        "had a baby in the last 6 months",
+        "help choose the right kind of help",  # the outlook's introduction
+        "Do you worry that moving or exercising could damage",
+        "Lately, have you felt down",
+    ):
+        assert words in said, words
+    # 72 began this pain after 45 or not: the question is asked from 45.
+    assert "Did this back or neck pain first begin before you were 45?" in said
+
+
+def test_a_typical_intake_asks_about_fifty_questions():
+    # The length a person meets: the desk worker, 34, answering no to each warning sign
+    # (a question in two parts is asked twice; three are not asked under 45 or 50).
+    typed = replies(DESK, QUESTIONS, review=False)[1:]  # without the country
+    assert len(typed) == len(QUESTIONS.questions) - 3 + 2

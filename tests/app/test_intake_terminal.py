@@ -22,7 +22,7 @@ from recommender.inputs.questionnaire import load_questionnaire
 
 from conftest import example_answers
 from support import default_signals
-from support.intake_script import replies
+from support.intake_script import replies, reply_line
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
 pexpect = pytest.importorskip("pexpect") if sys.platform != "win32" else None
@@ -65,7 +65,7 @@ def test_ctrl_c_keeps_a_draft_and_resume_finishes_with_identical_bytes(tmp_path)
     done = piped(["-o", str(whole)], lines, tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
 
-    stop_at = 1 + KEYS.index("red_flags.fever")
+    stop_at = reply_line(DESK, QUESTIONS, "red_flags.fever")
     child = spawn([], tmp_path)
     for reply in lines[:stop_at]:
         child.expect(r"> ")

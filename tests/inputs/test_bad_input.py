@@ -65,7 +65,61 @@ CASES = {
     "week date": (_with(start_date="2026-W01-1"), ["start_date"]),
     "long name": (_with(name="x" * 101), ["name", "100"]),
     "red_flags not object": (_with(red_flags=True), ["red_flags"]),
+    "missing outlook": (_with(outlook=_DROP), ["outlook", "missing"]),
+    "missing outlook answer": (_with(outlook__worry=_DROP), ["outlook.worry", "missing"]),
+    "country in lower case": (_with(country="gb"), ["country", "capitals"]),
+    "country that is no country": (_with(country="XY"), ["country", "XY is not a country"]),
+    "country name": (_with(country="Switzerland"), ["country"]),
+    "pregnancy in weeks": (_with(pregnancy="30_weeks"), ["pregnancy", "postnatal"]),
 }
+
+#: The keys version 3 of the answers added (SPEC section 2).
+V3_KEYS = [
+    "red_flags.walking_leg_pain",
+    "red_flags.inflammatory_signs",
+    "red_flags.girdle_stiffness",
+    "red_flags.gca_signs",
+    "history.fragility_fracture",
+    "history.hip_replacement",
+    "history.pain_began_before_45",
+    "history.spa_related_condition",
+    "outlook",
+]
+
+
+def test_a_version_2_answers_file_is_refused_naming_each_missing_key(tmp_path):
+    # A missing safety answer is never read as "no": an older file is incomplete.
+    older = json.loads(json.dumps(GOOD))
+    del older["outlook"]
+    for key in V3_KEYS[:-1]:
+        section, name = key.split(".")
+        del older[section][name]
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(older))
+    result = CliRunner().invoke(main, ["plan", "-a", str(path), "-f", "json"])
+    assert result.exit_code == 2 and result.stdout == ""
+    for key in V3_KEYS:
+        assert key in result.output, key
+    assert "every red-flag and history answer is required" in result.output
+
+
+@pytest.mark.parametrize("field", ["name", "start_date"])
+def test_a_late_check_is_named_with_every_other_problem(field):
+    # A hidden mark in the name or a start too late for the calendar used to be
+    # reported only once every other field was valid, with no field named.
+    from recommender.core.errors import AnswersError
+    from recommender.inputs.answers_file import validate_answers
+
+    bad = {"name": "Sam\u2028Evil", "start_date": "9999-12-01"}[field]
+    raw = json.loads(_with(age=500, **{field: bad}))
+    with pytest.raises(AnswersError) as caught:
+        validate_answers(raw)
+    assert caught.value.fields == ["age", field]
+    assert any(line.startswith(f"{field}: ") for line in caught.value.problems)
+    alone = json.loads(_with(**{field: bad}))
+    with pytest.raises(AnswersError) as caught:
+        validate_answers(alone)
+    assert caught.value.fields == [field]
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -243,9 +297,9 @@ def test_a_huge_source_date_epoch_is_reported_clearly():
 
 def test_many_different_problems_are_capped_at_twenty():
     raw = json.loads(_example_text())
-    raw["red_flags"] = {key: "yes" for key in raw["red_flags"]}  # 21 wrong answers
+    raw["red_flags"] = {key: "yes" for key in raw["red_flags"]}  # 25 wrong answers
     raw.update({f"extra{i}": 1 for i in range(10)})
     result = _run(json.dumps(raw))
     assert result.exit_code == 2
-    assert "and 11 more problems" in result.output
+    assert f"and {len(raw['red_flags']) + 10 - 20} more problems" in result.output
     assert result.output.count("\n  - ") == 21  # 20 problems and the "more" line

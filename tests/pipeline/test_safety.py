@@ -31,8 +31,9 @@ def load(name: str) -> dict:
     return json.loads((SAFETY / f"{name}.json").read_text())
 
 
-def result_for(recommender, raw: dict, **kwargs):
-    return recommender.recommend(validate_answers(raw, "test"), **kwargs)
+def result_for(recommender, raw: dict, weeks: int = 4, country: str | None = None):
+    raw = dict(raw, country=country) if country else raw
+    return recommender.recommend(validate_answers(raw, "test"), weeks=weeks)
 
 
 # -- the reviewer's cases ----------------------------------------------------------------
@@ -134,16 +135,25 @@ def test_urgent_and_emergency_results_carry_only_their_own_advice(recommender, f
     raw = dict(load(name), start_date="2027-03-01")
     result = result_for(recommender, raw)
     shown = _rendered(result, fmt)
-    assert REVIEW not in shown and "new loss of sexual feeling" not in shown
-    for flag in result.triage.flags:  # the calendar's reminder names flags by title
+    # No safety net (its review line speaks of weeks); an urgent result's own box of
+    # signs that cannot wait is its escalation box, which opens differently.
+    assert REVIEW not in shown and "now if you have" not in shown
+    found = result.triage
+    assert ("before you are seen" in shown) == (found.level == "urgent")
+    for flag in found.shown_flags:  # the calendar's reminder names flags by title
         assert (flag.title if fmt == "ics" else flag.id) in shown
+    for flag in found.flags:
+        if flag not in found.shown_flags:  # people read a lower flag's title only
+            assert flag.title in shown
+            if fmt != "json":
+                assert " ".join(flag.advice.split()) not in " ".join(shown.split())
 
 
 def test_the_safety_net_names_the_persons_emergency_number(recommender):
-    result = result_for(recommender, load("neck-pain-after-a-fall-at-67"), emergency_number="999")
+    result = result_for(recommender, load("neck-pain-after-a-fall-at-67"), country="GB")
     assert result.safety_net is None
     raw = json.loads((EXAMPLES / "sciatica.json").read_text())
-    net = result_for(recommender, raw, emergency_number="999").safety_net
+    net = result_for(recommender, raw, country="GB").safety_net
     assert net.title.startswith("Call 999 or go to an emergency department now")
     net = result_for(recommender, raw).safety_net
     assert "your local emergency number (for example 911, 112 or 999)" in net.title

@@ -25,6 +25,16 @@ def test_the_rules_reference_is_current():
     )
 
 
+def test_the_questions_reference_is_current():
+    from recommender.inputs.questionnaire import load_questionnaire
+    from recommender.render.questions import render_questions_reference
+
+    expected = render_questions_reference(load_questionnaire())
+    assert _generated(DOCS / "answers.md") == expected, (
+        "docs/answers.md is out of date: run `cog -r docs/answers.md`"
+    )
+
+
 def test_the_illustrated_catalog_is_current():
     from recommender.render.catalog_page import render_catalog_page
 

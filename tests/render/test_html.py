@@ -280,11 +280,18 @@ def test_warning_box_says_everything_in_words(recommender, name):
     words = page.words(box)
     assert squash(result.triage.action) in words
     flags = page.all("li", "flag")
-    assert len(flags) == len(result.triage.flags)
-    for flag, item in zip(result.triage.flags, flags, strict=True):
+    found = result.triage
+    assert len(flags) == len(found.shown_flags)
+    for flag, item in zip(found.shown_flags, flags, strict=True):
         text = page.words(item)
         assert flag.title in text and squash(flag.advice) in text
         assert f"[{flag.id}]" in text and flag.level in text
+    # One message per result: a lower flag is named by its title only.
+    lower = [flag for flag in found.flags if flag not in found.shown_flags]
+    if lower:
+        assert "Also tell the doctor about:" in words
+    for flag in lower:
+        assert flag.title in words and squash(flag.advice) not in words
     if result.triage.level == "none":
         assert "No warning signs" in words and page.all("p", "calm")
     if result.triage.level == "emergency":

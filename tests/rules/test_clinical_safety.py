@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFETY_CASE = ROOT / "docs" / "clinical-safety.md"
-RULE_ID = re.compile(r"\b(?:RF|WH|EX|NOTE|AD)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
+RULE_ID = re.compile(r"\b(?:RF|YF|WH|EX|NOTE|AD)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
 
 
 def hazard_rows() -> list[dict]:

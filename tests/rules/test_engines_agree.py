@@ -25,7 +25,7 @@ from recommender.rulebook.engines import durable_available
 from recommender.rulebook.rules import AdaptRule
 
 from conftest import example_answers, example_names
-from support.strategies import AREAS, HISTORY, RED_FLAGS, answers
+from support.strategies import AREAS, HISTORY, OUTLOOK, RED_FLAGS, answers
 
 pytestmark = pytest.mark.skipif(
     not durable_available(), reason="durable-rules is not installed on this Python"
@@ -52,7 +52,7 @@ def _smallest(raw: dict) -> dict:
     """Reset answers to the baseline one at a time while the disagreement remains."""
     current = copy.deepcopy(raw)
     for key in list(current):
-        if key in ("red_flags", "history"):
+        if key in ("red_flags", "history", "outlook"):
             for flag in current[key]:
                 trial = copy.deepcopy(current)
                 trial[key][flag] = BASELINE[key][flag]
@@ -102,6 +102,7 @@ def _grid(**axes: list) -> list[dict]:
 def corner_cases() -> list[dict]:
     corners = [copy.deepcopy(BASELINE)]
     flags = [f"red_flags__{k}" for k in RED_FLAGS] + [f"history__{k}" for k in HISTORY]
+    flags += [f"outlook__{k}" for k in OUTLOOK]
     corners += [_with(**{f: True}) for f in flags]
     corners += [_with(**{a: True, b: True}) for a, b in itertools.combinations(flags, 2)]
     corners += _grid(
@@ -136,8 +137,38 @@ def corner_cases() -> list[dict]:
         red_flags__limb_pain_or_tingling=[False, True],
         red_flags__abdominal_or_pulsing_pain=[False, True],
     )
-    for pregnancy in ("no", "first_trimester", "later_trimester"):
+    for pregnancy in ("no", "first_trimester", "later_trimester", "postnatal"):
         corners.append(_with(pregnancy=pregnancy))
+    # Version 3: every count of the outlook answers (YF-OUTLOOK is 3 of 5)...
+    outlook = [f"outlook__{k}" for k in OUTLOOK]
+    for n in range(1 << len(outlook)):
+        corners.append(_with(**{key: True for i, key in enumerate(outlook) if n >> i & 1}))
+    # ...a major injury by time, age and limb symptoms (RF-TRAUMA and its split)...
+    corners += _grid(
+        age=[34, 64, 65, 66],
+        pain_duration=["under_6_weeks", "6_to_12_weeks", "over_12_weeks"],
+        onset=["major_injury", "minor_injury", "sudden"],
+        red_flags__limb_pain_or_tingling=[False, True],
+        red_flags__clumsy_hands_or_unsteady_walking=[False, True],
+        history__fragility_fracture=[False, True],
+    )
+    # ...inflammatory back pain by the age at onset, and the signs of it...
+    corners += _grid(
+        age=[30, 44, 45, 46, 60],
+        pain_duration=["6_to_12_weeks", "over_12_weeks"],
+        history__pain_began_before_45=[False, True],
+        red_flags__morning_stiffness=[False, True],
+        red_flags__inflammatory_signs=[False, True],
+        history__spa_related_condition=[False, True],
+    )
+    # ...and the questions that count only from 50.
+    corners += _grid(
+        age=[49, 50, 74],
+        red_flags__gca_signs=[False, True],
+        red_flags__girdle_stiffness=[False, True],
+        red_flags__walking_leg_pain=[False, True],
+        red_flags__both_legs_symptoms=[False, True],
+    )
     return corners
 
 

@@ -61,6 +61,12 @@ def test_every_spec_rule_is_present():
         "RF-PERSISTENT",
         "RF-WORSENING",
         "RF-SEVERE",
+        "RF-TRAUMA-HIGH-RISK",
+        "RF-TRAUMA-PAST",
+        "RF-CLAUDICATION",
+        "RF-PMR",
+        "RF-GCA",
+        "YF-OUTLOOK",
         "WH-MINOR",
         "WH-SURGERY",
         "WH-TOO-FEW",
@@ -75,7 +81,7 @@ def test_every_spec_rule_is_present():
         "EX-INTENSITY",
     }
     assert spec_ids <= ids
-    assert len(_BOOK.rulebook.red_flags) == 37
+    assert len(_BOOK.rulebook.red_flags) == 43  # SPEC version 3, section 3
 
 
 def test_every_rule_has_firing_and_silent_examples():

@@ -56,9 +56,9 @@ BREAKAGES = {
         ["EX-FLOOR", "cat-cat"],
     ),
     "value not allowed for the answer": (
-        "red-flags-emergency.yaml",
-        "onset: major_injury\n    examples",
-        "onset: car_crash\n    examples",
+        "red-flags-urgent.yaml",
+        "- onset: major_injury\n        - pain_duration: under_6_weeks\n    examples",
+        "- onset: car_crash\n        - pain_duration: under_6_weeks\n    examples",
         ["RF-TRAUMA", "car_crash"],
     ),
     "yes/no is not a boolean": (

@@ -15,10 +15,28 @@ def replies(
 ) -> list[str]:
     """One line per question, as a person would type it (country first), then Enter
     at the review (unless `review` is False)."""
+    return _replies(answers, questionnaire, country, review)[0]
+
+
+def reply_line(answers: dict, questionnaire: Questionnaire, key: str) -> int:
+    """Where the (first) reply to `key` is among `replies(answers, questionnaire)`."""
+    return _replies(answers, questionnaire, "", True)[1][key]
+
+
+def _replies(
+    answers: dict, questionnaire: Questionnaire, country: str, review: bool
+) -> tuple[list[str], dict[str, int]]:
     lines = [country]
+    at: dict[str, int] = {}
     for question in questionnaire.questions:
+        at[question.key] = len(lines)
         value = _value(answers, question.key)
-        if isinstance(value, bool):
+        if question.skipped(answers.get("age")):
+            continue  # not asked at this age (its answer is recorded as no)
+        if isinstance(value, bool) and question.or_ask:
+            # One question per part: "yes" at the first ends it, "no" goes on.
+            lines += ["y"] if value else ["n"] * len(question.parts())
+        elif isinstance(value, bool):
             lines.append("y" if value else "n")
         elif isinstance(value, list):
             lines.append(", ".join(value) if value else "none")
@@ -26,4 +44,4 @@ def replies(
             lines.append("")
         else:
             lines.append(str(value))
-    return lines + ([""] if review else [])
+    return lines + ([""] if review else []), at

@@ -28,7 +28,21 @@ def red_flags(a: dict) -> dict[str, str]:
     fire("RF-AORTA", "emergency", rf["tearing_pain"])
     fire("RF-PE", "emergency", rf["breathlessness"])
     fire("RF-STROKE", "emergency", rf["stroke_signs"])
-    fire("RF-TRAUMA", "emergency", a["onset"] == "major_injury")
+    major, recent = a["onset"] == "major_injury", a["pain_duration"] == "under_6_weeks"
+    fire("RF-TRAUMA", "urgent", major and recent)
+    fire(
+        "RF-TRAUMA-HIGH-RISK",
+        "emergency",
+        major
+        and recent
+        and (
+            a["age"] >= 65
+            or rf["limb_pain_or_tingling"]
+            or rf["limb_weakness_worsening"]
+            or rf["clumsy_hands_or_unsteady_walking"]
+        ),
+    )
+    fire("RF-TRAUMA-PAST", "soon", major and not recent)
     fire(
         "RF-MSCC",
         "emergency",
@@ -59,8 +73,16 @@ def red_flags(a: dict) -> dict[str, str]:
     fire(
         "RF-FRACTURE",
         "urgent",
-        a["onset"] in ("minor_injury", "sudden")
-        and (h["osteoporosis"] or h["long_term_steroids"] or a["age"] >= 70),
+        (a["onset"] == "minor_injury" and a["age"] >= 65)
+        or (
+            a["onset"] in ("minor_injury", "sudden")
+            and (
+                h["osteoporosis"]
+                or h["long_term_steroids"]
+                or h["fragility_fracture"]
+                or a["age"] >= 70
+            )
+        ),
     )
     fire(
         "RF-NECK-TRAUMA",
@@ -82,9 +104,8 @@ def red_flags(a: dict) -> dict[str, str]:
         rf["unexplained_weight_loss"],
         rf["night_pain"],
         rf["fever"],
-        h["immunosuppressed"],
+        h["immunosuppressed"] or h["long_term_steroids"],  # one drug effect, counted once
         h["injects_drugs"],
-        h["long_term_steroids"],
     ]
     fire("RF-COMBINED", "urgent", sum(warning_signs) >= 2)
     fire("RF-ARTERY", "emergency", rf["sudden_severe_neck_pain"])
@@ -99,8 +120,14 @@ def red_flags(a: dict) -> dict[str, str]:
     fire(
         "RF-INFLAMMATORY",
         "soon",
-        rf["morning_stiffness"] and a["pain_duration"] == "over_12_weeks" and a["age"] < 45,
+        a["pain_duration"] == "over_12_weeks"
+        and (a["age"] < 45 or h["pain_began_before_45"])
+        and (rf["morning_stiffness"] or rf["inflammatory_signs"] or h["spa_related_condition"]),
     )
+    fire("RF-CLAUDICATION", "soon", rf["walking_leg_pain"])
+    fire("RF-PMR", "soon", rf["girdle_stiffness"] and a["age"] >= 50)
+    fire("RF-GCA", "urgent", rf["gca_signs"] and a["age"] >= 50)
+    fire("YF-OUTLOOK", "soon", sum(a["outlook"].values()) >= 3)
     fire(
         "RF-AGE-ONSET",
         "soon",

@@ -11,7 +11,16 @@ import datetime as dt
 from hypothesis import strategies as st
 
 AREAS = ["neck", "shoulders", "upper_back", "mid_back", "lower_back"]
-EQUIPMENT = ["chair", "wall", "doorway", "dumbbells", "resistance_band", "foam_roller"]
+EQUIPMENT = [
+    "chair",
+    "wall",
+    "doorway",
+    "worktop",
+    "dumbbells",
+    "resistance_band",
+    "foam_roller",
+]
+PREGNANCY = ["no", "first_trimester", "later_trimester", "postnatal"]
 RED_FLAGS = [
     "saddle_numbness",
     "bladder_bowel_change",
@@ -34,6 +43,10 @@ RED_FLAGS = [
     "one_sided_band_rash",
     "right_upper_abdominal_pain",
     "morning_stiffness",
+    "walking_leg_pain",
+    "inflammatory_signs",
+    "girdle_stiffness",
+    "gca_signs",
 ]
 HISTORY = [
     "cancer",
@@ -48,7 +61,14 @@ HISTORY = [
     "balance_problems",
     "cannot_get_on_floor",
     "heart_condition",
+    "fragility_fracture",
+    "hip_replacement",
+    "pain_began_before_45",
+    "spa_related_condition",
 ]
+OUTLOOK = ["fear_of_movement", "worry", "low_mood", "pessimism", "very_bothersome"]
+#: Countries with a checked emergency number, and one without (the neutral wording).
+COUNTRIES = ["GB", "US", "CH", "AU", "JP", "DE", "AQ"]
 
 
 def _flags(keys: list[str], p_true: float) -> st.SearchStrategy[dict]:
@@ -86,7 +106,7 @@ unprintable_names = st.builds(
 def answers(draw, red_flag_rate: float = 0.1) -> dict:
     result = {
         "age": draw(ages),
-        "pregnancy": draw(st.sampled_from(["no", "first_trimester", "later_trimester"])),
+        "pregnancy": draw(st.sampled_from(PREGNANCY)),
         "pain_areas": draw(st.lists(st.sampled_from(AREAS), min_size=1, max_size=5, unique=True)),
         "pain_intensity": draw(st.integers(0, 10)),
         "pain_duration": draw(st.sampled_from(["under_6_weeks", "6_to_12_weeks", "over_12_weeks"])),
@@ -98,6 +118,8 @@ def answers(draw, red_flag_rate: float = 0.1) -> dict:
         "days_per_week": draw(st.integers(1, 7)),
         "minutes_per_session": draw(st.integers(5, 60)),
         "activity_level": draw(st.sampled_from(["low", "moderate", "high"])),
+        # Three or more yes is YF-OUTLOOK: a quarter each keeps both sides common.
+        "outlook": draw(_flags(OUTLOOK, 0.25)),
     }
     if draw(st.booleans()):
         result["start_date"] = draw(
@@ -105,6 +127,8 @@ def answers(draw, red_flag_rate: float = 0.1) -> dict:
         ).isoformat()
     if draw(st.booleans()):
         result["name"] = draw(names)
+    if draw(st.booleans()):
+        result["country"] = draw(st.sampled_from(COUNTRIES))
     return result
 
 

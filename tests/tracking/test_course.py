@@ -10,7 +10,7 @@ import pytest
 
 from recommender.app.tracking import follow
 
-from support.course import EXPECTED, START_ARGS, WEEKS, checkin_args
+from support.course import ANSWERS, EXPECTED, START_ARGS, WEEKS, checkin_args
 
 
 def test_the_course_is_decided_week_by_week(course):
@@ -175,7 +175,13 @@ def test_both_engines_decide_the_course_alike(course, engine):
 
 def test_interactive_check_in_asks_each_measure_and_the_red_flags(db, run):
     run(*START_ARGS)
-    flags = 21
+    from recommender.inputs.questionnaire import load_questionnaire
+
+    age = json.loads(ANSWERS.read_text())["age"]
+    flags = sum(
+        q.key.startswith("red_flags.") and not q.skipped(age)
+        for q in load_questionnaire().questions
+    )
     answers = ["3", "4", "same", "5", "y", *["n"] * flags, "5", "6", "4"]
     out = run("track", "checkin", "--week", "2", input="\n".join(answers) + "\n")
     assert "Check-in saved for week 2." in out.output

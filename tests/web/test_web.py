@@ -46,9 +46,12 @@ def token(client) -> str:
 
 def section_form(section, answers: dict) -> dict:
     sent: dict = {}
-    for question in section.questions:
+    for question in form.asked(section, answers.get("age")):
         value = form.get(answers, question.key)
-        if isinstance(value, bool):
+        if isinstance(value, bool) and question.or_ask:
+            for key in form.part_keys(question)[: 1 if value else None]:
+                sent[key] = "yes" if value else "no"
+        elif isinstance(value, bool):
             sent[question.key] = "yes" if value else "no"
         elif value is not None:
             sent[question.key] = value if isinstance(value, list) else str(value)
@@ -69,6 +72,7 @@ def test_sections_are_the_questionnaire_groups_in_order():
         "Other symptoms",
         "Your health",
         "Your equipment and time",
+        "How the pain is affecting you",
     ]
     asked = [q.key for s in SECTIONS for q in s.questions]
     assert asked == [q.key for q in QUESTIONNAIRE.questions]
@@ -214,7 +218,7 @@ def test_api_takes_a_questionnaire_response(client, recommender):
     )
     from recommender.inputs.answers_file import validate_answers
 
-    expected = recommender.recommend(validate_answers(answers), emergency_number="999")
+    expected = recommender.recommend(validate_answers({**answers, "country": "GB"}))
     assert reply.content == render_result(expected, "json").encode()
 
 

@@ -16,9 +16,10 @@ from recommender.app.web.site import (
     page,
     read_body,
 )
+from recommender.core.answers import in_country
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import MAX_BYTES, parse_answers
-from recommender.inputs.countries import emergency_number, normalise
+from recommender.inputs.countries import normalise
 from recommender.pipeline.recommend import DEFAULT_WEEKS, MAX_WEEKS
 
 
@@ -97,7 +98,7 @@ def add_api(app: FastAPI, site: Site) -> None:
         except AnswersError as exc:
             return _api_error(422, exc.problems, exc.fields, exc.message())
         result = site.recommender.recommend(
-            answers, weeks=int(weeks), emergency_number=emergency_number(country)
+            in_country(answers, normalise(country) if country else None), weeks=int(weeks)
         )
         # fastjson writes the same bytes as to_json (what `plan --format json` prints),
         # in a third of the time.

@@ -29,6 +29,7 @@ class Section(NamedTuple):
     title: str  # "Warning signs"
     hint: str  # "answer yes or no to each", or ""
     questions: tuple[Question, ...]
+    intro: str = ""  # the group's introduction, from its first question
 
 
 def sections(questionnaire: Questionnaire) -> tuple[Section, ...]:
@@ -41,7 +42,8 @@ def sections(questionnaire: Questionnaire) -> tuple[Section, ...]:
     result = []
     for number, (group, questions) in enumerate(found, 1):
         title, _, hint = group.partition(" (")
-        result.append(Section(number, title, hint.rstrip(")"), tuple(questions)))
+        intro = " ".join(questions[0].intro.split())
+        result.append(Section(number, title, hint.rstrip(")"), tuple(questions), intro))
     return tuple(result)
 
 
@@ -77,6 +79,17 @@ def input_id(key: str) -> str:
 # -- reading a submitted section -----------------------------------------------------
 
 
+def part_keys(question: Question) -> list[str]:
+    """The form's field names for a question: its key, and one more for each further
+    part of a question asked in parts (`or_ask`), each a yes/no of its own."""
+    return [question.key] + [f"{question.key}--{n}" for n in range(2, len(question.parts()) + 1)]
+
+
+def asked(section: Section, age: Any) -> tuple[Question, ...]:
+    """The questions of `section` asked at `age` (Question.from_age)."""
+    return tuple(q for q in section.questions if not q.skipped(age))
+
+
 def raw_values(section: Section, form: Mapping[str, Any]) -> dict[str, Any]:
     """What the person sent for each question of `section`, trimmed to a sane size.
 
@@ -84,22 +97,42 @@ def raw_values(section: Section, form: Mapping[str, Any]) -> dict[str, Any]:
     """
     raw: dict[str, Any] = {}
     for question in section.questions:
-        values = [str(v)[:MAX_RAW] for v in form.get(question.key, [])]
-        if kind(question) == "choices":
-            raw[question.key] = values[: len(question.choices)]
-        else:
-            raw[question.key] = values[0] if values else ""
+        for key in part_keys(question):
+            values = [str(v)[:MAX_RAW] for v in form.get(key, [])]
+            if kind(question) == "choices":
+                raw[key] = values[: len(question.choices)]
+            else:
+                raw[key] = values[0] if values else ""
     return raw
 
 
+def parts_of(section: Section, raw: Mapping[str, Any]) -> dict[str, list[Optional[bool]]]:
+    """The yes/no sent for each part of the section's questions asked in parts."""
+    found: dict[str, list[Optional[bool]]] = {}
+    for question in section.questions:
+        if question.or_ask:
+            found[question.key] = [
+                {"yes": True, "no": False}.get(str(raw.get(key, "")).strip().lower())
+                for key in part_keys(question)
+            ]
+    return found
+
+
 def check(
-    section: Section, raw: Mapping[str, Any], today: Optional[dt.date] = None
+    section: Section,
+    raw: Mapping[str, Any],
+    today: Optional[dt.date] = None,
+    age: Any = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The usable answers of a section and, beside them, a plain message for each
-    field that is not usable. A blank optional answer is usable and left out."""
+    field that is not usable. A blank optional answer is usable and left out; a
+    question not asked at `age` is left out too (see `complete`)."""
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for question in section.questions:
+    for question in asked(section, age):
+        if question.or_ask:
+            _check_parts(question, raw, values, errors)
+            continue
         sent = raw.get(question.key, "")
         text = " ".join(sent) if isinstance(sent, list) else str(sent)
         if not text.strip() and not _may_be_blank(question):
@@ -113,6 +146,44 @@ def check(
         if value is not None:
             values[question.key] = value
     return values, errors
+
+
+def _check_parts(
+    question: Question, raw: Mapping[str, Any], values: dict[str, Any], errors: dict[str, str]
+) -> None:
+    """A question asked in parts, as the terminal asks it: the first "yes" answers it
+    (later parts need no answer), "no" to every part is no."""
+    for key in part_keys(question):
+        sent = str(raw.get(key, "")).strip().lower()
+        if sent == "yes":
+            values[question.key] = True
+            return
+        if sent != "no":
+            errors[key] = _blank_message(question)
+            return
+    values[question.key] = False
+
+
+def complete(answers: Mapping[str, Any], questionnaire: Questionnaire) -> dict[str, Any]:
+    """`answers` with every question not asked at the person's age answered no, as
+    the terminal intake records it (a copy)."""
+    import copy
+
+    result = copy.deepcopy(dict(answers))
+    age = result.get("age")
+    for question in questionnaire.questions:
+        if question.skipped(age) and get(result, question.key) is None:
+            put(result, question.key, False)
+    return result
+
+
+def unanswered(section: Section, answers: Mapping[str, Any]) -> bool:
+    """True when a question of `section` that is asked at the person's age, and needs
+    an answer, has none (as when a new age brings in a question skipped before)."""
+    return any(
+        get(answers, q.key) is None and not _may_be_blank(q)
+        for q in asked(section, answers.get("age"))
+    )
 
 
 def _may_be_blank(question: Question) -> bool:

@@ -3,6 +3,7 @@ review, the result with its downloads. Pages work with no JavaScript."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any, Optional
@@ -29,7 +30,7 @@ from recommender.app.web.state import (
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.countries import emergency_numbers, normalise
-from recommender.pipeline.triage import NEUTRAL_EMERGENCY_NUMBER, level_action
+from recommender.pipeline.triage import ALSO_TELL, NEUTRAL_EMERGENCY_NUMBER, level_action
 from recommender.render import render_result
 
 
@@ -93,10 +94,11 @@ def add_pages(app: FastAPI, site: Site) -> None:
         if first is not None and section.number > first:
             return go(request, f"/questions/{first}")
         draft = state.drafts.get(str(section.number))
-        values = draft if draft is not None else _raw_from(state.answers, section)
+        values = draft if draft is not None else _raw_from(state.answers, section, state.parts)
+        age = state.answers.get("age")
         errors: dict[str, str] = {}
         if draft is not None and section.number in state.shown_errors:
-            _, errors = form.check(section, draft)
+            _, errors = form.check(section, draft, age=age)
         alarming = form.alarming_choices(site.emergency_rules, state.answers, section)
         return page(
             request,
@@ -104,7 +106,11 @@ def add_pages(app: FastAPI, site: Site) -> None:
             title=section.title if not errors else f"Please check: {section.title}",
             section=section,
             total=len(site.sections),
-            fields=[_field(q, values, errors, alarming) for q in section.questions],
+            fields=[
+                shown
+                for q in form.asked(section, age)
+                for shown in _fields(q, values, errors, alarming)
+            ],
             errors=errors,
             reviewing=state.reviewing,
             action=level_action("emergency", site.number(state)),
@@ -122,7 +128,7 @@ def add_pages(app: FastAPI, site: Site) -> None:
         if not state.started:
             return go(request, "/")
         raw = form.raw_values(section, fields)
-        values, errors = form.check(section, raw)
+        values, errors = form.check(section, raw, age=state.answers.get("age"))
         tentative = form.merged(state.answers, section, values)
         key = str(section.number)
         # Any emergency answer stops the form at once, whatever else is missing.
@@ -140,6 +146,7 @@ def add_pages(app: FastAPI, site: Site) -> None:
                 state.shown_errors.append(section.number)
         else:
             state.answers = tentative
+            state.parts.update(form.parts_of(section, raw))
             state.drafts.pop(key, None)
             if section.number in state.shown_errors:
                 state.shown_errors.remove(section.number)
@@ -188,7 +195,7 @@ def add_pages(app: FastAPI, site: Site) -> None:
             "review.html.j2",
             title="Check your answers",
             sections=[
-                (s, [(q, _answer_words(q, form.get(state.answers, q.key))) for q in s.questions])
+                (s, [(q.full_text(), _review_words(q, state.answers)) for q in s.questions])
                 for s in site.sections
             ],
             country=country_name(state.country),
@@ -242,22 +249,35 @@ def _result(request: Request, site: Site):
     try:
         return state, _recommend(site, state)
     except AnswersError as exc:  # cannot happen with checked sections; say it plainly
+        # Nothing hides a warning: the level and advice of the health answers first.
+        found = site.recommender.triage_of_health_answers(_with_country(site, state))
         return page(
             request,
             "problem.html.j2",
             status=422,
             title="Some answers need another look",
             lines=exc.problems,
+            found=found,
+            also_tell=ALSO_TELL,
         )
 
 
+def _with_country(site: Site, state: State) -> dict[str, Any]:
+    """The answers as an answers file holds them: the questions not asked at the
+    person's age answered no, and the country with them."""
+    answers = form.complete(state.answers, site.questionnaire)
+    if state.country is not None:
+        answers["country"] = state.country
+    return answers
+
+
 def _recommend(site: Site, state: State, start_date: Optional[dt.date] = None):
-    answers = validate_answers(state.answers, "your answers")
+    answers = validate_answers(_with_country(site, state), "your answers")
     if start_date is not None:
         import dataclasses
 
         answers = dataclasses.replace(answers, start_date=start_date)
-    return site.recommender.recommend(answers, emergency_number=site.number(state))
+    return site.recommender.recommend(answers)
 
 
 def _result_page(request: Request, result, start_value: str, ics_error: Optional[str]):
@@ -296,11 +316,16 @@ def _section(site: Site, number: str) -> Optional[form.Section]:
     return site.sections[int(number) - 1]
 
 
-def _raw_from(answers: dict, section: form.Section) -> dict[str, Any]:
+def _raw_from(
+    answers: dict, section: form.Section, parts: dict[str, list[Optional[bool]]]
+) -> dict[str, Any]:
     """Kept answers as a form shows them."""
     raw: dict[str, Any] = {}
     for question in section.questions:
         value = form.get(answers, question.key)
+        if question.or_ask:
+            raw.update(_raw_parts(question, value, parts.get(question.key)))
+            continue
         if value is None:
             raw[question.key] = [] if form.kind(question) == "choices" else ""
         elif isinstance(value, bool):
@@ -312,9 +337,30 @@ def _raw_from(answers: dict, section: form.Section) -> dict[str, Any]:
     return raw
 
 
-def _field(question, values: dict, errors: dict, alarming: set) -> dict:
+def _raw_parts(question: Any, value: Any, known: Optional[list[Optional[bool]]]) -> dict[str, str]:
+    """A question asked in parts as the form shows it: each part's own answer when it
+    was kept, else "no" to every part for no, and nothing to guess for yes."""
+    keys = form.part_keys(question)
+    if known is None or len(known) != len(keys):
+        known = [False] * len(keys) if value is False else [None] * len(keys)
+    words = {True: "yes", False: "no", None: ""}
+    return {key: words[answer] for key, answer in zip(keys, known, strict=True)}
+
+
+def _fields(question, values: dict, errors: dict, alarming: set) -> list[dict]:
+    """A question as the template draws it: one field, or one per part."""
+    if not question.or_ask:
+        return [_field(question, values, errors, alarming)]
+    fields = []
+    for key, part in zip(form.part_keys(question), question.parts(), strict=True):
+        shown = dataclasses.replace(question, key=key, ask=part.ask, help=part.help, or_ask=())
+        fields.append(_field(shown, values, errors, alarming, kind="yes_no"))
+    return fields
+
+
+def _field(question, values: dict, errors: dict, alarming: set, kind: Optional[str] = None) -> dict:
     """One question as the template draws it."""
-    kind = form.kind(question)
+    kind = kind or form.kind(question)
     value = values.get(question.key, [] if kind == "choices" else "")
     if kind == "yes_no":
         options = [("yes", "Yes"), ("no", "No")]
@@ -344,6 +390,14 @@ def _field(question, values: dict, errors: dict, alarming: set) -> dict:
         "error": errors.get(question.key),
         "optional": question.key in ("start_date", "name"),
     }
+
+
+def _review_words(question: Any, answers: dict[str, Any]) -> str:
+    """An answer in the review, or why it was not asked."""
+    value = form.get(answers, question.key)
+    if value is None and question.skipped(answers.get("age")):
+        return f"Not asked under {question.from_age}"
+    return _answer_words(question, value)
 
 
 def _answer_words(question, value: Any) -> str:

@@ -144,7 +144,7 @@ class Site:
     def first_open(self, state: State) -> Optional[int]:
         """The first section not yet answered, or None when all are."""
         for section in self.sections:
-            if section.number not in state.done:
+            if section.number not in state.done or form.unanswered(section, state.answers):
                 return section.number
         return None
 

@@ -60,6 +60,7 @@ class State:
     shown_errors: list[int] = field(default_factory=list)  # drafts that failed a check
     reviewing: bool = False  # all sections done once: edits return to the review
     started: bool = False
+    parts: dict[str, list] = field(default_factory=dict)  # key -> yes/no of each part
 
     def to_data(self) -> dict:
         return {
@@ -70,6 +71,7 @@ class State:
             "e": self.shown_errors,
             "v": self.reviewing,
             "s": self.started,
+            "p": self.parts,
         }
 
     @classmethod
@@ -84,6 +86,7 @@ class State:
             shown_errors=[n for n in data.get("e") or [] if isinstance(n, int)],
             reviewing=data.get("v") is True,
             started=data.get("s") is True,
+            parts=_parts(data.get("p")),
         )
 
 
@@ -122,6 +125,15 @@ class Keys:
         except BadSignature:
             return False
         return isinstance(signed, str) and hmac.compare_digest(signed, cookie_token)
+
+
+def _parts(value: Any) -> dict[str, list]:
+    """The answers to questions asked in parts: lists of true, false or null only."""
+    return {
+        key: list(answers)
+        for key, answers in _mapping(value).items()
+        if isinstance(answers, list) and all(a in (True, False, None) for a in answers)
+    }
 
 
 def _mapping(value: Any) -> dict[str, Any]:
