@@ -17,8 +17,15 @@ from typing import TYPE_CHECKING, Any, Optional
 import click
 
 from recommender import __version__
+from recommender.core.answers import missing_safety_answers
 from recommender.core.errors import BackplanError
-from recommender.core.progress import PSFS_ACTIVITIES, PSFS_EVERY_WEEKS, CheckIn, Course
+from recommender.core.progress import (
+    PSFS_ACTIVITIES,
+    PSFS_EVERY_WEEKS,
+    RESCREEN,
+    CheckIn,
+    Course,
+)
 
 if TYPE_CHECKING:
     from recommender.pipeline.adapt import Progress
@@ -204,6 +211,57 @@ def _ask(course: Course, week: int, given: dict[str, Any]) -> None:
         given["psfs"] = ",".join(str(s) for s in scores)
 
 
+def _newer_questions(course: Course) -> list[Any]:
+    """The questions added since the course began that its stored answers lack, and
+    that are asked at the person's age (the others are no, as in the intake)."""
+    from recommender.inputs.questionnaire import load_questionnaire
+
+    missing = set(missing_safety_answers(course.answers))
+    if not missing:
+        return []
+    age = course.answers.get("age")
+    return [q for q in load_questionnaire().questions if q.key in missing and not q.skipped(age)]
+
+
+def _ask_newer(questions: list[Any]) -> dict[str, bool]:
+    """Each newer question once, before the check-in (SPEC version 3: a course started
+    under version 2 keeps working, and its new answers are screened like symptoms)."""
+    if not questions:
+        return {}
+    say(
+        f"backplan now asks {len(questions)} questions that it did not ask when your plan "
+        "began. Please answer each once (y or n):"
+    )
+    return {
+        q.key: click.confirm(f"  {' '.join(q.full_text().split())}", default=None, err=True)
+        for q in questions
+    }
+
+
+def _completed(course: Course, answered: dict[str, bool]) -> Course:
+    """The course with its stored answers completed: the newer answers given, and no
+    for those not asked at the person's age."""
+    import copy
+
+    from recommender.core.paths import set_path
+
+    answers = copy.deepcopy(course.answers)
+    for key in missing_safety_answers(answers):
+        set_path(answers, key, answered.get(key, False))
+    return dataclasses.replace(course, answers=answers)
+
+
+def _rank(level: str) -> int:
+    return RESCREEN.index(level)
+
+
+def _level(course: Course) -> str:
+    """The triage level the course's plan was given at."""
+    triage = course.result.get("triage") if isinstance(course.result, dict) else None
+    level = triage.get("level") if isinstance(triage, dict) else None
+    return level if level in RESCREEN[1:] else "none"
+
+
 def _psfs_scores(value: Optional[str], course: Course) -> Optional[tuple[int, ...]]:
     if not value:
         return None
@@ -252,13 +310,26 @@ def checkin(
             "start` once a clinician has seen you."
         )
     week = given["week"] or _week_of(course, day)
+    newer = _newer_questions(course)
+    if newer and not interactive:
+        raise TrackingError(
+            f"this plan began before backplan asked {len(newer)} newer questions; answer "
+            "them once with `backplan track checkin` (without options), then check in as "
+            "before"
+        )
+    answered: dict[str, bool] = {}
     if interactive:
         try:
+            answered = _ask_newer(newer)
             _ask(course, week, given)
         except (click.Abort, EOFError):
             # Ctrl-C or the end of the input part-way: nothing half-written.
             say("\nCheck-in stopped; nothing was saved.")
             raise SystemExit(1) from None
+    incomplete = bool(missing_safety_answers(course.answers))
+    if incomplete:
+        course = _completed(course, answered)
+        store.update_answers(course.id, course.answers)
     unknown = [f for f in given["new_symptom"] if f not in _red_flag_names()]
     if unknown:
         raise click.BadParameter(
@@ -266,7 +337,9 @@ def checkin(
             param_hint="--new-symptom",
         )
     new_flags = tuple(sorted(set(given["new_symptom"])))
-    found = rescreen(course, new_flags, engine).triage if new_flags else None
+    found = rescreen(course, new_flags, engine).triage if new_flags or incomplete else None
+    if found is not None and not new_flags and _rank(found.level) <= _rank(_level(course)):
+        found = None  # the newer answers change nothing: nothing new to act on
     entry = CheckIn(
         week=week,
         recorded=dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0)),
@@ -283,9 +356,8 @@ def checkin(
         from recommender.render.text import render_warning
     if found is not None and found.level in ("urgent", "emergency"):
         symptoms = ", ".join(flag.replace("_", " ") for flag in new_flags)
-        store.stop_course(
-            course.id, f"a new symptom ({symptoms}) needs a clinician. {found.action}."
-        )
+        what = f"a new symptom ({symptoms})" if new_flags else "an answer to a newer question"
+        store.stop_course(course.id, f"{what} needs a clinician. {found.action}.")
         click.echo(render_warning(found), nl=False)
         click.echo("\nYour plan is stopped: please do not continue the exercises.")
         return
@@ -327,6 +399,10 @@ def _easier(recommender: Recommender, course: Course) -> Any:
     """An exercise's easier variant, only where it passed this person's filters."""
     from recommender.inputs.answers_file import validate_answers
 
+    if missing_safety_answers(course.answers):
+        # Answers kept from before newer questions: which variants pass this person's
+        # filters cannot be known until they are answered, so none is offered.
+        return lambda exercise_id: None
     answers = validate_answers(course.answers, "the stored answers")
     left_out = {e.exercise for e in recommender.recommend(answers).excluded}
     catalog = recommender.catalog
@@ -353,7 +429,14 @@ def status(db: Optional[str], engine: Optional[str], week: Optional[int], day: d
     if not progress.stopped:
         easier = _easier(recommender, progress.course)
         plan = adapted_week(progress.course.result, week, level, easier)
-    return render_status(progress, week, plan)
+    text = render_status(progress, week, plan)
+    newer = _newer_questions(progress.course)
+    if newer and not progress.stopped:
+        text = (
+            f"backplan now asks {len(newer)} questions it did not ask when your plan began: "
+            "answer them at your next check-in (`backplan track checkin`).\n\n" + text
+        )
+    return text
 
 
 def report(db: Optional[str], engine: Optional[str], fmt: str) -> str:

@@ -318,6 +318,18 @@ def late_problems(
     return found
 
 
+def missing_safety_answers(raw: dict[str, Any]) -> list[str]:
+    """The dotted keys of every yes/no answer (red flags, history, outlook) that `raw`
+    lacks: answers kept from before a question was added (a course tracked since an
+    earlier version). None of them may be read as "no"."""
+    missing: list[str] = []
+    for section, model in SECTIONS.items():
+        given = raw.get(section)
+        given = given if isinstance(given, dict) else {}
+        missing += [f"{section}.{f.name}" for f in dataclasses.fields(model) if f.name not in given]
+    return missing
+
+
 def in_country(answers: Answers, code: Optional[str]) -> Answers:
     """`answers` with their country set to `code` (a `--country` given on the command
     line overrides the answers' own); unchanged when `code` is None."""

@@ -98,6 +98,18 @@ class Store:
 
         return database.guarded(write, self.url)
 
+    def update_answers(self, course_id: int, answers: dict[str, Any]) -> None:
+        """Keep the course's answers, completed (the questions added since it began)."""
+        from recommender.store.schema import courses
+
+        def write() -> None:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    courses.update().where(courses.c.id == course_id).values(answers=answers)
+                )
+
+        database.guarded(write, self.url)
+
     def stop_course(self, course_id: int, reason: str) -> None:
         from recommender.store.schema import courses
 

@@ -117,6 +117,17 @@ class QuickStore:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
+    def update_answers(self, course_id: int, answers: dict[str, Any]) -> None:
+        """Keep the course's answers, completed (the questions added since it began)."""
+        try:
+            with self.connection:
+                self.connection.execute(
+                    "UPDATE backplan_courses SET answers = ? WHERE id = ?",
+                    (json.dumps(answers), course_id),
+                )
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
+
     def stop_course(self, course_id: int, reason: str) -> None:
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
         try:

@@ -12,6 +12,7 @@ from recommender.app.cli import main
 
 from conftest import EXAMPLES, example_answers
 from support.strategies import unprintable_names
+from support.upgrade_answers import V3_KEYS
 
 GOOD = example_answers("desk-worker-upper-back")
 
@@ -72,19 +73,6 @@ CASES = {
     "country name": (_with(country="Switzerland"), ["country"]),
     "pregnancy in weeks": (_with(pregnancy="30_weeks"), ["pregnancy", "postnatal"]),
 }
-
-#: The keys version 3 of the answers added (SPEC section 2).
-V3_KEYS = [
-    "red_flags.walking_leg_pain",
-    "red_flags.inflammatory_signs",
-    "red_flags.girdle_stiffness",
-    "red_flags.gca_signs",
-    "history.fragility_fracture",
-    "history.hip_replacement",
-    "history.pain_began_before_45",
-    "history.spa_related_condition",
-    "outlook",
-]
 
 
 def test_a_version_2_answers_file_is_refused_naming_each_missing_key(tmp_path):

@@ -22,6 +22,19 @@ from typing import Any
 
 from recommender.core.answers import SECTIONS
 
+#: The keys version 3 of the answers added (SPEC section 2), for tests of older files.
+V3_KEYS = (
+    "red_flags.walking_leg_pain",
+    "red_flags.inflammatory_signs",
+    "red_flags.girdle_stiffness",
+    "red_flags.gca_signs",
+    "history.fragility_fracture",
+    "history.hip_replacement",
+    "history.pain_began_before_45",
+    "history.spa_related_condition",
+    "outlook",
+)
+
 
 def upgrade(raw: dict[str, Any]) -> dict[str, Any]:
     """`raw` with every missing yes/no answer of every section added as false."""

@@ -253,3 +253,67 @@ def test_an_interactive_check_in_cut_short_saves_nothing(db, run):
     assert "nothing was saved" in out.stderr
     progress, _, _ = follow(None, None)
     assert progress.reviews == ()
+
+
+# -- a course started before version 3 of the answers ------------------------------------
+
+
+def _as_if_started_under_version_2(run, answers: dict) -> None:
+    """Start a course, then keep its answers as version 2 held them (no newer keys)."""
+    from recommender.store.courses import Store
+
+    from support.upgrade_answers import V3_KEYS
+
+    run(*START_ARGS)
+    store = Store.open(None)
+    course = store.current_course(with_checkins=False)
+    older = json.loads(json.dumps(answers))
+    for key in V3_KEYS:
+        section, _, name = key.partition(".")
+        if name:
+            older[section].pop(name, None)
+        else:
+            older.pop(section, None)
+    store.update_answers(course.id, older)
+
+
+def test_a_version_2_course_answers_the_newer_questions_once_then_checks_in(db, run):
+    answers = json.loads(ANSWERS.read_text())
+    _as_if_started_under_version_2(run, answers)
+    status = run("track", "status", "--week", "1").output
+    assert "questions it did not ask when your plan began" in status
+    refused = run(*checkin_args(1, "3", 2, "same", 5, None, ()), code=2)
+    assert "newer questions" in refused.output
+    # Asked at 38: ten newer questions (those from 45 and 50 are not asked).
+    replies = ["n"] * 10 + ["3", "2", "same", "5", "n", "6", "6", "6"]
+    out = run("track", "checkin", "--week", "2", input="\n".join(replies) + "\n")
+    assert "now asks 10 questions" in out.stderr and "Check-in saved for week 2." in out.output
+    from recommender.core.answers import missing_safety_answers
+    from recommender.store.courses import Store
+
+    stored = Store.open(None).current_course().answers
+    assert missing_safety_answers(stored) == []
+    assert stored["red_flags"]["gca_signs"] is False  # not asked at 38: no
+    again = run(*checkin_args(3, "3", 2, "same", 5, None, ()))
+    assert "Check-in saved for week 3." in again.output
+
+
+def test_a_newer_answer_that_raises_the_level_stops_the_course(db, run):
+    answers = dict(json.loads(ANSWERS.read_text()), age=72)
+    _as_if_started_under_version_2(run, answers)
+    from recommender.inputs.questionnaire import load_questionnaire
+
+    from support.upgrade_answers import V3_KEYS
+
+    asked = [
+        q.key
+        for q in load_questionnaire().questions
+        if (q.key in V3_KEYS or q.key.split(".")[0] == "outlook") and not q.skipped(72)
+    ]
+    replies = ["y" if key == "red_flags.gca_signs" else "n" for key in asked]
+    replies += ["3", "2", "same", "5", "n", "6", "6", "6"]
+    out = run("track", "checkin", "--week", "2", input="\n".join(replies) + "\n")
+    assert "URGENT" in out.output and "RF-GCA" in out.output
+    assert "Your plan is stopped" in out.output
+    status = run("track", "status").output
+    assert "an answer to a newer question needs a clinician" in status

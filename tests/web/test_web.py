@@ -303,3 +303,41 @@ def test_help_lines_speak_of_ticking_not_typing(client):
             f"/questions/{section.number}",
             data={"csrf_token": csrf, **section_form(section, answers)},
         )
+
+
+# -- nothing hides a warning (SPEC version 3; docs/clinical-safety.md, S-NAME-HIDES-WARNING) --
+
+
+def _answer_all(client, answers: dict) -> str:
+    csrf = begin(client)
+    for section in SECTIONS:
+        client.post(
+            f"/questions/{section.number}",
+            data={"csrf_token": csrf, **section_form(section, answers)},
+        )
+    return csrf
+
+
+def test_a_name_with_a_line_separator_is_refused_on_its_own_page(client):
+    answers = example_answers("desk-worker-upper-back")
+    answers["name"] = "Sam\u2028Evil"
+    _answer_all(client, answers)
+    page_of_name = next(s for s in SECTIONS if any(q.key == "name" for q in s.questions))
+    reply = client.get("/result")
+    assert reply.url.path == f"/questions/{page_of_name.number}"
+    shown = client.get(f"/questions/{page_of_name.number}").text
+    assert "Please type the name as plain text" in shown
+
+
+def test_a_result_refused_for_its_name_still_shows_the_urgent_warning(client, monkeypatch):
+    # Should the page's check and the model's ever differ again, the level and its
+    # advice come first on the page that explains the problem.
+    monkeypatch.setattr("recommender.inputs.questionnaire.name_problem", lambda name: None)
+    answers = example_answers("desk-worker-upper-back")
+    answers.update(age=69, onset="minor_injury", name="Sam\u2028Evil")
+    _answer_all(client, answers)
+    reply = client.get("/result")
+    assert reply.status_code == 422
+    text = reply.text
+    assert text.index("URGENT: see a doctor today") < text.index("name: must be plain text")
+    assert "before you are seen" in text
