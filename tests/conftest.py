@@ -50,6 +50,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 EXAMPLES = Path(__file__).parent / "examples"
 
 
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path_factory, monkeypatch) -> None:
+    """Each test its own data folder: an unfinished intake one test keeps is never
+    offered to the next (a plain `backplan intake` offers to continue a kept draft)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+
+
 @pytest.fixture(scope="session")
 def recommender() -> Recommender:
     return Recommender.load()

@@ -14,12 +14,14 @@ commands that need them, so that `backplan --help` and a text plan start quickly
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, get_args
 
 import click
 
+from recommender.app.closing import closing_wanted, plan_closing
 from recommender.app.errors import BackplanGroup
 from recommender.app.options import (
     answers_options,
@@ -31,7 +33,7 @@ from recommender.app.options import (
     show_version,
     weeks_option,
 )
-from recommender.app.output import color_wanted, emit, terminal_width, warn_beside
+from recommender.app.output import color_wanted, emit, say, terminal_width, warn_beside
 from recommender.core.answers import EQUIPMENT, PAIN_AREAS, in_country
 from recommender.core.catalog import Kind
 from recommender.core.errors import ExitCode
@@ -152,12 +154,15 @@ def plan(
     if start:
         answers = _starting(answers, start)
     result = _recommender(rules_dir, engine).recommend(in_country(answers, country), weeks=weeks)
-    hint = "--example" if example else f"--answers {answers_path}"
+    hint = "--example" if example else f"--answers {shlex.quote(answers_path or '-')}"
     width = terminal_width() if not output or output == "-" else 78
-    options = RenderOptions(color=color_wanted(output), explain_args=hint, paper=paper, width=width)
+    options = RenderOptions(color=color_wanted(output), paper=paper, width=width)
     text = render_result(result, fmt, options)
     warn_beside(result.triage, fmt, output)
     emit(text, output, private)
+    if closing_wanted(fmt, output):
+        for line in plan_closing(result, hint, terminal_width(err=True)):
+            say(line)
 
 
 @main.command()

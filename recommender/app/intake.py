@@ -80,6 +80,10 @@ class Intake:
     given: dict[str, Any] = field(default_factory=dict)
     """question key -> answer so far (None: an optional answer left blank); a resumed
     intake starts with the draft's"""
+    country_words: Optional[Callable[[], str]] = None
+    """The country in words, for the review (its question is asked before these)"""
+    change_country: Optional[Callable[[], None]] = None
+    """Asks the country again, from the review"""
 
     def run(self) -> Outcome:
         questions = self.questionnaire.questions
@@ -227,24 +231,41 @@ class Intake:
     # -- the review ---------------------------------------------------------------------
 
     def _review(self) -> Outcome:
+        """Every answer in plain words, then any changed by its number (C: the country),
+        each change confirmed on one line so that it never scrolls away; L lists them
+        all again."""
         questions = self.questionnaire.questions
+        country = "C: the country, " if self.change_country is not None else ""
+        listing = True
         while True:
-            self.say("")
-            for line in review_lines(self.questionnaire, self.given, self.width()):
-                self.say(line)
+            if listing:
+                self.say("")
+                if self.country_words is not None:
+                    self.say(f"  C. Country: {self.country_words()}")
+                for line in review_lines(self.questionnaire, self.given, self.width()):
+                    self.say(line)
+                listing = False
             try:
                 reply = self.ask(
-                    f"  Change one (1-{len(questions)}), or press Enter for your result > "
+                    f"  Change one (1-{len(questions)}, {country}L: list them again), or "
+                    "press Enter for your result > "
                 ).strip()
             except Invalid as problem:
                 self._explain(str(problem))
                 continue
             if not reply:
                 return Outcome(self.answers(complete=True))
+            if reply.lower() in ("l", "list"):
+                listing = True
+                continue
+            if reply.lower() in ("c", "country") and self.change_country is not None:
+                self.change_country()
+                self._explain(f"Changed: country: {self.country_words()}")  # type: ignore[misc]
+                continue
             if not (reply.isdigit() and 1 <= int(reply) <= len(questions)):
                 self._explain(
-                    f"Please type a number from 1 to {len(questions)}, or press Enter to "
-                    "see your result."
+                    f"Please type a number from 1 to {len(questions)}, {country}L to list "
+                    "your answers again, or press Enter to see your result."
                 )
                 continue
             at = int(reply) - 1
@@ -255,6 +276,11 @@ class Intake:
                 continue
             self.given[questions[at].key] = self._ask_until_valid(
                 questions[at], at, allow_back=False
+            )
+            changed = questions[at]
+            self._explain(
+                f"Changed: {at + 1}. {changed.short or changed.key}: "
+                f"{answer_words(changed, self.given[changed.key])}"
             )
             stop = self._now_asked() or self._stop()
             if stop is not None:

@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
+from recommender.app.closing import command_name
 from recommender.app.output import color_wanted, emit, say, terminal_width, warn_beside
 from recommender.core.errors import ExitCode
 
@@ -46,6 +47,8 @@ def run_intake(
         country=country,
         country_known=country is not None,
     )
+    if not resume:
+        resume = offer_kept_draft()
     if resume:
         from recommender.inputs.intake_draft import read_draft
 
@@ -59,12 +62,9 @@ def run_intake(
         keep_unfinished(session, save, private)
         sys.exit(int(ExitCode.INTERRUPTED))
     # Without --save the closing summary says how to keep the answers for next time.
-    hint = f"--answers {save}" if save else "--answers FILE"
     width = terminal_width() if not output or output == "-" else 78
     try:
-        finished = finish_intake(
-            recommender, outcome, session.number, fmt, weeks, hint, output, width
-        )
+        finished = finish_intake(recommender, outcome, session.number, fmt, weeks, output, width)
     except WarnedFirst as warned:
         # Nothing hides a warning: the triage first, then what could not be used.
         if warned.found is not None:
@@ -72,15 +72,17 @@ def run_intake(
 
             say(render_warning(warned.found, color_wanted(None), terminal_width(err=True)))
         raise warned.problem from None
-    # The warning first, whatever happens next: a failed save must never hide it.
+    # The warning first, whatever happens next: a failed save must never hide it, and
+    # nothing (not even where the answers were saved) is printed before it.
     if finished.found is not None:
         warn_beside(finished.found, fmt, output, always=True)
     if save:
         from recommender.render import to_json
 
         emit(to_json(outcome.answers), save, private)
-        say(f"Your answers are saved in {save}.")
     emit(finished.text, output, private)
+    if save:
+        say(f"Your answers are saved in {save}.")
     remove_used_draft(resume, save)
     for line in ending_lines(finished, outcome, output, save, terminal_width(err=True)):
         say(line)
@@ -114,21 +116,24 @@ def ending_lines(
         else:
             where = f"No exercise plan is given; the reasons are {shown}."
     where = f"{lines_written} {where}".strip()
-    for text in (level, where):  # a file's path is never broken across lines
+    week = finished.week if finished.plan and not outcome.emergency else None
+    for text in (level, week or "", where):  # a file's path is never broken across lines
+        if not text:
+            continue
         lines += textwrap.wrap(
             text, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
         )
     if outcome.emergency or outcome.withheld is not None:
         return lines
     if save:
-        command = f"backplan plan --answers {shlex.quote(save)} --format html -o plan.html"
+        command = f"{command_name()} plan --answers {shlex.quote(save)} --format html -o plan.html"
         lines += textwrap.wrap(
             "Other formats (html to print, markdown, ics for a calendar, json, fhir):",
             width,
             subsequent_indent="  ",
         )
     else:
-        command = "backplan plan --answers FILE --format html -o plan.html"
+        command = f"{command_name()} plan --answers FILE --format html -o plan.html"
         lines += textwrap.wrap(
             "Other formats (html to print, markdown, ics for a calendar, json, fhir): run "
             "the intake with --save FILE, then:",
@@ -164,17 +169,48 @@ def keep_unfinished(session: IntakeSession, save: Optional[str], private: bool) 
         say("\nIntake stopped; nothing was saved.")
         return
     if save:
-        emit(text, save, private)
+        emit(text, save, private=True)  # unfinished health answers: the owner's alone
     else:
         folder = Path(target).parent
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         emit(text, target, private=True)  # health answers: readable by the owner alone
         os.chmod(target, 0o600)  # also when an older draft was there with other rights
-    resume = f"backplan intake --resume {shlex.quote(target)}"
+    resume = f"{command_name()} intake --resume {shlex.quote(target)}"
     if save:
         resume += f" --save {shlex.quote(save)}"
     say(f"Your answers so far are kept in {target}. To continue later:")
     say(f"  {resume}")
+
+
+def offer_kept_draft() -> Optional[str]:
+    """A plain `backplan intake` with an unfinished intake kept in the private draft:
+    offer to continue it (its path), or to start again, deleting it (None)."""
+    import datetime as dt
+
+    from recommender.app.intake import read_reply
+    from recommender.app.intake_session import draft_path
+    from recommender.inputs.questionnaire import Invalid
+
+    kept = draft_path()
+    try:
+        when = dt.date.fromtimestamp(kept.stat().st_mtime)
+    except OSError:
+        return None  # none kept (or none we may read): a fresh intake
+    say(f"You have an unfinished intake, kept on {when.isoformat()}.")
+    while True:
+        try:
+            reply = read_reply("Continue it (y), or start again and delete it (n)? > ")
+        except Invalid as problem:
+            say(f"  {problem}")
+            continue
+        word = reply.strip().lower()
+        if word in ("y", "yes", ""):
+            return str(kept)
+        if word in ("n", "no"):
+            kept.unlink(missing_ok=True)
+            say("The unfinished intake is deleted; starting again.")
+            return None
+        say("  Please answer y or n.")
 
 
 def remove_used_draft(resume: Optional[str], save: Optional[str]) -> None:

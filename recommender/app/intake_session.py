@@ -85,6 +85,8 @@ class IntakeSession:
             today=today(),
             width=self.width,
             given=dict(self.draft.given) if self.draft else {},
+            country_words=self._country_words,
+            change_country=self._change_country,
         )
         self.say("")
         if self.draft is None:
@@ -110,7 +112,23 @@ class IntakeSession:
         where = f"question {at + 1}" if at < len(keys) else "the review of your answers"
         self._wrapped(f"Continuing your unfinished intake from {where}.")
 
-    def _ask_country(self) -> None:
+    def _country_words(self) -> str:
+        """The country for the review: its name and number, or that none was given."""
+        from recommender.inputs.countries import find_country
+
+        found = find_country(self.country) if self.country else None
+        if found is None:
+            return f"not given (warnings say '{NEUTRAL_EMERGENCY_NUMBER}')"
+        number = found.number or NEUTRAL_EMERGENCY_NUMBER
+        return f"{found.name} (emergency number: {number})"
+
+    def _change_country(self) -> None:
+        """The country asked again from the review; Enter keeps it."""
+        self._ask_country(keep=True)
+        if self.intake is not None:
+            self.intake.emergency_number = self.number
+
+    def _ask_country(self, keep: bool = False) -> None:
         from recommender.inputs.countries import country_hint, find_country
 
         country = self.questionnaire.country
@@ -118,7 +136,8 @@ class IntakeSession:
         self.say(prompt_text(asked, "[country]", self.width()))
         while True:
             try:
-                reply = self.ask("  [Enter: skip] > ").strip()
+                reply = self.ask("  [Enter: keep it] > " if keep else "  [Enter: skip] > ")
+                reply = reply.strip()
             except Invalid as problem:
                 self.say(f"  {problem}")
                 continue
@@ -186,6 +205,8 @@ class Finished(NamedTuple):
     found: Optional[Triage]
     text: str
     plan: Optional[str]
+    week: Optional[str] = None
+    """The first week in one sentence, when a plan is given"""
 
 
 def finish_intake(
@@ -194,12 +215,12 @@ def finish_intake(
     number: Optional[str],
     fmt: str,
     weeks: int,
-    hint: str,
     output: Optional[str],
     width: int,
 ) -> Finished:
     """The result at the end of an intake: the emergency or the withholding rule that
     stopped it, or the whole result of the answers given."""
+    from recommender.app.closing import week_one
     from recommender.app.output import color_wanted
     from recommender.inputs.answers_file import validate_answers
     from recommender.render import (
@@ -223,6 +244,7 @@ def finish_intake(
     except AnswersError as problem:
         raise _warned_first(recommender, outcome.answers, problem) from None
     result = recommender.recommend(answers, weeks=weeks)
-    options = RenderOptions(color=color, explain_args=hint, width=width)
+    options = RenderOptions(color=color, width=width)
     plan = plan_summary(answers, len(result.plan.weeks)) if result.plan is not None else None
-    return Finished(result.triage, render_result(result, fmt, options), plan)
+    week = week_one(result.plan) if result.plan is not None else None
+    return Finished(result.triage, render_result(result, fmt, options), plan, week)

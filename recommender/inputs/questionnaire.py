@@ -59,6 +59,10 @@ class Question:
     from_age: Optional[int] = None
     """Asked only from this age; below it the answer is no, because no rule reads it
     below this age (tests/inputs/test_questionnaire.py)"""
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Other words people use for a choice (choice value -> words): each names that
+    choice as fully as its own words do. Never a word that could mean a more serious
+    choice too ("fall" could be a fall from a height)."""
 
     def parts(self) -> tuple[Part, ...]:
         """Every question asked for this answer, in order: the first, then `or_ask`."""
@@ -116,6 +120,26 @@ class Questionnaire:
                     raise ValueError(f"{q.key}: choices must be exactly {list(spec.choices)}")
             elif q.choices:
                 raise ValueError(f"{q.key}: only questions with fixed answers take choices")
+            unknown_synonyms = sorted(set(q.synonyms) - set(q.choices))
+            if unknown_synonyms:
+                raise ValueError(f"{q.key}: synonyms for unknown choices {unknown_synonyms}")
+            _no_shared_synonyms(q)
+
+
+def _no_shared_synonyms(question: Question) -> None:
+    """A word may name one choice only: a synonym that is also another choice's word
+    or synonym would be a guess."""
+    seen: dict[str, str] = {}
+    for value, words in question.synonyms.items():
+        for word in words:
+            plain = _plain(word)
+            if plain in seen and seen[plain] != value:
+                raise ValueError(f"{question.key}: synonym {word!r} names two choices")
+            seen[plain] = value
+    for option in choices(question):
+        for form in _forms(option, with_synonyms=False):
+            if form in seen and seen[form] != option.value:
+                raise ValueError(f"{question.key}: synonym {form!r} is another choice's word")
 
 
 def load_questionnaire(directory: Optional[Path] = None) -> Questionnaire:
@@ -161,10 +185,14 @@ class Choice(NamedTuple):
     number: int
     value: str
     words: str
+    synonyms: tuple[str, ...] = ()
 
 
 def choices(question: Question) -> list[Choice]:
-    return [Choice(n, value, words) for n, (value, words) in enumerate(question.choices.items(), 1)]
+    return [
+        Choice(n, value, words, tuple(question.synonyms.get(value, ())))
+        for n, (value, words) in enumerate(question.choices.items(), 1)
+    ]
 
 
 def parse_answer(question: Question, text: str, today: Optional[dt.date] = None) -> Any:
@@ -220,17 +248,52 @@ def parse_answer(question: Question, text: str, today: Optional[dt.date] = None)
     return cleaned or None
 
 
+#: Weekday names as people type them, Monday first (date.weekday()).
+_WEEKDAY_WORDS = (
+    ("monday", "mon"),
+    ("tuesday", "tue", "tues"),
+    ("wednesday", "wed"),
+    ("thursday", "thu", "thur", "thurs"),
+    ("friday", "fri"),
+    ("saturday", "sat"),
+    ("sunday", "sun"),
+)
+
+
+def _weekday(word: str, today: dt.date) -> Optional[dt.date]:
+    """A day of the week as people name a start: "monday", "this monday" or "on
+    monday" is the coming Monday (today, if it is one); "next monday" or "monday next
+    week" is the first Monday after today. None for anything else."""
+    words = word.replace(",", " ").split()
+    after = words[:1] == ["next"] or words[1:] == ["next", "week"]
+    if words[:1] in (["next"], ["this"], ["on"]):
+        words = words[1:]
+    if words[1:] == ["next", "week"]:
+        words = words[:1]
+    if len(words) != 1:
+        return None
+    for number, names in enumerate(_WEEKDAY_WORDS):
+        if words[0] in names:
+            ahead = (number - today.weekday()) % 7
+            return today + dt.timedelta(days=7 if after and ahead == 0 else ahead)
+    return None
+
+
 def _date(text: str, today: dt.date) -> str:
-    word = text.lower()
-    if word in ("today", "tomorrow"):
+    word = " ".join(text.lower().split())
+    if word in ("today", "tomorrow", "now"):
         return (today + dt.timedelta(days=word == "tomorrow")).isoformat()
+    named = _weekday(word, today)
+    if named is not None:
+        return named.isoformat()
     try:
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
             raise ValueError
         date = dt.date.fromisoformat(text)
     except ValueError:
         raise Invalid(
-            "Please give a real date written YYYY-MM-DD, or 'today' or 'tomorrow'."
+            "Please give a real date written YYYY-MM-DD, or 'today', 'tomorrow' or a day "
+            "of the week such as 'monday' or 'next monday'."
         ) from None
     if date < today:
         raise Invalid(
@@ -248,12 +311,14 @@ def _date(text: str, today: dt.date) -> str:
 # -- choices: the words on the screen, numbers, codes and unambiguous beginnings --------
 
 
-def _forms(option: Choice) -> set[str]:
+def _forms(option: Choice, with_synonyms: bool = True) -> set[str]:
     """Everything that names `option` in full: its number, its words as shown (also
-    without a note in brackets or a leading "a"), and its code."""
+    without a note in brackets or a leading "a"), its code and its synonyms."""
     shown = _plain(option.words)
     forms = {str(option.number), shown, _plain(re.sub(r"\(.*?\)", " ", option.words))}
     forms |= {f.split(" ", 1)[1] for f in forms if f.startswith(("a ", "an "))}
+    if with_synonyms:
+        forms |= {_plain(word) for word in option.synonyms}
     return forms | {_plain(option.value)}
 
 
@@ -274,7 +339,17 @@ def _match(question: Question, phrase: str) -> list[Choice]:
         phrase = "yes"  # "y" at the pregnancy question: which "Yes, ..." is asked next
     if len(phrase) < 2 or phrase.isdigit():
         return []  # a number names its choice exactly; one letter is too little
-    return [o for o in options if any(f.startswith(phrase) for f in _forms(o))]
+    begun = [o for o in options if any(f.startswith(phrase) for f in _forms(o))]
+    if begun:
+        return begun
+    # A word (or words) found in one choice's words only names it ("band": "A
+    # resistance band"); found in several, it is asked about ("back").
+    return [o for o in options if f" {phrase} " in f" {_plain(_words_only(o.words))} "]
+
+
+def _words_only(text: str) -> str:
+    """Text with its punctuation as spaces, so that words can be found whole."""
+    return re.sub(r"[^\w' ]+", " ", text)
 
 
 def _listed(question: Question) -> str:

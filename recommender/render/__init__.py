@@ -45,8 +45,6 @@ class RenderOptions:
 
     color: bool = False
     """Terminal colour (text only; the words always say everything)"""
-    explain_args: str = "--answers FILE"
-    """How to run `backplan explain` on the same answers, for the text's last line"""
     paper: Optional[str] = None
     """a4 or letter, to fix the printed page size of the HTML"""
     produced: dt.datetime = field(default_factory=lambda: now())

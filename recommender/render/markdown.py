@@ -51,7 +51,7 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
         out += [f"> **{found.action}**", ">"]
         for flag in found.shown_flags:
             level = LEVEL_WORDS[flag.level]
-            out.append(f"> - **{flag.title}** ({level}, `{flag.id}`): {_plain(flag.advice)}")
+            out.append(f"> - **{flag.title}** ({level}): {_plain(flag.advice)}")
         if found.also_tell:
             out += [">", f"> **{ALSO_TELL}**", ">"]
             out += [f"> - {title}" for title in found.also_tell]
@@ -122,7 +122,7 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
         out += [f"> - {sign}" for sign in net.signs]
         out += [">", f"> **{net.review}**", ""]
 
-    sources = sorted({f"{f.rule}: {_plain(f.source)}" for f in result.fired})
+    sources = sorted({_plain(f.source) for f in result.fired})
     if net is not None:
         sources.append(f"Safety net: {net.source}")
     if sources:

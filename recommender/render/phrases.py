@@ -30,6 +30,13 @@ FOLLOW_THE_PLAN = (
     "to; if a week feels too much, repeat the previous week."
 )
 
+#: Where the reasons are, in words for a person (rule ids and commands stay in
+#: `explain`, JSON, FHIR and the clinician's views).
+WHY_WORDS = (
+    "Every decision here comes from a written rule with a published source; your "
+    "clinician can see each rule that fired and why."
+)
+
 DISCLAIMER = (
     "backplan gives general advice for everyday neck and back pain. It is not a diagnosis "
     "and does not replace a doctor or physiotherapist."

@@ -25,6 +25,7 @@ from recommender.render.phrases import (
     FOLLOW_THE_PLAN,
     LEVEL_WORDS,
     NO_PLAN_UNTIL_SEEN,
+    WHY_WORDS,
     how_hard,
     item_words,
     person_text,
@@ -86,14 +87,10 @@ def safety_net_box(net: SafetyNet, style: Callable[..., str], width: int = WIDTH
 
 
 def render(result: Result, options: RenderOptions) -> str:
-    return render_text(
-        result, color=options.color, explain_args=options.explain_args, width=options.width
-    )
+    return render_text(result, color=options.color, width=options.width)
 
 
-def render_text(
-    result: Result, color: bool = False, explain_args: str = "--answers FILE", width: int = WIDTH
-) -> str:
+def render_text(result: Result, color: bool = False, width: int = WIDTH) -> str:
     style = styler(color)
     lines: list[str] = []
     name = person_text(result.answers.name) if result.answers.name else None
@@ -115,11 +112,7 @@ def render_text(
         lines += safety_net_box(result.safety_net, style, width)
         lines.append("")
     lines += wrap(DISCLAIMER, width=width)
-    lines += wrap(
-        "Every decision here comes from a rule with its clinical source. To see them:",
-        width=width,
-    )
-    lines.append(f"    backplan explain {explain_args}")
+    lines += wrap(WHY_WORDS, width=width)
     return "\n".join(lines) + "\n"
 
 
@@ -131,7 +124,7 @@ def _warning(found: Triage, style: Callable[..., str], width: int = WIDTH) -> li
     lines.append("")
     lines.append(style("Why:", bold=True))
     for flag in found.shown_flags:
-        lines += wrap(f"{flag.title} ({LEVEL_WORDS[flag.level]}) [{flag.id}]", 2, "! ", width)
+        lines += wrap(f"{flag.title} ({LEVEL_WORDS[flag.level]})", 2, "! ", width)
         lines += wrap(flag.advice, 4, width=width)
     if found.also_tell:
         lines.append("")

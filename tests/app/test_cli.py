@@ -31,7 +31,8 @@ def test_plan_example_text_leads_with_the_triage_then_the_plan(cli):
     out = result.output
     assert out.index("No warning signs") < out.index("YOUR PLAN") < out.index("Week 1")
     assert "HOW TO DO EACH EXERCISE" in out and "NOTES" in out
-    assert "backplan explain" in out
+    # People read plain words: rule ids and commands stay in explain, JSON and FHIR.
+    assert "backplan explain" not in out and "RF-" not in out and "NOTE-" not in out
     assert "\x1b[" not in out  # NO_COLOR honoured
 
 

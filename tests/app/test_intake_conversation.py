@@ -79,7 +79,10 @@ def test_the_emergency_stop_fires_after_going_back():
     lines[bladder:] = ["back", "y"]
     result = run(lines=lines)
     assert result.exit_code == 0
-    assert "EMERGENCY: call 999" in result.stdout and "RF-CES-SADDLE" in result.stdout
+    assert (
+        "EMERGENCY: call 999" in result.stdout
+        and "Numbness around the saddle area" in result.stdout
+    )
     assert f"[{KEYS.index('red_flags.sexual_dysfunction') + 1}/" not in result.stderr
 
 
@@ -112,7 +115,10 @@ def test_two_answers_edited_at_the_review(tmp_path):
     result = run("--save", str(saved), lines=lines)
     assert result.exit_code == 0, result.output[-2000:]
     assert json.loads(saved.read_text()) == dict(DESK, days_per_week=5, pain_intensity=7)
-    assert result.stderr.count("Your answers:") == 4  # shown again after each reply
+    # The list once; each change confirmed on one line, which never scrolls away.
+    assert result.stderr.count("Your answers:") == 1
+    assert f"Changed: {days}. Days a week: 5" in result.stderr
+    assert f"Changed: {intensity}. Pain over the past week (0 to 10): 7" in result.stderr
     assert f"Please type a number from 1 to {TOTAL}" in result.stderr
 
 
@@ -147,12 +153,12 @@ def test_lower_back_as_shown_and_no_at_pregnancy(tmp_path):
 
 def test_a_refusal_quotes_the_word_and_lists_the_choices_as_shown():
     lines = replies(DESK, QUESTIONS)
-    lines[line_of("equipment") : line_of("equipment")] = ["band, weights, mat"]
+    lines[line_of("equipment") : line_of("equipment")] = ["mat, band, weights"]
     result = run(lines=lines)
     assert result.exit_code == 0
     said = " ".join(result.stderr.split())
-    refusal = said[said.index('"band"') : said.index("[Enter: none]", said.index('"band"'))]
-    assert refusal.startswith('"band" is not one of: 1) A sturdy chair, 2) A clear wall,')
+    refusal = said[said.index('"mat"') : said.index("[Enter: none]", said.index('"mat"'))]
+    assert refusal.startswith('"mat" is not one of: 1) A sturdy chair, 2) A clear wall,')
     assert "6) A resistance band, 7) A foam roller." in refusal
     assert "resistance_band" not in refusal and "foam_roller" not in refusal
 
@@ -231,8 +237,10 @@ def test_the_last_screen_is_the_summary(tmp_path):
     assert result.exit_code == 0
     lines = result.stderr.rstrip("\n").splitlines()
     tail = lines[max(i for i, line in enumerate(lines) if line.startswith("-----")) + 1 :]
-    assert len(tail) <= 8  # it all fits on the last screen
+    assert len(tail) <= 12  # it all fits on the last screen of 24 lines
     assert tail[0].startswith("In short: SEE A CLINICIAN SOON")
+    said = " ".join(" ".join(tail).split())
+    assert "This week: Monday," in said and "minutes each:" in said
     assert "Your plan (4 weeks, 4 days a week" in " ".join(" ".join(tail).split())
     command = " ".join(line.strip().rstrip("\\").strip() for line in tail[-2:])
     assert command.endswith(f"backplan plan --answers {saved} --format html -o plan.html")
@@ -379,7 +387,10 @@ def test_a_resumed_draft_that_holds_an_emergency_stops_before_any_question(tmp_p
     draft.write_text(json.dumps({"backplan_intake_draft": 1, "country": "NO", "answers": answers}))
     result = run("--resume", str(draft))
     assert result.exit_code == 0
-    assert "EMERGENCY: call 113" in result.stdout and "RF-CES-SADDLE" in result.stdout
+    assert (
+        "EMERGENCY: call 113" in result.stdout
+        and "Numbness around the saddle area" in result.stdout
+    )
     assert "[" not in result.stderr.split("EMERGENCY")[0]  # no question was asked
 
 
@@ -464,3 +475,74 @@ def test_a_typical_intake_asks_about_fifty_questions():
     # (a question in two parts is asked twice; three are not asked under 45 or 50).
     typed = replies(DESK, QUESTIONS, review=False)[1:]  # without the country
     assert len(typed) == len(QUESTIONS.questions) - 3 + 2
+
+
+# -- the first hour in the terminal (issue 24) -----------------------------------------------
+
+
+def test_a_draft_kept_in_a_named_file_is_private(monkeypatch, tmp_path):
+    saved = tmp_path / "me.json"
+    lines = replies(DESK, QUESTIONS)
+    stop_at = line_of("equipment")
+    monkeypatch.setattr(
+        "recommender.app.intake.read_reply", Script([*lines[:stop_at], "yes"], stop_at)
+    )
+    stopped = CliRunner().invoke(main, ["intake", "--save", str(saved)])
+    assert stopped.exit_code == 130
+    assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600  # health answers, the owner's alone
+
+
+def _keep_a_private_draft(monkeypatch) -> tuple[list[str], int]:
+    lines = replies(DESK, QUESTIONS, country="GB")
+    stop_at = line_of("red_flags.fever")
+    monkeypatch.setattr(
+        "recommender.app.intake.read_reply", Script([*lines[:stop_at], "y"], stop_at)
+    )
+    assert CliRunner().invoke(main, ["intake"]).exit_code == 130
+    return lines, stop_at
+
+
+def test_a_plain_intake_offers_to_continue_the_kept_draft(monkeypatch, tmp_path):
+    whole = run("-f", "json", lines=replies(DESK, QUESTIONS, country="GB"))
+    lines, stop_at = _keep_a_private_draft(monkeypatch)
+    monkeypatch.setattr("recommender.app.intake.read_reply", Script(["y", *lines[stop_at:]]))
+    resumed = CliRunner().invoke(main, ["intake", "-f", "json"])
+    assert resumed.exit_code == 0, resumed.output[-2000:]
+    assert "You have an unfinished intake, kept on" in resumed.stderr
+    assert resumed.stdout_bytes == whole.stdout_bytes
+
+
+def test_a_plain_intake_can_start_again_and_delete_the_kept_draft(monkeypatch, tmp_path):
+    lines, _ = _keep_a_private_draft(monkeypatch)
+    from recommender.app.intake_session import draft_path
+
+    assert draft_path().exists()
+    monkeypatch.setattr("recommender.app.intake.read_reply", Script(["n", *lines]))
+    fresh = CliRunner().invoke(main, ["intake", "-f", "json"])
+    assert fresh.exit_code == 0, fresh.output[-2000:]
+    assert "The unfinished intake is deleted; starting again." in fresh.stderr
+    assert not draft_path().exists()
+
+
+def test_nothing_is_printed_before_the_emergency_box(tmp_path):
+    saved = tmp_path / "partial.json"
+    answers = json.loads(json.dumps(DESK))
+    answers["red_flags"]["saddle_numbness"] = True
+    result = run(
+        "--save", str(saved), "-o", str(tmp_path / "out.txt"), lines=replies(answers, QUESTIONS)
+    )
+    assert result.exit_code == 0
+    after_questions = result.stderr[result.stderr.index("saddle") :]
+    box = after_questions.index("EMERGENCY: call")
+    assert after_questions.index(f"Your answers are saved in {saved}") > box
+
+
+def test_the_review_shows_the_country_and_changes_it(tmp_path):
+    saved = tmp_path / "me.json"
+    lines = replies(DESK, QUESTIONS, country="GB", review=False)
+    lines += ["c", "Switzerland", ""]
+    result = run("--save", str(saved), lines=lines)
+    assert result.exit_code == 0, result.output[-2000:]
+    assert "C. Country: United Kingdom (emergency number: 999)" in result.stderr
+    assert "Changed: country: Switzerland (emergency number: 144)" in result.stderr
+    assert json.loads(saved.read_text())["country"] == "CH"

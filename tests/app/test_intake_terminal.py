@@ -190,3 +190,38 @@ def test_plan_on_a_terminal_is_wrapped_to_its_width(tmp_path, columns):
     width = max(40, min(100, columns))
     assert max(len(line) for line in lines) <= width
     assert "+" + "-" * (width - 2) + "+" in lines  # the boxes are as wide as allowed
+
+
+def test_the_first_command_ends_with_the_summary_and_the_next_step_at_80x24(tmp_path):
+    # The README's first command, as a new user meets it in an 80x24 terminal: the
+    # plan scrolls past, and the last screen says what it is and what to do next.
+    tmux = _tmux()
+    backplan = Path(sys.executable).with_name("backplan")
+    marker = tmp_path / "finished"
+    session = f"backplan-first-{os.getpid()}"
+    command = f"NO_COLOR=1 {backplan} plan --example; touch {marker}; sleep 30"
+    socket = ["-L", session]
+    subprocess.run(
+        [tmux, *socket, "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command],
+        check=True,
+        env=dict(os.environ, TERM="xterm"),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        screen = subprocess.run(
+            [tmux, *socket, "capture-pane", "-p", "-t", session],  # the visible screen only
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        subprocess.run([tmux, *socket, "kill-server"], check=False, capture_output=True)
+    assert marker.exists(), screen
+    (tmp_path / "first-screen-80x24.txt").write_text(screen)
+    said = " ".join(screen.split())
+    assert "In short: No warning signs in your answers." in said
+    assert "This week:" in said and "minutes each:" in said
+    assert f"Next: make a plan of your own, with your own answers: {backplan} intake" in said
+    assert all(len(line) <= 80 for line in screen.splitlines())

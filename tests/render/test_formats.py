@@ -39,7 +39,7 @@ def test_markdown_has_warnings_plan_howto_notes_and_sources():
     out = cli("plan", "-a", str(EXAMPLES / "sciatica.json"), "-f", "markdown").output
     order = [
         "# backplan",
-        "RF-RADICULOPATHY",
+        "Pain or tingling spreading down an arm or leg",
         "## Your plan",
         "### Week 1",
         "| # | Exercise | Dose |",

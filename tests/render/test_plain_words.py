@@ -1,0 +1,34 @@
+"""People read plain words: rule ids, note ids and command lines stay in `explain`, the
+JSON, FHIR and the clinician's views, and never reach a person's text, Markdown or
+printable page (issue 24, item 5)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from recommender.inputs.answers_file import validate_answers
+from recommender.render import render_result
+
+from conftest import example_answers, example_names
+
+#: A rule or note id (RF-CES-SADDLE, YF-OUTLOOK, EX-AREA, NOTE-PAIN-MONITORING...).
+RULE_ID = re.compile(r"\b(?:RF|YF|WH|EX|NOTE|AD)-[A-Z0-9]+")
+#: A command line for the terminal or a developer.
+COMMAND = re.compile(r"backplan (?:explain|plan|intake|rules|schema|track)\b|--answers")
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+@pytest.mark.parametrize("name", example_names())
+def test_no_rule_id_or_command_reaches_a_person(recommender, name, fmt):
+    result = recommender.recommend(validate_answers(example_answers(name)))
+    shown = render_result(result, fmt)
+    assert not RULE_ID.search(shown), RULE_ID.search(shown)
+    assert not COMMAND.search(shown), COMMAND.search(shown)
+
+
+@pytest.mark.parametrize("fmt", ["json", "fhir"])
+def test_machines_and_clinicians_keep_the_ids(recommender, fmt):
+    result = recommender.recommend(validate_answers(example_answers("cauda-equina")))
+    assert "RF-CES-BLADDER" in render_result(result, fmt)
