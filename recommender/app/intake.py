@@ -240,9 +240,10 @@ class Intake:
         while True:
             if listing:
                 self.say("")
-                if self.country_words is not None:
-                    self.say(f"  C. Country: {self.country_words()}")
-                for line in review_lines(self.questionnaire, self.given, self.width()):
+                lines = review_lines(self.questionnaire, self.given, self.width())
+                if self.country_words is not None:  # after the heading, before the answers
+                    lines.insert(1, f"  C. Country: {self.country_words()}")
+                for line in lines:
                     self.say(line)
                 listing = False
             try:
@@ -260,7 +261,8 @@ class Intake:
                 continue
             if reply.lower() in ("c", "country") and self.change_country is not None:
                 self.change_country()
-                self._explain(f"Changed: country: {self.country_words()}")  # type: ignore[misc]
+                if self.country_words is not None:
+                    self._explain(f"Changed: country: {self.country_words()}")
                 continue
             if not (reply.isdigit() and 1 <= int(reply) <= len(questions)):
                 self._explain(
