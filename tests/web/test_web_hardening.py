@@ -138,7 +138,7 @@ def test_serve_refuses_a_weak_secret_key_and_says_how_to_make_one(key):
 
 
 def test_strong_secret_keys_are_accepted():
-    from recommender.app.web.state import key_problem
+    from recommender.app.web.secret import key_problem
 
     for _ in range(200):
         assert key_problem(secrets.token_urlsafe(32)) is None

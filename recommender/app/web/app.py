@@ -18,6 +18,7 @@ from recommender.app.web.api import add_api
 from recommender.app.web.guard import Guard
 from recommender.app.web.pages import add_pages
 from recommender.app.web.revoked import Revoked
+from recommender.app.web.secret import secret_key
 from recommender.app.web.site import (
     Site,
     TooLarge,
@@ -25,12 +26,7 @@ from recommender.app.web.site import (
     not_found,
     page,
 )
-from recommender.app.web.state import (
-    STATE_COOKIE,
-    BadState,
-    Keys,
-    secret_key,
-)
+from recommender.app.web.state import MAX_AGE, STATE_COOKIE, BadState, Keys
 from recommender.app.web.stop import add_stop_pages
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.pipeline.recommend import Recommender
@@ -52,7 +48,7 @@ def create_app(recommender: Optional[Recommender] = None) -> FastAPI:
         recommender or Recommender.load(),
         load_questionnaire(),
         Keys(secret_key()),
-        Revoked.from_environment(),
+        Revoked.from_environment(keep_seconds=MAX_AGE + 60),
     )
     app = BackplanApp(
         title="backplan",

@@ -5,8 +5,7 @@ of the cookie taken before (from a shared computer's cookie file, a proxy log, a
 browser extension). Each questionnaire's state carries a random id (state.py);
 "Clear my answers" and starting again put that id on this list, and a state whose id
 is on it is refused. The list holds those random ids and when they stop mattering
-(MAX_AGE after clearing, when any copy is refused as too old anyway), nothing else:
-never an answer.
+(once any copy would be refused as too old anyway), nothing else: never an answer.
 
 The list is an SQLite file that the server's worker processes share: `backplan serve`
 makes one in a private temporary folder and removes it when it stops, or uses
@@ -26,8 +25,6 @@ import threading
 import time
 from typing import Optional
 
-from recommender.app.web.state import MAX_AGE
-
 REVOKED_ENV = "BACKPLAN_REVOKED_DB"
 
 #: At most this many ids are kept; past it the oldest go first (only a flood of
@@ -40,7 +37,8 @@ _log = logging.getLogger("backplan.web")
 class Revoked:
     """The list of cleared ids, in `path` (or in memory)."""
 
-    def __init__(self, path: Optional[str] = None) -> None:
+    def __init__(self, path: Optional[str] = None, keep_seconds: float = 3 * 60 * 60) -> None:
+        self._keep = keep_seconds
         self._lock = threading.Lock()
         self._db = sqlite3.connect(
             path or ":memory:", timeout=5, isolation_level=None, check_same_thread=False
@@ -57,8 +55,8 @@ class Revoked:
             self._db.execute("CREATE INDEX IF NOT EXISTS revoked_until ON revoked (until)")
 
     @classmethod
-    def from_environment(cls) -> Revoked:
-        return cls(os.environ.get(REVOKED_ENV) or None)
+    def from_environment(cls, keep_seconds: float) -> Revoked:
+        return cls(os.environ.get(REVOKED_ENV) or None, keep_seconds)
 
     def revoke(self, sid: str) -> None:
         now = time.time()
@@ -66,7 +64,7 @@ class Revoked:
             with self._lock:
                 self._db.execute(
                     "INSERT OR REPLACE INTO revoked (sid, until) VALUES (?, ?)",
-                    (sid, now + MAX_AGE + 60),
+                    (sid, now + self._keep),
                 )
                 self._db.execute("DELETE FROM revoked WHERE until < ?", (now,))
                 (count,) = self._db.execute("SELECT count(*) FROM revoked").fetchone()

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Callable
 
 from recommender.app.web.revoked import REVOKED_ENV
-from recommender.app.web.state import SECRET_ENV, WeakSecretKey, key_problem
+from recommender.app.web.secret import SECRET_ENV, WeakSecretKey, key_problem
 
 APP = "recommender.app.web.app:create_app"
 PROTOCOL = "recommender.app.web.protocol:GuardedHttpProtocol"

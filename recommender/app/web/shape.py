@@ -25,29 +25,56 @@ from recommender.inputs.questionnaire import Invalid, Question, parse_answer
 _ANY_DAY = dt.date.min
 
 
-def check_state(state: State, sections: tuple[Section, ...], emergency_ids: set[str]) -> None:
-    """Raise BadState unless `state` could have been written by this server's pages."""
-    if state.country is not None and normalise(state.country) != state.country:
-        raise BadState("country")
-    numbers = range(1, len(sections) + 1)
-    if any(n not in numbers for n in (*state.done, *state.shown_errors)):
-        raise BadState("section numbers")
-    if any(rule not in emergency_ids for rule in (*state.stop, *state.withdrawn)):
-        raise BadState("rule ids")
-    questions = {q.key: q for section in sections for q in section.questions}
-    for key, value in _leaves(state.answers, ""):
-        question = questions.get(key)
+class StateShape:
+    """The checks for one questionnaire; `check` raises BadState unless a state could
+    have been written by this server's pages.
+
+    Checking an answer with `parse_answer` costs a few microseconds, and a whole state
+    holds about fifty; a person's answers come back with every page, so each answer
+    already found good is remembered (a bounded number of them).
+    """
+
+    _REMEMBERED = 20_000
+
+    def __init__(self, sections: tuple[Section, ...], emergency_ids: set[str]) -> None:
+        self.sections = sections
+        self.emergency_ids = emergency_ids
+        self.questions = {q.key: q for section in sections for q in section.questions}
+        self._good: set[tuple[str, type, Any]] = set()
+
+    def check(self, state: State) -> None:
+        if state.country is not None and normalise(state.country) != state.country:
+            raise BadState("country")
+        numbers = range(1, len(self.sections) + 1)
+        if any(n not in numbers for n in (*state.done, *state.shown_errors)):
+            raise BadState("section numbers")
+        if any(rule not in self.emergency_ids for rule in (*state.stop, *state.withdrawn)):
+            raise BadState("rule ids")
+        for key, value in _leaves(state.answers, ""):
+            if not self._kept(key, value):
+                raise BadState(f"answer {key[:40]!r}")
+        for number, draft in state.drafts.items():
+            if not (number.isascii() and number.isdigit() and int(number) in numbers):
+                raise BadState("draft section")
+            if not isinstance(draft, dict):
+                raise BadState("draft")
+            allowed = {q.key: q for q in self.sections[int(number) - 1].questions}
+            for key, raw in draft.items():
+                if key not in allowed or not _typed_text(allowed[key], raw):
+                    raise BadState("draft answer")
+
+    def _kept(self, key: str, value: Any) -> bool:
+        # The type is part of the key: True and 1 are equal, and hash alike.
+        seen = (key, type(value), tuple(value) if isinstance(value, list) else value)
+        if seen in self._good:
+            return True
+        question = self.questions.get(key)
         if question is None or not _kept_answer(question, value):
-            raise BadState(f"answer {key[:40]!r}")
-    for number, draft in state.drafts.items():
-        if not (number.isascii() and number.isdigit() and int(number) in numbers):
-            raise BadState("draft section")
-        if not isinstance(draft, dict):
-            raise BadState("draft")
-        allowed = {q.key: q for q in sections[int(number) - 1].questions}
-        for key, raw in draft.items():
-            if key not in allowed or not _typed_text(allowed[key], raw):
-                raise BadState("draft answer")
+            return False
+        if len(self._good) >= self._REMEMBERED:
+            self._good.clear()
+        self._good.add(seen)
+        return True
 
 
 def _leaves(answers: Mapping[str, Any], prefix: str) -> list[tuple[str, Any]]:

@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from recommender import __version__
 from recommender.app.web import form
 from recommender.app.web.revoked import Revoked
-from recommender.app.web.shape import check_state
+from recommender.app.web.shape import StateShape
 from recommender.app.web.state import (
     CSRF_COOKIE,
     CSRF_FIELD,
@@ -97,6 +97,7 @@ class Site:
         self.revoked = revoked or Revoked()
         self.emergency_rules = form.emergency_rules(recommender.rulebook.red_flags)
         self.emergency_ids = {rule.id for rule in self.emergency_rules}
+        self.shape = StateShape(self.sections, self.emergency_ids)
         self.fhir_questionnaire = _questionnaire_json(questionnaire).encode()
         self.static = {
             "app.css": (_static("app.css"), "text/css; charset=utf-8"),
@@ -122,7 +123,7 @@ class Site:
         state, expired = self.keys.load_state(request.cookies.get(STATE_COOKIE))
         if state.sid is not None and self.revoked.holds(state.sid):
             return State(), False  # cleared: a copy of the cookie opens nothing
-        check_state(state, self.sections, self.emergency_ids)
+        self.shape.check(state)
         return state, expired
 
     def forget(self, request: Request) -> None:
