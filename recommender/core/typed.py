@@ -12,6 +12,7 @@ from recommender.core.answers import UNPRINTABLE
 MAX_DIGITS = 9
 
 _DIGITS = re.compile(r"[0-9]+")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,60}")
 
 
 def whole_number(text: str, digits: int = MAX_DIGITS) -> Optional[int]:
@@ -45,3 +46,9 @@ def shown(text: str, limit: int = 40) -> str:
 def quoted(text: str, limit: int = 60) -> str:
     """Outside text in quotes (as Python writes a string), escaped and cut to `limit`."""
     return escaped(repr(text[: limit - 3] + "..." if len(text) > limit else text))
+
+
+def named(key: str) -> str:
+    """A key or name from outside, as is when it is plain (letters, digits, "_", "."
+    and "-"), else `quoted`."""
+    return key if _PLAIN_NAME.fullmatch(key) else quoted(key)
