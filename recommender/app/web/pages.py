@@ -227,16 +227,14 @@ def add_pages(app: FastAPI, site: Site) -> None:
             start = request.query_params.get("start", "")
             day = _date(start)
             problem = "Please give a real date, such as 2026-03-02."
-            if day is not None:
-                try:
-                    result = _recommend(site, state, start_date=day)
-                except ValueError:  # the answers' own check: the plan must fit the calendar
-                    problem = f"Please choose a first day up to {LAST_START_DATE.isoformat()}."
-                    day = None
+            if day is not None and day > LAST_START_DATE:  # the plan must fit the calendar
+                problem = f"Please choose a first day up to {LAST_START_DATE.isoformat()}."
+                day = None
             if day is None:
                 return _result_page(
                     request, result, start[:20], problem, stop.changed_after_warning(site, state)
                 )
+            result = _recommend(site, state, start_date=day)
         name, media = DOWNLOADS[fmt]
         text = render_result(result, fmt)
         return Response(
