@@ -255,6 +255,11 @@ def checkin(
             "`backplan track start` once a clinician has seen you."
         )
     week = given["week"] or _week_of(course, day)
+    if (dt.date.max - course.start).days < 7 * (week - 1):
+        raise TrackingError(
+            f"week {week} of this course would begin after {dt.date.max}, the last day a "
+            "calendar holds"
+        )
     if interactive:
         try:
             _ask(course, week, given)

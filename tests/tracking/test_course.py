@@ -312,27 +312,17 @@ def test_checkin_psfs_scores_in_other_digits_are_named(db, run):
 
 
 def test_a_fhir_report_of_a_course_at_the_end_of_the_calendar(db, run):
+    """Week 13 of a course begun on 9999-10-08 begins on the calendar's last day."""
     run("track", "start", "--example", "--start", "9999-10-08", "--weeks", "12")
-    run(
-        "track",
-        "checkin",
-        "--week",
-        "52",
-        "--date",
-        "9999-12-31",
-        "--done",
-        "1",
-        "--exercise-pain",
-        "2",
-        "--next-morning",
-        "same",
-        "--usual-pain",
-        "2",
-        "--no-new-symptoms",
-    )
+    checkin = ["--date", "9999-12-31", "--done", "1", "--exercise-pain", "2",
+               "--next-morning", "same", "--usual-pain", "2", "--no-new-symptoms"]  # fmt: skip
+    run("track", "checkin", "--week", "13", *checkin)
     bundle = json.loads(run("track", "report", "--format", "fhir").output)
     days = [e["resource"].get("effectiveDateTime", "") for e in bundle["entry"]]
-    assert max(days) <= "9999-12-31"
+    assert max(days) == "9999-12-31"  # week 13's review day: the calendar's last
+    # A week that would begin after the calendar ends is the person's mistake.
+    refused = run("track", "checkin", "--week", "14", *checkin, code=2).output
+    assert "would begin after 9999-12-31" in refused and "internal error" not in refused
 
 
 def test_a_stored_stop_reason_reaches_the_terminal_with_its_escapes_written_out(db, run):
