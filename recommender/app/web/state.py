@@ -6,8 +6,11 @@ HMAC over the whole token), so that nobody who sees the cookie (a shared compute
 proxy log, a browser extension) can read a red-flag answer, and a page can trust what
 an earlier page checked. The cookie has no expiry date (the browser drops it when it
 closes), is HttpOnly and SameSite=Strict, and is refused after MAX_AGE so that answers
-left on a shared computer go stale. Its text is padded to a multiple of PAD_TO bytes
-before it is encrypted, so that its length tells little about the answers.
+left on a shared computer go stale. Its text is compressed (a whole questionnaire fits
+in about 1 KB, well under the 4 KB browsers keep) and padded to a multiple of PAD_TO
+bytes before it is encrypted, so that its length tells little about the answers; only
+the person's own pages put text into it (the CSRF token keeps other sites out), so
+nobody can probe the compressed length with text of their own.
 
 Each questionnaire's state carries a random id. "Clear my answers" and starting again
 put that id on the server's list of cleared answers (revoked.py), so that a copy of the
@@ -27,6 +30,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -44,8 +48,11 @@ MAX_AGE = 2 * 60 * 60
 #: Browsers drop cookies above 4 KB without a word; refuse to write one that big.
 MAX_COOKIE = 3800
 
-#: The state's text is padded to a multiple of this before it is encrypted.
+#: The state's compressed text is padded to a multiple of this before it is encrypted.
 PAD_TO = 256
+
+#: No state the pages write is larger than this once decompressed.
+MAX_STATE_BYTES = 64 * 1024
 
 
 class BadState(Exception):
@@ -147,9 +154,11 @@ class Keys:
 
     def dump_state(self, state: State) -> str:
         text = json.dumps(state.to_data(), separators=(",", ":"), ensure_ascii=False).encode()
-        # JSON allows trailing spaces: the padding needs no marker to be taken off.
-        text += b" " * (-len(text) % PAD_TO)
-        return self._fernet.encrypt(text).decode("ascii")
+        packed = zlib.compress(text, 6)
+        # Decompression stops at the end of the compressed stream: the padding after it
+        # needs no marker to be taken off.
+        packed += b"\0" * (-len(packed) % PAD_TO)
+        return self._fernet.encrypt(packed).decode("ascii")
 
     def load_state(self, cookie: Optional[str]) -> tuple[State, bool]:
         """The state in `cookie`, and whether a cookie was there but could not be used
@@ -157,13 +166,17 @@ class Keys:
         if not cookie:
             return State(), False
         try:
-            text = self._fernet.decrypt(cookie.encode("ascii"), ttl=MAX_AGE)
+            packed = self._fernet.decrypt(cookie.encode("ascii"), ttl=MAX_AGE)
         except (InvalidToken, UnicodeEncodeError):  # forged, altered, another key, too old
             return State(), True
         try:
+            unpacking = zlib.decompressobj()
+            text = unpacking.decompress(packed, MAX_STATE_BYTES)
+            if unpacking.unconsumed_tail or not unpacking.eof:
+                raise BadState("too large, or cut short")
             data = json.loads(text)
-        except ValueError:  # also numbers of thousands of digits
-            raise BadState("not JSON") from None
+        except (zlib.error, ValueError):  # ValueError: also numbers of thousands of digits
+            raise BadState("not a state") from None
         return State.from_data(data), False
 
     @staticmethod
