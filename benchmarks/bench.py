@@ -19,8 +19,11 @@
     with 2 uvicorn workers on a free loopback port, driven by a bounded async httpx
     loop (a fixed request count, a fixed number of connections and a time cap) in this
     process: requests/s, p50 and p99 latency, the server's peak RSS (supervisor and
-    workers together) and errors. The load generator shares the machine's cores with
-    the server, so the figures are a floor for the server alone.
+    workers together), errors, and the server's CPU time per request. The load
+    generator shares the machine's cores with the server, so the rates are a floor for
+    the server alone; the CPU time per request is the figure to compare between runs.
+    Then the page path: `GET /review` with a whole questionnaire's answers cookie (read
+    and checked on every request), its CPU time per request.
 """
 
 from __future__ import annotations
@@ -99,10 +102,12 @@ def warm_throughput(count: int) -> dict:
     return figures
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants (Linux /proc)."""
+def _tree_stats(root: int) -> tuple[int, float]:
+    """Resident memory (KB) and CPU time used so far (seconds, user and system) of a
+    process and all its descendants (Linux /proc)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -116,12 +121,22 @@ def _tree_rss_kb(root: int) -> int:
         pid, ppid = int(entry), int(fields[1])
         children.setdefault(ppid, []).append(pid)
         rss[pid] = kb
-    total, stack = 0, [root]
+        cpu[pid] = int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    total, ticks, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        ticks += cpu.get(pid, 0)
         stack += children.get(pid, [])
-    return total
+    return total, ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _tree_rss_kb(root: int) -> int:
+    return _tree_stats(root)[0]
+
+
+def _tree_cpu_seconds(root: int) -> float:
+    return _tree_stats(root)[1]
 
 
 class MemoryWatch:
@@ -276,6 +291,7 @@ def web_load(
             async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
                 for body in bodies[:200]:  # warm both workers up
                     await client.post("/api/plan", content=body, headers=json_type)
+                cpu_before.append(_tree_cpu_seconds(server.pid))
                 start = time.perf_counter()
                 stop_at = start + cap_seconds
 
@@ -310,9 +326,12 @@ def web_load(
                 await asyncio.gather(*(one_connection() for _ in range(connections)))
                 return latencies, errors, time.perf_counter() - start
 
+        cpu_before: list[float] = []
         watch = MemoryWatch(server.pid)
         latencies, errors, elapsed = asyncio.run(drive())
         samples = watch.stop()
+        api_cpu = _tree_cpu_seconds(server.pid) - cpu_before[0]
+        pages = _page_load(base, port, server.pid, max(1000, count // 20), connections)
     finally:
         server.terminate()
         try:
@@ -338,6 +357,77 @@ def web_load(
         "errors": errors,
         "peak_server_rss_mb": round(max(kb for _, kb in samples) / 1024, 1) if samples else None,
         "capped": len(latencies) < count,
+        # The server's own CPU time (supervisor and workers, user and system) per request:
+        # unlike the rates, it hardly moves with what else the machine is doing.
+        "server_cpu_ms_per_request": round(api_cpu * 1000 / max(1, len(latencies)), 3),
+        "pages": pages,
+    }
+
+
+def _page_load(base: str, port: int, server_pid: int, count: int, connections: int) -> dict:
+    """(e), pages: GET /review with a whole questionnaire's answers cookie, the page
+    path's cost per request (reading the answers cookie, drawing the page). The cookie
+    comes from answering the bundled example answers page by page, as a person would."""
+    import asyncio
+    import re
+
+    import httpx
+
+    from recommender.app.web import form
+    from recommender.inputs.datafiles import bundled_dir
+    from recommender.inputs.questionnaire import load_questionnaire
+
+    answers = json.loads((bundled_dir("data") / "example-answers.json").read_text())
+    answers.pop("start_date", None)  # a fixed date that may lie too far ahead or behind
+    with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as client:
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+        client.post("/start", data={"csrf_token": csrf, "country": "GB"})
+        for section in form.sections(load_questionnaire()):
+            sent: dict = {"csrf_token": csrf}
+            for question in section.questions:
+                value = form.get(answers, question.key)
+                if isinstance(value, bool):
+                    sent[question.key] = "yes" if value else "no"
+                elif value is not None:
+                    sent[question.key] = value if isinstance(value, list) else str(value)
+            reply = client.post(f"/questions/{section.number}", data=sent)
+        if reply.url.path != "/review":
+            raise SystemExit(f"(e) pages: the questionnaire ended at {reply.url.path}")
+        cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    request = (
+        f"GET /review HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n\r\n"
+    ).encode()
+
+    async def drive() -> tuple[int, int, float]:
+        done = errors = 0
+
+        async def one_connection() -> None:
+            nonlocal done, errors
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            while done < count:
+                done += 1
+                writer.write(request)
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+                body = await reader.readexactly(length)
+                if not head.startswith(b"HTTP/1.1 200") or b"Check your answers" not in body:
+                    errors += 1
+            writer.close()
+
+        began = time.perf_counter()
+        await asyncio.gather(*(one_connection() for _ in range(connections)))
+        return done, errors, time.perf_counter() - began
+
+    before = _tree_cpu_seconds(server_pid)
+    done, errors, elapsed = asyncio.run(drive())
+    cpu = _tree_cpu_seconds(server_pid) - before
+    return {
+        "path": "GET /review",
+        "requests": done,
+        "cookie_bytes": len(cookie),
+        "requests_per_second": round(done / elapsed),
+        "server_cpu_ms_per_request": round(cpu * 1000 / done, 3),
+        "errors": errors,
     }
 
 
@@ -348,7 +438,13 @@ def print_web(w: dict) -> None:
         f"{w['requests_per_second']:,} req/s "
         f"({w['seconds']} s{', hit the time cap' if w['capped'] else ''}); latency p50 "
         f"{w['p50_ms']} ms, p99 {w['p99_ms']} ms; peak server RSS {w['peak_server_rss_mb']} MB; "
-        f"{w['errors']} errors"
+        f"{w['errors']} errors; server CPU {w['server_cpu_ms_per_request']} ms per request"
+    )
+    p = w["pages"]
+    print(
+        f"    pages: {p['path']} with a {p['cookie_bytes']:,}-byte answers cookie, "
+        f"{p['requests']:,} requests: {p['requests_per_second']:,} req/s; server CPU "
+        f"{p['server_cpu_ms_per_request']} ms per request; {p['errors']} errors"
     )
 
 

@@ -169,7 +169,7 @@ def _run_parallel(
     pending: deque[tuple[int, Future[ChunkResult]]] = deque()
     limit = workers * (1 + AHEAD_PER_WORKER)
     pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=setup, initargs=(options, True)
+        workers, mp_context=context, initializer=setup, initargs=(options, True, os.getpid())
     )
     watch: Optional[_WorkerWatch] = None
 

@@ -3,7 +3,11 @@ holds it: every line's result, or its error object, in order."""
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple, Optional
@@ -52,13 +56,16 @@ _RECOMMENDER = None
 _OPTIONS = Options()
 
 
-def setup(options: Options, quiet_interrupts: bool) -> None:
-    """Load the rules and compile the engine once per process."""
+def setup(options: Options, quiet_interrupts: bool, parent: Optional[int] = None) -> None:
+    """Load the rules and compile the engine once per process; a worker (`parent` is
+    the batch's process id) also ends when the batch does."""
     global _RECOMMENDER, _OPTIONS
     from pathlib import Path
 
     from recommender.pipeline.recommend import Recommender
 
+    if parent is not None:
+        end_with_parent(parent)
     if quiet_interrupts:
         # Ctrl-C (or a signal to the whole group) reaches every worker; the parent alone
         # decides what to do, and shuts the workers down itself.
@@ -68,6 +75,38 @@ def setup(options: Options, quiet_interrupts: bool) -> None:
     _RECOMMENDER = Recommender.load(
         Path(options.rules) if options.rules else None, engine=options.engine
     )
+
+
+#: prctl(2)'s option: the signal a process gets when its parent dies (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def end_with_parent(parent: int) -> None:
+    """End this worker when the batch process `parent` dies, however it dies.
+
+    The batch stops its workers itself when it ends, even on Ctrl-C; but killed with
+    SIGKILL, or by the out-of-memory killer, it cannot, and its workers would wait for
+    work for ever. On Linux the kernel kills them (PR_SET_PDEATHSIG); elsewhere a
+    thread notices that the parent is gone within a second.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # it died before the call: nobody would say
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):  # no C library to call: watch instead
+            pass
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)  # nothing of the worker's is worth finishing: its batch is gone
 
 
 class Chunk(NamedTuple):

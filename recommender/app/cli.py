@@ -4,8 +4,8 @@ returns.
 Errors have one path: the core raises BackplanError (with its exit code) and the
 command group turns it into one message on standard error, never a traceback. Exit
 codes are `ExitCode`: 0 when a result was produced, whatever the triage level; 2 for
-bad input or usage; 1 for our own faults; 3 when a rule example does not behave as it
-says; 130 after Ctrl-C.
+bad input or usage; 1 for our own faults and the machine's; 3 when a rule example does
+not behave as it says; 130 after Ctrl-C.
 
 Heavy modules (the rule engine, Jinja2, icalendar, FHIR) are imported inside the
 commands that need them, so that `backplan --help` and a text plan start quickly.
@@ -396,8 +396,9 @@ def serve(host: str, port: int, workers: int, engine: Optional[str]) -> None:
     """Run backplan in the browser: the questionnaire, the warning and the plan.
 
     Opens on this computer only (127.0.0.1) unless --host says otherwise. The server
-    stores nothing: answers stay in the person's browser. $BACKPLAN_SECRET_KEY shares
-    the signing key between replicas (README, "backplan in the browser").
+    stores no answers: they stay in the person's browser, encrypted.
+    $BACKPLAN_SECRET_KEY (at least 32 random bytes) shares the key between replicas
+    (README, "backplan in the browser").
     """
     from recommender.app.web.server import serve as run_server
 

@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from recommender.app.closing import command_name
-from recommender.app.output import color_wanted, emit, say, terminal_width, warn_beside
+from recommender.app.output import (
+    EnvironmentFailure,
+    OutputError,
+    color_wanted,
+    emit,
+    say,
+    terminal_width,
+    warn_beside,
+)
 from recommender.core.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -171,10 +179,18 @@ def keep_unfinished(session: IntakeSession, save: Optional[str], private: bool) 
     if save:
         emit(text, save, private=True)  # unfinished health answers: the owner's alone
     else:
-        folder = Path(target).parent
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        emit(text, target, private=True)  # health answers: readable by the owner alone
-        os.chmod(target, 0o600)  # also when an older draft was there with other rights
+        try:
+            Path(target).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            emit(text, target, private=True)  # health answers: readable by the owner alone
+            os.chmod(target, 0o600)  # also when an older draft was there with other rights
+        except (OSError, OutputError) as exc:
+            # Not a file the person named: their data folder cannot be written (a
+            # read-only home). The machine's fault, and --save is the way round it.
+            reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+            raise EnvironmentFailure(
+                f"your answers could not be kept ({reason}); to keep them, start the "
+                "intake again with --save FILE in a folder you can write to"
+            ) from None
     resume = f"{command_name()} intake --resume {shlex.quote(target)}"
     if save:
         resume += f" --save {shlex.quote(save)}"

@@ -9,6 +9,7 @@ from typing import Any, Optional, TypeVar
 import click
 
 from recommender import __version__
+from recommender.core.typed import quoted
 from recommender.render import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -94,7 +95,7 @@ def _check_country(
     code = normalise(value)
     if code is None:
         raise click.BadParameter(
-            f"unknown country code or name {value[:40]!r}; give {country_hint()}"
+            f"unknown country code or name {quoted(value, 40)}; give {country_hint()}"
         )
     return code
 

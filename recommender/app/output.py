@@ -8,7 +8,10 @@
   Unix tool's, or is made private to its owner (0600) with `--private`;
 - a character device, a FIFO, or the shell's `/dev/stdout`, `/dev/stderr` and
   `/dev/fd/N` (which `>(command)` gives) are written straight through: they are
-  streams, not files to replace;
+  streams, not files to replace. The shell's links are written through whatever they
+  lead to, a redirected file too (never replaced: in /dev that would replace the
+  system's link and leave the redirect empty), and appended to, as the shell opened
+  it (`>>` keeps what was there);
 - any other symbolic link, a folder, a read-only file and a folder that does not
   exist are refused with exit code 2, before anything is written.
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
@@ -32,6 +36,7 @@ from typing import TYPE_CHECKING, BinaryIO, Optional
 import click
 
 from recommender.core.errors import BackplanError, ExitCode
+from recommender.core.typed import escaped, quoted
 
 if TYPE_CHECKING:  # annotations only: the commands that need no rules start sooner
     from recommender.pipeline.triage import Triage
@@ -78,9 +83,10 @@ def open_output(output: str, private: bool = False) -> Iterator[BinaryIO]:
     """
     target = Path(output)
     info = _inspect(target, output)
-    if info is not None and not stat.S_ISREG(info.st_mode):
+    through = _is_stream_link(target)
+    if through or (info is not None and not stat.S_ISREG(info.st_mode)):
         with _failures(output):
-            stream: BinaryIO = open(target, "wb", buffering=0)  # noqa: SIM115 - closed below
+            stream: BinaryIO = open(target, "ab" if through else "wb", buffering=0)  # noqa: SIM115
         try:
             yield stream
         except OSError as exc:
@@ -91,8 +97,9 @@ def open_output(output: str, private: bool = False) -> Iterator[BinaryIO]:
     import tempfile
 
     folder = target.parent
+    _clear_stale_temporary_files(target)
     with _failures(output):
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=_temporary_prefix(target), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as stream:
             yield stream
@@ -112,17 +119,79 @@ def open_output(output: str, private: bool = False) -> Iterator[BinaryIO]:
         raise
 
 
+def _temporary_prefix(target: Path, pid: Optional[int] = None) -> str:
+    """The name of `target`'s temporary file up to its random part; it carries the
+    writer's process id, so that a later run can tell whether its writer still lives."""
+    return f".{target.name}.{os.getpid() if pid is None else pid}."
+
+
+def _clear_stale_temporary_files(target: Path) -> None:
+    """Remove the temporary files an earlier run killed before it finished (SIGKILL,
+    the out-of-memory killer) left beside `target`, saying so; name those it cannot
+    judge (made by an older backplan, with no process id)."""
+    pattern = re.compile(re.escape(f".{target.name}.") + r"(?:([0-9]+)\.)?[^.]+\.tmp")
+    try:
+        found = [p for p in target.parent.iterdir() if pattern.fullmatch(p.name)]
+    except OSError:
+        return
+    for path in found:
+        match = pattern.fullmatch(path.name)
+        pid = int(match.group(1)) if match and match.group(1) else None
+        shown = escaped(str(path))
+        if pid is None:
+            say(
+                f"backplan: note: {shown} looks like a partial result left by an earlier "
+                "run; delete it if nothing is writing it"
+            )
+        elif pid != os.getpid() and not _alive(pid):
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            say(
+                f"backplan: removed {shown}, a partial result left by an earlier run that "
+                "was stopped before it finished"
+            )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
+
+
 def refuse_same_file(source: str, output: Optional[str]) -> None:
     """Refuse to write over the file being read (`batch X -o X`), before anything is
     truncated: compared by device and inode, so other names for it are caught too."""
-    if not output or output == "-" or source == "-":
+    if not output or output == "-":
         return
     try:
-        same = os.path.samefile(source, output)
+        if source == "-":  # standard input may be the file itself (`< X -o X`)
+            reading, writing = os.fstat(0), os.stat(output)
+            same = stat.S_ISREG(reading.st_mode) and (reading.st_dev, reading.st_ino) == (
+                writing.st_dev,
+                writing.st_ino,
+            )
+        else:
+            same = os.path.samefile(source, output)
     except OSError:
         return  # the output does not exist yet (or the input does not: reported later)
     if same:
         raise OutputError(f"{output}: is the input file; writing there would destroy it")
+
+
+def _is_stream_link(target: Path) -> bool:
+    """One of the shell's own stream links (/dev/stdout, /dev/fd/N, ...)."""
+    if not str(target).startswith(_STREAM_LINKS):
+        return False
+    try:
+        return stat.S_ISLNK(os.lstat(target).st_mode)
+    except OSError:
+        return False
 
 
 def _inspect(target: Path, output: str) -> Optional[os.stat_result]:
@@ -132,7 +201,7 @@ def _inspect(target: Path, output: str) -> Optional[os.stat_result]:
     except FileNotFoundError:
         if not target.parent.is_dir():
             folder = str(target.parent)
-            raise OutputError(f"{output}: the folder {folder!r} does not exist") from None
+            raise OutputError(f"{output}: the folder {quoted(folder)} does not exist") from None
         return None
     except OSError as exc:
         raise _failure(output, exc) from None

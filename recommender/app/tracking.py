@@ -26,6 +26,7 @@ from recommender.core.progress import (
     CheckIn,
     Course,
 )
+from recommender.core.typed import escaped, quoted, whole_number
 
 if TYPE_CHECKING:
     from recommender.pipeline.adapt import Progress
@@ -53,15 +54,19 @@ def parse_psfs(items: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
         )
     parsed = []
     for item in items:
-        name, sep, score = item.rpartition("=")
+        name, sep, written = item.rpartition("=")
         name = " ".join(name.split())
-        if not sep or not name or not score.strip().isdigit() or int(score) > 10:
+        score = whole_number(written)
+        if not sep or not name or score is None or score > 10:
             raise click.BadParameter(
-                f"{item!r}: write ACTIVITY=SCORE with a score from 0 to 10", param_hint="--psfs"
+                f"{quoted(item)}: write ACTIVITY=SCORE with a score from 0 to 10",
+                param_hint="--psfs",
             )
         if len(name) > 80 or not name.isprintable():
-            raise click.BadParameter(f"{item!r}: a short plain activity name", param_hint="--psfs")
-        parsed.append((name, int(score)))
+            raise click.BadParameter(
+                f"{quoted(item)}: a short plain activity name", param_hint="--psfs"
+            )
+        parsed.append((name, score))
     return tuple(parsed)
 
 
@@ -145,8 +150,8 @@ def _plan_days(course: Course, week: int) -> list[str]:
 def _sessions(value: str, course: Course, week: int) -> int:
     days = _plan_days(course, week)
     text = value.strip().lower()
-    if text.isdigit():
-        count = int(text)
+    count = whole_number(text)
+    if count is not None:
         if count > 7:
             raise click.BadParameter(f"{count} sessions in a week is too many", param_hint="--done")
         return count
@@ -154,7 +159,7 @@ def _sessions(value: str, course: Course, week: int) -> int:
     unknown = [d for d in named if d not in WEEKDAYS]
     if unknown:
         raise click.BadParameter(
-            f"{', '.join(unknown)}: give a number or weekdays such as {','.join(days[:2])}",
+            f"{quoted(', '.join(unknown))}: give a number or weekdays such as {','.join(days[:2])}",
             param_hint="--done",
         )
     return len(set(named))
@@ -270,12 +275,12 @@ def _psfs_scores(value: Optional[str], course: Course) -> Optional[tuple[int, ..
             "this course has no PSFS activities (give them to `track start --psfs`)",
             param_hint="--psfs",
         )
-    parts = [p.strip() for p in value.split(",")]
-    if len(parts) != len(course.psfs) or not all(p.isdigit() and int(p) <= 10 for p in parts):
+    scores = [whole_number(p) for p in value.split(",")]
+    if len(scores) != len(course.psfs) or not all(s is not None and s <= 10 for s in scores):
         raise click.BadParameter(
             f"give {len(course.psfs)} scores from 0 to 10, separated by commas", param_hint="--psfs"
         )
-    return tuple(int(p) for p in parts)
+    return tuple(s for s in scores if s is not None)
 
 
 def rescreen(course: Course, new_flags: tuple[str, ...], engine: Optional[str]) -> Result:
@@ -306,10 +311,15 @@ def checkin(
     course = store.current_course(with_checkins=False)
     if course.stopped:
         raise TrackingError(
-            f"this plan was stopped: {course.stopped} Start a new one with `backplan track "
-            "start` once a clinician has seen you."
+            f"this plan was stopped: {escaped(course.stopped)} Start a new one with "
+            "`backplan track start` once a clinician has seen you."
         )
     week = given["week"] or _week_of(course, day)
+    if (dt.date.max - course.start).days < 7 * (week - 1):
+        raise TrackingError(
+            f"week {week} of this course would begin after {dt.date.max}, the last day a "
+            "calendar holds"
+        )
     newer = _newer_questions(course)
     if newer and not interactive:
         raise TrackingError(
@@ -333,7 +343,7 @@ def checkin(
     unknown = [f for f in given["new_symptom"] if f not in _red_flag_names()]
     if unknown:
         raise click.BadParameter(
-            f"unknown red flag {unknown[0]!r} (known: {', '.join(_red_flag_names())})",
+            f"unknown red flag {quoted(unknown[0])} (known: {', '.join(_red_flag_names())})",
             param_hint="--new-symptom",
         )
     new_flags = tuple(sorted(set(given["new_symptom"])))

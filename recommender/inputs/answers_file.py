@@ -11,8 +11,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO, Optional, Union
 
-from recommender.core.answers import COUNTRY_CODE, UNPRINTABLE, Answers, late_problems
+from recommender.core.answers import COUNTRY_CODE, Answers, late_problems
 from recommender.core.errors import AnswersError
+from recommender.core.typed import quoted, shown
 from recommender.inputs.countries import normalise
 from recommender.inputs.validation import ValidationError, validate
 
@@ -369,8 +370,7 @@ def _plain_field(field: str) -> str:
 
 def _quoted(key: str) -> str:
     """`key` in quotes with anything unprintable escaped, never longer than 60."""
-    text = repr(key[:57] + "..." if len(key) > 60 else key)
-    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return quoted(key, 60)
 
 
 _REQUIRED_SECTIONS = ("red_flags", "history")
@@ -427,8 +427,7 @@ def _show(value: Any) -> str:
 
 def _show_text(text: str) -> str:
     """Echoed input, short and with anything a terminal would act on escaped."""
-    text = text if len(text) <= 40 else text[:37] + "..."
-    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return shown(text, 40)
 
 
 def _json_kind(value: Any) -> str:

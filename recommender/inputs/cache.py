@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Optional, TypeVar, Union
 
+from recommender.inputs.datafiles import read_data_file
+
 try:  # the built-in BLAKE2, without loading OpenSSL (which costs a noticeable 2 ms)
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - other Python implementations
@@ -67,7 +69,7 @@ def digest(parts: Iterable[KeyPart]) -> str:
     for part in parts:
         if isinstance(part, Path):
             h.update(str(part.name).encode())
-            part = part.read_bytes()
+            part = read_data_file(part)  # a regular file, or refused: never a FIFO
         h.update(len(part).to_bytes(8, "little"))
         h.update(part.encode() if isinstance(part, str) else part)
     return h.hexdigest()

@@ -9,7 +9,9 @@ PyYAML is imported only when a file has to be parsed; cached runs never need it.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -69,13 +71,33 @@ def _loader() -> type:
     return StrictLoader
 
 
+def read_data_file(path: Path) -> bytes:
+    """The bytes of a rule, catalog or other data file, which must be a regular file.
+
+    A FIFO named as a rule file (`--rules DIR` with notes.yaml a FIFO) would block
+    `plan` for ever waiting for a writer; it is opened without waiting and refused,
+    as is a device.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    with open(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise DataFileError(f"{path}: is not a regular file; rule and data files must be")
+        try:
+            return stream.read()
+        except OSError as exc:
+            raise DataFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
 def read_yaml(path: Path) -> Any:
     """Parse one YAML file, naming the file in any error."""
     import yaml
 
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_data_file(path).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise DataFileError(f"{path}: cannot be read ({exc})") from None
     try:
         _refuse_aliases(text, path)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from recommender.core.answers import UNPRINTABLE, answer_fields, answer_keys
+from recommender.core.answers import answer_fields, answer_keys
 from recommender.core.errors import AnswersError
 from recommender.core.paths import get_path, set_path
+from recommender.core.typed import shown
 from recommender.inputs.fhir_codes import (
     MAX_DEPTH,
     MAY_BE_EMPTY,
@@ -262,8 +263,7 @@ def _show(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
         text = repr(value)
-    text = UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return shown(text, 40)
 
 
 _PLAIN_LINK = re.compile(r"[A-Za-z0-9_.\-\[\]]{1,80}")

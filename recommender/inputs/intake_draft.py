@@ -18,6 +18,7 @@ import datetime as dt
 import json
 from typing import Any, NamedTuple, Optional
 
+from recommender.core.typed import named
 from recommender.inputs.answers_file import DRAFT_MARK, AnswersError, open_input, parse_json
 from recommender.inputs.questionnaire import Invalid, Questionnaire, parse_answer
 
@@ -63,7 +64,7 @@ def read_draft(path: str, questionnaire: Questionnaire, today: dt.date) -> Draft
             ["is not an unfinished intake saved by `backplan intake` (no draft mark)"], path
         )
     problems = [
-        f"{key}: unknown key" for key in raw if key not in (DRAFT_MARK, "country", "answers")
+        f"{named(key)}: unknown key" for key in raw if key not in (DRAFT_MARK, "country", "answers")
     ]
     country = raw.get("country")
     if country is not None:
@@ -78,7 +79,9 @@ def read_draft(path: str, questionnaire: Questionnaire, today: dt.date) -> Draft
         answers = {}
     questions = {q.key: q for q in questionnaire.questions}
     problems += [
-        f"answers.{key}: not a question of the intake" for key in answers if key not in questions
+        f"answers.{named(key)}: not a question of the intake"
+        for key in answers
+        if key not in questions
     ]
     if problems:
         raise AnswersError(problems, path)

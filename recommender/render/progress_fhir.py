@@ -59,8 +59,10 @@ def _own(code: str, text: str) -> dict[str, Any]:
 
 
 def _day(progress: Progress, review: Review) -> dt.date:
-    """The last day of the tracked week (its review day)."""
-    return progress.course.start + dt.timedelta(days=7 * review.week - 1)
+    """The last day of the tracked week (its review day); the calendar's last day for a
+    week that would end after it (a course begun late in the year 9999)."""
+    days = (dt.date.max - progress.course.start).days
+    return progress.course.start + dt.timedelta(days=min(7 * review.week - 1, days))
 
 
 def report_bundle(progress: Progress) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from recommender.core.typed import escaped
 from recommender.pipeline.adapt import Progress, Review, why
 from recommender.render.phrases import plural
 from recommender.render.text import wrap
@@ -28,6 +29,14 @@ DISCLAIMER = (
     "Not a diagnosis, and not a substitute for a doctor or physiotherapist. If the pain "
     "becomes much worse, or a new symptom worries you, stop and get advice."
 )
+
+
+def _text(lines: list[str]) -> str:
+    """The lines as one text. Much of it is read back from the database (the stored
+    plan, a stop's reason, PSFS activities), which another program could have written:
+    each line goes through the escaping function, so nothing in it reaches the terminal
+    as a control sequence."""
+    return "\n".join(escaped(line) for line in lines) + "\n"
 
 
 def dose_words(exercise: dict[str, Any]) -> str:
@@ -58,7 +67,7 @@ def render_status(progress: Progress, week: int, plan: Optional[dict[str, Any]])
     if progress.stopped:
         lines += wrap(f"YOUR PLAN IS STOPPED: {progress.stopped}")
         lines += wrap("Please do not continue the exercises; see a clinician as advised.")
-        return "\n".join(lines) + "\n"
+        return _text(lines)
     before = [r for r in progress.reviews if r.week < week]
     if before:
         last = before[-1]
@@ -85,7 +94,7 @@ def render_status(progress: Progress, week: int, plan: Optional[dict[str, Any]])
                 lines.append(f"    - {exercise['name']}: {dose_words(exercise)}{note}")
     lines += ["", *wrap(DISCLAIMER)]
     lines.append("Each decision's rule and source: backplan track explain")
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 def _reasons(review: Review, indent: int) -> list[str]:
@@ -169,7 +178,7 @@ def render_report(progress: Progress) -> str:
     if progress.stopped:
         lines += ["", *wrap(f"THE PLAN IS STOPPED: {progress.stopped}")]
     lines += ["", *wrap(DISCLAIMER)]
-    return "\n".join(lines) + "\n"
+    return _text(lines)
 
 
 def _psfs_lines(progress: Progress) -> list[str]:
@@ -197,4 +206,4 @@ def render_explain(progress: Progress) -> str:
         lines.append("")
     if progress.stopped:
         lines += wrap(f"The plan is stopped: {progress.stopped}")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return _text(lines).rstrip("\n") + "\n"

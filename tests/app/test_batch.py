@@ -267,3 +267,36 @@ def test_forty_pathological_lines_stay_small(tmp_path):
     assert len(out) == 40 and all("pain_areas: has 60,000 items" in o["error"] for o in out)
     assert len(result.stdout) < 40 * 5_000
     assert all(len(o["fields"]) <= 20 for o in out)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
+def test_killing_the_batch_with_sigkill_ends_its_workers_and_the_next_run_cleans_up(tmp_path):
+    process, out = _start_batch(tmp_path)
+    workers = _children(process.pid)
+    assert len(workers) == 2
+    temporary = [p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl.")]
+    assert len(temporary) == 1  # the results so far, not yet renamed over out.jsonl
+    os.kill(process.pid, signal.SIGKILL)  # as `kill -9` or the out-of-memory killer
+    process.wait(timeout=30)
+    deadline = time.time() + 10
+    while time.time() < deadline and _alive(workers):
+        time.sleep(0.05)
+    assert not _alive(workers), "workers left running after their batch was killed"
+    # The next run into the same file removes what the killed one left, and says so.
+    source = _write(tmp_path / "small.jsonl", [json.dumps(example_answers("sciatica"))])
+    result = batch(str(source), "-o", str(out), "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert f"removed {temporary[0]}" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl", "small.jsonl"]
+
+
+def _alive(pids: set[int]) -> bool:
+    """Whether any of `pids` still runs (a zombie waiting to be reaped does not)."""
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            return True
+    return False

@@ -227,3 +227,26 @@ def test_explain_says_why_each_exercise_was_chosen(cli, tmp_path):
     assert in_plan == set(chosen)
     assert all(reason for reason in chosen.values())
     assert "NICE NG59" in chosen["walking"]
+
+
+@pytest.mark.parametrize(
+    "command, words",
+    [
+        ("batch - <&-", "standard input is closed"),
+        ("plan --example >&-", "standard output is closed"),
+        ("batch - -j 2 < {example} >&-", "standard output is closed"),
+    ],
+)
+def test_a_closed_standard_stream_is_a_sentence_not_an_internal_error(command, words):
+    """The shell closed a stream backplan needs: exit 1 and a sentence saying so."""
+    import shlex
+    import subprocess
+    import sys
+
+    backplan = shlex.join([sys.executable, "-m", "recommender"])
+    line = f"{backplan} {command.format(example=shlex.quote(EXAMPLE_FILE))}"
+    ran = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 1, ran.stderr
+    assert words in ran.stderr
+    assert "internal error" not in ran.stderr and "Traceback" not in ran.stderr
+    assert "Exception ignored" not in ran.stderr

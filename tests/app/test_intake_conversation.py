@@ -546,3 +546,34 @@ def test_the_review_shows_the_country_and_changes_it(tmp_path):
     assert "C. Country: United Kingdom (emergency number: 999)" in result.stderr
     assert "Changed: country: Switzerland (emergency number: 144)" in result.stderr
     assert json.loads(saved.read_text())["country"] == "CH"
+
+
+def test_a_drafts_keys_are_echoed_with_their_terminal_escapes_written_out(tmp_path):
+    """A draft is a file anyone may hand over: its keys must not retitle the terminal
+    (OSC 0) or hide a link (OSC 8) when the refusal names them."""
+    draft = tmp_path / "evil.json"
+    retitle = "\x1b]0;you have been pwned\x07"
+    link = "\x1b]8;;https://evil.example/\x1b\\click me\x1b]8;;\x1b\\"
+    draft.write_text(json.dumps({"backplan_intake_draft": 1, retitle: 1, "answers": {link: True}}))
+    result = CliRunner().invoke(main, ["intake", "--resume", str(draft)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    # Shown, with the escape characters written out instead of sent.
+    assert "\\x1b]0;you have been pwned\\x07" in result.stderr
+    assert "\\x1b]8;;https://evil.example/" in result.stderr
+
+
+def test_ctrl_c_with_a_data_folder_that_cannot_be_written_is_a_sentence(monkeypatch, tmp_path):
+    """A read-only home: the draft cannot be kept, and the person is told how to keep
+    it instead (a file stands where the data folder should be: root ignores modes)."""
+    blocked = tmp_path / "home-data"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocked))
+    lines = replies(DESK, QUESTIONS)
+    monkeypatch.setattr("recommender.app.intake.read_reply", Script([*lines[:5], "y"], 5))
+    stopped = CliRunner().invoke(main, ["intake"])
+    assert stopped.exit_code == 1, stopped.output
+    assert "your answers could not be kept" in stopped.stderr
+    assert "--save FILE" in stopped.stderr
+    assert "internal error" not in stopped.output and "Traceback" not in stopped.output
+    assert blocked.read_text() == "not a folder"

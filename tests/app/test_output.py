@@ -204,3 +204,62 @@ def test_output_paths_are_not_left_with_temporary_files(tmp_path):
     assert plan("-f", "json", "-o", str(target)).exit_code == 0
     assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
     assert Path(target).stat().st_size > 0
+
+
+# -- issue 23: stream links, standard input as the output, stale temporary files --------
+
+
+@posix
+def test_a_stream_link_to_a_redirected_file_is_written_through_not_replaced(tmp_path, monkeypatch):
+    """`-o /dev/stdout > file`: the shell's link leads to a regular file. A link of our
+    own stands for /dev/stdout (never the real one), named in the patched list."""
+    redirect = tmp_path / "redirect.txt"
+    redirect.write_text("kept from before\n")  # as `>>` leaves a file
+    link = tmp_path / "stdout"
+    link.symlink_to(redirect)
+    monkeypatch.setattr(output, "_STREAM_LINKS", (str(link),))
+    result = plan("-o", str(link))
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == str(redirect)
+    text = redirect.read_text()
+    assert text.startswith("kept from before\n") and "YOUR PLAN" in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["redirect.txt", "stdout"]
+
+
+@posix
+def test_batch_refuses_to_write_over_the_file_on_its_standard_input(tmp_path):
+    source = tmp_path / "in.jsonl"
+    line = (EXAMPLES / "sciatica.json").read_text().replace("\n", "")
+    source.write_text(line + "\n")
+    with open(source, "rb") as stdin:  # `backplan batch - -o in.jsonl < in.jsonl`
+        ran = subprocess.run(
+            [sys.executable, "-m", "recommender", "batch", "-", "-o", str(source)],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert ran.returncode == 2, ran.stderr
+    assert "is the input file" in ran.stderr
+    assert source.read_text() == line + "\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+@posix
+def test_a_temporary_file_left_by_a_killed_run_is_removed_and_named(tmp_path):
+    target = tmp_path / "plan.json"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    left = tmp_path / f".plan.json.{int(dead.stdout)}.k2j4h5g7.tmp"
+    left.write_text('{"half": ')
+    older = tmp_path / ".plan.json.a1b2c3d4.tmp"  # an older backplan's: no process id
+    older.write_text("{")
+    result = plan("-f", "json", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"removed {left}" in result.stderr
+    assert f"{older} looks like a partial result" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [older.name, "plan.json"]

@@ -164,3 +164,25 @@ def test_a_yaml_alias_bomb_is_refused_quickly(rules_dir):
     assert time.perf_counter() - start < 10
     assert result.exit_code == 2
     assert "bomb.yaml" in result.output and "aliases" in result.output
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_as_a_rule_file_is_refused_not_waited_for(rules_dir):
+    import os
+    import subprocess
+    import sys
+
+    (rules_dir / "notes.yaml").unlink()
+    os.mkfifo(rules_dir / "notes.yaml")  # nobody will ever write to it
+    try:
+        ran = subprocess.run(
+            [sys.executable, "-m", "recommender", "plan", "--example", "--rules", str(rules_dir)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("plan waited for ever on a FIFO named as a rule file")
+    assert ran.returncode == 2
+    assert f"{rules_dir / 'notes.yaml'}: is not a regular file" in ran.stderr
+    assert "Traceback" not in ran.stderr

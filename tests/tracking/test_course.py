@@ -321,3 +321,98 @@ def test_a_newer_answer_that_raises_the_level_stops_the_course(db, run):
     assert "Your plan is stopped" in out.output
     status = run("track", "status").output
     assert "an answer to a newer question needs a clinician" in status
+
+
+# -- issue 23: faults that are the person's or the machine's, and echoed text ----------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--psfs", "A=²", "--psfs", "B=1", "--psfs", "C=2"],
+        ["--psfs", "A=①", "--psfs", "B=1", "--psfs", "C=2"],
+        ["--psfs", "A=" + "1" * 5000, "--psfs", "B=1", "--psfs", "C=2"],
+    ],
+)
+def test_a_psfs_score_in_other_digits_or_thousands_of_them_is_named(db, run, args):
+    out = run("track", "start", "--example", *args, code=2).output
+    assert "--psfs" in out and "a score from 0 to 10" in out
+    assert "internal error" not in out
+
+
+@pytest.mark.parametrize("done", ["²", "1" * 5000])
+def test_sessions_done_in_other_digits_are_named(db, run, done):
+    run(*START_ARGS)
+    out = run(
+        "track",
+        "checkin",
+        "--week",
+        "1",
+        "--done",
+        done,
+        "--exercise-pain",
+        "2",
+        "--next-morning",
+        "same",
+        "--usual-pain",
+        "2",
+        "--no-new-symptoms",
+        code=2,
+    ).output
+    assert "--done" in out and "internal error" not in out
+
+
+def test_checkin_psfs_scores_in_other_digits_are_named(db, run):
+    run(*START_ARGS)
+    out = run(
+        "track",
+        "checkin",
+        "--week",
+        "1",
+        "--done",
+        "1",
+        "--exercise-pain",
+        "2",
+        "--next-morning",
+        "same",
+        "--usual-pain",
+        "2",
+        "--no-new-symptoms",
+        "--psfs",
+        "²,1,1",
+        code=2,
+    ).output
+    assert "--psfs" in out and "internal error" not in out
+
+
+def test_a_fhir_report_of_a_course_at_the_end_of_the_calendar(db, run):
+    """Week 13 of a course begun on 9999-10-08 begins on the calendar's last day."""
+    run("track", "start", "--example", "--start", "9999-10-08", "--weeks", "12")
+    checkin = ["--date", "9999-12-31", "--done", "1", "--exercise-pain", "2",
+               "--next-morning", "same", "--usual-pain", "2", "--no-new-symptoms"]  # fmt: skip
+    run("track", "checkin", "--week", "13", *checkin)
+    bundle = json.loads(run("track", "report", "--format", "fhir").output)
+    days = [e["resource"].get("effectiveDateTime", "") for e in bundle["entry"]]
+    assert max(days) == "9999-12-31"  # week 13's review day: the calendar's last
+    # A week that would begin after the calendar ends is the person's mistake.
+    refused = run("track", "checkin", "--week", "14", *checkin, code=2).output
+    assert "would begin after 9999-12-31" in refused and "internal error" not in refused
+
+
+def test_a_stored_stop_reason_reaches_the_terminal_with_its_escapes_written_out(db, run):
+    """Whatever wrote the database (another program, a shared server), its text is
+    echoed through the one escaping function."""
+    import sqlite3
+
+    run(*START_ARGS)
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "UPDATE backplan_courses SET stopped_at = '2026-01-06 10:00:00', stopped_reason = ?",
+            ("\x1b]0;pwned\x07 see \x1b]8;;https://evil.example/\x1b\\here\x1b]8;;\x1b\\",),
+        )
+    for args in (["track", "status"], ["track", "report"], ["track", "explain"]):
+        out = run(*args).output
+        assert "\x1b" not in out and "\x07" not in out, args
+        assert "\\u001b]0;pwned\\u0007" in out, args
+    refused = run(*checkin_args(2, "3", 2, "same", 2, None, ()), code=2).output
+    assert "\x1b" not in refused and "\\u001b]0;pwned" in refused

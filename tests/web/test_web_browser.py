@@ -524,3 +524,39 @@ def test_without_javascript(browser, server):
         assert "use your browser's Print command" in page.locator("nav").inner_text()
     finally:
         context.close()
+
+
+def test_answered_by_mistake_in_a_real_browser(page, tmp_path):
+    """The emergency stop's own step, as a person meets it: the warning, the page that
+    asks whether it was a mistake (with what to do if not), the question asked again,
+    and the result that says what was changed."""
+    answers = example_answers("desk-worker-upper-back")
+    shots = Path(os.environ.get("BACKPLAN_SCREENSHOTS") or tmp_path)
+    start(page, "GB")
+    fill_section(page, SECTIONS[0], answers)
+    continue_(page)
+    fill_section(page, SECTIONS[1], answers)
+    page.check('input[name="red_flags.chest_pain"][value="yes"]')
+    continue_(page)
+    page.wait_for_url("**/emergency")
+    page.get_by_role("link", name="I answered a question by mistake").click()
+    page.wait_for_url("**/emergency/mistake")
+    page.screenshot(path=str(shots / "answered-by-mistake.png"), full_page=True)
+    text = page.locator("main").inner_text()
+    assert "If that is right, do not change anything." in text and "call 999" in text
+    assert not axe_problems(page)
+    page.get_by_role("button", name="I answered by mistake: let me answer again").click()
+    page.wait_for_url("**/questions/2")
+    assert not page.locator('input[name="red_flags.chest_pain"]:checked').count()
+    for section in SECTIONS[1:]:
+        page.wait_for_url(f"**/questions/{section.number}")
+        fill_section(page, section, answers)
+        continue_(page)
+    page.wait_for_url("**/review")
+    page.goto("/result")
+    notice = page.locator(".changed-answers")
+    assert notice.is_visible()
+    assert "Chest pain that may be your heart" in notice.inner_text()
+    assert "call 999" in notice.inner_text()
+    page.screenshot(path=str(shots / "result-after-a-mistake.png"), full_page=True)
+    assert not axe_problems(page)

@@ -18,6 +18,7 @@ from recommender.app.web.site import (
 )
 from recommender.core.answers import in_country
 from recommender.core.errors import AnswersError
+from recommender.core.typed import quoted, whole_number
 from recommender.inputs.answers_file import MAX_BYTES, parse_answers
 from recommender.inputs.countries import normalise
 from recommender.pipeline.recommend import DEFAULT_WEEKS, MAX_WEEKS
@@ -80,15 +81,15 @@ def add_api(app: FastAPI, site: Site) -> None:
         if kind not in ("application/json", "application/fhir+json"):
             return _api_error(415, ["the body must be sent as application/json"], [])
         problems, fields = [], []
-        weeks = request.query_params.get("weeks", str(DEFAULT_WEEKS))
-        if not (weeks.isdigit() and 1 <= int(weeks) <= MAX_WEEKS):
+        weeks = whole_number(request.query_params.get("weeks", str(DEFAULT_WEEKS)), digits=2)
+        if weeks is None or not 1 <= weeks <= MAX_WEEKS:
             problems.append(f"weeks: must be a whole number from 1 to {MAX_WEEKS}")
             fields.append("weeks")
         country = request.query_params.get("country")
         if country is not None and normalise(country) is None:
-            problems.append(f"country: unknown country code {country[:20]!r}")
+            problems.append(f"country: unknown country code {quoted(country, 20)}")
             fields.append("country")
-        if problems:
+        if problems or weeks is None:
             return _api_error(422, problems, fields)
         try:
             body = await read_body(request, MAX_BYTES)
@@ -98,7 +99,7 @@ def add_api(app: FastAPI, site: Site) -> None:
         except AnswersError as exc:
             return _api_error(422, exc.problems, exc.fields, exc.message())
         result = site.recommender.recommend(
-            in_country(answers, normalise(country) if country else None), weeks=int(weeks)
+            in_country(answers, normalise(country) if country else None), weeks=weeks
         )
         # fastjson writes the same bytes as to_json (what `plan --format json` prints),
         # in a third of the time.

@@ -7,49 +7,64 @@ small script only adds a print button and an early emergency warning.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.requests import ClientDisconnect
 
 from recommender import __version__
 from recommender.app.web.api import add_api
+from recommender.app.web.guard import Guard
 from recommender.app.web.pages import add_pages
+from recommender.app.web.revoked import Revoked
+from recommender.app.web.secret import secret_key
 from recommender.app.web.site import (
-    SecurityHeaders,
     Site,
     TooLarge,
+    delete_cookie,
     not_found,
     page,
 )
-from recommender.app.web.state import (
-    Keys,
-    secret_key,
-)
+from recommender.app.web.state import MAX_AGE, STATE_COOKIE, BadState, Keys
+from recommender.app.web.stop import add_stop_pages
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.pipeline.recommend import Recommender
 
 # -- the app ---------------------------------------------------------------------------
 
 
+class BackplanApp(FastAPI):
+    """FastAPI with the Guard (guard.py) outside everything, Starlette's own error
+    handling included, so that no response leaves without the security headers."""
+
+    def build_middleware_stack(self) -> Any:
+        return Guard(super().build_middleware_stack(), self.router.routes)
+
+
 def create_app(recommender: Optional[Recommender] = None) -> FastAPI:
     """The app, with one Recommender (catalog, rules, compiled engine) for its process."""
-    site = Site(recommender or Recommender.load(), load_questionnaire(), Keys(secret_key()))
-    app = FastAPI(
+    site = Site(
+        recommender or Recommender.load(),
+        load_questionnaire(),
+        Keys(secret_key()),
+        Revoked.from_environment(keep_seconds=MAX_AGE + 60),
+    )
+    app = BackplanApp(
         title="backplan",
         version=__version__,
         summary="Safe, explainable home-exercise plans for neck and back pain.",
         description=(
             "Red-flag triage and a progressive weekly exercise plan from an intake "
-            "questionnaire. Not a diagnosis. The server stores nothing."
+            "questionnaire. Not a diagnosis. The server stores no answers."
         ),
         docs_url=None,  # Swagger UI loads its scripts from a CDN; /docs is our own page
         redoc_url=None,
     )
     app.state.site = site
-    app.add_middleware(SecurityHeaders)
     add_api(app, site)
     add_pages(app, site)
+    add_stop_pages(app, site)
     _add_errors(app)
     return app
 
@@ -80,6 +95,25 @@ def _add_errors(app: FastAPI) -> None:
             title="Too much was sent",
             lines=["That form was far larger than any answer. Nothing was kept."],
         )
+
+    @app.exception_handler(BadState)
+    async def bad_state(request: Request, exc: BadState) -> Response:
+        # Made with our key, yet not what these pages write: use none of it, and let
+        # the person start again.
+        response = page(
+            request,
+            "problem.html.j2",
+            status=400,
+            title="Your answers could not be read",
+            lines=["They were cleared. Please start again."],
+        )
+        delete_cookie(response, request, STATE_COOKIE)
+        return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> Response:
+        # The client left (or was closed for sending too slowly): nobody to answer.
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception) -> Response:

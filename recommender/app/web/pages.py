@@ -11,12 +11,13 @@ from typing import Any, Optional
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
-from recommender.app.web import form
+from recommender.app.web import form, stop
 from recommender.app.web.site import (
     DOWNLOADS,
     Site,
     between,
     country_name,
+    delete_cookie,
     go,
     not_found,
     page,
@@ -27,7 +28,9 @@ from recommender.app.web.state import (
     STATE_COOKIE,
     State,
 )
+from recommender.core.answers import LAST_START_DATE
 from recommender.core.errors import AnswersError
+from recommender.core.typed import whole_number
 from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.countries import emergency_numbers, normalise
 from recommender.pipeline.triage import ALSO_TELL, NEUTRAL_EMERGENCY_NUMBER, level_action
@@ -70,14 +73,16 @@ def add_pages(app: FastAPI, site: Site) -> None:
         if fields is None:
             return refused(request)
         code = normalise((fields.get("country") or [""])[0])
+        site.forget(request)  # starting again clears the answers before, for good
         return go(request, "/questions/1", State(country=code, started=True))
 
     @app.post("/reset", include_in_schema=False)
     async def reset(request: Request) -> Response:
         if await posted_form(request) is None:
             return refused(request)
+        site.forget(request)
         response = go(request, "/")
-        response.delete_cookie(STATE_COOKIE, path="/")
+        delete_cookie(response, request, STATE_COOKIE)
         return response
 
     @app.get("/questions/{number}", include_in_schema=False)
@@ -127,14 +132,18 @@ def add_pages(app: FastAPI, site: Site) -> None:
         state, _ = site.state(request)
         if not state.started:
             return go(request, "/")
+        if state.stop:  # an old tab cannot lift the stop: only its own page can (stop.py)
+            return go(request, "/emergency")
         raw = form.raw_values(section, fields)
         values, errors = form.check(section, raw, age=state.answers.get("age"))
         tentative = form.merged(state.answers, section, values)
         key = str(section.number)
         # Any emergency answer stops the form at once, whatever else is missing.
-        if form.emergencies(site.emergency_rules, tentative, None):
+        found = form.emergencies(site.emergency_rules, tentative, None)
+        if found:
             state.answers = tentative
             state.drafts.pop(key, None)
+            stop.record(state, found)
             return go(request, "/emergency", state)
         back = (fields.get("go") or [""])[0] == "back"
         if errors:
@@ -209,7 +218,9 @@ def add_pages(app: FastAPI, site: Site) -> None:
         state, result = outcome
         ics_error = None
         start_value = result.answers.start_date.isoformat() if result.answers.start_date else ""
-        return _result_page(request, result, start_value, ics_error)
+        return _result_page(
+            request, result, start_value, ics_error, stop.changed_after_warning(site, state)
+        )
 
     @app.get("/download/{fmt}", include_in_schema=False)
     async def download(request: Request, fmt: str) -> Response:
@@ -222,9 +233,13 @@ def add_pages(app: FastAPI, site: Site) -> None:
         if fmt == "ics":
             start = request.query_params.get("start", "")
             day = _date(start)
+            problem = "Please give a real date, such as 2026-03-02."
+            if day is not None and day > LAST_START_DATE:  # the plan must fit the calendar
+                problem = f"Please choose a first day up to {LAST_START_DATE.isoformat()}."
+                day = None
             if day is None:
                 return _result_page(
-                    request, result, start[:20], "Please give a real date, such as 2026-03-02."
+                    request, result, start[:20], problem, stop.changed_after_warning(site, state)
                 )
             result = _recommend(site, state, start_date=day)
         name, media = DOWNLOADS[fmt]
@@ -280,7 +295,9 @@ def _recommend(site: Site, state: State, start_date: Optional[dt.date] = None):
     return site.recommender.recommend(answers)
 
 
-def _result_page(request: Request, result, start_value: str, ics_error: Optional[str]):
+def _result_page(
+    request: Request, result, start_value: str, ics_error: Optional[str], changed: Optional[dict]
+):
     printable = render_result(result, "html")
     sheet = between(printable, "<body>", "</body>")
     # The sheet is the page's main landmark; the toolbar before it needs to jump there.
@@ -298,6 +315,7 @@ def _result_page(request: Request, result, start_value: str, ics_error: Optional
         start_value=start_value,
         ics_error=ics_error,
         today=dt.date.today().isoformat(),
+        changed=changed,
     )
 
 
@@ -311,9 +329,10 @@ def _date(text: str) -> Optional[dt.date]:
 
 
 def _section(site: Site, number: str) -> Optional[form.Section]:
-    if not number.isdigit() or not 1 <= int(number) <= len(site.sections):
+    found = whole_number(number, digits=3)
+    if found is None or not 1 <= found <= len(site.sections):
         return None
-    return site.sections[int(number) - 1]
+    return site.sections[found - 1]
 
 
 def _raw_from(

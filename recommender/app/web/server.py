@@ -1,15 +1,34 @@
-"""Running the web app: `backplan serve` calls `serve` here."""
+"""Running the web app: `backplan serve` calls `serve` here.
+
+The server holds up against slow and many clients by itself, with no proxy in front:
+each worker takes at most CONNECTIONS connections at once (requests past that get 503
+at once), closes a connection idle for KEEP_ALIVE_SECONDS between requests, and gives
+each request a deadline for its head and one for its body and answer (protocol.py).
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable
 
-from recommender.app.web.state import SECRET_ENV
+from recommender.app.web.revoked import REVOKED_ENV
+from recommender.app.web.secret import SECRET_ENV, WeakSecretKey, key_problem
 
 APP = "recommender.app.web.app:create_app"
+PROTOCOL = "recommender.app.web.protocol:GuardedHttpProtocol"
+
+#: Connections one worker holds at once (uvicorn's limit_concurrency), when the
+#: process may open enough files; a few hundred slow clients must not lock others out.
+CONNECTIONS = 1000
+#: An idle keep-alive connection is closed after this many seconds.
+KEEP_ALIVE_SECONDS = 5
+#: Files a worker keeps for itself beyond its connections (the app's own files, the
+#: list of cleared answers, the event loop).
+SPARE_FILES = 64
 
 
 def is_loopback(host: str) -> bool:
@@ -48,28 +67,67 @@ def _check_free(host: str, port: int) -> None:
 
 
 def serve(host: str, port: int, workers: int, say: Callable[[str], None]) -> None:
-    """Serve until interrupted. Several workers share one signing key, so a page
-    drawn by one worker is accepted by the next."""
+    """Serve until interrupted. Several workers share one secret key, so a page drawn
+    by one worker is accepted by the next, and one list of cleared answers."""
     import uvicorn
 
+    configured = os.environ.get(SECRET_ENV)
+    if configured:
+        problem = key_problem(configured)
+        if problem:
+            raise WeakSecretKey(problem)
     _check_free(host, port)
-    if not os.environ.get(SECRET_ENV):
+    if not configured:
         # Inherited by the worker processes uvicorn starts; gone when the server stops.
         os.environ[SECRET_ENV] = secrets.token_urlsafe(32)
+    folder = None
+    if not os.environ.get(REVOKED_ENV):
+        folder = tempfile.mkdtemp(prefix="backplan-serve-")  # private to this user (0700)
+        os.environ[REVOKED_ENV] = os.path.join(folder, "cleared.sqlite3")
+    connections = connection_limit()
     say(f"backplan is running at {address(host, port)}  (Ctrl-C stops it)")
     if not is_loopback(host):
         say(
             "Note: this address can be reached from other computers. Put it behind a "
             "web server with HTTPS (see the README, 'backplan in the browser')."
         )
-    uvicorn.run(
-        APP,
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,  # addresses and timings only, but nothing is logged by default
-        log_level="warning",
-        server_header=False,
-        proxy_headers=True,  # X-Forwarded-Proto from a proxy on this machine: Secure cookies
-    )
+    try:
+        uvicorn.run(
+            APP,
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            http=PROTOCOL,
+            limit_concurrency=connections,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            access_log=False,  # addresses and timings only, but nothing is logged by default
+            log_level="warning",
+            server_header=False,
+            proxy_headers=True,  # X-Forwarded-Proto from a proxy on this machine: Secure cookies
+        )
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            del os.environ[REVOKED_ENV]
+
+
+def connection_limit() -> int:
+    """CONNECTIONS, or fewer where this process may not open that many files (after
+    raising its own limit as far as the system allows)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix: the system's own limits apply
+        return CONNECTIONS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = CONNECTIONS + SPARE_FILES
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return CONNECTIONS
+    return max(1, min(CONNECTIONS, soft - SPARE_FILES))

@@ -1,9 +1,11 @@
-"""What every page of the web app shares: the security headers, the signed state, the
-templates, and the small helpers that draw a page or redirect to one.
+"""What every page of the web app shares: the encrypted state, the templates, and the
+small helpers that draw a page or redirect to one.
 
 Every form POST is answered with a redirect to a GET page (post/redirect/get), so the
 browser's own Back and Forward buttons move between pages without "resend the form?"
-prompts; each page is drawn from the answers in the signed state cookie (state.py).
+prompts; each page is drawn from the answers in the encrypted state cookie (state.py),
+once it is checked against the questionnaire (shape.py) and the list of cleared
+answers (revoked.py).
 """
 
 from __future__ import annotations
@@ -18,37 +20,28 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from recommender import __version__
 from recommender.app.web import form
+from recommender.app.web.revoked import Revoked
+from recommender.app.web.shape import StateShape
 from recommender.app.web.state import (
     CSRF_COOKIE,
     CSRF_FIELD,
     MAX_COOKIE,
     STATE_COOKIE,
+    BadState,
     Keys,
     State,
+    new_sid,
 )
+from recommender.core.typed import whole_number
 from recommender.inputs.countries import emergency_number
 from recommender.inputs.questionnaire import Questionnaire
 from recommender.pipeline.recommend import Recommender
+from recommender.pipeline.triage import triage_flag
 from recommender.render import render_result, to_json
 
-#: Nothing is loaded from anywhere but this server, nothing runs inline, and no other
-#: site may frame a page or receive a form.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-SECURITY_HEADERS = [
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    # Answers are health data: no browser or proxy cache may keep a page of them.
-    (b"cache-control", b"no-store"),
-]
-
-#: A questionnaire page's form is well under 10 KB.
+#: A questionnaire page's form is well under 10 KB, and has fewer than 50 fields.
 MAX_FORM_BYTES = 64 * 1024
+MAX_FORM_FIELDS = 400
 
 DOWNLOADS = {
     # format: (file name, media type)
@@ -68,34 +61,14 @@ def country_name(code: Optional[str]) -> str:
     return found.name if found else "Not given"
 
 
-class SecurityHeaders:
-    """Adds SECURITY_HEADERS to every response (plain ASGI: no per-request overhead of
-    Starlette's BaseHTTPMiddleware on the API's hot path)."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
 class TooLarge(Exception):
     pass
 
 
 async def read_body(request: Request, limit: int) -> bytes:
     """The request body, refusing more than `limit` bytes whatever Content-Length says."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    declared = whole_number(request.headers.get("content-length", ""), digits=20)
+    if declared is not None and declared > limit:
         raise TooLarge
     chunks: list[bytes] = []
     size = 0
@@ -110,12 +83,21 @@ async def read_body(request: Request, limit: int) -> bytes:
 class Site:
     """What every page needs, built once per worker process."""
 
-    def __init__(self, recommender: Recommender, questionnaire: Questionnaire, keys: Keys):
+    def __init__(
+        self,
+        recommender: Recommender,
+        questionnaire: Questionnaire,
+        keys: Keys,
+        revoked: Optional[Revoked] = None,
+    ):
         self.recommender = recommender
         self.questionnaire = questionnaire
         self.sections = form.sections(questionnaire)
         self.keys = keys
+        self.revoked = revoked or Revoked()
         self.emergency_rules = form.emergency_rules(recommender.rulebook.red_flags)
+        self.emergency_ids = {rule.id for rule in self.emergency_rules}
+        self.shape = StateShape(self.sections, self.emergency_ids)
         self.fhir_questionnaire = _questionnaire_json(questionnaire).encode()
         self.static = {
             "app.css": (_static("app.css"), "text/css; charset=utf-8"),
@@ -136,7 +118,23 @@ class Site:
     # -- state and forms ---------------------------------------------------------------
 
     def state(self, request: Request) -> tuple[State, bool]:
-        return self.keys.load_state(request.cookies.get(STATE_COOKIE))
+        """The answers so far, and whether a cookie was there but too old or not ours;
+        BadState when it is ours but not in the shape these pages write."""
+        state, expired = self.keys.load_state(request.cookies.get(STATE_COOKIE))
+        if state.sid is not None and self.revoked.holds(state.sid):
+            return State(), False  # cleared: a copy of the cookie opens nothing
+        self.shape.check(state)
+        return state, expired
+
+    def forget(self, request: Request) -> None:
+        """Clear the answers in this request's cookie for good: its id goes on the list
+        of cleared answers, so that no copy of the cookie is accepted again."""
+        try:
+            state, _ = self.keys.load_state(request.cookies.get(STATE_COOKIE))
+        except BadState:
+            return
+        if state.sid is not None:
+            self.revoked.revoke(state.sid)
 
     def number(self, state: State) -> Optional[str]:
         return emergency_number(state.country) if state.country else None
@@ -149,7 +147,15 @@ class Site:
         return None
 
     def emergencies(self, state: State) -> tuple:
-        return form.emergencies(self.emergency_rules, state.answers, self.number(state))
+        """The emergency flags the answers settle, and those that stopped the questions
+        before and still hold them (stop.py)."""
+        number = self.number(state)
+        found = form.emergencies(self.emergency_rules, state.answers, number)
+        if not state.stop:
+            return found
+        seen = {flag.id for flag in found}
+        held = (r for r in self.emergency_rules if r.id in state.stop and r.id not in seen)
+        return found + tuple(triage_flag(rule, number) for rule in held)
 
 
 def _static(name: str) -> bytes:
@@ -201,16 +207,24 @@ def page(request: Request, template: str, status: int = 200, **values: Any) -> H
 
 
 def _cookie(response: Response, request: Request, name: str, value: str) -> None:
-    # No max_age: a session cookie, dropped when the browser closes. Secure whenever the
-    # page came over HTTPS (behind a proxy, uvicorn reads X-Forwarded-Proto).
-    response.set_cookie(
-        name,
-        value,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        path="/",
-    )
+    # No max_age: a session cookie, dropped when the browser closes.
+    response.set_cookie(name, value, **_cookie_flags(request))
+
+
+def delete_cookie(response: Response, request: Request, name: str) -> None:
+    """Delete a cookie with the very flags it was set with."""
+    response.delete_cookie(name, **_cookie_flags(request))
+
+
+def _cookie_flags(request: Request) -> dict[str, Any]:
+    # Secure whenever the page came over HTTPS (behind a proxy, uvicorn reads
+    # X-Forwarded-Proto); over plain HTTP a browser would refuse a Secure cookie.
+    return {
+        "httponly": True,
+        "samesite": "strict",
+        "secure": request.url.scheme == "https",
+        "path": "/",
+    }
 
 
 def go(request: Request, to: str, state: Optional[State] = None) -> RedirectResponse:
@@ -218,6 +232,8 @@ def go(request: Request, to: str, state: Optional[State] = None) -> RedirectResp
     response = RedirectResponse(to, status_code=303)
     if state is not None:
         site: Site = request.app.state.site
+        if state.started and state.sid is None:
+            state.sid = new_sid()
         value = site.keys.dump_state(state)
         if len(value) > MAX_COOKIE:  # only unsent drafts can make it grow; drop them
             state.drafts.clear()
@@ -230,7 +246,12 @@ async def posted_form(request: Request) -> Optional[dict[str, list[str]]]:
     """The urlencoded form of a POST, or None when its CSRF token does not match."""
     site: Site = request.app.state.site
     body = await read_body(request, MAX_FORM_BYTES)
-    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=400)
+    try:
+        fields = parse_qs(
+            body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS
+        )
+    except ValueError:  # more fields than any page has
+        raise TooLarge from None
     sent = (fields.get(CSRF_FIELD) or [""])[0]
     if not site.keys.csrf_ok(request.cookies.get(CSRF_COOKIE), sent):
         return None
