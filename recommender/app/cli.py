@@ -33,10 +33,18 @@ from recommender.app.options import (
     show_version,
     weeks_option,
 )
-from recommender.app.output import color_wanted, emit, say, terminal_width, warn_beside
+from recommender.app.output import (
+    color_wanted,
+    emit,
+    say,
+    show_in_place,
+    terminal_width,
+    warn_beside,
+)
 from recommender.core.answers import EQUIPMENT, PAIN_AREAS, in_country
 from recommender.core.catalog import Kind
 from recommender.core.errors import ExitCode
+from recommender.core.wording import WEEKDAYS
 from recommender.render import RenderOptions
 
 if TYPE_CHECKING:
@@ -163,6 +171,63 @@ def plan(
     if closing_wanted(fmt, output):
         for line in plan_closing(result, hint, terminal_width(err=True)):
             say(line)
+
+
+@main.command()
+@answers_options
+@click.option(
+    "--week", type=click.IntRange(1, 12), default=1, show_default=True, help="The plan week."
+)
+@click.option(
+    "--day",
+    type=click.Choice(WEEKDAYS, case_sensitive=False),
+    help="The session's day (default: today's, else the week's first session).",
+)
+@click.option("--bell", is_flag=True, help="Ring the terminal's bell at the end of each hold.")
+@country_option
+@engine_option
+def session(
+    answers_path: Optional[str],
+    example: bool,
+    rules_dir: Optional[str],
+    week: int,
+    day: Optional[str],
+    bell: bool,
+    country: Optional[str],
+    engine: Optional[str],
+) -> None:
+    """Do today's session: one exercise at a time, with timers for holds and rests.
+
+    \b
+    Keys: Enter next, b back, e easier version, s skip, p pause, q stop.
+    Examples:
+      backplan session --example
+      backplan session --answers me.json --week 2 --day wednesday
+    """
+    import datetime as dt
+
+    from recommender.app.guided import NoSession, run_session
+    from recommender.app.intake import read_reply
+
+    recommender = _recommender(rules_dir, engine)
+    result = recommender.recommend(in_country(_answers_from(answers_path, example), country))
+    today = WEEKDAYS[dt.date.today().weekday()]
+    days = {s.day for s in result.plan.weeks[week - 1].sessions} if result.plan else set()
+    try:
+        run_session(
+            result,
+            dict(recommender.catalog.by_id),
+            week,
+            day.lower() if day else (today if today in days else None),
+            bell,
+            sys.stdin,
+            read_reply,
+            say,
+            show_in_place,
+            lambda: terminal_width(err=True),
+        )
+    except NoSession as problem:
+        raise click.BadParameter(str(problem), param_hint="--week/--day") from None
 
 
 @main.command()

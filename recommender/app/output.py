@@ -275,6 +275,11 @@ def say(text: str) -> None:
     click.echo(text, err=True)
 
 
+def show_in_place(text: str) -> None:
+    """A line that replaces the one before on a terminal (a countdown)."""
+    click.echo(f"\r\x1b[K{text}", err=True, nl=False)
+
+
 def warn_beside(found: Triage, fmt: str, output: Optional[str], always: bool = False) -> None:
     """Show the warning on the terminal (stderr) when the result itself goes elsewhere.
 

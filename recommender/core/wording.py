@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from recommender.core.catalog import Dose
 
+#: The days of the week as plans name them, Monday first (date.weekday()).
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
 _WORDS = {
     "all_fours": "on all fours",
     "kneeling": "kneeling",
