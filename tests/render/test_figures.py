@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from recommender.app.cli import main
 from recommender.core.errors import DataFileError
 from recommender.core.wording import words
-from recommender.inputs.body import BONES, Limb, Pose, skeleton
+from recommender.inputs.body import BONES, TAPER, Limb, Pose, skeleton
 from recommender.inputs.catalog_file import load_catalog
 from recommender.inputs.poses_file import check_against, figure_key, load_figures
 from recommender.render import figures
@@ -187,11 +187,12 @@ def test_a_standing_figure_stands_on_the_floor(tmp_path):
         """\
         tall:
           start: {base: standing, says: Standing.}
-          end: {base: standing, arms: [90, 90], says: Arms up.}
+          end: {base: standing, arms: [100, 100], says: Arms up beside the head.}
         """,
     )["tall"]
     for sk in fig.placed:
-        assert min(sk.points["near_heel"][1], sk.points["near_toe"][1]) == pytest.approx(3.5)
+        heel = TAPER["foot"][0]  # the sole's half-thickness under the heel
+        assert min(sk.points["near_heel"][1], sk.points["near_toe"][1]) == pytest.approx(heel)
 
 
 @given(
