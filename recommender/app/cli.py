@@ -31,7 +31,14 @@ from recommender.app.options import (
     show_version,
     weeks_option,
 )
-from recommender.app.output import color_wanted, emit, terminal_width, warn_beside
+from recommender.app.output import (
+    color_wanted,
+    emit,
+    emit_with_folder,
+    is_file_target,
+    terminal_width,
+    warn_beside,
+)
 from recommender.core.answers import EQUIPMENT, PAIN_AREAS
 from recommender.core.catalog import Kind
 from recommender.core.errors import ExitCode
@@ -126,6 +133,13 @@ def main() -> None:
     help="Page size for --format html (default: the printer's own).",
 )
 @click.option(
+    "--embed-figures",
+    is_flag=True,
+    help="Markdown: put each figure in the text as an image (data URI); by default a "
+    "Markdown file gets its figures as SVG files in NAME-figures/ beside it, and "
+    "standard output gets none.",
+)
+@click.option(
     "--start",
     metavar="DATE",
     help="Start the plan on DATE (YYYY-MM-DD, or 'today'), whatever the answers say.",
@@ -141,6 +155,7 @@ def plan(
     output: Optional[str],
     weeks: int,
     paper: Optional[str],
+    embed_figures: bool,
     start: Optional[str],
     country: Optional[str],
     engine: Optional[str],
@@ -164,10 +179,35 @@ def plan(
     )
     hint = "--example" if example else f"--answers {answers_path}"
     width = terminal_width() if not output or output == "-" else 78
-    options = RenderOptions(color=color_wanted(output), explain_args=hint, paper=paper, width=width)
+    figures, files = None, {}
+    if fmt == "markdown":
+        figures, files = _markdown_figures(result, output, embed_figures)
+    options = RenderOptions(
+        color=color_wanted(output),
+        explain_args=hint,
+        paper=paper,
+        width=width,
+        figures=figures,
+    )
     text = render_result(result, fmt, options)
     warn_beside(result.triage, fmt, output)
-    emit(text, output, private)
+    if files and output is not None and figures is not None:
+        emit_with_folder(text, output, figures, files, private)
+    else:
+        emit(text, output, private)
+
+
+def _markdown_figures(result, output: Optional[str], embed: bool) -> tuple[Optional[str], dict]:
+    """How a Markdown plan carries its figures: in the text (--embed-figures), as SVG
+    files in a folder beside a Markdown file, or not at all on standard output."""
+    if embed:
+        return "embed", {}
+    if not is_file_target(output):
+        return None, {}
+    from recommender.render.markdown import figure_files, figure_folder
+
+    files = figure_files(result)
+    return (figure_folder(str(output)), files) if files else (None, {})
 
 
 @main.command()

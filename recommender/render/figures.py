@@ -18,8 +18,9 @@ the picture as sentences, and nothing relies on colour alone.
 
 Presentation attributes only (no style attributes or <style> elements), so the web
 app's Content-Security-Policy, which forbids inline styles, lets the figures through.
-Which of the two a page shows is its style sheet's choice (FIGURE_CSS): the motion on
-screen, the stills in print and with `prefers-reduced-motion`. This module and the
+Which of the two a page shows is its style sheet's choice (templates/figures.css, in
+every page's own <style>): the motion on screen, the stills in print and with
+`prefers-reduced-motion`. This module and the
 pose data are imported only for HTML and Markdown output.
 """
 
@@ -67,23 +68,7 @@ CAPTIONS = {"start": "Start", "middle": "Then", "end": "End"}
 #: The motion: a pause on each pose, a slow move to the next, and back the same way.
 HOLD = 1.0  # seconds
 MOVE = 1.6  # seconds
-STEPS = 6  # samples along each move, so the body turns about its joints all the way
-
-#: The page's part: the motion on screen, the stills in print and for anyone who asks
-#: their system for less motion. In every page's own style sheet (the web app serves
-#: the printable page's as /static/plan.css), never inline.
-FIGURE_CSS = """\
-.figure-motion { display: none; }
-@media screen and (prefers-reduced-motion: no-preference) {
-  .figures-move .figure-motion { display: block; max-width: 100%; height: auto; }
-  .figures-move .figure-stills {
-    position: absolute; width: 1px; height: 1px; overflow: hidden;
-    clip-path: inset(50%); white-space: nowrap;
-  }
-}
-@media print { .figure-motion { display: none !important; } }
-"""
-
+STEPS = 4  # samples along each move, so the body turns about its joints all the way
 
 @lru_cache(maxsize=1)
 def figures() -> dict[str, Figure]:
@@ -188,27 +173,42 @@ def _stills(figure: Figure, exercise: Exercise, standalone: bool, ident: str) ->
 
 @dataclass(frozen=True)
 class Timing:
-    """When each drawn body of the motion is shown, as fractions of one cycle."""
+    """When each drawn body of the motion is shown, as fractions of one cycle.
+
+    A joint turns with the same easing all the way from one pose to the next, so its
+    angle needs only the poses themselves (`keys`), eased by SMIL's own splines; where
+    the body rests (on the floor, the seat) and the band that follows a hand need every
+    body on the way, moved straight from one to the next."""
 
     times: tuple[float, ...]
     seconds: float
     #: for each time, the index of the pose the body is at or leaving (for captions)
     poses: tuple[int, ...]
+    #: the bodies that are poses, where the motion pauses and turns
+    keys: tuple[int, ...]
 
-    def animate(self, attribute: str, values: Iterable[str], kind: str = "") -> str:
-        joined = ";".join(values)
-        keys = ";".join(f"{t:.4f}".rstrip("0").rstrip(".") for t in self.times)
+    def animate(self, attribute: str, values: Iterable[str], kind: str = "", every: bool = False) -> str:
+        shown = list(values)
+        if every:
+            times, spline = self.times, ""
+        else:
+            times = tuple(self.times[i] for i in self.keys)
+            shown = [shown[i] for i in self.keys]
+            splines = ";".join([EASE] * (len(times) - 1))
+            spline = f' calcMode="spline" keySplines="{splines}"'
+        keys = ";".join(f"{t:.4f}".rstrip("0").rstrip(".") for t in times)
+        timing = f'values="{";".join(shown)}" keyTimes="{keys}"{spline} dur="{self.seconds:g}s"'
         if kind:
+            added = ' additive="sum"' if kind == "rotate" else ""
             return (
-                f'<animateTransform attributeName="transform" type="{kind}"'
-                f'{" additive=" + chr(34) + "sum" + chr(34) if kind == "rotate" else ""}'
-                f' values="{joined}" keyTimes="{keys}" dur="{self.seconds:g}s"'
+                f'<animateTransform attributeName="transform" type="{kind}"{added} {timing}'
                 ' repeatCount="indefinite"/>'
             )
-        return (
-            f'<animate attributeName="{attribute}" values="{joined}" keyTimes="{keys}"'
-            f' dur="{self.seconds:g}s" repeatCount="indefinite"/>'
-        )
+        return f'<animate attributeName="{attribute}" {timing} repeatCount="indefinite"/>'
+
+
+#: Slow in and out, as a person moves with care: CSS's ease-in-out, as SMIL splines.
+EASE = "0.42 0 0.58 1"
 
 
 def _timeline(figure: Figure) -> tuple[list[Skeleton], Timing]:
@@ -219,9 +219,11 @@ def _timeline(figure: Figure) -> tuple[list[Skeleton], Timing]:
     bodies: list[Skeleton] = []
     clock: list[float] = []
     at: list[int] = []
+    keys: list[int] = []
     now = 0.0
     for a, b in legs:
         # pause on the pose it leaves, then move
+        keys += [len(bodies), len(bodies) + 1]
         bodies += [figure.placed[a], figure.placed[a]]
         clock += [now, now + HOLD]
         at += [a, a]
@@ -234,15 +236,23 @@ def _timeline(figure: Figure) -> tuple[list[Skeleton], Timing]:
             clock.append(now + MOVE * k / STEPS)
             at.append(a if k < STEPS / 2 else b)
         now += MOVE
+    keys.append(len(bodies))
     bodies.append(figure.placed[0])
     clock.append(now)
     at.append(0)
-    return bodies, Timing(tuple(t / now for t in clock), now, tuple(at))
+    return bodies, Timing(tuple(t / now for t in clock), now, tuple(at), tuple(keys))
 
 
 def _ease(t: float) -> float:
-    """Slow in and out, as a person moves with care."""
-    return t * t * (3 - 2 * t)
+    """How far along a move is at time t (0 to 1): the spline EASE, solved for t."""
+    x1, y1, x2, y2 = (float(v) for v in EASE.split())
+    low, high = 0.0, 1.0
+    for _ in range(40):  # the curve's x grows with its parameter: halve the interval
+        u = (low + high) / 2
+        x = 3 * (1 - u) ** 2 * u * x1 + 3 * (1 - u) * u * u * x2 + u**3
+        low, high = (u, high) if x < t else (low, u)
+    u = (low + high) / 2
+    return 3 * (1 - u) ** 2 * u * y1 + 3 * (1 - u) * u * u * y2 + u**3
 
 
 def _motion(figure: Figure, ident: str) -> str:
@@ -262,7 +272,9 @@ def _motion(figure: Figure, ident: str) -> str:
         out.append(
             f'<text x="4" y="11" font-family="sans-serif" font-size="10" fill="{CAPTION}"'
             f' opacity="{shown[0]}">{CAPTIONS[pose.name]}'
-            + timing.animate("opacity", shown).replace("<animate ", '<animate calcMode="discrete" ')
+            + timing.animate("opacity", shown, every=True).replace(
+                "<animate ", '<animate calcMode="discrete" '
+            )
             + "</text>"
         )
     out.append("</svg>")
@@ -434,9 +446,12 @@ class Drawing:
             roots = [b.root for b in self.bodies]
             turned = " rotate(90)" if self.bodies[0].pose.view == "above" else ""
             head = f'<g transform="translate({_n(roots[0][0])} {_n(roots[0][1])})">'
-            if self.timing is not None and _varies([c for r in roots for c in r]):
+            # a root that settles by less than half a centimetre is left where it is
+            if self.timing is not None and _varies([c for r in roots for c in r], 0.5):
                 values = (f"{_n(x)} {_n(y)}" for x, y in roots)
-                head = head[:-1] + ">" + self.timing.animate("transform", values, "translate")
+                head = head[:-1] + ">" + self.timing.animate(
+                    "transform", values, "translate", every=True
+                )
             return [head + (f'<g transform="{turned.strip()}">' if turned else "")]
         lengths, turns = self._offsets(joint)
         if self.timing is None or not (_varies(lengths) or _varies(turns)):
@@ -484,8 +499,8 @@ class Drawing:
         return (
             line
             + ">"
-            + self.timing.animate("x2", (_n(e[0]) for e in ends))
-            + self.timing.animate("y2", (_n(e[1]) for e in ends))
+            + self.timing.animate("x2", (_n(e[0]) for e in ends), every=True)
+            + self.timing.animate("y2", (_n(e[1]) for e in ends), every=True)
             + "</line>"
         )
 
@@ -505,8 +520,8 @@ def _c(value: float) -> str:
     return _n(value) if abs(value) < 5 else str(round(value))
 
 
-def _varies(values: list[float]) -> bool:
-    return max(values) - min(values) > 0.05
+def _varies(values: list[float], least: float = 0.05) -> bool:
+    return max(values) - min(values) > least
 
 
 def _n(value: float) -> str:
