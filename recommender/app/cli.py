@@ -46,7 +46,7 @@ from recommender.render import RenderOptions
 
 if TYPE_CHECKING:
     from recommender.core.answers import Answers
-    from recommender.pipeline.recommend import Recommender
+    from recommender.pipeline.recommend import Recommender, Result
 
 
 # -- what the commands share ------------------------------------------------------------
@@ -179,7 +179,8 @@ def plan(
     )
     hint = "--example" if example else f"--answers {answers_path}"
     width = terminal_width() if not output or output == "-" else 78
-    figures, files = None, {}
+    figures: Optional[str] = None
+    files: dict[str, str] = {}
     if fmt == "markdown":
         figures, files = _markdown_figures(result, output, embed_figures)
     options = RenderOptions(
@@ -197,7 +198,9 @@ def plan(
         emit(text, output, private)
 
 
-def _markdown_figures(result, output: Optional[str], embed: bool) -> tuple[Optional[str], dict]:
+def _markdown_figures(
+    result: Result, output: Optional[str], embed: bool
+) -> tuple[Optional[str], dict[str, str]]:
     """How a Markdown plan carries its figures: in the text (--embed-figures), as SVG
     files in a folder beside a Markdown file, or not at all on standard output."""
     if embed:

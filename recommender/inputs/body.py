@@ -254,7 +254,14 @@ def rig(pose: Pose) -> tuple[Node, ...]:
             add(f"{side}_shoulder", "shoulder", *polar(dx, dy))
             add(f"{side}_hip", "hip", pose.lumbar + 90 * sign, HIP_HALF)
     for side, limb in pose.arms.items():
-        add(f"{side}_elbow", f"{side}_shoulder", limb.a, _length(pose, f"{side}_upper"), "upper", side)
+        add(
+            f"{side}_elbow",
+            f"{side}_shoulder",
+            limb.a,
+            _length(pose, f"{side}_upper"),
+            "upper",
+            side,
+        )
         add(f"{side}_hand", f"{side}_elbow", limb.b, _length(pose, f"{side}_fore"), "fore", side)
     for side, limb in pose.legs.items():
         add(f"{side}_knee", f"{side}_hip", limb.a, _length(pose, f"{side}_thigh"), "thigh", side)
@@ -452,7 +459,13 @@ def out_of_range(pose: Pose) -> list[str]:
             continue
         low, high = RANGES[joint.split(" ")[-1]]
         if not low <= value <= high:
-            unit_name = "cm" if kind.startswith("shrug") else "" if kind in ("head_turn", "head_nod") else " degrees"
+            unit_name = (
+                "cm"
+                if kind.startswith("shrug")
+                else ""
+                if kind in ("head_turn", "head_nod")
+                else " degrees"
+            )
             problems.append(
                 f"{joint.replace('_', ' ')} at {value:.0f}{unit_name} "
                 f"(a body can do {low:.0f} to {high:.0f})"

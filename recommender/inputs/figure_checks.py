@@ -364,7 +364,9 @@ def face_direction(sk: Skeleton) -> float:
     nose). In a facing view the face points at us; this is then the head's tilt."""
     (hx, hy), (nx, ny) = sk.points["head"], sk.points["nose"]
     if sk.pose.view in FACING and abs(sk.pose.turn) < 0.5:
-        return math.degrees(math.atan2(hy - sk.points["neck_top"][1], hx - sk.points["neck_top"][0]))
+        return math.degrees(
+            math.atan2(hy - sk.points["neck_top"][1], hx - sk.points["neck_top"][0])
+        )
     return math.degrees(math.atan2(ny - hy, nx - hx))
 
 
@@ -624,7 +626,11 @@ def _head_lifted(sk: Skeleton, scene: Scene) -> Optional[str]:
 
 @fact("shoulders on the floor")
 def _shoulders_down(sk: Skeleton, scene: Scene) -> Optional[str]:
-    return None if gap(sk, "shoulders", "floor", scene.surfaces) <= TOUCH else "the shoulders are off the floor"
+    return (
+        None
+        if gap(sk, "shoulders", "floor", scene.surfaces) <= TOUCH
+        else "the shoulders are off the floor"
+    )
 
 
 @fact("elbows bent")
@@ -681,14 +687,18 @@ def _arm_forward(sk: Skeleton, scene: Scene) -> Optional[str]:
 @fact("leg reaching back")
 def _leg_back(sk: Skeleton, scene: Scene) -> Optional[str]:
     legs = sk.pose.legs
-    if not any(abs(turn(leg.a - 180)) <= 20 and abs(turn(leg.b - 180)) <= 20 for leg in legs.values()):
+    if not any(
+        abs(turn(leg.a - 180)) <= 20 and abs(turn(leg.b - 180)) <= 20 for leg in legs.values()
+    ):
         return "no leg reaches straight back"
     return None
 
 
 #: A fact in the pattern "<part> on <place or part>" is a contact ("back on the
 #: roller", "hands on the chair back", "forearms on the floor").
-_CONTACT = re.compile(r"^(?P<part>[a-z_ ]+?) (?:on|against|touching) (?:the )?(?P<target>[a-z_ ]+)$")
+_CONTACT = re.compile(
+    r"^(?P<part>[a-z_ ]+?) (?:on|against|touching) (?:the )?(?P<target>[a-z_ ]+)$"
+)
 
 
 #: Facts said as the steps say them that are contacts underneath.

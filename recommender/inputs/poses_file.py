@@ -110,8 +110,12 @@ class Figure:
             return self.placed[index]
         first, second = self.poses[index], self.poses[index + 1]
         return place_between(
-            between(first, second, t), self.placed[index], self.placed[index + 1], t,
-            self.props, self.floor,
+            between(first, second, t),
+            self.placed[index],
+            self.placed[index + 1],
+            t,
+            self.props,
+            self.floor,
         )
 
 
@@ -239,7 +243,9 @@ def _touch(value: Any, view: str, where: str) -> dict[str, str]:
     out = {}
     for part, target in value.items():
         if part not in names:
-            raise ValueError(f"{where} touch: {part!r} is not a body part ({', '.join(sorted(names))})")
+            raise ValueError(
+                f"{where} touch: {part!r} is not a body part ({', '.join(sorted(names))})"
+            )
         if target not in checks.PLACES and target not in names:
             raise ValueError(
                 f"{where} touch: {part} on {target!r}: use a body part or one of "

@@ -70,6 +70,7 @@ HOLD = 1.0  # seconds
 MOVE = 1.6  # seconds
 STEPS = 4  # samples along each move, so the body turns about its joints all the way
 
+
 @lru_cache(maxsize=1)
 def figures() -> dict[str, Figure]:
     return load_figures()
@@ -130,7 +131,7 @@ def description(figure: Figure, exercise: Exercise) -> str:
 
 
 def _stills(figure: Figure, exercise: Exercise, standalone: bool, ident: str) -> str:
-    x0, y0, x1, y1 = _bounds(figure, figure.placed)
+    x0, y0, x1, y1 = _bounds(figure, list(figure.placed))
     w, h = x1 - x0, y1 - y0 + CAPTION_SPACE
     stacked = w > 1.25 * h
     n = len(figure.poses)
@@ -187,7 +188,9 @@ class Timing:
     #: the bodies that are poses, where the motion pauses and turns
     keys: tuple[int, ...]
 
-    def animate(self, attribute: str, values: Iterable[str], kind: str = "", every: bool = False) -> str:
+    def animate(
+        self, attribute: str, values: Iterable[str], kind: str = "", every: bool = False
+    ) -> str:
         shown = list(values)
         if every:
             times, spline = self.times, ""
@@ -396,7 +399,9 @@ class Drawing:
             node = self.nodes[joint]
             x, y = body.points[node.parent]
             place = f"translate({_n(x)} {_n(y)}) rotate({_n(node.direction + extra)})"
-            shapes = [sh for sh in parts[joint](body, node) if "A0 0 " not in sh.d and sh.d != "M0 0Z"]
+            shapes = [
+                sh for sh in parts[joint](body, node) if "A0 0 " not in sh.d and sh.d != "M0 0Z"
+            ]
             if len(shapes) == 1:
                 items.append((_paint(shapes[0]), f'<path transform="{place}" d="{shapes[0].d}"/>'))
                 continue
@@ -449,8 +454,10 @@ class Drawing:
             # a root that settles by less than half a centimetre is left where it is
             if self.timing is not None and _varies([c for r in roots for c in r], 0.5):
                 values = (f"{_n(x)} {_n(y)}" for x, y in roots)
-                head = head[:-1] + ">" + self.timing.animate(
-                    "transform", values, "translate", every=True
+                head = (
+                    head[:-1]
+                    + ">"
+                    + self.timing.animate("transform", values, "translate", every=True)
                 )
             return [head + (f'<g transform="{turned.strip()}">' if turned else "")]
         lengths, turns = self._offsets(joint)
@@ -482,7 +489,9 @@ class Drawing:
             paint = _paint(shape)
             shapes = [b[i].d if i < len(b) else "M0 0Z" for b in per_body]
             if self.timing is not None and len(set(shapes)) > 1:
-                out.append(f'<path d="{shapes[0]}" {paint}>{self.timing.animate("d", shapes)}</path>')
+                out.append(
+                    f'<path d="{shapes[0]}" {paint}>{self.timing.animate("d", shapes)}</path>'
+                )
             else:
                 out.append(f'<path d="{shapes[0]}" {paint}/>')
         return out
@@ -581,7 +590,9 @@ def _limb_parts(
         reach = max(node.length - 2.5, 0.1)
         shapes = [
             Shape(_segment(reach, *TAPER["fore"]), fill, edge, width),
-            Shape(_ellipse(node.length, 0, HAND_RADIUS + 0.6, HAND_RADIUS - 0.6), fill, edge, width),
+            Shape(
+                _ellipse(node.length, 0, HAND_RADIUS + 0.6, HAND_RADIUS - 0.6), fill, edge, width
+            ),
         ]
         if side in holds:
             # A dumbbell held with the palm in is seen end-on: a round weight.
@@ -646,13 +657,34 @@ def _trunk_parts(sk: Skeleton) -> dict[str, Drawer]:
         L = node.length
         if facing:
             # up past the waist, under the chest, so the two never show a seam
-            pts = [(L + 4, -WAIST_HALF + 1), (L, -WAIST_HALF), (L * 0.35, -15.5), (-1, -16),
-                   (-6, -7), (-7, 0), (-6, 7), (-1, 16), (L * 0.35, 15.5), (L, WAIST_HALF),
-                   (L + 4, WAIST_HALF - 1)]
+            pts = [
+                (L + 4, -WAIST_HALF + 1),
+                (L, -WAIST_HALF),
+                (L * 0.35, -15.5),
+                (-1, -16),
+                (-6, -7),
+                (-7, 0),
+                (-6, 7),
+                (-1, 16),
+                (L * 0.35, 15.5),
+                (L, WAIST_HALF),
+                (L + 4, WAIST_HALF - 1),
+            ]
             return [Shape(_poly(pts), BODY)]
         # side view: the back (+y) is round over the buttocks, the front flatter
-        pts = [(L + 4, -8.6), (L, -9), (L * 0.45, -9.8), (0, -10.2), (-6, -7), (-8.5, 0),
-               (-6, 8), (0, 12), (L * 0.5, 10.2), (L, 9), (L + 4, 8.6)]
+        pts = [
+            (L + 4, -8.6),
+            (L, -9),
+            (L * 0.45, -9.8),
+            (0, -10.2),
+            (-6, -7),
+            (-8.5, 0),
+            (-6, 8),
+            (0, 12),
+            (L * 0.5, 10.2),
+            (L, 9),
+            (L + 4, 8.6),
+        ]
         return [Shape(_poly(pts), BODY)]
 
     def chest(body: Skeleton, node: Node) -> list[Shape]:
@@ -661,15 +693,30 @@ def _trunk_parts(sk: Skeleton) -> dict[str, Drawer]:
             pose = body.pose
             width = 16.0 * math.cos(math.radians(pose.twist)) + 3.5
             up = pose.shrug[0]
-            pts = [(0, -WAIST_HALF), (L * 0.55, -width + 1), (L - 3 + up, -width),
-                   (L + 1 + up, -width + 4), (L + 3.5, -5.5), (L + 3.5, 5.5),
-                   (L + 1 + up, width - 4), (L - 3 + up, width), (L * 0.55, width - 1),
-                   (0, WAIST_HALF)]
+            pts = [
+                (0, -WAIST_HALF),
+                (L * 0.55, -width + 1),
+                (L - 3 + up, -width),
+                (L + 1 + up, -width + 4),
+                (L + 3.5, -5.5),
+                (L + 3.5, 5.5),
+                (L + 1 + up, width - 4),
+                (L - 3 + up, width),
+                (L * 0.55, width - 1),
+                (0, WAIST_HALF),
+            ]
             return [Shape(_poly(pts), BODY)]
         back = body.pose.shrug[1]
-        pts = [(0, -9), (L * 0.55, -11), (L - 2, -8.5), (L + 1.5, -4), (L + 2, 3),
-               (L - 1 + body.pose.shrug[0] * 0.6, 8.5 + back * 0.3), (L * 0.55, 10.2 + back * 0.2),
-               (0, 9)]
+        pts = [
+            (0, -9),
+            (L * 0.55, -11),
+            (L - 2, -8.5),
+            (L + 1.5, -4),
+            (L + 2, 3),
+            (L - 1 + body.pose.shrug[0] * 0.6, 8.5 + back * 0.3),
+            (L * 0.55, 10.2 + back * 0.2),
+            (0, 9),
+        ]
         return [Shape(_poly(pts), BODY)]
 
     def neck(body: Skeleton, node: Node) -> list[Shape]:
@@ -694,7 +741,10 @@ def _head(body: Skeleton, along: float) -> list[Shape]:
             rad = math.radians(degrees)
             return along + r * math.cos(rad), r * math.sin(rad)
 
-        face = [at(a, R * 0.9) for a in range(-35, -176, -20)] + [(along - 6.5, -1.5), (along + 5, -2)]
+        face = [at(a, R * 0.9) for a in range(-35, -176, -20)] + [
+            (along - 6.5, -1.5),
+            (along + 5, -2),
+        ]
         nose = [at(-72, R * 0.88), at(-96, R + 2.6), at(-112, R * 0.88)]
         return [
             Shape(_ellipse(along, 0, R, R), BODY),

@@ -3,9 +3,10 @@
 The content follows the terminal rendering (render/text.py): the warning first, then
 the plan (or why there is none), the notes, the sources, and a dated footer. Unlike the
 terminal, how to do each exercise comes right after the sessions that first ask for
-it, so that its picture is never more than a page away from where the plan names it. The page itself is a Jinja2 template
-(templates/plan.html.j2) with autoescaping on, so every piece of text, the person's
-name above all, is escaped; this module only turns a Result into plain values.
+it, so that its picture is never more than a page away from where the plan names it.
+The page itself is a Jinja2 template (templates/plan.html.j2) with autoescaping on,
+so every piece of text, the person's name above all, is escaped; this module only
+turns a Result into plain values.
 
 The page has inline CSS only: no scripts, no links, no fonts or images from anywhere;
 each exercise's figure is inline SVG drawn by render/figures.py.

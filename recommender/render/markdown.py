@@ -41,8 +41,7 @@ def _plain(text: str) -> str:
 
 #: Said once, where the figures would be, when the text carries none.
 NO_FIGURES = (
-    "*The pictures of each exercise are in the web page and the printable versions of "
-    "this plan.*"
+    "*The pictures of each exercise are in the web page and the printable versions of this plan.*"
 )
 
 
@@ -61,7 +60,7 @@ def figure_files(result: Result) -> dict[str, str]:
     """Every figure the plan's how-to shows, by file name, as standalone SVG."""
     if result.plan is None:
         return {}
-    from recommender.render.figures import file_name, figure_for, svg
+    from recommender.render.figures import figure_for, file_name, svg
 
     return {
         file_name(p.exercise, p.position): svg(p.exercise, standalone=True, position=p.position)
@@ -70,9 +69,7 @@ def figure_files(result: Result) -> dict[str, str]:
     }
 
 
-def render_markdown(
-    result: Result, produced: dt.datetime, figures: Optional[str] = None
-) -> str:
+def render_markdown(result: Result, produced: dt.datetime, figures: Optional[str] = None) -> str:
     answers = result.answers
     name = f" for {escape(person_text(answers.name))}" if answers.name else ""
     out: list[str] = [f"# backplan: plan{name}", ""]

@@ -58,26 +58,46 @@ class WeekPage(NamedTuple):
     notes: tuple[str, ...]
     walking: str
     size: str  # "large" pictures when the week has room for them, else "small"
+    columns: int  # sessions side by side
+    net_span: int  # columns the warning box takes beside the last sessions, or 0
 
 
 #: Millimetres of a page a week may fill (Letter's 279 mm, less margins), and what its
-#: parts take: the heading and the warning box, a session's head and tick boxes, and a
-#: row with a large or a small picture.
-ROOM, FRAME, SESSION, ROW = 240.0, 72.0, 14.0, {"large": 29.0, "small": 21.0}
+#: parts take: the heading and the warning box, a session's head, a tick box, a row with
+#: a large or a small picture, and a line of the effort cue beside it.
+ROOM, FRAME, HEAD, TICK, ROW, CUE = 245.0, 62.0, 9.0, 5.5, {"large": 28.0, "small": 16.0}, 3.6
+
+
+def columns(sessions: list[SessionView]) -> int:
+    """Sessions stand side by side: up to three abreast, four as two pairs (three
+    columns would wrap their words into a taller page)."""
+    count = max(len(sessions), 1)
+    return 2 if count == 4 else min(count, 3)
+
+
+def net_span(sessions: list[SessionView]) -> int:
+    """The columns the warning box can take beside the last sessions (0: it goes below
+    them, across the page)."""
+    across = columns(sessions)
+    left = len(sessions) % across
+    return across - left if left else 0
 
 
 def picture_size(sessions: list[SessionView]) -> str:
-    """Large pictures when the week still fits one page with them. Sessions stand two
-    abreast, so each pair is as tall as its longer one."""
-    pairs = [sessions[i : i + 2] for i in range(0, len(sessions), 2)]
+    """Large pictures when the week still fits one page with them (each row of
+    sessions is as tall as its longest session), and always with three abreast."""
+    across = columns(sessions)
+    if across == 3:
+        return "small"
+    rows = [sessions[i : i + across] for i in range(0, len(sessions), across)]
 
-    def height(size: str) -> float:
-        return FRAME + sum(
-            max(SESSION + 5 * len(s.days) + ROW[size] * len(s.rows) for s in pair)
-            for pair in pairs
-        )
+    def session(s: SessionView) -> float:
+        cue = sum(CUE * (3 if r.effort else 0) for r in s.rows)
+        return HEAD + TICK * len(s.days) + ROW["large"] * len(s.rows) + cue
 
-    return "large" if height("large") <= ROOM else "small"
+    beside = 30.0 if net_span(sessions) else 0.0  # the box sits beside, not below
+    height = FRAME - beside + sum(max(session(s) for s in row) for row in rows)
+    return "large" if height <= ROOM else "small"
 
 
 def render(result: Result, options: RenderOptions) -> str:
@@ -146,11 +166,14 @@ def _weeks(plan: Plan) -> list[WeekPage]:
                     rest_words(p),
                     how_hard(p),
                     # Drawn by our own code from checked numbers; its text is escaped there.
-                    Markup(svg(p.exercise, position=p.position, key=f"w{week.number}s{g}")),
+                    Markup(svg(p.exercise, position=p.position, key=f"w{week.number}s{g}n{n}")),
                 )
                 for n, p in enumerate(group[0].exercises, 1)
             )
             sessions.append(SessionView(tuple(_day(s) for s in group), group[0].minutes, rows))
+        size = picture_size(sessions)
+        if size == "small":
+            sessions = _pictured_once(sessions)
         dates = [s.date for s in week.sessions if s.date is not None]
         pages.append(
             WeekPage(
@@ -160,7 +183,23 @@ def _weeks(plan: Plan) -> list[WeekPage]:
                 tuple(sessions),
                 tuple(week.notes),
                 walking_words(week.walking) if week.walking else "",
-                picture_size(sessions),
+                size,
+                columns(sessions),
+                net_span(sessions),
             )
         )
     return pages
+
+
+def _pictured_once(sessions: list[SessionView]) -> list[SessionView]:
+    """A crowded week shows each exercise's picture once, where the page first names
+    it: a week fits its page before a picture is repeated."""
+    seen: set[str] = set()
+    out = []
+    for session in sessions:
+        rows = []
+        for row in session.rows:
+            rows.append(row._replace(figure="") if row.name in seen else row)
+            seen.add(row.name)
+        out.append(session._replace(rows=tuple(rows)))
+    return out

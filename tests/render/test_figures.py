@@ -252,9 +252,11 @@ def test_markdown_on_standard_output_leaves_the_figures_out():
 
 
 def test_markdown_embeds_the_figures_only_when_asked():
-    out = CliRunner().invoke(
-        main, ["plan", "--example", "--format", "markdown", "--embed-figures"]
-    ).output
+    out = (
+        CliRunner()
+        .invoke(main, ["plan", "--example", "--format", "markdown", "--embed-figures"])
+        .output
+    )
     images = _images(out)
     assert images and all("](data:image/svg+xml;base64," in line for line in images)
     assert len(images) == out.count("\n### ") - out.count("\n### Week")
@@ -475,8 +477,8 @@ PLANTED = {
           start: {base: sitting, near_leg: [-5, -55], lifted: [near_foot], says: Forward.}
           end: {base: sitting, near_leg: [-5, -125, -15], lifted: [near_foot], says: Back.}
         """,
-        "near_leg: [-5, -55], lifted: [near_foot], says: Forward.}\n          end: {base: sitting, near_leg: [-5, -125, -15]",
-        "near_leg: [-10, -55], lifted: [near_foot], says: Forward.}\n          end: {base: sitting, near_leg: [-10, -125, -15]",
+        "near_leg: [-5, ",  # both poses: the thigh a little lower
+        "near_leg: [-10, ",
         "on the way from the start to the end pose",
     ),
     "a declared contact not made": (
