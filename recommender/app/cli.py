@@ -36,6 +36,8 @@ from recommender.app.options import (
 from recommender.app.output import (
     color_wanted,
     emit,
+    emit_with_folder,
+    is_file_target,
     say,
     show_in_place,
     terminal_width,
@@ -49,7 +51,7 @@ from recommender.render import RenderOptions
 
 if TYPE_CHECKING:
     from recommender.core.answers import Answers
-    from recommender.pipeline.recommend import Recommender
+    from recommender.pipeline.recommend import Recommender, Result
 
 
 # -- what the commands share ------------------------------------------------------------
@@ -128,6 +130,13 @@ def main() -> None:
     help="Page size for --format html (default: the printer's own).",
 )
 @click.option(
+    "--embed-figures",
+    is_flag=True,
+    help="Markdown: put each figure in the text as an image (data URI); by default a "
+    "Markdown file gets its figures as SVG files in NAME-figures/ beside it, and "
+    "standard output gets none.",
+)
+@click.option(
     "--start",
     metavar="DATE",
     help="Start the plan on DATE (YYYY-MM-DD, or 'today'), whatever the answers say.",
@@ -143,6 +152,7 @@ def plan(
     output: Optional[str],
     weeks: int,
     paper: Optional[str],
+    embed_figures: bool,
     start: Optional[str],
     country: Optional[str],
     engine: Optional[str],
@@ -164,13 +174,40 @@ def plan(
     result = _recommender(rules_dir, engine).recommend(in_country(answers, country), weeks=weeks)
     hint = "--example" if example else f"--answers {shlex.quote(answers_path or '-')}"
     width = terminal_width() if not output or output == "-" else 78
-    options = RenderOptions(color=color_wanted(output), paper=paper, width=width)
+    figures: Optional[str] = None
+    files: dict[str, str] = {}
+    if fmt == "markdown":
+        figures, files = _markdown_figures(result, output, embed_figures)
+    options = RenderOptions(
+        color=color_wanted(output),
+        paper=paper,
+        width=width,
+        figures=figures,
+    )
     text = render_result(result, fmt, options)
     warn_beside(result.triage, fmt, output)
-    emit(text, output, private)
+    if files and output is not None and figures is not None:
+        emit_with_folder(text, output, figures, files, private)
+    else:
+        emit(text, output, private)
     if closing_wanted(fmt, output):
         for line in plan_closing(result, hint, terminal_width(err=True)):
             say(line)
+
+
+def _markdown_figures(
+    result: Result, output: Optional[str], embed: bool
+) -> tuple[Optional[str], dict[str, str]]:
+    """How a Markdown plan carries its figures: in the text (--embed-figures), as SVG
+    files in a folder beside a Markdown file, or not at all on standard output."""
+    if embed:
+        return "embed", {}
+    if not is_file_target(output):
+        return None, {}
+    from recommender.render.markdown import figure_files, figure_folder
+
+    files = figure_files(result)
+    return (figure_folder(str(output)), files) if files else (None, {})
 
 
 @main.command()

@@ -164,6 +164,94 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def is_file_target(output: Optional[str]) -> bool:
+    """Whether `output` names a file to write (or to create), not standard output or a
+    stream the shell handed over."""
+    if not output or output == "-" or str(output).startswith(_STREAM_LINKS):
+        return False
+    try:
+        return stat.S_ISREG(os.stat(output).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def emit_with_folder(
+    text: str, output: str, folder: str, files: dict[str, str], private: bool = False
+) -> None:
+    """Write `text` to the file `output` and `files` into `folder` beside it (a Markdown
+    plan and its figures), all or nothing: everything is written to temporary names in
+    the same folder first, then put in place, the folder before the file; if anything
+    fails, what was there before stays as it was."""
+    import shutil
+    import tempfile
+
+    target = Path(output)
+    _inspect(target, output)  # refuses a link, a folder or a read-only file up front
+    place = target.parent / folder
+    _check_folder(place, output)
+    mode = _new_file_mode(private)
+    with _failures(output):
+        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{folder}."))
+    old: Optional[Path] = None
+    try:
+        try:
+            for name, body in sorted(files.items()):
+                path = staging / name
+                path.write_text(body, encoding="utf-8")
+                os.chmod(path, mode)
+            os.chmod(staging, _new_folder_mode(private))
+        except OSError as exc:
+            raise _failure(output, exc) from None
+        try:
+            if place.exists():
+                old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{folder}.old."))
+                os.rmdir(old)
+                os.rename(place, old)
+            os.rename(staging, place)
+            staging = None  # type: ignore[assignment]
+            with open_output(output, private) as stream:
+                stream.write(text.encode("utf-8"))
+        except BaseException as exc:
+            # Put back what was there: the old folder, and no half-made new one.
+            if staging is None and place.exists():
+                shutil.rmtree(place, ignore_errors=True)
+            if old is not None and old.exists():
+                os.rename(old, place)
+                old = None
+            if isinstance(exc, OSError):
+                raise _failure(output, exc) from None
+            raise
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_folder(place: Path, output: str) -> None:
+    """The figures' folder may be replaced only when it is ours: a real folder (not a
+    link) that holds nothing but figures."""
+    try:
+        found = os.lstat(place)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _failure(output, exc) from None
+    if not stat.S_ISDIR(found.st_mode):
+        raise OutputError(
+            f"{output}: its figures go in {str(place)!r}, which is not a folder; it was "
+            "left as it is"
+        )
+    others = [p.name for p in place.iterdir() if not (p.is_file() and p.suffix == ".svg")]
+    if others:
+        raise OutputError(
+            f"{output}: its figures go in {str(place)!r}, which holds other things "
+            f"({', '.join(sorted(others)[:3])}); it was left as it is"
+        )
+
+
 def refuse_same_file(source: str, output: Optional[str]) -> None:
     """Refuse to write over the file being read (`batch X -o X`), before anything is
     truncated: compared by device and inode, so other names for it are caught too."""
@@ -220,6 +308,14 @@ def _inspect(target: Path, output: str) -> Optional[os.stat_result]:
     if stat.S_ISREG(link.st_mode) and not (link.st_mode & 0o222 and os.access(target, os.W_OK)):
         raise OutputError(f"{output}: is read-only; it was left as it is")
     return link
+
+
+def _new_folder_mode(private: bool) -> int:
+    if private:
+        return 0o700
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
 
 
 def _new_file_mode(private: bool) -> int:

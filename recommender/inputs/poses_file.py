@@ -1,11 +1,19 @@
 """Reading data/poses.yaml: each exercise's start, (middle) and end pose, its props,
-arrows and target area, validated so that no figure shows what a body cannot do.
+arrows and target area, what it touches, which part moves and the facts of its steps,
+validated so that no figure shows what a body cannot do or what its steps do not say.
 
-A pose is refused, naming the exercise and the pose, when a joint is outside a human
-range (body.RANGES), when a foot that should carry weight is off the floor or the
-seat (unless the pose is lying down), when any part of the body passes through the
-floor or a prop, or when the start and end poses are the same. Bones keep their
-lengths by construction (body.BONES).
+A figure is refused, naming the exercise and the pose, when a joint is outside a
+human range (body.RANGES), when a foot that should carry weight is off the floor or
+the seat (unless the pose is lying down), when a contact it declares is not made,
+when any part of the body passes through the floor, a prop or the body itself (in
+its poses or on the way between them), when the part that moves does not move
+visibly, or when a fact of its steps does not hold (inputs/figure_checks.py). Bones
+keep their lengths by construction (body.BONES).
+
+Every key added since the first figures is optional: `touch`, `facts` and `moves`
+(figure), `touch`, `facts`, `shrug` and `nod` (pose), `turned` (chair), and the
+`angled` view. A figure without
+them is still held to everything that needs no declaration.
 
 Only the figure renderer reads this file (render/figures.py, imported for HTML and
 Markdown), so a JSON or text plan never parses it.
@@ -13,24 +21,26 @@ Markdown), so a JSON or text plan never parses it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
 from recommender.core.errors import DataFileError
+from recommender.inputs import figure_checks as checks
 from recommender.inputs.body import (
-    HALF_WIDTH,
+    FACING,
     MAT,
     SEAT,
     SIDES,
     SUPPORTS,
+    TAPER,
     VIEWS,
     Limb,
     Point,
     Pose,
     Skeleton,
+    between,
     out_of_range,
     skeleton,
 )
@@ -39,11 +49,15 @@ from recommender.inputs.datafiles import bundled_dir, read_yaml
 POSE_NAMES = ("start", "middle", "end")
 PROPS = ("chair", "wall", "door", "band", "dumbbells", "roller", "towel")
 AREAS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back", "hips", "legs", "chest")
-_POSE_KEYS = {"base", "view", "support", "says", "trunk", "neck", "head", "turn", "twist"}
-_POSE_KEYS |= {"short", "lifted", "at", "x", "arms", "legs"}
+_POSE_KEYS = {"base", "view", "support", "says", "trunk", "neck", "head", "turn", "twist", "nod"}
+_POSE_KEYS |= {"short", "lifted", "at", "x", "arms", "legs", "shrug", "touch", "facts"}
 _POSE_KEYS |= {f"{s}_{limb}" for s in ("near", "far", "left", "right") for limb in ("arm", "leg")}
-_FIGURE_KEYS = {*POSE_NAMES, "props", "highlight", "arrows"}
+#: Pose keys that describe the moment, not the body: never taken from a base.
+_OWN_KEYS = {"touch", "facts"}
+_FIGURE_KEYS = {*POSE_NAMES, "props", "highlight", "arrows", "touch", "facts", "moves"}
 TOLERANCE = 4.0  # cm: a foot this close to the floor stands on it
+#: Poses checked on the way from one pose to the next (the animation shows them).
+BETWEEN = (0.25, 0.5, 0.75)
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,7 @@ class Prop:
     behind: bool = False  # front view: a wall or chair back behind the person
     hands: tuple[str, ...] = ()  # band and dumbbells: which hands hold them
     radius: float = 7.5  # roller
+    turned: str = ""  # chair, facing views: seen side-on, its back on this side
 
 
 @dataclass(frozen=True)
@@ -77,10 +92,31 @@ class Figure:
     highlight: tuple[str, ...]
     arrows: tuple[Arrow, ...]
     on_mat: bool = field(default=False)
+    #: for each pose: the contacts it makes, part to place or part
+    touches: tuple[dict[str, str], ...] = ()
+    #: for each pose: the facts of the steps that hold in it
+    facts: tuple[tuple[str, ...], ...] = ()
+    #: the points that must move visibly
+    movers: tuple[str, ...] = ()
 
     @property
     def floor(self) -> float:
         return MAT if self.on_mat else 0.0
+
+    def frame(self, index: int, t: float) -> Skeleton:
+        """The body a fraction `t` of the way from pose `index` to the next, placed as
+        the two poses are: on the floor, on the seat, or between the two."""
+        if t <= 0 or index + 1 >= len(self.poses):
+            return self.placed[index]
+        first, second = self.poses[index], self.poses[index + 1]
+        return place_between(
+            between(first, second, t),
+            self.placed[index],
+            self.placed[index + 1],
+            t,
+            self.props,
+            self.floor,
+        )
 
 
 def poses_path() -> Path:
@@ -158,18 +194,90 @@ def _figure(exercise: str, spec: Any, bases: dict) -> Figure:
             raise ValueError(f"highlight {area!r}: use one of {', '.join(AREAS)}")
     arrows = tuple(_arrow(a) for a in spec.get("arrows", []))
     on_mat = any(p.support in ("lying", "kneeling", "all_fours") for p in poses)
-    placed = tuple(_place(p, props, MAT if on_mat else 0.0) for p in poses)
-    for pose, sk in zip(poses, placed, strict=True):
-        problems = out_of_range(pose) + _contacts(sk, props, MAT if on_mat else 0.0)
-        if problems:
-            raise ValueError(f"{pose.name} pose: {'; '.join(problems)}")
-    for first, second in zip(placed, placed[1:], strict=False):
-        if _moved(first, second) < 3.0:
-            raise ValueError(f"the {first.pose.name} and {second.pose.name} poses are the same")
+    floor = MAT if on_mat else 0.0
+    placed = tuple(_place(p, props, floor) for p in poses)
     for arrow in arrows:
         if arrow.joint is not None and arrow.joint not in placed[0].points:
             raise ValueError(f"arrow follows unknown joint {arrow.joint!r}")
-    return Figure(exercise, view, poses, placed, props, highlight, arrows, on_mat)
+    touches = tuple(
+        {**_touch(spec.get("touch"), view, "figure"), **_touch(own.get("touch"), view, name)}
+        for name, own in ((n, spec[n]) for n in POSE_NAMES if n in spec)
+    )
+    facts = tuple(
+        (*_facts(spec.get("facts"), view, "figure"), *_facts(own.get("facts"), view, name))
+        for name, own in ((n, spec[n]) for n in POSE_NAMES if n in spec)
+    )
+    movers = _movers(spec.get("moves"), arrows, placed[0])
+    surfaces = checks.places(props, view, floor)
+    scene = checks.Scene(surfaces, floor, props)
+    for pose, sk, touch, said in zip(poses, placed, touches, facts, strict=True):
+        problems = out_of_range(pose) + _contacts(sk, props, floor)
+        problems += checks.contact_problems(sk, touch, surfaces)
+        problems += checks.through_body(sk, touch)
+        problems += [p for p in (checks.fact_problem(sk, f, scene) for f in said) if p]
+        if problems:
+            raise ValueError(f"{pose.name} pose: {'; '.join(sorted(set(problems)))}")
+    movement = checks.movement_problems(placed, movers)
+    if movement:
+        raise ValueError("; ".join(movement))
+    figure = Figure(
+        exercise, view, poses, placed, props, highlight, arrows, on_mat, touches, facts, movers
+    )
+    for i in range(len(poses) - 1):
+        for t in BETWEEN:
+            sk = figure.frame(i, t)
+            problems = _through(sk, props, floor)
+            if problems:
+                way = f"on the way from the {poses[i].name} to the {poses[i + 1].name} pose"
+                raise ValueError(f"{way}: {'; '.join(sorted(set(problems)))}")
+    return figure
+
+
+def _touch(value: Any, view: str, where: str) -> dict[str, str]:
+    """`touch: {near_hand: chair_back, back: roller}`: parts and what they rest on."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} touch: give a mapping of body part to what it touches")
+    names = checks.part_names(view)
+    out = {}
+    for part, target in value.items():
+        if part not in names:
+            raise ValueError(
+                f"{where} touch: {part!r} is not a body part ({', '.join(sorted(names))})"
+            )
+        if target not in checks.PLACES and target not in names:
+            raise ValueError(
+                f"{where} touch: {part} on {target!r}: use a body part or one of "
+                f"{', '.join(checks.PLACES)}"
+            )
+        out[str(part)] = str(target)
+    return out
+
+
+def _facts(value: Any, view: str, where: str) -> tuple[str, ...]:
+    """`facts: [knees bent, looking at the floor]`: what the steps say, as checks."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(f, str) for f in value):
+        raise ValueError(f"{where} facts: give a list of facts in words")
+    for said in value:
+        if not checks.known_fact(said, view):
+            known = ", ".join(sorted(checks.FACTS))
+            raise ValueError(
+                f"{where} facts: {said!r} is not a fact the loader can check; use one of "
+                f"{known}, or '<part> on <place>' (hands on the chair back)"
+            )
+    return tuple(value)
+
+
+def _movers(value: Any, arrows: tuple[Arrow, ...], first: Skeleton) -> tuple[str, ...]:
+    """The points that must move visibly: `moves`, else the points the arrows follow."""
+    if value is None:
+        return tuple(a.joint for a in arrows if a.joint is not None)
+    if not isinstance(value, list) or not all(v in first.points for v in value):
+        raise ValueError(f"moves: name body points ({', '.join(sorted(first.points))})")
+    return tuple(value)
 
 
 def _pose(name: str, spec: Any, bases: dict) -> Pose:
@@ -185,7 +293,8 @@ def _pose(name: str, spec: Any, bases: dict) -> Pose:
             if f"{both}s" in spec:
                 merged = {k: v for k, v in merged.items() if not k.endswith(f"_{both}")}
     short = {**(merged.get("short") or {}), **(spec.get("short") or {})}  # both apply
-    merged.update({k: v for k, v in spec.items() if k != "base"})
+    merged = {k: v for k, v in merged.items() if k not in _OWN_KEYS}
+    merged.update({k: v for k, v in spec.items() if k not in ("base", *_OWN_KEYS)})
     if short:
         merged["short"] = short
     unknown = set(merged) - _POSE_KEYS
@@ -213,6 +322,11 @@ def _pose(name: str, spec: Any, bases: dict) -> Pose:
         if not 0.1 <= factor <= 1.0:
             raise ValueError(f"{name} pose: short {segment} must be 0.1 to 1 (a bone seen end-on)")
     at = merged.get("at")
+    shrug = merged.get("shrug", (0.0, 0.0))
+    if isinstance(shrug, (int, float)):
+        shrug = (shrug, 0.0)
+    if not isinstance(shrug, (list, tuple)) or len(shrug) != 2:
+        raise ValueError(f"{name} pose: shrug is [cm up, cm back] or one number (cm up)")
     return Pose(
         name=name,
         view=view,
@@ -226,6 +340,8 @@ def _pose(name: str, spec: Any, bases: dict) -> Pose:
         legs=legs,
         turn=float(merged.get("turn", 0.0)),
         twist=float(merged.get("twist", 0.0)),
+        nod=float(merged.get("nod", 0.0)),
+        shrug=(float(shrug[0]), float(shrug[1])),
         short=short,
         lifted=tuple(merged.get("lifted", ())),
         at=(float(at[0]), float(at[1])) if at is not None else None,
@@ -242,7 +358,7 @@ def _limb(value: Any, what: str) -> Limb:
 def _prop(spec: Any, view: str) -> Prop:
     if not isinstance(spec, dict) or spec.get("kind") not in PROPS:
         raise ValueError(f"a prop needs a kind, one of {', '.join(PROPS)}")
-    known = {"kind", "x", "y", "side", "behind", "hands", "radius"}
+    known = {"kind", "x", "y", "side", "behind", "hands", "radius", "turned"}
     if set(spec) - known:
         raise ValueError(f"prop {spec['kind']}: unknown keys {sorted(set(spec) - known)}")
     prop = Prop(
@@ -253,7 +369,12 @@ def _prop(spec: Any, view: str) -> Prop:
         behind=bool(spec.get("behind", False)),
         hands=tuple(spec.get("hands", ())),
         radius=float(spec.get("radius", 7.5)),
+        turned=str(spec.get("turned", "")),
     )
+    if prop.turned not in ("", "left", "right") or (prop.turned and prop.kind != "chair"):
+        raise ValueError("turned: a chair seen side-on has its back on the left or right")
+    if prop.turned and view not in FACING:
+        raise ValueError("turned: only a chair in a front or angled view is seen side-on")
     if prop.kind in ("band", "dumbbells") and not prop.hands:
         raise ValueError(f"prop {prop.kind}: name the hands that hold it")
     if prop.side not in ("left", "right"):
@@ -285,19 +406,41 @@ def _place(pose: Pose, props: tuple[Prop, ...], floor: float) -> Skeleton:
     if pose.support == "sitting":
         if not any(p.kind == "chair" for p in props):
             raise ValueError(f"{pose.name} pose sits, but there is no chair")
-        return sk.shifted(pose.x, SEAT + HALF_WIDTH["trunk"])
-    if pose.view == "above":
+        # The hip joint sits a little less than the buttock's depth above the seat.
+        return sk.shifted(pose.x, SEAT + TAPER["lumbar"][0] - 1.0)
+    if pose.view in ("above", "angled"):
         return sk.shifted(pose.x, 0.0)
     return sk.shifted(pose.x, floor - sk.lowest())
 
 
+def place_between(
+    pose: Pose,
+    first: Skeleton,
+    second: Skeleton,
+    t: float,
+    props: tuple[Prop, ...],
+    floor: float,
+) -> Skeleton:
+    """A pose on the way between two placed ones: set down as both are when they rest
+    the same way, else carried between their two places and kept off the floor."""
+    a, b = first.pose, second.pose
+    same = a.support == b.support and a.at is None and b.at is None
+    if same and (a.support != "sitting" or any(p.kind == "chair" for p in props)):
+        return _place(pose, props, floor)
+    sk = skeleton(pose)
+    (x1, y1), (x2, y2) = first.root, second.root
+    sk = sk.shifted(x1 + (x2 - x1) * t, y1 + (y2 - y1) * t)
+    if pose.view not in ("above", "angled") and sk.lowest() < floor:
+        sk = sk.shifted(0.0, floor - sk.lowest())
+    return sk
+
+
 def _contacts(sk: Skeleton, props: tuple[Prop, ...], floor: float) -> list[str]:
+    """What carries the weight is on the floor, and nothing passes through anything."""
     pose, pts = sk.pose, sk.points
     problems: list[str] = []
-    if pose.view == "above":
+    if pose.view in ("above", "angled"):
         return problems
-    if sk.lowest() < floor - 1.5:
-        problems.append("the body goes below the floor")
     sides = SIDES[pose.view]
     bearing: list[str] = []
     if pose.support in ("standing", "sitting"):
@@ -311,40 +454,18 @@ def _contacts(sk: Skeleton, props: tuple[Prop, ...], floor: float) -> list[str]:
             continue
         side, joint = contact.split("_")
         if joint == "foot":
-            low = min(pts[f"{side}_heel"][1], pts[f"{side}_toe"][1]) - HALF_WIDTH["foot"]
+            low = min(pts[f"{side}_heel"][1], pts[f"{side}_toe"][1]) - TAPER["foot"][0]
         else:
-            low = pts[contact][1] - HALF_WIDTH["limb"]
+            low = pts[contact][1] - TAPER["shin"][0]
         if low > floor + TOLERANCE:
             problems.append(f"the {side} {joint} is {low - floor:.0f} cm off the floor")
     if len([c for c in bearing if c not in pose.lifted]) < 1 and pose.support != "lying":
         problems.append("nothing carries the weight")
-    for part, (x, y), half in sk.samples():
-        for prop in props:
-            depth = _inside(prop, pose.view, x, y, half)
-            if depth > 1.5:
-                problems.append(f"the {part} goes {depth:.0f} cm into the {prop.kind}")
-                break
-    return sorted(set(problems))
+    return problems + _through(sk, props, floor)
 
 
-def _inside(prop: Prop, view: str, x: float, y: float, half: float) -> float:
-    """How far a body point (with its thickness) sinks into a solid prop (cm)."""
-    boxes: list[tuple[float, float, float, float]] = []
-    if prop.kind == "chair" and view == "side":
-        boxes = [(prop.x - 16, SEAT - 4, prop.x + 26, SEAT)]  # seat
-        boxes.append((prop.x - 19, SEAT, prop.x - 16, SEAT + 42))  # back rest
-    elif prop.kind == "wall" and not prop.behind:
-        solid = (prop.x - 500, prop.x) if prop.side == "left" else (prop.x, prop.x + 500)
-        boxes = [(solid[0], -10, solid[1], 400)]
-    elif prop.kind == "roller":
-        centre = (prop.x, MAT + prop.radius)
-        return max(0.0, prop.radius + half - math.dist((x, y), centre))
-    depth = 0.0
-    for x1, y1, x2, y2 in boxes:
-        inner = min(x - (x1 - half), (x2 + half) - x, y - (y1 - half), (y2 + half) - y)
-        depth = max(depth, inner)
-    return depth
-
-
-def _moved(a: Skeleton, b: Skeleton) -> float:
-    return max(math.dist(a.points[k], b.points[k]) for k in a.points if k in b.points)
+def _through(sk: Skeleton, props: tuple[Prop, ...], floor: float) -> list[str]:
+    """No part of the body passes through the floor or a solid prop."""
+    if sk.pose.view in ("above", "angled"):
+        return []
+    return checks.through_props(sk, checks.places(props, sk.pose.view, floor))

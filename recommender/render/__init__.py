@@ -51,6 +51,10 @@ class RenderOptions:
     """When the document is made (dated formats)"""
     width: int = 78
     """Columns to wrap text to (text only): a terminal's own width, else 78"""
+    figures: Optional[str] = None
+    """Markdown: "embed" puts each figure in the text as a data URI; a folder name links
+    each to an SVG file there (the caller writes them: render.markdown.figure_files);
+    None leaves the figures out with a note"""
 
 
 #: Every output format, and the module under recommender/render/ whose `render(result,
@@ -61,6 +65,7 @@ FORMATS: dict[str, str] = {
     "json": "json_result",
     "markdown": "markdown",
     "html": "html",
+    "sheet": "sheet",
     "ics": "calendar",
     "fhir": "fhir_careplan",
 }

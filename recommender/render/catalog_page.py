@@ -40,7 +40,8 @@ def render_catalog_page(exercises: Iterable[Exercise], title: str = "Exercise ca
                 "cautions": e.cautions,
                 # The usual position's figure first, then one for each other position.
                 "figures": [
-                    (words(p).capitalize(), Markup(svg(e, position=p))) for p in e.positions
+                    (words(p).capitalize(), Markup(svg(e, position=p, motion=True)))
+                    for p in e.positions
                 ],
                 "links": [
                     (label, target, target in shown)

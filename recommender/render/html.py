@@ -1,10 +1,12 @@
 """The printable HTML page: one self-contained file to print or hand to a patient.
 
-The content and its order follow the terminal rendering (render/text.py): the warning
-first, then the plan (or why there is none), how to do each exercise, the notes, the
-sources, and a dated footer. The page itself is a Jinja2 template
-(templates/plan.html.j2) with autoescaping on, so every piece of text, the person's
-name above all, is escaped; this module only turns a Result into plain values.
+The content follows the terminal rendering (render/text.py): the warning first, then
+the plan (or why there is none), the notes, the sources, and a dated footer. Unlike the
+terminal, how to do each exercise comes right after the sessions that first ask for
+it, so that its picture is never more than a page away from where the plan names it.
+The page itself is a Jinja2 template (templates/plan.html.j2) with autoescaping on,
+so every piece of text, the person's name above all, is escaped; this module only
+turns a Result into plain values.
 
 The page has inline CSS only: no scripts, no links, no fonts or images from anywhere;
 each exercise's figure is inline SVG drawn by render/figures.py.
@@ -71,12 +73,24 @@ class Item(NamedTuple):
     dose: str
 
 
+class HowTo(NamedTuple):
+    name: str
+    about: str  # "stretch, sitting, a chair"
+    steps: tuple[str, ...]
+    cautions: tuple[str, ...]
+    figure: str  # the figure as inline SVG, moving and still (markup, already safe)
+    effort: str = ""
+
+
 class Group(NamedTuple):
-    """Sessions of one week with the same exercises and doses, shown once."""
+    """Sessions of one week with the same exercises and doses, shown once, followed by
+    how to do the exercises they bring in for the first time: the pictures sit next
+    to the schedule that first asks for them."""
 
     days: tuple[Day, ...]
     minutes: int
     items: tuple[Item, ...]
+    new: tuple[HowTo, ...] = ()
 
 
 class WeekView(NamedTuple):
@@ -84,15 +98,7 @@ class WeekView(NamedTuple):
     groups: tuple[Group, ...]
     notes: tuple[str, ...] = ()
     walking: str = ""
-
-
-class HowTo(NamedTuple):
-    name: str
-    about: str  # "stretch, sitting, a chair"
-    steps: tuple[str, ...]
-    cautions: tuple[str, ...]
-    figure: str  # the start and end positions as inline SVG (markup, already safe)
-    effort: str = ""
+    new: tuple[HowTo, ...] = ()  # walking between the sessions, the first time
 
 
 class Source(NamedTuple):
@@ -164,7 +170,6 @@ def _page(result: Result, produced: dt.datetime, paper: Optional[str]) -> dict[s
         "withheld": result.withheld,
         "summary": _summary(result, plan) if plan else None,
         "weeks": _weeks(plan) if plan else [],
-        "howto": [_how_to(p) for p in plan.prescriptions()] if plan else [],
         "notes": [{"id": n.id, "title": n.title, "text": n.text} for n in result.notes],
         "safety_net": result.safety_net,
         "follow": FOLLOW_THE_PLAN,
@@ -182,23 +187,37 @@ def _summary(result: Result, plan: Plan) -> str:
 
 def _weeks(plan: Plan) -> list[WeekView]:
     """As in the terminal: sessions with the same exercises and doses are shown once,
-    with a tick box for each of their days."""
-    return [
-        WeekView(
-            week.number,
-            tuple(
-                Group(
-                    tuple(_day(session) for session in group),
-                    group[0].minutes,
-                    tuple(Item(p.exercise.name, item_words(p)) for p in group[0].exercises),
-                )
-                for group in week.session_groups()
-            ),
-            tuple(week.notes),
-            walking_words(week.walking) if week.walking else "",
+    with a tick box for each of their days; each group is followed by how to do the
+    exercises it asks for first."""
+    seen: set[str] = set()
+
+    def first(items: list[Prescription]) -> tuple[HowTo, ...]:
+        fresh = [p for p in items if p.exercise.id not in seen]
+        seen.update(p.exercise.id for p in fresh)
+        return tuple(_how_to(p) for p in fresh)
+
+    views = []
+    for week in plan.weeks:
+        groups = tuple(
+            Group(
+                tuple(_day(session) for session in group),
+                group[0].minutes,
+                tuple(Item(p.exercise.name, item_words(p)) for p in group[0].exercises),
+                first(list(group[0].exercises)),
+            )
+            for group in week.session_groups()
         )
-        for week in plan.weeks
-    ]
+        walking = week.walking
+        views.append(
+            WeekView(
+                week.number,
+                groups,
+                tuple(week.notes),
+                walking_words(walking) if walking else "",
+                first([walking.prescription]) if walking else (),
+            )
+        )
+    return views
 
 
 def _day(session: Session) -> Day:
@@ -221,7 +240,7 @@ def _how_to(item: Prescription) -> HowTo:
         tuple(exercise.steps),
         tuple(exercise.cautions),
         # Drawn by our own code from checked numbers; every text in it is escaped there.
-        Markup(svg(exercise, position=item.position)),
+        Markup(svg(exercise, position=item.position, motion=True)),
         how_hard(item),
     )
 

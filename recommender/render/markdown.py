@@ -1,10 +1,15 @@
-"""The whole result as clean Markdown: warnings, plan, how-to (each exercise with its
-figure as an embedded SVG data URI), notes and sources."""
+"""The whole result as clean Markdown: warnings, plan, how-to, notes and sources.
+
+Each exercise's figure is an SVG file beside the Markdown (`-o plan.md` writes them in
+`plan-figures/`, `figure_files` gives them), linked from the how-to; written to standard
+output the text carries no figures unless asked (`--embed-figures`: data URIs), only a
+note that the printable versions have them, so a plan stays a few kilobytes of text."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Optional
 
 from recommender import __version__
 from recommender.core.wording import words
@@ -35,11 +40,37 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
+#: Said once, where the figures would be, when the text carries none.
+NO_FIGURES = (
+    "*The pictures of each exercise are in the web page and the printable versions of this plan.*"
+)
+
+
 def render(result: Result, options: RenderOptions) -> str:
-    return render_markdown(result, produced=options.produced)
+    return render_markdown(result, produced=options.produced, figures=options.figures)
 
 
-def render_markdown(result: Result, produced: dt.datetime) -> str:
+def figure_folder(markdown_name: str) -> str:
+    """The folder beside a Markdown file that holds its figures ("plan-figures")."""
+    stem = markdown_name.rsplit("/", 1)[-1]
+    stem = stem[:-3] if stem.lower().endswith(".md") else stem
+    return f"{stem}-figures"
+
+
+def figure_files(result: Result) -> dict[str, str]:
+    """Every figure the plan's how-to shows, by file name, as standalone SVG."""
+    if result.plan is None:
+        return {}
+    from recommender.render.figures import figure_for, file_name, svg
+
+    return {
+        file_name(p.exercise, p.position): svg(p.exercise, standalone=True, position=p.position)
+        for p in result.plan.prescriptions()
+        if figure_for(p.exercise, p.position) is not None
+    }
+
+
+def render_markdown(result: Result, produced: dt.datetime, figures: Optional[str] = None) -> str:
     answers = result.answers
     name = f" for {escape(person_text(answers.name))}" if answers.name else ""
     out: list[str] = [f"# backplan: plan{name}", ""]
@@ -89,7 +120,10 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
             if week.walking is not None:
                 out += [walking_words(week.walking), ""]
         out += ["## How to do each exercise", ""]
-        from recommender.render.figures import data_uri, figure_for
+        if figures is None:
+            out += [NO_FIGURES, ""]
+        else:
+            from recommender.render.figures import data_uri, figure_for, file_name
 
         for item in result.plan.prescriptions():
             exercise = item.exercise
@@ -100,10 +134,13 @@ def render_markdown(result: Result, produced: dt.datetime) -> str:
                 f"*{exercise.kind}, {words(item.position)}, {kit}*",
                 "",
             ]
-            if figure_for(exercise, item.position) is not None:
-                # The figure travels inside the file, as an SVG data URI: nothing to fetch.
-                alt = f"{exercise.name}: start and end positions, {words(item.position)}"
-                out += [f"![{alt}]({data_uri(exercise, item.position)})", ""]
+            if figures is not None and figure_for(exercise, item.position) is not None:
+                alt = f"{exercise.name}: how to move, {words(item.position)}"
+                if figures == "embed":
+                    target = data_uri(exercise, item.position)
+                else:
+                    target = f"{figures}/{file_name(exercise, item.position)}"
+                out += [f"![{alt}]({target})", ""]
             out += [f"{n}. {step}" for n, step in enumerate(exercise.steps, 1)]
             if item.dose.effort:
                 out += ["", f"*{how_hard(item)}*"]

@@ -16,7 +16,7 @@ from recommender.app.cli import main
 from recommender.core.safety_net import REVIEW, SIGNS
 from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.questionnaire import load_questionnaire
-from recommender.render import render_result
+from recommender.render import FORMATS, render_result
 
 from conftest import EXAMPLES
 from support.intake_script import replies
@@ -24,7 +24,9 @@ from support.phrases import EXERCISE_TALK
 from support.strategies import answers
 
 SAFETY = EXAMPLES / "safety"
-SIX_FORMATS = ("text", "json", "markdown", "html", "ics", "fhir")
+#: Every format the registry holds: a new one is held to the same safety tests at once.
+SIX_FORMATS = tuple(FORMATS)
+assert {"text", "json", "markdown", "html", "ics", "fhir", "sheet"} <= set(SIX_FORMATS)
 
 
 def load(name: str) -> dict:
@@ -88,7 +90,7 @@ def _rendered(result, fmt: str) -> str:
         return "\n".join(descriptions)
     if fmt in ("json", "fhir"):
         return json.dumps(json.loads(text), ensure_ascii=False)
-    if fmt == "html":
+    if fmt in ("html", "sheet"):
         import html
 
         text = html.unescape(text)
@@ -174,7 +176,7 @@ def test_no_plan_means_no_exercise_talk_in_any_format(recommender, raw):
         return
     assert result.notes == ()
     assert "gentle exercise may continue" not in result.triage.action
-    for fmt in ("text", "json", "markdown", "html", "fhir"):
+    for fmt in ("text", "json", "markdown", "html", "fhir", "sheet"):
         shown = _rendered(result, fmt).lower()
         for phrase in EXERCISE_TALK:
             assert phrase not in shown, (fmt, phrase)

@@ -14,11 +14,13 @@ import pytest
 
 from recommender.core.safety_net import NECK_SIGNS
 from recommender.inputs.answers_file import validate_answers
+from recommender.render import FORMATS as REGISTERED
 from recommender.render import render_result
 
 from conftest import example_answers
 
-FORMATS = ("text", "json", "markdown", "html", "ics", "fhir")
+#: Every output format (the registry), so a new one is held to the same.
+FORMATS = tuple(REGISTERED)
 
 
 def person(**story) -> dict:
@@ -52,6 +54,10 @@ def shown(result, fmt: str) -> str:
         text = "\n".join(str(e["DESCRIPTION"]) for e in Calendar.from_ical(text).walk("VEVENT"))
     if fmt in ("json", "fhir"):
         text = json.dumps(json.loads(text), ensure_ascii=False)
+    if fmt in ("html", "sheet"):
+        import html
+
+        text = html.unescape(text)
     return " ".join(re.sub(r"\s*[|>]\s*", " ", text).split())
 
 

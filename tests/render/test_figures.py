@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from recommender.app.cli import main
 from recommender.core.errors import DataFileError
 from recommender.core.wording import words
-from recommender.inputs.body import BONES, Limb, Pose, skeleton
+from recommender.inputs.body import BONES, TAPER, Limb, Pose, skeleton
 from recommender.inputs.catalog_file import load_catalog
 from recommender.inputs.poses_file import check_against, figure_key, load_figures
 from recommender.render import figures
@@ -187,11 +187,12 @@ def test_a_standing_figure_stands_on_the_floor(tmp_path):
         """\
         tall:
           start: {base: standing, says: Standing.}
-          end: {base: standing, arms: [90, 90], says: Arms up.}
+          end: {base: standing, arms: [100, 100], says: Arms up beside the head.}
         """,
     )["tall"]
     for sk in fig.placed:
-        assert min(sk.points["near_heel"][1], sk.points["near_toe"][1]) == pytest.approx(3.5)
+        heel = TAPER["foot"][0]  # the sole's half-thickness under the heel
+        assert min(sk.points["near_heel"][1], sk.points["near_toe"][1]) == pytest.approx(heel)
 
 
 @given(
@@ -240,11 +241,79 @@ def test_exercises_html_is_an_illustrated_catalog():
     assert neck.count('role="img"') == len(chosen) < len(DRAWN)
 
 
-def test_markdown_embeds_each_exercise_figure():
+def _images(markdown: str) -> list[str]:
+    return [line for line in markdown.splitlines() if line.startswith("![")]
+
+
+def test_markdown_on_standard_output_leaves_the_figures_out():
     out = CliRunner().invoke(main, ["plan", "--example", "--format", "markdown"]).output
-    images = [line for line in out.splitlines() if line.startswith("![")]
+    assert _images(out) == [] and "data:" not in out
+    assert "The pictures of each exercise are in the web page and the printable" in out
+
+
+def test_markdown_embeds_the_figures_only_when_asked():
+    out = (
+        CliRunner()
+        .invoke(main, ["plan", "--example", "--format", "markdown", "--embed-figures"])
+        .output
+    )
+    images = _images(out)
     assert images and all("](data:image/svg+xml;base64," in line for line in images)
     assert len(images) == out.count("\n### ") - out.count("\n### Week")
+
+
+def test_a_markdown_file_gets_its_figures_as_files_beside_it(tmp_path):
+    """`-o plan.md` writes each figure once, as an SVG file in plan-figures/, and links
+    it: the Markdown of the example plan stays under 20 KB (it was 87 KB of data URIs)."""
+    target = tmp_path / "plan.md"
+    run = CliRunner().invoke(main, ["plan", "--example", "-f", "markdown", "-o", str(target)])
+    assert run.exit_code == 0, run.output
+    text = target.read_text()
+    assert len(text.encode()) < 20_000
+    assert "data:" not in text
+    links = [line.split("](", 1)[1].rstrip(")") for line in _images(text)]
+    assert links and all(link.startswith("plan-figures/") for link in links)
+    folder = tmp_path / "plan-figures"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        link.split("/", 1)[1] for link in links
+    )
+    for link in links:
+        root = ET.fromstring((tmp_path / link).read_text())
+        assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_markdown_and_its_figures_are_written_all_or_nothing(tmp_path, monkeypatch):
+    """Nothing half-written: a folder that is not ours is refused before anything is
+    written, and a failure while putting the file in place leaves the previous plan and
+    figures exactly as they were, with no temporary files behind."""
+    target = tmp_path / "plan.md"
+    args = ["plan", "--example", "-f", "markdown", "-o", str(target)]
+    (tmp_path / "plan-figures").mkdir()
+    (tmp_path / "plan-figures" / "notes.txt").write_text("mine")
+    run = CliRunner().invoke(main, args)
+    assert run.exit_code == 2 and "holds other things" in run.output
+    assert not target.exists() and (tmp_path / "plan-figures" / "notes.txt").read_text() == "mine"
+
+    (tmp_path / "plan-figures" / "notes.txt").unlink()
+    assert CliRunner().invoke(main, args).exit_code == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "plan-figures").iterdir()}
+    target.write_text("the previous plan")
+
+    import errno
+    import os
+
+    def full_disk(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    run = CliRunner().invoke(main, [*args[:-2], "--weeks", "6", "-o", str(target)])
+    assert run.exit_code == 1 and "No space left on device" in run.output
+    assert "Traceback" not in run.output
+    assert target.read_text() == "the previous plan"
+    after = {p.name: p.read_bytes() for p in (tmp_path / "plan-figures").iterdir()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan-figures", "plan.md"]
 
 
 def test_a_json_plan_never_loads_the_figures():
@@ -288,3 +357,201 @@ def test_a_plan_shows_the_figure_of_the_position_it_asks_for():
     assert f'<title id="fig-neck-side-bend-t">{exercise.name}: how to move' in usual
     assert f"{exercise.name}, standing: how to move" in moved
     assert "Sitting tall" in usual and "Standing tall" in moved
+
+
+# -- the checks the loader holds every figure to ---------------------------------------
+
+MORE_BASES = """\
+bases:
+  sitting: {view: side, support: sitting, trunk: 90, arms: [-82, -40], legs: [-5, -90]}
+  standing: {view: side, support: standing, trunk: 90, arms: [-90, -90], legs: [-90, -90]}
+  lying_back: {view: side, support: lying, trunk: 180, neck: 173, head: 180, arms: [0, 0],
+               near_leg: [40, -50, 0], far_leg: [38, -48, 0]}
+  all_fours: {view: side, support: all_fours, trunk: 18, neck: 10, head: 0,
+              arms: [-90, -90], legs: [-90, 176, 192]}
+  front_sitting: {view: front, support: sitting, trunk: 90, left_arm: [-84, -80],
+                  right_arm: [-96, -100], left_leg: [-70, -90], right_leg: [-110, -90],
+                  short: {left_thigh: 0.1, right_thigh: 0.1}}
+figures:
+"""
+
+
+def _load_more(tmp_path, body: str):
+    # a file of its own each time: load_figures keeps what it read by path
+    path = tmp_path / f"poses-{len(list(tmp_path.iterdir()))}.yaml"
+    text = MORE_BASES + textwrap.indent(textwrap.dedent(body), "  ")
+    path.write_text(text, encoding="utf-8")
+    return load_figures(path)
+
+
+#: Each planted fault, and the good figure it spoils: (good, bad, what the loader says).
+PLANTED = {
+    # the end of the foam-roller roll floated above the roller
+    "a floating figure": (
+        """\
+        roll:
+          props: [{kind: roller, x: -30}]
+          touch: {back: roller}
+          start: {base: lying_back, trunk: [177, 182], neck: 180, head: 182,
+                  near_leg: [30, -70, 0], far_leg: [28, -72, 0], says: Back on the roller.}
+          end: {base: lying_back, x: 14, trunk: [189, 203], neck: 180, head: 182,
+                near_leg: [12, -85, 0], far_leg: [10, -87, 0], says: Rolled up.}
+        """,
+        "trunk: [189, 203]",
+        "trunk: [178, 184]",
+        "the back should touch the roller but is",
+    ),
+    # sit to stand: the legs passed through the chair seat
+    "a leg through the seat": (
+        """\
+        stand:
+          props: [{kind: chair}]
+          start: {base: sitting, says: Sitting.}
+          end: {base: sitting, near_leg: [22, -80], lifted: [near_foot], says: Knee up.}
+        """,
+        "near_leg: [22, -80]",
+        "near_leg: [-35, -80]",
+        "into the chair",
+    ),
+    # the neck turn whose eye dot moved 3 px
+    "a neck turn with no visible turn": (
+        """\
+        turn:
+          props: [{kind: chair}]
+          moves: [nose]
+          start: {base: front_sitting, says: Facing forward.}
+          end: {base: front_sitting, turn: -1, says: Turned to the right.}
+        """,
+        "turn: -1",
+        "turn: -0.2",
+        "the nose moves only 3 cm: too little to see (at least 6 cm)",
+    ),
+    # the bird dog's reaching arm through the head
+    "an arm through the head": (
+        """\
+        dog:
+          start: {base: all_fours, neck: -18, head: -28, says: On all fours.}
+          end: {base: all_fours, neck: -18, head: -28, near_arm: [12, 12],
+                lifted: [near_hand], says: Arm forward.}
+        """,
+        "neck: -18, head: -28, near_arm: [12, 12]",
+        "neck: 10, head: 0, near_arm: [4, 4]",
+        "the near arm passes through the head",
+    ),
+    "a leg through the body": (
+        """\
+        hug:
+          start: {base: lying_back, says: Knees bent.}
+          end: {base: lying_back, near_leg: [115, -40], says: Knee to chest.}
+        """,
+        "near_leg: [115, -40]",
+        "near_leg: [160, 20]",
+        "the near leg goes",
+    ),
+    "a head turned past its range": (
+        """\
+        look:
+          props: [{kind: chair}]
+          start: {base: front_sitting, says: Facing forward.}
+          end: {base: front_sitting, turn: -1, says: Turned.}
+        """,
+        "turn: -1",
+        "turn: -1.6",
+        "head turn at -2 (a body can do -1 to 1)",
+    ),
+    "a shrug no body can make": (
+        """\
+        shrug:
+          props: [{kind: chair}]
+          start: {base: sitting, says: Sitting.}
+          end: {base: sitting, shrug: [7, 0], says: Shoulders up.}
+        """,
+        "shrug: [7, 0]",
+        "shrug: [15, 0]",
+        "shrug up at 15cm",
+    ),
+    "a foot through the floor on the way between poses": (
+        """\
+        swing:
+          props: [{kind: chair}]
+          start: {base: sitting, near_leg: [-5, -55], lifted: [near_foot], says: Forward.}
+          end: {base: sitting, near_leg: [-5, -125, -15], lifted: [near_foot], says: Back.}
+        """,
+        "near_leg: [-5, ",  # both poses: the thigh a little lower
+        "near_leg: [-10, ",
+        "on the way from the start to the end pose",
+    ),
+    "a declared contact not made": (
+        """\
+        hold:
+          props: [{kind: chair}]
+          touch: {near_hand: near_knee}
+          start: {base: sitting, arms: [-49, -51], says: Hands on knees.}
+          end: {base: sitting, arms: [-49, -51], trunk: [92, 76], neck: 60, says: Rounded.}
+        """,
+        "arms: [-49, -51], trunk: [92, 76]",
+        "arms: [-60, 10], trunk: [92, 76]",
+        "the near hand should touch the near knee",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(PLANTED))
+def test_each_check_refuses_its_planted_fault(tmp_path, fault):
+    """Each check passes a good figure and refuses the same figure with one fault
+    planted, naming the figure and what is wrong."""
+    good, before, after, message = PLANTED[fault]
+    assert before in good
+    assert len(_load_more(tmp_path, good)) == 1
+    with pytest.raises(DataFileError) as caught:
+        _load_more(tmp_path, good.replace(before, after))
+    name = good.split(":", 1)[0].strip()
+    assert f"figure {name}" in str(caught.value) and message in str(caught.value)
+
+
+#: Facts of steps, each on a figure that shows it and one that does not.
+FACTS = [
+    ("knees bent", "base: lying_back", "base: lying_back, legs: [0, 0]"),
+    ("looking at the floor", "base: all_fours", "base: all_fours, neck: 38, head: 42"),
+    ("arms by the sides", "base: standing", "base: standing, arms: [-60, 10]"),
+    ("head turned to the right", "base: front_sitting, turn: -1", "base: front_sitting"),
+    ("hands on the knees", "base: sitting, arms: [-49, -51]", "base: sitting, arms: [-60, 10]"),
+]
+
+
+@pytest.mark.parametrize(("said", "shown", "not_shown"), FACTS, ids=[f[0] for f in FACTS])
+def test_the_facts_of_the_steps_are_checked(tmp_path, said, shown, not_shown):
+    props = "[{kind: chair}]" if "sitting" in shown else "[]"
+    body = f"""\
+        fact:
+          props: {props}
+          facts: [{said}]
+          start: {{{shown}, says: Start.}}
+          end: {{{shown}, x: 20, says: End.}}
+        """
+    assert "fact" in _load_more(tmp_path, body)
+    with pytest.raises(DataFileError, match="start pose"):
+        _load_more(tmp_path, body.replace(f"start: {{{shown}", f"start: {{{not_shown}"))
+
+
+def test_a_fact_the_loader_cannot_check_is_refused(tmp_path):
+    with pytest.raises(DataFileError, match="not a fact the loader can check"):
+        _load_more(
+            tmp_path,
+            """\
+            odd:
+              facts: [feeling calm]
+              start: {base: standing, says: Standing.}
+              end: {base: standing, x: 20, says: Stepped.}
+            """,
+        )
+
+
+def test_every_figure_states_the_facts_of_its_steps_and_what_moves():
+    """Every figure lists what its steps say as facts (the loader has checked that they
+    hold) and names what moves, by an arrow it follows or `moves`, so the visible
+    movement check applies to the part the steps move."""
+    missing = [k for k, f in load_figures().items() if not any(f.facts)]
+    assert missing == [], f"figures without facts: {missing}"
+    still = [k for k, f in load_figures().items() if not f.movers]
+    assert still == [], f"figures that do not say what moves: {still}"

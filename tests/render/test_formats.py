@@ -13,7 +13,7 @@ from icalendar import Calendar
 from recommender.app.cli import main
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender
-from recommender.render import render_result
+from recommender.render import FORMATS, render_result
 
 from conftest import EXAMPLES, example_answers
 from support.strategies import plannable_answers
@@ -131,12 +131,12 @@ def test_calendar_without_a_plan_reminds_what_to_do():
 
 
 def test_reproducible_outputs_with_source_date_epoch():
-    for fmt in ("markdown", "html", "ics", "fhir", "json", "text"):
+    for fmt in ("markdown", "html", "sheet", "ics", "fhir", "json", "text"):
         one = cli("plan", "--example", "-f", fmt).output
         assert one == cli("plan", "--example", "-f", fmt).output, fmt
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html", "ics", "fhir"])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_every_format_works_on_the_bundled_example(fmt, tmp_path):
     target = tmp_path / f"plan.{fmt}"
     result = cli("plan", "--example", "-f", fmt, "-o", str(target))
@@ -149,7 +149,7 @@ def test_every_format_works_on_the_bundled_example(fmt, tmp_path):
 def test_every_format_renders_any_valid_answers(raw):
     raw = dict(raw, start_date=raw.get("start_date", "2027-01-04"))
     result = RECOMMENDER.recommend(validate_answers(raw))
-    for fmt in ("text", "json", "markdown", "html", "ics", "fhir"):
+    for fmt in FORMATS:
         assert render_result(result, fmt).strip(), fmt
 
 

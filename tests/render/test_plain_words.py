@@ -19,7 +19,7 @@ RULE_ID = re.compile(r"\b(?:RF|YF|WH|EX|NOTE|AD)-[A-Z0-9]+")
 COMMAND = re.compile(r"backplan (?:explain|plan|intake|rules|schema|track)\b|--answers")
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "sheet"])
 @pytest.mark.parametrize("name", example_names())
 def test_no_rule_id_or_command_reaches_a_person(recommender, name, fmt):
     result = recommender.recommend(validate_answers(example_answers(name)))

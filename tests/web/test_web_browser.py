@@ -250,12 +250,12 @@ def test_full_form_to_a_plan(page):
     assert page.locator(".safety-net").is_visible()
     assert page.get_by_role("button", name="Print").is_visible()
     # Each exercise shows its figure, drawn (the CSP lets inline SVG through), beside
-    # its steps.
+    # its steps: on screen the moving one.
     articles = page.locator("article.exercise")
     assert articles.count() >= 2
     for i in range(articles.count()):
         article = articles.nth(i)
-        figure = article.locator("svg[role=img]").bounding_box()
+        figure = article.locator("svg.figure-motion").bounding_box()
         steps = article.locator("ol.steps").bounding_box()
         assert figure is not None and steps is not None
         assert figure["height"] > 80 and figure["width"] > 80, figure
@@ -481,7 +481,8 @@ def test_downloads(page):
     answer_everything(page, example_answers("desk-worker-upper-back"))
     page.goto("/result")
     saved = {}
-    for name in ("Web page (HTML)", "Text (Markdown)", "Data (JSON)", "FHIR CarePlan"):
+    names = ("Web page (HTML)", "Fridge sheet (one page a week)", "Text (Markdown)")
+    for name in (*names, "Data (JSON)", "FHIR CarePlan"):
         with page.expect_download() as download:
             page.get_by_role("link", name=name).click()
         saved[name] = Path(download.value.path()).read_text(encoding="utf-8")
@@ -494,10 +495,60 @@ def test_downloads(page):
     answers = example_answers("desk-worker-upper-back")
     assert days[0] == dt.date(2026, 3, 2) and len(days) == 4 * answers["days_per_week"]
     assert saved["Web page (HTML)"].startswith("<!doctype html>")
+    assert "Week 4 of 4" in saved["Fridge sheet (one page a week)"]
+    assert "data:image" not in saved["Text (Markdown)"]  # no figures as blobs
     assert "## Your plan" in saved["Text (Markdown)"]
     assert json.loads(saved["Data (JSON)"])["plan"]["weeks"]
     model = CarePlan.model_validate_json(saved["FHIR CarePlan"])
     assert model.status == "active"
+
+
+def _places(svg) -> list[list[str]]:
+    """Where each animated part of a figure is on screen now."""
+    return svg.evaluate(
+        """svg => [...svg.querySelectorAll('animateTransform')].map(a => {
+            const m = a.parentElement.getCTM();
+            return [m.a, m.b, m.e, m.f].map(v => v.toFixed(1)); })"""
+    )
+
+
+def test_figures_move_on_screen_under_the_real_csp(browser, server):
+    """The result page's figures move with SVG animation under the app's own
+    Content-Security-Policy (no inline style or script is needed, and none is refused);
+    a person whose system asks for less motion, or who prints, gets the still poses."""
+    context = browser.new_context(base_url=server, reduced_motion="no-preference")
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    try:
+        start(page)
+        answer_everything(page, example_answers("desk-worker-upper-back"))
+        page.goto("/result")
+        motion = page.locator("article.exercise svg.figure-motion").first
+        stills = page.locator("article.exercise svg.figure-stills").first
+        box = motion.bounding_box()
+        assert box is not None and box["width"] > 80 and box["height"] > 80
+        hidden = stills.bounding_box()
+        assert hidden is not None and hidden["width"] <= 1  # out of sight, still read aloud
+        assert stills.get_attribute("role") == "img"
+        # The body moves: a turning segment's place on screen differs over the cycle.
+        motion.evaluate("svg => { svg.pauseAnimations(); svg.setCurrentTime(0); }")
+        page.wait_for_timeout(100)
+        first = _places(motion)
+        motion.evaluate("svg => svg.setCurrentTime(svg.getCurrentTime() + 2.6)")
+        page.wait_for_timeout(100)
+        places = [first, _places(motion)]
+        assert places[0] != places[1], places
+        page.emulate_media(reduced_motion="reduce")
+        assert not motion.is_visible()
+        still = stills.bounding_box()
+        assert still is not None and still["width"] > 80 and still["height"] > 80
+        page.emulate_media(reduced_motion="no-preference", media="print")
+        assert not motion.is_visible() and stills.is_visible()
+    finally:
+        context.close()
+    refused = [m for m in console if "Content Security Policy" in m or "Refused" in m]
+    assert refused == []
 
 
 def test_without_javascript(browser, server):

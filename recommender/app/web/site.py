@@ -46,6 +46,7 @@ MAX_FORM_FIELDS = 400
 DOWNLOADS = {
     # format: (file name, media type)
     "html": ("backplan-plan.html", "text/html; charset=utf-8"),
+    "sheet": ("backplan-sheet.html", "text/html; charset=utf-8"),
     "ics": ("backplan-plan.ics", "text/calendar; charset=utf-8"),
     "markdown": ("backplan-plan.md", "text/markdown; charset=utf-8"),
     "json": ("backplan-result.json", "application/json"),
