@@ -30,7 +30,9 @@ from recommender.app.options import (
     format_option,
     output_option,
     private_option,
+    reminder_options,
     show_version,
+    system_zone,
     weeks_option,
 )
 from recommender.app.output import (
@@ -47,7 +49,7 @@ from recommender.core.answers import EQUIPMENT, PAIN_AREAS, in_country
 from recommender.core.catalog import Kind
 from recommender.core.errors import ExitCode
 from recommender.core.wording import WEEKDAYS
-from recommender.render import RenderOptions
+from recommender.render import Reminders, RenderOptions
 
 if TYPE_CHECKING:
     from recommender.core.answers import Answers
@@ -141,6 +143,7 @@ def main() -> None:
     metavar="DATE",
     help="Start the plan on DATE (YYYY-MM-DD, or 'today'), whatever the answers say.",
 )
+@reminder_options
 @country_option
 @engine_option
 @private_option
@@ -154,6 +157,10 @@ def plan(
     paper: Optional[str],
     embed_figures: bool,
     start: Optional[str],
+    at_time: Optional[str],
+    zone: Optional[str],
+    remind: int,
+    base_url: Optional[str],
     country: Optional[str],
     engine: Optional[str],
     private: bool,
@@ -183,6 +190,7 @@ def plan(
         paper=paper,
         width=width,
         figures=figures,
+        reminders=_reminders(at_time, zone, remind, base_url),
     )
     text = render_result(result, fmt, options)
     warn_beside(result.triage, fmt, output)
@@ -193,6 +201,19 @@ def plan(
     if closing_wanted(fmt, output):
         for line in plan_closing(result, hint, terminal_width(err=True)):
             say(line)
+
+
+def _reminders(
+    at_time: Optional[str], zone: Optional[str], remind: int, base_url: Optional[str]
+) -> Optional[Reminders]:
+    """The calendar's reminders, when a time of day was given."""
+    if at_time is None:
+        if zone or base_url:
+            raise click.UsageError("--tz and --base-url go with --time HH:MM")
+        return None
+    import datetime as dt
+
+    return Reminders(dt.time.fromisoformat(at_time), zone or system_zone(), remind, base_url)
 
 
 def _markdown_figures(
@@ -303,6 +324,7 @@ def explain(
 @format_option(what="Format of the result shown at the end.")
 @output_option("Write the result to FILE instead of showing it.")
 @weeks_option
+@reminder_options
 @country_option
 @engine_option
 @private_option
@@ -312,6 +334,10 @@ def intake(
     fmt: str,
     output: Optional[str],
     weeks: int,
+    at_time: Optional[str],
+    zone: Optional[str],
+    remind: int,
+    base_url: Optional[str],
     country: Optional[str],
     engine: Optional[str],
     private: bool,
@@ -328,7 +354,8 @@ def intake(
 
     # Loaded first: an unusable engine is reported before the questions, not after.
     recommender = _recommender(None, engine)
-    run_intake(recommender, save, resume, fmt, output, weeks, country, private)
+    reminders = _reminders(at_time, zone, remind, base_url)
+    run_intake(recommender, save, resume, fmt, output, weeks, country, private, reminders)
 
 
 @main.command()

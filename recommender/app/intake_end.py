@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from recommender.app.intake import Outcome
     from recommender.app.intake_session import Finished, IntakeSession
     from recommender.pipeline.recommend import Recommender
+    from recommender.render import Reminders
 
 
 def run_intake(
@@ -43,6 +44,7 @@ def run_intake(
     weeks: int,
     country: Optional[str],
     private: bool,
+    reminders: Optional[Reminders] = None,
 ) -> None:
     from recommender.app.intake import read_reply
     from recommender.app.intake_session import IntakeSession, WarnedFirst, finish_intake, today
@@ -71,8 +73,12 @@ def run_intake(
         sys.exit(int(ExitCode.INTERRUPTED))
     # Without --save the closing summary says how to keep the answers for next time.
     width = terminal_width() if not output or output == "-" else 78
+    if fmt == "ics" and reminders is None and not outcome.emergency:
+        reminders = ask_time_of_day()
     try:
-        finished = finish_intake(recommender, outcome, session.number, fmt, weeks, output, width)
+        finished = finish_intake(
+            recommender, outcome, session.number, fmt, weeks, output, width, reminders
+        )
     except WarnedFirst as warned:
         # Nothing hides a warning: the triage first, then what could not be used.
         if warned.found is not None:
@@ -196,6 +202,38 @@ def keep_unfinished(session: IntakeSession, save: Optional[str], private: bool) 
         resume += f" --save {shlex.quote(save)}"
     say(f"Your answers so far are kept in {target}. To continue later:")
     say(f"  {resume}")
+
+
+def ask_time_of_day() -> Optional[Reminders]:
+    """For a calendar: "What time of day suits you?", so that each session is an event
+    at that time with a reminder 10 minutes before (Enter: all-day events, as before)."""
+    import datetime as dt
+
+    from recommender.app.intake import read_reply
+    from recommender.app.options import system_zone
+    from recommender.inputs.questionnaire import Invalid
+    from recommender.render import Reminders
+
+    say("")
+    while True:
+        try:
+            reply = read_reply(
+                "What time of day suits you for your sessions? (HH:MM, such as 18:30; Enter: "
+                "no time, all-day events) > "
+            ).strip()
+        except (Invalid, EOFError):
+            return None
+        if not reply:
+            return None
+        try:
+            hour, minute = (int(part) for part in reply.replace(".", ":").split(":"))
+            chosen = dt.time(hour, minute)
+        except ValueError:
+            say("  Please give a time of day as HH:MM, such as 07:30 or 18:30.")
+            continue
+        zone = system_zone()
+        say(f"  Sessions at {chosen:%H:%M} ({zone}), with a reminder 10 minutes before.")
+        return Reminders(chosen, zone)
 
 
 def offer_kept_draft() -> Optional[str]:

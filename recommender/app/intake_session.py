@@ -20,6 +20,7 @@ from recommender.inputs.intake_draft import Draft, draft_json
 from recommender.inputs.questionnaire import Invalid, Question, Questionnaire, load_questionnaire
 from recommender.pipeline.recommend import Recommender
 from recommender.pipeline.triage import NEUTRAL_EMERGENCY_NUMBER, Triage
+from recommender.render import Reminders
 from recommender.render.questions import prompt_text
 from recommender.rulebook.rules import Rulebook
 
@@ -217,6 +218,7 @@ def finish_intake(
     weeks: int,
     output: Optional[str],
     width: int,
+    reminders: Optional[Reminders] = None,
 ) -> Finished:
     """The result at the end of an intake: the emergency or the withholding rule that
     stopped it, or the whole result of the answers given."""
@@ -244,7 +246,7 @@ def finish_intake(
     except AnswersError as problem:
         raise _warned_first(recommender, outcome.answers, problem) from None
     result = recommender.recommend(answers, weeks=weeks)
-    options = RenderOptions(color=color, width=width)
+    options = RenderOptions(color=color, width=width, reminders=reminders)
     plan = plan_summary(answers, len(result.plan.weeks)) if result.plan is not None else None
     week = week_one(result.plan) if result.plan is not None else None
     return Finished(result.triage, render_result(result, fmt, options), plan, week)

@@ -121,3 +121,106 @@ def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> Non
         f"{default_engine()}; durable-rules {installed})"
     )
     ctx.exit()
+
+
+def _check_time(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> Optional[str]:
+    import re
+
+    if value is None:
+        return None
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])", value.strip())
+    if not match:
+        raise click.BadParameter("give a time of day as HH:MM, such as 18:30")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def _check_zone(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> Optional[str]:
+    if value is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(
+            f"unknown time zone {value[:40]!r}; give a name such as Europe/London or "
+            "America/New_York"
+        ) from None
+    return value
+
+
+def _check_base_url(
+    ctx: click.Context, param: click.Parameter, value: Optional[str]
+) -> Optional[str]:
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise click.BadParameter(
+            "give the web address of the app, such as https://exercises.example.org"
+        )
+    return value
+
+
+def reminder_options(func: F) -> F:
+    """--time, --tz, --remind and --base-url: calendar sessions at a time of day."""
+    for option in reversed(
+        [
+            click.option(
+                "--time",
+                "at_time",
+                metavar="HH:MM",
+                callback=_check_time,
+                help="Calendar (ics): sessions at this time of day, with a reminder.",
+            ),
+            click.option(
+                "--tz",
+                "zone",
+                metavar="ZONE",
+                callback=_check_zone,
+                help="The time zone of --time (default: this computer's), e.g. Europe/London.",
+            ),
+            click.option(
+                "--remind",
+                type=click.IntRange(0, 24 * 60),
+                default=10,
+                show_default=True,
+                help="Minutes before each session that the calendar reminds you (0: never).",
+            ),
+            click.option(
+                "--base-url",
+                metavar="URL",
+                callback=_check_base_url,
+                help="The web app's address, for a link to each session's page.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def system_zone() -> str:
+    """This computer's time zone as an IANA name: $TZ, else where /etc/localtime points,
+    else UTC (a name the calendar can carry, unlike a bare offset)."""
+    import os
+    from pathlib import Path
+
+    named = os.environ.get("TZ", "").lstrip(":")
+    if named and _known_zone(named):
+        return named
+    try:
+        target = str(Path("/etc/localtime").resolve())
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        candidate = target.split("zoneinfo/", 1)[1]
+        if _known_zone(candidate):
+            return candidate
+    return "UTC"
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -40,6 +40,18 @@ def now() -> dt.datetime:
 
 
 @dataclass(frozen=True)
+class Reminders:
+    """Calendar reminders: sessions at a time of day in a time zone, each with an alarm
+    `remind` minutes before (0: none), linking to `base_url`'s session page if given."""
+
+    time: dt.time
+    zone: str
+    """An IANA time zone name (Europe/London)"""
+    remind: int = 10
+    base_url: Optional[str] = None
+
+
+@dataclass(frozen=True)
 class RenderOptions:
     """What a renderer may need besides the result."""
 
@@ -51,6 +63,8 @@ class RenderOptions:
     """When the document is made (dated formats)"""
     width: int = 78
     """Columns to wrap text to (text only): a terminal's own width, else 78"""
+    reminders: Optional[Reminders] = None
+    """The calendar: timed sessions with alarms (None: all-day events, no alarm)"""
     figures: Optional[str] = None
     """Markdown: "embed" puts each figure in the text as a data URI; a folder name links
     each to an SVG file there (the caller writes them: render.markdown.figure_files);
