@@ -13,7 +13,6 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Optional
-from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -32,16 +31,11 @@ from recommender.app.web.state import (
     State,
     new_sid,
 )
-from recommender.core.typed import whole_number
 from recommender.inputs.countries import emergency_number
 from recommender.inputs.questionnaire import Questionnaire
 from recommender.pipeline.recommend import Recommender
 from recommender.pipeline.triage import triage_flag
-from recommender.render import render_result, to_json
-
-#: A questionnaire page's form is well under 10 KB, and has fewer than 50 fields.
-MAX_FORM_BYTES = 64 * 1024
-MAX_FORM_FIELDS = 400
+from recommender.render import to_json
 
 DOWNLOADS = {
     # format: (file name, media type)
@@ -59,25 +53,6 @@ def country_name(code: Optional[str]) -> str:
 
     found = find_country(code) if code else None
     return found.name if found else "Not given"
-
-
-class TooLarge(Exception):
-    pass
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing more than `limit` bytes whatever Content-Length says."""
-    declared = whole_number(request.headers.get("content-length", ""), digits=20)
-    if declared is not None and declared > limit:
-        raise TooLarge
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 class Site:
@@ -102,18 +77,8 @@ class Site:
         self.static = {
             "app.css": (_static("app.css"), "text/css; charset=utf-8"),
             "app.js": (_static("app.js"), "text/javascript; charset=utf-8"),
-            "plan.css": (self._plan_css().encode(), "text/css; charset=utf-8"),
+            "plan.css": (_plan_css().encode(), "text/css; charset=utf-8"),
         }
-
-    def _plan_css(self) -> str:
-        """The printable page's own style sheet, served once so the result page looks
-        exactly like the printout without allowing inline styles."""
-        from recommender.inputs.answers_file import parse_answers as parse
-        from recommender.inputs.datafiles import bundled_dir
-
-        example = parse((bundled_dir("data") / "example-answers.json").read_bytes())
-        page = render_result(self.recommender.recommend(example), "html")
-        return between(page, "<style>", "</style>")
 
     # -- state and forms ---------------------------------------------------------------
 
@@ -162,9 +127,13 @@ def _static(name: str) -> bytes:
     return resources.files("recommender.app.web").joinpath("static").joinpath(name).read_bytes()
 
 
-def between(text: str, start: str, end: str) -> str:
-    first = text.index(start) + len(start)
-    return text[first : text.index(end, first)]
+def _plan_css() -> str:
+    """The printable page's own style sheet (the `css` block of plan.html.j2), served
+    as a file so that the result page looks exactly like the printout without allowing
+    inline styles. No paper size is pinned on screen."""
+    template = templates().get_template("plan.html.j2")
+    context = template.new_context({"page": {"paper": None}})
+    return "".join(template.blocks["css"](context))
 
 
 def _questionnaire_json(questionnaire: Questionnaire) -> str:
@@ -174,11 +143,18 @@ def _questionnaire_json(questionnaire: Questionnaire) -> str:
 
 
 @lru_cache(maxsize=1)
-def _templates():
+def templates() -> Any:
+    """The pages' templates, and the printable plan's (render/templates), which the
+    result page extends."""
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("recommender.app.web", "templates"),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.PackageLoader("recommender.app.web", "templates"),
+                jinja2.PackageLoader("recommender.render", "templates"),
+            ]
+        ),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -196,7 +172,7 @@ def page(request: Request, template: str, status: int = 200, **values: Any) -> H
     if fresh:
         token = Keys.new_csrf_cookie()
     html = (
-        _templates()
+        templates()
         .get_template(template)
         .render(csrf_field=CSRF_FIELD, csrf=site.keys.csrf_field(token), **values)
     )
@@ -240,22 +216,6 @@ def go(request: Request, to: str, state: Optional[State] = None) -> RedirectResp
             value = site.keys.dump_state(state)
         _cookie(response, request, STATE_COOKIE, value)
     return response
-
-
-async def posted_form(request: Request) -> Optional[dict[str, list[str]]]:
-    """The urlencoded form of a POST, or None when its CSRF token does not match."""
-    site: Site = request.app.state.site
-    body = await read_body(request, MAX_FORM_BYTES)
-    try:
-        fields = parse_qs(
-            body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS
-        )
-    except ValueError:  # more fields than any page has
-        raise TooLarge from None
-    sent = (fields.get(CSRF_FIELD) or [""])[0]
-    if not site.keys.csrf_ok(request.cookies.get(CSRF_COOKIE), sent):
-        return None
-    return fields
 
 
 def refused(request: Request) -> HTMLResponse:
