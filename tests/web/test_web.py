@@ -69,16 +69,18 @@ def test_sections_are_the_questionnaire_groups_in_order():
 
 
 def test_a_checked_section_names_each_bad_field_in_plain_words():
+    # Each in its own words, as GOV.UK's error messages are (issue 24, item 6).
     values, errors = form.check(SECTIONS[0], {"age": "300", "pain_areas": [], "onset": "x"})
-    assert errors["age"] == "Please give a whole number from 1 to 120."
-    assert errors["pain_areas"] == "Please choose at least one."
-    assert errors["pain_intensity"] == "Please fill this in."
-    assert errors["pain_trend"] == "Please choose one answer."
-    assert errors["onset"].startswith("Please choose")
+    assert errors["age"] == "Age must be a whole number from 1 to 120"
+    assert errors["pain_areas"] == "Select where it hurts"
+    assert errors["pain_intensity"] == "Enter how bad the pain has been, from 0 to 10"
+    assert errors["pain_trend"] == "Select whether the pain is getting better or worse"
+    assert errors["onset"] == "Select how the pain started"
     assert values == {}
     values, errors = form.check(SECTIONS[1], {"red_flags.saddle_numbness": "yes"})
     assert values == {"red_flags.saddle_numbness": True}
-    assert errors["red_flags.chest_pain"] == "Please choose yes or no."
+    assert errors["red_flags.chest_pain"] == "Select yes or no for chest pressure or pain"
+    assert len(set(errors.values())) == len(errors)  # no two alike
 
 
 def test_every_page_sends_the_security_headers(client):
@@ -88,6 +90,14 @@ def test_every_page_sends_the_security_headers(client):
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["referrer-policy"] == "no-referrer"
         assert headers["cache-control"] == "no-store"
+
+
+def test_the_icon_is_served_so_no_first_visit_gets_a_404(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/svg+xml"
+    assert icon.content.startswith(b"<svg") and len(icon.content) < 2000
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/").text
 
 
 def test_pages_load_nothing_from_elsewhere(client):
@@ -128,7 +138,8 @@ def test_an_emergency_stops_the_form_at_once(client):
     reply = client.post("/questions/2", data={"csrf_token": csrf, "red_flags.tearing_pain": "yes"})
     assert reply.url.path == "/emergency"
     assert "EMERGENCY: call 000 or go to an emergency department now." in reply.text
-    assert "RF-AORTA" in reply.text
+    assert "Sudden tearing pain in the chest or upper back" in reply.text
+    assert "RF-" not in reply.text  # rule ids are for clinicians, not on a patient's page
     for later in ("/questions/3", "/review", "/result", "/download/json"):
         assert client.get(later).url.path == "/emergency"
 
@@ -148,7 +159,8 @@ def test_an_emergency_needing_two_answers_stops_when_the_second_comes(client):
         "/questions/2", data={"csrf_token": csrf, **section_form(SECTIONS[1], answers)}
     )
     assert reply.url.path == "/emergency"
-    assert "RF-AAA" in reply.text
+    assert "Back pain with belly pain or a pulsing feeling, aged 50 or over" in reply.text
+    assert "RF-" not in reply.text
     assert "call your local emergency number (for example 911, 112 or 999)" in reply.text
 
 

@@ -11,8 +11,10 @@ import re
 from functools import lru_cache
 from typing import Any, Optional
 
+from markupsafe import Markup
+
 from recommender.app.web import form
-from recommender.app.web.site import country_name
+from recommender.app.web.site import country_name, templates
 from recommender.core.typed import whole_number
 from recommender.inputs.countries import emergency_numbers
 
@@ -24,6 +26,14 @@ def countries() -> tuple[tuple[str, str, str], ...]:
     that page's error rather than stopping the server)."""
     found = ((code, country_name(code), number) for code, number in emergency_numbers().items())
     return tuple(sorted(found, key=lambda c: c[1]))
+
+
+@lru_cache(maxsize=512)
+def country_options(chosen: Optional[str]) -> Markup:
+    """The country list's options, with `chosen` selected: drawn once for each
+    country chosen (a few hundred at most), since they are most of a start page."""
+    template = templates().get_template("country_options.html.j2")
+    return Markup(template.render(countries=countries(), chosen=chosen))
 
 
 def section_at(sections: tuple[form.Section, ...], number: str) -> Optional[form.Section]:

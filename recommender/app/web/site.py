@@ -36,6 +36,8 @@ from recommender.inputs.questionnaire import Questionnaire
 from recommender.pipeline.recommend import Recommender
 from recommender.pipeline.triage import triage_flag
 from recommender.render import to_json
+from recommender.rulebook.conditions import holds
+from recommender.rulebook.rules import WithholdRule
 
 DOWNLOADS = {
     # format: (file name, media type)
@@ -78,6 +80,7 @@ class Site:
             "app.css": (_static("app.css"), "text/css; charset=utf-8"),
             "app.js": (_static("app.js"), "text/javascript; charset=utf-8"),
             "plan.css": (_plan_css().encode(), "text/css; charset=utf-8"),
+            "favicon.svg": (_static("favicon.svg"), "image/svg+xml"),
         }
 
     # -- state and forms ---------------------------------------------------------------
@@ -109,6 +112,18 @@ class Site:
         for section in self.sections:
             if section.number not in state.done or form.unanswered(section, state.answers):
                 return section.number
+        return None
+
+    def withheld_before_screening(self, answers: dict) -> Optional[WithholdRule]:
+        """A withholding rule that already holds before any warning sign is answered
+        (WH-MINOR, from the age): the questions stop there, with its advice, as the
+        terminal intake's do. Once screening has begun it always finishes, so that no
+        warning sign is cut short (the result then says why there is no plan)."""
+        if answers.get("red_flags"):
+            return None
+        for rule in self.recommender.rulebook.withhold:
+            if rule.condition is not None and holds(rule.condition, answers) is True:
+                return rule
         return None
 
     def emergencies(self, state: State) -> tuple:

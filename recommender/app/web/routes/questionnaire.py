@@ -14,8 +14,9 @@ from recommender.app.web.deps import SavedDep, SiteDep, StateDep, checked_form
 from recommender.app.web.models import SectionFormDep, StartFormDep
 from recommender.app.web.site import country_name, delete_cookie, go, not_found, page
 from recommender.app.web.state import STATE_COOKIE, State
+from recommender.core.safety_net import safety_net
 from recommender.inputs.countries import normalise
-from recommender.pipeline.triage import NEUTRAL_EMERGENCY_NUMBER, level_action
+from recommender.pipeline.triage import NEUTRAL_EMERGENCY_NUMBER, level_action, number_words
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,8 +29,7 @@ async def start(request: Request, site: SiteDep, saved: SavedDep) -> Response:
         "start.html.j2",
         title="Start",
         country_question=site.questionnaire.country.ask,
-        countries=pages.countries(),
-        chosen=state.country,
+        country_options=pages.country_options(state.country),
         resume=site.first_open(state) if state.started else None,
         started=state.started,
         expired=saved.expired,
@@ -44,6 +44,64 @@ async def begin(request: Request, site: SiteDep, data: StartFormDep) -> Response
     code = normalise(data.country)
     site.forget(request)  # starting again clears the answers before, for good
     return go(request, "/questions/1", State(country=code, started=True))
+
+
+@router.get("/start-again")
+async def start_again(request: Request, site: SiteDep, state: StateDep) -> Response:
+    """Starting again clears every answer: asked first, on a page of its own."""
+    if not state.started:
+        return go(request, "/")
+    first = site.first_open(state)
+    back = "/review" if first is None else f"/questions/{first}"
+    return page(request, "start_again.html.j2", title="Start again?", back=back)
+
+
+@router.get("/country")
+async def country(request: Request, site: SiteDep, state: StateDep) -> Response:
+    """The country alone, changed with every answer kept (from the review's Change)."""
+    if not state.started:
+        return go(request, "/")
+    return page(
+        request,
+        "country.html.j2",
+        title="Your country",
+        country_question=site.questionnaire.country.ask,
+        country_options=pages.country_options(state.country),
+        reviewing=state.reviewing,
+    )
+
+
+@router.post("/country")
+async def change_country(
+    request: Request, site: SiteDep, data: StartFormDep, state: StateDep
+) -> Response:
+    if not state.started:
+        return go(request, "/")
+    state.country = normalise(data.country)
+    first = site.first_open(state)
+    return go(request, "/review" if first is None else f"/questions/{first}", state)
+
+
+@router.get("/no-plan")
+async def no_plan(request: Request, site: SiteDep, state: StateDep) -> Response:
+    """The questions stopped before the warning signs by a withholding rule (under
+    18): its advice, and the signs that mean "get help now", since none was asked."""
+    if not state.started:
+        return go(request, "/")
+    if site.emergencies(state):
+        return go(request, "/emergency")
+    rule = site.withheld_before_screening(state.answers)
+    if rule is None:
+        first = site.first_open(state)
+        return go(request, "/review" if first is None else f"/questions/{first}")
+    net = safety_net("soon", False, number_words(site.number(state)))
+    return page(
+        request,
+        "adults.html.j2",
+        title="We cannot give you a plan",
+        reason=rule.reason,
+        net=net,
+    )
 
 
 @router.post("/reset", dependencies=[Depends(checked_form)])
@@ -63,6 +121,8 @@ async def show_section(request: Request, site: SiteDep, state: StateDep, number:
         return go(request, "/")
     if site.emergencies(state):
         return go(request, "/emergency")
+    if section.number > 1 and site.withheld_before_screening(state.answers):
+        return go(request, "/no-plan")
     first = site.first_open(state)
     if first is not None and section.number > first:
         return go(request, f"/questions/{first}")
@@ -112,6 +172,11 @@ async def answer_section(
         state.drafts.pop(key, None)
         stop.record(state, found)
         return go(request, "/emergency", state)
+    stopped = not data.back and site.withheld_before_screening(tentative) is not None
+    if errors and stopped:  # the age alone stops the questions, whatever else is missing
+        state.answers = tentative
+        state.drafts[key] = raw
+        return go(request, "/no-plan", state)
     if errors:
         state.drafts[key] = raw
         if data.back:
@@ -131,6 +196,8 @@ async def answer_section(
         return go(request, f"/questions/{section.number - 1}" if section.number > 1 else "/", state)
     if errors:
         return go(request, f"/questions/{section.number}#problems", state)
+    if stopped:
+        return go(request, "/no-plan", state)
     following = site.first_open(state)
     if following is None:
         state.reviewing = True  # from now on, a changed section returns to the review
@@ -144,6 +211,8 @@ async def review(request: Request, site: SiteDep, state: StateDep) -> Response:
         return go(request, "/")
     if site.emergencies(state):
         return go(request, "/emergency")
+    if site.withheld_before_screening(state.answers):
+        return go(request, "/no-plan")
     first = site.first_open(state)
     if first is not None:
         return go(request, f"/questions/{first}")

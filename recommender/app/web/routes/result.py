@@ -78,6 +78,8 @@ def _result(request: Request, site: Site, state: State) -> Union[Result, Respons
         return go(request, "/")
     if site.emergencies(state):
         return go(request, "/emergency")
+    if site.withheld_before_screening(state.answers):
+        return go(request, "/no-plan")
     first = site.first_open(state)
     if first is not None:
         return go(request, f"/questions/{first}")
