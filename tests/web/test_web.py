@@ -278,17 +278,32 @@ def test_serve_refuses_a_port_in_use():
 
 
 def test_the_fast_json_writer_gives_to_json_bytes(recommender):
+    from recommender.app.web.fastjson import result_json
     from recommender.app.web.fastjson import to_json as fast
     from recommender.inputs.answers_file import validate_answers
     from recommender.inputs.samples import many_answers
     from recommender.render import to_json
 
+    def floats(value) -> bool:
+        if isinstance(value, dict):
+            return any(floats(v) for v in value.values())
+        if isinstance(value, (list, tuple)):
+            return any(floats(v) for v in value)
+        return isinstance(value, float)
+
     for raw in many_answers(300, seed=41):
         data = recommender.recommend(validate_answers(raw), weeks=12).to_dict()
         assert fast(data) == to_json(data)
+        assert result_json(data) == to_json(data).encode()
+        assert not floats(data)  # where orjson's text would differ
     odd = {'é\u2028"\\\n\x01': [[], {}, (1, True), None, -3, 1.5, float("inf")], "": {"k": ""}}
     assert fast(odd) == to_json(odd)
     assert fast({1: "a"}) == to_json({1: "a"})
+    assert result_json({1: "a"}) == to_json({1: "a"}).encode()  # left to to_json
+    assert (
+        result_json({"é\u2028": ["\x01", -3, None]})
+        == to_json({"é\u2028": ["\x01", -3, None]}).encode()
+    )
 
 
 def test_help_lines_speak_of_ticking_not_typing(client):

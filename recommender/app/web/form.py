@@ -186,6 +186,11 @@ def unanswered(section: Section, answers: Mapping[str, Any]) -> bool:
     )
 
 
+def needed(section: Section) -> tuple[Question, ...]:
+    """The questions of `section` that need an answer when they are asked."""
+    return tuple(q for q in section.questions if not _may_be_blank(q))
+
+
 def _may_be_blank(question: Question) -> bool:
     return question.default is not None or question.key in ("start_date", "name")
 

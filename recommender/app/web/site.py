@@ -39,6 +39,9 @@ from recommender.render import to_json
 from recommender.rulebook.conditions import holds
 from recommender.rulebook.rules import WithholdRule
 
+#: Answers cookies remembered as checked (shape.py), at most: a hash each.
+SHAPED_COOKIES = 20_000
+
 DOWNLOADS = {
     # format: (file name, media type)
     "html": ("backplan-plan.html", "text/html; charset=utf-8"),
@@ -75,6 +78,11 @@ class Site:
         self.emergency_rules = form.emergency_rules(recommender.rulebook.red_flags)
         self.emergency_ids = {rule.id for rule in self.emergency_rules}
         self.shape = StateShape(self.sections, self.emergency_ids)
+        self._shaped: set[Optional[int]] = set()
+        self._needed = tuple(
+            (s.number, tuple((q, tuple(q.key.split("."))) for q in form.needed(s)))
+            for s in self.sections
+        )
         self.fhir_questionnaire = _questionnaire_json(questionnaire).encode()
         self.static = {
             "app.css": (_static("app.css"), "text/css; charset=utf-8"),
@@ -88,10 +96,19 @@ class Site:
     def state(self, request: Request) -> tuple[State, bool]:
         """The answers so far, and whether a cookie was there but too old or not ours;
         BadState when it is ours but not in the shape these pages write."""
-        state, expired = self.keys.load_state(request.cookies.get(STATE_COOKIE))
+        cookie = request.cookies.get(STATE_COOKIE)
+        state, expired = self.keys.load_state(cookie)
         if state.sid is not None and self.revoked.holds(state.sid):
             return State(), False  # cleared: a copy of the cookie opens nothing
-        self.shape.check(state)
+        # A cookie is sent again with every page: its state, once found in shape, is
+        # not checked again (the cookie's hash is remembered, never its answers; it is
+        # still decrypted, and so still refused once too old, every time).
+        seen = hash(cookie) if cookie else None
+        if seen not in self._shaped:
+            self.shape.check(state)
+            if len(self._shaped) >= SHAPED_COOKIES:
+                self._shaped.clear()
+            self._shaped.add(seen)
         return state, expired
 
     def forget(self, request: Request) -> None:
@@ -108,10 +125,15 @@ class Site:
         return emergency_number(state.country) if state.country else None
 
     def first_open(self, state: State) -> Optional[int]:
-        """The first section not yet answered, or None when all are."""
-        for section in self.sections:
-            if section.number not in state.done or form.unanswered(section, state.answers):
-                return section.number
+        """The first section not yet answered, or None when all are (form.unanswered,
+        from the questions each section needs answered, listed once)."""
+        answers, age = state.answers, state.answers.get("age")
+        for number, needed in self._needed:
+            if number not in state.done:
+                return number
+            for question, path in needed:
+                if not question.skipped(age) and _missing(answers, path):
+                    return number
         return None
 
     def withheld_before_screening(self, answers: dict) -> Optional[WithholdRule]:
@@ -136,6 +158,15 @@ class Site:
         seen = {flag.id for flag in found}
         held = (r for r in self.emergency_rules if r.id in state.stop and r.id not in seen)
         return found + tuple(triage_flag(rule, number) for rule in held)
+
+
+def _missing(answers: dict, path: tuple[str, ...]) -> bool:
+    value: Any = answers
+    for part in path:
+        if not isinstance(value, dict) or part not in value:
+            return True
+        value = value[part]
+    return value is None
 
 
 def _static(name: str) -> bytes:
@@ -174,6 +205,8 @@ def templates() -> Any:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates are the package's own files: no page looks at their dates.
+        auto_reload=False,
     )
     env.globals["version"] = __version__
     return env

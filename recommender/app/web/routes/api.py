@@ -111,10 +111,9 @@ async def api_plan(request: Request, site: SiteDep, options: PlanOptionsDep) -> 
     except AnswersError as exc:
         return _api_error(422, exc.problems, exc.fields, exc.message())
     result = site.recommender.recommend(in_country(answers, options.country), weeks=options.weeks)
-    # fastjson writes the same bytes as to_json (what `plan --format json` prints),
-    # in a third of the time.
-    body = fastjson.to_json(result.to_dict()).encode()
-    return Response(body, media_type="application/json")
+    # The same bytes as to_json (what `plan --format json` prints), in a twentieth of
+    # the time (fastjson.py).
+    return Response(fastjson.result_json(result.to_dict()), media_type="application/json")
 
 
 @router.get(
