@@ -23,7 +23,8 @@
     generator shares the machine's cores with the server, so the rates are a floor for
     the server alone; the CPU time per request is the figure to compare between runs.
     Then the page path: `GET /review` with a whole questionnaire's answers cookie (read
-    and checked on every request), its CPU time per request.
+    and checked on every request), and the start page `GET /` on a first visit and with
+    the answers, each page's CPU time per request.
 """
 
 from __future__ import annotations
@@ -364,11 +365,11 @@ def web_load(
     }
 
 
-def _page_load(base: str, port: int, server_pid: int, count: int, connections: int) -> dict:
-    """(e), pages: GET /review with a whole questionnaire's answers cookie, the page
-    path's cost per request (reading the answers cookie, drawing the page). The cookie
-    comes from answering the bundled example answers page by page, as a person would."""
-    import asyncio
+def _page_load(base: str, port: int, server_pid: int, count: int, connections: int) -> list[dict]:
+    """(e), pages: GET /review with a whole questionnaire's answers cookie, and the start
+    page GET / on a first visit (no cookie) and with the answers: each page's cost per
+    request (reading the answers cookie, drawing the page). The cookie comes from
+    answering the bundled example answers page by page, as a person would."""
     import re
 
     import httpx
@@ -384,9 +385,12 @@ def _page_load(base: str, port: int, server_pid: int, count: int, connections: i
         client.post("/start", data={"csrf_token": csrf, "country": "GB"})
         for section in form.sections(load_questionnaire()):
             sent: dict = {"csrf_token": csrf}
-            for question in section.questions:
+            for question in form.asked(section, answers.get("age")):
                 value = form.get(answers, question.key)
-                if isinstance(value, bool):
+                if isinstance(value, bool) and question.or_ask:  # one yes/no per part
+                    for key in form.part_keys(question)[: 1 if value else None]:
+                        sent[key] = "yes" if value else "no"
+                elif isinstance(value, bool):
                     sent[question.key] = "yes" if value else "no"
                 elif value is not None:
                     sent[question.key] = value if isinstance(value, list) else str(value)
@@ -394,9 +398,26 @@ def _page_load(base: str, port: int, server_pid: int, count: int, connections: i
         if reply.url.path != "/review":
             raise SystemExit(f"(e) pages: the questionnaire ended at {reply.url.path}")
         cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
-    request = (
-        f"GET /review HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n\r\n"
-    ).encode()
+    found = [
+        _get_load(port, server_pid, "/review", cookie, b"Check your answers", count, connections),
+        _get_load(port, server_pid, "/", "", b"</html>", count, connections),
+        _get_load(port, server_pid, "/", cookie, b"</html>", count, connections),
+    ]
+    for page in found:
+        page["cookie_bytes"] = len(cookie) if page.pop("cookie") else 0
+    return found
+
+
+def _get_load(
+    port: int, server_pid: int, path: str, cookie: str, expect: bytes, count: int, connections: int
+) -> dict:
+    """`count` GET requests for `path` over keep-alive connections (with the cookie,
+    when given): the server's CPU time per request."""
+    import asyncio
+    import re
+
+    with_cookie = f"Cookie: {cookie}\r\n" if cookie else ""
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{with_cookie}\r\n".encode()
 
     async def drive() -> tuple[int, int, float]:
         done = errors = 0
@@ -410,7 +431,7 @@ def _page_load(base: str, port: int, server_pid: int, count: int, connections: i
                 head = await reader.readuntil(b"\r\n\r\n")
                 length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
                 body = await reader.readexactly(length)
-                if not head.startswith(b"HTTP/1.1 200") or b"Check your answers" not in body:
+                if not head.startswith(b"HTTP/1.1 200") or expect not in body:
                     errors += 1
             writer.close()
 
@@ -422,9 +443,9 @@ def _page_load(base: str, port: int, server_pid: int, count: int, connections: i
     done, errors, elapsed = asyncio.run(drive())
     cpu = _tree_cpu_seconds(server_pid) - before
     return {
-        "path": "GET /review",
+        "path": f"GET {path}",
+        "cookie": bool(cookie),
         "requests": done,
-        "cookie_bytes": len(cookie),
         "requests_per_second": round(done / elapsed),
         "server_cpu_ms_per_request": round(cpu * 1000 / done, 3),
         "errors": errors,
@@ -440,12 +461,14 @@ def print_web(w: dict) -> None:
         f"{w['p50_ms']} ms, p99 {w['p99_ms']} ms; peak server RSS {w['peak_server_rss_mb']} MB; "
         f"{w['errors']} errors; server CPU {w['server_cpu_ms_per_request']} ms per request"
     )
-    p = w["pages"]
-    print(
-        f"    pages: {p['path']} with a {p['cookie_bytes']:,}-byte answers cookie, "
-        f"{p['requests']:,} requests: {p['requests_per_second']:,} req/s; server CPU "
-        f"{p['server_cpu_ms_per_request']} ms per request; {p['errors']} errors"
-    )
+    for p in w["pages"]:
+        size = p["cookie_bytes"]
+        cookie = f"a {size:,}-byte answers cookie" if size else "no cookie"
+        print(
+            f"    pages: {p['path']} with {cookie}, "
+            f"{p['requests']:,} requests: {p['requests_per_second']:,} req/s; server CPU "
+            f"{p['server_cpu_ms_per_request']} ms per request; {p['errors']} errors"
+        )
 
 
 def main() -> None:

@@ -128,6 +128,14 @@ def render_html(result: Result, produced: dt.datetime, paper: Optional[str] = No
     return template.render(page=_page(result, produced, paper))
 
 
+def page_values(
+    result: Result, produced: dt.datetime, paper: Optional[str] = None
+) -> dict[str, Any]:
+    """What templates/plan.html.j2 draws as `page`: the web app's result page extends
+    the same template, so it shows exactly what the printable page shows."""
+    return _page(result, produced, paper)
+
+
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     import jinja2

@@ -1,8 +1,9 @@
 """The web app: the questionnaire page by page, the emergency stop, the plan, and an API.
 
 Thin handlers over the same core as the command line (Recommender, the questionnaire,
-the renderers). Pages are rendered on the server and work with no JavaScript; the
-small script only adds a print button and an early emergency warning.
+the renderers), in one router per concern (routes/), with what they share given as
+dependencies (deps.py). Pages are rendered on the server and work with no JavaScript;
+the small script only adds a print button and an early emergency warning.
 """
 
 from __future__ import annotations
@@ -12,22 +13,22 @@ from typing import Any, Optional
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import ClientDisconnect
+from starlette.routing import BaseRoute, Route
 
 from recommender import __version__
-from recommender.app.web.api import add_api
+from recommender.app.web import routes
+from recommender.app.web.deps import Refused, TooLarge
 from recommender.app.web.guard import Guard
-from recommender.app.web.pages import add_pages
 from recommender.app.web.revoked import Revoked
 from recommender.app.web.secret import secret_key
 from recommender.app.web.site import (
     Site,
-    TooLarge,
     delete_cookie,
     not_found,
     page,
+    refused,
 )
 from recommender.app.web.state import MAX_AGE, STATE_COOKIE, BadState, Keys
-from recommender.app.web.stop import add_stop_pages
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.pipeline.recommend import Recommender
 
@@ -39,7 +40,13 @@ class BackplanApp(FastAPI):
     handling included, so that no response leaves without the security headers."""
 
     def build_middleware_stack(self) -> Any:
-        return Guard(super().build_middleware_stack(), self.router.routes)
+        return Guard(super().build_middleware_stack(), self.every_route())
+
+    def every_route(self) -> list[BaseRoute]:
+        """The app's own routes (/openapi.json) and every router's, one by one (FastAPI
+        may keep an included router as one entry, which names no methods)."""
+        own: list[BaseRoute] = [route for route in self.router.routes if isinstance(route, Route)]
+        return own + [route for router in routes.PUBLIC for route in router.routes]
 
 
 def create_app(recommender: Optional[Recommender] = None) -> FastAPI:
@@ -62,9 +69,8 @@ def create_app(recommender: Optional[Recommender] = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.site = site
-    add_api(app, site)
-    add_pages(app, site)
-    add_stop_pages(app, site)
+    for router in routes.PUBLIC:
+        app.include_router(router)
     _add_errors(app)
     return app
 
@@ -95,6 +101,10 @@ def _add_errors(app: FastAPI) -> None:
             title="Too much was sent",
             lines=["That form was far larger than any answer. Nothing was kept."],
         )
+
+    @app.exception_handler(Refused)
+    async def not_accepted(request: Request, exc: Refused) -> Response:
+        return refused(request)
 
     @app.exception_handler(BadState)
     async def bad_state(request: Request, exc: BadState) -> Response:

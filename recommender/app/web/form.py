@@ -141,7 +141,7 @@ def check(
         try:
             value = parse_answer(question, text, today)
         except Invalid as problem:
-            errors[question.key] = str(problem)
+            errors[question.key] = _bad_message(question, str(problem))
             continue
         if value is not None:
             values[question.key] = value
@@ -186,17 +186,62 @@ def unanswered(section: Section, answers: Mapping[str, Any]) -> bool:
     )
 
 
+def needed(section: Section) -> tuple[Question, ...]:
+    """The questions of `section` that need an answer when they are asked."""
+    return tuple(q for q in section.questions if not _may_be_blank(q))
+
+
 def _may_be_blank(question: Question) -> bool:
     return question.default is not None or question.key in ("start_date", "name")
 
 
+#: What to do about a field left empty, in the words of GOV.UK's error messages ("Enter
+#: your age", "Select where it hurts"): the questions that are not yes or no, each its
+#: own. A yes/no question's message names it by its short name in the review.
+_MISSING = {
+    "age": "Enter your age in whole years",
+    "pain_areas": "Select where it hurts",
+    "pain_intensity": "Enter how bad the pain has been, from 0 to 10",
+    "pain_duration": "Select how long you have had this pain",
+    "pain_trend": "Select whether the pain is getting better or worse",
+    "onset": "Select how the pain started",
+    "pregnancy": "Select whether you are pregnant",
+    "days_per_week": "Enter how many days a week you can exercise",
+    "minutes_per_session": "Enter how many minutes you can spend each time",
+    "activity_level": "Select how active you are day to day",
+}
+
+#: A number outside its range or not a whole number, named as GOV.UK does ("Age must
+#: be a whole number from 1 to 120"): the name, then the range from the answers model.
+_NUMBER_NAMES = {
+    "age": "Age",
+    "pain_intensity": "Pain",
+    "days_per_week": "Days a week",
+    "minutes_per_session": "Minutes each time",
+}
+
+
 def _blank_message(question: Question) -> str:
-    return {
-        "yes_no": "Please choose yes or no.",
-        "choice": "Please choose one answer.",
-        "choices": "Please choose at least one.",
-        "number": "Please fill this in.",
-    }.get(kind(question), "Please fill this in.")
+    if question.key in _MISSING:
+        return _MISSING[question.key]
+    if kind(question) == "yes_no":
+        short = question.short or " ".join(question.ask.split())
+        return f"Select yes or no for {short[:1].lower()}{short[1:]}"
+    return f"Enter {(question.short or 'an answer').lower()}"
+
+
+def _bad_message(question: Question, problem: str) -> str:
+    """A refused answer's message: a number's own, or the intake's words for the
+    rest (a date, a name), which say exactly what is wrong."""
+    spec = answer_fields().get(question.key)
+    if kind(question) == "number" and spec is not None:
+        name = _NUMBER_NAMES.get(question.key, question.short or "It")
+        return f"{name} must be a whole number from {spec.minimum} to {spec.maximum}"
+    if kind(question) in ("yes_no", "choice", "choices"):  # only by hand: pages tick
+        return _blank_message(question)
+    if kind(question) == "date" and problem.startswith("Please give a real date"):
+        return "Start date must be a real date, such as 2026-03-02"  # not the typed words
+    return problem.rstrip(".")
 
 
 # -- answers kept as nested data, as in an answers file --------------------------------

@@ -13,7 +13,6 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Optional
-from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -32,16 +31,16 @@ from recommender.app.web.state import (
     State,
     new_sid,
 )
-from recommender.core.typed import whole_number
 from recommender.inputs.countries import emergency_number
 from recommender.inputs.questionnaire import Questionnaire
 from recommender.pipeline.recommend import Recommender
 from recommender.pipeline.triage import triage_flag
-from recommender.render import render_result, to_json
+from recommender.render import to_json
+from recommender.rulebook.conditions import holds
+from recommender.rulebook.rules import WithholdRule
 
-#: A questionnaire page's form is well under 10 KB, and has fewer than 50 fields.
-MAX_FORM_BYTES = 64 * 1024
-MAX_FORM_FIELDS = 400
+#: Answers cookies remembered as checked (shape.py), at most: a hash each.
+SHAPED_COOKIES = 20_000
 
 DOWNLOADS = {
     # format: (file name, media type)
@@ -62,25 +61,6 @@ def country_name(code: Optional[str]) -> str:
     return found.name if found else "Not given"
 
 
-class TooLarge(Exception):
-    pass
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refusing more than `limit` bytes whatever Content-Length says."""
-    declared = whole_number(request.headers.get("content-length", ""), digits=20)
-    if declared is not None and declared > limit:
-        raise TooLarge
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 class Site:
     """What every page needs, built once per worker process."""
 
@@ -99,32 +79,37 @@ class Site:
         self.emergency_rules = form.emergency_rules(recommender.rulebook.red_flags)
         self.emergency_ids = {rule.id for rule in self.emergency_rules}
         self.shape = StateShape(self.sections, self.emergency_ids)
+        self._shaped: set[Optional[int]] = set()
+        self._needed = tuple(
+            (s.number, tuple((q, tuple(q.key.split("."))) for q in form.needed(s)))
+            for s in self.sections
+        )
         self.fhir_questionnaire = _questionnaire_json(questionnaire).encode()
         self.static = {
             "app.css": (_static("app.css"), "text/css; charset=utf-8"),
             "app.js": (_static("app.js"), "text/javascript; charset=utf-8"),
-            "plan.css": (self._plan_css().encode(), "text/css; charset=utf-8"),
+            "plan.css": (_plan_css().encode(), "text/css; charset=utf-8"),
+            "favicon.svg": (_static("favicon.svg"), "image/svg+xml"),
         }
-
-    def _plan_css(self) -> str:
-        """The printable page's own style sheet, served once so the result page looks
-        exactly like the printout without allowing inline styles."""
-        from recommender.inputs.answers_file import parse_answers as parse
-        from recommender.inputs.datafiles import bundled_dir
-
-        example = parse((bundled_dir("data") / "example-answers.json").read_bytes())
-        page = render_result(self.recommender.recommend(example), "html")
-        return between(page, "<style>", "</style>")
 
     # -- state and forms ---------------------------------------------------------------
 
     def state(self, request: Request) -> tuple[State, bool]:
         """The answers so far, and whether a cookie was there but too old or not ours;
         BadState when it is ours but not in the shape these pages write."""
-        state, expired = self.keys.load_state(request.cookies.get(STATE_COOKIE))
+        cookie = request.cookies.get(STATE_COOKIE)
+        state, expired = self.keys.load_state(cookie)
         if state.sid is not None and self.revoked.holds(state.sid):
             return State(), False  # cleared: a copy of the cookie opens nothing
-        self.shape.check(state)
+        # A cookie is sent again with every page: its state, once found in shape, is
+        # not checked again (the cookie's hash is remembered, never its answers; it is
+        # still decrypted, and so still refused once too old, every time).
+        seen = hash(cookie) if cookie else None
+        if seen not in self._shaped:
+            self.shape.check(state)
+            if len(self._shaped) >= SHAPED_COOKIES:
+                self._shaped.clear()
+            self._shaped.add(seen)
         return state, expired
 
     def forget(self, request: Request) -> None:
@@ -141,10 +126,27 @@ class Site:
         return emergency_number(state.country) if state.country else None
 
     def first_open(self, state: State) -> Optional[int]:
-        """The first section not yet answered, or None when all are."""
-        for section in self.sections:
-            if section.number not in state.done or form.unanswered(section, state.answers):
-                return section.number
+        """The first section not yet answered, or None when all are (form.unanswered,
+        from the questions each section needs answered, listed once)."""
+        answers, age = state.answers, state.answers.get("age")
+        for number, needed in self._needed:
+            if number not in state.done:
+                return number
+            for question, path in needed:
+                if not question.skipped(age) and _missing(answers, path):
+                    return number
+        return None
+
+    def withheld_before_screening(self, answers: dict) -> Optional[WithholdRule]:
+        """A withholding rule that already holds before any warning sign is answered
+        (WH-MINOR, from the age): the questions stop there, with its advice, as the
+        terminal intake's do. Once screening has begun it always finishes, so that no
+        warning sign is cut short (the result then says why there is no plan)."""
+        if answers.get("red_flags"):
+            return None
+        for rule in self.recommender.rulebook.withhold:
+            if rule.condition is not None and holds(rule.condition, answers) is True:
+                return rule
         return None
 
     def emergencies(self, state: State) -> tuple:
@@ -159,13 +161,26 @@ class Site:
         return found + tuple(triage_flag(rule, number) for rule in held)
 
 
+def _missing(answers: dict, path: tuple[str, ...]) -> bool:
+    value: Any = answers
+    for part in path:
+        if not isinstance(value, dict) or part not in value:
+            return True
+        value = value[part]
+    return value is None
+
+
 def _static(name: str) -> bytes:
     return resources.files("recommender.app.web").joinpath("static").joinpath(name).read_bytes()
 
 
-def between(text: str, start: str, end: str) -> str:
-    first = text.index(start) + len(start)
-    return text[first : text.index(end, first)]
+def _plan_css() -> str:
+    """The printable page's own style sheet (the `css` block of plan.html.j2), served
+    as a file so that the result page looks exactly like the printout without allowing
+    inline styles. No paper size is pinned on screen."""
+    template = templates().get_template("plan.html.j2")
+    context = template.new_context({"page": {"paper": None}})
+    return "".join(template.blocks["css"](context))
 
 
 def _questionnaire_json(questionnaire: Questionnaire) -> str:
@@ -175,15 +190,24 @@ def _questionnaire_json(questionnaire: Questionnaire) -> str:
 
 
 @lru_cache(maxsize=1)
-def _templates():
+def templates() -> Any:
+    """The pages' templates, and the printable plan's (render/templates), which the
+    result page extends."""
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("recommender.app.web", "templates"),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.PackageLoader("recommender.app.web", "templates"),
+                jinja2.PackageLoader("recommender.render", "templates"),
+            ]
+        ),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # The templates are the package's own files: no page looks at their dates.
+        auto_reload=False,
     )
     env.globals["version"] = __version__
     return env
@@ -197,7 +221,7 @@ def page(request: Request, template: str, status: int = 200, **values: Any) -> H
     if fresh:
         token = Keys.new_csrf_cookie()
     html = (
-        _templates()
+        templates()
         .get_template(template)
         .render(csrf_field=CSRF_FIELD, csrf=site.keys.csrf_field(token), **values)
     )
@@ -241,22 +265,6 @@ def go(request: Request, to: str, state: Optional[State] = None) -> RedirectResp
             value = site.keys.dump_state(state)
         _cookie(response, request, STATE_COOKIE, value)
     return response
-
-
-async def posted_form(request: Request) -> Optional[dict[str, list[str]]]:
-    """The urlencoded form of a POST, or None when its CSRF token does not match."""
-    site: Site = request.app.state.site
-    body = await read_body(request, MAX_FORM_BYTES)
-    try:
-        fields = parse_qs(
-            body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS
-        )
-    except ValueError:  # more fields than any page has
-        raise TooLarge from None
-    sent = (fields.get(CSRF_FIELD) or [""])[0]
-    if not site.keys.csrf_ok(request.cookies.get(CSRF_COOKIE), sent):
-        return None
-    return fields
 
 
 def refused(request: Request) -> HTMLResponse:

@@ -13,11 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
-
-from recommender.app.web import form
-from recommender.app.web.site import Site, go, page, posted_form, refused
+from recommender.app.web.site import Site
 from recommender.app.web.state import State
 from recommender.pipeline.triage import Flag, level_action, triage_flag
 from recommender.rulebook.conditions import fields
@@ -39,38 +35,10 @@ def changed_after_warning(site: Site, state: State) -> Optional[dict[str, Any]]:
     return {"flags": flags, "action": level_action("emergency", number)}
 
 
-def add_stop_pages(app: FastAPI, site: Site) -> None:
-    @app.get("/emergency/mistake", include_in_schema=False)
-    async def mistake(request: Request) -> Response:
-        state, _ = site.state(request)
-        if not state.stop:
-            return go(request, "/emergency" if site.emergencies(state) else "/")
-        number = site.number(state)
-        return page(
-            request,
-            "mistake.html.j2",
-            title="Did you answer by mistake?",
-            action=level_action("emergency", number),
-            number=number,
-            flags=[f for f in site.emergencies(state) if f.id in state.stop],
-        )
-
-    @app.post("/emergency/mistake", include_in_schema=False)
-    async def answered_by_mistake(request: Request) -> Response:
-        if await posted_form(request) is None:
-            return refused(request)
-        state, _ = site.state(request)
-        if not state.stop:
-            return go(request, "/")
-        read = {key for r in site.emergency_rules if r.id in state.stop for key in _read_by(r)}
-        for key in read:
-            form.drop(state.answers, key)
-        changed = [s.number for s in site.sections if any(q.key in read for q in s.questions)]
-        state.done = [n for n in state.done if n not in changed]
-        state.withdrawn = sorted({*state.withdrawn, *state.stop})
-        state.stop = []
-        first = site.first_open(state)
-        return go(request, f"/questions/{first}" if first else "/review", state)
+def answers_read(site: Site, state: State) -> set[str]:
+    """The answers the rules that stopped the questions read: cleared, and so asked
+    again, when the person says they answered by mistake (routes/emergency.py)."""
+    return {key for r in site.emergency_rules if r.id in state.stop for key in _read_by(r)}
 
 
 def _read_by(rule: RedFlagRule) -> set[str]:

@@ -9,12 +9,18 @@
   });
 
   // An answer that alone means "get help now" shows the warning the moment it is
-  // chosen; the server still stops the questions when the page is sent.
+  // chosen, right after its question, where the person is looking (in the flow of the
+  // page, so it never covers the field that has the focus); the server still stops
+  // the questions when the page is sent.
   var alarm = document.getElementById("emergency-now");
   if (!alarm) { return; }
   var inputs = document.querySelectorAll("form.question-form input[type=radio], form.question-form input[type=checkbox]");
   function update() {
-    var raised = document.querySelector("input[data-emergency]:checked") !== null;
+    var raised = document.querySelector("input[data-emergency]:checked");
+    if (raised) {
+      var question = raised.closest("fieldset") || raised;
+      if (question.nextElementSibling !== alarm) { question.after(alarm); }
+    }
     alarm.hidden = !raised;
   }
   inputs.forEach(function (input) { input.addEventListener("change", update); });

@@ -1,0 +1,22 @@
+"""The web app's routes, one router per concern (each module's `router`):
+
+- questionnaire.py: the start page, the questions page by page, the review;
+- emergency.py: the emergency stop and the step that lifts it;
+- result.py: the result page and its downloads;
+- api.py: the JSON API and its documentation page;
+- static.py: the style sheets, the script and the icon.
+
+PUBLIC lists them all: the app anyone can use, keeping no answers. The clinic's
+routers (issue 26) are to be included beside them in app.py, with their own
+dependencies for roles (deps.py).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from recommender.app.web.routes import api, emergency, questionnaire, result, static
+
+PUBLIC: tuple[APIRouter, ...] = tuple(
+    module.router for module in (api, questionnaire, emergency, result, static)
+)
