@@ -43,6 +43,17 @@ EXPECTED = [
 ]
 
 
+def stored_course(database, person=None):
+    """The course as the store holds it (the only person's, or `person`'s)."""
+    from recommender.store.courses import Store
+
+    store = Store.open(database)
+    try:
+        return store.current_course(store.person(person).id)
+    finally:
+        store.close()
+
+
 def checkin_args(
     week: int, done: str, pain: int, morning: str, usual: int, psfs, flags
 ) -> list[str]:
@@ -65,11 +76,12 @@ from recommender.core.progress import CheckIn
 from recommender.store.courses import Store
 
 store = Store.open(sys.argv[1])
-course = store.current_course(with_checkins=False)
+course = store.current_course(store.person(None).id, with_checkins=False)
+block = course.blocks[-1].id
 print("ready", flush=True)
 sys.stdin.readline()  # both processes start writing together
 for n in range(int(sys.argv[2])):
-    store.add_checkin(course.id, CheckIn(
+    store.add_checkin(course.id, block, CheckIn(
         week=1 + n % 8, recorded=dt.datetime(2026, 1, 5, 8, 0, n % 60),
         sessions_done=1, exercise_pain=int(sys.argv[3]), usual_pain=4))
 print("done", flush=True)

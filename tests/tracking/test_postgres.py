@@ -19,7 +19,7 @@ import pytest
 
 from recommender.store.courses import Store
 
-from support.course import START_ARGS, WEEKS, checkin_args, race_two_writers
+from support.course import START_ARGS, WEEKS, checkin_args, race_two_writers, stored_course
 
 _NAMES = itertools.count(1)
 
@@ -101,7 +101,7 @@ def test_a_course_on_postgresql(pg_url, run):
         run("track", "--db", pg_url, *checkin_args(*week)[1:])
     out = run("track", "--db", pg_url, "report").output
     assert "AD-STEP-BACK-FLARES" in out and "THE PLAN IS STOPPED" in out
-    course = Store.open(pg_url).current_course()
+    course = stored_course(pg_url)
     assert len(course.checkins) == len(WEEKS)
     assert course.psfs[0] == ("Lifting the shopping", 3)
 
@@ -123,11 +123,13 @@ def test_migrations_from_empty_on_postgresql(pg_url):
         version = connection.execute("SELECT version_num FROM backplan_alembic_version").fetchone()
     assert tables == {
         "backplan_alembic_version",
+        "backplan_people",
         "backplan_courses",
+        "backplan_blocks",
         "backplan_plans",
         "backplan_checkins",
     }
-    assert version == ("0001",)
+    assert version == ("0002",)
 
 
 def test_a_shared_database_keeps_the_other_applications_tables(pg_url, run):
@@ -147,5 +149,5 @@ def test_check_ins_from_two_processes_lose_nothing_on_postgresql(pg_url, run):
     run("track", "--db", pg_url, *START_ARGS[1:])
     each = 100
     race_two_writers(pg_url, each)
-    checkins = Store.open(pg_url).current_course().checkins
+    checkins = stored_course(pg_url).checkins
     assert sorted(c.exercise_pain for c in checkins) == [1] * each + [2] * each
