@@ -539,14 +539,21 @@ def renewal_level(plan: PlanRecord, doing: AdaptedWeek, previous: Level, weeks: 
     amounts; the easier steps and the exercises changed alone carry over."""
     now = {a.item.id: _volume(a.item) for a in doing.items()}
     first = {item.id: _volume(item) for item in plan.week(1).items()}
+
+    def amounts(number: int) -> dict[str, int]:
+        return {item.id: _volume(item) for item in plan.week(number).items()}
+
     chosen = 1
     for number in range(max(1, len(plan.weeks) - weeks + 1), 0, -1):
         if all(
-            _volume(item) <= now.get(item.id, first.get(item.id, 0))
-            for item in plan.week(number).items()
+            volume <= now.get(key, first.get(key, 0)) for key, volume in amounts(number).items()
         ):
             chosen = number
             break
+    # A plan holds its amounts for weeks at the top of its ranges: start at the first
+    # week with these amounts, which leaves the block the most room to go on.
+    while chosen > 1 and amounts(chosen - 1) == amounts(chosen):
+        chosen -= 1
     planned = {item.id for w in plan.weeks for item in w.items()}
     swaps = tuple(pair for pair in previous.swaps if pair[0] in planned)
     return Level(chosen, previous.easier if chosen == 1 else 0, swaps)

@@ -63,9 +63,9 @@ class Choices:
         return self.catalog[variant]
 
     def alternative(self, exercise_id: str, taken: Collection[str]) -> Optional[Exercise]:
-        """Another exercise of the same kind for an area it works, that passed the
-        filters and is not `taken` (in the week already, or one that hurt): the
-        gentlest first, then in catalog order."""
+        """Another exercise of the same kind for an area it works, no harder than it,
+        that passed the filters and is not `taken` (in the week already, or one that
+        hurt): the gentlest first, then in catalog order."""
         if exercise_id not in self.catalog:
             return None
         this = self.catalog[exercise_id]
@@ -76,6 +76,7 @@ class Choices:
             and e.id not in taken
             and self.is_safe(e.id)
             and e.kind == this.kind
+            and e.level <= this.level
             and set(e.areas) & set(this.areas)
         ]
         if not found:

@@ -51,7 +51,10 @@ def _morning(period: Facts) -> str:
 
 def _named(period: Facts) -> Optional[str]:
     if period["hurt_named"]:
-        return "you named the exercises that hurt, so they step back on their own"
+        return (
+            f"the pain during exercise ({period['exercise_pain_max']}) was in the exercises "
+            "you named, which step back on their own"
+        )
     return None  # the pain counts for the whole plan, as it always did
 
 
