@@ -173,8 +173,8 @@ def test_renewal_level_keeps_easier_steps_and_exercises_changed_alone():
         return ItemRecord(name, name, 2, reps, None)
 
     def week(number: int, reps: int) -> WeekRecord:
-        return WeekRecord(number, (SessionRecord("monday", None, 10, (item("a", reps),
-                                                                       item("b", reps))),))  # fmt: skip
+        session = SessionRecord("monday", None, 10, (item("a", reps), item("b", reps)))
+        return WeekRecord(number, (session,))
 
     plan = PlanRecord(tuple(week(n, 8 + 2 * (n - 1)) for n in range(1, 13)))
     doing = AdaptedWeek(4, 4, (AdaptedSession("monday", 10, (
