@@ -93,9 +93,8 @@ class Store:
     @classmethod
     def open(cls, given: Optional[str] = None, create: bool = False) -> Store:
         url = database.database_url(given)
-        path = database.sqlite_path(url)
-        existed = path is None or path.exists()
-        return cls(database.connect(url, create), url, created=not existed)
+        engine, created = database.open_database(url, create)
+        return cls(engine, url, created)
 
     @property
     def where(self) -> str:

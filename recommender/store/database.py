@@ -20,7 +20,7 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 from recommender.core.errors import BackplanError, ExitCode
 
@@ -147,7 +147,7 @@ def _refuse_shared(path: Path, info: os.stat_result, what: str) -> None:
         )
     if info.st_mode & 0o022:
         raise StoreError(
-            f"others can write to {path if what == 'file' else path.parent} (mode "
+            f"others can write to {path} (mode "
             f"{stat.S_IMODE(info.st_mode):04o}): backplan keeps health data only where you "
             "alone can change it; nothing was changed"
         )
@@ -213,6 +213,12 @@ def discard_new_file(path: Path) -> None:
 def connect(url: str, create: bool = False) -> Engine:
     """An engine on a checked database at the current schema. With `create`, an empty
     or missing database gets the schema; without it, it is reported as not tracking."""
+    return open_database(url, create)[0]
+
+
+def open_database(url: str, create: bool = False) -> tuple[Engine, bool]:
+    """`connect`, and whether this call created the database's file (only the process
+    that created it may remove it again, should its first write fail)."""
     path = sqlite_path(url)
     created = prepare_sqlite_file(path, create) if path is not None else False
     from sqlalchemy import create_engine
@@ -222,6 +228,7 @@ def connect(url: str, create: bool = False) -> Engine:
             # Another process may hold the write lock for a moment (two check-ins at
             # once): wait for it rather than fail.
             engine = create_engine(url, connect_args={"timeout": 30})
+            _transactional_ddl(engine)
         else:
             try:
                 engine = create_engine(url, pool_pre_ping=True)
@@ -235,7 +242,23 @@ def connect(url: str, create: bool = False) -> Engine:
             assert path is not None
             discard_new_file(path)
         raise
-    return engine
+    return engine, created
+
+
+def _transactional_ddl(engine: Engine) -> None:
+    """Let SQLite's own transactions hold the schema too: Python's sqlite3 module runs
+    CREATE TABLE outside any transaction, so another process could see a schema half
+    made (and a failed migration would leave one). SQLAlchemy's recipe: the driver
+    begins nothing, and each transaction is one BEGIN ... COMMIT of ours."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _full(exc: BaseException) -> bool:
@@ -320,6 +343,10 @@ def _schema_state(connection: Connection, url: str, create: bool) -> Optional[st
             raise NotTracking(describe(url))
         return None
     version = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    if version is None:
+        raise StoreError(
+            f"{describe(url)} has backplan's tables but no schema version; nothing was changed"
+        )
     if version not in _known_revisions():
         raise StoreError(
             f"{describe(url)} was written by a newer backplan (schema {version}); "

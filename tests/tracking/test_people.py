@@ -11,17 +11,9 @@ import pytest
 from recommender.app.tracking import follow
 from recommender.store.courses import Store
 
-from support.course import ANSWERS, START_ARGS, checkin_args, stored_course
+from support.course import BOB_ANSWERS, START_ARGS, checkin_args, stored_course
 
 ALICE = [*START_ARGS, "--person", "Alice"]
-#: Bob is 71 with osteoporosis and a heart condition (the issue's case).
-BOB_ANSWERS = {
-    **json.loads(ANSWERS.read_text()),
-    "name": "Bob",
-    "age": 71,
-    "pain_areas": ["neck", "upper_back"],
-}
-BOB_ANSWERS["history"] = {**BOB_ANSWERS["history"], "osteoporosis": True, "heart_condition": True}
 
 
 def _start_bob(run, tmp_path, *db: str) -> None:

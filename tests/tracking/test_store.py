@@ -244,3 +244,40 @@ def test_a_damaged_backplan_database_is_a_message_on_every_path(db, run):
     for args in (["checkin", "--week", "1", "--done", "1"], ["report"], ["status"]):
         out = run("track", *args, code=2)
         assert "backplan_checkins" in out.output and "nothing was changed" in out.output
+
+
+# -- revision 0001 with data in it, migrated (issue 25: people and blocks) -------------
+
+
+def _schema_differences(url: str) -> list:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from recommender.store.schema import metadata
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"version_table": "backplan_alembic_version"}
+        )
+        found = [
+            d for d in compare_metadata(context, metadata)
+            if not (d[0] == "remove_table" and d[1].name == "backplan_alembic_version")
+        ]  # fmt: skip
+    engine.dispose()
+    return found
+
+
+def test_a_database_of_revision_0001_with_data_migrates_into_one_person(db, run):
+    from support.older_store import check_migrated, make_revision_0001
+
+    Path(db).parent.mkdir(mode=0o700)
+    made = make_revision_0001(f"sqlite:///{db}")
+    assert made["checkins"] == 6
+    check_migrated(db, run, [])
+    assert _schema_differences(f"sqlite:///{db}") == []
+    with sqlite3.connect(db) as connection:
+        assert connection.execute(
+            "SELECT version_num FROM backplan_alembic_version"
+        ).fetchall() == [(HEAD,)]

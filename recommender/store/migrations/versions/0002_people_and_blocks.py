@@ -27,52 +27,58 @@ depends_on = None
 
 #: The tables as this revision leaves them, for the data it moves (the migration keeps
 #: its own copy: the code's schema.py moves on).
-_courses = sa.table(
+_tables = sa.MetaData()
+_courses = sa.Table(
     "backplan_courses",
-    sa.column("id", sa.Integer),
-    sa.column("person_id", sa.Integer),
-    sa.column("created_at", sa.DateTime),
-    sa.column("start_date", sa.Date),
-    sa.column("answers", sa.JSON),
+    _tables,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("person_id", sa.Integer),
+    sa.Column("created_at", sa.DateTime),
+    sa.Column("start_date", sa.Date),
+    sa.Column("answers", sa.JSON),
 )
-_people = sa.table(
+_people = sa.Table(
     "backplan_people",
-    sa.column("id", sa.Integer),
-    sa.column("display_name", sa.String),
-    sa.column("created_at", sa.DateTime),
+    _tables,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("display_name", sa.String),
+    sa.Column("created_at", sa.DateTime),
 )
-_plans = sa.table(
+_plans = sa.Table(
     "backplan_plans",
-    sa.column("id", sa.Integer),
-    sa.column("course_id", sa.Integer),
-    sa.column("issued_at", sa.DateTime),
-    sa.column("result", sa.JSON),
-    sa.column("result_format", sa.Integer),
+    _tables,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("course_id", sa.Integer),
+    sa.Column("issued_at", sa.DateTime),
+    sa.Column("result", sa.JSON),
+    sa.Column("result_format", sa.Integer),
 )
-_blocks = sa.table(
+_blocks = sa.Table(
     "backplan_blocks",
-    sa.column("id", sa.Integer),
-    sa.column("course_id", sa.Integer),
-    sa.column("number", sa.Integer),
-    sa.column("plan_id", sa.Integer),
-    sa.column("created_at", sa.DateTime),
-    sa.column("start_date", sa.Date),
-    sa.column("weeks", sa.Integer),
-    sa.column("start_pain", sa.Integer),
-    sa.column("first_plan_week", sa.Integer),
-    sa.column("easier", sa.Integer),
-    sa.column("swaps", sa.JSON),
-    sa.column("level", sa.String),
-    sa.column("session_days", sa.JSON),
-    sa.column("safe", sa.JSON),
+    _tables,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("course_id", sa.Integer),
+    sa.Column("number", sa.Integer),
+    sa.Column("plan_id", sa.Integer),
+    sa.Column("created_at", sa.DateTime),
+    sa.Column("start_date", sa.Date),
+    sa.Column("weeks", sa.Integer),
+    sa.Column("start_pain", sa.Integer),
+    sa.Column("first_plan_week", sa.Integer),
+    sa.Column("easier", sa.Integer),
+    sa.Column("swaps", sa.JSON),
+    sa.Column("level", sa.String),
+    sa.Column("session_days", sa.JSON),
+    sa.Column("safe", sa.JSON),
 )
-_checkins = sa.table(
+_checkins = sa.Table(
     "backplan_checkins",
-    sa.column("id", sa.Integer),
-    sa.column("course_id", sa.Integer),
-    sa.column("block_id", sa.Integer),
-    sa.column("hurt", sa.JSON),
-    sa.column("too_easy", sa.JSON),
+    _tables,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("course_id", sa.Integer),
+    sa.Column("block_id", sa.Integer),
+    sa.Column("hurt", sa.JSON),
+    sa.Column("too_easy", sa.JSON),
 )
 
 
