@@ -875,7 +875,10 @@ def renew(
     pain_now = given["usual_pain"]
     try:
         if interactive:
-            answers = _completed(answers, _ask_newer(newer))
+            # The warning signs and the outlook are all asked below; of the newer
+            # questions, only the history ones are asked first.
+            history = [q for q in newer if not q.key.startswith(("red_flags.", "outlook."))]
+            answers = _completed(answers, _ask_newer(history))
             _ask_rescreen(answers)
             if pain_now is None:
                 pain_now = click.prompt(

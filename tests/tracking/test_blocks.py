@@ -192,3 +192,39 @@ def test_renewal_level_keeps_easier_steps_and_exercises_changed_alone():
     # A plan that holds its amounts: the first week at them.
     flat = PlanRecord(tuple(week(n, min(8 + 2 * (n - 1), 12)) for n in range(1, 13)))
     assert renewal_level(flat, doing, Level(4), 4) == Level(3)
+
+
+def test_a_course_from_version_2_renews_asking_each_newer_question_once(db, run):
+    """Issue 21's courses: the newer history questions are asked first, then every
+    warning sign and the outlook, each once."""
+    from recommender.inputs.questionnaire import load_questionnaire
+    from recommender.store.courses import Store
+
+    from support.upgrade_answers import V3_KEYS
+
+    _eight_weeks(run)
+    store = Store.open(db)
+    course = store.current_course(store.person(None).id, with_checkins=False)
+    older = json.loads(json.dumps(course.answers))
+    for key in V3_KEYS:
+        section, _, name = key.partition(".")
+        if name:
+            older[section].pop(name)
+        else:
+            older.pop(section)
+    store.update_answers(course.id, older)
+    refused = run(*RENEW, code=2)
+    assert "newer questions" in refused.output
+    age = older["age"]
+    questions = [q for q in load_questionnaire().questions if not q.skipped(age)]
+    history = [q for q in questions if q.key in V3_KEYS and q.key.startswith("history.")]
+    rescreen = [q for q in questions if q.key.split(".")[0] in ("red_flags", "outlook")]
+    replies = ["n"] * (len(history) + len(rescreen)) + ["4"]
+    out = run("track", "renew", "--start", "2026-03-02", input="\n".join(replies) + "\n")
+    assert f"now asks {len(history)} questions" in out.stderr
+    assert "Block 2 begins" in out.output
+    walking = next(q for q in rescreen if q.key == "red_flags.walking_leg_pain")
+    assert out.stderr.count(" ".join(walking.full_text().split())[:40]) == 1
+    from recommender.core.answers import missing_safety_answers
+
+    assert missing_safety_answers(stored_course(db).answers) == []
