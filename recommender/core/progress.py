@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from recommender.core.answers import AnswerField
-from recommender.core.result_record import ResultRecord
+
+if TYPE_CHECKING:  # a check-in reads no plan; the records load only where one is read
+    from recommender.core.result_record import ResultRecord
 
 NextMorning = Literal["better", "same", "worse"]
 NEXT_MORNING: tuple[str, ...] = ("better", "same", "worse")
