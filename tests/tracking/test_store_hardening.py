@@ -51,9 +51,9 @@ def _mount(folder: Path, size: str) -> None:
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 64 KB tmpfs under the test's folder (root only), unmounted afterwards."""
+    """A 16 KB tmpfs under the test's folder (root only; too small for the schema)."""
     folder = tmp_path / "small"
-    _mount(folder, "64k")
+    _mount(folder, "16k")
     try:
         yield folder
     finally:
