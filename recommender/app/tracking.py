@@ -186,8 +186,12 @@ def _open(db: Optional[str], person: Optional[str]) -> tuple[Store, Course]:
     from recommender.store.courses import Store
 
     store = Store.open(db)
-    chosen = store.person(person)
-    return store, typed(store.current_course(chosen.id))
+    try:
+        chosen = store.person(person)
+        return store, typed(store.current_course(chosen.id))
+    finally:
+        # Read: the connections go back (a later write opens one again).
+        store.close()
 
 
 def follow(
@@ -360,6 +364,8 @@ def start(
     except (StoreError, NotTracking):
         store.discard_if_new()
         raise
+    finally:
+        store.close()
     click.echo(
         f"Tracking started for {person.name}: week 1 begins on {first_day:%A %d %B %Y}, "
         f"{weeks} weeks planned.\n"
@@ -694,6 +700,22 @@ def checkin(
         from recommender.store.courses import Store
 
         store = Store.open(db)
+    try:
+        _check_in(store, db, person_given, country, engine, day, given, interactive)
+    finally:
+        store.close()
+
+
+def _check_in(
+    store: Any,
+    db: Optional[str],
+    person_given: Optional[str],
+    country: Optional[str],
+    engine: Optional[str],
+    day: dt.date,
+    given: dict[str, Any],
+    interactive: bool,
+) -> None:
     person = store.person(person_given)
     row = store.current_course(person.id, with_checkins=False)
     if row.stopped:
@@ -913,6 +935,7 @@ def renew(
             f"{result.triage.action}.",
             result.triage.level,
         )
+        store.close()
         click.echo(render_warning(result.triage), nl=False)
         click.echo("\nNo new block: please do not continue the exercises.")
         return
@@ -944,6 +967,7 @@ def renew(
     )
     number = current.number + 1
     store.add_block(course.id, number, checked.fact(), result.to_dict(), versions, block)
+    store.close()
     where = (
         f"the amounts of plan week {level.week}, where you are now"
         if level.week > 1
@@ -1089,4 +1113,7 @@ def people(db: Optional[str]) -> str:
     from recommender.store.courses import Store
 
     store = Store.open(db)
-    return render_people(store.summaries(), store.where)
+    try:
+        return render_people(store.summaries(), store.where)
+    finally:
+        store.close()
