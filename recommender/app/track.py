@@ -191,10 +191,10 @@ def checkin(
     **given: Any,
 ) -> None:
     """Record a session or a week: interactively, or all at once with the options."""
-    from recommender.app import tracking
+    from recommender.app import checkin
 
     interactive = not any(given[name] for name in _MEASURES) and not given["no_new_symptoms"]
-    tracking.checkin(obj["db"], person, country, engine, _day(day, "--date"), given, interactive)
+    checkin.checkin(obj["db"], person, country, engine, _day(day, "--date"), given, interactive)
 
 
 @track.command("renew")
@@ -231,11 +231,11 @@ def renew(
     """Start the next block of your course: the warning-sign and outlook questions are
     asked again, and the plan goes on from the amounts you do now (or easier), in the
     same course, keeping its history. --days and --minutes change the sessions."""
-    from recommender.app import tracking
+    from recommender.app import renewal
 
     rescreen = ("symptom", "no_symptoms", "outlook", "no_outlook")
     given["interactive"] = not any(given[name] for name in rescreen)
-    tracking.renew(obj["db"], person, country, engine, _day(start, "--start"), given)
+    renewal.renew(obj["db"], person, country, engine, _day(start, "--start"), given)
 
 
 @track.command("status")
