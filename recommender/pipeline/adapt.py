@@ -16,7 +16,6 @@ filters when they were written (pipeline/choices.py).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Optional
@@ -32,7 +31,7 @@ from recommender.core.progress import (
     Course,
     pain_limit,
 )
-from recommender.core.result_record import ItemRecord, PlanRecord, WeekRecord
+from recommender.core.result_record import ItemRecord, PlanRecord
 from recommender.pipeline.choices import Choices
 from recommender.pipeline.triage import RANK
 from recommender.rulebook import conditions
@@ -599,11 +598,6 @@ def _value(facts: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def with_safe(block: Block, safe: Sequence[Any]) -> Block:
-    """The block with the exercises that passed the filters filled in."""
-    return dataclasses.replace(block, safe=tuple(safe))
-
-
 __all__ = [
     "Adapter",
     "AdaptedItem",
@@ -613,7 +607,6 @@ __all__ = [
     "Level",
     "Progress",
     "Review",
-    "WeekRecord",
     "WeekSummary",
     "adapted_week",
     "renewal_level",
@@ -621,5 +614,4 @@ __all__ = [
     "session_days",
     "summarise",
     "why",
-    "with_safe",
 ]
