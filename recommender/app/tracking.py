@@ -307,11 +307,11 @@ def outlook_names() -> list[str]:
 def newer_questions(answers: dict[str, Any]) -> list[Any]:
     """The questions added since the course began that its stored answers lack, and
     that are asked at the person's age (the others are no, as in the intake)."""
-    from recommender.inputs.questionnaire import load_questionnaire
-
     missing = set(missing_safety_answers(answers))
     if not missing:
         return []
+    from recommender.inputs.questionnaire import load_questionnaire
+
     age = answers.get("age")
     return [q for q in load_questionnaire().questions if q.key in missing and not q.skipped(age)]
 
