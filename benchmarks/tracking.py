@@ -8,8 +8,9 @@
     a new process each time, on an SQLite database made by `track start` (median of
     runs interleaved with `backplan --help`, the floor the command line itself sets,
     and `python -c "import click"`). Target: under 150 ms.
-(b) report: wall time of `backplan track report` (text, and html with its chart) as a
-    new process over a course of 10,000 stored check-ins. Target: under 1 s for text.
+(b) report: wall time of `backplan track report` (text, html with its chart, fhir) as a
+    new process over a course of 10,000 stored check-ins in five blocks. Target: under
+    1 s for text.
 """
 
 from __future__ import annotations
@@ -87,27 +88,55 @@ def cold_checkin(runs: int, env: dict) -> dict:
 
 
 def report_over(count: int, runs: int, env: dict) -> dict:
-    from recommender.app.tracking import rules_version
+    """A course of five blocks (12, 12, 12, 12 and 4 weeks: 52 weeks) holding `count`
+    check-ins, a few naming an exercise that hurt, written through the store."""
+    from recommender.app.tracking import rules_version, safe_row
     from recommender.inputs.answers_file import example_answers
+    from recommender.inputs.result_record import read_result
+    from recommender.pipeline.adapt import session_days
+    from recommender.pipeline.choices import safe_exercises
     from recommender.pipeline.recommend import Recommender
-    from recommender.store.courses import Store
+    from recommender.store.courses import NewBlock, Store
+    from recommender.store.schema import blocks, checkins
 
     answers = example_answers()
-    result = Recommender.load().recommend(answers, weeks=12)
+    recommender = Recommender.load()
+    result = recommender.recommend(answers, weeks=12)
+    plan = read_result(result.to_dict()).plan
+    safe = safe_row(safe_exercises(recommender, answers, result.triage.level))
     store = Store.open(env["BACKPLAN_DB"], create=True)
+    person = store.add_person("Benchmark")
     start = dt.date(2025, 1, 6)
-    course = store.start_course(answers.fact(), result.to_dict(), start, (("Lifting", 3),) * 3,
-                                ("bench", rules_version()))  # fmt: skip
-    from recommender.store.schema import checkins
+    lengths = (12, 12, 12, 12, 4)
+    versions = ("bench", rules_version())
 
-    rows, first = [], dt.datetime(2025, 1, 6, 8)
+    def block(first: dt.date, weeks: int) -> NewBlock:
+        return NewBlock(first, weeks, 5, result.triage.level, session_days(plan), safe)
+
+    course = store.start_course(person.id, answers.fact(), result.to_dict(),
+                                (("Lifting", 3),) * 3, versions, block(start, 12))  # fmt: skip
+    first = start
+    for number, weeks in enumerate(lengths[1:], 2):
+        first += dt.timedelta(weeks=lengths[number - 2])
+        store.add_block(course, number, answers.fact(), result.to_dict(), versions,
+                        block(first, weeks))  # fmt: skip
+    with store.engine.connect() as connection:
+        ids = [row.id for row in connection.execute(blocks.select().order_by(blocks.c.number))]
+    hurt = plan.week(1).items()[0].id
+    rows, begin = [], dt.datetime(2025, 1, 6, 8)
     for n in range(count):
-        week = 1 + n * 52 // count
+        week = 1 + n * 52 // count  # of the course
+        number, offset = 0, 0
+        while week > offset + lengths[number]:
+            offset += lengths[number]
+            number += 1
         rows.append({
-            "course_id": course, "recorded_at": first + dt.timedelta(days=7 * (week - 1)),
-            "week": week, "sessions_done": 1, "exercise_pain": (n * 7) % 6,
-            "next_morning": ("better", "same")[n % 2], "usual_pain": max(0, 5 - week // 10),
-            "new_red_flags": [], "rescreen": None, "psfs": [4, 5, 6] if n % 400 == 0 else None,
+            "course_id": course, "block_id": ids[number], "week": week - offset,
+            "recorded_at": begin + dt.timedelta(days=7 * (week - 1)), "sessions_done": 1,
+            "exercise_pain": (n * 7) % 6, "next_morning": ("better", "same")[n % 2],
+            "usual_pain": max(0, 5 - week // 10), "new_red_flags": [], "rescreen": None,
+            "psfs": [4, 5, 6] if n % 400 == 0 else None,
+            "hurt": [hurt] if n % 500 == 0 else [], "too_easy": [],
         })  # fmt: skip
     with store.engine.begin() as connection:
         connection.execute(checkins.insert(), rows)
@@ -118,6 +147,7 @@ def report_over(count: int, runs: int, env: dict) -> dict:
     fhir = [timed([*backplan, "track", "report", "-f", "fhir"], env, "fhir") for _ in range(runs)]
     return {
         "checkins": count,
+        "blocks": len(lengths),
         "report_text_ms": _ms(text),
         "report_text_cpu_ms": _cpu_ms("text"),
         "report_html_ms": _ms(html),

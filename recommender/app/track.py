@@ -8,14 +8,25 @@ commands, so that `backplan plan` and `backplan --help` never load them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
+from collections.abc import Callable
+from typing import Any, Optional, TypeVar
 
 import click
 
-from recommender.app.options import answers_options, engine_option, output_option
+from recommender.app.options import answers_options, country_option, engine_option, output_option
 from recommender.app.output import emit
 
-_MEASURES = ("done", "exercise_pain", "next_morning", "usual_pain", "new_symptom", "psfs")
+_MEASURES = (
+    "done",
+    "exercise_pain",
+    "next_morning",
+    "usual_pain",
+    "new_symptom",
+    "psfs",
+    "hurt",
+    "too_easy",
+)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _day(value: Optional[str], name: str) -> dt.date:
@@ -25,6 +36,21 @@ def _day(value: Optional[str], name: str) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise click.BadParameter("use YYYY-MM-DD or 'today'", param_hint=name) from None
+
+
+def person_option(func: F) -> F:
+    """--person, on every track command: whose course, in a database of several."""
+    return click.option(
+        "--person",
+        "-p",
+        metavar="NAME-OR-ID",
+        help="Whose course: needed when the database holds more than one person "
+        "(`backplan track people` lists them).",
+    )(func)
+
+
+def _person_and_country(func: F) -> F:
+    return person_option(country_option(func))
 
 
 @click.group()
@@ -42,10 +68,13 @@ def track(ctx: click.Context, db: Optional[str]) -> None:
     backplan track start --answers me.json     save the plan and start tracking
     backplan track checkin                     how did the sessions go? (asks)
     backplan track status                      this week's plan as adapted, and why
+    backplan track renew                       when a block ends: check again, plan on
     backplan track report --format html        the course, with a chart
-    backplan track explain                     every week's decision and its rule
+    backplan track explain                     every week's decision, in words
+    backplan track people                      whose courses the database holds
 
-    Nothing is stored until `track start`.
+    Nothing is stored until `track start`. In a database that holds more than one
+    person, every command needs --person NAME-OR-ID.
     """
     ctx.obj = {"db": db}
 
@@ -62,6 +91,12 @@ def track(ctx: click.Context, db: Optional[str]) -> None:
     help="An activity that is hard because of the pain and how well you can do it now, "
     "0 (unable) to 10 (as before); give three (the Patient-Specific Functional Scale).",
 )
+@click.option(
+    "--new-course",
+    is_flag=True,
+    help="Start a separate course although one is under way (its history stays).",
+)
+@_person_and_country
 @engine_option
 @click.pass_obj
 def start(
@@ -72,24 +107,37 @@ def start(
     start: Optional[str],
     weeks: int,
     psfs: tuple[str, ...],
+    new_course: bool,
+    person: Optional[str],
+    country: Optional[str],
     engine: Optional[str],
 ) -> None:
     """Save your answers and plan, and start tracking (the only command that creates
-    the database)."""
+    the database). --person names whose course it is, and adds them if they are new."""
     from recommender.app import tracking
 
     first_day = _day(start, "--start")
     activities = tracking.parse_psfs(psfs)
     tracking.start(
-        obj["db"], answers_path, example, rules_dir, first_day, weeks, activities, engine
+        obj["db"],
+        person,
+        country,
+        answers_path,
+        example,
+        rules_dir,
+        first_day,
+        weeks,
+        activities,
+        engine,
+        new_course,
     )
 
 
 @track.command("checkin")
 @click.option(
     "--week",
-    type=click.IntRange(1, 52),
-    help="The week of the course, 1 from the start date (default: from --date).",
+    type=click.IntRange(1, 12),
+    help="The week of the block, 1 from its first day (default: from --date).",
 )
 @click.option("--date", "day", metavar="DATE", help="When (default: today).")
 @click.option(
@@ -105,6 +153,19 @@ def start(
 )
 @click.option("--usual-pain", type=click.IntRange(0, 10), help="Usual pain this week (0-10).")
 @click.option(
+    "--hurt",
+    metavar="EXERCISE",
+    multiple=True,
+    help="An exercise that hurt more than it should (its name or id); repeat for more. "
+    "It steps back on its own.",
+)
+@click.option(
+    "--too-easy",
+    metavar="EXERCISE",
+    multiple=True,
+    help="An exercise that was too easy; repeat for more.",
+)
+@click.option(
     "--new-symptom",
     "new_symptom",
     metavar="RED_FLAG",
@@ -113,27 +174,88 @@ def start(
     "Asked again in short form when you check in interactively.",
 )
 @click.option("--no-new-symptoms", is_flag=True, help="Nothing new since the last check-in.")
-@click.option("--psfs", metavar="A,B,C", help="This week's scores of your three PSFS activities.")
+@click.option(
+    "--psfs",
+    metavar="A,B,C",
+    help="This week's scores of your three activities (the Patient-Specific Functional Scale).",
+)
+@_person_and_country
 @engine_option
 @click.pass_obj
-def checkin(obj: dict, engine: Optional[str], day: Optional[str], **given: object) -> None:
+def checkin(
+    obj: dict,
+    person: Optional[str],
+    country: Optional[str],
+    engine: Optional[str],
+    day: Optional[str],
+    **given: Any,
+) -> None:
     """Record a session or a week: interactively, or all at once with the options."""
-    from recommender.app import tracking
+    from recommender.app import checkin
 
     interactive = not any(given[name] for name in _MEASURES) and not given["no_new_symptoms"]
-    tracking.checkin(obj["db"], engine, _day(day, "--date"), given, interactive)
+    checkin.checkin(obj["db"], person, country, engine, _day(day, "--date"), given, interactive)
+
+
+@track.command("renew")
+@click.option("--start", metavar="DATE", help="The first day of the next block (default: today).")
+@click.option("--weeks", "-w", type=click.IntRange(1, 12), help="Its weeks (default: as before).")
+@click.option("--days", type=click.IntRange(1, 7), help="Exercise days a week from now on.")
+@click.option("--minutes", type=click.IntRange(5, 60), help="Minutes a session from now on.")
+@click.option("--usual-pain", type=click.IntRange(0, 10), help="Your usual pain now (0-10).")
+@click.option(
+    "--symptom",
+    metavar="RED_FLAG",
+    multiple=True,
+    help="A warning sign you have now, by its red-flag name; repeat for more.",
+)
+@click.option("--no-symptoms", is_flag=True, help="None of the warning signs now.")
+@click.option(
+    "--outlook",
+    metavar="NAME",
+    multiple=True,
+    help="An outlook statement that is true for you now (such as worry); repeat for more.",
+)
+@click.option("--no-outlook", is_flag=True, help="None of the outlook statements is true now.")
+@_person_and_country
+@engine_option
+@click.pass_obj
+def renew(
+    obj: dict,
+    start: Optional[str],
+    person: Optional[str],
+    country: Optional[str],
+    engine: Optional[str],
+    **given: Any,
+) -> None:
+    """Start the next block of your course: the warning-sign and outlook questions are
+    asked again, and the plan goes on from the amounts you do now (or easier), in the
+    same course, keeping its history. --days and --minutes change the sessions."""
+    from recommender.app import renewal
+
+    rescreen = ("symptom", "no_symptoms", "outlook", "no_outlook")
+    given["interactive"] = not any(given[name] for name in rescreen)
+    renewal.renew(obj["db"], person, country, engine, _day(start, "--start"), given)
 
 
 @track.command("status")
-@click.option("--week", type=click.IntRange(1, 52), help="Show this week (default: today's).")
+@click.option("--week", type=click.IntRange(1, 12), help="Show this week of the block.")
 @click.option("--date", "day", metavar="DATE", help="Take 'today' to be DATE.")
+@_person_and_country
 @engine_option
 @click.pass_obj
-def status(obj: dict, week: Optional[int], day: Optional[str], engine: Optional[str]) -> None:
+def status(
+    obj: dict,
+    week: Optional[int],
+    day: Optional[str],
+    person: Optional[str],
+    country: Optional[str],
+    engine: Optional[str],
+) -> None:
     """This week's plan as adapted by the weeks before it, and why."""
     from recommender.app import tracking
 
-    emit(tracking.status(obj["db"], engine, week, _day(day, "--date")))
+    emit(tracking.status(obj["db"], person, country, engine, week, _day(day, "--date")))
 
 
 @track.command("report")
@@ -146,21 +268,45 @@ def status(obj: dict, week: Optional[int], day: Optional[str], engine: Optional[
     show_default=True,
     help="text; html with a chart; fhir: R4 Observations in a Bundle.",
 )
+@click.option("--date", "day", metavar="DATE", help="Take 'today' to be DATE.")
 @output_option()
+@_person_and_country
 @engine_option
 @click.pass_obj
-def report(obj: dict, fmt: str, output: Optional[str], engine: Optional[str]) -> None:
-    """The whole course: pain, sessions, function and every decision."""
+def report(
+    obj: dict,
+    fmt: str,
+    day: Optional[str],
+    output: Optional[str],
+    person: Optional[str],
+    country: Optional[str],
+    engine: Optional[str],
+) -> None:
+    """The whole course, every block: pain, sessions, function and every decision."""
     from recommender.app import tracking
 
-    emit(tracking.report(obj["db"], engine, fmt), output, private=True)
+    text = tracking.report(obj["db"], person, country, engine, fmt, _day(day, "--date"))
+    emit(text, output, private=True)
 
 
 @track.command("explain")
+@click.option(
+    "--verbose", "-v", is_flag=True, help="Also each rule's condition as the engine reads it."
+)
+@person_option
 @engine_option
 @click.pass_obj
-def explain(obj: dict, engine: Optional[str]) -> None:
-    """Every reviewed week: the adaptation rules that fired, why, and their sources."""
+def explain(obj: dict, verbose: bool, person: Optional[str], engine: Optional[str]) -> None:
+    """Every reviewed week: what was decided and why, with each rule and its source."""
     from recommender.app import tracking
 
-    emit(tracking.explain(obj["db"], engine))
+    emit(tracking.explain(obj["db"], person, engine, verbose))
+
+
+@track.command("people")
+@click.pass_obj
+def people(obj: dict) -> None:
+    """Whose courses the database holds: each person's id, name and course."""
+    from recommender.app import tracking
+
+    emit(tracking.people(obj["db"]))

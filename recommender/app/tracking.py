@@ -1,16 +1,19 @@
-"""The work behind `backplan track`: start a course, record check-ins, re-screen new
-symptoms, and follow the course through the adaptation rules.
+"""The work behind `backplan track`: start a course, read one back and follow it
+through the adaptation rules (status, report, explain, people), and what the other
+commands share (app/checkin.py records check-ins, app/renewal.py starts a next block).
 
-A new red-flag answer at a check-in re-runs triage on the stored answers with that
-symptom added; `urgent` or `emergency` stops the plan at once, with the warning, and
-the stop is stored so that no later command shows exercises again.
+Every command is about one person's course: the only person in a personal database,
+or the one `--person` names in a shared one (store/people.py). Whatever the level,
+every output keeps the course's warning in view (pipeline/course_warning.py).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -21,19 +24,18 @@ from recommender.core.answers import missing_safety_answers
 from recommender.core.errors import BackplanError
 from recommender.core.progress import (
     PSFS_ACTIVITIES,
-    PSFS_EVERY_WEEKS,
-    RESCREEN,
-    CheckIn,
+    Block,
     Course,
+    SafeExercise,
 )
-from recommender.core.typed import escaped, quoted, whole_number
+from recommender.core.typed import quoted, whole_number
+from recommender.pipeline.course_warning import CourseWarning, course_warning
 
 if TYPE_CHECKING:
+    from recommender.core.catalog import Catalog
     from recommender.pipeline.adapt import Progress
-    from recommender.pipeline.recommend import Recommender, Result
-    from recommender.store.courses import Store
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    from recommender.pipeline.recommend import Recommender
+    from recommender.store.courses import CourseRow, SafeRow, Store
 
 
 class TrackingError(BackplanError):
@@ -81,154 +83,245 @@ def rules_version(rules_dir: Optional[str] = None) -> str:
     return digest.hexdigest()[:12]
 
 
-def _recommender(rules_dir: Optional[str], engine: Optional[str]) -> Recommender:
+def recommender_for(rules_dir: Optional[str], engine: Optional[str]) -> Recommender:
     from recommender.pipeline.recommend import Recommender
 
     return Recommender.load(Path(rules_dir) if rules_dir else None, engine=engine)
 
 
-def start(
-    db: Optional[str],
-    answers_path: Optional[str],
-    example: bool,
-    rules_dir: Optional[str],
-    first_day: dt.date,
-    weeks: int,
-    psfs: tuple[tuple[str, int], ...],
-    engine: Optional[str],
-) -> None:
-    import sys
+# -- reading a course ---------------------------------------------------------------
 
-    from recommender.inputs.answers_file import example_answers, read_answers
-    from recommender.render import render_result
+
+def typed(row: CourseRow) -> Course:
+    """A course as stored, with each block's result read into typed records."""
+    from recommender.inputs.result_record import read_result
+
+    blocks = tuple(
+        Block(
+            id=b.id,
+            number=b.number,
+            start=b.start,
+            weeks=b.weeks,
+            result=read_result(b.result, b.result_format),
+            start_pain=b.start_pain,
+            first_plan_week=b.first_plan_week,
+            easier=b.easier,
+            swaps=b.swaps,
+            safe=_safe(b.safe),
+            backplan_version=b.backplan_version,
+            rules_version=b.rules_version,
+        )
+        for b in row.blocks
+    )
+    return Course(
+        id=row.id,
+        person=row.person,
+        answers=row.answers,
+        start=row.start,
+        blocks=blocks,
+        psfs=row.psfs,
+        checkins=row.checkins,
+        stopped=row.stopped,
+        stopped_level=row.stopped_level,
+    )
+
+
+def _safe(raw: Optional[SafeRow]) -> Optional[tuple[SafeExercise, ...]]:
+    if raw is None:
+        return None
+    return tuple(SafeExercise(key, str(value[0]), str(value[1])) for key, value in raw.items())
+
+
+def safe_row(safe: Sequence[SafeExercise]) -> SafeRow:
+    return {s.id: [s.name, s.position] for s in safe}
+
+
+def _plan_only(block: Block, catalog: Catalog) -> tuple[SafeExercise, ...]:
+    """What is known to be safe without the person's filters: the plan's own exercises
+    (they passed them when it was made). No variant is offered from this alone."""
+    assert block.result.plan is not None
+    found: dict[str, SafeExercise] = {}
+    for week in block.result.plan.weeks:
+        for item in week.items():
+            if item.id in catalog and item.id not in found:
+                position = item.position or catalog[item.id].position
+                found[item.id] = SafeExercise(item.id, item.name, position)
+    return tuple(found.values())
+
+
+def fill_safe(course: Course, recommender: Recommender) -> Course:
+    """The course with every block knowing what passed the person's filters: blocks
+    stored before backplan kept that are worked out from the answers now (where they
+    are complete; else only the plan's own exercises count as safe)."""
+    if all(block.safe is not None for block in course.blocks):
+        return course
+    from recommender.inputs.answers_file import validate_answers
+    from recommender.pipeline.choices import safe_exercises
+
+    complete = not missing_safety_answers(course.answers)
+    answers = validate_answers(course.answers, "the stored answers") if complete else None
+    blocks = []
+    for block in course.blocks:
+        if block.safe is None:
+            safe = (
+                safe_exercises(recommender, answers, block.result.level)
+                if answers is not None
+                else _plan_only(block, recommender.catalog)
+            )
+            block = dataclasses.replace(block, safe=safe)
+        blocks.append(block)
+    return dataclasses.replace(course, blocks=tuple(blocks))
+
+
+def _open(db: Optional[str], person: Optional[str]) -> tuple[Store, Course]:
     from recommender.store.courses import Store
 
-    if example == bool(answers_path):
-        raise click.UsageError("give either --answers FILE or --example")
-    answers = example_answers() if example else read_answers(str(answers_path), sys.stdin.buffer)
+    store = Store.open(db)
     try:
-        answers = dataclasses.replace(answers, start_date=first_day)
-    except ValueError as exc:
-        raise click.BadParameter(
-            str(exc).removeprefix("start_date: "), param_hint="--start"
-        ) from None
-    result = _recommender(rules_dir, engine).recommend(answers, weeks=weeks)
-    if result.plan is None:
-        click.echo(render_result(result, "text"), nl=False)
-        say("Tracking needs a plan, and these answers give none: nothing was stored.")
-        return
-    store = Store.open(db, create=True)
-    store.start_course(
-        answers.fact(),
-        result.to_dict(),
-        first_day,
-        psfs,
-        (__version__, rules_version(rules_dir)),
+        chosen = store.person(person)
+        return store, typed(store.current_course(chosen.id))
+    finally:
+        # Read: the connections go back (a later write opens one again).
+        store.close()
+
+
+def follow(
+    db: Optional[str], engine: Optional[str], person: Optional[str] = None
+) -> tuple[Progress, Store, Recommender]:
+    """The person's current course, every tracked week reviewed, with the whole
+    pipeline loaded (for what needs the person's filters)."""
+    from recommender.pipeline.adapt import Adapter
+
+    store, course = _open(db, person)
+    recommender = recommender_for(None, engine)
+    course = fill_safe(course, recommender)
+    adapter = Adapter(recommender.rulebook.adapt, recommender.adapt_engine, recommender.catalog)
+    return adapter.follow(course), store, recommender
+
+
+def reviewed(db: Optional[str], engine: Optional[str], person: Optional[str] = None) -> Progress:
+    """The current course reviewed with the adaptation rules alone: a report needs no
+    plan engine, which costs more to compile than the whole review (unless a block from
+    before backplan kept its safe exercises needs the filters)."""
+    from recommender.inputs.catalog_file import load_catalog
+    from recommender.pipeline.adapt import Adapter
+    from recommender.rulebook.engines import create_engine
+    from recommender.rulebook.rules import load_rulebook
+
+    store, course = _open(db, person)
+    if any(block.safe is None for block in course.blocks):
+        return follow(db, engine, person)[0]
+    catalog = load_catalog()
+    book = load_rulebook(catalog)
+    adapter = Adapter(book.adapt, create_engine(book.adapt_conditions(), engine), catalog)
+    return adapter.follow(course)
+
+
+# -- the warning kept in view ---------------------------------------------------------
+
+
+def emergency_code(country: Optional[str], answers: dict[str, Any]) -> Optional[str]:
+    """The country whose number warnings name: --country, else the answers' own."""
+    code = country or answers.get("country")
+    return code if isinstance(code, str) else None
+
+
+def warning_of(
+    answers: dict[str, Any],
+    plan_level: str,
+    stopped_level: Optional[str],
+    stopped: bool,
+    rescreens: Sequence[str],
+    country: Optional[str],
+    why: tuple[str, ...] = (),
+) -> CourseWarning:
+    """The course's warning, from what a check-in reads (no plan, no rulebook)."""
+    from recommender.inputs.countries import emergency_number
+
+    neck = "neck" in (answers.get("pain_areas") or ())
+    return course_warning(
+        plan_level,
+        rescreens,
+        stopped_level,
+        stopped,
+        neck,
+        emergency_number(emergency_code(country, answers)),
+        why,
     )
-    click.echo(
-        f"Tracking started: week 1 begins on {first_day:%A %d %B %Y}, {weeks} weeks planned.\n"
-        "After your sessions, check in with `backplan track checkin`; "
-        "`backplan track status` shows this week's plan.\n"
+
+
+def progress_warning(progress: Progress, country: Optional[str]) -> CourseWarning:
+    """The course's warning, with what raised it: the plan's flags and the symptoms
+    reported in the current block."""
+    course = progress.course
+    block = course.block
+    why = [f"{flag.title} (from your answers)" for flag in block.result.triage.flags]
+    reported = [r for r in progress.current.reviews if r.summary.new_red_flags]
+    for review in reported:
+        flags = ", ".join(f.replace("_", " ") for f in review.summary.new_red_flags)
+        why.append(f"{flags} (new at week {review.week})")
+    rescreens = [r.summary.rescreen for r in progress.current.reviews]
+    return warning_of(
+        course.answers,
+        block.result.level,
+        course.stopped_level,
+        bool(progress.stopped),
+        rescreens,
+        country,
+        tuple(why),
     )
-    say(f"Stored in {store.where} (private to you).")
 
 
-def _week_of(course: Course, day: dt.date) -> int:
-    if day < course.start:
-        raise TrackingError(f"{day} is before the course began ({course.start})")
-    return min((day - course.start).days // 7 + 1, 52)
+def warning_lines(warning: CourseWarning, width: int = 78) -> list[str]:
+    """The level line in its box, and what raised it (nothing at level `none`)."""
+    from recommender.render.boxes import box, wrap
 
-
-def _plan_days(course: Course, week: int) -> list[str]:
-    weeks = (course.result.get("plan") or {}).get("weeks") or []
-    if not weeks:
+    if warning.line is None:
         return []
-    chosen = weeks[min(week, len(weeks)) - 1]
-    return [session["day"] for session in chosen.get("sessions", [])]
+    lines = box(warning.line, width=width)
+    if warning.why:
+        lines += wrap("Why: " + "; ".join(warning.why) + ".", width=width)
+    return lines
 
 
-def _sessions(value: str, course: Course, week: int) -> int:
-    days = _plan_days(course, week)
-    text = value.strip().lower()
-    count = whole_number(text)
-    if count is not None:
-        if count > 7:
-            raise click.BadParameter(f"{count} sessions in a week is too many", param_hint="--done")
-        return count
-    named = [d.strip() for d in text.replace(" ", ",").split(",") if d.strip()]
-    unknown = [d for d in named if d not in WEEKDAYS]
-    if unknown:
-        raise click.BadParameter(
-            f"{quoted(', '.join(unknown))}: give a number or weekdays such as {','.join(days[:2])}",
-            param_hint="--done",
-        )
-    return len(set(named))
+def echo_net(warning: CourseWarning) -> None:
+    from recommender.render.boxes import safety_net_box, styler
+
+    for box in (warning.escalation, warning.net):
+        if box is not None:
+            click.echo("")
+            for line in safety_net_box(box, styler(False)):
+                click.echo(line)
 
 
-def _red_flag_names() -> list[str]:
+# -- the questions asked again --------------------------------------------------------
+
+
+def red_flag_names() -> list[str]:
     from recommender.core.answers import answer_keys
 
     return [key.split(".", 1)[1] for key in answer_keys() if key.startswith("red_flags.")]
 
 
-def _ask(course: Course, week: int, given: dict[str, Any]) -> None:
-    """The check-in as a conversation on standard error (answers from standard input)."""
-    days = _plan_days(course, week)
-    say(f"Check-in for week {week}. This week's plan has sessions on {', '.join(days)}.")
-    given["done"] = click.prompt(
-        "Sessions done since the last check-in (a number, or the days)", default="0", err=True
-    )
-    given["exercise_pain"] = click.prompt(
-        "Highest pain during the exercises, 0-10", type=click.IntRange(0, 10), err=True
-    )
-    given["next_morning"] = click.prompt(
-        "The next morning, was the pain better, the same or worse than before?",
-        type=click.Choice(("better", "same", "worse")),
-        default="same",
-        err=True,
-    )
-    given["usual_pain"] = click.prompt(
-        "Your usual pain this week, 0-10", type=click.IntRange(0, 10), err=True
-    )
-    if click.confirm(
-        "Any new or changed symptom since your last check-in?", default=False, err=True
-    ):
-        from recommender.inputs.questionnaire import load_questionnaire
+def outlook_names() -> list[str]:
+    from recommender.core.answers import answer_keys
 
-        questions = {q.key: q for q in load_questionnaire().questions}
-        say("Answer y or n to each warning sign, thinking of the time since your last check-in.")
-        new = []
-        for name in _red_flag_names():
-            question = questions.get(f"red_flags.{name}")
-            if question is not None and question.skipped(course.answers.get("age")):
-                continue  # not asked at this age, as in the intake
-            words = question.full_text() if question else name.replace("_", " ")
-            if click.confirm(f"  {words}", default=False, err=True):
-                new.append(name)
-        given["new_symptom"] = tuple(new)
-    if course.psfs and week % PSFS_EVERY_WEEKS == 0:
-        scores = [
-            click.prompt(
-                f"PSFS: {name}, 0 (unable) to 10 (as before)", type=click.IntRange(0, 10), err=True
-            )
-            for name, _ in course.psfs
-        ]
-        given["psfs"] = ",".join(str(s) for s in scores)
+    return [key.split(".", 1)[1] for key in answer_keys() if key.startswith("outlook.")]
 
 
-def _newer_questions(course: Course) -> list[Any]:
+def newer_questions(answers: dict[str, Any]) -> list[Any]:
     """The questions added since the course began that its stored answers lack, and
     that are asked at the person's age (the others are no, as in the intake)."""
-    from recommender.inputs.questionnaire import load_questionnaire
-
-    missing = set(missing_safety_answers(course.answers))
+    missing = set(missing_safety_answers(answers))
     if not missing:
         return []
-    age = course.answers.get("age")
+    from recommender.inputs.questionnaire import load_questionnaire
+
+    age = answers.get("age")
     return [q for q in load_questionnaire().questions if q.key in missing and not q.skipped(age)]
 
 
-def _ask_newer(questions: list[Any]) -> dict[str, bool]:
+def ask_newer(questions: list[Any]) -> dict[str, bool]:
     """Each newer question once, before the check-in (SPEC version 3: a course started
     under version 2 keeps working, and its new answers are screened like symptoms)."""
     if not questions:
@@ -243,204 +336,184 @@ def _ask_newer(questions: list[Any]) -> dict[str, bool]:
     }
 
 
-def _completed(course: Course, answered: dict[str, bool]) -> Course:
-    """The course with its stored answers completed: the newer answers given, and no
-    for those not asked at the person's age."""
-    import copy
-
+def completed(answers: dict[str, Any], answered: dict[str, bool]) -> dict[str, Any]:
+    """The stored answers completed: the newer answers given, and no for those not
+    asked at the person's age."""
     from recommender.core.paths import set_path
 
-    answers = copy.deepcopy(course.answers)
+    answers = copy.deepcopy(answers)
     for key in missing_safety_answers(answers):
         set_path(answers, key, answered.get(key, False))
-    return dataclasses.replace(course, answers=answers)
+    return answers
 
 
-def _rank(level: str) -> int:
-    return RESCREEN.index(level)
+# -- start ----------------------------------------------------------------------------
 
 
-def _level(course: Course) -> str:
-    """The triage level the course's plan was given at."""
-    triage = course.result.get("triage") if isinstance(course.result, dict) else None
-    level = triage.get("level") if isinstance(triage, dict) else None
-    return level if level in RESCREEN[1:] else "none"
-
-
-def _psfs_scores(value: Optional[str], course: Course) -> Optional[tuple[int, ...]]:
-    if not value:
-        return None
-    if not course.psfs:
-        raise click.BadParameter(
-            "this course has no PSFS activities (give them to `track start --psfs`)",
-            param_hint="--psfs",
-        )
-    scores = [whole_number(p) for p in value.split(",")]
-    if len(scores) != len(course.psfs) or not all(s is not None and s <= 10 for s in scores):
-        raise click.BadParameter(
-            f"give {len(course.psfs)} scores from 0 to 10, separated by commas", param_hint="--psfs"
-        )
-    return tuple(s for s in scores if s is not None)
-
-
-def rescreen(course: Course, new_flags: tuple[str, ...], engine: Optional[str]) -> Result:
-    """Triage again: the stored answers with the new symptoms answered yes."""
-    from recommender.inputs.answers_file import validate_answers
-
-    answers = dict(course.answers)
-    answers["red_flags"] = {**answers["red_flags"], **dict.fromkeys(new_flags, True)}
-    checked = validate_answers(answers, "the stored answers")
-    return _recommender(None, engine).recommend(checked)
-
-
-def checkin(
+def start(
     db: Optional[str],
+    person_given: Optional[str],
+    country: Optional[str],
+    answers_path: Optional[str],
+    example: bool,
+    rules_dir: Optional[str],
+    first_day: dt.date,
+    weeks: int,
+    psfs: tuple[tuple[str, int], ...],
     engine: Optional[str],
-    day: dt.date,
-    given: dict[str, Any],
-    interactive: bool,
+    new_course: bool,
 ) -> None:
-    from recommender.store.quick import QuickStore
+    import sys
 
-    # SQLite at the current schema: the quick path, without SQLAlchemy (store/quick.py).
-    store: Any = QuickStore.open(db)
-    if store is None:
-        from recommender.store.courses import Store
+    from recommender.core.answers import in_country
+    from recommender.inputs.answers_file import example_answers, read_answers
+    from recommender.pipeline.adapt import session_days
+    from recommender.pipeline.choices import safe_exercises
+    from recommender.render import render_result
+    from recommender.store.courses import NewBlock, Store
+    from recommender.store.database import NotTracking, StoreError
 
-        store = Store.open(db)
-    course = store.current_course(with_checkins=False)
-    if course.stopped:
-        raise TrackingError(
-            f"this plan was stopped: {escaped(course.stopped)} Start a new one with "
-            "`backplan track start` once a clinician has seen you."
-        )
-    week = given["week"] or _week_of(course, day)
-    if (dt.date.max - course.start).days < 7 * (week - 1):
-        raise TrackingError(
-            f"week {week} of this course would begin after {dt.date.max}, the last day a "
-            "calendar holds"
-        )
-    newer = _newer_questions(course)
-    if newer and not interactive:
-        raise TrackingError(
-            f"this plan began before backplan asked {len(newer)} newer questions; answer "
-            "them once with `backplan track checkin` (without options), then check in as "
-            "before"
-        )
-    answered: dict[str, bool] = {}
-    if interactive:
-        try:
-            answered = _ask_newer(newer)
-            _ask(course, week, given)
-        except (click.Abort, EOFError):
-            # Ctrl-C or the end of the input part-way: nothing half-written.
-            say("\nCheck-in stopped; nothing was saved.")
-            raise SystemExit(1) from None
-    incomplete = bool(missing_safety_answers(course.answers))
-    if incomplete:
-        course = _completed(course, answered)
-        store.update_answers(course.id, course.answers)
-    unknown = [f for f in given["new_symptom"] if f not in _red_flag_names()]
-    if unknown:
+    if example == bool(answers_path):
+        raise click.UsageError("give either --answers FILE or --example")
+    answers = example_answers() if example else read_answers(str(answers_path), sys.stdin.buffer)
+    try:
+        answers = dataclasses.replace(answers, start_date=first_day)
+    except ValueError as exc:
         raise click.BadParameter(
-            f"unknown red flag {quoted(unknown[0])} (known: {', '.join(_red_flag_names())})",
-            param_hint="--new-symptom",
-        )
-    new_flags = tuple(sorted(set(given["new_symptom"])))
-    found = rescreen(course, new_flags, engine).triage if new_flags or incomplete else None
-    if found is not None and not new_flags and _rank(found.level) <= _rank(_level(course)):
-        found = None  # the newer answers change nothing: nothing new to act on
-    entry = CheckIn(
-        week=week,
-        recorded=dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0)),
-        sessions_done=_sessions(given["done"], course, week) if given["done"] else 0,
-        exercise_pain=given["exercise_pain"],
-        next_morning=given["next_morning"],
-        usual_pain=given["usual_pain"],
-        new_red_flags=new_flags,
-        rescreen=found.level if found else None,
-        psfs=_psfs_scores(given["psfs"], course),
-    )
-    store.add_checkin(course.id, entry)
-    if found is not None:
-        from recommender.render.text import render_warning
-    if found is not None and found.level in ("urgent", "emergency"):
-        symptoms = ", ".join(flag.replace("_", " ") for flag in new_flags)
-        what = f"a new symptom ({symptoms})" if new_flags else "an answer to a newer question"
-        store.stop_course(course.id, f"{what} needs a clinician. {found.action}.")
-        click.echo(render_warning(found), nl=False)
-        click.echo("\nYour plan is stopped: please do not continue the exercises.")
+            str(exc).removeprefix("start_date: "), param_hint="--start"
+        ) from None
+    answers = in_country(answers, country)
+    recommender = recommender_for(rules_dir, engine)
+    result = recommender.recommend(answers, weeks=weeks)
+    if result.plan is None:
+        click.echo(render_result(result, "text"), nl=False)
+        say("Tracking needs a plan, and these answers give none: nothing was stored.")
         return
-    click.echo(f"Check-in saved for week {week}.")
-    if found is not None and found.level != "none":
-        click.echo(render_warning(found), nl=False)
-    click.echo("`backplan track status` shows what this means for your plan.")
+    from recommender.inputs.result_record import read_result
+
+    record = read_result(result.to_dict())
+    assert record.plan is not None
+    store = Store.open(db, create=True)
+    try:
+        person = _person_to_start(store, person_given, answers.name)
+        if not new_course:
+            _refuse_a_second_course(store, person)
+        safe = safe_exercises(recommender, answers, result.triage.level)
+        block = NewBlock(
+            start=first_day,
+            weeks=weeks,
+            start_pain=answers.pain_intensity,
+            level=result.triage.level,
+            session_days=session_days(record.plan),
+            safe=safe_row(safe),
+        )
+        store.start_course(
+            person.id,
+            answers.fact(),
+            result.to_dict(),
+            psfs,
+            (__version__, rules_version(rules_dir)),
+            block,
+        )
+    except (StoreError, NotTracking):
+        store.discard_if_new()
+        raise
+    finally:
+        store.close()
+    click.echo(
+        f"Tracking started for {person.name}: week 1 begins on {first_day:%A %d %B %Y}, "
+        f"{weeks} weeks planned.\n"
+        "After your sessions, check in with `backplan track checkin`; "
+        "`backplan track status` shows this week's plan.\n"
+    )
+    warning = course_warning(
+        result.triage.level, (), None, False, "neck" in answers.pain_areas, result.emergency_number
+    )
+    for line in warning_lines(warning):
+        click.echo(line)
+    say(_stored_in(store))
 
 
-def follow(db: Optional[str], engine: Optional[str]) -> tuple[Progress, Store, Recommender]:
-    """The current course, every tracked week reviewed, with the whole pipeline loaded
-    (for what needs the person's filters, such as the easier variants)."""
-    from recommender.pipeline.adapt import Adapter, sessions_planned
-    from recommender.store.courses import Store
+def _stored_in(store: Store) -> str:
+    from recommender.store.database import sqlite_path
 
-    store = Store.open(db)
-    course = store.current_course()
-    recommender = _recommender(None, engine)
-    adapter = Adapter(recommender.rulebook.adapt, recommender.adapt_engine)
-    return adapter.follow(course, sessions_planned(course.result)), store, recommender
-
-
-def reviewed(db: Optional[str], engine: Optional[str]) -> Progress:
-    """The current course reviewed with the adaptation rules alone: a report needs no
-    plan engine, which costs more to compile than the whole review."""
-    from recommender.inputs.catalog_file import load_catalog
-    from recommender.pipeline.adapt import Adapter, sessions_planned
-    from recommender.rulebook.engines import create_engine
-    from recommender.rulebook.rules import load_rulebook
-    from recommender.store.courses import Store
-
-    course = Store.open(db).current_course()
-    book = load_rulebook(load_catalog())
-    adapter = Adapter(book.adapt, create_engine(book.adapt_conditions(), engine))
-    return adapter.follow(course, sessions_planned(course.result))
+    if sqlite_path(store.url) is None:
+        return (
+            f"Stored in the shared database {store.where}: whoever has an account on that "
+            "server with access to it can read it."
+        )
+    if store.private:
+        return f"Stored in {store.where} (private to you)."
+    return f"Stored in {store.where} (others on this computer can read it)."
 
 
-def _easier(recommender: Recommender, course: Course) -> Any:
-    """An exercise's easier variant, only where it passed this person's filters."""
-    from recommender.inputs.answers_file import validate_answers
+def _person_to_start(store: Store, given: Optional[str], answers_name: Optional[str]) -> Any:
+    """The person a new course is for: the one `--person` names (added when new), or
+    the only one, or (in a new database) a new one named as the answers say."""
+    from recommender.store.people import PersonError, choose, matching
 
-    if missing_safety_answers(course.answers):
-        # Answers kept from before newer questions: which variants pass this person's
-        # filters cannot be known until they are answered, so none is offered.
-        return lambda exercise_id: None
-    answers = validate_answers(course.answers, "the stored answers")
-    left_out = {e.exercise for e in recommender.recommend(answers).excluded}
-    catalog = recommender.catalog
-
-    def easier(exercise_id: str) -> Optional[tuple[str, str]]:
-        if exercise_id not in catalog:
-            return None
-        variant = catalog[exercise_id].easier
-        if variant is None or variant not in catalog or variant in left_out:
-            return None
-        return variant, catalog[variant].name
-
-    return easier
+    everyone = store.people()
+    if given is not None:
+        found = matching(everyone, given)
+        if len(found) > 1:
+            choose(everyone, given, store.where)  # says which ids to choose from
+        return found[0] if found else store.add_person(given)
+    if not everyone:
+        try:
+            return store.add_person(answers_name or "me")
+        except PersonError:
+            return store.add_person("me")
+    return choose(everyone, None, store.where)
 
 
-def status(db: Optional[str], engine: Optional[str], week: Optional[int], day: dt.date) -> str:
+def _refuse_a_second_course(store: Store, person: Any) -> None:
+    from recommender.store.database import NotTracking
+
+    try:
+        current = store.current_course(person.id, with_checkins=False)
+    except NotTracking:
+        return
+    if current.stopped:
+        return  # a clinician has seen them: a new course starts afresh
+    block = current.blocks[-1]
+    raise TrackingError(
+        f"{person.name} already has a course (started {current.start:%d %B %Y}, now in "
+        f"block {block.number}): `backplan track renew` plans its next block from where "
+        "you are and keeps its history (add --days or --minutes to change them). To "
+        "start a separate course anyway, add --new-course"
+    )
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+def status(
+    db: Optional[str],
+    person: Optional[str],
+    country: Optional[str],
+    engine: Optional[str],
+    week: Optional[int],
+    day: dt.date,
+) -> str:
     from recommender.pipeline.adapt import adapted_week
-    from recommender.render.progress_text import render_status
+    from recommender.pipeline.choices import Choices
+    from recommender.render.progress_text import render_block_over, render_status
 
-    progress, _, recommender = follow(db, engine)
-    week = week or _week_of(progress.course, max(day, progress.course.start))
-    level = progress.level_for(week)
-    plan = None
-    if not progress.stopped:
-        easier = _easier(recommender, progress.course)
-        plan = adapted_week(progress.course.result, week, level, easier)
-    text = render_status(progress, week, plan)
-    newer = _newer_questions(progress.course)
+    progress, _, recommender = follow(db, engine, person)
+    warning = progress_warning(progress, country)
+    block = progress.course.block
+    if week is None and not progress.stopped and block.week_of(max(day, block.start)) > block.weeks:
+        text = render_block_over(progress, day, warning)
+    else:
+        week = week or block.week_of(max(day, block.start))
+        plan = None
+        if not progress.stopped:
+            assert block.result.plan is not None
+            hurt = frozenset(h for r in progress.current.reviews for h in r.summary.hurt)
+            choices = Choices(recommender.catalog, block.safe or ())
+            plan = adapted_week(block.result.plan, week, progress.level_for(week), choices, hurt)
+        text = render_status(progress, week, plan, warning, day)
+    newer = newer_questions(progress.course.answers)
     if newer and not progress.stopped:
         text = (
             f"backplan now asks {len(newer)} questions it did not ask when your plan began: "
@@ -449,23 +522,42 @@ def status(db: Optional[str], engine: Optional[str], week: Optional[int], day: d
     return text
 
 
-def report(db: Optional[str], engine: Optional[str], fmt: str) -> str:
-    progress = reviewed(db, engine)
+def report(
+    db: Optional[str],
+    person: Optional[str],
+    country: Optional[str],
+    engine: Optional[str],
+    fmt: str,
+    today: dt.date,
+) -> str:
+    progress = reviewed(db, engine, person)
+    warning = progress_warning(progress, country)
     if fmt == "html":
         from recommender.render.progress_html import render_report_html
 
-        return render_report_html(progress)
+        return render_report_html(progress, warning, today)
     if fmt == "fhir":
         from recommender.render import to_json
         from recommender.render.progress_fhir import report_bundle
 
-        return to_json(report_bundle(progress))
+        return to_json(report_bundle(progress, warning))
     from recommender.render.progress_text import render_report
 
-    return render_report(progress)
+    return render_report(progress, warning, today)
 
 
-def explain(db: Optional[str], engine: Optional[str]) -> str:
+def explain(db: Optional[str], person: Optional[str], engine: Optional[str], verbose: bool) -> str:
     from recommender.render.progress_text import render_explain
 
-    return render_explain(reviewed(db, engine))
+    return render_explain(reviewed(db, engine, person), verbose)
+
+
+def people(db: Optional[str]) -> str:
+    from recommender.render.progress_text import render_people
+    from recommender.store.courses import Store
+
+    store = Store.open(db)
+    try:
+        return render_people(store.summaries(), store.where)
+    finally:
+        store.close()

@@ -8,27 +8,34 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple, Optional
 
+from recommender.core.levels import (
+    LEVEL_ACTION,
+    NEUTRAL_EMERGENCY_NUMBER,
+    SOON_WITH_PLAN,
+    level_action,
+    number_words,
+    with_number,
+)
 from recommender.core.safety_net import SafetyNet, escalation
 from recommender.rulebook.rules import RANK, RedFlagRule, Rulebook
 
-#: No single country's number unless the person chose a country: a traveller told to
-#: dial the wrong number loses minutes (docs/clinical-safety.md, H-EMERGENCY-NUMBER).
-NEUTRAL_EMERGENCY_NUMBER = "your local emergency number (for example 911, 112 or 999)"
-
-#: What each level asks of the person, in the words shown first on every result.
-LEVEL_ACTION = {
-    "emergency": ("EMERGENCY: call {emergency_number} or go to an emergency department now"),
-    "urgent": "URGENT: see a doctor today or within 24 hours",
-    "soon": "SEE A CLINICIAN SOON: book a doctor or physiotherapist within 1 to 2 weeks",
-    "none": "No warning signs in your answers",
-}
+#: The level words live in core/levels.py (a tracking check-in words the course's level
+#: without the rulebook); they are named here too, where triage is read.
+__all__ = [
+    "ALSO_TELL",
+    "LEVEL_ACTION",
+    "NEUTRAL_EMERGENCY_NUMBER",
+    "SOON_WITH_PLAN",
+    "Flag",
+    "Triage",
+    "level_action",
+    "number_words",
+    "triage",
+    "triage_flag",
+]
 
 #: The heading of the lower flags' titles on an urgent or emergency result.
 ALSO_TELL = "Also tell the doctor about:"
-
-#: Added to the `soon` action only when a plan is given: a result without a plan says
-#: nothing that could suggest exercising (docs/clinical-safety.md, H-NO-PLAN-TALK).
-SOON_WITH_PLAN = "; gentle exercise may continue"
 
 
 class Flag(NamedTuple):
@@ -117,24 +124,9 @@ def triage(
     return Triage(level, flags, level_action(level, emergency_number), box)
 
 
-def level_action(level: str, emergency_number: Optional[str] = None) -> str:
-    """What the level asks of the person, naming their emergency number if known."""
-    return _with_number(LEVEL_ACTION[level], emergency_number)
-
-
 def triage_flag(rule: RedFlagRule, emergency_number: Optional[str] = None) -> Flag:
     """A fired rule in the words a person reads."""
-    advice = _with_number(rule.advice, emergency_number)
+    advice = with_number(rule.advice, emergency_number)
     return Flag(
         rule.id, rule.level, rule.title, advice, rule.source, rule.suspected, rule.with_plan
     )
-
-
-def number_words(emergency_number: Optional[str]) -> str:
-    """The emergency number as advice names it: the person's own, or the neutral words."""
-    return emergency_number or NEUTRAL_EMERGENCY_NUMBER
-
-
-def _with_number(text: str, emergency_number: Optional[str]) -> str:
-    # A plain placeholder swap: rule text is never formatted or evaluated.
-    return text.replace("{emergency_number}", number_words(emergency_number))

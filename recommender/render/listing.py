@@ -82,7 +82,9 @@ _KINDS = (
         AdaptRule,
         "Adaptation rules (tracking)",
         "Each reads one tracked week (`backplan track`) and decides the next week's dose; "
-        "the strongest outcome wins (stop, step back, hold, adherence, progress).",
+        "the strongest outcome wins (stop, step back, hold, adherence, progress). The rules "
+        "on exercise.* decide for one exercise the person named at a check-in (easier, "
+        "swap, leave out, harder); the others follow the week's decision.",
     ),
 )
 

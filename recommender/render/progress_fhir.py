@@ -4,6 +4,10 @@ The usual pain of each week (and at the start) is an NPRS Observation, LOINC 725
 "Pain severity - 0-10 verbal numeric rating [Score] - Reported". The worst pain during
 exercise, the sessions done and the PSFS scores have no LOINC code of their own here,
 so they carry backplan's code and their meaning in `code.text`.
+
+The course's warning travels with them, first in the Bundle: its level line (when not
+`none`) and the safety net (with the emergency number) as active Flags about the
+person, so that a record that imports the Bundle shows them too.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import datetime as dt
 from typing import Any, Optional
 
 from recommender.pipeline.adapt import Progress, Review
+from recommender.pipeline.course_warning import CourseWarning
 
 LOINC = "http://loinc.org"
 NPRS = {
@@ -61,13 +66,47 @@ def _own(code: str, text: str) -> dict[str, Any]:
 def _day(progress: Progress, review: Review) -> dt.date:
     """The last day of the tracked week (its review day); the calendar's last day for a
     week that would end after it (a course begun late in the year 9999)."""
-    days = (dt.date.max - progress.course.start).days
-    return progress.course.start + dt.timedelta(days=min(7 * review.week - 1, days))
+    block = next(b.block for b in progress.blocks if b.block.number == review.block)
+    days = (dt.date.max - block.start).days
+    return block.start + dt.timedelta(days=min(7 * review.week - 1, days))
 
 
-def report_bundle(progress: Progress) -> dict[str, Any]:
+def _flag(key: str, text: str, subject: dict[str, Any], since: dt.date) -> dict[str, Any]:
+    resource = {
+        "resourceType": "Flag",
+        "id": key,
+        "status": "active",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/flag-category",
+                        "code": "clinical",
+                        "display": "Clinical",
+                    }
+                ]
+            }
+        ],
+        "code": {"text": text},
+        "subject": subject,
+        "period": {"start": since.isoformat()},
+    }
+    return {"fullUrl": f"urn:uuid:{_uuid(key)}", "resource": resource}
+
+
+def report_bundle(progress: Progress, warning: CourseWarning) -> dict[str, Any]:
     course = progress.course
-    entries = [
+    subject = {"display": course.person.name}
+    since = course.block.start
+    entries = []
+    if warning.line is not None:
+        why = f" Why: {'; '.join(warning.why)}." if warning.why else ""
+        entries.append(_flag(f"course-{course.id}-level", warning.line + why, subject, since))
+    for name, box in (("escalation", warning.escalation), ("safety-net", warning.net)):
+        if box is not None:
+            text = " ".join(box.sentences())
+            entries.append(_flag(f"course-{course.id}-{name}", text, subject, since))
+    entries += [
         _observation(
             f"course-{course.id}-nprs-start",
             {"coding": [NPRS], "text": "Usual pain (NPRS 0-10)"},
@@ -89,7 +128,7 @@ def report_bundle(progress: Progress) -> dict[str, Any]:
         s, when, key = (
             review.summary,
             _day(progress, review),
-            f"course-{course.id}-week{review.week}",
+            f"course-{course.id}-block{review.block}-week{review.week}",
         )
         decision = f"Week {s.week}; decision: {review.outcome.replace('_', ' ')}" + (
             f" ({review.deciding.id})" if review.deciding else ""

@@ -35,8 +35,20 @@ Level = Literal["none", "soon", "urgent", "emergency"]
 LEVELS: tuple[str, ...] = ("none", "soon", "urgent", "emergency")
 RANK = {level: rank for rank, level in enumerate(LEVELS)}
 AlertLevel = Literal["soon", "urgent", "emergency"]
-#: What an adaptation rule decides (core/progress.py: OUTCOMES, strongest first).
-Outcome = Literal["stop", "step_back", "hold", "adherence", "progress", "review"]
+#: What an adaptation rule decides (core/progress.py: OUTCOMES, strongest first, for
+#: the week's doses; EXERCISE_OUTCOMES for one exercise the person named).
+Outcome = Literal[
+    "stop",
+    "step_back",
+    "hold",
+    "adherence",
+    "progress",
+    "review",
+    "easier",
+    "swap",
+    "leave_out",
+    "harder",
+]
 
 #: The answers that rule examples start from; each example changes a few answers.
 BASELINE_FILE = "baseline.yaml"
@@ -294,6 +306,23 @@ class AdaptRule(_Rule):
     examples: Annotated[tuple[ReviewExample, ...], at.MinLen(1)]  # type: ignore[assignment]
     condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
 
+    @property
+    def about_exercise(self) -> bool:
+        """Decides for one exercise the person named, not for the week's doses."""
+        return self.outcome in ("easier", "swap", "leave_out", "harder")
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        assert self.condition is not None
+        reads_exercise = any(f.startswith("exercise.") for f in conditions.fields(self.condition))
+        if self.about_exercise and not reads_exercise:
+            raise ValueError(f"outcome {self.outcome!r} decides for one exercise: test exercise.*")
+        if reads_exercise and not self.about_exercise:
+            raise ValueError(
+                "only the outcomes for one exercise (easier, swap, leave_out, harder) may "
+                "test exercise.*"
+            )
+
 
 AnyRule = Union[RedFlagRule, WithholdRule, FilterRule, NoteRule, AdaptRule]
 SECTIONS: dict[str, type] = {
@@ -476,6 +505,8 @@ def _read_review_baseline(path: Path) -> dict:
         if spec.kind == "number":
             ok = isinstance(value, int) and not isinstance(value, bool)
             ok = ok and spec.minimum <= value <= spec.maximum
+        elif spec.kind == "yes_no":
+            ok = isinstance(value, bool)
         else:
             ok = value in spec.choices
         if not ok:

@@ -4,11 +4,11 @@ SQLAlchemy.
 A check-in is one insert, typed after a session; importing SQLAlchemy alone takes
 longer than the whole check-in should (benchmarks/tracking.py). So when the database
 is an SQLite file already at this code's schema revision, the check-in reads the
-course and writes its row here, in the exact formats SQLAlchemy's types use on SQLite
-(a test reads every quick write back through SQLAlchemy). Anything else (PostgreSQL,
-a database to migrate, a damaged or foreign file) goes through the full store in
-courses.py, which migrates or refuses with its message. The schema itself is only
-ever made and changed by the migrations.
+person, the course and its current block, and writes its row here, in the exact
+formats SQLAlchemy's types use on SQLite (a test reads every quick write back through
+SQLAlchemy). Anything else (PostgreSQL, a database to migrate, a damaged or foreign
+file) goes through the full store in courses.py, which migrates or refuses with its
+message. The schema itself is only ever made and changed by the migrations.
 """
 
 from __future__ import annotations
@@ -18,12 +18,18 @@ import json
 import sqlite3
 from typing import Any, Optional
 
-from recommender.core.progress import CheckIn, Course
+from recommender.core.progress import CheckIn, Person
 from recommender.store import database
+from recommender.store.courses import CourseRow, SafeRow, block_row
+from recommender.store.people import choose
 from recommender.store.revision import HEAD
 
 #: How SQLAlchemy's DateTime stores a value on SQLite.
 _DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
 
 
 class QuickStore:
@@ -60,40 +66,78 @@ class QuickStore:
         return database.describe(self.url)
 
     def _failed(self, exc: sqlite3.Error) -> database.StoreError:
+        if database._full(exc):
+            return database.StoreFull(
+                f"the disk holding the tracking database {self.where} is full: nothing was stored"
+            )
         return database.StoreError(
             f"the tracking database {self.where} cannot be used ({exc}); nothing was changed"
         )
 
-    def current_course(self, with_checkins: bool = False) -> Course:
-        assert not with_checkins, "the quick path reads no check-ins"
+    def _read(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         try:
-            course = self.connection.execute(
-                "SELECT id, answers, start_date, psfs_activities, stopped_reason "
-                "FROM backplan_courses ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-            if course is None:
-                raise database.NotTracking(self.where)
-            plan = self.connection.execute(
-                "SELECT result, backplan_version, rules_version FROM backplan_plans "
-                "WHERE course_id = ? ORDER BY id DESC LIMIT 1",
-                (course[0],),
-            ).fetchone()
+            return self.connection.execute(sql, args).fetchall()
         except sqlite3.Error as exc:
             raise self._failed(exc) from None
-        return Course(
-            id=course[0],
-            answers=json.loads(course[1]),
-            result=json.loads(plan[0]),
-            start=dt.date.fromisoformat(course[2]),
-            psfs=tuple((str(name), int(score)) for name, score in json.loads(course[3])),
-            stopped=course[4],
-            backplan_version=plan[1],
-            rules_version=plan[2],
+
+    def _write(self, sql: str, *args: Any) -> Optional[int]:
+        try:
+            with self.connection:
+                return self.connection.execute(sql, args).lastrowid
+        except sqlite3.Error as exc:
+            raise self._failed(exc) from None
+
+    def people(self) -> list[Person]:
+        rows = self._read("SELECT id, display_name, created_at FROM backplan_people ORDER BY id")
+        return [Person(i, name, _moment(made)) for i, name, made in rows]
+
+    def person(self, given: Optional[str]) -> Person:
+        return choose(self.people(), given, self.where)
+
+    def current_course(self, person_id: int, with_checkins: bool = False) -> CourseRow:
+        assert not with_checkins, "the quick path reads no check-ins"
+        person = [p for p in self.people() if p.id == person_id]
+        course = self._read(
+            "SELECT id, answers, start_date, psfs_activities, stopped_reason, stopped_level "
+            "FROM backplan_courses WHERE person_id = ? ORDER BY id DESC LIMIT 1",
+            person_id,
+        )
+        if not person or not course:
+            raise database.NotTracking(self.where)
+        (course_id, answers, start, psfs, stopped, stopped_level) = course[0]
+        blocks = self._read(
+            "SELECT b.id, b.number, b.start_date, b.weeks, b.start_pain, b.first_plan_week, "
+            "b.easier, b.swaps, b.level, b.session_days, b.safe, p.result, p.result_format, "
+            "p.backplan_version, p.rules_version FROM backplan_blocks b "
+            "JOIN backplan_plans p ON p.id = b.plan_id WHERE b.course_id = ? ORDER BY b.number",
+            course_id,
+        )
+        return CourseRow(
+            id=course_id,
+            person=person[0],
+            answers=json.loads(answers),
+            start=dt.date.fromisoformat(start),
+            psfs=tuple((str(name), int(score)) for name, score in json.loads(psfs)),
+            stopped=stopped,
+            stopped_level=stopped_level,
+            blocks=tuple(block_row(row) for row in blocks),
         )
 
-    def add_checkin(self, course_id: int, checkin: CheckIn) -> int:
-        values: tuple[Any, ...] = (
+    def rescreens(self, block_id: int) -> list[str]:
+        """The levels re-screens gave at the block's check-ins so far."""
+        rows = self._read(
+            "SELECT rescreen FROM backplan_checkins WHERE block_id = ? AND rescreen IS NOT NULL",
+            block_id,
+        )
+        return [level for (level,) in rows]
+
+    def add_checkin(self, course_id: int, block_id: int, checkin: CheckIn) -> int:
+        new_id = self._write(
+            "INSERT INTO backplan_checkins (course_id, block_id, recorded_at, week, "
+            "sessions_done, exercise_pain, next_morning, usual_pain, new_red_flags, "
+            "rescreen, psfs, hurt, too_easy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             course_id,
+            block_id,
             checkin.recorded.strftime(_DATETIME),
             checkin.week,
             checkin.sessions_done,
@@ -103,42 +147,31 @@ class QuickStore:
             json.dumps(list(checkin.new_red_flags)),
             checkin.rescreen,
             json.dumps(list(checkin.psfs) if checkin.psfs is not None else None),
+            json.dumps(list(checkin.hurt)),
+            json.dumps(list(checkin.too_easy)),
         )
-        try:
-            with self.connection:
-                cursor = self.connection.execute(
-                    "INSERT INTO backplan_checkins (course_id, recorded_at, week, "
-                    "sessions_done, exercise_pain, next_morning, usual_pain, new_red_flags, "
-                    "rescreen, psfs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    values,
-                )
-        except sqlite3.Error as exc:
-            raise self._failed(exc) from None
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        assert new_id is not None
+        return new_id
 
     def update_answers(self, course_id: int, answers: dict[str, Any]) -> None:
         """Keep the course's answers, completed (the questions added since it began)."""
-        try:
-            with self.connection:
-                self.connection.execute(
-                    "UPDATE backplan_courses SET answers = ? WHERE id = ?",
-                    (json.dumps(answers), course_id),
-                )
-        except sqlite3.Error as exc:
-            raise self._failed(exc) from None
+        self._write(
+            "UPDATE backplan_courses SET answers = ? WHERE id = ?", json.dumps(answers), course_id
+        )
 
-    def stop_course(self, course_id: int, reason: str) -> None:
+    def update_safe(self, block_id: int, safe: SafeRow) -> None:
+        self._write("UPDATE backplan_blocks SET safe = ? WHERE id = ?", json.dumps(safe), block_id)
+
+    def stop_course(self, course_id: int, reason: str, level: str) -> None:
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-        try:
-            with self.connection:
-                self.connection.execute(
-                    "UPDATE backplan_courses SET stopped_at = ?, stopped_reason = ? "
-                    "WHERE id = ? AND stopped_at IS NULL",
-                    (now.strftime(_DATETIME), reason, course_id),
-                )
-        except sqlite3.Error as exc:
-            raise self._failed(exc) from None
+        self._write(
+            "UPDATE backplan_courses SET stopped_at = ?, stopped_reason = ?, stopped_level = ? "
+            "WHERE id = ? AND stopped_at IS NULL",
+            now.strftime(_DATETIME),
+            reason,
+            level,
+            course_id,
+        )
 
     def close(self) -> None:
         self.connection.close()

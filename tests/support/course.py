@@ -7,10 +7,21 @@ numbness) is reported.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 ANSWERS = Path(__file__).resolve().parents[1] / "tracking" / "course-answers.json"
 START = "2026-01-05"
+
+#: A second person for the tests of a shared database: Bob is 71, with osteoporosis
+#: and a heart condition (the case of issue 25).
+BOB_ANSWERS = {
+    **json.loads(ANSWERS.read_text()),
+    "name": "Bob",
+    "age": 71,
+    "pain_areas": ["neck", "upper_back"],
+}
+BOB_ANSWERS["history"] = {**BOB_ANSWERS["history"], "osteoporosis": True, "heart_condition": True}
 
 START_ARGS = [
     "track", "start", "--answers", str(ANSWERS), "--start", START, "--weeks", "8",
@@ -43,6 +54,17 @@ EXPECTED = [
 ]
 
 
+def stored_course(database, person=None):
+    """The course as the store holds it (the only person's, or `person`'s)."""
+    from recommender.store.courses import Store
+
+    store = Store.open(database)
+    try:
+        return store.current_course(store.person(person).id)
+    finally:
+        store.close()
+
+
 def checkin_args(
     week: int, done: str, pain: int, morning: str, usual: int, psfs, flags
 ) -> list[str]:
@@ -65,11 +87,12 @@ from recommender.core.progress import CheckIn
 from recommender.store.courses import Store
 
 store = Store.open(sys.argv[1])
-course = store.current_course(with_checkins=False)
+course = store.current_course(store.person(None).id, with_checkins=False)
+block = course.blocks[-1].id
 print("ready", flush=True)
 sys.stdin.readline()  # both processes start writing together
 for n in range(int(sys.argv[2])):
-    store.add_checkin(course.id, CheckIn(
+    store.add_checkin(course.id, block, CheckIn(
         week=1 + n % 8, recorded=dt.datetime(2026, 1, 5, 8, 0, n % 60),
         sessions_done=1, exercise_pain=int(sys.argv[3]), usual_pain=4))
 print("done", flush=True)
@@ -100,3 +123,51 @@ def race_two_writers(database: str, each: int) -> None:
     for writer in writers:
         out, _ = writer.communicate(timeout=120)
         assert writer.returncode == 0 and out.strip() == "done"
+
+
+#: A process that loads everything a start needs, says "ready", waits for "go", then
+#: runs `backplan track start` for a person (argv: database, person).
+_STARTER = """
+import sys
+import alembic.command, sqlalchemy  # loaded before the race, as much as can be
+from recommender.app.cli import main
+from recommender.pipeline.recommend import Recommender
+from recommender.store.courses import Store
+
+Recommender.load()
+print("ready", flush=True)
+sys.stdin.readline()
+main(["track", "--db", sys.argv[1], "start", "--example", "--person", sys.argv[2]])
+"""
+
+
+def race_first_starts(database: str, people: tuple[str, ...] = ("Alice", "Bob")) -> list:
+    """`track start` for each of `people` at the same moment on a database that does
+    not exist yet; each process's exit code and messages."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, BACKPLAN_ENGINE="reference")
+    starters = [
+        subprocess.Popen(
+            [sys.executable, "-c", _STARTER, database, person],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for person in people
+    ]
+    for starter in starters:
+        assert starter.stdout is not None and starter.stdout.readline().strip() == "ready"
+    for starter in starters:
+        assert starter.stdin is not None
+        starter.stdin.write("go\n")
+        starter.stdin.flush()
+    found = []
+    for starter in starters:
+        out, err = starter.communicate(timeout=120)
+        found.append((starter.returncode, out + err))
+    return found

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recommender.core.progress import NEXT_MORNING, RESCREEN
+from recommender.core.progress import NEXT_MORNING, OUTCOMES, RESCREEN
 from recommender.pipeline.examples import Case, cases, run_case
 from recommender.pipeline.recommend import Recommender
 from recommender.rulebook.engines import create_engine, durable_available
@@ -28,7 +28,10 @@ ADAPT_CASES = [c for c in cases(_BOOK) if isinstance(c.rule, AdaptRule)]
 
 def test_each_outcome_has_a_rule_with_both_kinds_of_example():
     outcomes = {case.rule.outcome for case in ADAPT_CASES}
-    assert outcomes == {"stop", "step_back", "hold", "adherence", "progress", "review"}
+    assert outcomes == {
+        "stop", "step_back", "hold", "adherence", "progress", "review",
+        "easier", "swap", "leave_out", "harder",
+    }  # fmt: skip
     for rule in _BOOK.rulebook.adapt:
         assert {e.fires for e in rule.examples} == {True, False}, rule.id
 
@@ -58,6 +61,9 @@ def _week() -> st.SearchStrategy[dict]:
                 "exercise_pain_max": st.integers(0, 10),
                 "next_morning": st.sampled_from(NEXT_MORNING),
                 "usual_pain": st.integers(0, 10),
+                "pain_limit": st.integers(5, 10),
+                "over_limit": st.booleans(),
+                "hurt_named": st.booleans(),
             }
         )
 
@@ -70,6 +76,18 @@ def _week() -> st.SearchStrategy[dict]:
             "improvement_percent": st.integers(-1000, 100),
             "this_week": period(),
             "last_week": period(),
+            "exercise": st.fixed_dictionaries(
+                {
+                    name: st.booleans()
+                    for name in (
+                        "hurt",
+                        "too_easy",
+                        "easier_safe",
+                        "harder_safe",
+                        "alternative_safe",
+                    )
+                }  # fmt: skip
+            ),
         }
     )
 
@@ -93,14 +111,14 @@ def test_no_week_is_left_undecided(week):
     engine = _DURABLE.setdefault(
         "reference", create_engine(_BOOK.rulebook.adapt_conditions(), "reference")
     )
-    dose_rules = {r.id for r in _BOOK.rulebook.adapt if r.outcome != "review"}
+    dose_rules = {r.id for r in _BOOK.rulebook.adapt if r.outcome in OUTCOMES}
     assert engine.evaluate(week) & dose_rules
 
 
 def test_the_rule_files_outcomes_are_the_ones_adaptation_orders():
     from typing import get_args
 
-    from recommender.core.progress import ADVISORY, OUTCOMES
+    from recommender.core.progress import ADVISORY, EXERCISE_OUTCOMES
     from recommender.rulebook.rules import Outcome
 
-    assert set(get_args(Outcome)) == set(OUTCOMES) | set(ADVISORY)
+    assert set(get_args(Outcome)) == set(OUTCOMES) | set(ADVISORY) | set(EXERCISE_OUTCOMES)

@@ -73,19 +73,22 @@ def test_a_soon_symptom_holds_the_dose_with_its_advice(db, run):
 def test_step_back_from_week_one_uses_only_easier_variants_that_are_safe(db, run):
     run("track", "start", "--example", "--start", "2026-01-05")
     run(*checkin_args(1, "3", 3, "same", 5, None, ()))  # usual pain rose from 4
+    from recommender.pipeline.adapt import Level
+
     progress, _, recommender = follow(None, None)
     assert progress.reviews[0].outcome == "step_back"
-    assert progress.next_level == (1, 1)
+    assert progress.next_level == Level(1, 1)
     status = run("track", "status", "--week", "2").output
     swapped = [line for line in status.splitlines() if "(easier than" in line]
     assert swapped, status
     excluded = {e.exercise for e in recommender.recommend(_answers("example")).excluded}
+    by_name = {e.name: e for e in recommender.catalog}
     for line in swapped:
         name = line.split("- ", 1)[1].split(":", 1)[0]
-        variant = next(e for e in recommender.catalog if e.name == name)
+        variant = by_name[name]
         assert variant.id not in excluded
-        harder = line.rsplit("(easier than ", 1)[1].rstrip(")")
-        assert recommender.catalog[harder].easier == variant.id
+        harder = by_name[line.rsplit("(easier than ", 1)[1].rstrip(")")]
+        assert harder.easier == variant.id
 
 
 def test_step_back_with_no_easier_version_says_so(db, run):
@@ -149,8 +152,9 @@ def test_report_fhir_is_a_valid_r4_bundle_of_observations(course, run):
 
     data = json.loads(run("track", "report", "--format", "fhir").output)
     bundle = Bundle.model_validate(data)
-    observations = [e.resource for e in bundle.entry]
-    assert all(o.get_resource_type() == "Observation" for o in observations)
+    resources = [e.resource for e in bundle.entry]
+    assert {r.get_resource_type() for r in resources} == {"Observation", "Flag"}
+    observations = [r for r in resources if r.get_resource_type() == "Observation"]
     nprs = [o for o in observations if o.code.coding[0].code == "72514-3"]
     assert [o.valueInteger for o in nprs] == [6, 6, 5, 4, 4, 4, 3, 3, 3]
     assert all(o.code.coding[0].system == "http://loinc.org" for o in nprs)
@@ -159,11 +163,20 @@ def test_report_fhir_is_a_valid_r4_bundle_of_observations(course, run):
     assert len({e.fullUrl for e in bundle.entry}) == len(bundle.entry)
 
 
-def test_explain_names_each_rule_its_condition_and_source(course, run):
+def test_explain_says_each_decision_in_words_then_its_rule_and_source(course, run):
     out = " ".join(run("track", "explain").output.split())
-    assert "Week 5: step back" in out
-    assert "AD-STEP-BACK-FLARES (step back): (this_week.exercise_pain_max is above 5" in out
-    assert "Silbernagel" in out and "last_week.exercise_pain_max = 7" in out
+    assert (
+        "Week 5: your pain during exercise reached 6, above your limit of 5; the week "
+        "before, your pain during exercise reached 7, above your limit of 5, and it was "
+        "worse the next morning, so week 6 goes back to the amounts of plan week 3."
+    ) in out
+    assert "Rule AD-STEP-BACK-FLARES (Two weeks in a row over the pain limits). Source:" in out
+    assert "Silbernagel" in out
+    # The engine's condition only when asked for.
+    assert "this_week.over_limit is yes" not in out and "engine:" not in out
+    verbose = " ".join(run("track", "explain", "--verbose").output.split())
+    assert "AD-STEP-BACK-FLARES (step back): ((this_week.over_limit is yes" in verbose
+    assert "[here: last_week.hurt_named = no, last_week.next_morning = worse" in verbose
 
 
 @pytest.mark.parametrize("engine", ["reference", "durable"])
@@ -236,8 +249,11 @@ def test_the_light_review_decides_as_the_full_pipeline_does(course):
 
 def test_a_long_course_marks_decisions_with_a_legend_not_words(db, run):
     run(*START_ARGS)
-    for week in range(1, 15):
+    for week in range(1, 9):
         run(*checkin_args(week, "3", 3 if week != 7 else 7, "same", 5, None, ()))
+    run("track", "renew", "--start", "2026-03-02", "--no-symptoms", "--no-outlook")
+    for week in range(1, 7):
+        run(*checkin_args(week, "3", 3, "same", 5, None, ()))
     page = run("track", "report", "--format", "html").output
     chart = page[page.index("<svg") : page.index("</svg>")]
     assert "decision: progress" in chart and "decision: hold" in chart
@@ -269,7 +285,7 @@ def _as_if_started_under_version_2(run, answers: dict) -> None:
 
     run(*START_ARGS)
     store = Store.open(None)
-    course = store.current_course(with_checkins=False)
+    course = store.current_course(store.person(None).id, with_checkins=False)
     older = json.loads(json.dumps(answers))
     for key in V3_KEYS:
         section, _, name = key.partition(".")
@@ -288,13 +304,15 @@ def test_a_version_2_course_answers_the_newer_questions_once_then_checks_in(db, 
     refused = run(*checkin_args(1, "3", 2, "same", 5, None, ()), code=2)
     assert "newer questions" in refused.output
     # Asked at 38: ten newer questions (those from 45 and 50 are not asked).
-    replies = ["n"] * 10 + ["3", "2", "same", "5", "n", "6", "6", "6"]
+    # The week's questions; pain 2 in a good week asks which exercise was too easy (none).
+    replies = ["n"] * 10 + ["3", "2", "same", "5", "", "n", "6", "6", "6"]
     out = run("track", "checkin", "--week", "2", input="\n".join(replies) + "\n")
     assert "now asks 10 questions" in out.stderr and "Check-in saved for week 2." in out.output
     from recommender.core.answers import missing_safety_answers
     from recommender.store.courses import Store
 
-    stored = Store.open(None).current_course().answers
+    store = Store.open(None)
+    stored = store.current_course(store.person(None).id).answers
     assert missing_safety_answers(stored) == []
     assert stored["red_flags"]["gca_signs"] is False  # not asked at 38: no
     again = run(*checkin_args(3, "3", 2, "same", 5, None, ()))
@@ -314,7 +332,7 @@ def test_a_newer_answer_that_raises_the_level_stops_the_course(db, run):
         if (q.key in V3_KEYS or q.key.split(".")[0] == "outlook") and not q.skipped(72)
     ]
     replies = ["y" if key == "red_flags.gca_signs" else "n" for key in asked]
-    replies += ["3", "2", "same", "5", "n", "6", "6", "6"]
+    replies += ["3", "2", "same", "5", "", "n", "6", "6", "6"]
     out = run("track", "checkin", "--week", "2", input="\n".join(replies) + "\n")
     said = " ".join(out.output.replace("|", " ").split())
     assert "URGENT" in said and "jaw pain on chewing or a change in sight, at 50 or over" in said
@@ -386,17 +404,17 @@ def test_checkin_psfs_scores_in_other_digits_are_named(db, run):
 
 
 def test_a_fhir_report_of_a_course_at_the_end_of_the_calendar(db, run):
-    """Week 13 of a course begun on 9999-10-08 begins on the calendar's last day."""
+    """A 12-week block begun on the last day that leaves it room ends on 9999-12-30; its
+    report and a check-in after it are sentences, never internal errors."""
     run("track", "start", "--example", "--start", "9999-10-08", "--weeks", "12")
-    checkin = ["--date", "9999-12-31", "--done", "1", "--exercise-pain", "2",
-               "--next-morning", "same", "--usual-pain", "2", "--no-new-symptoms"]  # fmt: skip
-    run("track", "checkin", "--week", "13", *checkin)
+    checkin = ["--done", "1", "--exercise-pain", "2", "--next-morning", "same",
+               "--usual-pain", "2", "--no-new-symptoms"]  # fmt: skip
+    run("track", "checkin", "--week", "12", "--date", "9999-12-30", *checkin)
     bundle = json.loads(run("track", "report", "--format", "fhir").output)
     days = [e["resource"].get("effectiveDateTime", "") for e in bundle["entry"]]
-    assert max(days) == "9999-12-31"  # week 13's review day: the calendar's last
-    # A week that would begin after the calendar ends is the person's mistake.
-    refused = run("track", "checkin", "--week", "14", *checkin, code=2).output
-    assert "would begin after 9999-12-31" in refused and "internal error" not in refused
+    assert max(days) == "9999-12-30"  # week 12's review day
+    refused = run("track", "checkin", "--date", "9999-12-31", *checkin, code=2).output
+    assert "internal error" not in refused
 
 
 def test_a_stored_stop_reason_reaches_the_terminal_with_its_escapes_written_out(db, run):

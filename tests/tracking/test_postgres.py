@@ -7,6 +7,7 @@ where PostgreSQL is not installed; CI installs it and sets BACKPLAN_REQUIRE_POST
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import socket
@@ -19,7 +20,15 @@ import pytest
 
 from recommender.store.courses import Store
 
-from support.course import START_ARGS, WEEKS, checkin_args, race_two_writers
+from support.course import (
+    BOB_ANSWERS,
+    START_ARGS,
+    WEEKS,
+    checkin_args,
+    race_first_starts,
+    race_two_writers,
+    stored_course,
+)
 
 _NAMES = itertools.count(1)
 
@@ -81,6 +90,10 @@ def server() -> Iterator[dict]:
 @pytest.fixture
 def pg_url(server) -> str:
     """A fresh, empty database on the server, as a postgresql:// URL."""
+    return _new_database(server)
+
+
+def _new_database(server: dict) -> str:
     import psycopg
 
     name = f"backplan_test_{os.getpid()}_{next(_NAMES)}"
@@ -101,7 +114,7 @@ def test_a_course_on_postgresql(pg_url, run):
         run("track", "--db", pg_url, *checkin_args(*week)[1:])
     out = run("track", "--db", pg_url, "report").output
     assert "AD-STEP-BACK-FLARES" in out and "THE PLAN IS STOPPED" in out
-    course = Store.open(pg_url).current_course()
+    course = stored_course(pg_url)
     assert len(course.checkins) == len(WEEKS)
     assert course.psfs[0] == ("Lifting the shopping", 3)
 
@@ -123,11 +136,13 @@ def test_migrations_from_empty_on_postgresql(pg_url):
         version = connection.execute("SELECT version_num FROM backplan_alembic_version").fetchone()
     assert tables == {
         "backplan_alembic_version",
+        "backplan_people",
         "backplan_courses",
+        "backplan_blocks",
         "backplan_plans",
         "backplan_checkins",
     }
-    assert version == ("0001",)
+    assert version == ("0002",)
 
 
 def test_a_shared_database_keeps_the_other_applications_tables(pg_url, run):
@@ -147,5 +162,49 @@ def test_check_ins_from_two_processes_lose_nothing_on_postgresql(pg_url, run):
     run("track", "--db", pg_url, *START_ARGS[1:])
     each = 100
     race_two_writers(pg_url, each)
-    checkins = Store.open(pg_url).current_course().checkins
+    checkins = stored_course(pg_url).checkins
     assert sorted(c.exercise_pain for c in checkins) == [1] * each + [2] * each
+
+
+def test_two_people_on_postgresql_each_see_only_their_own_course(pg_url, run, tmp_path):
+    db = ["track", "--db", pg_url]
+    run(*db, *START_ARGS[1:], "--person", "Alice")
+    bob = tmp_path / "bob.json"
+    bob.write_text(json.dumps(BOB_ANSWERS))
+    run(*db, "start", "--answers", str(bob), "--start", "2026-01-05", "--person", "Bob")
+    run(*db, *checkin_args(1, "3", 2, "same", 4, None, ())[1:], "--person", "Alice")
+    refused = run(*db, "status", code=2)
+    assert "holds the courses of 2 people" in refused.output
+    assert "For: Bob" in run(*db, "report", "--person", "Bob").output
+    assert "Weeks checked in: 0" in run(*db, "report", "--person", "Bob").output
+    assert "Weeks checked in: 1" in run(*db, "report", "--person", "Alice").output
+    assert len(stored_course(pg_url, "Alice").checkins) == 1
+    assert stored_course(pg_url, "Bob").checkins == ()
+    assert stored_course(pg_url, "Bob").answers["age"] == 71
+
+
+def test_a_database_of_revision_0001_with_data_migrates_on_postgresql(pg_url, run):
+    from support.older_store import check_migrated, make_revision_0001
+
+    make_revision_0001(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    check_migrated(pg_url, run, ["--db", pg_url])
+
+
+def test_two_first_starts_at_once_on_postgresql(server):
+    for _ in range(4):  # a race: several rounds, each on an empty database
+        url = _new_database(server)
+        for code, messages in race_first_starts(url):
+            assert code == 0, messages
+            assert "already exists" not in messages and "pg_type" not in messages
+        store = Store.open(url)
+        assert {p.name for p in store.people()} == {"Alice", "Bob"}
+        store.close()
+
+
+def test_a_password_in_the_query_string_is_never_shown(server, run):
+    url = (
+        f"postgresql://nobody@/nowhere?host={server['socket']}&port={server['port']}"
+        "&password=s3cret-pw"
+    )
+    out = run("track", "--db", url, "status", code=2)
+    assert "s3cret" not in out.output and "password=***" in out.output

@@ -14,9 +14,17 @@ import pytest
 from recommender.store import database
 from recommender.store.courses import Store
 
-from support.course import START_ARGS, race_two_writers
+from support.course import START_ARGS, race_two_writers, stored_course
 
-HEAD = "0001"
+HEAD = "0002"
+TABLES = {
+    "backplan_alembic_version",
+    "backplan_people",
+    "backplan_courses",
+    "backplan_blocks",
+    "backplan_plans",
+    "backplan_checkins",
+}
 
 
 def _tables(path: str) -> set[str]:
@@ -34,12 +42,7 @@ def test_migrations_from_empty_build_exactly_the_schema(tmp_path):
 
     path = tmp_path / "empty.sqlite3"
     Store.open(str(path), create=True).close()
-    assert _tables(str(path)) == {
-        "backplan_alembic_version",
-        "backplan_courses",
-        "backplan_plans",
-        "backplan_checkins",
-    }
+    assert _tables(str(path)) == TABLES
     with sqlite3.connect(path) as connection:
         assert connection.execute(
             "SELECT version_num FROM backplan_alembic_version"
@@ -61,7 +64,7 @@ def test_the_schema_code_and_the_migrations_know_the_same_head():
     from recommender.store.schema import HEAD as code_head
 
     assert code_head == HEAD
-    assert database._known_revisions() == {HEAD}
+    assert database._known_revisions() == {"0001", HEAD}
 
 
 def test_nothing_is_stored_before_track_start(tmp_path, monkeypatch, run):
@@ -105,7 +108,11 @@ def test_a_corrupt_or_foreign_file_is_refused_and_left_as_it_was(
     path = tmp_path / "mine.db"
     path.write_bytes(content)
     monkeypatch.setenv("BACKPLAN_DB", str(path))
-    for args in (START_ARGS, ["track", "checkin", "--done", "1"], ["track", "report"]):
+    for args in (
+        START_ARGS,
+        ["track", "checkin", "--week", "1", "--done", "1"],
+        ["track", "report"],
+    ):
         out = run(*args, code=2)
         assert "nothing was changed" in out.output
         assert "Traceback" not in out.output and "internal error" not in out.output
@@ -128,7 +135,7 @@ def test_a_database_from_a_newer_backplan_is_refused(db, run):
     run(*START_ARGS)
     with sqlite3.connect(db) as connection:
         connection.execute("UPDATE backplan_alembic_version SET version_num = '9999'")
-    for args in (["report"], ["checkin", "--done", "1"], ["status"]):
+    for args in (["report"], ["checkin", "--week", "1", "--done", "1"], ["status"]):
         out = run("track", *args, code=2)
         assert "newer backplan" in out.output
 
@@ -146,7 +153,7 @@ def test_check_ins_from_two_processes_at_once_lose_nothing(db, run):
     run(*START_ARGS)
     each = 150
     race_two_writers(db, each)
-    checkins = Store.open(db).current_course().checkins
+    checkins = stored_course(db).checkins
     assert len(checkins) == 2 * each
     assert sorted(c.exercise_pain for c in checkins) == [1] * each + [2] * each
     assert len({c.id for c in checkins}) == 2 * each
@@ -181,19 +188,22 @@ def test_the_quick_check_in_path_writes_what_sqlalchemy_reads(db, run):
         rescreen="soon",
         psfs=(4, 5, 6),
     )
-    course = quick.current_course()
-    new_id = quick.add_checkin(course.id, entry)
-    quick.stop_course(course.id, "a test stop.")
+    course = quick.current_course(quick.person(None).id)
+    new_id = quick.add_checkin(course.id, course.blocks[-1].id, entry)
+    quick.stop_course(course.id, "a test stop.", "urgent")
+    quick.update_safe(course.blocks[-1].id, {"cat-cow": ["Cat-cow", "all_fours"]})
     quick.close()
-    full = Store.open(db).current_course()
+    full = stored_course(db)
     assert full.checkins == (entry.__class__(**{**entry.__dict__, "id": new_id}),)
-    assert full.stopped == "a test stop."
-    assert (course.answers, course.result, course.start, course.psfs) == (
+    assert (full.stopped, full.stopped_level) == ("a test stop.", "urgent")
+    assert full.blocks[-1].safe == {"cat-cow": ["Cat-cow", "all_fours"]}
+    assert (course.person, course.answers, course.start, course.psfs) == (
+        full.person,
         full.answers,
-        full.result,
         full.start,
         full.psfs,
     )
+    assert course.blocks[-1]._replace(safe=None) == full.blocks[-1]._replace(safe=None)
 
 
 def _modules_after(args: list[str], env: dict) -> set[str]:
@@ -220,7 +230,9 @@ def test_plan_and_check_in_never_import_sqlalchemy_alembic_or_matplotlib(db, run
     plan = _modules_after(["plan", "--example"], env)
     assert not heavy & plan
     assert "recommender.core.progress" not in plan and "recommender.store" not in plan
-    checkin = ["track", "checkin", "--done", "1", "--usual-pain", "4", "--no-new-symptoms"]
+    checkin = [
+        "track", "checkin", "--week", "1", "--done", "1", "--usual-pain", "4", "--no-new-symptoms"
+    ]  # fmt: skip
     assert not heavy & _modules_after(checkin, env)
     assert "sqlalchemy" in _modules_after(["track", "report"], env)  # the test can fail
 
@@ -229,6 +241,43 @@ def test_a_damaged_backplan_database_is_a_message_on_every_path(db, run):
     run(*START_ARGS)
     with sqlite3.connect(db) as connection:
         connection.execute("DROP TABLE backplan_checkins")
-    for args in (["checkin", "--done", "1"], ["report"], ["status"]):
+    for args in (["checkin", "--week", "1", "--done", "1"], ["report"], ["status"]):
         out = run("track", *args, code=2)
         assert "backplan_checkins" in out.output and "nothing was changed" in out.output
+
+
+# -- revision 0001 with data in it, migrated (issue 25: people and blocks) -------------
+
+
+def _schema_differences(url: str) -> list:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from recommender.store.schema import metadata
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"version_table": "backplan_alembic_version"}
+        )
+        found = [
+            d for d in compare_metadata(context, metadata)
+            if not (d[0] == "remove_table" and d[1].name == "backplan_alembic_version")
+        ]  # fmt: skip
+    engine.dispose()
+    return found
+
+
+def test_a_database_of_revision_0001_with_data_migrates_into_one_person(db, run):
+    from support.older_store import check_migrated, make_revision_0001
+
+    Path(db).parent.mkdir(mode=0o700)
+    made = make_revision_0001(f"sqlite:///{db}")
+    assert made["checkins"] == 6
+    check_migrated(db, run, [])
+    assert _schema_differences(f"sqlite:///{db}") == []
+    with sqlite3.connect(db) as connection:
+        assert connection.execute(
+            "SELECT version_num FROM backplan_alembic_version"
+        ).fetchall() == [(HEAD,)]
