@@ -179,6 +179,7 @@ def _eligibility_sets() -> dict[int, tuple]:
     return found
 
 
+@pytest.mark.slow  # about 18,000 plans for each schedule
 @pytest.mark.parametrize(
     "days,minutes,activity", [(7, 5, "low"), (4, 60, "high"), (3, 12, "moderate")]
 )

@@ -200,6 +200,7 @@ def test_engines_agree_on_the_public_examples(name):
     _check(example_answers(name))
 
 
+@pytest.mark.slow
 def test_engines_agree_on_more_than_ten_thousand_answers():
     corners = corner_cases()
     rng = random.Random(5)
@@ -211,6 +212,7 @@ def test_engines_agree_on_more_than_ten_thousand_answers():
     assert len(corners) + len(generated) > 10_000 + 1000
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(answers())
 def test_engines_agree_on_hypothesis_answers(raw):
