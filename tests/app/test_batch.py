@@ -3,6 +3,7 @@ the same results as `plan`, line by line."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -23,6 +24,11 @@ from conftest import example_answers, example_names
 def _write(path, lines):
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return path
+
+
+@functools.cache  # the long inputs are the same for each test that stops a batch midway
+def _many_lines(count: int, seed: int) -> tuple[str, ...]:
+    return tuple(json.dumps(a) for a in many_answers(count, seed=seed))
 
 
 def batch(*args, input=None):
@@ -99,7 +105,7 @@ def test_missing_input_is_bad_usage(tmp_path):
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_ctrl_c_keeps_every_finished_result_whole(tmp_path, workers):
-    source = _write(tmp_path / "in.jsonl", [json.dumps(a) for a in many_answers(60000, seed=9)])
+    source = _write(tmp_path / "in.jsonl", _many_lines(60000, 9))
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-m", "recommender", "batch", str(source), "-o", str(out), "-j", workers],
@@ -152,7 +158,7 @@ def _children(pid: int) -> set[int]:
 
 
 def _start_batch(tmp_path, workers: str = "2"):
-    source = _write(tmp_path / "in.jsonl", [json.dumps(a) for a in many_answers(60000, seed=11)])
+    source = _write(tmp_path / "in.jsonl", _many_lines(60000, 11))
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
         [sys.executable, "-m", "recommender", "batch", str(source), "-o", str(out), "-j", workers],

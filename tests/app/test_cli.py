@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from recommender import __version__
 from recommender.app.cli import main
+from recommender.inputs.questionnaire import choices, load_questionnaire
 
 from conftest import EXAMPLES
 
@@ -193,6 +194,38 @@ def test_version_and_help_everywhere(cli):
         result = cli(*command, "--help")
         assert result.exit_code == 0, command
         assert "Usage:" in result.output
+
+
+def test_questionnaire_text_lists_every_question_in_order_with_its_key(cli, tmp_path):
+    """`backplan questionnaire`: every intake question in the order asked, numbered,
+    under its group's heading, with its help and choices in words and the answers-file
+    key it fills; wrapped for a terminal, and the same text in a file with -o."""
+    questions = load_questionnaire().questions
+    total = len(questions)
+    result = cli("questionnaire")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.endswith("\n") and not out.startswith("\n")
+    assert max(len(line) for line in out.splitlines()) <= 78
+    after = 0  # the end of the previous question's key line
+    for number, question in enumerate(questions, 1):
+        start = out.index(f"[{number}/{total}] ", after)
+        if question.group:
+            assert f"{question.group}\n" in out[after:start], question.key
+        else:
+            assert not out[after:start].strip(), question.key
+        key_line = f"key: {question.key}\n"
+        end = out.index(key_line, start)
+        shown = " ".join(out[start:end].split())
+        assert " ".join(question.ask.split()) in shown, question.key
+        assert " ".join(question.help.split()) in shown, question.key
+        for option in choices(question):
+            assert f"{option.number}) {' '.join(option.words.split())}" in shown, question.key
+        after = end + len(key_line)
+    assert after == len(out)
+    written = tmp_path / "questions.txt"
+    assert cli("questionnaire", "-o", str(written)).exit_code == 0
+    assert written.read_text(encoding="utf-8") == out
 
 
 def test_plan_without_answers_is_a_usage_error(cli):

@@ -89,6 +89,7 @@ def _tracked_copy(target: Path) -> Path:
     return target
 
 
+@pytest.mark.slow  # two wheels built from a copy of the tree
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to list the tracked files")
 def test_two_installs_at_once_build_out_of_the_tree_and_leave_nothing_in_it(tmp_path):
     """`pip install .` builds a wheel from the tree first: twice at once here, as two

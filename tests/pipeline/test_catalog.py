@@ -8,6 +8,7 @@ must be able to build a valid one from what is left.
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 
 import pytest
@@ -164,6 +165,7 @@ def _subsets(items):
     return [c for n in range(len(items) + 1) for c in itertools.combinations(items, n)]
 
 
+@functools.cache  # the same sets for each of the walk's three schedules: found once
 def _eligibility_sets() -> dict[int, tuple]:
     # Each filter reads its own answers, so eligibility is the AND of three masks.
     by_area = {s: _mask(s, EQUIPMENT, ()) for s in _subsets(AREAS) if s}
@@ -177,6 +179,7 @@ def _eligibility_sets() -> dict[int, tuple]:
     return found
 
 
+@pytest.mark.slow  # about 18,000 plans for each schedule
 @pytest.mark.parametrize(
     "days,minutes,activity", [(7, 5, "low"), (4, 60, "high"), (3, 12, "moderate")]
 )

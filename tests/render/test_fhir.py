@@ -490,6 +490,7 @@ fuzzed_responses = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400)
 @given(fuzzed_responses)
 def test_any_json_response_gives_answers_or_answers_error(resource):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Optional
 
 import pytest
@@ -25,7 +24,7 @@ from recommender.render.phrases import item_words
 
 from conftest import example_answers
 from support.browser import find_browser
-from support.printing import MARGIN_POINTS, PAPER_POINTS, print_to_pdf, read_pdf
+from support.printing import MARGIN_POINTS, PAPER_POINTS, PrintedPage, print_to_pdf, read_pdf
 
 PRODUCED = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.timezone.utc)
 CASES = ("desk-worker-upper-back", "cauda-equina", "teenager", "sciatica")
@@ -561,18 +560,18 @@ def test_prints_to_pdf_in_a_real_browser(recommender, tmp_path, paper, name):
     browser = find_browser()
     result = result_for(recommender, name)
     pdf = print_to_pdf(browser, render_html(result, produced=PRODUCED, paper=paper), tmp_path)
-    pages, texts, starts = read_pdf(pdf)
+    pages = read_pdf(pdf)
     assert len(pages) >= 1
     width, height = PAPER_POINTS[paper]
     for page in pages:
-        box = page.mediabox
-        assert abs(float(box.width) - width) < 2 and abs(float(box.height) - height) < 2
+        assert abs(page.width - width) < 2 and abs(page.height - height) < 2
     # Nothing clipped: every piece of text starts inside the page, left of its margin.
+    starts = [(x, text) for page in pages for x, _, text in page.chunks]
     assert starts
     for x, text in starts:
         assert 0 <= x < width - MARGIN_POINTS + 1, (x, text)
-    first = squash(texts[0])
-    everything = squash(" ".join(texts))
+    first = squash(pages[0].text)
+    everything = squash(" ".join(page.text for page in pages))
     # The warning is on the first page, in words.
     if result.triage.level == "emergency":
         assert "EMERGENCY: call your local emergency number" in first
@@ -592,28 +591,18 @@ def test_prints_to_pdf_in_a_real_browser(recommender, tmp_path, paper, name):
     assert "not a diagnosis" in everything
     assert re.search(r"Page 1 of \d+", everything)
     if result.plan is not None:
-        _figures_sit_beside_their_steps(pdf, result.plan.exercises())
+        _figures_sit_beside_their_steps(pages, result.plan.exercises())
 
 
-def _figures_sit_beside_their_steps(pdf: Path, exercises) -> None:
+def _figures_sit_beside_their_steps(pages: list[PrintedPage], exercises) -> None:
     """In the printed PDF each exercise's figure (found by its Start and End labels,
     which are SVG text) is on the page of its first step, to the left of the words
     and level with them: beside the steps, not above, below or over them."""
-    from pypdf import PdfReader
-
     for exercise in exercises:
         first = squash(exercise.steps[0])[:30]
         found = False
-        for page in PdfReader(str(pdf)).pages:
-            chunks: list[tuple[float, float, str]] = []
-
-            def visit(text, cm, tm, font, size, chunks=chunks):
-                if text.strip():
-                    x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-                    y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-                    chunks.append((x, y, squash(text)))
-
-            page.extract_text(visitor_text=visit)
+        for page in pages:
+            chunks = [(x, y, squash(text)) for x, y, text in page.chunks]
             steps = [c for c in chunks if c[2].startswith(first)]
             if not steps:
                 continue
@@ -694,7 +683,8 @@ def test_the_printed_plan_keeps_its_pictures_next_to_the_schedule(recommender, t
     browser = find_browser()
     result = result_for(recommender, "desk-worker-upper-back")
     pdf = print_to_pdf(browser, render_html(result, produced=PRODUCED, paper=paper), tmp_path)
-    pages, texts, _ = read_pdf(pdf)
+    pages = read_pdf(pdf)
+    texts = [page.text for page in pages]
     assert len(pages) < PAGES_BEFORE[paper]
     flat = [squash(t) for t in texts]
     assert "Week 1" in flat[0]

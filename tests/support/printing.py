@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 PAPER_POINTS = {"a4": (595.3, 841.9), "letter": (612.0, 792.0)}
 MARGIN_POINTS = 15 / 25.4 * 72
@@ -37,17 +38,33 @@ def print_to_pdf(browser: str, html: str, where: Path) -> Path:
     return pdf
 
 
-def read_pdf(pdf: Path) -> tuple[list, list[str], list[tuple[float, str]]]:
+class PrintedPage(NamedTuple):
+    """One page of the printed PDF, as read back once: its size in points, its text,
+    and where each piece of text starts (x and y in points from the bottom left)."""
+
+    width: float
+    height: float
+    text: str
+    chunks: list[tuple[float, float, str]]
+
+
+def read_pdf(pdf: Path) -> list[PrintedPage]:
+    """Every page of `pdf`, each parsed once: pypdf's text extraction is most of the
+    printing tests' time, so their checks share one reading rather than each making its
+    own."""
     from pypdf import PdfReader
 
-    reader = PdfReader(str(pdf))
-    texts: list[str] = []
-    starts: list[tuple[float, str]] = []
-    for page in reader.pages:
+    pages: list[PrintedPage] = []
+    for page in PdfReader(str(pdf)).pages:
+        chunks: list[tuple[float, float, str]] = []
 
-        def visit(text, cm, tm, font, size):
+        def visit(text, cm, tm, font, size, chunks=chunks):
             if text.strip():
-                starts.append((tm[4] * cm[0] + tm[5] * cm[2] + cm[4], text))
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                chunks.append((x, y, text))
 
-        texts.append(page.extract_text(visitor_text=visit))
-    return list(reader.pages), texts, starts
+        text = page.extract_text(visitor_text=visit)
+        box = page.mediabox
+        pages.append(PrintedPage(float(box.width), float(box.height), text, chunks))
+    return pages

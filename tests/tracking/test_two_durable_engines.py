@@ -17,7 +17,10 @@ from recommender.rulebook.engines import durable_available
 
 from support.course import START_ARGS
 
-pytestmark = pytest.mark.skipif(not durable_available(), reason="needs durable-rules")
+pytestmark = [
+    pytest.mark.skipif(not durable_available(), reason="needs durable-rules"),
+    pytest.mark.slow,  # nine fresh processes, each compiling both engines
+]
 
 
 def test_status_compiles_both_engines_in_every_process(tmp_path):

@@ -80,4 +80,10 @@ def estimated_bits(key: str) -> int:
             alphabet += size
     if any(not c.isascii() or not c.isalnum() for c in block):
         alphabet += 33  # punctuation, "-" and "_" of URL-safe base64, and anything else
+    if any(c in string.ascii_lowercase for c in block) and any(
+        c in string.ascii_uppercase for c in block
+    ):
+        # Mixed-case letters are what base64 looks like: one key in 7,000 of those
+        # MAKE_A_KEY makes holds no digit, "-" or "_", and must not be refused.
+        alphabet = max(alphabet, 64)
     return int(len(block) * math.log2(alphabet)) if alphabet else 0
