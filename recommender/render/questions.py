@@ -38,7 +38,16 @@ def render_questions(questionnaire: Questionnaire) -> str:
     for number, question in enumerate(questionnaire.questions, 1):
         if question.group:
             lines += ["", question.group]
-        lines.append(prompt_text(question, f"[{number}/{total}]"))
+        progress = f"[{number}/{total}]"
+        lines.append(prompt_text(question, progress))
+        pad = " " * (len(progress) + 1)
+        for part in question.or_ask:  # asked in turn after a "no"; yes to any is yes
+            lines += textwrap.wrap(
+                " ".join(f"If no: {part.ask} {part.help}".split()),
+                width=78,
+                initial_indent=pad,
+                subsequent_indent=pad + " " * len("If no: "),
+            )
         lines.append(f"{' ' * (len(str(number)) + len(str(total)) + 4)}key: {question.key}")
     return "\n".join(lines).lstrip("\n") + "\n"
 

@@ -198,8 +198,9 @@ def test_version_and_help_everywhere(cli):
 
 def test_questionnaire_text_lists_every_question_in_order_with_its_key(cli, tmp_path):
     """`backplan questionnaire`: every intake question in the order asked, numbered,
-    under its group's heading, with its help and choices in words and the answers-file
-    key it fills; wrapped for a terminal, and the same text in a file with -o."""
+    under its group's heading, with its help, the questions asked after a "no", its
+    choices in words and the answers-file key it fills; wrapped for a terminal, and the
+    same text in a file with -o."""
     questions = load_questionnaire().questions
     total = len(questions)
     result = cli("questionnaire")
@@ -219,6 +220,8 @@ def test_questionnaire_text_lists_every_question_in_order_with_its_key(cli, tmp_
         shown = " ".join(out[start:end].split())
         assert " ".join(question.ask.split()) in shown, question.key
         assert " ".join(question.help.split()) in shown, question.key
+        for part in question.or_ask:  # the questions asked after a "no", in order
+            assert " ".join(f"If no: {part.ask} {part.help}".split()) in shown, question.key
         for option in choices(question):
             assert f"{option.number}) {' '.join(option.words.split())}" in shown, question.key
         after = end + len(key_line)
