@@ -63,6 +63,8 @@ HIP_HALF = 9.0  # front view: the hip joints either side of the middle
 SHOULDER_HALF = 16.0
 WAIST_HALF = 12.5  # front view: half the width of the waist
 SEAT = 44.0  # chair seat height
+WORKTOP = (90.0, 60.0)  # a kitchen worktop's height and depth
+WORKTOP_LIP = 3.0  # how far its top overhangs the cupboard
 MAT = 1.5  # mat thickness
 
 VIEWS = ("side", "front", "angled", "above")

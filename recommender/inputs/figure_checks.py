@@ -27,6 +27,8 @@ from recommender.inputs.body import (
     MAT,
     SEAT,
     TAPER,
+    WORKTOP,
+    WORKTOP_LIP,
     Point,
     Skeleton,
     joint_angles,
@@ -73,7 +75,17 @@ class Disc:
 Shape = Box | Disc
 
 #: What a pose may say a part touches, besides another part of the body.
-PLACES = ("floor", "chair", "chair_seat", "chair_back", "wall", "roller", "towel", "door")
+PLACES = (
+    "floor",
+    "chair",
+    "chair_seat",
+    "chair_back",
+    "wall",
+    "roller",
+    "towel",
+    "door",
+    "worktop",
+)
 
 
 def prop_shapes(prop, view: str, floor: float) -> dict[str, list[Shape]]:
@@ -103,6 +115,20 @@ def prop_shapes(prop, view: str, floor: float) -> dict[str, list[Shape]]:
         return {"roller": [Disc(x, MAT + prop.radius, prop.radius)]}
     if prop.kind == "towel":
         return {"towel": [Box(x - 11, floor, x + 11, floor + 4)]}
+    if prop.kind == "worktop":
+        # Side view only: a cupboard from the floor, reaching away from its front edge
+        # (x) on its side, under a top that overhangs it by WORKTOP_LIP; hands rest on
+        # the top.
+        height, depth = WORKTOP
+        sign = 1 if prop.side == "right" else -1
+        far = x + depth * sign
+        lip = x - WORKTOP_LIP * sign
+        return {
+            "worktop": [
+                Box(min(x, far), 0, max(x, far), height - 4),
+                Box(min(lip, far), height - 4, max(lip, far), height),
+            ]
+        }
     if prop.kind == "door":
         # A door frame stands beside the person: it never blocks the body in the
         # picture, but forearms rest on it.

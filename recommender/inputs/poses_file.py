@@ -47,7 +47,7 @@ from recommender.inputs.body import (
 from recommender.inputs.datafiles import bundled_dir, read_yaml
 
 POSE_NAMES = ("start", "middle", "end")
-PROPS = ("chair", "wall", "door", "band", "dumbbells", "roller", "towel")
+PROPS = ("chair", "wall", "door", "band", "dumbbells", "roller", "towel", "worktop")
 AREAS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back", "hips", "legs", "chest")
 _POSE_KEYS = {"base", "view", "support", "says", "trunk", "neck", "head", "turn", "twist", "nod"}
 _POSE_KEYS |= {"short", "lifted", "at", "x", "arms", "legs", "shrug", "touch", "facts"}
@@ -379,6 +379,8 @@ def _prop(spec: Any, view: str) -> Prop:
         raise ValueError(f"prop {prop.kind}: name the hands that hold it")
     if prop.side not in ("left", "right"):
         raise ValueError("prop side must be left or right")
+    if prop.kind == "worktop" and view != "side":
+        raise ValueError("prop worktop: drawn in side view only")
     return prop
 
 

@@ -44,6 +44,8 @@ from recommender.inputs.body import (
     SEAT,
     TAPER,
     WAIST_HALF,
+    WORKTOP,
+    WORKTOP_LIP,
     Node,
     Point,
     Skeleton,
@@ -312,6 +314,8 @@ def _scene(
     for prop in figure.props:
         if prop.kind == "door":
             out.append(_door(prop, view))
+        if prop.kind == "worktop":
+            out.append(_worktop(prop))
         if prop.kind == "towel":
             towel = (prop.x - 11, figure.floor, prop.x + 11, figure.floor + 4)
             out.append(_rect(*towel, "#ffffff", PROP_LINE))
@@ -860,6 +864,15 @@ def _chair_facing(prop: Prop) -> str:
     )
 
 
+def _worktop(prop: Prop) -> str:
+    height, depth = WORKTOP
+    far = prop.x + depth if prop.side == "right" else prop.x - depth
+    lip = -WORKTOP_LIP if prop.side == "right" else WORKTOP_LIP
+    return _rect(prop.x, 0, far, height - 4, PROP_FILL, PROP_LINE) + _rect(
+        prop.x + lip, height - 4, far, height, "#cfcfcf", PROP_LINE
+    )
+
+
 def _wall(prop: Prop, x0: float, x1: float, top: float) -> str:
     if prop.behind:
         return _rect(x0 + 4, 0, x1 - 4, top - 4, "#f0f0f0", "none")
@@ -948,6 +961,10 @@ def _bounds(figure: Figure, bodies: list[Skeleton]) -> tuple[float, float, float
             xs += [prop.x - 10, prop.x + 10]
         elif prop.kind == "roller":
             xs += [prop.x - prop.radius, prop.x + prop.radius]
+        elif prop.kind == "worktop":
+            height, depth = WORKTOP
+            xs += [prop.x, prop.x + (depth if prop.side == "right" else -depth)]
+            ys.append(height)
     pad = MARGIN
     if figure.view in ("above", "angled"):
         low = min(ys) - pad - 6
