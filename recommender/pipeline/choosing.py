@@ -1,0 +1,252 @@
+"""The planner's first step: what it knows about the person, and which movements to teach.
+
+A plan teaches few movements (SPEC section 6; Henry et al., Phys Ther 1999: fewer
+exercises, better adherence): at most 6 besides walking for sessions of 30 minutes or
+less, 9 for longer ones, an exercise and its easier and harder variants counting as
+one. The movements are chosen in order of need: an opener, the content the person's
+presentation calls for, strength work for every painful area, the equipment they
+have, a stretch or mobility exercise for every painful area, and then more only while
+the sessions could not otherwise be filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple, Optional
+
+from recommender.core.answers import Answers
+from recommender.core.catalog import Exercise, Position
+from recommender.core.wording import words
+from recommender.pipeline.dosing import next_dose, seconds, starting_dose, walk_minutes
+
+AREA_ORDER = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
+CAP, LONG_SESSION_CAP, LONG_SESSION = 6, 9, 30  # movements to learn; minutes
+WALK_IN_SESSION_FROM = 15  # minutes offered: shorter sessions walk on the days between
+LOW_PAIN = 3  # harder variants and a fitter start only at or below this pain
+START_FILL = 0.85  # of the time offered, in week one; the rest leaves room to grow
+RAISES_AT_START = 2  # felt steps a starting dose may be raised to fill a session
+#: Equipment a plan uses when the person has it (SPEC section 6).
+KIT = ("resistance_band", "dumbbells", "doorway", "worktop", "foam_roller")
+
+
+class Facts(NamedTuple):
+    """What the planner knows about the person, read once; nothing here changes."""
+
+    answers: Answers
+    areas: tuple[str, ...]
+    budget: int  # seconds a session may take
+    walk_room: int  # minutes of a session walking may take (a third; 0 under 15 minutes)
+    cap: int  # movements to learn besides walking
+    fitter: bool  # strength starts at level 2 where one passes
+    eligible: Mapping[str, Exercise]  # passed every filter, in catalog order
+    family: Mapping[str, str]  # exercise id -> its family (Catalog.families)
+    positions: Mapping[str, Position]
+    walk: Optional[Exercise]  # walking, or the whole-body activity that replaces it
+
+
+class Chosen(NamedTuple):
+    """One movement to learn, in the variant it starts with, and why."""
+
+    exercise: Exercise
+    why: str
+
+
+def read_facts(
+    answers: Answers,
+    eligible: Sequence[Exercise],
+    families: Mapping[str, str],
+    positions: Mapping[str, Position],
+    triage_none: bool = True,
+) -> Facts:
+    minutes = answers.minutes_per_session
+    fit = answers.activity_level == "high" and answers.pain_intensity <= LOW_PAIN
+    return Facts(
+        answers=answers,
+        areas=tuple(a for a in AREA_ORDER if a in answers.pain_areas),
+        budget=minutes * 60,
+        walk_room=minutes // 3 if minutes >= WALK_IN_SESSION_FROM else 0,
+        cap=LONG_SESSION_CAP if minutes > LONG_SESSION else CAP,
+        fitter=fit and triage_none,
+        eligible={e.id: e for e in eligible},
+        family=families,
+        positions=positions,
+        walk=next((e for e in eligible if e.kind == "aerobic"), None),
+    )
+
+
+def presentation_content(answers: Answers) -> list[tuple[str, tuple[str, ...]]]:
+    """The content a presentation calls for (SPEC section 6), as (why, catalog ids in
+    order of preference); the ids are the catalog's fixed ones."""
+    flags, areas = answers.red_flags, answers.pain_areas
+    wanted: list[tuple[str, tuple[str, ...]]] = []
+    if flags.limb_pain_or_tingling:
+        # Nerve sliders ease nerve-related limb pain (Basson et al., JOSPT 2017).
+        why = "a nerve slider: it keeps the nerve to your {limb} moving gently (Basson 2017)"
+        if "lower_back" in areas:
+            wanted.append((why.format(limb="leg"), ("sciatic-nerve-slider",)))
+        if "neck" in areas:
+            wanted.append((why.format(limb="arm"), ("median-nerve-slider",)))
+    if answers.pregnancy in ("later_trimester", "postnatal"):
+        why = "pelvic floor work, for later pregnancy and after a birth (NICE NG201, NG194)"
+        wanted.append((why, ("pelvic-floor",)))
+    if flags.walking_leg_pain:
+        why = "bending forward in sitting, which eases leg pain on walking (NASS 2011)"
+        wanted.append((why, ("repeated-flexion-sitting", "seated-flexion", "seated-lumbar-flexion")))
+    if answers.history.balance_problems or answers.age >= 80:
+        why = "balance training with your hands near a support (Sherrington 2019)"
+        wanted.append((why, ("supported-tandem-stance",)))
+    return wanted
+
+
+def choose_movements(facts: Facts) -> tuple[Chosen, ...]:
+    """The movements to teach, each in its starting variant, most needed first."""
+    picks = _Picks(facts)
+    picks.opener()
+    for why, ids in presentation_content(facts.answers):
+        picks.add_first(why, (facts.eligible[i] for i in ids if i in facts.eligible))
+    picks.strength_for_each_area()
+    picks.equipment()
+    picks.stretch_for_each_area()
+    picks.until_sessions_fill()
+    return tuple(picks.chosen)
+
+
+def starting_variants(facts: Facts) -> list[Exercise]:
+    """Every exercise a movement may start with: not walking, not level 3 (reached only
+    by progression), in order of preference (the level that suits the person, off the
+    floor for someone who falls, working the most painful areas, catalog order)."""
+    level = 2 if facts.fitter else 1
+    avoid_floor = facts.answers.history.balance_problems  # getting down is itself a risk
+    order = {i: n for n, i in enumerate(facts.eligible)}
+    painful = set(facts.areas)
+
+    def rank(e: Exercise) -> tuple[int, ...]:
+        fit = abs(e.level - level) if e.kind == "strength" else e.level
+        floor = int(avoid_floor and e.on_floor_only)
+        return (fit, floor, -len(painful & set(e.areas)), order[e.id])
+
+    body = (e for e in facts.eligible.values() if e.kind != "aerobic" and e.level < 3)
+    return sorted(body, key=rank)
+
+
+class _Picks:
+    """The movements chosen so far; used only inside choose_movements."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.options = starting_variants(facts)
+        self.chosen: list[Chosen] = []
+        self.families: set[str] = set()
+
+    def free(self, e: Exercise) -> bool:
+        return self.facts.family[e.id] not in self.families
+
+    def full(self) -> bool:
+        return len(self.chosen) >= self.facts.cap
+
+    def add(self, exercise: Exercise, why: str) -> None:
+        self.chosen.append(Chosen(exercise, why))
+        self.families.add(self.facts.family[exercise.id])
+
+    def add_first(self, why: str, options: Iterable[Exercise]) -> bool:
+        """Add the first option whose movement is not taught yet; False if none."""
+        if self.full():
+            return False
+        for e in options:
+            if self.free(e):
+                self.add(e, why.format(kind=e.kind, where=self.where(e)))
+                return True
+        return False
+
+    def where(self, exercise: Exercise) -> str:
+        areas = [a for a in self.facts.areas if a in exercise.areas] or list(exercise.areas)
+        return " and ".join(words(a) for a in areas)
+
+    def unused_kit(self, e: Exercise) -> int:
+        used = {k for c in self.chosen for k in c.exercise.equipment}
+        return -len((set(e.equipment) & set(self.facts.answers.equipment) & set(KIT)) - used)
+
+    def opener(self) -> None:
+        """Mobility (or a stretch) first: it warms up the areas that hurt. The opener of
+        a strength day must leave room for strength work, so the quickest is kept in
+        reserve when the session is short."""
+        openers = [e for e in self.options if e.opens_session]
+        openers.sort(key=lambda e: e.kind != "mobility")
+        self.add_first("opens the session gently ({kind} for your {where})", openers)
+
+    def strength_for_each_area(self) -> None:
+        """One strength movement for every painful area, each working as many areas
+        still without one as it can (and the person's own equipment where it helps)."""
+        strength = [e for e in self.options if e.kind == "strength"]
+        for area in self.facts.areas:
+            covered = {
+                a for c in self.chosen if c.exercise.kind == "strength" for a in c.exercise.areas
+            }
+            if area in covered:
+                continue
+            left = set(self.facts.areas) - covered
+            options = sorted(
+                (e for e in strength if area in e.areas),
+                key=lambda e: (-len(left & set(e.areas)), self.unused_kit(e)),
+            )
+            self.add_first(f"strength for your {words(area)}", options)
+
+    def equipment(self) -> None:
+        """The person's band, dumbbells, doorway, worktop or roller, where a safe
+        exercise for a painful area uses it."""
+        for kit in KIT:
+            if kit not in self.facts.answers.equipment:
+                continue
+            if any(kit in c.exercise.equipment for c in self.chosen):
+                continue
+            options = [
+                e
+                for e in self.options
+                if kit in e.equipment and set(e.areas) & set(self.facts.areas)
+            ]
+            if not self.add_first(f"uses your {words(kit)}: {{kind}} for your {{where}}", options):
+                self.swap_for_kit(kit, options)
+
+    def swap_for_kit(self, kit: str, options: list[Exercise]) -> None:
+        """A movement already taught in a variant without the kit starts in the variant
+        that uses it instead (the same movement, so nothing more to learn)."""
+        for e in options:
+            for n, c in enumerate(self.chosen):
+                same = self.facts.family[c.exercise.id] == self.facts.family[e.id]
+                if same and c.exercise.kind == e.kind and c.exercise.level == e.level:
+                    self.chosen[n] = Chosen(e, f"{c.why}, with your {words(kit)}")
+                    return
+
+    def stretch_for_each_area(self) -> None:
+        gentle = [e for e in self.options if e.kind != "strength"]
+        for area in self.facts.areas:
+            if any(area in c.exercise.areas and c.exercise.kind != "strength" for c in self.chosen):
+                continue
+            options = sorted((e for e in gentle if area in e.areas), key=self.unused_kit)
+            self.add_first("{kind} for your " + words(area), options)
+
+    def until_sessions_fill(self) -> None:
+        """More movements only while the sessions could not be filled otherwise: the
+        gentle ones for days without strength work, then any."""
+        need = self.facts.budget * START_FILL - walk_minutes(self.facts.answers, 1, True) * 60
+        if not self.facts.walk_room:
+            need = self.facts.budget * START_FILL
+        gentle = [e for e in self.options if e.kind != "strength"]
+        more = "more {kind} for your {where}"
+        while self.capacity(strength=False) < need and self.add_first(more, gentle):
+            pass
+        while self.capacity(strength=True) < need and self.add_first(more, self.options):
+            pass
+
+    def capacity(self, strength: bool) -> int:
+        """Seconds a session could hold of the chosen movements (strength work only on
+        strength days), each raised as far as a starting dose may be."""
+        total = 0
+        for c in self.chosen:
+            if c.exercise.kind == "strength" and not strength:
+                continue
+            dose = starting_dose(c.exercise, self.facts.answers)
+            for _ in range(RAISES_AT_START):
+                dose = next_dose(c.exercise, dose, self.facts.answers) or dose
+            total += seconds(c.exercise, dose)
+        return total

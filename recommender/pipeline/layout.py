@@ -1,0 +1,143 @@
+"""The planner's second step: the week's days, and which movements each session holds.
+
+Strength work goes on 2 or 3 days that are never neighbours (ACSM 2011); the other
+days are for mobility and stretching. With two or more days of one kind the sessions
+alternate between two versions (A and B), so the week has variety while each exercise
+keeps its place long enough to learn it. Each session opens with mobility or a
+stretch and holds what fits in the time offered, its walking set aside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from recommender.core.catalog import Dose, Exercise
+from recommender.pipeline.choosing import START_FILL, Chosen, Facts
+from recommender.pipeline.dosing import seconds, walk_minutes
+
+#: Days (counted from the first day of each week) that spread n sessions over 7 days.
+DAY_OFFSETS: dict[int, tuple[int, ...]] = {
+    1: (0,),
+    2: (0, 3),
+    3: (0, 2, 4),
+    4: (0, 1, 3, 5),
+    5: (0, 1, 2, 4, 5),
+    6: (0, 1, 2, 3, 4, 5),
+    7: (0, 1, 2, 3, 4, 5, 6),
+}
+MAX_STRENGTH = 3  # strength exercises in one session
+LOWEST_FILL = 0.75  # of the time offered (SPEC section 6)
+SESSION_ORDER = {"mobility": 0, "release": 1, "strength": 2, "stretch": 3, "aerobic": 4}
+
+
+class Layout(NamedTuple):
+    """The week: each session's day (offset from the week's first day) and exercises."""
+
+    offsets: tuple[int, ...]
+    strength_days: frozenset[int]
+    sessions: tuple[tuple[Exercise, ...], ...]  # one per offset; A and B share objects
+
+
+def strength_days(facts: Facts, chosen: Sequence[Chosen], offsets: tuple[int, ...]) -> frozenset[int]:
+    """2-3 non-consecutive days for strength (ACSM), counting Sunday-to-Monday; 2 for
+    someone not yet active."""
+    if not any(c.exercise.kind == "strength" for c in chosen):
+        return frozenset()
+    limit = 2 if facts.answers.activity_level == "low" else 3
+    days: list[int] = []
+    for offset in offsets:
+        if len(days) < limit and all(apart(offset, other) for other in days):
+            days.append(offset)
+    return frozenset(days)
+
+
+def apart(a: int, b: int) -> bool:
+    """Not the same or neighbouring days, Sunday and the next Monday included."""
+    gap = abs(a - b) % 7
+    return min(gap, 7 - gap) >= 2
+
+
+def lay_out_week(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dose]) -> Layout:
+    """Each day's session at the starting `doses`: version A and B of each kind of day."""
+    offsets = DAY_OFFSETS[facts.answers.days_per_week]
+    strong = strength_days(facts, chosen, offsets)
+    built: dict[tuple[bool, int], tuple[Exercise, ...]] = {}
+    seen = {True: 0, False: 0}
+    sessions = []
+    for offset in offsets:
+        kind = offset in strong
+        version = seen[kind] % 2
+        seen[kind] += 1
+        if (kind, version) not in built:
+            session = one_session(facts, chosen, doses, kind, version)
+            first = built.get((kind, 0))
+            if first is not None and kind and not _holds_strength(session):
+                session = first  # no room for variety without losing the strength work
+            built[(kind, version)] = session
+        sessions.append(built[(kind, version)])
+    return Layout(offsets, strong, tuple(sessions))
+
+
+def one_session(
+    facts: Facts,
+    chosen: Sequence[Chosen],
+    doses: Mapping[str, Dose],
+    strength_day: bool,
+    version: int,
+) -> tuple[Exercise, ...]:
+    """One session: an opener, strength work on a strength day, then what else fits,
+    up to the starting fill (room is left for the doses to grow), and past it only
+    while the session is short of three quarters of the time. Version 1 (B) starts
+    from what version 0 (A) would reach last, for variety."""
+
+    def time(e: Exercise) -> int:
+        return seconds(e, doses[e.id])
+
+    walk = walk_minutes(facts.answers, 1, True) * 60 if facts.walk_room and facts.walk else 0
+    room = facts.budget - walk
+    exercises = [c.exercise for c in chosen]
+    strength = _turn([e for e in exercises if e.kind == "strength"], version)
+    openers = [e for e in exercises if e.opens_session]
+    if strength_day and strength:
+        quickest = min(time(e) for e in strength)
+        openers = [e for e in openers if time(e) + quickest <= room] or openers
+    held: list[Exercise] = _turn(openers, version)[:1]
+    rest = [e for e in exercises if e.kind != "strength" and e not in held]
+    wanted = (strength[:MAX_STRENGTH] if strength_day else []) + _turn(rest, version)
+    for limit, enough in (
+        (facts.budget * START_FILL - walk, room),
+        (room, facts.budget * LOWEST_FILL - walk),
+    ):
+        for e in wanted:
+            used = sum(time(h) for h in held)
+            if used >= enough:
+                break
+            if e not in held and used + time(e) <= limit:
+                held.append(e)
+    if len(held) < 2:  # a very short session: the quickest that fits at all
+        used = sum(time(h) for h in held)
+        spare = sorted((e for e in exercises if e not in held), key=time)
+        held += [e for e in spare if used + time(e) <= facts.budget][:1]
+    return _in_session_order(held, version)
+
+
+def _turn(items: list[Exercise], version: int) -> list[Exercise]:
+    """Version B takes the list from its second half first."""
+    if version == 0 or len(items) < 2:
+        return items
+    half = (len(items) + 1) // 2
+    return items[half:] + items[:half]
+
+
+def _in_session_order(held: list[Exercise], version: int) -> tuple[Exercise, ...]:
+    if not held:
+        return ()
+    opener, rest = held[0], held[1:]
+    if version:
+        rest = rest[::-1]  # the same kinds in another order: B reads differently
+    return (opener, *sorted(rest, key=lambda e: SESSION_ORDER[e.kind]))
+
+
+def _holds_strength(session: tuple[Exercise, ...]) -> bool:
+    return any(e.kind == "strength" for e in session)

@@ -1,0 +1,205 @@
+"""The planner's third and fourth steps: the doses of week one, and how each week grows.
+
+Week one starts from the ACSM doses (dosing.py) and, where a session would otherwise
+be short, raises them a felt step or two (more sets, longer holds) so that the time is
+real work. Walking takes at most a third of a session and fills what the exercises
+cannot reach of three quarters of the time. Each later week (every other week while
+pain is high or worsening) every dose rises one felt step where every session holding
+it still fits; at the top of its range, with pain at 3 or less and after two weeks in
+place, an exercise gives way to its harder variant; otherwise it holds. Walking never
+falls. Each week is a new value: nothing is changed in place.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from recommender.core.catalog import Dose, Exercise
+from recommender.pipeline.choosing import LOW_PAIN, RAISES_AT_START, START_FILL, Chosen, Facts
+from recommender.pipeline.dosing import next_dose, seconds, starting_dose, walk_minutes
+from recommender.pipeline.layout import LOWEST_FILL, Layout
+
+MIN_WEEKS_IN_PLACE = 2  # an exercise stays this long before its harder variant replaces it
+
+Sessions = tuple[tuple[Exercise, ...], ...]
+
+
+class WeekState(NamedTuple):
+    """One week's content: each session's exercises and walking, and every dose."""
+
+    number: int
+    sessions: Sessions  # one per session day, in day order
+    walks: tuple[int, ...]  # minutes of walking at the end of each session
+    doses: Mapping[str, Dose]  # exercise id -> this week's dose
+    since: Mapping[str, int]  # exercise id -> the week it joined the plan
+    started: Mapping[str, Dose]  # exercise id -> the dose it started on
+    harder_why: Mapping[str, str]  # harder variants brought in, and why
+
+
+def starting_doses(facts: Facts, chosen: Sequence[Chosen]) -> dict[str, Dose]:
+    """Each movement's dose in week one, before any raise. When even the quickest
+    opener and strength exercise overrun a session at their usual start, strength
+    starts at the foot of the ladder (2 x 8), ACSM's lightest, as for someone not yet
+    active, so that strength days can hold strength work."""
+    answers = facts.answers
+    usual = {c.exercise.id: starting_dose(c.exercise, answers) for c in chosen}
+    openers = [c.exercise for c in chosen if c.exercise.opens_session]
+    strength = [c.exercise for c in chosen if c.exercise.kind == "strength"]
+    if not (openers and strength):
+        return usual
+    quickest = min(seconds(e, usual[e.id]) for e in openers)
+    quickest += min(seconds(e, usual[e.id]) for e in strength)
+    if quickest <= session_room(facts):
+        return usual
+    return {c.exercise.id: starting_dose(c.exercise, answers, True) for c in chosen}
+
+
+def session_room(facts: Facts) -> int:
+    """Seconds a session has for exercises in week one, its walking set aside."""
+    walk = walk_minutes(facts.answers, 1, True) if facts.walk_room and facts.walk else 0
+    return facts.budget - walk * 60
+
+
+def raise_to_fill(facts: Facts, layout: Layout, doses: Mapping[str, Dose]) -> dict[str, Dose]:
+    """Week one's doses: each session short of the starting fill has its exercises
+    raised a felt step at a time, in turn (at most RAISES_AT_START steps each), while
+    every session that holds them still fits."""
+    room = session_room(facts)
+    out, steps = dict(doses), {i: 0 for i in doses}
+    target = facts.budget * START_FILL - (facts.budget - room)
+    for session in dict.fromkeys(layout.sessions):  # each version once, in day order
+        rising = True
+        while rising and _used(session, out) < target:
+            rising = False
+            for e in session:
+                new = next_dose(e, out[e.id], facts.answers) if steps[e.id] < RAISES_AT_START else None
+                if new is None or _used(session, out) >= target:
+                    continue
+                extra = seconds(e, new) - seconds(e, out[e.id])
+                if all(_used(s, out) + extra <= room for s in layout.sessions if e in s):
+                    out[e.id], steps[e.id], rising = new, steps[e.id] + 1, True
+    return out
+
+
+def first_week(facts: Facts, layout: Layout, doses: Mapping[str, Dose]) -> WeekState:
+    ids = dict.fromkeys(e.id for s in layout.sessions for e in s)
+    state = WeekState(
+        number=1,
+        sessions=layout.sessions,
+        walks=tuple(0 for _ in layout.sessions),
+        doses={i: doses[i] for i in ids},
+        since={i: 1 for i in ids},
+        started={i: doses[i] for i in ids},
+        harder_why={},
+    )
+    return state._replace(walks=walks_for(facts, state))
+
+
+def next_week(facts: Facts, state: WeekState, step_every: int) -> WeekState:
+    """The week after `state`: doses raised when a step is due, then walking."""
+    number = state.number + 1
+    grown = state._replace(number=number)
+    if (number - 1) % step_every == 0:
+        grown = _progress(facts, grown)
+    return grown._replace(walks=walks_for(facts, grown, state.walks))
+
+
+def walks_for(facts: Facts, state: WeekState, before: Sequence[int] = ()) -> tuple[int, ...]:
+    """Minutes of walking in each session: what the activity level suggests, or what
+    the exercises leave unfilled of three quarters of the time, whichever is more, at
+    most a third of the session; never less than the week before."""
+    if facts.walk is None or not facts.walk_room:
+        return tuple(0 for _ in state.sessions)
+    want = walk_minutes(facts.answers, state.number, True)
+    walks = []
+    for n, session in enumerate(state.sessions):
+        used = _used(session, state.doses)
+        need = math.ceil((facts.budget * LOWEST_FILL - used) / 60)
+        room = (facts.budget - used) // 60
+        earlier = before[n] if before else 0
+        walks.append(max(0, min(room, facts.walk_room, max(earlier, want, need))))
+    return tuple(walks)
+
+
+def _progress(facts: Facts, state: WeekState) -> WeekState:
+    """Every exercise rises one felt step where all its sessions still fit; at the top
+    of its range (or of the time, once it has risen) it may give way to its harder
+    variant."""
+    doses, sessions = dict(state.doses), state.sessions
+    since, why = dict(state.since), dict(state.harder_why)
+    started = dict(state.started)
+    for exercise_id in list(doses):
+        exercise = facts.eligible[exercise_id]
+        old = doses[exercise_id]
+        new = next_dose(exercise, old, facts.answers)
+        if new is not None:
+            extra = seconds(exercise, new) - seconds(exercise, old)
+            if _fits(facts, sessions, state.walks, doses, exercise, extra):
+                doses[exercise_id] = new
+                continue
+            if old == state.started[exercise_id]:
+                continue  # not yet risen at all: it holds
+        if state.number - since[exercise_id] >= MIN_WEEKS_IN_PLACE:
+            harder = _harder(facts, sessions, state.walks, doses, exercise)
+            if harder is not None:
+                sessions = _swap(sessions, exercise, harder)
+                del doses[exercise_id]
+                doses[harder.id] = started[harder.id] = starting_dose(harder, facts.answers)
+                since[harder.id] = state.number
+                why[harder.id] = (
+                    f"the next step after {exercise.name}, which reached the top of its "
+                    f"range with pain at {LOW_PAIN} or less"
+                )
+    return state._replace(
+        sessions=sessions, doses=doses, since=since, started=started, harder_why=why
+    )
+
+
+def _harder(
+    facts: Facts,
+    sessions: Sessions,
+    walks: Sequence[int],
+    doses: Mapping[str, Dose],
+    exercise: Exercise,
+) -> Exercise | None:
+    """The harder variant, when the rules allow it: low pain, passed every filter, the
+    same kind of work, not in the plan yet, and it fits every session holding it."""
+    harder = facts.eligible.get(exercise.harder or "")
+    if harder is None or harder.kind != exercise.kind or harder.id in doses:
+        return None
+    if facts.answers.pain_intensity > LOW_PAIN:
+        return None
+    extra = seconds(harder, starting_dose(harder, facts.answers)) - seconds(
+        exercise, doses[exercise.id]
+    )
+    return harder if _fits(facts, sessions, walks, doses, exercise, extra) else None
+
+
+def _fits(
+    facts: Facts,
+    sessions: Sessions,
+    walks: Sequence[int],
+    doses: Mapping[str, Dose],
+    exercise: Exercise,
+    extra: int,
+) -> bool:
+    """Every session holding `exercise` still fits the time with `extra` seconds."""
+    return all(
+        _used(s, doses) + walk * 60 + extra <= facts.budget
+        for s, walk in zip(sessions, walks, strict=True)
+        if exercise in s
+    )
+
+
+def _swap(sessions: Sessions, old: Exercise, new: Exercise) -> Sessions:
+    """The sessions with `new` in place of `old`; sessions that were one object stay one."""
+    swapped: dict[int, tuple[Exercise, ...]] = {}
+    return tuple(
+        swapped.setdefault(id(s), tuple(new if e is old else e for e in s)) for s in sessions
+    )
+
+
+def _used(session: tuple[Exercise, ...], doses: Mapping[str, Dose]) -> int:
+    return sum(seconds(e, doses[e.id]) for e in session)
