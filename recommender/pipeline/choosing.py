@@ -15,9 +15,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple, Optional
 
 from recommender.core.answers import Answers
-from recommender.core.catalog import Exercise, Position
+from recommender.core.catalog import Dose, Exercise, Position
 from recommender.core.wording import words
-from recommender.pipeline.dosing import next_dose, seconds, starting_dose, walk_minutes
+from recommender.pipeline.dosing import (
+    BRIEF_SESSION,
+    next_dose,
+    seconds,
+    starting_dose,
+    strength_rest,
+    walk_minutes,
+)
 
 AREA_ORDER = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
 CAP, LONG_SESSION_CAP, LONG_SESSION = 6, 9, 30  # movements to learn; minutes
@@ -42,6 +49,11 @@ class Facts(NamedTuple):
     family: Mapping[str, str]  # exercise id -> its family (Catalog.families)
     positions: Mapping[str, Position]
     walk: Optional[Exercise]  # walking, or the whole-body activity that replaces it
+    strength_rest: int  # seconds between strength sets
+
+    def time(self, exercise: Exercise, dose: Dose) -> int:
+        """Seconds the exercise takes at `dose`, rests and setting up included."""
+        return seconds(exercise, dose, self.strength_rest)
 
 
 class Chosen(NamedTuple):
@@ -71,6 +83,7 @@ def read_facts(
         family=families,
         positions=positions,
         walk=next((e for e in eligible if e.kind == "aerobic"), None),
+        strength_rest=strength_rest(minutes),
     )
 
 
@@ -98,9 +111,10 @@ def presentation_content(answers: Answers) -> list[tuple[str, tuple[str, ...]]]:
     return wanted
 
 
-def choose_movements(facts: Facts) -> tuple[Chosen, ...]:
-    """The movements to teach, each in its starting variant, most needed first."""
-    picks = _Picks(facts)
+def choose_movements(facts: Facts, at_least: int = 0) -> tuple[Chosen, ...]:
+    """The movements to teach, each in its starting variant, most needed first; at
+    least `at_least` of them when that many pass the filters and the cap allows."""
+    picks = _Picks(facts, at_least)
     picks.opener()
     for why, ids in presentation_content(facts.answers):
         picks.add_first(why, (facts.eligible[i] for i in ids if i in facts.eligible))
@@ -132,8 +146,9 @@ def starting_variants(facts: Facts) -> list[Exercise]:
 class _Picks:
     """The movements chosen so far; used only inside choose_movements."""
 
-    def __init__(self, facts: Facts) -> None:
+    def __init__(self, facts: Facts, at_least: int) -> None:
         self.facts = facts
+        self.at_least = at_least
         self.options = starting_variants(facts)
         self.chosen: list[Chosen] = []
         self.families: set[str] = set()
@@ -171,24 +186,39 @@ class _Picks:
         a strength day must leave room for strength work, so the quickest is kept in
         reserve when the session is short."""
         openers = [e for e in self.options if e.opens_session]
-        openers.sort(key=lambda e: e.kind != "mobility")
+        if self.facts.budget < BRIEF_SESSION * 60:
+            # Under 10 minutes a session holds little more than its opener and one
+            # strength exercise: the opener is the one that uses the person's equipment.
+            openers.sort(key=lambda e: (self.unused_kit(e), e.kind != "mobility"))
+        else:
+            openers.sort(key=lambda e: e.kind != "mobility")
         self.add_first("opens the session gently ({kind} for your {where})", openers)
 
     def strength_for_each_area(self) -> None:
         """One strength movement for every painful area, each working as many areas
         still without one as it can (and the person's own equipment where it helps)."""
         strength = [e for e in self.options if e.kind == "strength"]
-        for area in self.facts.areas:
+
+        def movements(area: str) -> int:
+            return len({self.facts.family[e.id] for e in strength if area in e.areas})
+
+        # The area with the fewest movements first, so that a movement that would also
+        # serve it is not spent on an area that has others.
+        for area in sorted(self.facts.areas, key=movements):
             covered = {
                 a for c in self.chosen if c.exercise.kind == "strength" for a in c.exercise.areas
             }
             if area in covered:
                 continue
             left = set(self.facts.areas) - covered
+            # Areas with fewer movements weigh more: they have fewer ways to be served.
+            weight = {a: 1 / movements(a) for a in left if movements(a)}
             options = sorted(
                 (e for e in strength if area in e.areas),
-                key=lambda e: (-len(left & set(e.areas)), self.unused_kit(e)),
+                key=lambda e: (-sum(weight.get(a, 0) for a in e.areas), self.unused_kit(e)),
             )
+            if self.facts.budget < BRIEF_SESSION * 60:
+                options.sort(key=self.unused_kit)  # see opener(): room for one only
             self.add_first(f"strength for your {words(area)}", options)
 
     def equipment(self) -> None:
@@ -204,17 +234,20 @@ class _Picks:
                 for e in self.options
                 if kit in e.equipment and set(e.areas) & set(self.facts.areas)
             ]
-            if not self.add_first(f"uses your {words(kit)}: {{kind}} for your {{where}}", options):
+            if not self.add_first(f"uses {words(kit)}: {{kind}} for your {{where}}", options):
                 self.swap_for_kit(kit, options)
 
     def swap_for_kit(self, kit: str, options: list[Exercise]) -> None:
         """A movement already taught in a variant without the kit starts in the variant
         that uses it instead (the same movement, so nothing more to learn)."""
+        owned = set(self.facts.answers.equipment) & set(KIT)
         for e in options:
             for n, c in enumerate(self.chosen):
                 same = self.facts.family[c.exercise.id] == self.facts.family[e.id]
+                if owned & set(c.exercise.equipment):
+                    continue  # it uses other equipment of theirs already
                 if same and c.exercise.kind == e.kind and c.exercise.level == e.level:
-                    self.chosen[n] = Chosen(e, f"{c.why}, with your {words(kit)}")
+                    self.chosen[n] = Chosen(e, f"{c.why}, with {words(kit)}")
                     return
 
     def stretch_for_each_area(self) -> None:
@@ -237,6 +270,8 @@ class _Picks:
             pass
         while self.capacity(strength=True) < need and self.add_first(more, self.options):
             pass
+        while len(self.chosen) < self.at_least and self.add_first(more, self.options):
+            pass
 
     def capacity(self, strength: bool) -> int:
         """Seconds a session could hold of the chosen movements (strength work only on
@@ -248,5 +283,5 @@ class _Picks:
             dose = starting_dose(c.exercise, self.facts.answers)
             for _ in range(RAISES_AT_START):
                 dose = next_dose(c.exercise, dose, self.facts.answers) or dose
-            total += seconds(c.exercise, dose)
+            total += self.facts.time(c.exercise, dose)
         return total

@@ -25,6 +25,9 @@ SETUP_SECONDS = 20  # reading the steps and getting into position
 #: next set at 8-15 repetitions); stretches, mobility and release 0-30 s (a short
 #: pause to change side or settle before the next hold).
 REST_SECONDS = {"strength": 60, "stretch": 10, "mobility": 10, "release": 10, "aerobic": 0}
+#: Sessions shorter than this rest 30 s between strength sets (the foot of ACSM's
+#: range), so that even five minutes hold an opener and some strength work.
+BRIEF_SESSION, BRIEF_STRENGTH_REST = 10, 30
 
 # --- Stretches: 3 holds per side, from 20 s (15 s after 65) up to 30 s.
 STRETCH_SETS = 3
@@ -46,16 +49,23 @@ WALK_STEP, WALK_MAX = 5, 30
 WALK_STEP_EVERY = 2  # weeks: walking rises gently, every other week
 
 
-def rest_seconds(exercise: Exercise, dose: Dose) -> int:
-    """The rest between sets (0 for walking and for a single set)."""
+def strength_rest(minutes_per_session: int) -> int:
+    """Seconds of rest between strength sets for sessions of this length."""
+    return BRIEF_STRENGTH_REST if minutes_per_session < BRIEF_SESSION else REST_SECONDS["strength"]
+
+
+def rest_seconds(exercise: Exercise, dose: Dose, strength: int = REST_SECONDS["strength"]) -> int:
+    """The rest between sets (0 for walking and for a single set); `strength` is the
+    rest between strength sets (strength_rest)."""
     if dose.minutes is not None or dose.sets == 1:
         return 0
-    return REST_SECONDS[exercise.kind]
+    return strength if exercise.kind == "strength" else REST_SECONDS[exercise.kind]
 
 
 @lru_cache(maxsize=8192)
-def seconds(exercise: Exercise, dose: Dose) -> int:
-    """How long one exercise takes at `dose`, its rests and set-up included."""
+def seconds(exercise: Exercise, dose: Dose, strength: int = REST_SECONDS["strength"]) -> int:
+    """How long one exercise takes at `dose`, its rests (`strength` between strength
+    sets) and set-up included."""
     if dose.minutes is not None:
         return dose.minutes * 60
     if dose.reps is not None:
@@ -65,7 +75,7 @@ def seconds(exercise: Exercise, dose: Dose) -> int:
         assert dose.hold_seconds is not None
         work = dose.hold_seconds
     sides = 2 if dose.per_side else 1
-    rests = (dose.sets - 1) * rest_seconds(exercise, dose)
+    rests = (dose.sets - 1) * rest_seconds(exercise, dose, strength)
     return SETUP_SECONDS + dose.sets * work * sides + rests
 
 

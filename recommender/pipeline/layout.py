@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from recommender.core.catalog import Dose, Exercise
-from recommender.pipeline.choosing import START_FILL, Chosen, Facts
-from recommender.pipeline.dosing import seconds, walk_minutes
+from recommender.pipeline.choosing import KIT, START_FILL, Chosen, Facts
+from recommender.pipeline.dosing import walk_minutes
 
 #: Days (counted from the first day of each week) that spread n sessions over 7 days.
 DAY_OFFSETS: dict[int, tuple[int, ...]] = {
@@ -92,28 +92,35 @@ def one_session(
     from what version 0 (A) would reach last, for variety."""
 
     def time(e: Exercise) -> int:
-        return seconds(e, doses[e.id])
+        return facts.time(e, doses[e.id])
 
     walk = walk_minutes(facts.answers, 1, True) * 60 if facts.walk_room and facts.walk else 0
     room = facts.budget - walk
-    exercises = [c.exercise for c in chosen]
+    # The person's own equipment first, so that a short session still uses it.
+    kit = set(facts.answers.equipment) & set(KIT)
+    exercises = sorted((c.exercise for c in chosen), key=lambda e: not kit & set(e.equipment))
     strength = _turn([e for e in exercises if e.kind == "strength"], version)
     openers = [e for e in exercises if e.opens_session]
     if strength_day and strength:
         quickest = min(time(e) for e in strength)
         openers = [e for e in openers if time(e) + quickest <= room] or openers
     held: list[Exercise] = _turn(openers, version)[:1]
+    if strength_day:  # a strength day holds strength work, whatever else it holds
+        held += [e for e in strength if sum(map(time, held)) + time(e) <= room][:1]
     rest = [e for e in exercises if e.kind != "strength" and e not in held]
-    wanted = (strength[:MAX_STRENGTH] if strength_day else []) + _turn(rest, version)
-    for limit, enough in (
-        (facts.budget * START_FILL - walk, room),
-        (room, facts.budget * LOWEST_FILL - walk),
+    rest = _turn(rest, version)
+    # Up to three strength exercises, unless the session would otherwise be short.
+    for limit, enough, most in (
+        (facts.budget * START_FILL - walk, room, MAX_STRENGTH),
+        (room, facts.budget * LOWEST_FILL - walk, len(strength)),
     ):
-        for e in wanted:
+        for e in (strength[:most] if strength_day else []) + rest:
             used = sum(time(h) for h in held)
             if used >= enough:
                 break
-            if e not in held and used + time(e) <= limit:
+            # The person's equipment may take time from the walk: real work first.
+            own = facts.budget * START_FILL if kit & set(e.equipment) else limit
+            if e not in held and used + time(e) <= max(limit, own):
                 held.append(e)
     if len(held) < 2:  # a very short session: the quickest that fits at all
         used = sum(time(h) for h in held)

@@ -22,8 +22,8 @@ from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog, Dose, Exercise, Position
 from recommender.core.wording import words
 from recommender.pipeline.choosing import Chosen, Facts, choose_movements, read_facts
-from recommender.pipeline.dosing import rest_seconds, seconds, walk_minutes
-from recommender.pipeline.layout import lay_out_week
+from recommender.pipeline.dosing import rest_seconds, walk_minutes
+from recommender.pipeline.layout import Layout, lay_out_week
 from recommender.pipeline.plan import REVIEW_WEEK, Choice, Plan, Prescription, Session, Walking, Week
 from recommender.pipeline.progression import (
     LOWEST_FILL,
@@ -57,11 +57,32 @@ def assemble_plan(
     if families is None:
         families = Catalog(list(eligible)).families
     facts = read_facts(answers, eligible, families, positions or {}, level == "none")
+    chosen, layout, first = first_plan_week(facts)
+    return write_plan(facts, chosen, layout.offsets, plan_weeks(facts, first, weeks))
+
+
+def first_plan_week(facts: Facts) -> tuple[tuple[Chosen, ...], Layout, WeekState]:
+    """The movements, the week's layout and week one. A session that is still short
+    of three quarters of the time, walking at its third, gets one more movement to
+    learn, while the cap and the safe exercises allow."""
     chosen = choose_movements(facts)
-    doses = starting_doses(facts, chosen)
-    layout = lay_out_week(facts, chosen, doses)
-    states = plan_weeks(facts, first_week(facts, layout, raise_to_fill(facts, layout, doses)), weeks)
-    return write_plan(facts, chosen, layout.offsets, states)
+    while True:
+        doses = starting_doses(facts, chosen)
+        layout = lay_out_week(facts, chosen, doses)
+        first = first_week(facts, layout, raise_to_fill(facts, layout, doses))
+        more = choose_movements(facts, len(chosen) + 1) if _short(facts, first) else chosen
+        if len(more) == len(chosen):
+            return chosen, layout, first
+        chosen = more
+
+
+def _short(facts: Facts, state: WeekState) -> bool:
+    """A session under three quarters of the time offered, in whole minutes."""
+    least = facts.answers.minutes_per_session * LOWEST_FILL
+    return any(
+        math.ceil((sum(facts.time(e, state.doses[e.id]) for e in s) + walk * 60) / 60) < least
+        for s, walk in zip(state.sessions, state.walks, strict=True)
+    )
 
 
 def plan_weeks(facts: Facts, first: WeekState, weeks: int) -> list[WeekState]:
@@ -103,7 +124,7 @@ class _Writer:
         for offset, exercises, walk in zip(self.offsets, state.sessions, state.walks, strict=True):
             date = start + dt.timedelta(days=state.number * 7 - 7 + offset) if start else None
             day = WEEKDAYS[date.weekday()] if date else WEEKDAYS[offset]
-            used = sum(seconds(e, state.doses[e.id]) for e in exercises) + walk * 60
+            used = sum(self.facts.time(e, state.doses[e.id]) for e in exercises) + walk * 60
             items = self.prescriptions(exercises, state.doses, walk)
             sessions.append(Session(day, date, math.ceil(used / 60), items))
         return Week(
@@ -156,7 +177,7 @@ class _Writer:
 
 def prescribe(facts: Facts, exercise: Exercise, dose: Dose) -> Prescription:
     position = facts.positions.get(exercise.id, exercise.position)
-    return Prescription(exercise, dose, position, rest_seconds(exercise, dose))
+    return Prescription(exercise, dose, position, rest_seconds(exercise, dose, facts.strength_rest))
 
 
 def choices(

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from recommender.core.catalog import Dose, Exercise
 from recommender.pipeline.choosing import LOW_PAIN, RAISES_AT_START, START_FILL, Chosen, Facts
-from recommender.pipeline.dosing import next_dose, seconds, starting_dose, walk_minutes
+from recommender.pipeline.dosing import next_dose, starting_dose, walk_minutes
 from recommender.pipeline.layout import LOWEST_FILL, Layout
 
 MIN_WEEKS_IN_PLACE = 2  # an exercise stays this long before its harder variant replaces it
@@ -49,8 +49,8 @@ def starting_doses(facts: Facts, chosen: Sequence[Chosen]) -> dict[str, Dose]:
     strength = [c.exercise for c in chosen if c.exercise.kind == "strength"]
     if not (openers and strength):
         return usual
-    quickest = min(seconds(e, usual[e.id]) for e in openers)
-    quickest += min(seconds(e, usual[e.id]) for e in strength)
+    quickest = min(facts.time(e, usual[e.id]) for e in openers)
+    quickest += min(facts.time(e, usual[e.id]) for e in strength)
     if quickest <= session_room(facts):
         return usual
     return {c.exercise.id: starting_dose(c.exercise, answers, True) for c in chosen}
@@ -71,14 +71,14 @@ def raise_to_fill(facts: Facts, layout: Layout, doses: Mapping[str, Dose]) -> di
     target = facts.budget * START_FILL - (facts.budget - room)
     for session in dict.fromkeys(layout.sessions):  # each version once, in day order
         rising = True
-        while rising and _used(session, out) < target:
+        while rising and _used(facts, session, out) < target:
             rising = False
             for e in session:
                 new = next_dose(e, out[e.id], facts.answers) if steps[e.id] < RAISES_AT_START else None
-                if new is None or _used(session, out) >= target:
+                if new is None or _used(facts, session, out) >= target:
                     continue
-                extra = seconds(e, new) - seconds(e, out[e.id])
-                if all(_used(s, out) + extra <= room for s in layout.sessions if e in s):
+                extra = facts.time(e, new) - facts.time(e, out[e.id])
+                if all(_used(facts, s, out) + extra <= room for s in layout.sessions if e in s):
                     out[e.id], steps[e.id], rising = new, steps[e.id] + 1, True
     return out
 
@@ -115,7 +115,7 @@ def walks_for(facts: Facts, state: WeekState, before: Sequence[int] = ()) -> tup
     want = walk_minutes(facts.answers, state.number, True)
     walks = []
     for n, session in enumerate(state.sessions):
-        used = _used(session, state.doses)
+        used = _used(facts, session, state.doses)
         need = math.ceil((facts.budget * LOWEST_FILL - used) / 60)
         room = (facts.budget - used) // 60
         earlier = before[n] if before else 0
@@ -135,7 +135,7 @@ def _progress(facts: Facts, state: WeekState) -> WeekState:
         old = doses[exercise_id]
         new = next_dose(exercise, old, facts.answers)
         if new is not None:
-            extra = seconds(exercise, new) - seconds(exercise, old)
+            extra = facts.time(exercise, new) - facts.time(exercise, old)
             if _fits(facts, sessions, state.walks, doses, exercise, extra):
                 doses[exercise_id] = new
                 continue
@@ -165,13 +165,16 @@ def _harder(
     exercise: Exercise,
 ) -> Exercise | None:
     """The harder variant, when the rules allow it: low pain, passed every filter, the
-    same kind of work, not in the plan yet, and it fits every session holding it."""
+    same kind of work for the same painful areas, not in the plan yet, and it fits
+    every session holding it."""
     harder = facts.eligible.get(exercise.harder or "")
     if harder is None or harder.kind != exercise.kind or harder.id in doses:
         return None
     if facts.answers.pain_intensity > LOW_PAIN:
         return None
-    extra = seconds(harder, starting_dose(harder, facts.answers)) - seconds(
+    if not set(harder.areas) >= set(exercise.areas) & set(facts.areas):
+        return None  # it would leave a painful area this exercise works
+    extra = facts.time(harder, starting_dose(harder, facts.answers)) - facts.time(
         exercise, doses[exercise.id]
     )
     return harder if _fits(facts, sessions, walks, doses, exercise, extra) else None
@@ -187,7 +190,7 @@ def _fits(
 ) -> bool:
     """Every session holding `exercise` still fits the time with `extra` seconds."""
     return all(
-        _used(s, doses) + walk * 60 + extra <= facts.budget
+        _used(facts, s, doses) + walk * 60 + extra <= facts.budget
         for s, walk in zip(sessions, walks, strict=True)
         if exercise in s
     )
@@ -201,5 +204,5 @@ def _swap(sessions: Sessions, old: Exercise, new: Exercise) -> Sessions:
     )
 
 
-def _used(session: tuple[Exercise, ...], doses: Mapping[str, Dose]) -> int:
-    return sum(seconds(e, doses[e.id]) for e in session)
+def _used(facts: Facts, session: tuple[Exercise, ...], doses: Mapping[str, Dose]) -> int:
+    return sum(facts.time(e, doses[e.id]) for e in session)
