@@ -266,12 +266,25 @@ class _Picks:
             need = self.facts.budget * START_FILL
         gentle = [e for e in self.options if e.kind != "strength"]
         more = "more {kind} for your {where}"
+        if self.facts.fitter:  # the fit do more strength work before more stretching
+            strength = [e for e in self.options if e.kind == "strength"]
+            while self.strength_time() < need / 3 and self.add_first(more, strength):
+                pass
         while self.capacity(strength=False) < need and self.add_first(more, gentle):
             pass
         while self.capacity(strength=True) < need and self.add_first(more, self.options):
             pass
         while len(self.chosen) < self.at_least and self.add_first(more, self.options):
             pass
+
+    def strength_time(self) -> int:
+        """Seconds the chosen strength work takes at its starting doses."""
+        answers = self.facts.answers
+        return sum(
+            self.facts.time(c.exercise, starting_dose(c.exercise, answers))
+            for c in self.chosen
+            if c.exercise.kind == "strength"
+        )
 
     def capacity(self, strength: bool) -> int:
         """Seconds a session could hold of the chosen movements (strength work only on
