@@ -37,7 +37,8 @@ from recommender.inputs.body import (
 from recommender.inputs.datafiles import bundled_dir, read_yaml
 
 POSE_NAMES = ("start", "middle", "end")
-PROPS = ("chair", "wall", "door", "band", "dumbbells", "roller", "towel")
+PROPS = ("chair", "wall", "door", "band", "dumbbells", "roller", "towel", "worktop")
+WORKTOP = (90.0, 60.0)  # cm: a kitchen worktop's height and depth
 AREAS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back", "hips", "legs", "chest")
 _POSE_KEYS = {"base", "view", "support", "says", "trunk", "neck", "head", "turn", "twist"}
 _POSE_KEYS |= {"short", "lifted", "at", "x", "arms", "legs"}
@@ -258,6 +259,8 @@ def _prop(spec: Any, view: str) -> Prop:
         raise ValueError(f"prop {prop.kind}: name the hands that hold it")
     if prop.side not in ("left", "right"):
         raise ValueError("prop side must be left or right")
+    if prop.kind == "worktop" and view != "side":
+        raise ValueError("prop worktop: drawn in side view only")
     return prop
 
 
@@ -336,6 +339,10 @@ def _inside(prop: Prop, view: str, x: float, y: float, half: float) -> float:
     elif prop.kind == "wall" and not prop.behind:
         solid = (prop.x - 500, prop.x) if prop.side == "left" else (prop.x, prop.x + 500)
         boxes = [(solid[0], -10, solid[1], 400)]
+    elif prop.kind == "worktop":
+        height, depth = WORKTOP
+        far = prop.x + depth if prop.side == "right" else prop.x - depth
+        boxes = [(min(prop.x, far), 0.0, max(prop.x, far), height)]
     elif prop.kind == "roller":
         centre = (prop.x, MAT + prop.radius)
         return max(0.0, prop.radius + half - math.dist((x, y), centre))

@@ -24,7 +24,7 @@ from typing import Optional
 from recommender.core.catalog import Exercise
 from recommender.core.wording import words
 from recommender.inputs.body import HEAD_RADIUS, MAT, SEAT, Point, Skeleton
-from recommender.inputs.poses_file import Figure, Prop, figure_key, load_figures
+from recommender.inputs.poses_file import WORKTOP, Figure, Prop, figure_key, load_figures
 
 BODY = "#2b2b2b"
 FAR = "#9c9c9c"
@@ -153,6 +153,8 @@ def _panel(
     for prop in figure.props:
         if prop.kind == "door":
             out.append(_door(prop, figure.view))
+        if prop.kind == "worktop":
+            out.append(_worktop(prop))
         if prop.kind == "towel":
             towel = (prop.x - 11, figure.floor, prop.x + 11, figure.floor + 4)
             out.append(_rect(*towel, "#ffffff", PROP_LINE))
@@ -320,6 +322,15 @@ def _chair(prop: Prop, side: bool) -> str:
     return "".join(parts)
 
 
+def _worktop(prop: Prop) -> str:
+    height, depth = WORKTOP
+    far = prop.x + depth if prop.side == "right" else prop.x - depth
+    lip = -3 if prop.side == "right" else 3  # the top overhangs the cupboard a little
+    return _rect(prop.x, 0, far, height - 4, PROP_FILL, PROP_LINE) + _rect(
+        prop.x + lip, height - 4, far, height, "#cfcfcf", PROP_LINE
+    )
+
+
 def _wall(prop: Prop, view: str, x0: float, x1: float, top: float) -> str:
     if prop.behind:
         return _rect(x0 + 4, 0, x1 - 4, top - 4, "#f0f0f0", "none")
@@ -374,6 +385,10 @@ def _bounds(figure: Figure) -> tuple[float, float, float, float]:
             xs += [prop.x - 10, prop.x + 10]
         elif prop.kind == "roller":
             xs += [prop.x - prop.radius, prop.x + prop.radius]
+        elif prop.kind == "worktop":
+            height, depth = WORKTOP
+            xs += [prop.x, prop.x + (depth if prop.side == "right" else -depth)]
+            ys.append(height)
     pad = HEAD_RADIUS + MARGIN
     low = min(ys) - pad if figure.view == "above" else min(0.0, min(ys)) - 4
     return min(xs) - pad, low, max(xs) + pad, max(ys) + pad

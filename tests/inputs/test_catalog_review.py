@@ -26,6 +26,9 @@ SKIP_WORDS = {
     "history.balance_problems": r"falls|poor balance",
     "history.hypermobility": r"very flexible joints|hypermobil",
     "history.cannot_get_on_floor": r"cannot get (down )?(on|to) the floor",
+    "history.hip_replacement": r"hip replacement",
+    "history.fragility_fracture": r"broken a bone",
+    "red_flags.limb_pain_or_tingling": r"tingling spreading down an arm or a leg",
 }
 
 
