@@ -104,7 +104,7 @@ def presentation_content(answers: Answers) -> list[tuple[str, tuple[str, ...]]]:
         wanted.append((why, ("pelvic-floor",)))
     if flags.walking_leg_pain:
         why = "bending forward in sitting, which eases leg pain on walking (NASS 2011)"
-        wanted.append((why, ("repeated-flexion-sitting", "seated-flexion", "seated-lumbar-flexion")))
+        wanted.append((why, ("flexion-in-sitting",)))
     if answers.history.balance_problems or answers.age >= 80:
         why = "balance training with your hands near a support (Sherrington 2019)"
         wanted.append((why, ("supported-tandem-stance",)))
@@ -266,10 +266,11 @@ class _Picks:
             need = self.facts.budget * START_FILL
         gentle = [e for e in self.options if e.kind != "strength"]
         more = "more {kind} for your {where}"
-        if self.facts.fitter:  # the fit do more strength work before more stretching
-            strength = [e for e in self.options if e.kind == "strength"]
-            while self.strength_time() < need / 3 and self.add_first(more, strength):
-                pass
+        # Strength work takes a third of a session's exercise time before more
+        # stretching is added (ACSM 2011: strength for every adult, the old included).
+        strength = [e for e in self.options if e.kind == "strength"]
+        while self.strength_time() < need / 3 and self.add_first(more, strength):
+            pass
         while self.capacity(strength=False) < need and self.add_first(more, gentle):
             pass
         while self.capacity(strength=True) < need and self.add_first(more, self.options):

@@ -79,6 +79,25 @@ def lay_out_week(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dos
     return Layout(offsets, strong, tuple(sessions))
 
 
+class _Room(NamedTuple):
+    """A session's time, in seconds: what it may hold, and the fills it aims at."""
+
+    budget: int  # all of it
+    room: int  # once week one's walk is set aside
+    start: float  # the starting fill, its walk set aside: room is left to grow
+    least: float  # three quarters, its walk set aside
+
+
+def session_room(facts: Facts) -> _Room:
+    walk = walk_minutes(facts.answers, 1, True) * 60 if facts.walk_room and facts.walk else 0
+    return _Room(
+        budget=facts.budget,
+        room=facts.budget - walk,
+        start=facts.budget * START_FILL - walk,
+        least=facts.budget * LOWEST_FILL - walk,
+    )
+
+
 def one_session(
     facts: Facts,
     chosen: Sequence[Chosen],
@@ -90,43 +109,61 @@ def one_session(
     up to the starting fill (room is left for the doses to grow), and past it only
     while the session is short of three quarters of the time. Version 1 (B) starts
     from what version 0 (A) would reach last, for variety."""
-
-    def time(e: Exercise) -> int:
-        return facts.time(e, doses[e.id])
-
-    walk = walk_minutes(facts.answers, 1, True) * 60 if facts.walk_room and facts.walk else 0
-    room = facts.budget - walk
+    room = session_room(facts)
     # The person's own equipment first, so that a short session still uses it.
     kit = set(facts.answers.equipment) & set(KIT)
     exercises = sorted((c.exercise for c in chosen), key=lambda e: not kit & set(e.equipment))
     strength = _turn([e for e in exercises if e.kind == "strength"], version)
-    openers = [e for e in exercises if e.opens_session]
-    if strength_day and strength:
-        quickest = min(time(e) for e in strength)
-        openers = [e for e in openers if time(e) + quickest <= room] or openers
-    held: list[Exercise] = _turn(openers, version)[:1]
-    if strength_day:  # a strength day holds strength work, whatever else it holds
-        held += [e for e in strength if sum(map(time, held)) + time(e) <= room][:1]
-    rest = [e for e in exercises if e.kind != "strength" and e not in held]
-    rest = _turn(rest, version)
+    if not strength_day:
+        strength = []
+    time = {e.id: facts.time(e, doses[e.id]) for e in exercises}
+    held = _opening(exercises, strength, time, room.room, version)
+    rest = _turn([e for e in exercises if e.kind != "strength" and e not in held], version)
     # Up to three strength exercises, unless the session would otherwise be short.
-    for limit, enough, most in (
-        (facts.budget * START_FILL - walk, room, MAX_STRENGTH),
-        (room, facts.budget * LOWEST_FILL - walk, len(strength)),
-    ):
-        for e in (strength[:most] if strength_day else []) + rest:
-            used = sum(time(h) for h in held)
-            if used >= enough:
-                break
-            # The person's equipment may take time from the walk: real work first.
-            own = facts.budget * START_FILL if kit & set(e.equipment) else limit
-            if e not in held and used + time(e) <= max(limit, own):
-                held.append(e)
+    _fill(held, strength[:MAX_STRENGTH] + rest, time, room.start, room.room, kit, room.start)
+    _fill(held, strength + rest, time, room.room, room.least, kit, room.start)
     if len(held) < 2:  # a very short session: the quickest that fits at all
-        used = sum(time(h) for h in held)
-        spare = sorted((e for e in exercises if e not in held), key=time)
-        held += [e for e in spare if used + time(e) <= facts.budget][:1]
+        spare = sorted((e for e in exercises if e not in held), key=lambda e: time[e.id])
+        _fill(held, spare[:1], time, room.budget, room.budget, set(), 0)
     return _in_session_order(held, version)
+
+
+def _opening(
+    exercises: list[Exercise],
+    strength: list[Exercise],
+    time: Mapping[str, int],
+    room: int,
+    version: int,
+) -> list[Exercise]:
+    """The opener (short enough to leave room for strength work on a strength day) and,
+    on a strength day, its first strength exercise, whatever else the session holds."""
+    openers = [e for e in exercises if e.opens_session]
+    if strength:
+        quickest = min(time[e.id] for e in strength)
+        openers = [e for e in openers if time[e.id] + quickest <= room] or openers
+    held = _turn(openers, version)[:1]
+    used = sum(time[e.id] for e in held)
+    return held + [e for e in strength if used + time[e.id] <= room][:1]
+
+
+def _fill(
+    held: list[Exercise],
+    candidates: Sequence[Exercise],
+    time: Mapping[str, int],
+    limit: float,
+    enough: float,
+    kit: set[str],
+    own_limit: float,
+) -> None:
+    """Add candidates, in order, that keep the session within `limit` (or `own_limit`
+    for the person's own equipment: real work before walking), until `enough`."""
+    for e in candidates:
+        used = sum(time[h.id] for h in held)
+        if used >= enough:
+            return
+        most = max(limit, own_limit) if kit & set(e.equipment) else limit
+        if e not in held and used + time[e.id] <= most:
+            held.append(e)
 
 
 def _turn(items: list[Exercise], version: int) -> list[Exercise]:

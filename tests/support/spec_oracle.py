@@ -239,6 +239,8 @@ def presentation_content(a: dict) -> list[tuple[str, set[str]]]:
             wanted.append(("median nerve slider", {"median-nerve-slider"}))
     if a["pregnancy"] in ("later_trimester", "postnatal"):
         wanted.append(("pelvic floor", {"pelvic-floor"}))
+    if rf["walking_leg_pain"]:
+        wanted.append(("flexion in sitting", {"flexion-in-sitting"}))
     if a["history"]["balance_problems"] or a["age"] >= 80:
         wanted.append(("supported balance", {"supported-tandem-stance"}))
     return wanted
