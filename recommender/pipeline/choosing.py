@@ -42,7 +42,9 @@ class Facts(NamedTuple):
     answers: Answers
     areas: tuple[str, ...]
     budget: int  # seconds a session may take
-    walk_room: int  # minutes of a session walking may take (a third; 0 under 15 minutes)
+    walk_in_session: bool  # sessions of 15 minutes or more end with a walk
+    walk_room: int  # minutes of a session walking may take: a third (a half, as a
+    # top-up only, under 15 minutes, where the SPEC sets no cap)
     cap: int  # movements to learn besides walking
     fitter: bool  # strength starts at level 2 where one passes
     eligible: Mapping[str, Exercise]  # passed every filter, in catalog order
@@ -76,7 +78,8 @@ def read_facts(
         answers=answers,
         areas=tuple(a for a in AREA_ORDER if a in answers.pain_areas),
         budget=minutes * 60,
-        walk_room=minutes // 3 if minutes >= WALK_IN_SESSION_FROM else 0,
+        walk_in_session=minutes >= WALK_IN_SESSION_FROM,
+        walk_room=minutes // 3 if minutes >= WALK_IN_SESSION_FROM else minutes // 2,
         cap=LONG_SESSION_CAP if minutes > LONG_SESSION else CAP,
         fitter=fit and triage_none,
         eligible={e.id: e for e in eligible},
@@ -115,9 +118,12 @@ def choose_movements(facts: Facts, at_least: int = 0) -> tuple[Chosen, ...]:
     """The movements to teach, each in its starting variant, most needed first; at
     least `at_least` of them when that many pass the filters and the cap allows."""
     picks = _Picks(facts, at_least)
-    picks.opener()
+    # The presentation's own content first: a nerve slider or bending forward in
+    # sitting is gentle mobility, and opens the session where it is chosen.
     for why, ids in presentation_content(facts.answers):
         picks.add_first(why, (facts.eligible[i] for i in ids if i in facts.eligible))
+    if not any(c.exercise.opens_session for c in picks.chosen):
+        picks.opener()
     picks.strength_for_each_area()
     picks.equipment()
     picks.stretch_for_each_area()
@@ -262,7 +268,7 @@ class _Picks:
         """More movements only while the sessions could not be filled otherwise: the
         gentle ones for days without strength work, then any."""
         need = self.facts.budget * START_FILL - walk_minutes(self.facts.answers, 1, True) * 60
-        if not self.facts.walk_room:
+        if not self.facts.walk_in_session:
             need = self.facts.budget * START_FILL
         gentle = [e for e in self.options if e.kind != "strength"]
         more = "more {kind} for your {where}"

@@ -10,6 +10,7 @@ stretch and holds what fits in the time offered, its walking set aside.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from recommender.core.catalog import Dose, Exercise
@@ -39,7 +40,9 @@ class Layout(NamedTuple):
     sessions: tuple[tuple[Exercise, ...], ...]  # one per offset; A and B share objects
 
 
-def strength_days(facts: Facts, chosen: Sequence[Chosen], offsets: tuple[int, ...]) -> frozenset[int]:
+def strength_days(
+    facts: Facts, chosen: Sequence[Chosen], offsets: tuple[int, ...]
+) -> frozenset[int]:
     """2-3 non-consecutive days for strength (ACSM), counting Sunday-to-Monday; 2 for
     someone not yet active."""
     if not any(c.exercise.kind == "strength" for c in chosen):
@@ -70,11 +73,7 @@ def lay_out_week(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dos
         version = seen[kind] % 2
         seen[kind] += 1
         if (kind, version) not in built:
-            session = one_session(facts, chosen, doses, kind, version)
-            first = built.get((kind, 0))
-            if first is not None and kind and not _holds_strength(session):
-                session = first  # no room for variety without losing the strength work
-            built[(kind, version)] = session
+            built[(kind, version)] = _version(facts, chosen, doses, kind, built.get((kind, 0)))
         sessions.append(built[(kind, version)])
     return Layout(offsets, strong, tuple(sessions))
 
@@ -89,7 +88,7 @@ class _Room(NamedTuple):
 
 
 def session_room(facts: Facts) -> _Room:
-    walk = walk_minutes(facts.answers, 1, True) * 60 if facts.walk_room and facts.walk else 0
+    walk = walk_minutes(facts.answers, 1, True) * 60 if facts.walk_in_session and facts.walk else 0
     return _Room(
         budget=facts.budget,
         room=facts.budget - walk,
@@ -98,32 +97,53 @@ def session_room(facts: Facts) -> _Room:
     )
 
 
+def _version(
+    facts: Facts,
+    chosen: Sequence[Chosen],
+    doses: Mapping[str, Dose],
+    strength_day: bool,
+    first: tuple[Exercise, ...] | None,
+) -> tuple[Exercise, ...]:
+    """Version A, or (given A) a version B that differs from it and, on a strength
+    day, still holds strength work; A again when there is no room for variety."""
+    if first is None:
+        return one_session(facts, chosen, doses, strength_day, 0)
+    for same_opener in (False, True):
+        session = one_session(facts, chosen, doses, strength_day, 1, same_opener)
+        if session != first and (_holds_strength(session) or not strength_day):
+            return session
+    return first
+
+
 def one_session(
     facts: Facts,
     chosen: Sequence[Chosen],
     doses: Mapping[str, Dose],
     strength_day: bool,
     version: int,
+    same_opener: bool = False,
 ) -> tuple[Exercise, ...]:
     """One session: an opener, strength work on a strength day, then what else fits,
     up to the starting fill (room is left for the doses to grow), and past it only
     while the session is short of three quarters of the time. Version 1 (B) starts
-    from what version 0 (A) would reach last, for variety."""
+    from what version 0 (A) would reach last, for variety (with A's opener when
+    `same_opener`)."""
     room = session_room(facts)
     # The person's own equipment first, so that a short session still uses it.
-    kit = set(facts.answers.equipment) & set(KIT)
+    kit = {str(k) for k in facts.answers.equipment} & set(KIT)
     exercises = sorted((c.exercise for c in chosen), key=lambda e: not kit & set(e.equipment))
     strength = _turn([e for e in exercises if e.kind == "strength"], version)
     if not strength_day:
         strength = []
     time = {e.id: facts.time(e, doses[e.id]) for e in exercises}
-    held = _opening(exercises, strength, time, room.room, version)
+    held = _opening(exercises, strength, time, room.room, 0 if same_opener else version)
     rest = _turn([e for e in exercises if e.kind != "strength" and e not in held], version)
     # Up to three strength exercises, unless the session would otherwise be short.
-    _fill(held, strength[:MAX_STRENGTH] + rest, time, room.start, room.room, kit, room.start)
-    _fill(held, strength + rest, time, room.room, room.least, kit, room.start)
+    _fill(held, strength[:MAX_STRENGTH] + rest, time, room.start, room.room, kit, room.budget)
+    _fill(held, strength + rest, time, room.room, room.least, kit, room.budget)
     if len(held) < 2:  # a very short session: the quickest that fits at all
-        spare = sorted((e for e in exercises if e not in held), key=lambda e: time[e.id])
+        others = (e for e in exercises if e not in held and (strength_day or e.kind != "strength"))
+        spare = sorted(others, key=lambda e: time[e.id])
         _fill(held, spare[:1], time, room.budget, room.budget, set(), 0)
     return _in_session_order(held, version)
 
@@ -152,7 +172,7 @@ def _fill(
     time: Mapping[str, int],
     limit: float,
     enough: float,
-    kit: set[str],
+    kit: AbstractSet[str],
     own_limit: float,
 ) -> None:
     """Add candidates, in order, that keep the session within `limit` (or `own_limit`

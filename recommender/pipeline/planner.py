@@ -24,7 +24,15 @@ from recommender.core.wording import words
 from recommender.pipeline.choosing import Chosen, Facts, choose_movements, read_facts
 from recommender.pipeline.dosing import rest_seconds, walk_minutes
 from recommender.pipeline.layout import Layout, lay_out_week
-from recommender.pipeline.plan import REVIEW_WEEK, Choice, Plan, Prescription, Session, Walking, Week
+from recommender.pipeline.plan import (
+    REVIEW_WEEK,
+    Choice,
+    Plan,
+    Prescription,
+    Session,
+    Walking,
+    Week,
+)
 from recommender.pipeline.progression import (
     LOWEST_FILL,
     WeekState,
@@ -62,18 +70,25 @@ def assemble_plan(
 
 
 def first_plan_week(facts: Facts) -> tuple[tuple[Chosen, ...], Layout, WeekState]:
-    """The movements, the week's layout and week one. A session that is still short
-    of three quarters of the time, walking at its third, gets one more movement to
-    learn, while the cap and the safe exercises allow."""
+    """The movements, the week's layout and week one. While a session is still short
+    of three quarters of the time (walking at its third), or a week of three or more
+    sessions has only one kind, the plan gets one more movement to learn, as long as
+    the cap and the safe exercises allow."""
     chosen = choose_movements(facts)
     while True:
         doses = starting_doses(facts, chosen)
         layout = lay_out_week(facts, chosen, doses)
         first = first_week(facts, layout, raise_to_fill(facts, layout, doses))
-        more = choose_movements(facts, len(chosen) + 1) if _short(facts, first) else chosen
+        wanting = _short(facts, first) or _all_alike(facts, first)
+        more = choose_movements(facts, len(chosen) + 1) if wanting else chosen
         if len(more) == len(chosen):
             return chosen, layout, first
         chosen = more
+
+
+def _all_alike(facts: Facts, state: WeekState) -> bool:
+    """Three or more sessions a week, all the same: one more movement gives variety."""
+    return facts.answers.days_per_week >= 3 and len(set(state.sessions)) == 1
 
 
 def _short(facts: Facts, state: WeekState) -> bool:
@@ -191,9 +206,7 @@ def choices(
     walk = facts.walk
     if walk is not None:
         why[walk.id] = _walk_reason(walk)
-    shown = [
-        p.exercise.id for p in Plan(tuple(weeks)).prescriptions() if p.exercise.id in why
-    ]
+    shown = [p.exercise.id for p in Plan(tuple(weeks)).prescriptions() if p.exercise.id in why]
     return tuple(Choice(i, why[i] + _moved(facts, i)) for i in shown)
 
 
@@ -217,7 +230,10 @@ def _walk_reason(exercise: Exercise) -> str:
 
 def _content(week: Week) -> tuple[object, ...]:
     """A week's exercises and amounts, without its dates."""
-    return (tuple(s.exercises for s in week.sessions), week.walking.prescription if week.walking else None)
+    return (
+        tuple(s.exercises for s in week.sessions),
+        week.walking.prescription if week.walking else None,
+    )
 
 
 def _week_days(start: Optional[dt.date], number: int) -> list[str]:

@@ -58,7 +58,7 @@ def starting_doses(facts: Facts, chosen: Sequence[Chosen]) -> dict[str, Dose]:
 
 def session_room(facts: Facts) -> int:
     """Seconds a session has for exercises in week one, its walking set aside."""
-    walk = walk_minutes(facts.answers, 1, True) if facts.walk_room and facts.walk else 0
+    walk = walk_minutes(facts.answers, 1, True) if facts.walk_in_session and facts.walk else 0
     return facts.budget - walk * 60
 
 
@@ -74,7 +74,11 @@ def raise_to_fill(facts: Facts, layout: Layout, doses: Mapping[str, Dose]) -> di
         while rising and _used(facts, session, out) < target:
             rising = False
             for e in session:
-                new = next_dose(e, out[e.id], facts.answers) if steps[e.id] < RAISES_AT_START else None
+                new = (
+                    next_dose(e, out[e.id], facts.answers)
+                    if steps[e.id] < RAISES_AT_START
+                    else None
+                )
                 if new is None or _used(facts, session, out) >= target:
                     continue
                 extra = facts.time(e, new) - facts.time(e, out[e.id])
@@ -110,9 +114,10 @@ def walks_for(facts: Facts, state: WeekState, before: Sequence[int] = ()) -> tup
     """Minutes of walking in each session: what the activity level suggests, or what
     the exercises leave unfilled of three quarters of the time, whichever is more, at
     most a third of the session; never less than the week before."""
-    if facts.walk is None or not facts.walk_room:
+    if facts.walk is None:
         return tuple(0 for _ in state.sessions)
-    want = walk_minutes(facts.answers, state.number, True)
+    # Under 15 minutes walking only tops up what the exercises leave unfilled.
+    want = walk_minutes(facts.answers, state.number, True) if facts.walk_in_session else 0
     walks = []
     for n, session in enumerate(state.sessions):
         used = _used(facts, session, state.doses)

@@ -54,7 +54,9 @@ def notes(result: Result) -> set[str]:
 
 
 def walk_in_session(result: Result) -> int:
-    return max((p.dose.minutes or 0 for p in items(result) if p.exercise.kind == "aerobic"), default=0)
+    return max(
+        (p.dose.minutes or 0 for p in items(result) if p.exercise.kind == "aerobic"), default=0
+    )
 
 
 def test_frail_85_year_old_who_cannot_get_on_the_floor():
