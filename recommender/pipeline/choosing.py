@@ -114,10 +114,13 @@ def presentation_content(answers: Answers) -> list[tuple[str, tuple[str, ...]]]:
     return wanted
 
 
-def choose_movements(facts: Facts, at_least: int = 0) -> tuple[Chosen, ...]:
+def choose_movements(
+    facts: Facts, at_least: int = 0, left_out: frozenset[str] = frozenset()
+) -> tuple[Chosen, ...]:
     """The movements to teach, each in its starting variant, most needed first; at
-    least `at_least` of them when that many pass the filters and the cap allows."""
-    picks = _Picks(facts, at_least)
+    least `at_least` of them when that many pass the filters and the cap allows; none
+    of the families `left_out` (those no session had room for)."""
+    picks = _Picks(facts, at_least, left_out)
     # The presentation's own content first: a nerve slider or bending forward in
     # sitting is gentle mobility, and opens the session where it is chosen.
     for why, ids in presentation_content(facts.answers):
@@ -152,15 +155,17 @@ def starting_variants(facts: Facts) -> list[Exercise]:
 class _Picks:
     """The movements chosen so far; used only inside choose_movements."""
 
-    def __init__(self, facts: Facts, at_least: int) -> None:
+    def __init__(self, facts: Facts, at_least: int, left_out: frozenset[str]) -> None:
         self.facts = facts
         self.at_least = at_least
+        self.left_out = left_out
         self.options = starting_variants(facts)
         self.chosen: list[Chosen] = []
         self.families: set[str] = set()
 
     def free(self, e: Exercise) -> bool:
-        return self.facts.family[e.id] not in self.families
+        family = self.facts.family[e.id]
+        return family not in self.families and family not in self.left_out
 
     def full(self) -> bool:
         return len(self.chosen) >= self.facts.cap

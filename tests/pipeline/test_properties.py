@@ -354,7 +354,9 @@ def test_plans_keep_the_programme_of_version_3(raw):
     # Under 15 minutes a session holds an opener and one or two exercises more: an
     # owned piece of equipment is used where it fits (see the report on issue 22).
     for what, ids in spec_oracle.presentation_content(raw):
-        if ids & eligible:
+        # Under 10 minutes an opener and a strength exercise can fill a session: the
+        # content then waits (see the report on issue 22).
+        if ids & eligible and raw["minutes_per_session"] >= 10:
             assert ids & held, what
     if spec_oracle.fitter_start(raw, level):
         level_two = {
