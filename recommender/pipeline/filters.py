@@ -184,10 +184,15 @@ class FilterIndex:
 
 
 def _static_detail(exclusion: Exclusion, exercise: Exercise) -> Optional[str]:
-    """The catalog-only criteria: positions, properties and level."""
-    if exclusion.positions and all(p in exclusion.positions for p in exercise.positions):
+    """The catalog-only criteria: positions, properties (for some areas) and level."""
+    for_areas = not exclusion.for_areas or not set(exercise.areas).isdisjoint(exclusion.for_areas)
+    if (
+        for_areas
+        and exclusion.positions
+        and all(p in exclusion.positions for p in exercise.positions)
+    ):
         return "done " + " or ".join(words(p) for p in exercise.positions)
-    found = [p for p in exercise.properties if p in exclusion.properties]
+    found = [p for p in exercise.properties if p in exclusion.properties] if for_areas else []
     if found and not (exclusion.unless_sitting and "sitting" in exercise.positions):
         return "involves " + " and ".join(words(p) for p in found)
     if exclusion.level_above is not None and exercise.level > exclusion.level_above:

@@ -48,13 +48,16 @@ def rule_condition(rule: object) -> str:
     if isinstance(rule, WithholdRule) and rule.when_eligible:
         return rule.when_eligible.describe()
     if isinstance(rule, FilterRule):
+        # Cases with the same condition (EX-BALANCE's two) are told once.
         return "; ".join(
-            describe(c.condition)
-            if c.condition is not None
-            else f"triage level is {c.when_triage}"
-            if c.when_triage
-            else "everyone"
-            for c in rule.cases
+            dict.fromkeys(
+                describe(c.condition)
+                if c.condition is not None
+                else f"triage level is {c.when_triage}"
+                if c.when_triage
+                else "everyone"
+                for c in rule.cases
+            )
         )
     return "always"
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Optional, Union
 
-from recommender.core.answers import answer_keys
+from recommender.core.answers import PainArea, answer_keys
 from recommender.core.catalog import Catalog, Exercise, Kind, Position, Property
 from recommender.core.errors import DataFileError
 from recommender.inputs.cache import KeyPart, cached, source_of
@@ -194,6 +194,9 @@ class Exclusion:
     unless_sitting: bool = False
     """Keeps an exercise with one of `properties` that can be done sitting, and shows
     every exercise that can be done sitting in its sitting position"""
+    for_areas: tuple[PainArea, ...] = ()
+    """Narrows `positions` and `properties` to exercises for any of these areas (the
+    neck's end-range stretches, not every end-range stretch)"""
     level_above: Optional[Annotated[int, at.Ge(1), at.Le(2)]] = None
     strength_level_above: Optional[Annotated[int, at.Ge(1), at.Le(2)]] = None
     contraindicated: bool = False
@@ -214,6 +217,8 @@ class Exclusion:
             raise ValueError("an exclusion needs at least one criterion")
         if self.unless_sitting and not self.properties:
             raise ValueError("unless_sitting qualifies properties, and none are given")
+        if self.for_areas and not (self.positions or self.properties):
+            raise ValueError("for_areas narrows positions or properties, and none are given")
 
 
 @dataclass(frozen=True, eq=False)

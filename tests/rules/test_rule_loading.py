@@ -86,6 +86,18 @@ BREAKAGES = {
         ["RF-GALLBLADDER", "level"],
     ),
     "not YAML": ("notes.yaml", "notes:\n", "notes: [\n", ["notes.yaml", "YAML"]),
+    "areas that narrow nothing": (
+        "filters.yaml",
+        "excludes: {properties: [end_range_spine], for_areas: [neck]}",
+        "excludes: {missing_equipment: true, for_areas: [neck]}",
+        ["EX-NECK-CARE", "for_areas"],
+    ),
+    "not a pain area": (
+        "filters.yaml",
+        "excludes: {properties: [end_range_spine], for_areas: [neck]}",
+        "excludes: {properties: [end_range_spine], for_areas: [knee]}",
+        ["EX-NECK-CARE", "for_areas", "lower_back"],
+    ),
 }
 
 

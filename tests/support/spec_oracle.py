@@ -148,39 +148,55 @@ def level(a: dict) -> str:
 
 
 def exclusions(a: dict, exercise: dict, triage_level: str) -> set[str]:
-    """SPEC section 5: the ids of every filter that excludes `exercise` (catalog JSON)."""
-    h = a["history"]
+    """SPEC section 5 (version 3): the ids of every filter that excludes `exercise`
+    (catalog JSON)."""
+    h, rf = a["history"], a["red_flags"]
     rules: set[str] = set()
     floor = {"all_fours", "kneeling", "lying_back", "lying_front", "lying_side"}
     props, positions = set(exercise["properties"]), set(exercise["positions"])
+    floor_only = positions <= floor
     if not set(exercise["equipment"]) <= set(a["equipment"]):
         rules.add("EX-EQUIPMENT")
     if not set(exercise["areas"]) & set(a["pain_areas"]):
         rules.add("EX-AREA")
-    if h["cannot_get_on_floor"] and positions <= floor:
+    if h["cannot_get_on_floor"] and floor_only:
         rules.add("EX-FLOOR")
     if a["pregnancy"] == "later_trimester" and (
-        positions <= {"lying_back", "lying_front"} or "loaded_flexion" in props
+        positions <= {"lying_back", "lying_front"} or props & {"loaded_flexion", "end_range_spine"}
     ):
         rules.add("EX-PREGNANCY")
-    if (h["osteoporosis"] or h["long_term_steroids"]) and props & {
-        "loaded_flexion",
-        "end_range_spine",
-        "rolling_on_spine",
-    }:
+    if a["pregnancy"] == "postnatal" and "loaded_flexion" in props:
+        rules.add("EX-POSTNATAL")
+    fragile = (
+        h["osteoporosis"] or h["long_term_steroids"] or h["fragility_fracture"] or a["age"] >= 65
+    )
+    if fragile and props & {"loaded_flexion", "end_range_spine", "rolling_on_spine"}:
         rules.add("EX-BONE")
     if h["shoulder_problem"] and props & {"arm_elevation", "weight_on_arms"}:
         rules.add("EX-SHOULDER")
-    if h["balance_problems"] and "unsupported_balance" in props and "sitting" not in positions:
+    # Falls: balance without support (unless it can be done sitting), the head below
+    # the heart (sitting or not: the dizziness comes on sitting up) and the floor.
+    if (h["balance_problems"] or a["age"] >= 80) and (
+        ("unsupported_balance" in props and "sitting" not in positions)
+        or "head_below_heart" in props
+        or floor_only
+    ):
         rules.add("EX-BALANCE")
     if h["hypermobility"] and "end_range_spine" in props:
         rules.add("EX-HYPERMOBILE")
+    neck_care = h["upper_neck_risk"] or ("neck" in a["pain_areas"] and rf["limb_pain_or_tingling"])
+    if neck_care and "neck" in exercise["areas"] and "end_range_spine" in props:
+        rules.add("EX-NECK-CARE")
+    if rf["walking_leg_pain"] and "spine_extension" in props:
+        rules.add("EX-STENOSIS")
+    if h["hip_replacement"] and "deep_hip_flexion" in props:
+        rules.add("EX-HIP")
     if h["heart_condition"] and (
         (exercise["kind"] == "strength" and exercise["level"] > 1) or "head_below_heart" in props
     ):
         rules.add("EX-HEART")
     answers_yes = {f"history.{k}" for k, v in h.items() if v} | {
-        f"red_flags.{k}" for k, v in a["red_flags"].items() if v
+        f"red_flags.{k}" for k, v in rf.items() if v
     }
     if answers_yes & set(exercise["contraindications"]):
         rules.add("EX-CONTRA")
