@@ -125,8 +125,7 @@ def choose_movements(
     # sitting is gentle mobility, and opens the session where it is chosen.
     for why, ids in presentation_content(facts.answers):
         picks.add_first(why, (facts.eligible[i] for i in ids if i in facts.eligible))
-    if not any(c.exercise.opens_session for c in picks.chosen):
-        picks.opener()
+    picks.opener()
     picks.strength_for_each_area()
     picks.equipment()
     picks.stretch_for_each_area()
@@ -194,9 +193,21 @@ class _Picks:
 
     def opener(self) -> None:
         """Mobility (or a stretch) first: it warms up the areas that hurt. The opener of
-        a strength day must leave room for strength work, so the quickest is kept in
-        reserve when the session is short."""
+        a strength day must leave room for strength work: in a short session, one
+        that leaves room for the quickest strength exercise at its lightest."""
         openers = [e for e in self.options if e.opens_session]
+        answers = self.facts.answers
+        strength = [
+            self.facts.time(e, starting_dose(e, answers, True))
+            for e in self.options
+            if e.kind == "strength"
+        ]
+        if strength:
+            room = self.facts.budget - min(strength)
+            fits = [e for e in openers if self.facts.time(e, starting_dose(e, answers)) <= room]
+            openers = fits or openers
+        if any(c.exercise in openers for c in self.chosen):
+            return  # the presentation's own content opens the session
         if self.facts.budget < BRIEF_SESSION * 60:
             # Under 10 minutes a session holds little more than its opener and one
             # strength exercise: the opener is the one that uses the person's equipment.
@@ -217,7 +228,10 @@ class _Picks:
         # serve it is not spent on an area that has others.
         for area in sorted(self.facts.areas, key=movements):
             covered = {
-                a for c in self.chosen if c.exercise.kind == "strength" for a in c.exercise.areas
+                a
+                for c in self.chosen
+                if c.exercise.kind == "strength" and not self.too_long(c.exercise)
+                for a in c.exercise.areas
             }
             if area in covered:
                 continue
@@ -230,7 +244,20 @@ class _Picks:
             )
             if self.facts.budget < BRIEF_SESSION * 60:
                 options.sort(key=self.unused_kit)  # see opener(): room for one only
+            options.sort(key=self.too_long)  # it must fit beside the opener
             self.add_first(f"strength for your {words(area)}", options)
+
+    def too_long(self, strength: Exercise) -> bool:
+        """The strength exercise, at its lightest, does not fit a session beside the
+        quickest opener chosen."""
+        answers = self.facts.answers
+        openers = [
+            self.facts.time(c.exercise, starting_dose(c.exercise, answers))
+            for c in self.chosen
+            if c.exercise.opens_session
+        ]
+        lightest = self.facts.time(strength, starting_dose(strength, answers, True))
+        return min(openers, default=0) + lightest > self.facts.budget
 
     def equipment(self) -> None:
         """The person's band, dumbbells, doorway, worktop or roller, where a safe

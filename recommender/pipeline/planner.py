@@ -71,25 +71,29 @@ def assemble_plan(
 
 def first_plan_week(facts: Facts) -> tuple[tuple[Chosen, ...], Layout, WeekState]:
     """The movements, the week's layout and week one. While a session is still short
-    of three quarters of the time (walking at its third), or a week of three or more
-    sessions has only one kind, the plan gets one more movement to learn, as long as
-    the cap and the safe exercises allow."""
+    of three quarters of the time (walking at its third) or holds fewer than two
+    exercises, or a week of three or more sessions has only one kind, the plan gets
+    one more movement to learn, as long as the cap and the safe exercises allow."""
     left_out: frozenset[str] = frozenset()  # families no session had room for
     chosen = choose_movements(facts)
     while True:
         doses = starting_doses(facts, chosen)
         layout = lay_out_week(facts, chosen, doses)
         first = first_week(facts, layout, raise_to_fill(facts, layout, doses))
-        unplaced = {facts.family[c.exercise.id] for c in chosen if c.exercise.id not in first.doses}
-        if unplaced:  # not taught after all: its place goes to another movement
-            left_out |= unplaced
-            chosen = choose_movements(facts, len(chosen) - len(unplaced), left_out)
-            continue
-        wanting = _short(facts, first) or _all_alike(facts, first)
-        more = choose_movements(facts, len(chosen) + 1, left_out) if wanting else chosen
-        if len(more) == len(chosen):
+        if not (_short(facts, first) or _all_alike(facts, first) or _thin(first)):
             return chosen, layout, first
+        # A movement no session had room for gives its place to another.
+        unplaced = {facts.family[c.exercise.id] for c in chosen if c.exercise.id not in first.doses}
+        left_out |= unplaced
+        more = choose_movements(facts, len(chosen) - len(unplaced) + 1, left_out)
+        if {c.exercise.id for c in more} <= {c.exercise.id for c in chosen}:
+            return chosen, layout, first  # nothing more to teach
         chosen = more
+
+
+def _thin(state: WeekState) -> bool:
+    """A session with fewer than two exercises."""
+    return any(len(session) < 2 for session in state.sessions)
 
 
 def _all_alike(facts: Facts, state: WeekState) -> bool:

@@ -22,6 +22,7 @@ from recommender.pipeline.dosing import next_dose, starting_dose, walk_minutes
 from recommender.pipeline.layout import LOWEST_FILL, Layout
 
 MIN_WEEKS_IN_PLACE = 2  # an exercise stays this long before its harder variant replaces it
+HALF = 0.5  # a session is never shorter than half the time offered (SPEC section 6)
 
 Sessions = tuple[tuple[Exercise, ...], ...]
 
@@ -65,26 +66,36 @@ def session_room(facts: Facts) -> int:
 def raise_to_fill(facts: Facts, layout: Layout, doses: Mapping[str, Dose]) -> dict[str, Dose]:
     """Week one's doses: each session short of the starting fill has its exercises
     raised a felt step at a time, in turn (at most RAISES_AT_START steps each), while
-    every session that holds them still fits."""
+    every session that holds them still fits. A session still short of three quarters
+    of the time, its walk at a third, is raised further, up to the top of each range:
+    real work before a shorter session."""
     room = session_room(facts)
-    out, steps = dict(doses), {i: 0 for i in doses}
-    target = facts.budget * START_FILL - (facts.budget - room)
+    walk_most = facts.walk_room * 60 if facts.walk else 0
+    out = dict(doses)
+    _raise(
+        facts, layout, out, facts.budget * START_FILL - (facts.budget - room), room, RAISES_AT_START
+    )
+    _raise(facts, layout, out, facts.budget * LOWEST_FILL - walk_most, room, 99)
+    return out
+
+
+def _raise(
+    facts: Facts, layout: Layout, doses: dict[str, Dose], target: float, room: int, most: int
+) -> None:
+    """Raise `doses` in place (the caller's own copy), a step at a time in turn, for each
+    session short of `target` seconds, at most `most` steps above where they stand."""
+    steps = {i: 0 for i in doses}
     for session in dict.fromkeys(layout.sessions):  # each version once, in day order
         rising = True
-        while rising and _used(facts, session, out) < target:
+        while rising and _used(facts, session, doses) < target:
             rising = False
             for e in session:
-                new = (
-                    next_dose(e, out[e.id], facts.answers)
-                    if steps[e.id] < RAISES_AT_START
-                    else None
-                )
-                if new is None or _used(facts, session, out) >= target:
+                new = next_dose(e, doses[e.id], facts.answers) if steps[e.id] < most else None
+                if new is None or _used(facts, session, doses) >= target:
                     continue
-                extra = facts.time(e, new) - facts.time(e, out[e.id])
-                if all(_used(facts, s, out) + extra <= room for s in layout.sessions if e in s):
-                    out[e.id], steps[e.id], rising = new, steps[e.id] + 1, True
-    return out
+                extra = facts.time(e, new) - facts.time(e, doses[e.id])
+                if all(_used(facts, s, doses) + extra <= room for s in layout.sessions if e in s):
+                    doses[e.id], steps[e.id], rising = new, steps[e.id] + 1, True
 
 
 def first_week(facts: Facts, layout: Layout, doses: Mapping[str, Dose]) -> WeekState:
@@ -113,7 +124,8 @@ def next_week(facts: Facts, state: WeekState, step_every: int) -> WeekState:
 def walks_for(facts: Facts, state: WeekState, before: Sequence[int] = ()) -> tuple[int, ...]:
     """Minutes of walking in each session: what the activity level suggests, or what
     the exercises leave unfilled of three quarters of the time, whichever is more, at
-    most a third of the session; never less than the week before."""
+    most a third of the session (or what brings it to half the time, where the
+    exercises cannot); never less than the week before."""
     if facts.walk is None:
         return tuple(0 for _ in state.sessions)
     # Under 15 minutes walking only tops up what the exercises leave unfilled.
@@ -124,7 +136,11 @@ def walks_for(facts: Facts, state: WeekState, before: Sequence[int] = ()) -> tup
         need = math.ceil((facts.budget * LOWEST_FILL - used) / 60)
         room = (facts.budget - used) // 60
         earlier = before[n] if before else 0
-        walks.append(max(0, min(room, facts.walk_room, max(earlier, want, need))))
+        walk = min(room, facts.walk_room, max(earlier, want, need))
+        # Never under half the time: where the safe exercises cannot reach it even at
+        # the top of their ranges, walking makes up the half (and no more).
+        half = math.ceil((facts.budget * HALF - used) / 60)
+        walks.append(max(0, walk, min(room, half)))
     return tuple(walks)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -314,7 +315,12 @@ def _check_walking_and_rests(raw: dict, session: dict) -> None:
         else:
             assert x["rest_seconds"] == 0, (x["id"], "no rest without a second set")
         if kind == "aerobic" and raw["minutes_per_session"] >= 15:
-            assert x["minutes"] <= spec_oracle.walking_cap(raw), "walking at most a third"
+            if x["minutes"] > spec_oracle.walking_cap(raw):
+                # Only where the exercises cannot reach half the time even at the top of
+                # their ranges: walking makes up the half, and no more (issue 22 report).
+                assert session["minutes"] <= math.ceil(raw["minutes_per_session"] / 2) + 1
+            else:
+                assert x["minutes"] <= spec_oracle.walking_cap(raw), "walking at most a third"
 
 
 @example(raw=FIVE_MINUTES_WITH_A_HEART_CONDITION)
