@@ -12,6 +12,7 @@ the sessions could not otherwise be filled.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from recommender.core.answers import Answers
@@ -19,9 +20,12 @@ from recommender.core.catalog import Dose, Exercise, Position
 from recommender.core.wording import words
 from recommender.pipeline.dosing import (
     BRIEF_SESSION,
+    OLDER_AGE,
     next_dose,
+    next_dose_for,
     seconds,
     starting_dose,
+    starting_dose_for,
     strength_rest,
     walk_minutes,
 )
@@ -161,6 +165,10 @@ class _Picks:
         self.options = starting_variants(facts)
         self.chosen: list[Chosen] = []
         self.families: set[str] = set()
+        # Running totals of the chosen, in seconds (see seconds()).
+        self.quickest_opener = 0  # the quickest chosen opener at its usual start
+        self.strength_start = 0  # strength work at its usual start
+        self.raised = {True: 0, False: 0}  # raised starts, with strength work or without
 
     def free(self, e: Exercise) -> bool:
         family = self.facts.family[e.id]
@@ -172,6 +180,13 @@ class _Picks:
     def add(self, exercise: Exercise, why: str) -> None:
         self.chosen.append(Chosen(exercise, why))
         self.families.add(self.facts.family[exercise.id])
+        start = self.seconds(exercise, "start")
+        if exercise.opens_session:
+            self.quickest_opener = min(self.quickest_opener or start, start)
+        strength = exercise.kind == "strength"
+        self.strength_start += start if strength else 0
+        self.raised[True] += self.seconds(exercise, "raised")
+        self.raised[False] += 0 if strength else self.seconds(exercise, "raised")
 
     def add_first(self, why: str, options: Iterable[Exercise]) -> bool:
         """Add the first option whose movement is not taught yet; False if none."""
@@ -187,6 +202,14 @@ class _Picks:
         areas = [a for a in self.facts.areas if a in exercise.areas] or list(exercise.areas)
         return " and ".join(words(a) for a in areas)
 
+    def seconds(self, e: Exercise, how: str) -> int:
+        """Seconds `e` takes at its usual start, its lightest start, or its start raised
+        as far as a starting dose may be (`how`: "start", "lightest", "raised")."""
+        answers = self.facts.answers
+        older, low = answers.age > OLDER_AGE, answers.activity_level == "low"
+        loose = answers.history.hypermobility
+        return _start_seconds(e, how, (older, low, loose), self.facts.strength_rest)
+
     def unused_kit(self, e: Exercise) -> int:
         used = {k for c in self.chosen for k in c.exercise.equipment}
         return -len((set(e.equipment) & set(self.facts.answers.equipment) & set(KIT)) - used)
@@ -196,15 +219,10 @@ class _Picks:
         a strength day must leave room for strength work: in a short session, one
         that leaves room for the quickest strength exercise at its lightest."""
         openers = [e for e in self.options if e.opens_session]
-        answers = self.facts.answers
-        strength = [
-            self.facts.time(e, starting_dose(e, answers, True))
-            for e in self.options
-            if e.kind == "strength"
-        ]
+        strength = [self.seconds(e, "lightest") for e in self.options if e.kind == "strength"]
         if strength:
             room = self.facts.budget - min(strength)
-            fits = [e for e in openers if self.facts.time(e, starting_dose(e, answers)) <= room]
+            fits = [e for e in openers if self.seconds(e, "start") <= room]
             openers = fits or openers
         if any(c.exercise in openers for c in self.chosen):
             return  # the presentation's own content opens the session
@@ -250,14 +268,7 @@ class _Picks:
     def too_long(self, strength: Exercise) -> bool:
         """The strength exercise, at its lightest, does not fit a session beside the
         quickest opener chosen."""
-        answers = self.facts.answers
-        openers = [
-            self.facts.time(c.exercise, starting_dose(c.exercise, answers))
-            for c in self.chosen
-            if c.exercise.opens_session
-        ]
-        lightest = self.facts.time(strength, starting_dose(strength, answers, True))
-        return min(openers, default=0) + lightest > self.facts.budget
+        return self.quickest_opener + self.seconds(strength, "lightest") > self.facts.budget
 
     def equipment(self) -> None:
         """The person's band, dumbbells, doorway, worktop or roller, where a safe
@@ -318,22 +329,20 @@ class _Picks:
 
     def strength_time(self) -> int:
         """Seconds the chosen strength work takes at its starting doses."""
-        answers = self.facts.answers
-        return sum(
-            self.facts.time(c.exercise, starting_dose(c.exercise, answers))
-            for c in self.chosen
-            if c.exercise.kind == "strength"
-        )
+        return self.strength_start
 
     def capacity(self, strength: bool) -> int:
         """Seconds a session could hold of the chosen movements (strength work only on
         strength days), each raised as far as a starting dose may be."""
-        total = 0
-        for c in self.chosen:
-            if c.exercise.kind == "strength" and not strength:
-                continue
-            dose = starting_dose(c.exercise, self.facts.answers)
-            for _ in range(RAISES_AT_START):
-                dose = next_dose(c.exercise, dose, self.facts.answers) or dose
-            total += self.facts.time(c.exercise, dose)
-        return total
+        return self.raised[strength]
+
+
+@lru_cache(maxsize=4096)
+def _start_seconds(exercise: Exercise, how: str, person: tuple[bool, bool, bool], rest: int) -> int:
+    """See _Picks.seconds; the same for everyone over 65 or not, not yet active or
+    active, hypermobile or not (`person`)."""
+    older, low, loose = person
+    dose = starting_dose_for(exercise, older, low or how == "lightest")
+    for _ in range(RAISES_AT_START if how == "raised" else 0):
+        dose = next_dose_for(exercise, dose, older, loose) or dose
+    return seconds(exercise, dose, rest)

@@ -93,6 +93,16 @@ def next_dose(exercise: Exercise, dose: Dose, answers: Answers) -> Optional[Dose
     return _next(exercise, dose, answers.age > OLDER_AGE, answers.history.hypermobility)
 
 
+def starting_dose_for(exercise: Exercise, older: bool, low_activity: bool) -> Dose:
+    """starting_dose for someone over 65 (`older`) or not yet active (`low_activity`)."""
+    return _starting(exercise, older, low_activity)
+
+
+def next_dose_for(exercise: Exercise, dose: Dose, older: bool, hypermobile: bool) -> Optional[Dose]:
+    """next_dose for someone over 65 (`older`), with very flexible joints or not."""
+    return _next(exercise, dose, older, hypermobile)
+
+
 @lru_cache(maxsize=1024)
 def _starting(exercise: Exercise, older: bool, low_activity: bool) -> Dose:
     base = exercise.dose
@@ -129,6 +139,12 @@ def _next(exercise: Exercise, dose: Dose, older: bool, hypermobile: bool) -> Opt
     if dose.reps is not None and dose.sets < MOVE_MAX_SETS:
         return dose.with_(sets=dose.sets + 1)  # one more set: a step a person can feel
     return None  # timed mobility holds stay as the catalog gives them
+
+
+@lru_cache(maxsize=256)
+def walk_dose(exercise: Exercise, minutes: int) -> Dose:
+    """Walking (or what replaces it) for `minutes`: one dose object per length."""
+    return exercise.dose.with_(minutes=minutes)
 
 
 def walk_minutes(answers: Answers, week: int, in_session: bool) -> int:

@@ -22,7 +22,7 @@ from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog, Dose, Exercise, Position
 from recommender.core.wording import words
 from recommender.pipeline.choosing import Chosen, Facts, choose_movements, read_facts
-from recommender.pipeline.dosing import rest_seconds, walk_minutes
+from recommender.pipeline.dosing import rest_seconds, walk_dose, walk_minutes
 from recommender.pipeline.layout import Layout, lay_out_week
 from recommender.pipeline.plan import (
     REVIEW_WEEK,
@@ -105,7 +105,7 @@ def _short(facts: Facts, state: WeekState) -> bool:
     """A session under three quarters of the time offered, in whole minutes."""
     least = facts.answers.minutes_per_session * LOWEST_FILL
     return any(
-        math.ceil((sum(facts.time(e, state.doses[e.id]) for e in s) + walk * 60) / 60) < least
+        math.ceil((sum(state.times[e.id] for e in s) + walk * 60) / 60) < least
         for s, walk in zip(state.sessions, state.walks, strict=True)
     )
 
@@ -142,16 +142,21 @@ class _Writer:
         self.facts = facts
         self.offsets = offsets
         self.items: dict[tuple[object, ...], tuple[Prescription, ...]] = {}
+        self.one: dict[tuple[str, int], Prescription] = {}
 
     def week(self, state: WeekState, weeks: int) -> Week:
         start = self.facts.answers.start_date
         sessions = []
+        content: dict[tuple[int, int], tuple[int, tuple[Prescription, ...]]] = {}
         for offset, exercises, walk in zip(self.offsets, state.sessions, state.walks, strict=True):
             date = start + dt.timedelta(days=state.number * 7 - 7 + offset) if start else None
             day = WEEKDAYS[date.weekday()] if date else WEEKDAYS[offset]
-            used = sum(self.facts.time(e, state.doses[e.id]) for e in exercises) + walk * 60
-            items = self.prescriptions(exercises, state.doses, walk)
-            sessions.append(Session(day, date, math.ceil(used / 60), items))
+            key = (id(exercises), walk)  # each version once a week
+            if key not in content:
+                used = sum(state.times[e.id] for e in exercises) + walk * 60
+                items = self.prescriptions(exercises, state.doses, walk)
+                content[key] = (math.ceil(used / 60), items)
+            sessions.append(Session(day, date, *content[key]))
         return Week(
             number=state.number,
             sessions=tuple(sessions),
@@ -163,14 +168,22 @@ class _Writer:
     def prescriptions(
         self, exercises: tuple[Exercise, ...], doses: Mapping[str, Dose], walk: int
     ) -> tuple[Prescription, ...]:
-        key = (exercises, tuple(doses[e.id] for e in exercises), walk)
+        # The doses by identity: every week's doses live as long as this writer.
+        key = (exercises, tuple(id(doses[e.id]) for e in exercises), walk)
         if key not in self.items:
-            items = tuple(prescribe(self.facts, e, doses[e.id]) for e in exercises)
+            items = tuple(self.prescription(e, doses[e.id]) for e in exercises)
             if walk and self.facts.walk is not None:
                 walking = self.facts.walk
-                items += (prescribe(self.facts, walking, walking.dose.with_(minutes=walk)),)
+                items += (self.prescription(walking, walk_dose(walking, walk)),)
             self.items[key] = items
         return self.items[key]
+
+    def prescription(self, exercise: Exercise, dose: Dose) -> Prescription:
+        """One item, shared by every session and week that holds it unchanged."""
+        key = (exercise.id, id(dose))
+        if key not in self.one:
+            self.one[key] = prescribe(self.facts, exercise, dose)
+        return self.one[key]
 
     def between(self, number: int, used: Sequence[str]) -> Optional[Walking]:
         """Walking on the days between sessions, as a suggestion (on the session days
@@ -182,7 +195,7 @@ class _Writer:
         free = tuple(d for d in _week_days(self.facts.answers.start_date, number) if d not in used)
         key = ("walking", minutes, free or tuple(used))
         if key not in self.items:
-            self.items[key] = (prescribe(self.facts, walk, walk.dose.with_(minutes=minutes)),)
+            self.items[key] = (self.prescription(walk, walk_dose(walk, minutes)),)
         return Walking(self.items[key][0], free or tuple(used))
 
     def shorter(self, sessions: Sequence[Session]) -> str:

@@ -34,6 +34,7 @@ class WeekState(NamedTuple):
     sessions: Sessions  # one per session day, in day order
     walks: tuple[int, ...]  # minutes of walking at the end of each session
     doses: Mapping[str, Dose]  # exercise id -> this week's dose
+    times: Mapping[str, int]  # exercise id -> seconds it takes at that dose
     since: Mapping[str, int]  # exercise id -> the week it joined the plan
     started: Mapping[str, Dose]  # exercise id -> the dose it started on
     harder_why: Mapping[str, str]  # harder variants brought in, and why
@@ -72,41 +73,56 @@ def raise_to_fill(facts: Facts, layout: Layout, doses: Mapping[str, Dose]) -> di
     room = session_room(facts)
     walk_most = facts.walk_room * 60 if facts.walk else 0
     out = dict(doses)
-    _raise(
-        facts, layout, out, facts.budget * START_FILL - (facts.budget - room), room, RAISES_AT_START
-    )
-    _raise(facts, layout, out, facts.budget * LOWEST_FILL - walk_most, room, 99)
+    times = {e.id: facts.time(e, out[e.id]) for s in layout.sessions for e in s}
+    start = facts.budget * START_FILL - (facts.budget - room)
+    _raise(facts, layout, out, times, (start, room), RAISES_AT_START)
+    _raise(facts, layout, out, times, (facts.budget * LOWEST_FILL - walk_most, room), 99)
     return out
 
 
 def _raise(
-    facts: Facts, layout: Layout, doses: dict[str, Dose], target: float, room: int, most: int
+    facts: Facts,
+    layout: Layout,
+    doses: dict[str, Dose],
+    times: dict[str, int],
+    target_and_room: tuple[float, int],
+    most: int,
 ) -> None:
-    """Raise `doses` in place (the caller's own copy), a step at a time in turn, for each
-    session short of `target` seconds, at most `most` steps above where they stand."""
-    steps = {i: 0 for i in doses}
-    for session in dict.fromkeys(layout.sessions):  # each version once, in day order
+    """Raise `doses` (and their `times`) in place, the caller's own copies: a step at a
+    time in turn for each session short of the target, at most `most` steps each,
+    while every session holding the exercise stays within the room."""
+    target, room = target_and_room
+    sessions = list(dict.fromkeys(layout.sessions))  # each version once, in day order
+    used = [_used(s, times) for s in sessions]
+    holding = {e.id: [m for m, s in enumerate(sessions) if e in s] for s in sessions for e in s}
+    steps = dict.fromkeys(doses, 0)
+    for n, session in enumerate(sessions):
         rising = True
-        while rising and _used(facts, session, doses) < target:
+        while rising and used[n] < target:
             rising = False
             for e in session:
-                new = next_dose(e, doses[e.id], facts.answers) if steps[e.id] < most else None
-                if new is None or _used(facts, session, doses) >= target:
+                if used[n] >= target or steps[e.id] >= most:
                     continue
-                extra = facts.time(e, new) - facts.time(e, doses[e.id])
-                if all(_used(facts, s, doses) + extra <= room for s in layout.sessions if e in s):
-                    doses[e.id], steps[e.id], rising = new, steps[e.id] + 1, True
+                new = next_dose(e, doses[e.id], facts.answers)
+                extra = facts.time(e, new) - times[e.id] if new is not None else 0
+                if new is None or any(used[m] + extra > room for m in holding[e.id]):
+                    continue
+                doses[e.id], times[e.id], steps[e.id] = new, times[e.id] + extra, steps[e.id] + 1
+                for m in holding[e.id]:
+                    used[m] += extra
+                rising = True
 
 
 def first_week(facts: Facts, layout: Layout, doses: Mapping[str, Dose]) -> WeekState:
-    ids = dict.fromkeys(e.id for s in layout.sessions for e in s)
+    exercises = {e.id: e for s in layout.sessions for e in s}
     state = WeekState(
         number=1,
         sessions=layout.sessions,
         walks=tuple(0 for _ in layout.sessions),
-        doses={i: doses[i] for i in ids},
-        since={i: 1 for i in ids},
-        started={i: doses[i] for i in ids},
+        doses={i: doses[i] for i in exercises},
+        times={i: facts.time(e, doses[i]) for i, e in exercises.items()},
+        since=dict.fromkeys(exercises, 1),
+        started={i: doses[i] for i in exercises},
         harder_why={},
     )
     return state._replace(walks=walks_for(facts, state))
@@ -131,8 +147,9 @@ def walks_for(facts: Facts, state: WeekState, before: Sequence[int] = ()) -> tup
     # Under 15 minutes walking only tops up what the exercises leave unfilled.
     want = walk_minutes(facts.answers, state.number, True) if facts.walk_in_session else 0
     walks = []
+    times = {s: _used(s, state.times) for s in state.sessions}  # each version once
     for n, session in enumerate(state.sessions):
-        used = _used(facts, session, state.doses)
+        used = times[session]
         need = math.ceil((facts.budget * LOWEST_FILL - used) / 60)
         room = (facts.budget - used) // 60
         earlier = before[n] if before else 0
@@ -148,7 +165,7 @@ def _progress(facts: Facts, state: WeekState) -> WeekState:
     """Every exercise rises one felt step where all its sessions still fit; at the top
     of its range (or of the time, once it has risen) it may give way to its harder
     variant."""
-    doses, sessions = dict(state.doses), state.sessions
+    doses, times, sessions = dict(state.doses), dict(state.times), state.sessions
     since, why = dict(state.since), dict(state.harder_why)
     started = dict(state.started)
     for exercise_id in list(doses):
@@ -156,25 +173,26 @@ def _progress(facts: Facts, state: WeekState) -> WeekState:
         old = doses[exercise_id]
         new = next_dose(exercise, old, facts.answers)
         if new is not None:
-            extra = facts.time(exercise, new) - facts.time(exercise, old)
-            if _fits(facts, sessions, state.walks, doses, exercise, extra):
-                doses[exercise_id] = new
+            extra = facts.time(exercise, new) - times[exercise_id]
+            if _fits(facts, sessions, state.walks, times, exercise, extra):
+                doses[exercise_id], times[exercise_id] = new, times[exercise_id] + extra
                 continue
             if old == state.started[exercise_id]:
                 continue  # not yet risen at all: it holds
         if state.number - since[exercise_id] >= MIN_WEEKS_IN_PLACE:
-            harder = _harder(facts, sessions, state.walks, doses, exercise)
+            harder = _harder(facts, sessions, state.walks, times, exercise)
             if harder is not None:
                 sessions = _swap(sessions, exercise, harder)
-                del doses[exercise_id]
+                del doses[exercise_id], times[exercise_id]
                 doses[harder.id] = started[harder.id] = starting_dose(harder, facts.answers)
+                times[harder.id] = facts.time(harder, doses[harder.id])
                 since[harder.id] = state.number
                 why[harder.id] = (
                     f"the next step after {exercise.name}, which reached the top of its "
                     f"range with pain at {LOW_PAIN} or less"
                 )
     return state._replace(
-        sessions=sessions, doses=doses, since=since, started=started, harder_why=why
+        sessions=sessions, doses=doses, times=times, since=since, started=started, harder_why=why
     )
 
 
@@ -182,37 +200,36 @@ def _harder(
     facts: Facts,
     sessions: Sessions,
     walks: Sequence[int],
-    doses: Mapping[str, Dose],
+    times: Mapping[str, int],
     exercise: Exercise,
 ) -> Exercise | None:
     """The harder variant, when the rules allow it: low pain, passed every filter, the
     same kind of work for the same painful areas, not in the plan yet, and it fits
     every session holding it."""
     harder = facts.eligible.get(exercise.harder or "")
-    if harder is None or harder.kind != exercise.kind or harder.id in doses:
+    if harder is None or harder.kind != exercise.kind or harder.id in times:
         return None
     if facts.answers.pain_intensity > LOW_PAIN:
         return None
     if not set(harder.areas) >= set(exercise.areas) & set(facts.areas):
         return None  # it would leave a painful area this exercise works
-    extra = facts.time(harder, starting_dose(harder, facts.answers)) - facts.time(
-        exercise, doses[exercise.id]
-    )
-    return harder if _fits(facts, sessions, walks, doses, exercise, extra) else None
+    extra = facts.time(harder, starting_dose(harder, facts.answers)) - times[exercise.id]
+    return harder if _fits(facts, sessions, walks, times, exercise, extra) else None
 
 
 def _fits(
     facts: Facts,
     sessions: Sessions,
     walks: Sequence[int],
-    doses: Mapping[str, Dose],
+    times: Mapping[str, int],
     exercise: Exercise,
     extra: int,
 ) -> bool:
     """Every session holding `exercise` still fits the time with `extra` seconds."""
+    versions = dict(zip(sessions, walks, strict=True))  # each version once
     return all(
-        _used(facts, s, doses) + walk * 60 + extra <= facts.budget
-        for s, walk in zip(sessions, walks, strict=True)
+        _used(s, times) + walk * 60 + extra <= facts.budget
+        for s, walk in versions.items()
         if exercise in s
     )
 
@@ -225,5 +242,6 @@ def _swap(sessions: Sessions, old: Exercise, new: Exercise) -> Sessions:
     )
 
 
-def _used(facts: Facts, session: tuple[Exercise, ...], doses: Mapping[str, Dose]) -> int:
-    return sum(facts.time(e, doses[e.id]) for e in session)
+def _used(session: tuple[Exercise, ...], times: Mapping[str, int]) -> int:
+    """Seconds a session's exercises take."""
+    return sum(times[e.id] for e in session)
