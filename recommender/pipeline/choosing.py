@@ -36,6 +36,8 @@ WALK_IN_SESSION_FROM = 15  # minutes offered: shorter sessions walk on the days 
 LOW_PAIN = 3  # harder variants and a fitter start only at or below this pain
 START_FILL = 0.85  # of the time offered, in week one; the rest leaves room to grow
 RAISES_AT_START = 2  # felt steps a starting dose may be raised to fill a session
+NERVE_SLIDERS = ("sciatic-nerve-slider", "median-nerve-slider")  # the catalog's fixed ids
+BALANCE = ("supported-tandem-stance",)
 #: Equipment a plan uses when the person has it (SPEC section 6).
 KIT = ("resistance_band", "dumbbells", "doorway", "worktop", "foam_roller")
 
@@ -114,7 +116,7 @@ def presentation_content(answers: Answers) -> list[tuple[str, tuple[str, ...]]]:
         wanted.append((why, ("flexion-in-sitting",)))
     if answers.history.balance_problems or answers.age >= 80:
         why = "balance training with your hands near a support (Sherrington 2019)"
-        wanted.append((why, ("supported-tandem-stance",)))
+        wanted.append((why, BALANCE))
     return wanted
 
 
@@ -140,18 +142,35 @@ def choose_movements(
 def starting_variants(facts: Facts) -> list[Exercise]:
     """Every exercise a movement may start with: not walking, not level 3 (reached only
     by progression), in order of preference (the level that suits the person, off the
-    floor for someone who falls, working the most painful areas, catalog order)."""
+    floor for someone who falls, nothing awkward in later pregnancy, working the most
+    painful areas, catalog order)."""
     level = 2 if facts.fitter else 1
     avoid_floor = facts.answers.history.balance_problems  # getting down is itself a risk
+    # Safe, but awkward with a bump: leaning back unsupported, and the hips bent past a
+    # right angle (knee hugs); chosen only where nothing else serves.
+    awkward = {"unsupported_balance", "deep_hip_flexion"}
+    if facts.answers.pregnancy != "later_trimester":
+        awkward = set()
     order = {i: n for n, i in enumerate(facts.eligible)}
     painful = set(facts.areas)
 
     def rank(e: Exercise) -> tuple[int, ...]:
         fit = abs(e.level - level) if e.kind == "strength" else e.level
         floor = int(avoid_floor and e.on_floor_only)
-        return (fit, floor, -len(painful & set(e.areas)), order[e.id])
+        return (
+            fit,
+            floor + bool(awkward & set(e.properties)),
+            -len(painful & set(e.areas)),
+            order[e.id],
+        )
 
-    body = (e for e in facts.eligible.values() if e.kind != "aerobic" and e.level < 3)
+    # A nerve slider is for nerve symptoms in a limb, and only then (Basson 2017).
+    sliders = () if facts.answers.red_flags.limb_pain_or_tingling else NERVE_SLIDERS
+    body = (
+        e
+        for e in facts.eligible.values()
+        if e.kind != "aerobic" and e.level < 3 and e.id not in sliders
+    )
     return sorted(body, key=rank)
 
 
@@ -237,7 +256,13 @@ class _Picks:
     def strength_for_each_area(self) -> None:
         """One strength movement for every painful area, each working as many areas
         still without one as it can (and the person's own equipment where it helps)."""
-        strength = [e for e in self.options if e.kind == "strength"]
+        # Balance training is there for the falls it prevents, not as the area's strength.
+        balance = {self.facts.family.get(i) for i in BALANCE}
+        strength = [
+            e
+            for e in self.options
+            if e.kind == "strength" and self.facts.family[e.id] not in balance
+        ]
 
         def movements(area: str) -> int:
             return len({self.facts.family[e.id] for e in strength if area in e.areas})
@@ -313,7 +338,12 @@ class _Picks:
         need = self.facts.budget * START_FILL - walk_minutes(self.facts.answers, 1, True) * 60
         if not self.facts.walk_in_session:
             need = self.facts.budget * START_FILL
-        gentle = [e for e in self.options if e.kind != "strength"]
+        # Relaxation (release) fills time for the fit only where nothing else can.
+        gentle = [
+            e
+            for e in self.options
+            if e.kind != "strength" and not (self.facts.fitter and e.kind == "release")
+        ]
         more = "more {kind} for your {where}"
         # Strength work takes a third of a session's exercise time before more
         # stretching is added (ACSM 2011: strength for every adult, the old included).
