@@ -220,6 +220,9 @@ def withheld(a: dict, eligible: list[dict]) -> str | None:
 
 # SPEC section 6, version 3: the programme.
 
+#: The nerve sliders (fixed ids): for nerve symptoms in a limb only.
+NERVE_SLIDERS = {"sciatic-nerve-slider", "median-nerve-slider"}
+
 #: Equipment a plan must use when a safe exercise for a painful area uses it.
 USED_EQUIPMENT = ("resistance_band", "dumbbells", "doorway", "worktop", "foam_roller")
 
