@@ -82,6 +82,9 @@ def test_78_year_old_with_osteoporosis_and_a_wrist_fracture_who_falls():
         assert set(p.exercise.positions) - FLOOR, "no floor-only work for someone who falls"
     if safe(result, "supported-tandem-stance"):
         assert "supported-tandem-stance" in held(result)
+    assert movements(result) <= 6, "few movements to learn"
+    assert walk_in_session(result) <= 20 // 3, "walking at most a third"
+    assert any(p.rest_seconds == 60 for p in items(result) if p.exercise.kind == "strength")
 
 
 def test_thirty_weeks_pregnant_with_pelvic_girdle_pain():
