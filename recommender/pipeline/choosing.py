@@ -136,7 +136,7 @@ def choose_movements(
     picks.equipment()
     picks.stretch_for_each_area()
     picks.until_sessions_fill()
-    return tuple(picks.chosen)
+    return tuple(picks.fitter_start())
 
 
 def starting_variants(facts: Facts) -> list[Exercise]:
@@ -323,6 +323,27 @@ class _Picks:
                 if same and c.exercise.kind == e.kind and c.exercise.level == e.level:
                     self.chosen[n] = Chosen(e, f"{c.why}, with {words(kit)}")
                     return
+
+    def fitter_start(self) -> list[Chosen]:
+        """For the fit, each strength movement starts at level 2 where a level-2
+        variant of it passed every filter (the presentation's own content aside)."""
+        if not self.facts.fitter:
+            return self.chosen
+        content = {i for _, ids in presentation_content(self.facts.answers) for i in ids}
+        level_two = {
+            self.facts.family[e.id]: e
+            for e in reversed(self.options)  # the first in order of preference wins
+            if e.kind == "strength" and e.level == 2
+        }
+        return [
+            Chosen(level_two[self.facts.family[c.exercise.id]], c.why)
+            if c.exercise.kind == "strength"
+            and c.exercise.level != 2
+            and c.exercise.id not in content
+            and self.facts.family[c.exercise.id] in level_two
+            else c
+            for c in self.chosen
+        ]
 
     def stretch_for_each_area(self) -> None:
         gentle = [e for e in self.options if e.kind != "strength"]
