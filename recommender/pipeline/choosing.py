@@ -21,10 +21,8 @@ from recommender.core.wording import words
 from recommender.pipeline.dosing import (
     BRIEF_SESSION,
     OLDER_AGE,
-    next_dose,
     next_dose_for,
     seconds,
-    starting_dose,
     starting_dose_for,
     strength_rest,
     walk_minutes,

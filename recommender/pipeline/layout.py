@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from recommender.core.catalog import Dose, Exercise
-from recommender.pipeline.choosing import KIT, START_FILL, Chosen, Facts
+from recommender.pipeline.choosing import KIT, START_FILL, Chosen, Facts, presentation_content
 from recommender.pipeline.dosing import walk_minutes
 
 #: Days (counted from the first day of each week) that spread n sessions over 7 days.
@@ -129,9 +129,14 @@ def one_session(
     from what version 0 (A) would reach last, for variety (with A's opener when
     `same_opener`)."""
     room = session_room(facts)
-    # The person's own equipment first, so that a short session still uses it.
+    # The presentation's content first, then the person's own equipment, so that a
+    # short session still holds them.
     kit = {str(k) for k in facts.answers.equipment} & set(KIT)
-    exercises = sorted((c.exercise for c in chosen), key=lambda e: not kit & set(e.equipment))
+    content = {i for _, ids in presentation_content(facts.answers) for i in ids}
+    exercises = sorted(
+        (c.exercise for c in chosen),
+        key=lambda e: (e.id not in content, not kit & set(e.equipment)),
+    )
     strength = _turn([e for e in exercises if e.kind == "strength"], version)
     if not strength_day:
         strength = []
