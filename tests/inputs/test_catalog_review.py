@@ -229,3 +229,17 @@ def test_the_version_3_additions_are_there():
     # neck isometrics in all four directions
     steps = " ".join(c["neck-isometrics-four-way"].steps)
     assert all(w in steps for w in ("forehead", "behind your head", "right ear", "left ear"))
+
+
+@pytest.mark.parametrize("exercise", CATALOG, ids=lambda e: e.id)
+def test_the_review_says_what_it_trains(exercise):
+    """A clinician reads first what the exercise is for (the roller, which strengthens
+    nothing, says what it eases)."""
+    assert exercise.review.startswith(("Trains ", "Eases ")), exercise.id
+
+
+def test_the_curl_up_trains_the_tummy_and_its_steps_lift_the_shoulders():
+    curl = CATALOG["curl-up-head-lift"]
+    assert curl.review.startswith("Trains the tummy muscles")
+    assert any("head and shoulders" in step for step in curl.steps)
+    assert curl.harder == "partial-crunch" and CATALOG["partial-crunch"].easier == curl.id
