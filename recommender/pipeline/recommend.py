@@ -130,7 +130,12 @@ class Recommender:
         plan = None
         if withheld is None and not found.withholds_plan:
             plan = assemble_plan(
-                answers, filtering.eligible, weeks, self.catalog.families, filtering.positions
+                answers,
+                filtering.eligible,
+                weeks,
+                self.catalog.families,
+                filtering.positions,
+                found.level,
             )
             found = found.with_plan()
         # Notes are advice about exercising: only a result with a plan carries them.

@@ -191,3 +191,23 @@ def test_every_format_shows_effort_position_walking_and_advice(fmt):
         assert "Walking" in out, (path.name, fmt)
         assert "Keep moving and keep up your usual activities" in flat
         assert "Review point" in flat
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "ics", "fhir", "json"])
+def test_every_format_states_the_rests(fmt):
+    """SPEC section 6 (version 3): rests are stated in every format, "rest 60 s
+    between sets" for strength work and a short rest between stretch holds; JSON
+    carries `rest_seconds` on every item."""
+    path = PLANS / "sciatica-to-the-foot.json"
+    args = ["plan", "--answers", str(path), "--format", fmt, "--start", "2027-01-04"]
+    result = CliRunner().invoke(main, args, env=FIXED)
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        weeks = json.loads(result.stdout)["plan"]["weeks"]
+        items = [x for w in weeks for s in w["sessions"] for x in s["exercises"]]
+        assert all("rest_seconds" in x for x in items)
+        assert {x["rest_seconds"] for x in items if "effort" in x} == {60}
+        return
+    flat = " ".join(result.stdout.replace("\r\n ", "").replace("\\n", " ").split())
+    assert "rest 60 s between sets" in flat, fmt
+    assert "rest 10 s between" in flat, fmt

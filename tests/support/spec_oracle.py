@@ -216,3 +216,50 @@ def withheld(a: dict, eligible: list[dict]) -> str | None:
     if len(eligible) < 2 or not any(e["kind"] in ("stretch", "mobility") for e in eligible):
         return "WH-TOO-FEW"
     return None
+
+
+# SPEC section 6, version 3: the programme.
+
+#: The nerve sliders (fixed ids): for nerve symptoms in a limb only.
+NERVE_SLIDERS = {"sciatic-nerve-slider", "median-nerve-slider"}
+
+#: Equipment a plan must use when a safe exercise for a painful area uses it.
+USED_EQUIPMENT = ("resistance_band", "dumbbells", "doorway", "worktop", "foam_roller")
+
+
+def movement_cap(a: dict) -> int:
+    """At most 6 movements to learn besides walking, 9 for sessions over 30 minutes."""
+    return 9 if a["minutes_per_session"] > 30 else 6
+
+
+def walking_cap(a: dict) -> float:
+    """Walking takes at most a third of a session of 15 minutes or more."""
+    return a["minutes_per_session"] / 3
+
+
+def rest_range(kind: str) -> tuple[int, int]:
+    """Rest between sets: strength 30-90 s, stretches and mobility 0-30 s."""
+    return {"strength": (30, 90), "aerobic": (0, 0)}.get(kind, (0, 30))
+
+
+def fitter_start(a: dict, triage_level: str) -> bool:
+    """Strength starts at level 2 (where one passes the filters)."""
+    return a["activity_level"] == "high" and a["pain_intensity"] <= 3 and triage_level == "none"
+
+
+def presentation_content(a: dict) -> list[tuple[str, set[str]]]:
+    """(what, catalog ids of which the plan holds one whenever one passes the filters)."""
+    rf, areas = a["red_flags"], set(a["pain_areas"])
+    wanted = []
+    if rf["limb_pain_or_tingling"]:
+        if "lower_back" in areas:
+            wanted.append(("sciatic nerve slider", {"sciatic-nerve-slider"}))
+        if "neck" in areas:
+            wanted.append(("median nerve slider", {"median-nerve-slider"}))
+    if a["pregnancy"] in ("later_trimester", "postnatal"):
+        wanted.append(("pelvic floor", {"pelvic-floor"}))
+    if rf["walking_leg_pain"]:
+        wanted.append(("flexion in sitting", {"flexion-in-sitting"}))
+    if a["history"]["balance_problems"] or a["age"] >= 80:
+        wanted.append(("supported balance", {"supported-tandem-stance"}))
+    return wanted
