@@ -133,6 +133,9 @@ class Choice(NamedTuple):
 class Plan(NamedTuple):
     weeks: tuple[Week, ...]
     choices: tuple[Choice, ...] = ()
+    unused_equipment: tuple[str, ...] = ()
+    """Why each piece of the person's own equipment that no exercise uses is left
+    unused, in plain words (pipeline/equipment_use.py)"""
 
     def to_dict(self) -> dict[str, Any]:
         memo: dict[int, list[dict[str, Any]]] = {}  # the plan's objects outlive the call

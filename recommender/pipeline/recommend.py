@@ -16,6 +16,7 @@ from recommender.core.catalog import Catalog
 from recommender.core.safety_net import SafetyNet, safety_net
 from recommender.inputs.catalog_file import load_catalog
 from recommender.inputs.countries import emergency_number
+from recommender.pipeline.equipment_use import unused_equipment
 from recommender.pipeline.filters import Excluded, FilterIndex, Filtering
 from recommender.pipeline.plan import Plan
 from recommender.pipeline.planner import assemble_plan
@@ -137,6 +138,11 @@ class Recommender:
                 filtering.positions,
                 found.level,
             )
+            unused = unused_equipment(
+                answers, plan, filtering.excluded, self.catalog, self.catalog.families
+            )
+            if unused:
+                plan = plan._replace(unused_equipment=unused)
             found = found.with_plan()
         # Notes are advice about exercising: only a result with a plan carries them.
         notes: tuple[NoteRule, ...] = ()

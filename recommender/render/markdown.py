@@ -104,6 +104,7 @@ def render_markdown(result: Result, produced: dt.datetime, figures: Optional[str
             FOLLOW_THE_PLAN,
             "",
         ]
+        out += [line for sentence in result.plan.unused_equipment for line in (sentence, "")]
         for week in result.plan.weeks:
             out += [f"### Week {week.number}", ""]
             out += [f"> {note}\n" for note in week.notes]
