@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Optional
 
 from recommender.core.catalog import Catalog
+from recommender.core.paths import get_path
 from recommender.core.progress import (
     EXERCISE_OUTCOMES,
     NEXT_MORNING,
@@ -590,9 +591,7 @@ def _condition_line(rule: AdaptRule, facts: Mapping[str, Any]) -> str:
 
 
 def _value(facts: Mapping[str, Any], path: str) -> Any:
-    value: Any = facts
-    for key in path.split("."):
-        value = value[key]
+    value = get_path(facts, path)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return value

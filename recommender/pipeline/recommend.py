@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, Optional
 from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog
 from recommender.core.safety_net import SafetyNet, safety_net
+from recommender.core.weeks import DEFAULT_WEEKS, MAX_WEEKS
 from recommender.inputs.catalog_file import load_catalog
 from recommender.inputs.countries import emergency_number
 from recommender.pipeline.equipment_use import unused_equipment
@@ -25,10 +26,8 @@ from recommender.rulebook import conditions
 from recommender.rulebook.engines import RuleEngine, create_engine
 from recommender.rulebook.rules import NoteRule, Rulebook, WithholdRule, case_key, load_rulebook
 
-DEFAULT_WEEKS = 4
 #: The answers that say nothing about a person's health.
 NOT_HEALTH = ("name", "start_date", "country")
-MAX_WEEKS = 12
 
 
 class Withheld(NamedTuple):

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, NamedTuple, Optional
 
 from recommender.core.catalog import Dose, Exercise
+from recommender.core.wording import WEEKDAYS
 from recommender.inputs.fhir_codes import (
     EXERCISE_SYSTEM,
     RULE_SYSTEM,
@@ -145,9 +146,6 @@ def _notes(result: Result) -> list[str]:
     return lines
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
 class _Use(NamedTuple):
     """One day an exercise is done, and its dose that day."""
 
@@ -175,7 +173,7 @@ def _uses(plan: Plan, exercise_id: str) -> list[_Use]:
             for day in walking.days:
                 date = None
                 if first is not None:
-                    date = first + dt.timedelta(days=(_WEEKDAYS.index(day) - first.weekday()) % 7)
+                    date = first + dt.timedelta(days=(WEEKDAYS.index(day) - first.weekday()) % 7)
                 uses.append(_Use(week.number, day, date, walking.prescription.dose))
     return uses
 

@@ -43,6 +43,9 @@ DISCLAIMER = (
     "and does not replace a doctor or physiotherapist."
 )
 
+#: What a progress report adds to DISCLAIMER: the person follows a plan over weeks.
+STOP_IF_WORSE = "If the pain becomes much worse, or a new symptom worries you, stop and get advice."
+
 
 def person_text(text: str) -> str:
     """Text a person typed, on one line and with nothing a terminal acts on: it can

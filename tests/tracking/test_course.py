@@ -95,7 +95,7 @@ def test_step_back_from_week_one_uses_only_easier_variants_that_are_safe(db, run
         name = line.split("- ", 1)[1].split(":", 1)[0]
         variant = by_name[name]
         assert variant.id not in excluded
-        harder = by_name[line.rsplit("(easier than ", 1)[1].rstrip(")")]
+        harder = by_name[line.rsplit("(easier than ", 1)[1].removesuffix(")")]
         assert harder.easier == variant.id
 
 
