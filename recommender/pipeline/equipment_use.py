@@ -46,7 +46,11 @@ def unused_equipment(
     owned = [kit for kit in KIT if kit in answers.equipment]
     if not owned:
         return ()
-    used = {kit for exercise in plan.exercises() for kit in exercise.equipment}
+    taught_exercises = plan.exercises()
+    used = {kit for exercise in taught_exercises for kit in exercise.equipment}
+    unused = [kit for kit in owned if kit not in used]
+    if not unused:  # the common case: said in no words, at the cost of one walk
+        return ()
     left_out: dict[str, str] = {}
     for record in excluded:  # each exercise's first reason, in the filters' order
         # The rule's reason, without what it found in this exercise ("...: involves
@@ -54,12 +58,10 @@ def unused_equipment(
         left_out.setdefault(record.exercise, record.reason.rsplit(": ", 1)[0])
     areas = set(answers.pain_areas)
     where = " and ".join(words(area) for area in answers.pain_areas)
-    taught = {families.get(e.id, e.id) for e in plan.exercises()}
+    taught = {families.get(e.id, e.id) for e in taught_exercises}
     exercises = list(catalog)
     sentences = []
-    for kit in owned:
-        if kit in used:
-            continue
+    for kit in unused:
         name, pronoun = _NAMES[kit]
         needing = [e for e in exercises if kit in e.equipment and areas & set(e.areas)]
         safe = [e for e in needing if e.id not in left_out]

@@ -4,6 +4,7 @@ exercise is in it. planner.py builds them; every format reads them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, NamedTuple, Optional
 
 from recommender.core.catalog import Dose, Exercise, Position
@@ -132,7 +133,8 @@ class Choice(NamedTuple):
 
 class Plan(NamedTuple):
     weeks: tuple[Week, ...]
-    choices: tuple[Choice, ...] = ()
+    choices: Sequence[Choice] = ()
+    """Why each exercise is in the plan (`explain`); made when first read"""
     unused_equipment: tuple[str, ...] = ()
     """Why each piece of the person's own equipment that no exercise uses is left
     unused, in plain words (pipeline/equipment_use.py)"""

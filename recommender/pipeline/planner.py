@@ -20,6 +20,7 @@ from typing import Optional
 
 from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog, Dose, Exercise, Position
+from recommender.core.deferred import Deferred
 from recommender.core.wording import words
 from recommender.pipeline.choosing import Chosen, Facts, choose_movements, read_facts
 from recommender.pipeline.dosing import rest_seconds, walk_dose, walk_minutes
@@ -131,7 +132,8 @@ def write_plan(
         previous = weeks[-1] if weeks else None
         same = previous is not None and _content(previous) == _content(week)
         weeks.append(week._replace(keep_level=same))
-    return Plan(tuple(weeks), choices(facts, chosen, states, weeks))
+    # Only `explain` reads why each exercise was chosen (core/deferred.py).
+    return Plan(tuple(weeks), Deferred(lambda: choices(facts, chosen, states, weeks)))
 
 
 class _Writer:

@@ -6,6 +6,7 @@ compiled rule engine) and turns any number of answers into results.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any, NamedTuple, Optional
 
 from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog
+from recommender.core.deferred import Deferred
 from recommender.core.safety_net import SafetyNet, safety_net
 from recommender.core.weeks import DEFAULT_WEEKS, MAX_WEEKS
 from recommender.inputs.catalog_file import load_catalog
@@ -64,7 +66,7 @@ class Result(NamedTuple):
     plan: Optional[Plan]
     excluded: tuple[Excluded, ...]
     notes: tuple[NoteRule, ...]
-    fired: tuple[Fired, ...]
+    fired: Sequence[Fired]
     weeks: int
     safety_net: Optional[SafetyNet]
     emergency_number: Optional[str] = None
@@ -154,7 +156,8 @@ class Recommender:
             plan=plan,
             excluded=filtering.excluded,
             notes=notes,
-            fired=self._fired(found, withholding, filtering, notes),
+            # Made when first read: a JSON result never reads them (core/deferred.py).
+            fired=Deferred(lambda: self._fired(found, withholding, filtering, notes)),
             weeks=weeks,
             safety_net=safety_net(found.level, plan is not None, number_words(number), neck),
             emergency_number=number,
