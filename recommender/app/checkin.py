@@ -33,14 +33,13 @@ from recommender.app.tracking import (
 from recommender.core.answers import missing_safety_answers
 from recommender.core.progress import PSFS_EVERY_WEEKS, PSFS_NAME, RESCREEN, CheckIn, pain_limit
 from recommender.core.typed import escaped, quoted, whole_number
+from recommender.core.wording import WEEKDAYS
 
 if TYPE_CHECKING:
     from recommender.pipeline.adapt import Progress
     from recommender.pipeline.recommend import Recommender, Result
     from recommender.pipeline.triage import Triage
     from recommender.store.courses import SafeRow
-
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def checkin(

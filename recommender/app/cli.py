@@ -24,6 +24,7 @@ import click
 from recommender.app.closing import closing_wanted, plan_closing
 from recommender.app.errors import BackplanGroup
 from recommender.app.options import (
+    WEEK,
     answers_options,
     country_option,
     engine_option,
@@ -233,9 +234,7 @@ def _markdown_figures(
 
 @main.command()
 @answers_options
-@click.option(
-    "--week", type=click.IntRange(1, 12), default=1, show_default=True, help="The plan week."
-)
+@click.option("--week", type=WEEK, default=1, show_default=True, help="The plan week.")
 @click.option(
     "--day",
     type=click.Choice(WEEKDAYS, case_sensitive=False),

@@ -10,7 +10,9 @@ import click
 
 from recommender import __version__
 from recommender.core.typed import quoted
+from recommender.core.weeks import DEFAULT_WEEKS, MAX_WEEKS
 from recommender.render import FORMATS
+from recommender.rulebook.engines import ENGINES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,12 +43,15 @@ private_option = click.option(
 )
 
 
+#: A plan's week, or its number of weeks, on every command that takes one.
+WEEK = click.IntRange(1, MAX_WEEKS)
+
 #: --weeks, shared by the commands that plan.
 weeks_option = click.option(
     "--weeks",
     "-w",
-    type=click.IntRange(1, 12),
-    default=4,
+    type=WEEK,
+    default=DEFAULT_WEEKS,
     show_default=True,
     help="Number of weeks to plan.",
 )
@@ -56,7 +61,7 @@ def engine_option(func: F) -> F:
     """--engine, for every command that evaluates answers."""
     return click.option(
         "--engine",
-        type=click.Choice(("durable", "reference")),
+        type=click.Choice(ENGINES),
         default=None,
         help="Rule engine: durable (durable-rules, the default where installed) or "
         "reference (plain Python). $BACKPLAN_ENGINE sets the default.",

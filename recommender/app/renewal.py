@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import click
 
@@ -29,6 +29,10 @@ from recommender.app.tracking import (
 from recommender.core.typed import quoted
 from recommender.pipeline.course_warning import course_warning
 
+if TYPE_CHECKING:
+    from recommender.pipeline.adapt import Progress
+    from recommender.pipeline.recommend import Recommender, Result
+
 #: A renewed block is planned over the longest plan, so that it can start from the
 #: amounts the person does now and still have its weeks ahead (pipeline/adapt.py,
 #: renewal_level).
@@ -46,11 +50,7 @@ def renew(
     """Re-screen every red flag and the outlook questions, re-plan from the amounts the
     person does now (or easier), and start the course's next block."""
     from recommender.inputs.answers_file import validate_answers
-    from recommender.inputs.result_record import read_result
-    from recommender.pipeline.adapt import adapted_week, renewal_level, session_days
-    from recommender.pipeline.choices import Choices, safe_exercises
     from recommender.render.text import render_warning
-    from recommender.store.courses import NewBlock
 
     progress, store, recommender = follow(db, engine, person_given)
     course = progress.course
@@ -59,55 +59,14 @@ def renew(
             f"this plan was stopped: {progress.stopped} Start a new course with `backplan "
             "track start` once a clinician has seen you."
         )
-    current = course.block
-    first_day = day
-    if first_day <= current.start:
+    if day <= course.block.start:
         raise click.BadParameter(
-            f"the next block must begin after this one began ({current.start})",
+            f"the next block must begin after this one began ({course.block.start})",
             param_hint="--start",
         )
-    interactive = given["interactive"]
-    answers = copy.deepcopy(course.answers)
-    newer = newer_questions(answers)
-    if newer and not interactive:
-        raise TrackingError(
-            f"this course began before backplan asked {len(newer)} newer questions; renew "
-            "without options once to answer them"
-        )
-    latest = [r.facts["this_week"]["usual_pain"] for r in progress.reviews]
-    pain_now = given["usual_pain"]
-    try:
-        if interactive:
-            # The warning signs and the outlook are all asked below; of the newer
-            # questions, only the history ones are asked first.
-            history = [q for q in newer if not q.key.startswith(("red_flags.", "outlook."))]
-            answers = completed(answers, ask_newer(history))
-            _ask_rescreen(answers)
-            if pain_now is None:
-                pain_now = click.prompt(
-                    "Your usual pain these days, 0-10",
-                    type=click.IntRange(0, 10),
-                    default=latest[-1] if latest else current.start_pain,
-                    err=True,
-                )
-        else:
-            _given_rescreen(answers, given)
-    except (click.Abort, EOFError):
-        say("\nRenewal stopped; nothing was changed.")
-        raise SystemExit(1) from None
-    if pain_now is None:
-        pain_now = latest[-1] if latest else current.start_pain
-    answers["pain_intensity"] = pain_now
-    answers["start_date"] = first_day.isoformat()
-    for key, option in (("days_per_week", "days"), ("minutes_per_session", "minutes")):
-        if given[option] is not None:
-            answers[key] = given[option]
-    if country:
-        answers["country"] = country
-    weeks = given["weeks"] or current.weeks
+    answers = _renewed_answers(progress, day, country, given)
     checked = validate_answers(answers, "the renewed answers")
     result = recommender.recommend(checked, weeks=RENEWAL_PLAN_WEEKS)
-    versions = (__version__, rules_version(None))
     if result.triage.withholds_plan:
         store.update_answers(course.id, checked.fact())
         store.stop_course(
@@ -126,6 +85,73 @@ def renew(
         click.echo(render_result(result, "text"), nl=False)
         say("These answers give no plan, so no new block was started; nothing was changed.")
         return
+    weeks = given["weeks"] or course.block.weeks
+    _start_block(progress, store, recommender, result, weeks)
+    warning = course_warning(
+        result.triage.level, (), None, False, "neck" in checked.pain_areas, result.emergency_number
+    )
+    if warning.level != "none":
+        click.echo(render_warning(result.triage), nl=False)
+    echo_net(warning)
+
+
+def _renewed_answers(
+    progress: Progress, day: dt.date, country: Optional[str], given: dict[str, Any]
+) -> dict[str, Any]:
+    """The course's answers with the warning signs and outlook asked again (or given as
+    options), the usual pain now, the new block's first day, days and minutes."""
+    course = progress.course
+    interactive = given["interactive"]
+    answers = copy.deepcopy(course.answers)
+    newer = newer_questions(answers)
+    if newer and not interactive:
+        raise TrackingError(
+            f"this course began before backplan asked {len(newer)} newer questions; renew "
+            "without options once to answer them"
+        )
+    latest = [r.facts["this_week"]["usual_pain"] for r in progress.reviews]
+    pain_before = latest[-1] if latest else course.block.start_pain
+    pain_now = given["usual_pain"]
+    try:
+        if interactive:
+            # The warning signs and the outlook are all asked below; of the newer
+            # questions, only the history ones are asked first.
+            history = [q for q in newer if not q.key.startswith(("red_flags.", "outlook."))]
+            answers = completed(answers, ask_newer(history))
+            _ask_rescreen(answers)
+            if pain_now is None:
+                pain_now = click.prompt(
+                    "Your usual pain these days, 0-10",
+                    type=click.IntRange(0, 10),
+                    default=pain_before,
+                    err=True,
+                )
+        else:
+            _given_rescreen(answers, given)
+    except (click.Abort, EOFError):
+        say("\nRenewal stopped; nothing was changed.")
+        raise SystemExit(1) from None
+    answers["pain_intensity"] = pain_before if pain_now is None else pain_now
+    answers["start_date"] = day.isoformat()
+    for key, option in (("days_per_week", "days"), ("minutes_per_session", "minutes")):
+        if given[option] is not None:
+            answers[key] = given[option]
+    if country:
+        answers["country"] = country
+    return answers
+
+
+def _start_block(
+    progress: Progress, store: Any, recommender: Recommender, result: Result, weeks: int
+) -> None:
+    """The next block, from the amounts the person does now (or easier), stored and
+    announced."""
+    from recommender.inputs.result_record import read_result
+    from recommender.pipeline.adapt import adapted_week, renewal_level, session_days
+    from recommender.pipeline.choices import Choices, safe_exercises
+    from recommender.store.courses import NewBlock
+
+    course, current, checked = progress.course, progress.course.block, result.answers
     record = read_result(result.to_dict())
     assert record.plan is not None and current.result.plan is not None
     doing = adapted_week(
@@ -135,10 +161,12 @@ def renew(
         Choices(recommender.catalog, current.safe or ()),
     )
     level = renewal_level(record.plan, doing, progress.next_level, weeks)
+    first_day = checked.start_date
+    assert first_day is not None
     block = NewBlock(
         start=first_day,
         weeks=weeks,
-        start_pain=pain_now,
+        start_pain=checked.pain_intensity,
         level=result.triage.level,
         session_days=session_days(record.plan),
         safe=safe_row(safe_exercises(recommender, checked, result.triage.level)),
@@ -147,6 +175,7 @@ def renew(
         swaps=level.swaps,
     )
     number = current.number + 1
+    versions = (__version__, rules_version(None))
     store.add_block(course.id, number, checked.fact(), result.to_dict(), versions, block)
     store.close()
     where = (
@@ -160,12 +189,6 @@ def renew(
         f"session, starting from {where}.\n"
         "`backplan track status` shows this week's plan; check in as before."
     )
-    warning = course_warning(
-        result.triage.level, (), None, False, "neck" in checked.pain_areas, result.emergency_number
-    )
-    if warning.level != "none":
-        click.echo(render_warning(result.triage), nl=False)
-    echo_net(warning)
 
 
 def _ask_rescreen(answers: dict[str, Any]) -> None:

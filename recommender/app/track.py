@@ -13,8 +13,15 @@ from typing import Any, Optional, TypeVar
 
 import click
 
-from recommender.app.options import answers_options, country_option, engine_option, output_option
+from recommender.app.options import (
+    WEEK,
+    answers_options,
+    country_option,
+    engine_option,
+    output_option,
+)
 from recommender.app.output import emit
+from recommender.core.weeks import DEFAULT_WEEKS
 
 _MEASURES = (
     "done",
@@ -82,7 +89,7 @@ def track(ctx: click.Context, db: Optional[str]) -> None:
 @track.command("start")
 @answers_options
 @click.option("--start", metavar="DATE", help="The first day of week 1 (YYYY-MM-DD or today).")
-@click.option("--weeks", "-w", type=click.IntRange(1, 12), default=4, show_default=True)
+@click.option("--weeks", "-w", type=WEEK, default=DEFAULT_WEEKS, show_default=True)
 @click.option(
     "--psfs",
     "psfs",
@@ -136,7 +143,7 @@ def start(
 @track.command("checkin")
 @click.option(
     "--week",
-    type=click.IntRange(1, 12),
+    type=WEEK,
     help="The week of the block, 1 from its first day (default: from --date).",
 )
 @click.option("--date", "day", metavar="DATE", help="When (default: today).")
@@ -199,7 +206,7 @@ def checkin(
 
 @track.command("renew")
 @click.option("--start", metavar="DATE", help="The first day of the next block (default: today).")
-@click.option("--weeks", "-w", type=click.IntRange(1, 12), help="Its weeks (default: as before).")
+@click.option("--weeks", "-w", type=WEEK, help="Its weeks (default: as before).")
 @click.option("--days", type=click.IntRange(1, 7), help="Exercise days a week from now on.")
 @click.option("--minutes", type=click.IntRange(5, 60), help="Minutes a session from now on.")
 @click.option("--usual-pain", type=click.IntRange(0, 10), help="Your usual pain now (0-10).")
@@ -239,7 +246,7 @@ def renew(
 
 
 @track.command("status")
-@click.option("--week", type=click.IntRange(1, 12), help="Show this week of the block.")
+@click.option("--week", type=WEEK, help="Show this week of the block.")
 @click.option("--date", "day", metavar="DATE", help="Take 'today' to be DATE.")
 @_person_and_country
 @engine_option

@@ -29,6 +29,8 @@ Property = Literal[
     "unsupported_balance",  # standing or kneeling work that needs balance
     "head_below_heart",
     "rolling_on_spine",  # a roller or ball under the spine
+    "spine_extension",  # the lower back bent backwards, held or repeated
+    "deep_hip_flexion",  # the hip bent past a right angle
 ]
 #: What a dose's `reps` count.
 Unit = Literal["repetitions", "circles", "passes"]

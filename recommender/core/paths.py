@@ -27,3 +27,12 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     for key in parents:
         target = target.setdefault(key, {})
     target[leaf] = value
+
+
+def drop_path(data: dict[str, Any], path: str) -> None:
+    """Remove the value at `path`, where there is one."""
+    *parents, leaf = path.split(".")
+    target: Any = data
+    for key in parents:
+        target = target.get(key, {})
+    target.pop(leaf, None)

@@ -63,6 +63,8 @@ HIP_HALF = 9.0  # front view: the hip joints either side of the middle
 SHOULDER_HALF = 16.0
 WAIST_HALF = 12.5  # front view: half the width of the waist
 SEAT = 44.0  # chair seat height
+WORKTOP = (90.0, 60.0)  # a kitchen worktop's height and depth
+WORKTOP_LIP = 3.0  # how far its top overhangs the cupboard
 MAT = 1.5  # mat thickness
 
 VIEWS = ("side", "front", "angled", "above")
@@ -124,6 +126,7 @@ class Pose:
     turn: float = 0.0  # facing views: the head turned, -1 (to their right) to 1 (left)
     nod: float = 0.0  # facing views: the face tipped down (to 1) or up (to -1)
     twist: float = 0.0  # facing views: shoulders turned, in degrees
+    roll: float = 0.0  # facing views: the whole body turned onto its side (hips edge-on)
     shrug: Point = (0.0, 0.0)  # the shoulders lifted (cm up) and drawn back (cm back)
     short: dict[str, float] = field(default_factory=dict)  # foreshortened segments
     lifted: tuple[str, ...] = ()  # feet deliberately off the floor while sitting
@@ -252,7 +255,9 @@ def rig(pose: Pose) -> tuple[Node, ...]:
             dx = across_dir[0] * width + lift[0] * up
             dy = across_dir[1] * width + lift[1] * up
             add(f"{side}_shoulder", "shoulder", *polar(dx, dy))
-            add(f"{side}_hip", "hip", pose.lumbar + 90 * sign, HIP_HALF)
+            # a body rolled onto its side shows its hips one behind the other
+            hips = HIP_HALF * math.cos(math.radians(pose.roll))
+            add(f"{side}_hip", "hip", pose.lumbar + 90 * sign, hips)
     for side, limb in pose.arms.items():
         add(
             f"{side}_elbow",
@@ -353,6 +358,7 @@ def between(first: Pose, second: Pose, t: float) -> Pose:
         turn=first.turn + (second.turn - first.turn) * t,
         nod=first.nod + (second.nod - first.nod) * t,
         twist=first.twist + (second.twist - first.twist) * t,
+        roll=first.roll + (second.roll - first.roll) * t,
         shrug=(
             first.shrug[0] + (second.shrug[0] - first.shrug[0]) * t,
             first.shrug[1] + (second.shrug[1] - first.shrug[1]) * t,
@@ -396,7 +402,8 @@ def joint_angles(pose: Pose) -> dict[str, float]:
     angles: dict[str, float] = {
         "head_turn": pose.turn,
         "head_nod": pose.nod,
-        "chest_twist": pose.twist,
+        # the shoulders turned against the hips
+        "chest_twist": pose.twist - pose.roll,
         "shrug_up": pose.shrug[0],
         "shrug_back": pose.shrug[1],
     }
@@ -416,17 +423,28 @@ def joint_angles(pose: Pose) -> dict[str, float]:
     angles["side_spine"] = turn(pose.thoracic - pose.lumbar)
     angles["side_neck"] = turn(pose.neck - pose.thoracic)
     angles["side_head"] = turn(pose.head - pose.neck)
+    # A body rolled onto its side and seen from above shows its hips bending forward
+    # in the picture, not out to the side; its arms, turning with the chest, are not
+    # measured sideways at all.
+    rolled = pose.view == "above" and abs(pose.roll) >= 45
     for side, arm in pose.arms.items():
         # mirror the right side onto the left, so one range serves both
         a, b = (arm.a, arm.b) if side == "left" else (180 - arm.a, 180 - arm.b)
         trunk = pose.thoracic if side == "left" else 180 - pose.thoracic
-        angles[f"{side} abduction"] = turn(a - (trunk - 180), -170)
+        if not rolled:
+            angles[f"{side} abduction"] = turn(a - (trunk - 180), -170)
         angles[f"{side} side_elbow"] = turn(b - a)
     for side, leg in pose.legs.items():
         a, b = (leg.a, leg.b) if side == "left" else (180 - leg.a, 180 - leg.b)
         trunk = pose.lumbar if side == "left" else 180 - pose.lumbar
-        if pose.view != "angled":  # seen from the feet, a thigh's angle is not its own
-            angles[f"{side} leg_out"] = turn(a - (trunk - 180), -90)
+        out = turn(a - (trunk - 180), -90)
+        if rolled:
+            # rolled onto the right side the front is on their right, and the other
+            # way round; the mirrored right side turns the other way too
+            front = (1 if pose.roll > 0 else -1) * (-1 if side == "left" else 1)
+            angles[f"{side} hip"] = turn(front * out, -60)
+        elif pose.view != "angled":  # seen from the feet, a thigh's angle is not its own
+            angles[f"{side} leg_out"] = out
         angles[f"{side} side_knee"] = turn(a - b)
     return angles
 

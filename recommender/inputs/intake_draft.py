@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, Optional
 
 from recommender.core.typed import named
 from recommender.inputs.answers_file import DRAFT_MARK, AnswersError, open_input, parse_json
-from recommender.inputs.questionnaire import Invalid, Questionnaire, parse_answer
+from recommender.inputs.questionnaire import Invalid, Question, Questionnaire, parse_answer
 
 #: The draft format's version, the value of its DRAFT_MARK key.
 VERSION = 1
@@ -66,13 +66,7 @@ def read_draft(path: str, questionnaire: Questionnaire, today: dt.date) -> Draft
     problems = [
         f"{named(key)}: unknown key" for key in raw if key not in (DRAFT_MARK, "country", "answers")
     ]
-    country = raw.get("country")
-    if country is not None:
-        from recommender.inputs.countries import normalise
-
-        country = normalise(country) if isinstance(country, str) else None
-        if country is None:
-            problems.append("country: not a country backplan knows")
+    country = _country(raw.get("country"), problems)
     answers = raw.get("answers")
     if not isinstance(answers, dict):
         problems.append("answers: must be an object of the answers given so far")
@@ -90,19 +84,35 @@ def read_draft(path: str, questionnaire: Questionnaire, today: dt.date) -> Draft
     for question in questionnaire.questions:  # the order asked, whatever the file's
         if question.key not in answers:
             continue
-        value = answers[question.key]
         try:
-            if not isinstance(value, (bool, int, str, list, type(None))) or (
-                isinstance(value, list) and not all(isinstance(v, str) for v in value)
-            ):
-                raise Invalid("not an answer this question takes")
-            if value is None and parse_answer(question, "", today) is not None:
-                raise Invalid("left blank, but it needs an answer")
-            read = parse_answer(question, typed(value), today)
-            if value is not None and read != value:
-                raise Invalid("not an answer this question takes")
+            given[question.key] = _kept(question, answers[question.key], today)
         except Invalid as problem:
             dropped.append((question.key, str(problem)))
-            continue
-        given[question.key] = value
     return Draft(country, given, dropped)
+
+
+def _country(value: Any, problems: list[str]) -> Optional[str]:
+    """The draft's country, normalised; a problem noted when it is not one."""
+    if value is None:
+        return None
+    from recommender.inputs.countries import normalise
+
+    country = normalise(value) if isinstance(value, str) else None
+    if country is None:
+        problems.append("country: not a country backplan knows")
+    return country
+
+
+def _kept(question: Question, value: Any, today: dt.date) -> Any:
+    """A saved answer, kept only when the question would take it as it is (Invalid
+    says why not: the intake asks that question again)."""
+    if not isinstance(value, (bool, int, str, list, type(None))) or (
+        isinstance(value, list) and not all(isinstance(v, str) for v in value)
+    ):
+        raise Invalid("not an answer this question takes")
+    if value is None and parse_answer(question, "", today) is not None:
+        raise Invalid("left blank, but it needs an answer")
+    read = parse_answer(question, typed(value), today)
+    if value is not None and read != value:
+        raise Invalid("not an answer this question takes")
+    return value

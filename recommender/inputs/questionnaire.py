@@ -198,33 +198,13 @@ def choices(question: Question) -> list[Choice]:
 def parse_answer(question: Question, text: str, today: Optional[dt.date] = None) -> Any:
     """The answer to `question` that `text` gives, or Invalid with what to type."""
     text = text.strip()
-    if not text:
-        if question.default is not None:
-            return question.default
-        if _optional(question):
-            return None
-        raise Invalid(
-            "Please answer yes or no."
-            if kind_of(question) == "yes_no"
-            else "Please give an answer."
-        )
     kind = kind_of(question)
-    spec = answer_fields().get(question.key)
+    if not text:
+        return _blank(question, kind)
     if kind == "yes_no":
-        word = text.lower()
-        if word in _YES:
-            return True
-        if word in _NO:
-            return False
-        raise Invalid("Please answer yes or no (y or n).")
+        return _yes_no(text)
     if kind == "number":
-        assert spec is not None
-        if not re.fullmatch(r"[0-9]{1,4}", text):
-            raise Invalid(f"Please give a whole number from {spec.minimum} to {spec.maximum}.")
-        number = int(text)
-        if not spec.minimum <= number <= spec.maximum:  # type: ignore[operator]
-            raise Invalid(f"Please give a whole number from {spec.minimum} to {spec.maximum}.")
-        return number
+        return _number(question, text)
     if kind == "choice":
         return _one_choice(question, text)
     if kind == "choices":
@@ -233,6 +213,39 @@ def parse_answer(question: Question, text: str, today: Optional[dt.date] = None)
         return _many_choices(question, text)
     if kind == "date":
         return _date(text, today or dt.date.today())
+    return _free_text(text)
+
+
+def _blank(question: Question, kind: str) -> Any:
+    """Enter alone: the question's default, nothing for an optional one, else asked again."""
+    if question.default is not None:
+        return question.default
+    if _optional(question):
+        return None
+    raise Invalid("Please answer yes or no." if kind == "yes_no" else "Please give an answer.")
+
+
+def _yes_no(text: str) -> bool:
+    word = text.lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise Invalid("Please answer yes or no (y or n).")
+
+
+def _number(question: Question, text: str) -> int:
+    spec = answer_fields()[question.key]
+    wanted = f"Please give a whole number from {spec.minimum} to {spec.maximum}."
+    if not re.fullmatch(r"[0-9]{1,4}", text):
+        raise Invalid(wanted)
+    number = int(text)
+    if not spec.minimum <= number <= spec.maximum:  # type: ignore[operator]
+        raise Invalid(wanted)
+    return number
+
+
+def _free_text(text: str) -> Optional[str]:
     # Free text: a stray control character (a pasted escape) is dropped; anything else
     # the model would refuse is refused here, at its own question, with the model's own
     # check, so it can never be refused after the warning-sign questions.

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple, Optional
+from typing import Any, NamedTuple, Optional, TypeVar
 
 from recommender.core.catalog import Catalog
+from recommender.core.paths import get_path
 from recommender.core.progress import (
     EXERCISE_OUTCOMES,
     NEXT_MORNING,
@@ -240,16 +241,23 @@ def summarise(week: int, checkins: Sequence[CheckIn], planned: int) -> WeekSumma
         week=week,
         planned=planned,
         done=min(planned, sum(c.sessions_done for c in checkins)),
-        exercise_pain=max(pains) if pains else None,
-        next_morning=max(mornings, key=NEXT_MORNING.index) if mornings else None,
-        usual_pain=usual[-1] if usual else None,
-        rescreen=max(levels, key=lambda level: RANK[level]) if levels else "not_asked",
+        exercise_pain=max(pains, default=None),
+        next_morning=max(mornings, key=NEXT_MORNING.index, default=None),
+        usual_pain=_latest(usual),
+        rescreen=max(levels, key=RANK.__getitem__, default="not_asked"),
         new_red_flags=tuple(sorted({f for c in checkins for f in c.new_red_flags})),
-        psfs=scores[-1] if scores else None,
+        psfs=_latest(scores),
         checkins=len(checkins),
         hurt=tuple(dict.fromkeys(e for c in checkins for e in c.hurt)),
         too_easy=tuple(dict.fromkeys(e for c in checkins for e in c.too_easy)),
     )
+
+
+T = TypeVar("T")
+
+
+def _latest(values: Sequence[T]) -> Optional[T]:
+    return values[-1] if values else None
 
 
 def review_facts(
@@ -590,9 +598,7 @@ def _condition_line(rule: AdaptRule, facts: Mapping[str, Any]) -> str:
 
 
 def _value(facts: Mapping[str, Any], path: str) -> Any:
-    value: Any = facts
-    for key in path.split("."):
-        value = value[key]
+    value = get_path(facts, path)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return value

@@ -2,10 +2,11 @@
 
 The figures follow the ACSM position stand (Garber CE et al. MSSE 2011;43:1334-1359):
 a stretch is held 20-30 s (15 s is a fair start after 65) for about a minute in all;
-strength work is 2-3 sets of 8-15 repetitions, the last few hard but in good form.
+strength work is 2-3 sets of 8-15 repetitions, the last few hard but in good form,
+with 30-90 s of rest between sets (SPEC section 6; stretches and mobility 0-30 s).
 A week's rise is a step a person can feel (2 more repetitions, 5 s more hold, one more
 set, 5 more minutes of walking), never one repetition or one second; at the top of its
-range an exercise holds, or moves on to its harder variant (planner.py decides).
+range an exercise holds, or moves on to its harder variant (progression.py decides).
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from recommender.core.catalog import Dose, Exercise
 SECONDS_PER_REP = 4  # a slow, controlled repetition
 SECONDS_AROUND_HOLD = 3  # moving into and out of a held repetition
 SETUP_SECONDS = 20  # reading the steps and getting into position
-REST_SECONDS = {"strength": 30, "stretch": 10, "mobility": 10, "release": 10, "aerobic": 0}
+#: Rest between sets: strength 30-90 s (a minute lets the muscles recover for the
+#: next set at 8-15 repetitions); stretches, mobility and release 0-30 s (a short
+#: pause to change side or settle before the next hold).
+REST_SECONDS = {"strength": 60, "stretch": 10, "mobility": 10, "release": 10, "aerobic": 0}
+#: Sessions shorter than this rest 30 s between strength sets (the foot of ACSM's
+#: range), so that even five minutes hold an opener and some strength work.
+BRIEF_SESSION, BRIEF_STRENGTH_REST = 10, 30
 
 # --- Stretches: 3 holds per side, from 20 s (15 s after 65) up to 30 s.
 STRETCH_SETS = 3
@@ -31,8 +38,9 @@ OLDER_AGE = 65
 # --- Strength: sets x repetitions, in felt steps, up to 3 x 15 (ACSM 2-3 x 8-15).
 STRENGTH_LADDER = ((2, 8), (2, 10), (2, 12), (2, 15), (3, 12), (3, 15))
 
-# --- Mobility and release: repetitions (or passes) rise by 2 up to 12.
-MOVE_STEP, MOVE_MAX = 2, 12
+# --- Mobility and release: repetitions (or passes) rise by 2 up to 12, then one more
+# set, up to 3.
+MOVE_STEP, MOVE_MAX, MOVE_MAX_SETS = 2, 12, 3
 
 # --- Walking (NICE NG59: stay active), minutes by how active the person is now.
 WALK_START = {"low": 10, "moderate": 15, "high": 20}
@@ -41,8 +49,23 @@ WALK_STEP, WALK_MAX = 5, 30
 WALK_STEP_EVERY = 2  # weeks: walking rises gently, every other week
 
 
-def seconds(exercise: Exercise, dose: Dose) -> int:
-    """How long one exercise takes at `dose`, its rests and set-up included."""
+def strength_rest(minutes_per_session: int) -> int:
+    """Seconds of rest between strength sets for sessions of this length."""
+    return BRIEF_STRENGTH_REST if minutes_per_session < BRIEF_SESSION else REST_SECONDS["strength"]
+
+
+def rest_seconds(exercise: Exercise, dose: Dose, strength: int = REST_SECONDS["strength"]) -> int:
+    """The rest between sets (0 for walking and for a single set); `strength` is the
+    rest between strength sets (strength_rest)."""
+    if dose.minutes is not None or dose.sets == 1:
+        return 0
+    return strength if exercise.kind == "strength" else REST_SECONDS[exercise.kind]
+
+
+@lru_cache(maxsize=8192)
+def seconds(exercise: Exercise, dose: Dose, strength: int = REST_SECONDS["strength"]) -> int:
+    """How long one exercise takes at `dose`, its rests (`strength` between strength
+    sets) and set-up included."""
     if dose.minutes is not None:
         return dose.minutes * 60
     if dose.reps is not None:
@@ -52,7 +75,7 @@ def seconds(exercise: Exercise, dose: Dose) -> int:
         assert dose.hold_seconds is not None
         work = dose.hold_seconds
     sides = 2 if dose.per_side else 1
-    rests = (dose.sets - 1) * REST_SECONDS[exercise.kind]
+    rests = (dose.sets - 1) * rest_seconds(exercise, dose, strength)
     return SETUP_SECONDS + dose.sets * work * sides + rests
 
 
@@ -68,6 +91,16 @@ def starting_dose(exercise: Exercise, answers: Answers, lightest: bool = False) 
 def next_dose(exercise: Exercise, dose: Dose, answers: Answers) -> Optional[Dose]:
     """Next step up for `dose`, or None at the top of its range (hold, or go harder)."""
     return _next(exercise, dose, answers.age > OLDER_AGE, answers.history.hypermobility)
+
+
+def starting_dose_for(exercise: Exercise, older: bool, low_activity: bool) -> Dose:
+    """starting_dose for someone over 65 (`older`) or not yet active (`low_activity`)."""
+    return _starting(exercise, older, low_activity)
+
+
+def next_dose_for(exercise: Exercise, dose: Dose, older: bool, hypermobile: bool) -> Optional[Dose]:
+    """next_dose for someone over 65 (`older`), with very flexible joints or not."""
+    return _next(exercise, dose, older, hypermobile)
 
 
 @lru_cache(maxsize=1024)
@@ -103,7 +136,15 @@ def _next(exercise: Exercise, dose: Dose, older: bool, hypermobile: bool) -> Opt
         return dose.with_(sets=sets, reps=reps)
     if dose.reps is not None and dose.reps + MOVE_STEP <= max(MOVE_MAX, dose.reps):
         return dose.with_(reps=dose.reps + MOVE_STEP)
-    return None  # timed mobility holds and release stay as the catalog gives them
+    if dose.reps is not None and dose.sets < MOVE_MAX_SETS:
+        return dose.with_(sets=dose.sets + 1)  # one more set: a step a person can feel
+    return None  # timed mobility holds stay as the catalog gives them
+
+
+@lru_cache(maxsize=256)
+def walk_dose(exercise: Exercise, minutes: int) -> Dose:
+    """Walking (or what replaces it) for `minutes`: one dose object per length."""
+    return exercise.dose.with_(minutes=minutes)
 
 
 def walk_minutes(answers: Answers, week: int, in_session: bool) -> int:

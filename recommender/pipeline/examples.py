@@ -16,16 +16,7 @@ from recommender.core.errors import AnswersError
 from recommender.core.paths import set_path
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender, Result
-from recommender.rulebook.rules import (
-    AdaptRule,
-    AnyRule,
-    Example,
-    FilterRule,
-    NoteRule,
-    RedFlagRule,
-    ReviewExample,
-    WithholdRule,
-)
+from recommender.rulebook.rules import AnyRule, Example, ReviewExample
 
 
 @dataclass(frozen=True)
@@ -66,7 +57,7 @@ def example_answers(baseline: dict[str, Any], given: dict[str, Any]) -> dict[str
 
 
 def run_case(recommender: Recommender, case: Case) -> Outcome:
-    if isinstance(case.rule, AdaptRule):
+    if not case.rule.EXAMPLES_ARE_ANSWERS:
         return _run_adapt_case(recommender, case)
     raw = example_answers(recommender.rulebook.baseline, case.example.given)
     try:
@@ -101,14 +92,18 @@ def _run_adapt_case(recommender: Recommender, case: Case) -> Outcome:
 
 
 def _fired(rule: AnyRule, result: Result) -> bool:
-    if isinstance(rule, RedFlagRule):
-        return any(flag.id == rule.id for flag in result.triage.flags)
-    if isinstance(rule, WithholdRule):
-        return any(f.rule == rule.id for f in result.fired)
-    if isinstance(rule, FilterRule):
-        return any(e.rule == rule.id for e in result.excluded)
-    assert isinstance(rule, NoteRule)
-    return any(note.id == rule.id for note in result.notes)
+    """Whether `rule` fired, read where the result records its kind."""
+    return rule.id in _fired_by_kind(result)[rule.SECTION]
+
+
+def _fired_by_kind(result: Result) -> dict[str, set[str]]:
+    """The ids of the rules that fired, by the rule files' section of their kind."""
+    return {
+        "red_flags": {flag.id for flag in result.triage.flags},
+        "withhold": {fired.rule for fired in result.fired},
+        "filters": {excluded.rule for excluded in result.excluded},  # excluding something
+        "notes": {note.id for note in result.notes},
+    }
 
 
 def check_all(recommender: Recommender) -> list[Outcome]:

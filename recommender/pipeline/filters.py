@@ -51,58 +51,65 @@ class FilterIndex:
             for rule in rulebook.filters
             for index, case in enumerate(rule.cases)
         )
-        # case number -> {exercise id: why}, for the catalog-only criteria
-        self._static = [
-            {e.id: why for e in catalog if (why := _static_detail(case.excludes, e))}
-            for _, _, case in self.cases
-        ]
         self._equipped = [e for e in catalog if e.equipment]
         self._contraindicated = [e for e in catalog if e.contraindications]
         self._placing: dict[tuple[int, ...], dict[str, Position]] = {}  # see _positions
         self._contra_keys = sorted({k for e in catalog for k in e.contraindications})
-        self._by_contra: dict[tuple[str, ...], dict[str, str]] = {}  # see _hits
-        self._by_areas: dict[tuple[str, ...], dict[str, str]] = {}
-        self._by_kit: dict[tuple[str, ...], dict[str, str]] = {}
         self._records: dict[tuple[str, int, str], Excluded] = {}  # see _record
         self._areas_words = {
             e.id: "works the " + " and ".join(words(a) for a in e.areas) for e in catalog
         }
+        # Every exclusion has a slot, exercise by exercise in catalog order and rule by
+        # rule within each: sorting the slots puts the records in the order they are
+        # listed, and two cases of one rule share a slot (the first case names it).
+        self._order = {e.id: i for i, e in enumerate(catalog)}
+        rules = {rule.id: i for i, rule in enumerate(rulebook.filters)}
+        self._width = max(len(rules), 1)
+        self._slots = [rules[rule.id] for rule, _, _ in self.cases]
+        # case number -> {slot: record}, for the catalog-only criteria
+        self._static = [
+            self._slotted(
+                number, {e.id: why for e in catalog if (why := _static_detail(case.excludes, e))}
+            )
+            for number, (_, _, case) in enumerate(self.cases)
+        ]
+        # (case number, the few answers it reads) -> {slot: record}: see _hits
+        self._by_person: dict[tuple[int, str, tuple[str, ...]], dict[int, Excluded]] = {}
 
     def apply(self, held: AbstractSet[str], level: str, answers: Answers) -> Filtering:
         """Every exercise that passes every filter, and every (exercise, rule) exclusion."""
-        active = [
-            (rule, index, case, self._hits(number, case.excludes, answers))
-            for number, (rule, index, case) in enumerate(self.cases)
-            if (case.condition is None or case_key(rule, index) in held)
-            and (case.when_triage is None or level == case.when_triage)
-        ]
-        # Each exercise's exclusions, gathered from the cases' hits (far fewer than
-        # exercises x cases), then listed in catalog order.
-        found: dict[str, list[tuple[FilterRule, FilterCase, str]]] = {}
-        for rule, _, case, hits in active:
-            for exercise_id, why in hits.items():
-                found.setdefault(exercise_id, []).append((rule, case, why))
-        eligible: list[Exercise] = []
-        excluded: list[Excluded] = []
-        for exercise in self.catalog:
-            reasons = found.get(exercise.id)
-            if not reasons:
-                eligible.append(exercise)
-                continue
-            # One record per rule, naming the first case of that rule that excludes it.
-            ruled_out: set[str] = set()
-            for rule, case, why in reasons:
-                if rule.id not in ruled_out:
-                    ruled_out.add(rule.id)
-                    excluded.append(self._record(exercise, rule, case, why))
-        movers = [case for _, _, case, _ in active if _places(case)]
+        active: list[tuple[FilterRule, int, FilterCase]] = []
+        chosen: dict[int, Excluded] = {}
+        for number, (rule, index, case) in enumerate(self.cases):
+            if (case.condition is None or case_key(rule, index) in held) and (
+                case.when_triage is None or level == case.when_triage
+            ):
+                active.append((rule, index, case))
+                for records in self._hits(number, case.excludes, answers):
+                    for slot, record in records.items():
+                        chosen.setdefault(slot, record)
+        excluded = [chosen[slot] for slot in sorted(chosen)]
+        out = {slot // self._width for slot in chosen}
+        eligible = [e for i, e in enumerate(self.catalog.exercises) if i not in out]
+        movers = [case for _, _, case in active if _places(case)]
         placing = self._positions(movers)
         return Filtering(
             tuple(eligible),
             tuple(excluded),
-            tuple((r, i, c) for r, i, c, _ in active),
+            tuple(active),
             {e.id: placing[e.id] for e in eligible},
         )
+
+    def _slotted(self, number: int, hits: dict[str, str]) -> dict[int, Excluded]:
+        """{slot: record} for the exercises one case excludes, each with its reason."""
+        rule, _, case = self.cases[number]
+        slot, width = self._slots[number], self._width
+        return {
+            self._order[exercise_id] * width + slot: self._record(
+                self.catalog[exercise_id], rule, case, why
+            )
+            for exercise_id, why in hits.items()
+        }
 
     def _record(self, exercise: Exercise, rule: FilterRule, case: FilterCase, why: str) -> Excluded:
         """The exclusion's record, made once and shared: the same few recur for everyone."""
@@ -123,40 +130,40 @@ class FilterIndex:
             self._placing[key] = table
         return table
 
-    def _hits(self, number: int, exclusion: Exclusion, answers: Answers) -> dict[str, str]:
-        """{exercise id: why} for every exercise this case excludes for this person.
+    def _hits(
+        self, number: int, exclusion: Exclusion, answers: Answers
+    ) -> list[dict[int, Excluded]]:
+        """The records of every exercise this case excludes for this person, as dicts of
+        {slot: record}, the one whose reason is given first.
 
         When several criteria match, the reason given is the first of: missing
         equipment, another area, a contraindication, then position, properties and level.
         """
-        hits = self._static[number]
-        if not (
-            exclusion.missing_equipment or exclusion.outside_pain_areas or exclusion.contraindicated
-        ):
-            return hits
-        hits = dict(hits)
+        found: list[dict[int, Excluded]] = []
         # The per-person parts depend on a few answers only; each is worked out once
-        # per distinct answer and kept (a batch meets the same ones again and again).
-        if exclusion.contraindicated:
-            yes = tuple(key for key in self._contra_keys if answered_yes(answers, key))
-            hits.update(self._remember(self._by_contra, yes, self._contra_hits))
-        if exclusion.outside_pain_areas:
-            areas = tuple(sorted(answers.pain_areas))
-            hits.update(self._remember(self._by_areas, areas, self._area_hits))
+        # per case and distinct answer and kept (a batch meets the same ones again).
         if exclusion.missing_equipment:
             kit = tuple(sorted(answers.equipment))
-            hits.update(self._remember(self._by_kit, kit, self._kit_hits))
-        return hits
+            found.append(self._remember(number, "kit", kit, self._kit_hits))
+        if exclusion.outside_pain_areas:
+            areas = tuple(sorted(answers.pain_areas))
+            found.append(self._remember(number, "areas", areas, self._area_hits))
+        if exclusion.contraindicated:
+            yes = tuple(key for key in self._contra_keys if answered_yes(answers, key))
+            found.append(self._remember(number, "contra", yes, self._contra_hits))
+        found.append(self._static[number])
+        return found
 
-    @staticmethod
     def _remember(
-        table: dict[tuple[str, ...], dict[str, str]],
+        self,
+        number: int,
+        part: str,
         key: tuple[str, ...],
         work: Callable[[tuple[str, ...]], dict[str, str]],
-    ) -> dict[str, str]:
-        found = table.get(key)
+    ) -> dict[int, Excluded]:
+        found = self._by_person.get((number, part, key))
         if found is None:
-            found = table[key] = work(key)
+            found = self._by_person[number, part, key] = self._slotted(number, work(key))
         return found
 
     def _contra_hits(self, yes: tuple[str, ...]) -> dict[str, str]:
@@ -184,10 +191,15 @@ class FilterIndex:
 
 
 def _static_detail(exclusion: Exclusion, exercise: Exercise) -> Optional[str]:
-    """The catalog-only criteria: positions, properties and level."""
-    if exclusion.positions and all(p in exclusion.positions for p in exercise.positions):
+    """The catalog-only criteria: positions, properties (for some areas) and level."""
+    for_areas = not exclusion.for_areas or not set(exercise.areas).isdisjoint(exclusion.for_areas)
+    if (
+        for_areas
+        and exclusion.positions
+        and all(p in exclusion.positions for p in exercise.positions)
+    ):
         return "done " + " or ".join(words(p) for p in exercise.positions)
-    found = [p for p in exercise.properties if p in exclusion.properties]
+    found = [p for p in exercise.properties if p in exclusion.properties] if for_areas else []
     if found and not (exclusion.unless_sitting and "sitting" in exercise.positions):
         return "involves " + " and ".join(words(p) for p in found)
     if exclusion.level_above is not None and exercise.level > exclusion.level_above:

@@ -4,6 +4,7 @@ exercise is in it. planner.py builds them; every format reads them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, NamedTuple, Optional
 
 from recommender.core.catalog import Dose, Exercise, Position
@@ -21,6 +22,8 @@ class Prescription(NamedTuple):
     exercise: Exercise
     dose: Dose
     position: Position
+    rest_seconds: int = 0
+    """The rest between sets (0 where there is none)"""
 
     def to_dict(self) -> dict[str, Any]:
         dose = self.dose
@@ -31,6 +34,7 @@ class Prescription(NamedTuple):
             "reps": dose.reps,
             "hold_seconds": dose.hold_seconds,
             "per_side": dose.per_side,
+            "rest_seconds": self.rest_seconds,
         }
         if dose.minutes is not None:
             item["minutes"] = dose.minutes
@@ -67,7 +71,7 @@ class Session(NamedTuple):
 
 
 class Walking(NamedTuple):
-    """Walking on the days between sessions, when the sessions are too short to hold it."""
+    """Walking on the days between sessions, a suggestion ("if you can")."""
 
     prescription: Prescription
     days: tuple[str, ...]
@@ -84,6 +88,8 @@ class Week(NamedTuple):
     """The same exercises and amounts as the week before, on purpose"""
     review: bool = False
     """This week carries the safety net's review point"""
+    shorter: str = ""
+    """Why a session this week is shorter than three quarters of the time offered"""
 
     def session_groups(self) -> list[tuple[Session, ...]]:
         """Sessions with the same exercises and doses, together, in order of first day
@@ -98,7 +104,11 @@ class Week(NamedTuple):
         """What a person should know about this week, in words."""
         return [
             text
-            for flag, text in ((self.keep_level, KEEP_THIS_LEVEL), (self.review, REVIEW_POINT))
+            for flag, text in (
+                (self.keep_level, KEEP_THIS_LEVEL),
+                (bool(self.shorter), self.shorter),
+                (self.review, REVIEW_POINT),
+            )
             if flag
         ]
 
@@ -123,7 +133,11 @@ class Choice(NamedTuple):
 
 class Plan(NamedTuple):
     weeks: tuple[Week, ...]
-    choices: tuple[Choice, ...] = ()
+    choices: Sequence[Choice] = ()
+    """Why each exercise is in the plan (`explain`); made when first read"""
+    unused_equipment: tuple[str, ...] = ()
+    """Why each piece of the person's own equipment that no exercise uses is left
+    unused, in plain words (pipeline/equipment_use.py)"""
 
     def to_dict(self) -> dict[str, Any]:
         memo: dict[int, list[dict[str, Any]]] = {}  # the plan's objects outlive the call

@@ -6,6 +6,7 @@ compiled rule engine) and turns any number of answers into results.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from functools import cached_property
 from pathlib import Path
@@ -13,9 +14,12 @@ from typing import Any, NamedTuple, Optional
 
 from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog
+from recommender.core.deferred import Deferred
 from recommender.core.safety_net import SafetyNet, safety_net
+from recommender.core.weeks import DEFAULT_WEEKS, MAX_WEEKS
 from recommender.inputs.catalog_file import load_catalog
 from recommender.inputs.countries import emergency_number
+from recommender.pipeline.equipment_use import unused_equipment
 from recommender.pipeline.filters import Excluded, FilterIndex, Filtering
 from recommender.pipeline.plan import Plan
 from recommender.pipeline.planner import assemble_plan
@@ -24,10 +28,8 @@ from recommender.rulebook import conditions
 from recommender.rulebook.engines import RuleEngine, create_engine
 from recommender.rulebook.rules import NoteRule, Rulebook, WithholdRule, case_key, load_rulebook
 
-DEFAULT_WEEKS = 4
 #: The answers that say nothing about a person's health.
 NOT_HEALTH = ("name", "start_date", "country")
-MAX_WEEKS = 12
 
 
 class Withheld(NamedTuple):
@@ -64,7 +66,7 @@ class Result(NamedTuple):
     plan: Optional[Plan]
     excluded: tuple[Excluded, ...]
     notes: tuple[NoteRule, ...]
-    fired: tuple[Fired, ...]
+    fired: Sequence[Fired]
     weeks: int
     safety_net: Optional[SafetyNet]
     emergency_number: Optional[str] = None
@@ -130,8 +132,18 @@ class Recommender:
         plan = None
         if withheld is None and not found.withholds_plan:
             plan = assemble_plan(
-                answers, filtering.eligible, weeks, self.catalog.families, filtering.positions
+                answers,
+                filtering.eligible,
+                weeks,
+                self.catalog.families,
+                filtering.positions,
+                found.level,
             )
+            unused = unused_equipment(
+                answers, plan, filtering.excluded, self.catalog, self.catalog.families
+            )
+            if unused:
+                plan = plan._replace(unused_equipment=unused)
             found = found.with_plan()
         # Notes are advice about exercising: only a result with a plan carries them.
         notes: tuple[NoteRule, ...] = ()
@@ -144,7 +156,8 @@ class Recommender:
             plan=plan,
             excluded=filtering.excluded,
             notes=notes,
-            fired=self._fired(found, withholding, filtering, notes),
+            # Made when first read: a JSON result never reads them (core/deferred.py).
+            fired=Deferred(lambda: self._fired(found, withholding, filtering, notes)),
             weeks=weeks,
             safety_net=safety_net(found.level, plan is not None, number_words(number), neck),
             emergency_number=number,

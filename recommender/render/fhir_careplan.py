@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, NamedTuple, Optional
 
 from recommender.core.catalog import Dose, Exercise
-from recommender.core.wording import dose_words
+from recommender.core.wording import WEEKDAYS
 from recommender.inputs.fhir_codes import (
     EXERCISE_SYSTEM,
     RULE_SYSTEM,
@@ -16,7 +16,12 @@ from recommender.pipeline.plan import Plan
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import ALSO_TELL, Flag
 from recommender.render import RenderOptions, to_json
-from recommender.render.phrases import FOLLOW_THE_PLAN, NO_PLAN_UNTIL_SEEN, plan_summary
+from recommender.render.phrases import (
+    FOLLOW_THE_PLAN,
+    NO_PLAN_UNTIL_SEEN,
+    amount_words,
+    plan_summary,
+)
 
 # -- Result -> CarePlan ---------------------------------------------------------------
 
@@ -141,9 +146,6 @@ def _notes(result: Result) -> list[str]:
     return lines
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
 class _Use(NamedTuple):
     """One day an exercise is done, and its dose that day."""
 
@@ -151,6 +153,7 @@ class _Use(NamedTuple):
     day: str
     date: Optional[dt.date]
     dose: Dose
+    rest_seconds: int = 0
 
 
 def _uses(plan: Plan, exercise_id: str) -> list[_Use]:
@@ -160,7 +163,9 @@ def _uses(plan: Plan, exercise_id: str) -> list[_Use]:
         for session in week.sessions:
             for p in session.exercises:
                 if p.exercise.id == exercise_id:
-                    uses.append(_Use(week.number, session.day, session.date, p.dose))
+                    uses.append(
+                        _Use(week.number, session.day, session.date, p.dose, p.rest_seconds)
+                    )
         walking = week.walking
         if walking is not None and walking.prescription.exercise.id == exercise_id:
             # The week starts on its first session's day: walking falls within it.
@@ -168,7 +173,7 @@ def _uses(plan: Plan, exercise_id: str) -> list[_Use]:
             for day in walking.days:
                 date = None
                 if first is not None:
-                    date = first + dt.timedelta(days=(_WEEKDAYS.index(day) - first.weekday()) % 7)
+                    date = first + dt.timedelta(days=(WEEKDAYS.index(day) - first.weekday()) % 7)
                 uses.append(_Use(week.number, day, date, walking.prescription.dose))
     return uses
 
@@ -194,9 +199,9 @@ def _activity(plan: Plan, exercise: Exercise) -> dict:
     repeat["period"] = 1
     repeat["periodUnit"] = "wk"
     repeat["dayOfWeek"] = [code for day, code in _DAY_CODES.items() if day in days]
-    doses: dict[int, Dose] = {}
+    doses: dict[int, tuple[Dose, int]] = {}
     for use in uses:
-        doses.setdefault(use.week, use.dose)
+        doses.setdefault(use.week, (use.dose, use.rest_seconds))
     return {
         "detail": {
             "code": {
@@ -212,13 +217,16 @@ def _activity(plan: Plan, exercise: Exercise) -> dict:
     }
 
 
-def _how(exercise: Exercise, doses: list[tuple[int, Dose]]) -> str:
-    (first, start), (last, end) = doses[0], doses[-1]
+def _how(exercise: Exercise, doses: list[tuple[int, tuple[Dose, int]]]) -> str:
+    (first, (start, start_rest)), (last, (end, end_rest)) = doses[0], doses[-1]
     if start == end:
         span = f"Week {first}" if first == last else f"Weeks {first} to {last}"
-        amount = f"{span}: {dose_words(start)}."
+        amount = f"{span}: {amount_words(start, start_rest)}."
     else:
-        amount = f"Week {first}: {dose_words(start)}; week {last}: {dose_words(end)}."
+        amount = (
+            f"Week {first}: {amount_words(start, start_rest)}; "
+            f"week {last}: {amount_words(end, end_rest)}."
+        )
     if start.effort:
         amount += f" How hard: {start.effort}."
     steps = " ".join(f"{n}. {one_line(step)}" for n, step in enumerate(exercise.steps, 1))

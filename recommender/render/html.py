@@ -181,6 +181,7 @@ def _page(result: Result, produced: dt.datetime, paper: Optional[str]) -> dict[s
         "notes": [{"id": n.id, "title": n.title, "text": n.text} for n in result.notes],
         "safety_net": result.safety_net,
         "follow": FOLLOW_THE_PLAN,
+        "unused_equipment": plan.unused_equipment if plan else (),
         "no_plan": NO_PLAN_UNTIL_SEEN,
         "disclaimer": DISCLAIMER,
         "sources": _sources(result),

@@ -8,15 +8,7 @@ from recommender.core.catalog import Exercise
 from recommender.core.wording import dose_words
 from recommender.pipeline.examples import Outcome
 from recommender.render.text import wrap
-from recommender.rulebook.conditions import describe
-from recommender.rulebook.rules import (
-    AdaptRule,
-    FilterRule,
-    NoteRule,
-    RedFlagRule,
-    Rulebook,
-    WithholdRule,
-)
+from recommender.rulebook.rules import KINDS, Rulebook
 
 
 def render_exercises(exercises: Iterable[Exercise]) -> str:
@@ -28,44 +20,13 @@ def render_exercises(exercises: Iterable[Exercise]) -> str:
     return _table(rows)
 
 
-def rule_effect(rule: object) -> str:
-    if isinstance(rule, RedFlagRule):
-        return rule.level
-    if isinstance(rule, WithholdRule):
-        return "withhold plan"
-    if isinstance(rule, FilterRule):
-        return "exclude exercises"
-    if isinstance(rule, AdaptRule):
-        return f"adapt: {rule.outcome.replace('_', ' ')}"
-    assert isinstance(rule, NoteRule)
-    return "note"
-
-
-def rule_condition(rule: object) -> str:
-    condition = getattr(rule, "condition", None)
-    if condition is not None:
-        return describe(condition)
-    if isinstance(rule, WithholdRule) and rule.when_eligible:
-        return rule.when_eligible.describe()
-    if isinstance(rule, FilterRule):
-        return "; ".join(
-            describe(c.condition)
-            if c.condition is not None
-            else f"triage level is {c.when_triage}"
-            if c.when_triage
-            else "everyone"
-            for c in rule.cases
-        )
-    return "always"
-
-
 def rules_as_json(book: Rulebook) -> list[dict]:
     return [
         {
             "id": rule.id,
-            "effect": rule_effect(rule),
+            "effect": rule.effect(),
             "title": rule.title,
-            "condition": rule_condition(rule),
+            "condition": rule.when_words(),
             "source": rule.source,
             "file": book.origin[rule.id].name,
         }
@@ -73,34 +34,17 @@ def rules_as_json(book: Rulebook) -> list[dict]:
     ]
 
 
-_KINDS = (
-    (RedFlagRule, "Red flags (triage)", "Each sends the person to a clinician at its level."),
-    (WithholdRule, "Withholding rules", "Each withholds the plan, whatever the triage level."),
-    (FilterRule, "Safety filters", "Each removes exercises from the plan, with its reason."),
-    (NoteRule, "Notes", "Advice shown beside a plan; a note changes nothing else."),
-    (
-        AdaptRule,
-        "Adaptation rules (tracking)",
-        "Each reads one tracked week (`backplan track`) and decides the next week's dose; "
-        "the strongest outcome wins (stop, step back, hold, adherence, progress). The rules "
-        "on exercise.* decide for one exercise the person named at a check-in (easier, "
-        "swap, leave out, harder); the others follow the week's decision.",
-    ),
-)
-
-
 def render_rules_reference(book: Rulebook) -> str:
     """Every rule as Markdown, grouped by kind: the body of docs/rules.md."""
     out: list[str] = []
-    for kind, heading, blurb in _KINDS:
-        rules = [r for r in book.rules if isinstance(r, kind)]
-        out += [f"## {heading} ({len(rules)})", "", blurb, ""]
+    for kind in KINDS:
+        rules = [r for r in book.rules if type(r) is kind]
+        out += [f"## {kind.HEADING} ({len(rules)})", "", kind.BLURB, ""]
         for rule in rules:
             out += [f"### {rule.id}: {rule.title}", ""]
-            out.append(f"- **Effect:** {rule_effect(rule)}")
-            if isinstance(rule, RedFlagRule):
-                out.append(f"- **Suspected:** {rule.suspected}")
-            out.append(f"- **When:** {_one_line(rule_condition(rule))}")
+            out.append(f"- **Effect:** {rule.effect()}")
+            out += [f"- **{name}:** {value}" for name, value in rule.details()]
+            out.append(f"- **When:** {_one_line(rule.when_words())}")
             out.append(f"- **Source:** {_one_line(rule.source)}")
             out.append(f"- **File:** `rules/{book.origin[rule.id].name}`")
             out.append("")

@@ -9,6 +9,7 @@ from recommender.core.answers import UNPRINTABLE, Answers
 from recommender.core.wording import dose_words, words
 
 if TYPE_CHECKING:
+    from recommender.core.catalog import Dose
     from recommender.pipeline.plan import Prescription, Walking
 
 #: A flag's level in words (never shown by colour alone).
@@ -42,6 +43,9 @@ DISCLAIMER = (
     "and does not replace a doctor or physiotherapist."
 )
 
+#: What a progress report adds to DISCLAIMER: the person follows a plan over weeks.
+STOP_IF_WORSE = "If the pain becomes much worse, or a new symptom worries you, stop and get advice."
+
 
 def person_text(text: str) -> str:
     """Text a person typed, on one line and with nothing a terminal acts on: it can
@@ -63,20 +67,34 @@ def plan_summary(answers: Answers, weeks: int) -> str:
     )
 
 
+def rest_words(rest_seconds: int, dose: Dose) -> str:
+    """The rest between sets ("rest 60 s between sets"), or nothing when there is none."""
+    if not rest_seconds:
+        return ""
+    between = "holds" if dose.reps is None else "sets"
+    return f"rest {rest_seconds} s between {between}"
+
+
+def amount_words(dose: Dose, rest_seconds: int) -> str:
+    """A dose with its rest ("2 sets of 10, rest 60 s between sets")."""
+    rest = rest_words(rest_seconds, dose)
+    return f"{dose_words(dose)}, {rest}" if rest else dose_words(dose)
+
+
 def item_words(item: Prescription) -> str:
-    """One plan line's amount, with the position when the exercise has several
-    ("2 sets of 10, hold each 5 s, sitting")."""
-    amount = dose_words(item.dose)
+    """One plan line's amount, with its rest and the position when the exercise has
+    several ("2 sets of 10, hold each 5 s, rest 60 s between sets, sitting")."""
+    amount = amount_words(item.dose, item.rest_seconds)
     if len(item.exercise.positions) > 1:
         return f"{amount}, {words(item.position)}"
     return amount
 
 
 def walking_words(walking: Walking) -> str:
-    """Walking on the days between sessions, as one sentence."""
+    """Walking on the days between sessions, a suggestion, as one sentence."""
     days = ", ".join(day.capitalize() for day in walking.days)
     item = walking.prescription
-    return f"Also: {item.exercise.name} {item.dose.minutes} min on {days}."
+    return f"If you can, also: {item.exercise.name} {item.dose.minutes} min on {days}."
 
 
 def how_hard(item: Prescription) -> str:

@@ -10,7 +10,7 @@ from typing import Optional
 
 from recommender.core.progress import PSFS_EXPLAINED, PSFS_NAME
 from recommender.core.safety_net import SafetyNet
-from recommender.pipeline.adapt import Progress
+from recommender.pipeline.adapt import BlockProgress, Progress
 from recommender.pipeline.course_warning import CourseWarning
 from recommender.render.chart import MARKS, chart_rows, svg_inline
 from recommender.render.progress_text import DISCLAIMER, block_summary
@@ -52,6 +52,8 @@ def _cell(value: Optional[int]) -> str:
 
 
 def render_report_html(progress: Progress, warning: CourseWarning, today: dt.date) -> str:
+    """The progress report as one HTML page: the course, its warning first, the
+    chart, each block's weeks, the PSFS, why each decision, the safety net."""
     course = progress.course
     first = course.blocks[0]
     out = [
@@ -65,6 +67,25 @@ def render_report_html(progress: Progress, warning: CourseWarning, today: dt.dat
         f"{progress.plan_weeks} weeks (backplan {escape(first.backplan_version)}, rules "
         f"{escape(first.rules_version)}). Usual pain at the start: {course.start_pain}/10.</p>",
     ]
+    out += _warning(progress, warning)
+    out += _chart(progress)
+    for block in progress.blocks:
+        out.append(f"<h2>{escape(block_summary(block, today))}</h2>")
+        out += (
+            _weeks_table(block)
+            if block.reviews
+            else ["<p>No week of this block was checked in.</p>"]
+        )
+    out += _function_scores(progress)
+    out += _why_each_decision(progress)
+    if warning.net is not None:
+        out += _box(warning.net, "Safety net")
+    out += [f"<p><small>{escape(DISCLAIMER)}</small></p>", "</body></html>", ""]
+    return "\n".join(out)
+
+
+def _warning(progress: Progress, warning: CourseWarning) -> list[str]:
+    out = []
     if warning.line is not None:
         out.append(f'<p class="level" role="alert">{escape(warning.line)}</p>')
         if warning.why:
@@ -75,44 +96,54 @@ def render_report_html(progress: Progress, warning: CourseWarning, today: dt.dat
         )
     if warning.escalation is not None:
         out += _box(warning.escalation, "Before you are seen")
-    out += _chart(progress)
-    for block in progress.blocks:
-        out.append(f"<h2>{escape(block_summary(block, today))}</h2>")
-        if not block.reviews:
-            out.append("<p>No week of this block was checked in.</p>")
-            continue
-        out.append(
-            "<table><thead><tr><th>Week</th><th>Doses of plan week</th><th>Sessions</th>"
-            "<th>Worst pain in exercise</th><th>Your limit</th><th>Next morning</th>"
-            "<th>Usual pain</th><th>Decision</th><th>Rule</th></tr></thead><tbody>"
-        )
-        for review in block.reviews:
-            s = review.summary
-            rules = [r.id for r in (*review.fired[:1], *([review.review] if review.review else []))]
-            cells = [
-                str(s.week),
-                f"{review.level.week}" + (" (easier)" if review.level.easier else ""),
-                f"{s.done} of {s.planned}",
-                _cell(s.exercise_pain),
-                str(review.facts["this_week"]["pain_limit"]),
-                s.next_morning or "-",
-                _cell(s.usual_pain),
-                OUTCOME_WORDS[review.outcome],
-            ]
-            row = "".join(f"<td>{escape(c)}</td>" for c in cells)
-            out.append(f'<tr>{row}<td class="rule">{escape(", ".join(rules) or "-")}</td></tr>')
-        out.append("</tbody></table>")
-    if course.psfs:
-        scored = [(r.course_week, r.summary.psfs) for r in progress.reviews if r.summary.psfs]
-        out.append(f"<h2>Function: the {escape(PSFS_NAME)}</h2>")
-        out.append(f"<p>The PSFS is {escape(PSFS_EXPLAINED)}.</p>")
-        head = "".join(f"<th>Week {week}</th>" for week, _ in scored)
-        out.append(f"<table><thead><tr><th>Activity</th><th>Start</th>{head}</tr></thead><tbody>")
-        for index, (name, score) in enumerate(course.psfs):
-            later = "".join(f"<td>{scores[index]}</td>" for _, scores in scored)
-            out.append(f"<tr><td>{escape(name)}</td><td>{score}</td>{later}</tr>")
-        out.append("</tbody></table>")
-    out.append("<h2>Why each decision</h2><ul>")
+    return out
+
+
+def _weeks_table(block: BlockProgress) -> list[str]:
+    out = [
+        "<table><thead><tr><th>Week</th><th>Doses of plan week</th><th>Sessions</th>"
+        "<th>Worst pain in exercise</th><th>Your limit</th><th>Next morning</th>"
+        "<th>Usual pain</th><th>Decision</th><th>Rule</th></tr></thead><tbody>"
+    ]
+    for review in block.reviews:
+        s = review.summary
+        rules = [r.id for r in (*review.fired[:1], *([review.review] if review.review else []))]
+        cells = [
+            str(s.week),
+            f"{review.level.week}" + (" (easier)" if review.level.easier else ""),
+            f"{s.done} of {s.planned}",
+            _cell(s.exercise_pain),
+            str(review.facts["this_week"]["pain_limit"]),
+            s.next_morning or "-",
+            _cell(s.usual_pain),
+            OUTCOME_WORDS[review.outcome],
+        ]
+        row = "".join(f"<td>{escape(c)}</td>" for c in cells)
+        out.append(f'<tr>{row}<td class="rule">{escape(", ".join(rules) or "-")}</td></tr>')
+    out.append("</tbody></table>")
+    return out
+
+
+def _function_scores(progress: Progress) -> list[str]:
+    course = progress.course
+    if not course.psfs:
+        return []
+    scored = [(r.course_week, r.summary.psfs) for r in progress.reviews if r.summary.psfs]
+    out = [
+        f"<h2>Function: the {escape(PSFS_NAME)}</h2>",
+        f"<p>The PSFS is {escape(PSFS_EXPLAINED)}.</p>",
+    ]
+    head = "".join(f"<th>Week {week}</th>" for week, _ in scored)
+    out.append(f"<table><thead><tr><th>Activity</th><th>Start</th>{head}</tr></thead><tbody>")
+    for index, (name, score) in enumerate(course.psfs):
+        later = "".join(f"<td>{scores[index]}</td>" for _, scores in scored)
+        out.append(f"<tr><td>{escape(name)}</td><td>{score}</td>{later}</tr>")
+    out.append("</tbody></table>")
+    return out
+
+
+def _why_each_decision(progress: Progress) -> list[str]:
+    out = ["<h2>Why each decision</h2><ul>"]
     for block in progress.blocks:
         for review in block.reviews:
             deciding = [*review.fired[:1], *([review.review] if review.review else [])]
@@ -129,10 +160,7 @@ def render_report_html(progress: Progress, warning: CourseWarning, today: dt.dat
                 f"<li>{escape(sentence)} {escape(' '.join(e for e in extra if e))} {sources}</li>"
             )
     out.append("</ul>")
-    if warning.net is not None:
-        out += _box(warning.net, "Safety net")
-    out += [f"<p><small>{escape(DISCLAIMER)}</small></p>", "</body></html>", ""]
-    return "\n".join(out)
+    return out
 
 
 def _chart(progress: Progress) -> list[str]:

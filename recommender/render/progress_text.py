@@ -15,7 +15,8 @@ from recommender.core.wording import dose_words, words
 from recommender.pipeline.adapt import AdaptedWeek, BlockProgress, Progress, Review, why
 from recommender.pipeline.course_warning import CourseWarning
 from recommender.render.boxes import box, safety_net_box, styler, wrap
-from recommender.render.phrases import person_text, plural
+from recommender.render.phrases import DISCLAIMER as PLAN_DISCLAIMER
+from recommender.render.phrases import STOP_IF_WORSE, person_text, plural
 from recommender.render.progress_words import (
     OUTCOME_WORDS,
     SHORT,
@@ -38,10 +39,8 @@ __all__ = [
     "render_status",
 ]
 
-DISCLAIMER = (
-    "Not a diagnosis, and not a substitute for a doctor or physiotherapist. If the pain "
-    "becomes much worse, or a new symptom worries you, stop and get advice."
-)
+#: The plan's disclaimer, and what to do if the pain changes while following it.
+DISCLAIMER = f"{PLAN_DISCLAIMER} {STOP_IF_WORSE}"
 
 
 def _text(lines: list[str]) -> str:

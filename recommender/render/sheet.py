@@ -30,6 +30,7 @@ from recommender.render.phrases import (
     item_words,
     person_text,
     plan_summary,
+    rest_words,
     walking_words,
 )
 
@@ -139,18 +140,11 @@ def render_sheet(result: Result, produced: dt.datetime, paper: Optional[str] = N
     return _environment().get_template(TEMPLATE).render(page=page)
 
 
-def rest_words(item: Prescription) -> str:
-    """The rest between sets, when the plan states one ("Rest 60 s between sets").
-
-    Read defensively: the rest is part of version 3's result (`rest_seconds`), added
-    to the plan's items on its own schedule; an item without one shows no rest."""
-    seconds = getattr(item, "rest_seconds", None)
-    if seconds is None:
-        seconds = getattr(item.dose, "rest_seconds", None)
-    if not seconds:
-        return ""
-    between = "between sets" if (item.dose.sets or 0) > 1 else "after it"
-    return f"Rest {seconds} s {between}"
+def rest_cell(item: Prescription) -> str:
+    """The rest column: the plan's rest in the words of every other format, or
+    nothing where there is none."""
+    words = rest_words(item.rest_seconds, item.dose)
+    return words[:1].upper() + words[1:]
 
 
 def _weeks(plan: Plan) -> list[WeekPage]:
@@ -167,7 +161,7 @@ def _weeks(plan: Plan) -> list[WeekPage]:
                     n,
                     p.exercise.name,
                     item_words(p),
-                    rest_words(p),
+                    rest_cell(p),
                     how_hard(p),
                     # Drawn by our own code from checked numbers; its text is escaped there.
                     Markup(svg(p.exercise, position=p.position, key=f"w{week.number}s{g}n{n}")),

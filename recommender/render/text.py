@@ -103,6 +103,8 @@ def _plan(result: Result, plan: Plan, style: Callable[..., str], width: int = WI
         for line in wrap(f"YOUR PLAN: {plan_summary(result.answers, len(plan.weeks))}", width=width)
     ]
     lines += wrap(FOLLOW_THE_PLAN, width=width)
+    for sentence in plan.unused_equipment:
+        lines += ["", *wrap(sentence, width=width)]
     for week in plan.weeks:
         lines.append("")
         lines.append(style(f"Week {week.number}", bold=True, underline=True))

@@ -1,6 +1,6 @@
 """The rules in `rules/`: their types, loading and validation.
 
-Four kinds of rule, each a list under its own key in any `rules/*.yaml` file:
+Five kinds of rule, each a list under its own key in any `rules/*.yaml` file:
 
 - `red_flags` (RF-...): a condition on the answers and a triage level;
 - `withhold` (WH-...): when no plan is given, whatever the level;
@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Optional, Union
 
-from recommender.core.answers import answer_keys
+from recommender.core.answers import PainArea, answer_keys
 from recommender.core.catalog import Catalog, Exercise, Kind, Position, Property
 from recommender.core.errors import DataFileError
 from recommender.inputs.cache import KeyPart, cached, source_of
@@ -70,6 +71,10 @@ class Example:
     excludes: tuple[str, ...] = ()
     keeps: tuple[str, ...] = ()
 
+    def named_exercises(self) -> tuple[str, ...]:
+        """The catalog exercises this example names."""
+        return (*self.excludes, *self.keeps)
+
     def __post_init__(self) -> None:
         unknown = sorted(set(self.given) - set(answer_keys()))
         if unknown:
@@ -80,19 +85,25 @@ class Example:
 RawCondition = dict[str, Any]
 
 
-def _parsed(rule: Any) -> None:
-    """Set the derived `condition`: the checked tree of the rule file's `when`."""
-    known = rule.KNOWN() if hasattr(rule, "KNOWN") else None
-    condition = None if rule.when is None else conditions.parse(rule.when, "when", known)
-    object.__setattr__(rule, "condition", condition)  # a frozen dataclass's derived field
-
-
 @dataclass(frozen=True, eq=False)
 class _Rule:
-    """What every rule has. Each kind of rule is validated closed (unknown keys are
-    errors), by this config that they inherit."""
+    """What every rule has, and what each kind of rule says about itself: the one
+    interface the loader, `backplan rules`, docs/rules.md and the examples' runner use
+    (no code asks which kind a rule is). Each kind is validated closed (unknown keys are
+    errors), by the config it inherits."""
 
     __pydantic_config__ = _CLOSED
+
+    #: The key of the rule files' list that holds this kind
+    SECTION: ClassVar[str]
+    #: The ids this kind may take
+    PREFIXES: ClassVar[tuple[str, ...]]
+    #: docs/rules.md's heading for this kind, and its sentence on what the kind does
+    HEADING: ClassVar[str]
+    BLURB: ClassVar[str]
+    #: The rule's examples are answers, whose exclusions name catalog exercises (an
+    #: adaptation rule's are weeks)
+    EXAMPLES_ARE_ANSWERS: ClassVar[bool] = True
 
     id: str
     title: Annotated[str, at.MinLen(1)]
@@ -106,14 +117,39 @@ class _Rule:
         """True for a rule with no condition at all, which can never stay silent."""
         return False
 
+    def raw_condition(self) -> Optional[RawCondition]:
+        """The rule file's `when`, for the kinds that have one."""
+        return None
+
+    @classmethod
+    def known_fields(cls) -> Optional[dict[str, Any]]:
+        """What this kind's conditions may read; None for the answers."""
+        return None
+
+    @cached_property
+    def condition(self) -> Optional[conditions.Condition]:
+        """The checked tree of the rule file's `when` (made once; checked on loading)."""
+        raw = self.raw_condition()
+        return None if raw is None else conditions.parse(raw, "when", self.known_fields())
+
+    def effect(self) -> str:
+        """What the rule does when it fires, in a few words (`backplan rules`)."""
+        raise NotImplementedError
+
+    def details(self) -> list[tuple[str, str]]:
+        """What docs/rules.md adds for this kind, as (name, words)."""
+        return []
+
+    def when_words(self) -> str:
+        """When the rule fires, in words."""
+        return "always" if self.condition is None else conditions.describe(self.condition)
+
     def __post_init__(self) -> None:
-        if hasattr(self, "when"):  # the rules with a condition of their own
-            _parsed(self)
-        prefixes = self.PREFIXES  # type: ignore[attr-defined]
-        if not (self.id.startswith(prefixes) and self._ID.fullmatch(self.id)):
+        self.condition  # noqa: B018  (parsed now, so a bad condition stops the loading)
+        if not (self.id.startswith(self.PREFIXES) and self._ID.fullmatch(self.id)):
             raise ValueError(
-                f"id {self.id!r} must look like {' or '.join(p + 'SOMETHING' for p in prefixes)}"
-                " (capitals, digits, dashes)"
+                f"id {self.id!r} must look like "
+                f"{' or '.join(p + 'SOMETHING' for p in self.PREFIXES)} (capitals, digits, dashes)"
             )
         # A rule never shown firing, or never shown silent, is untested.
         outcomes = {example.fires for example in self.examples}
@@ -139,7 +175,10 @@ class RedFlagRule(_Rule):
     """A red flag (RF-) or a yellow flag (YF-: psychosocial, SPEC section 3): when it
     fires, the person is sent to a clinician at `level`."""
 
+    SECTION = "red_flags"
     PREFIXES = ("RF-", "YF-")
+    HEADING = "Red flags (triage)"
+    BLURB = "Each sends the person to a clinician at its level."
 
     level: AlertLevel
     suspected: Annotated[str, at.MinLen(1)]
@@ -148,7 +187,15 @@ class RedFlagRule(_Rule):
     with_plan: Optional[Annotated[str, at.MinLen(1)]] = None
     """Added to the advice only on a result that carries a plan (a flag's words must
     never promise a plan that another rule withheld)"""
-    condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
+
+    def raw_condition(self) -> Optional[RawCondition]:
+        return self.when
+
+    def effect(self) -> str:
+        return self.level
+
+    def details(self) -> list[tuple[str, str]]:
+        return [("Suspected", self.suspected)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,12 +224,25 @@ class EligibilityCheck:
 class WithholdRule(_Rule):
     """Withholds the plan whatever the triage level."""
 
+    SECTION = "withhold"
     PREFIXES = ("WH-",)
+    HEADING = "Withholding rules"
+    BLURB = "Each withholds the plan, whatever the triage level."
 
     reason: Annotated[str, at.MinLen(1)]
     when: Optional[RawCondition] = None
     when_eligible: Optional[EligibilityCheck] = None
-    condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
+
+    def raw_condition(self) -> Optional[RawCondition]:
+        return self.when
+
+    def effect(self) -> str:
+        return "withhold plan"
+
+    def when_words(self) -> str:
+        if self.when_eligible is not None:
+            return self.when_eligible.describe()
+        return super().when_words()
 
     @property
     def only_silent_examples(self) -> bool:
@@ -206,6 +266,9 @@ class Exclusion:
     unless_sitting: bool = False
     """Keeps an exercise with one of `properties` that can be done sitting, and shows
     every exercise that can be done sitting in its sitting position"""
+    for_areas: tuple[PainArea, ...] = ()
+    """Narrows `positions` and `properties` to exercises for any of these areas (the
+    neck's end-range stretches, not every end-range stretch)"""
     level_above: Optional[Annotated[int, at.Ge(1), at.Le(2)]] = None
     strength_level_above: Optional[Annotated[int, at.Ge(1), at.Le(2)]] = None
     contraindicated: bool = False
@@ -226,6 +289,8 @@ class Exclusion:
             raise ValueError("an exclusion needs at least one criterion")
         if self.unless_sitting and not self.properties:
             raise ValueError("unless_sitting qualifies properties, and none are given")
+        if self.for_areas and not (self.positions or self.properties):
+            raise ValueError("for_areas narrows positions or properties, and none are given")
 
 
 @dataclass(frozen=True, eq=False)
@@ -239,30 +304,57 @@ class FilterCase:
     when: Optional[RawCondition] = None
     when_triage: Optional[AlertLevel] = None
     """Applies when the triage level is exactly this one"""
-    condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
+
+    def when_words(self) -> str:
+        if self.condition is not None:
+            return conditions.describe(self.condition)
+        return f"triage level is {self.when_triage}" if self.when_triage else "everyone"
+
+    @cached_property
+    def condition(self) -> Optional[conditions.Condition]:
+        """The checked tree of `when` (made once; checked on loading)."""
+        return None if self.when is None else conditions.parse(self.when, "when")
 
     def __post_init__(self) -> None:
-        _parsed(self)
+        self.condition  # noqa: B018  (parsed now, so a bad condition stops the loading)
 
 
 @dataclass(frozen=True, eq=False)
 class FilterRule(_Rule):
     """A safety filter over the exercise catalog."""
 
+    SECTION = "filters"
     PREFIXES = ("EX-",)
+    HEADING = "Safety filters"
+    BLURB = "Each removes exercises from the plan, with its reason."
 
     cases: Annotated[tuple[FilterCase, ...], at.MinLen(1)]
+
+    def effect(self) -> str:
+        return "exclude exercises"
+
+    def when_words(self) -> str:
+        # Cases with the same condition (EX-BALANCE's two) are told once.
+        return "; ".join(dict.fromkeys(case.when_words() for case in self.cases))
 
 
 @dataclass(frozen=True, eq=False)
 class NoteRule(_Rule):
     """Advice shown beside the result; changes nothing else. No `when`: always shown."""
 
+    SECTION = "notes"
     PREFIXES = ("NOTE-",)
+    HEADING = "Notes"
+    BLURB = "Advice shown beside a plan; a note changes nothing else."
 
     text: Annotated[str, at.MinLen(1)]
     when: Optional[RawCondition] = None
-    condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
+
+    def raw_condition(self) -> Optional[RawCondition]:
+        return self.when
+
+    def effect(self) -> str:
+        return "note"
 
     @property
     def always(self) -> bool:
@@ -287,6 +379,9 @@ class ReviewExample:
     fires: bool
     given: dict[str, Any] = field(default_factory=dict)
 
+    def named_exercises(self) -> tuple[str, ...]:
+        return ()  # a week names no catalog exercise
+
     def __post_init__(self) -> None:
         unknown = sorted(set(self.given) - set(_review_fields()))
         if unknown:
@@ -297,14 +392,31 @@ class ReviewExample:
 class AdaptRule(_Rule):
     """How one reviewed week changes the plan (rules/adapt.yaml)."""
 
+    SECTION = "adapt"
     PREFIXES = ("AD-",)
-    KNOWN = staticmethod(lambda: _review_fields())
+    HEADING = "Adaptation rules (tracking)"
+    BLURB = (
+        "Each reads one tracked week (`backplan track`) and decides the next week's dose; "
+        "the strongest outcome wins (stop, step back, hold, adherence, progress). The rules "
+        "on exercise.* decide for one exercise the person named at a check-in (easier, "
+        "swap, leave out, harder); the others follow the week's decision."
+    )
+    EXAMPLES_ARE_ANSWERS = False
 
     outcome: Outcome
     advice: Annotated[str, at.MinLen(1)]
     when: RawCondition
     examples: Annotated[tuple[ReviewExample, ...], at.MinLen(1)]  # type: ignore[assignment]
-    condition: Optional[conditions.Condition] = field(default=None, init=False, repr=False)
+
+    def raw_condition(self) -> Optional[RawCondition]:
+        return self.when
+
+    @classmethod
+    def known_fields(cls) -> Optional[dict[str, Any]]:
+        return _review_fields()
+
+    def effect(self) -> str:
+        return f"adapt: {self.outcome.replace('_', ' ')}"
 
     @property
     def about_exercise(self) -> bool:
@@ -325,13 +437,9 @@ class AdaptRule(_Rule):
 
 
 AnyRule = Union[RedFlagRule, WithholdRule, FilterRule, NoteRule, AdaptRule]
-SECTIONS: dict[str, type] = {
-    "red_flags": RedFlagRule,
-    "withhold": WithholdRule,
-    "filters": FilterRule,
-    "notes": NoteRule,
-    "adapt": AdaptRule,
-}
+#: Every kind of rule, in the order the rules are listed and documented.
+KINDS: tuple[type[AnyRule], ...] = (RedFlagRule, WithholdRule, FilterRule, NoteRule, AdaptRule)
+SECTIONS: dict[str, type[AnyRule]] = {kind.SECTION: kind for kind in KINDS}
 
 
 def case_key(rule: FilterRule, index: int) -> str:
@@ -339,17 +447,18 @@ def case_key(rule: FilterRule, index: int) -> str:
     return f"{rule.id}#{index + 1}"
 
 
-class Rulebook(NamedTuple):
+@dataclass(frozen=True)
+class Rulebook:
     """Every rule, in file order, with the baseline answers their examples start from."""
 
     red_flags: tuple[RedFlagRule, ...]
     withhold: tuple[WithholdRule, ...]
     filters: tuple[FilterRule, ...]
     notes: tuple[NoteRule, ...]
-    baseline: dict
+    baseline: dict[str, Any]
     origin: dict[str, Path]  # rule id -> the file it came from
     adapt: tuple[AdaptRule, ...] = ()
-    review_baseline: dict = {}  # never mutated
+    review_baseline: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rules(self) -> tuple[AnyRule, ...]:
@@ -470,10 +579,8 @@ def _validate_rule(file: Path, section: str, index: int, item: Any) -> AnyRule:
 
 
 def _check_exercise_ids(file: Path, rule: AnyRule, catalog: Catalog) -> None:
-    if isinstance(rule, AdaptRule):
-        return  # its examples are weeks, and name no exercise
     for example in rule.examples:
-        for exercise_id in (*example.excludes, *example.keeps):
+        for exercise_id in example.named_exercises():
             if exercise_id not in catalog:
                 raise DataFileError(
                     f"{file}: rule {rule.id}: example {example.name!r} names unknown "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+from pathlib import Path
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -181,7 +183,10 @@ def test_plans_keep_every_invariant(raw, weeks):
             items = session["exercises"]
             ids = [x["id"] for x in items]
             body = [i for i in ids if CATALOG[i]["kind"] != "aerobic"]
-            assert budget * 0.75 <= session["minutes"] <= budget, "75 to 100 % of the time"
+            assert session["minutes"] <= budget, "never over the time offered"
+            if session["minutes"] < budget * 0.75:
+                _check_shorter(raw, week, session, plan, eligible)
+            _check_walking_and_rests(raw, session)
             assert len(set(ids)) == len(ids) and len(body) >= 2
             assert CATALOG[ids[0]]["kind"] in ("mobility", "stretch"), "opens gently"
             assert any(areas & set(CATALOG[i]["areas"]) for i in body)
@@ -252,6 +257,160 @@ def test_plans_keep_every_invariant(raw, weeks):
         first = present.index(True)
         if first + 1 < weeks and CATALOG[exercise_id]["kind"] != "aerobic":
             assert present[first + 1], (exercise_id, "kept at least 2 weeks")
+
+
+def _families() -> dict[str, str]:
+    """Each exercise id -> one member of its easier/harder chain (one movement)."""
+    parent = {i: i for i in CATALOG}
+
+    def root(i: str) -> str:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, e in CATALOG.items():
+        for link in (e["easier"], e["harder"]):
+            if link in parent:
+                parent[root(i)] = root(link)
+    return {i: root(i) for i in CATALOG}
+
+
+FAMILY = _families()
+
+
+def _movements(plan: dict) -> set[str]:
+    """The movements a plan teaches besides walking (SPEC section 6)."""
+    return {
+        FAMILY[x["id"]]
+        for week in plan["weeks"]
+        for session in week["sessions"]
+        for x in session["exercises"]
+        if CATALOG[x["id"]]["kind"] != "aerobic"
+    }
+
+
+def _check_shorter(raw: dict, week: dict, session: dict, plan: dict, eligible: set[str]) -> None:
+    """A session under 75 % of the time: allowed only where the movement cap and the
+    safe exercises cannot fill it with walking at its third; never under half; and
+    the plan says so in plain words."""
+    budget = raw["minutes_per_session"]
+    assert session["minutes"] >= budget / 2, "never under half the time offered"
+    assert any("shorter session" in n for n in week.get("notes", [])), "the plan says so"
+    # A nerve slider is taught only for nerve symptoms in a limb (Basson 2017).
+    sliders = set() if raw["red_flags"]["limb_pain_or_tingling"] else spec_oracle.NERVE_SLIDERS
+    usable = {FAMILY[i] for i in eligible if CATALOG[i]["kind"] != "aerobic" and i not in sliders}
+    taught = _movements(plan)
+    assert len(taught) == spec_oracle.movement_cap(raw) or taught == usable, (
+        "shorter only when the cap or the safe exercises leave nothing more to teach"
+    )
+    walking = [x["minutes"] for x in session["exercises"] if x.get("minutes") is not None]
+    if budget >= 15 and walking:
+        assert walking[0] == budget // 3, "walking at its third before a session is shorter"
+
+
+def _check_walking_and_rests(raw: dict, session: dict) -> None:
+    for x in session["exercises"]:
+        kind = CATALOG[x["id"]]["kind"]
+        low, high = spec_oracle.rest_range(kind)
+        assert "rest_seconds" in x, x["id"]
+        if x["sets"] and x["sets"] > 1:
+            assert low <= x["rest_seconds"] <= high, (x["id"], x["rest_seconds"])
+        else:
+            assert x["rest_seconds"] == 0, (x["id"], "no rest without a second set")
+        if kind == "aerobic" and raw["minutes_per_session"] >= 15:
+            if x["minutes"] > spec_oracle.walking_cap(raw):
+                # Only where the exercises cannot reach half the time even at the top of
+                # their ranges: walking makes up the half, and no more (issue 22 report).
+                assert session["minutes"] <= math.ceil(raw["minutes_per_session"] / 2) + 1
+            else:
+                assert x["minutes"] <= spec_oracle.walking_cap(raw), "walking at most a third"
+
+
+def _persona(name: str) -> dict:
+    return json.loads((PERSONAS / f"{name}.json").read_text())
+
+
+PERSONAS = Path(__file__).parents[1] / "examples" / "plans"
+
+
+# Issue 22's personas: the content, the equipment and the fitter start are rare in
+# generated answers, so these cases are always tried.
+@example(raw=FIVE_MINUTES_WITH_A_HEART_CONDITION)
+@example(raw=_persona("sciatica-to-the-foot"))
+@example(raw=_persona("arm-nerve-pain"))
+@example(raw=_persona("pregnant-30-weeks-pelvic-girdle-pain"))
+@example(raw=_persona("eight-weeks-after-a-birth"))
+@example(raw=_persona("walking-leg-pain-74"))
+@example(raw=_persona("rower-24-every-piece-of-equipment"))
+@example(raw=_persona("sixty-minutes-five-days"))
+@example(raw={**_persona("rower-24-every-piece-of-equipment"), "equipment": []})
+@example(raw={**_persona("eight-weeks-after-a-birth"), "equipment": ["doorway", "foam_roller"]})
+@given(plannable_answers)
+def test_plans_keep_the_programme_of_version_3(raw):
+    """SPEC section 6, version 3: few movements to learn, the person's equipment, a
+    fitter start for the fit, and the content the presentation calls for."""
+    result = run(raw)
+    plan = result["plan"]
+    if plan is None:
+        return
+    level = result["triage"]["level"]
+    areas = set(raw["pain_areas"])
+    eligible = {
+        i
+        for i, e in CATALOG.items()
+        if not spec_oracle.exclusions(raw, e, level) and e["level"] < 3
+    }
+    assert len(_movements(plan)) <= spec_oracle.movement_cap(raw), "few movements to learn"
+    held = {x["id"] for w in plan["weeks"] for s in w["sessions"] for x in s["exercises"]}
+    usable_kit = {
+        kit
+        for kit in spec_oracle.USED_EQUIPMENT
+        if kit in raw["equipment"]
+        and any(
+            kit in CATALOG[i]["equipment"] and areas & set(CATALOG[i]["areas"]) for i in eligible
+        )
+    }
+    used_kit = {k for i in held for k in CATALOG[i]["equipment"]}
+    taught = _movements(plan)
+    content = {FAMILY[i] for _, ids in spec_oracle.presentation_content(raw) for i in ids}
+    gentle = {
+        FAMILY[i]
+        for i in held
+        if CATALOG[i]["kind"] not in ("strength", "aerobic") and FAMILY[i] not in content
+    }
+    # With the cap taken by the presentation's content, strength work and one opener,
+    # no movement is left to teach with the equipment (see the report on issue 22).
+    capped = len(taught) >= spec_oracle.movement_cap(raw) and len(gentle) <= 1
+    if raw["minutes_per_session"] >= 15 and not capped:
+        for kit in usable_kit - used_kit:
+            # Allowed only where every such exercise is a variant of a movement already
+            # taught with other equipment (a band row and a dumbbell row are one).
+            users = {i for i in eligible if kit in CATALOG[i]["equipment"]}
+            assert {FAMILY[i] for i in users} <= taught, f"the {kit} is used"
+    # Under 15 minutes a session holds an opener and one or two exercises more: an
+    # owned piece of equipment is used where it fits (see the report on issue 22).
+    wanted = [(what, ids) for what, ids in spec_oracle.presentation_content(raw) if ids & eligible]
+    if raw["minutes_per_session"] >= 15:
+        for what, ids in wanted:
+            assert ids & held, what
+    elif wanted and raw["minutes_per_session"] >= 10:
+        # A session of 10 to 14 minutes holds three or four exercises with its strength
+        # work: at least one piece of the content (see the report on issue 22).
+        assert any(ids & held for _, ids in wanted), wanted
+    if spec_oracle.fitter_start(raw, level):
+        level_two = {
+            FAMILY[i]
+            for i in eligible
+            if CATALOG[i]["kind"] == "strength" and CATALOG[i]["level"] == 2
+        }
+        content = {i for _, ids in spec_oracle.presentation_content(raw) for i in ids}
+        first = {x["id"] for s in plan["weeks"][0]["sessions"] for x in s["exercises"]}
+        for i in first - content:
+            if CATALOG[i]["kind"] == "strength" and FAMILY[i] in level_two:
+                assert CATALOG[i]["level"] == 2, (i, "a fitter start: level 2 where one passes")
+    if any(CATALOG[i]["kind"] == "aerobic" for i in eligible):
+        for week in plan["weeks"]:
+            assert "walking" in week, "walking on the other days, if you can"
 
 
 def _yes(raw: dict, key: str) -> bool:

@@ -64,7 +64,7 @@ def test_each_figure_shows_its_position(pair):
     assert figure is not None
     assert all(pose.support == SUPPORT[position] for pose in figure.poses[:1])
     kit = {"chair": "chair", "wall": "wall", "door": "doorway", "band": "resistance_band"}
-    kit |= {"dumbbells": "dumbbells", "roller": "foam_roller"}
+    kit |= {"dumbbells": "dumbbells", "roller": "foam_roller", "worktop": "worktop"}
     for prop in figure.props:
         household = position == "sitting" or "chair" in " ".join(exercise.steps)
         if prop.kind in kit and not (prop.kind == "chair" and household):

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from icalendar import Calendar
 
 from recommender.app.cli import main
+from recommender.core.wording import words
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender
 from recommender.render import FORMATS, render_result
@@ -171,8 +172,12 @@ def test_every_format_shows_effort_position_walking_and_advice(fmt):
             args += ["--start", "2027-01-04"]
         result = CliRunner().invoke(main, args, env=FIXED)
         assert result.exit_code == 0, result.output
-        # Calendar lines are folded at 75 octets; unfold them before reading.
-        out = result.stdout.replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";")
+        # Calendar lines are folded at 75 octets; unfold them before reading (the
+        # runner's stdout may have turned their CRLF into LF).
+        out = result.stdout
+        if fmt == "ics":
+            out = out.replace("\r\n ", "").replace("\n ", "")
+        out = out.replace("\\,", ",").replace("\\;", ";")
         flat = " ".join(out.replace("\\n", " ").split())
         plan = RECOMMENDER.recommend(validate_answers(json.loads(path.read_text()))).plan
         assert plan is not None, path.name
@@ -181,7 +186,28 @@ def test_every_format_shows_effort_position_walking_and_advice(fmt):
         assert any(p.dose.effort and p.dose.effort in flat for p in items)
         for p in items:
             if len(p.exercise.positions) > 1:
-                assert f", {p.position.replace('_', ' ')}" in out or p.position in out
+                # the position in the words every format uses ("lying on your back")
+                assert f", {words(p.position)}" in flat, (path.name, fmt, p.exercise.id)
         assert "Walking" in out, (path.name, fmt)
         assert "Keep moving and keep up your usual activities" in flat
         assert "Review point" in flat
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "ics", "fhir", "json"])
+def test_every_format_states_the_rests(fmt):
+    """SPEC section 6 (version 3): rests are stated in every format, "rest 60 s
+    between sets" for strength work and a short rest between stretch holds; JSON
+    carries `rest_seconds` on every item."""
+    path = PLANS / "sciatica-to-the-foot.json"
+    args = ["plan", "--answers", str(path), "--format", fmt, "--start", "2027-01-04"]
+    result = CliRunner().invoke(main, args, env=FIXED)
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        weeks = json.loads(result.stdout)["plan"]["weeks"]
+        items = [x for w in weeks for s in w["sessions"] for x in s["exercises"]]
+        assert all("rest_seconds" in x for x in items)
+        assert {x["rest_seconds"] for x in items if "effort" in x} == {60}
+        return
+    flat = " ".join(result.stdout.replace("\r\n ", "").replace("\\n", " ").split())
+    assert "rest 60 s between sets" in flat, fmt
+    assert "rest 10 s between" in flat, fmt

@@ -14,10 +14,8 @@ from test_html import PRODUCED, Page, result_for, squash
 
 from recommender.app.cli import main
 from recommender.core.safety_net import SIGNS
-from recommender.pipeline.plan import Prescription
-from recommender.render import sheet
 from recommender.render.phrases import item_words
-from recommender.render.sheet import render_sheet, rest_words
+from recommender.render.sheet import render_sheet, rest_cell
 
 from support.browser import find_browser
 from support.printing import PAPER_POINTS, print_to_pdf, read_pdf
@@ -72,37 +70,19 @@ def test_the_sheet_names_the_persons_emergency_number(recommender):
     assert shown.count("Call 999 or go to an emergency department now") == len(result.plan.weeks)
 
 
-def test_the_rest_is_shown_when_the_plan_states_it(recommender, monkeypatch):
-    """Version 3 adds `rest_seconds` to every item; the sheet shows it where there is
-    one and says nothing where there is none (or before the field arrives)."""
+def test_the_rest_is_shown_when_the_plan_states_it(recommender):
+    """Every item states its rest (`rest_seconds`); the sheet shows it in the words of
+    the other formats where there is one, and nothing where there is none."""
     result = result_for(recommender, "desk-worker-upper-back")
-    item = result.plan.weeks[0].sessions[0].exercises[0]
-
-    class Rested(Prescription):
-        rest_seconds = 60
-
-    rested = Rested(*item)
-    assert rest_words(item) == ""  # today's items carry no rest
-    sets = "between sets" if (item.dose.sets or 0) > 1 else "after it"
-    assert rest_words(rested) == f"Rest 60 s {sets}"
-    assert rest_words(Rested(*item._replace(dose=item.dose))) == rest_words(rested)
-
-    monkeypatch.setattr(sheet, "rest_words", lambda p: "Rest 45 s between sets")
+    items = [p for w in result.plan.weeks for s in w.sessions for p in s.exercises]
+    rested = next(p for p in items if p.rest_seconds)
+    assert rest_cell(rested) == f"Rest {rested.rest_seconds} s between " + (
+        "holds" if rested.dose.reps is None else "sets"
+    )
+    assert rest_cell(rested._replace(rest_seconds=0)) == ""
     page = Page(render_sheet(result, PRODUCED))
-    rests = page.all("span", "rest")
-    assert rests and all(page.words(r) == "Rest 45 s between sets" for r in rests)
-
-
-@pytest.mark.parametrize("name", ["cauda-equina", "teenager"])
-def test_a_result_without_a_plan_prints_its_warning(recommender, name):
-    result = result_for(recommender, name)
-    assert result.plan is None
-    page = Page(render_sheet(result, PRODUCED))
-    assert not page.all("section", "week") and not page.all("span", "tick")
-    words = page.words(page.one("div", "warning"))
-    assert squash(result.triage.action) in words
-    for flag in result.triage.flags:  # plain words: the title, never the rule id
-        assert flag.title in words and flag.id not in words
+    shown = [page.words(r) for r in page.all("span", "rest")]
+    assert shown and set(shown) == {rest_cell(p) for p in items if p.rest_seconds}
 
 
 def test_sheet_is_a_format_of_the_plan_command(tmp_path):

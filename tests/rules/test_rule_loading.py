@@ -86,6 +86,18 @@ BREAKAGES = {
         ["RF-GALLBLADDER", "level"],
     ),
     "not YAML": ("notes.yaml", "notes:\n", "notes: [\n", ["notes.yaml", "YAML"]),
+    "areas that narrow nothing": (
+        "filters.yaml",
+        "excludes: {properties: [end_range_spine], for_areas: [neck]}",
+        "excludes: {missing_equipment: true, for_areas: [neck]}",
+        ["EX-NECK-CARE", "for_areas"],
+    ),
+    "not a pain area": (
+        "filters.yaml",
+        "excludes: {properties: [end_range_spine], for_areas: [neck]}",
+        "excludes: {properties: [end_range_spine], for_areas: [knee]}",
+        ["EX-NECK-CARE", "for_areas", "lower_back"],
+    ),
 }
 
 
@@ -127,14 +139,14 @@ def test_broken_catalog_is_refused(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(bundled_dir("data"), data)
     path = data / "exercises.yaml"
-    _edit(path, "harder: neck-rolls", "harder: neck-circles")
+    _edit(path, "harder: chin-tuck-head-lift", "harder: chin-lift")
     with pytest.raises(DataFileError) as caught:
         load_catalog(data)
-    assert "exercises.yaml" in str(caught.value) and "neck-rotation" in str(caught.value)
-    _edit(path, "harder: neck-circles", "harder: neck-rolls\n    colour: red")
+    assert "exercises.yaml" in str(caught.value) and "chin-tuck" in str(caught.value)
+    _edit(path, "harder: chin-lift", "harder: chin-tuck-head-lift\n    colour: red")
     with pytest.raises(DataFileError) as caught:
         load_catalog(data)
-    assert "neck-rotation" in str(caught.value) and "colour" in str(caught.value)
+    assert "chin-tuck" in str(caught.value) and "colour" in str(caught.value)
 
 
 def test_plan_refuses_to_run_on_broken_rules_and_uses_edited_ones(rules_dir):

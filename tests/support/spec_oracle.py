@@ -148,39 +148,55 @@ def level(a: dict) -> str:
 
 
 def exclusions(a: dict, exercise: dict, triage_level: str) -> set[str]:
-    """SPEC section 5: the ids of every filter that excludes `exercise` (catalog JSON)."""
-    h = a["history"]
+    """SPEC section 5 (version 3): the ids of every filter that excludes `exercise`
+    (catalog JSON)."""
+    h, rf = a["history"], a["red_flags"]
     rules: set[str] = set()
     floor = {"all_fours", "kneeling", "lying_back", "lying_front", "lying_side"}
     props, positions = set(exercise["properties"]), set(exercise["positions"])
+    floor_only = positions <= floor
     if not set(exercise["equipment"]) <= set(a["equipment"]):
         rules.add("EX-EQUIPMENT")
     if not set(exercise["areas"]) & set(a["pain_areas"]):
         rules.add("EX-AREA")
-    if h["cannot_get_on_floor"] and positions <= floor:
+    if h["cannot_get_on_floor"] and floor_only:
         rules.add("EX-FLOOR")
     if a["pregnancy"] == "later_trimester" and (
-        positions <= {"lying_back", "lying_front"} or "loaded_flexion" in props
+        positions <= {"lying_back", "lying_front"} or props & {"loaded_flexion", "end_range_spine"}
     ):
         rules.add("EX-PREGNANCY")
-    if (h["osteoporosis"] or h["long_term_steroids"]) and props & {
-        "loaded_flexion",
-        "end_range_spine",
-        "rolling_on_spine",
-    }:
+    if a["pregnancy"] == "postnatal" and "loaded_flexion" in props:
+        rules.add("EX-POSTNATAL")
+    fragile = (
+        h["osteoporosis"] or h["long_term_steroids"] or h["fragility_fracture"] or a["age"] >= 65
+    )
+    if fragile and props & {"loaded_flexion", "end_range_spine", "rolling_on_spine"}:
         rules.add("EX-BONE")
     if h["shoulder_problem"] and props & {"arm_elevation", "weight_on_arms"}:
         rules.add("EX-SHOULDER")
-    if h["balance_problems"] and "unsupported_balance" in props and "sitting" not in positions:
+    # Falls: balance without support (unless it can be done sitting), the head below
+    # the heart (sitting or not: the dizziness comes on sitting up) and the floor.
+    if (h["balance_problems"] or a["age"] >= 80) and (
+        ("unsupported_balance" in props and "sitting" not in positions)
+        or "head_below_heart" in props
+        or floor_only
+    ):
         rules.add("EX-BALANCE")
     if h["hypermobility"] and "end_range_spine" in props:
         rules.add("EX-HYPERMOBILE")
+    neck_care = h["upper_neck_risk"] or ("neck" in a["pain_areas"] and rf["limb_pain_or_tingling"])
+    if neck_care and "neck" in exercise["areas"] and "end_range_spine" in props:
+        rules.add("EX-NECK-CARE")
+    if rf["walking_leg_pain"] and "spine_extension" in props:
+        rules.add("EX-STENOSIS")
+    if h["hip_replacement"] and "deep_hip_flexion" in props:
+        rules.add("EX-HIP")
     if h["heart_condition"] and (
         (exercise["kind"] == "strength" and exercise["level"] > 1) or "head_below_heart" in props
     ):
         rules.add("EX-HEART")
     answers_yes = {f"history.{k}" for k, v in h.items() if v} | {
-        f"red_flags.{k}" for k, v in a["red_flags"].items() if v
+        f"red_flags.{k}" for k, v in rf.items() if v
     }
     if answers_yes & set(exercise["contraindications"]):
         rules.add("EX-CONTRA")
@@ -200,3 +216,50 @@ def withheld(a: dict, eligible: list[dict]) -> str | None:
     if len(eligible) < 2 or not any(e["kind"] in ("stretch", "mobility") for e in eligible):
         return "WH-TOO-FEW"
     return None
+
+
+# SPEC section 6, version 3: the programme.
+
+#: The nerve sliders (fixed ids): for nerve symptoms in a limb only.
+NERVE_SLIDERS = {"sciatic-nerve-slider", "median-nerve-slider"}
+
+#: Equipment a plan must use when a safe exercise for a painful area uses it.
+USED_EQUIPMENT = ("resistance_band", "dumbbells", "doorway", "worktop", "foam_roller")
+
+
+def movement_cap(a: dict) -> int:
+    """At most 6 movements to learn besides walking, 9 for sessions over 30 minutes."""
+    return 9 if a["minutes_per_session"] > 30 else 6
+
+
+def walking_cap(a: dict) -> float:
+    """Walking takes at most a third of a session of 15 minutes or more."""
+    return a["minutes_per_session"] / 3
+
+
+def rest_range(kind: str) -> tuple[int, int]:
+    """Rest between sets: strength 30-90 s, stretches and mobility 0-30 s."""
+    return {"strength": (30, 90), "aerobic": (0, 0)}.get(kind, (0, 30))
+
+
+def fitter_start(a: dict, triage_level: str) -> bool:
+    """Strength starts at level 2 (where one passes the filters)."""
+    return a["activity_level"] == "high" and a["pain_intensity"] <= 3 and triage_level == "none"
+
+
+def presentation_content(a: dict) -> list[tuple[str, set[str]]]:
+    """(what, catalog ids of which the plan holds one whenever one passes the filters)."""
+    rf, areas = a["red_flags"], set(a["pain_areas"])
+    wanted = []
+    if rf["limb_pain_or_tingling"]:
+        if "lower_back" in areas:
+            wanted.append(("sciatic nerve slider", {"sciatic-nerve-slider"}))
+        if "neck" in areas:
+            wanted.append(("median nerve slider", {"median-nerve-slider"}))
+    if a["pregnancy"] in ("later_trimester", "postnatal"):
+        wanted.append(("pelvic floor", {"pelvic-floor"}))
+    if rf["walking_leg_pain"]:
+        wanted.append(("flexion in sitting", {"flexion-in-sitting"}))
+    if a["history"]["balance_problems"] or a["age"] >= 80:
+        wanted.append(("supported balance", {"supported-tandem-stance"}))
+    return wanted

@@ -80,7 +80,7 @@ def _flags(keys: list[str], p_true: float) -> st.SearchStrategy[dict]:
 
 ages = st.one_of(
     st.integers(1, 120),
-    st.sampled_from([1, 17, 18, 19, 20, 44, 45, 49, 50, 55, 56, 64, 65, 69, 70, 120]),
+    st.sampled_from([1, 17, 18, 19, 20, 44, 45, 49, 50, 55, 56, 64, 65, 69, 70, 79, 80, 120]),
 )
 
 

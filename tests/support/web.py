@@ -17,6 +17,7 @@ from typing import Optional
 import httpx
 
 from recommender.app.web import form
+from recommender.core.paths import get_path
 from recommender.inputs.questionnaire import load_questionnaire
 
 SECTIONS = form.sections(load_questionnaire())
@@ -84,7 +85,7 @@ def section_form(section: form.Section, answers: dict) -> dict:
     their age, and one yes/no per part of a question asked in parts."""
     sent: dict = {}
     for question in form.asked(section, answers.get("age")):
-        value = form.get(answers, question.key)
+        value = get_path(answers, question.key, None)
         if isinstance(value, bool) and question.or_ask:
             for key in form.part_keys(question)[: 1 if value else None]:
                 sent[key] = "yes" if value else "no"

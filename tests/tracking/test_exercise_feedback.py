@@ -27,26 +27,33 @@ def _week_lines(status: str) -> list[str]:
 def test_an_exercise_that_hurt_steps_back_alone_while_the_rest_progresses(db, run):
     run(*START_ARGS)
     # Pain 7 in exercise, the next morning no worse, usual pain steady, and the person
-    # says the bridge was what hurt.
-    run(*checkin_args(1, "3", 7, "same", 6, None, ()), "--hurt", "Bridge")
+    # says the band hold against a sideways pull (the plan's strength work, with no
+    # easier version) was what hurt.
+    run(
+        *checkin_args(1, "3", 7, "same", 6, None, ()), "--hurt", "band hold against a sideways pull"
+    )
     progress, _, _ = follow(None, None)
     review = progress.reviews[0]
     assert review.outcome == "progress" and review.deciding.id == "AD-PROGRESS"
     (decided,) = review.exercises
     assert (decided.exercise, decided.rule.id, decided.now) == (
-        "bridge",
+        "band-pallof-hold",
         "AD-EXERCISE-SWAP",
-        "prone-arm-leg-lift",
+        "bridge",
     )
     status = run("track", "status", "--week", "2").output
     assert "doses of plan week 2" in status  # the rest moved on
     lines = _week_lines(status)
-    assert any(line.startswith("- Face-down arm and leg lift:") and "(in place of Bridge)" in line
-               for line in lines)  # fmt: skip
-    assert not any(line.startswith("- Bridge:") for line in lines)
-    assert any(line.startswith("- Sit to stand: 2 sets of 10") for line in lines)  # week 2's
+    swapped = "(in place of Band hold against a sideways pull)"
+    assert any(line.startswith("- Bridge:") and swapped in line for line in lines)
+    assert not any(line.startswith("- Band hold against a sideways pull:") for line in lines)
+    # week 2's own amounts for the rest (week 1 had 2 sets of 8 and of 10)
+    assert any(line.startswith("- Overhead side reach: 2 sets of 10 each side") for line in lines)
+    assert any(line.startswith("- Standing back bend: 2 sets of 12") for line in lines)
     explain = " ".join(run("track", "explain").output.split())
-    assert "Bridge hurt and has no easier version that suits you" in explain
+    assert "Band hold against a sideways pull hurt and has no easier version that suits you" in (
+        explain
+    )
     assert "Rule AD-EXERCISE-SWAP" in explain
 
 
@@ -60,22 +67,24 @@ def test_without_naming_the_exercise_the_whole_plan_holds(db, run):
 
 def test_too_easy_moves_on_to_the_harder_version_and_a_hurt_steps_back_again(db, run):
     run(*EXAMPLE)
-    run(*checkin_args(1, "3", 2, "same", 3, None, ()), "--too-easy", "chin tuck")
+    run(*checkin_args(1, "3", 2, "same", 3, None, ()), "--too-easy", "shoulder-blade setting")
     status = run("track", "status", "--week", "2").output
-    harder = [line for line in _week_lines(status) if "(in place of Chin tuck)" in line]
-    assert harder and harder[0].startswith("- Chin tuck with head lift:")
-    run(*checkin_args(2, "3", 6, "same", 3, None, ()), "--hurt", "chin-tuck-head-lift")
+    harder = [
+        line for line in _week_lines(status) if "(in place of Shoulder-blade setting)" in line
+    ]
+    assert harder and harder[0].startswith("- Shoulder-blade squeeze:")
+    run(*checkin_args(2, "3", 6, "same", 3, None, ()), "--hurt", "shoulder-blade-squeeze")
     progress, _, _ = follow(None, None)
     (decided,) = progress.reviews[1].exercises
-    assert (decided.rule.id, decided.now) == ("AD-EXERCISE-EASIER", "chin-tuck")
+    assert (decided.rule.id, decided.now) == ("AD-EXERCISE-EASIER", "scapular-setting")
     assert progress.next_level.swaps == ()  # back to the plan's own exercise
     status = run("track", "status", "--week", "3").output
-    assert any(line.startswith("- Chin tuck:") for line in _week_lines(status))
+    assert any(line.startswith("- Shoulder-blade setting:") for line in _week_lines(status))
 
 
 def test_too_easy_changes_nothing_unless_the_week_was_low_in_pain(db, run):
     run(*EXAMPLE)
-    run(*checkin_args(1, "3", 4, "same", 3, None, ()), "--too-easy", "chin tuck")
+    run(*checkin_args(1, "3", 4, "same", 3, None, ()), "--too-easy", "shoulder-blade setting")
     progress, _, _ = follow(None, None)
     (decided,) = progress.reviews[0].exercises
     assert decided.rule is None and progress.next_level.swaps == ()
@@ -84,22 +93,24 @@ def test_too_easy_changes_nothing_unless_the_week_was_low_in_pain(db, run):
 
 def test_an_exercise_that_hurt_with_nothing_gentler_is_left_out(db, run):
     run(*EXAMPLE)
-    # Its easier version (shoulder-blade setting) is in the week already, and no other
-    # exercise of its kind for the same area passed this person's filters.
-    run(*checkin_args(1, "3", 6, "same", 3, None, ()), "--hurt", "Shoulder-blade squeeze")
+    # Relaxed breathing has no easier version, and no other gentle exercise of its kind
+    # for the same area passed this person's filters.
+    run(*checkin_args(1, "3", 6, "same", 3, None, ()), "--hurt", "Relaxed breathing")
     progress, _, _ = follow(None, None)
     (decided,) = progress.reviews[0].exercises
     assert (decided.rule.id, decided.now) == ("AD-EXERCISE-OUT", None)
     status = run("track", "status", "--week", "2").output
-    assert "Left out: Shoulder-blade squeeze" in " ".join(status.split())
-    assert not any(line.startswith("- Shoulder-blade squeeze:") for line in _week_lines(status))
+    assert "Left out: Relaxed breathing" in " ".join(status.split())
+    assert not any(line.startswith("- Relaxed breathing:") for line in _week_lines(status))
 
 
 def test_only_exercises_that_passed_the_persons_filters_are_offered(db, run):
     """Every exercise any adapted week shows is in the safe set the filters gave."""
     run(*START_ARGS)
-    run(*checkin_args(1, "3", 7, "same", 6, None, ()), "--hurt", "Bridge", "--hurt", "hip hinge")
-    run(*checkin_args(2, "3", 2, "same", 5, None, ()), "--too-easy", "seated cat-cow")
+    hurt = ["--hurt", "band hold against a sideways pull", "--hurt", "standing back bend"]
+    assert run(*checkin_args(1, "3", 7, "same", 6, None, ()), *hurt).exit_code == 0
+    easy = ["--too-easy", "overhead side reach"]
+    assert run(*checkin_args(2, "3", 2, "same", 5, None, ()), *easy).exit_code == 0
     progress, _, recommender = follow(None, None)
     safe = {s.id for s in progress.course.block.safe}
     answers = json.loads(ANSWERS.read_text())
@@ -135,10 +146,10 @@ def test_the_interactive_check_in_asks_which_exercise_hurt_from_the_weeks_list(d
     listed = [line.strip() for line in out.stderr.splitlines() if line.strip()[:2] in
               {f"{n}." for n in range(1, 10)}]  # fmt: skip
     assert listed and listed[0].startswith("1. ")
-    picked = next(i for i, line in enumerate(listed, 1) if "Chin tuck" in line)
+    picked = next(i for i, line in enumerate(listed, 1) if "Shoulder-blade setting" in line)
     run("track", "checkin", "--week", "1", input="\n".join([*start, str(picked), "4", "n"]) + "\n")
     checkins = stored_course(db).checkins
-    assert checkins[0].hurt == () and checkins[1].hurt == ("chin-tuck",)
+    assert checkins[0].hurt == () and checkins[1].hurt == ("scapular-setting",)
 
 
 def test_a_new_symptom_narrows_what_a_week_may_hold(db, run):

@@ -32,12 +32,12 @@ def test_a_person_picks_the_exercise_that_hurt_at_a_terminal(db, run):
     child.expect("The next morning")
     child.sendline("same")
     child.expect(r"Which exercises hurt more than they should \(over 6 out of 10")
-    child.expect(r"(\d+)\. Bridge")
-    bridge = child.match.group(1)
+    child.expect(r"(\d+)\. Band hold against a sideways pull")
+    band_hold = child.match.group(1)
     child.expect("Their numbers")
     child.sendline("99")  # not on the list: asked again
     child.expect("give numbers from 1 to")
-    child.sendline(bridge)
+    child.sendline(band_hold)
     child.expect("Your usual pain this week")
     child.sendline("6")
     child.expect("Any new or changed symptom")
@@ -48,6 +48,6 @@ def test_a_person_picks_the_exercise_that_hurt_at_a_terminal(db, run):
     assert child.exitstatus == 0
     progress, _, _ = follow(None, None)
     (decided,) = progress.reviews[0].exercises
-    assert decided.exercise == "bridge" and decided.rule.id == "AD-EXERCISE-SWAP"
-    # The pain over the limit was the bridge's: the rest of the plan moves on.
+    assert decided.exercise == "band-pallof-hold" and decided.rule.id == "AD-EXERCISE-SWAP"
+    # The pain over the limit was the band hold's: the rest of the plan moves on.
     assert progress.reviews[0].outcome == "progress"

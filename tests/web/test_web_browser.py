@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from recommender.app.web import form
+from recommender.core.paths import get_path
 from recommender.inputs.answers_file import parse_answers
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.inputs.samples import many_answers
@@ -209,7 +210,7 @@ def start(page, country: str = "") -> None:
 def fill_section(page, section, answers: dict) -> None:
     """Answer every question of `section` from an answers object, as a person would."""
     for question in form.asked(section, answers.get("age")):
-        value = form.get(answers, question.key)
+        value = get_path(answers, question.key, None)
         kind = form.kind(question)
         if question.or_ask:  # one yes/no per part: the first "yes" answers it
             for key in form.part_keys(question)[: 1 if value else None]:
@@ -376,7 +377,7 @@ def test_keyboard_only_from_start_to_plan(page):
     for section in SECTIONS:
         page.wait_for_url(f"**/questions/{section.number}")
         for question in form.asked(section, answers["age"]):
-            value = form.get(answers, question.key)
+            value = get_path(answers, question.key, None)
             kind = form.kind(question)
             if question.or_ask:
                 for key in form.part_keys(question)[: 1 if value else None]:

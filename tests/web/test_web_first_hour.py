@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from recommender.app.web import form
+from recommender.core.paths import get_path
 from recommender.inputs.questionnaire import load_questionnaire
 
 from conftest import example_answers
@@ -73,7 +74,7 @@ def start(page, country: str = "") -> None:
 
 def fill_section(page, section, answers: dict) -> None:
     for question in form.asked(section, answers.get("age")):
-        value = form.get(answers, question.key)
+        value = get_path(answers, question.key, None)
         kind = form.kind(question)
         if question.or_ask:
             for key in form.part_keys(question)[: 1 if value else None]:

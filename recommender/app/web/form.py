@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple, Optional
 
 from recommender.core.answers import answer_fields
+from recommender.core.paths import drop_path, get_path, set_path
 from recommender.inputs.questionnaire import Invalid, Question, Questionnaire, parse_answer
 from recommender.pipeline.triage import Flag, triage_flag
 from recommender.rulebook.conditions import holds
@@ -172,8 +173,8 @@ def complete(answers: Mapping[str, Any], questionnaire: Questionnaire) -> dict[s
     result = copy.deepcopy(dict(answers))
     age = result.get("age")
     for question in questionnaire.questions:
-        if question.skipped(age) and get(result, question.key) is None:
-            put(result, question.key, False)
+        if question.skipped(age) and get_path(result, question.key, None) is None:
+            set_path(result, question.key, False)
     return result
 
 
@@ -181,7 +182,7 @@ def unanswered(section: Section, answers: Mapping[str, Any]) -> bool:
     """True when a question of `section` that is asked at the person's age, and needs
     an answer, has none (as when a new age brings in a question skipped before)."""
     return any(
-        get(answers, q.key) is None and not _may_be_blank(q)
+        get_path(answers, q.key, None) is None and not _may_be_blank(q)
         for q in asked(section, answers.get("age"))
     )
 
@@ -244,34 +245,6 @@ def _bad_message(question: Question, problem: str) -> str:
     return problem.rstrip(".")
 
 
-# -- answers kept as nested data, as in an answers file --------------------------------
-
-
-def put(answers: dict, key: str, value: Any) -> None:
-    *parents, leaf = key.split(".")
-    target = answers
-    for part in parents:
-        target = target.setdefault(part, {})
-    target[leaf] = value
-
-
-def get(answers: Mapping[str, Any], key: str, default: Any = None) -> Any:
-    value: Any = answers
-    for part in key.split("."):
-        if not isinstance(value, Mapping) or part not in value:
-            return default
-        value = value[part]
-    return value
-
-
-def drop(answers: dict, key: str) -> None:
-    *parents, leaf = key.split(".")
-    target: Any = answers
-    for part in parents:
-        target = target.get(part, {})
-    target.pop(leaf, None)
-
-
 def merged(answers: Mapping[str, Any], section: Section, values: Mapping[str, Any]) -> dict:
     """`answers` with this section's answers replaced by `values` (a copy).
 
@@ -282,9 +255,9 @@ def merged(answers: Mapping[str, Any], section: Section, values: Mapping[str, An
     result = copy.deepcopy(dict(answers))
     for question in section.questions:
         if question.key in values:
-            put(result, question.key, values[question.key])
+            set_path(result, question.key, values[question.key])
         else:
-            drop(result, question.key)
+            drop_path(result, question.key)
     return result
 
 

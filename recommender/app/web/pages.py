@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from recommender.app.web import form
 from recommender.app.web.site import country_name, templates
+from recommender.core.paths import get_path
 from recommender.core.typed import whole_number
 from recommender.inputs.countries import emergency_numbers
 
@@ -59,7 +60,7 @@ def raw_from(
     """Kept answers as a form shows them."""
     raw: dict[str, Any] = {}
     for question in section.questions:
-        value = form.get(answers, question.key)
+        value = get_path(answers, question.key, None)
         if question.or_ask:
             raw.update(_raw_parts(question, value, parts.get(question.key)))
             continue
@@ -131,7 +132,7 @@ def _field(question, values: dict, errors: dict, alarming: set, kind: Optional[s
 
 def review_words(question: Any, answers: dict[str, Any]) -> str:
     """An answer in the review, or why it was not asked."""
-    value = form.get(answers, question.key)
+    value = get_path(answers, question.key, None)
     if value is None and question.skipped(answers.get("age")):
         return f"Not asked under {question.from_age}"
     return _answer_words(question, value)

@@ -43,6 +43,7 @@ class StateShape:
         self._good: set[tuple[str, type, Any]] = set()
 
     def check(self, state: State) -> None:
+        """BadState naming the first part of `state` out of shape."""
         if state.country is not None and normalise(state.country) != state.country:
             raise BadState("country")
         numbers = range(1, len(self.sections) + 1)
@@ -58,16 +59,18 @@ class StateShape:
             if not self._kept(key, value):
                 raise BadState(f"answer {key[:40]!r}")
         for number, draft in state.drafts.items():
-            if not (number.isascii() and number.isdigit() and int(number) in numbers):
-                raise BadState("draft section")
-            if not isinstance(draft, dict):
-                raise BadState("draft")
-            allowed = {
-                key: q for q in self.sections[int(number) - 1].questions for key in part_keys(q)
-            }
-            for key, raw in draft.items():
-                if key not in allowed or not _typed_text(allowed[key], raw):
-                    raise BadState("draft answer")
+            self._check_draft(number, draft, numbers)
+
+    def _check_draft(self, number: str, draft: Any, numbers: range) -> None:
+        """A section's answers as typed, kept while the person corrects them."""
+        if not (number.isascii() and number.isdigit() and int(number) in numbers):
+            raise BadState("draft section")
+        if not isinstance(draft, dict):
+            raise BadState("draft")
+        allowed = {key: q for q in self.sections[int(number) - 1].questions for key in part_keys(q)}
+        for key, raw in draft.items():
+            if key not in allowed or not _typed_text(allowed[key], raw):
+                raise BadState("draft answer")
 
     def _kept(self, key: str, value: Any) -> bool:
         # The type is part of the key: True and 1 are equal, and hash alike.

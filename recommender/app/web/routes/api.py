@@ -15,10 +15,10 @@ from recommender.app.web.site import page
 from recommender.core.answers import Answers, in_country
 from recommender.core.errors import AnswersError
 from recommender.core.typed import quoted, whole_number
+from recommender.core.weeks import DEFAULT_WEEKS, MAX_WEEKS
 from recommender.inputs.answers_file import MAX_BYTES, parse_answers
 from recommender.inputs.countries import normalise
 from recommender.inputs.validation import json_schema
-from recommender.pipeline.recommend import DEFAULT_WEEKS, MAX_WEEKS
 
 router = APIRouter(tags=["api"])
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from recommender.app.web import form, stop
+from recommender.app.web import stop
 from recommender.app.web.deps import SiteDep, StateDep, checked_form
 from recommender.app.web.site import go, page
+from recommender.core.paths import drop_path
 from recommender.pipeline.triage import level_action
 
 router = APIRouter(include_in_schema=False)
@@ -55,7 +56,7 @@ async def answered_by_mistake(request: Request, site: SiteDep, state: StateDep) 
         return go(request, "/")
     read = stop.answers_read(site, state)
     for key in read:
-        form.drop(state.answers, key)
+        drop_path(state.answers, key)
     changed = [s.number for s in site.sections if any(q.key in read for q in s.questions)]
     state.done = [n for n in state.done if n not in changed]
     state.withdrawn = sorted({*state.withdrawn, *state.stop})

@@ -1,0 +1,397 @@
+"""The planner's first step: what it knows about the person, and which movements to teach.
+
+A plan teaches few movements (SPEC section 6; Henry et al., Phys Ther 1999: fewer
+exercises, better adherence): at most 6 besides walking for sessions of 30 minutes or
+less, 9 for longer ones, an exercise and its easier and harder variants counting as
+one. The movements are chosen in order of need: an opener, the content the person's
+presentation calls for, strength work for every painful area, the equipment they
+have, a stretch or mobility exercise for every painful area, and then more only while
+the sessions could not otherwise be filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import NamedTuple, Optional
+
+from recommender.core.answers import Answers
+from recommender.core.catalog import Dose, Exercise, Position
+from recommender.core.wording import words
+from recommender.pipeline.dosing import (
+    BRIEF_SESSION,
+    OLDER_AGE,
+    next_dose_for,
+    seconds,
+    starting_dose_for,
+    strength_rest,
+    walk_minutes,
+)
+
+AREA_ORDER = ("neck", "shoulders", "upper_back", "mid_back", "lower_back")
+CAP, LONG_SESSION_CAP, LONG_SESSION = 6, 9, 30  # movements to learn; minutes
+WALK_IN_SESSION_FROM = 15  # minutes offered: shorter sessions walk on the days between
+LOW_PAIN = 3  # harder variants and a fitter start only at or below this pain
+START_FILL = 0.85  # of the time offered, in week one; the rest leaves room to grow
+RAISES_AT_START = 2  # felt steps a starting dose may be raised to fill a session
+NERVE_SLIDERS = ("sciatic-nerve-slider", "median-nerve-slider")  # the catalog's fixed ids
+BALANCE = ("supported-tandem-stance",)
+#: Equipment a plan uses when the person has it (SPEC section 6).
+KIT = ("resistance_band", "dumbbells", "doorway", "worktop", "foam_roller")
+
+
+class Facts(NamedTuple):
+    """What the planner knows about the person, read once; nothing here changes."""
+
+    answers: Answers
+    areas: tuple[str, ...]
+    budget: int  # seconds a session may take
+    walk_in_session: bool  # sessions of 15 minutes or more end with a walk
+    walk_room: int  # minutes of a session walking may take: a third (a half, as a
+    # top-up only, under 15 minutes, where the SPEC sets no cap)
+    cap: int  # movements to learn besides walking
+    fitter: bool  # strength starts at level 2 where one passes
+    eligible: Mapping[str, Exercise]  # passed every filter, in catalog order
+    family: Mapping[str, str]  # exercise id -> its family (Catalog.families)
+    positions: Mapping[str, Position]
+    walk: Optional[Exercise]  # walking, or the whole-body activity that replaces it
+    strength_rest: int  # seconds between strength sets
+
+    def time(self, exercise: Exercise, dose: Dose) -> int:
+        """Seconds the exercise takes at `dose`, rests and setting up included."""
+        return seconds(exercise, dose, self.strength_rest)
+
+
+class Chosen(NamedTuple):
+    """One movement to learn, in the variant it starts with, and why."""
+
+    exercise: Exercise
+    why: str
+
+
+def read_facts(
+    answers: Answers,
+    eligible: Sequence[Exercise],
+    families: Mapping[str, str],
+    positions: Mapping[str, Position],
+    triage_none: bool = True,
+) -> Facts:
+    minutes = answers.minutes_per_session
+    fit = answers.activity_level == "high" and answers.pain_intensity <= LOW_PAIN
+    return Facts(
+        answers=answers,
+        areas=tuple(a for a in AREA_ORDER if a in answers.pain_areas),
+        budget=minutes * 60,
+        walk_in_session=minutes >= WALK_IN_SESSION_FROM,
+        walk_room=minutes // 3 if minutes >= WALK_IN_SESSION_FROM else minutes // 2,
+        cap=LONG_SESSION_CAP if minutes > LONG_SESSION else CAP,
+        fitter=fit and triage_none,
+        eligible={e.id: e for e in eligible},
+        family=families,
+        positions=positions,
+        walk=next((e for e in eligible if e.kind == "aerobic"), None),
+        strength_rest=strength_rest(minutes),
+    )
+
+
+def presentation_content(answers: Answers) -> list[tuple[str, tuple[str, ...]]]:
+    """The content a presentation calls for (SPEC section 6), as (why, catalog ids in
+    order of preference); the ids are the catalog's fixed ones."""
+    flags, areas = answers.red_flags, answers.pain_areas
+    wanted: list[tuple[str, tuple[str, ...]]] = []
+    if flags.limb_pain_or_tingling:
+        # Nerve sliders ease nerve-related limb pain (Basson et al., JOSPT 2017).
+        why = "a nerve slider: it keeps the nerve to your {limb} moving gently (Basson 2017)"
+        if "lower_back" in areas:
+            wanted.append((why.format(limb="leg"), ("sciatic-nerve-slider",)))
+        if "neck" in areas:
+            wanted.append((why.format(limb="arm"), ("median-nerve-slider",)))
+    if answers.pregnancy in ("later_trimester", "postnatal"):
+        why = "pelvic floor work, for later pregnancy and after a birth (NICE NG201, NG194)"
+        wanted.append((why, ("pelvic-floor",)))
+    if flags.walking_leg_pain:
+        why = "bending forward in sitting, which eases leg pain on walking (NASS 2011)"
+        wanted.append((why, ("flexion-in-sitting",)))
+    if answers.history.balance_problems or answers.age >= 80:
+        why = "balance training with your hands near a support (Sherrington 2019)"
+        wanted.append((why, BALANCE))
+    return wanted
+
+
+def choose_movements(
+    facts: Facts, at_least: int = 0, left_out: frozenset[str] = frozenset()
+) -> tuple[Chosen, ...]:
+    """The movements to teach, each in its starting variant, most needed first; at
+    least `at_least` of them when that many pass the filters and the cap allows; none
+    of the families `left_out` (those no session had room for)."""
+    picks = _Picks(facts, at_least, left_out)
+    # The presentation's own content first: a nerve slider or bending forward in
+    # sitting is gentle mobility, and opens the session where it is chosen.
+    for why, ids in presentation_content(facts.answers):
+        picks.add_first(why, (facts.eligible[i] for i in ids if i in facts.eligible))
+    picks.opener()
+    picks.strength_for_each_area()
+    picks.equipment()
+    picks.stretch_for_each_area()
+    picks.until_sessions_fill()
+    return tuple(picks.fitter_start())
+
+
+def starting_variants(facts: Facts) -> list[Exercise]:
+    """Every exercise a movement may start with: not walking, not level 3 (reached only
+    by progression), in order of preference (the level that suits the person, off the
+    floor for someone who falls, nothing awkward in later pregnancy, working the most
+    painful areas, catalog order)."""
+    level = 2 if facts.fitter else 1
+    avoid_floor = facts.answers.history.balance_problems  # getting down is itself a risk
+    # Safe, but awkward with a bump: leaning back unsupported, and the hips bent past a
+    # right angle (knee hugs); chosen only where nothing else serves.
+    awkward = {"unsupported_balance", "deep_hip_flexion"}
+    if facts.answers.pregnancy != "later_trimester":
+        awkward = set()
+    order = {i: n for n, i in enumerate(facts.eligible)}
+    painful = set(facts.areas)
+
+    def rank(e: Exercise) -> tuple[int, ...]:
+        fit = abs(e.level - level) if e.kind == "strength" else e.level
+        floor = int(avoid_floor and e.on_floor_only)
+        return (
+            fit,
+            floor + bool(awkward & set(e.properties)),
+            -len(painful & set(e.areas)),
+            order[e.id],
+        )
+
+    # A nerve slider is for nerve symptoms in a limb, and only then (Basson 2017).
+    sliders = () if facts.answers.red_flags.limb_pain_or_tingling else NERVE_SLIDERS
+    body = (
+        e
+        for e in facts.eligible.values()
+        if e.kind != "aerobic" and e.level < 3 and e.id not in sliders
+    )
+    return sorted(body, key=rank)
+
+
+class _Picks:
+    """The movements chosen so far; used only inside choose_movements."""
+
+    def __init__(self, facts: Facts, at_least: int, left_out: frozenset[str]) -> None:
+        self.facts = facts
+        self.at_least = at_least
+        self.left_out = left_out
+        self.options = starting_variants(facts)
+        self.chosen: list[Chosen] = []
+        self.families: set[str] = set()
+        # Running totals of the chosen, in seconds (see seconds()).
+        self.quickest_opener = 0  # the quickest chosen opener at its usual start
+        self.strength_start = 0  # strength work at its usual start
+        self.raised = {True: 0, False: 0}  # raised starts, with strength work or without
+
+    def free(self, e: Exercise) -> bool:
+        family = self.facts.family[e.id]
+        return family not in self.families and family not in self.left_out
+
+    def full(self) -> bool:
+        return len(self.chosen) >= self.facts.cap
+
+    def add(self, exercise: Exercise, why: str) -> None:
+        self.chosen.append(Chosen(exercise, why))
+        self.families.add(self.facts.family[exercise.id])
+        start = self.seconds(exercise, "start")
+        if exercise.opens_session:
+            self.quickest_opener = min(self.quickest_opener or start, start)
+        strength = exercise.kind == "strength"
+        self.strength_start += start if strength else 0
+        self.raised[True] += self.seconds(exercise, "raised")
+        self.raised[False] += 0 if strength else self.seconds(exercise, "raised")
+
+    def add_first(self, why: str, options: Iterable[Exercise]) -> bool:
+        """Add the first option whose movement is not taught yet; False if none."""
+        if self.full():
+            return False
+        for e in options:
+            if self.free(e):
+                self.add(e, why.format(kind=e.kind, where=self.where(e)))
+                return True
+        return False
+
+    def where(self, exercise: Exercise) -> str:
+        areas = [a for a in self.facts.areas if a in exercise.areas] or list(exercise.areas)
+        return " and ".join(words(a) for a in areas)
+
+    def seconds(self, e: Exercise, how: str) -> int:
+        """Seconds `e` takes at its usual start, its lightest start, or its start raised
+        as far as a starting dose may be (`how`: "start", "lightest", "raised")."""
+        answers = self.facts.answers
+        older, low = answers.age > OLDER_AGE, answers.activity_level == "low"
+        loose = answers.history.hypermobility
+        return _start_seconds(e, how, (older, low, loose), self.facts.strength_rest)
+
+    def unused_kit(self, e: Exercise) -> int:
+        used = {k for c in self.chosen for k in c.exercise.equipment}
+        return -len((set(e.equipment) & set(self.facts.answers.equipment) & set(KIT)) - used)
+
+    def opener(self) -> None:
+        """Mobility (or a stretch) first: it warms up the areas that hurt. The opener of
+        a strength day must leave room for strength work: in a short session, one
+        that leaves room for the quickest strength exercise at its lightest."""
+        openers = [e for e in self.options if e.opens_session]
+        strength = [self.seconds(e, "lightest") for e in self.options if e.kind == "strength"]
+        if strength:
+            room = self.facts.budget - min(strength)
+            fits = [e for e in openers if self.seconds(e, "start") <= room]
+            openers = fits or openers
+        if any(c.exercise in openers for c in self.chosen):
+            return  # the presentation's own content opens the session
+        if self.facts.budget < BRIEF_SESSION * 60:
+            # Under 10 minutes a session holds little more than its opener and one
+            # strength exercise: the opener is the one that uses the person's equipment.
+            openers.sort(key=lambda e: (self.unused_kit(e), e.kind != "mobility"))
+        else:
+            openers.sort(key=lambda e: e.kind != "mobility")
+        self.add_first("opens the session gently ({kind} for your {where})", openers)
+
+    def strength_for_each_area(self) -> None:
+        """One strength movement for every painful area, each working as many areas
+        still without one as it can (and the person's own equipment where it helps)."""
+        # Balance training is there for the falls it prevents, not as the area's strength.
+        balance = {self.facts.family.get(i) for i in BALANCE}
+        strength = [
+            e
+            for e in self.options
+            if e.kind == "strength" and self.facts.family[e.id] not in balance
+        ]
+
+        def movements(area: str) -> int:
+            return len({self.facts.family[e.id] for e in strength if area in e.areas})
+
+        # The area with the fewest movements first, so that a movement that would also
+        # serve it is not spent on an area that has others.
+        for area in sorted(self.facts.areas, key=movements):
+            covered = {
+                a
+                for c in self.chosen
+                if c.exercise.kind == "strength" and not self.too_long(c.exercise)
+                for a in c.exercise.areas
+            }
+            if area in covered:
+                continue
+            left = set(self.facts.areas) - covered
+            # Areas with fewer movements weigh more: they have fewer ways to be served.
+            weight = {a: 1 / movements(a) for a in left if movements(a)}
+            options = sorted(
+                (e for e in strength if area in e.areas),
+                key=lambda e: (-sum(weight.get(a, 0) for a in e.areas), self.unused_kit(e)),
+            )
+            if self.facts.budget < BRIEF_SESSION * 60:
+                options.sort(key=self.unused_kit)  # see opener(): room for one only
+            options.sort(key=self.too_long)  # it must fit beside the opener
+            self.add_first(f"strength for your {words(area)}", options)
+
+    def too_long(self, strength: Exercise) -> bool:
+        """The strength exercise, at its lightest, does not fit a session beside the
+        quickest opener chosen."""
+        return self.quickest_opener + self.seconds(strength, "lightest") > self.facts.budget
+
+    def equipment(self) -> None:
+        """The person's band, dumbbells, doorway, worktop or roller, where a safe
+        exercise for a painful area uses it."""
+        for kit in KIT:
+            if kit not in self.facts.answers.equipment:
+                continue
+            if any(kit in c.exercise.equipment for c in self.chosen):
+                continue
+            options = [
+                e
+                for e in self.options
+                if kit in e.equipment and set(e.areas) & set(self.facts.areas)
+            ]
+            if not self.add_first(f"uses {words(kit)}: {{kind}} for your {{where}}", options):
+                self.swap_for_kit(kit, options)
+
+    def swap_for_kit(self, kit: str, options: list[Exercise]) -> None:
+        """A movement already taught in a variant without the kit starts in the variant
+        that uses it instead (the same movement, so nothing more to learn)."""
+        owned = set(self.facts.answers.equipment) & set(KIT)
+        for e in options:
+            for n, c in enumerate(self.chosen):
+                same = self.facts.family[c.exercise.id] == self.facts.family[e.id]
+                if owned & set(c.exercise.equipment):
+                    continue  # it uses other equipment of theirs already
+                if same and c.exercise.kind == e.kind and c.exercise.level == e.level:
+                    self.chosen[n] = Chosen(e, f"{c.why}, with {words(kit)}")
+                    return
+
+    def fitter_start(self) -> list[Chosen]:
+        """For the fit, each strength movement starts at level 2 where a level-2
+        variant of it passed every filter (the presentation's own content aside)."""
+        if not self.facts.fitter:
+            return self.chosen
+        content = {i for _, ids in presentation_content(self.facts.answers) for i in ids}
+        level_two = {
+            self.facts.family[e.id]: e
+            for e in reversed(self.options)  # the first in order of preference wins
+            if e.kind == "strength" and e.level == 2
+        }
+        return [
+            Chosen(level_two[self.facts.family[c.exercise.id]], c.why)
+            if c.exercise.kind == "strength"
+            and c.exercise.level != 2
+            and c.exercise.id not in content
+            and self.facts.family[c.exercise.id] in level_two
+            else c
+            for c in self.chosen
+        ]
+
+    def stretch_for_each_area(self) -> None:
+        gentle = [e for e in self.options if e.kind != "strength"]
+        for area in self.facts.areas:
+            if any(area in c.exercise.areas and c.exercise.kind != "strength" for c in self.chosen):
+                continue
+            options = sorted((e for e in gentle if area in e.areas), key=self.unused_kit)
+            self.add_first("{kind} for your " + words(area), options)
+
+    def until_sessions_fill(self) -> None:
+        """More movements only while the sessions could not be filled otherwise: the
+        gentle ones for days without strength work, then any."""
+        need = self.facts.budget * START_FILL - walk_minutes(self.facts.answers, 1, True) * 60
+        if not self.facts.walk_in_session:
+            need = self.facts.budget * START_FILL
+        # Relaxation (release) fills time for the fit only where nothing else can.
+        gentle = [
+            e
+            for e in self.options
+            if e.kind != "strength" and not (self.facts.fitter and e.kind == "release")
+        ]
+        more = "more {kind} for your {where}"
+        # Strength work takes a third of a session's exercise time before more
+        # stretching is added (ACSM 2011: strength for every adult, the old included).
+        strength = [e for e in self.options if e.kind == "strength"]
+        while self.strength_time() < need / 3 and self.add_first(more, strength):
+            pass
+        while self.capacity(strength=False) < need and self.add_first(more, gentle):
+            pass
+        while self.capacity(strength=True) < need and self.add_first(more, self.options):
+            pass
+        while len(self.chosen) < self.at_least and self.add_first(more, self.options):
+            pass
+
+    def strength_time(self) -> int:
+        """Seconds the chosen strength work takes at its starting doses."""
+        return self.strength_start
+
+    def capacity(self, strength: bool) -> int:
+        """Seconds a session could hold of the chosen movements (strength work only on
+        strength days), each raised as far as a starting dose may be."""
+        return self.raised[strength]
+
+
+@lru_cache(maxsize=4096)
+def _start_seconds(exercise: Exercise, how: str, person: tuple[bool, bool, bool], rest: int) -> int:
+    """See _Picks.seconds; the same for everyone over 65 or not, not yet active or
+    active, hypermobile or not (`person`)."""
+    older, low, loose = person
+    dose = starting_dose_for(exercise, older, low or how == "lightest")
+    for _ in range(RAISES_AT_START if how == "raised" else 0):
+        dose = next_dose_for(exercise, dose, older, loose) or dose
+    return seconds(exercise, dose, rest)
