@@ -9,6 +9,7 @@ from recommender.core.answers import UNPRINTABLE, Answers
 from recommender.core.wording import dose_words, words
 
 if TYPE_CHECKING:
+    from recommender.core.catalog import Dose
     from recommender.pipeline.plan import Prescription, Walking
 
 #: A flag's level in words (never shown by colour alone).
@@ -81,4 +82,9 @@ def walking_words(walking: Walking) -> str:
 
 def how_hard(item: Prescription) -> str:
     """The effort cue of strength work ("How hard: ..."), or nothing."""
-    return f"How hard: {item.dose.effort}." if item.dose.effort else ""
+    return effort_words(item.dose)
+
+
+def effort_words(dose: Dose) -> str:
+    """The effort cue of a dose ("How hard: ..."), or nothing."""
+    return f"How hard: {dose.effort}." if dose.effort else ""

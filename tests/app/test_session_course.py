@@ -13,9 +13,8 @@ import pytest
 
 from recommender.app.tracking import follow
 
-from support.course import stored_course
-
 from conftest import EXAMPLES
+from support.course import stored_course
 
 #: Sciatica (a plan with "see a clinician soon"): week 1's Thursday has an exercise
 #: with an easier version that suits the person.
@@ -102,7 +101,6 @@ def test_a_tracked_session_with_easier_and_skip_is_recorded_and_adapts_next_week
     assert review.outcome == "adherence"
     status = run("track", "status", "--week", "2", "--date", "2026-01-12").output
     assert f"(in place of {swapped})" in status
-
 
 
 def test_ctrl_c_part_way_keeps_what_was_done_as_the_check_in(db, run):
