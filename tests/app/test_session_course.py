@@ -20,6 +20,10 @@ from support.course import stored_course
 #: with an easier version that suits the person.
 START = ["track", "start", "--answers", str(EXAMPLES / "sciatica.json"), "--start", "2026-01-05"]
 THURSDAY = "2026-01-08"
+#: A fit rower (no warning sign, pain 2): a plan that starts above the easiest versions
+#: (issue 22's fitter start), so that Thursday's session has an easier version to take.
+FIT_ROWER = EXAMPLES / "plans" / "rower-24-every-piece-of-equipment.json"
+START_FIT = ["track", "start", "--answers", str(FIT_ROWER), "--start", "2026-01-05"]
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -64,10 +68,23 @@ def _through(child) -> tuple[str, str, str]:
     return swapped, easier, skipped
 
 
-def test_a_tracked_session_with_easier_and_skip_is_recorded_and_adapts_next_week(db, run):
+def test_the_courses_warning_comes_before_the_sessions_exercises(db, run):
     run(*START)
     child = _spawn(db, "--date", THURSDAY)
-    child.expect("SEE A CLINICIAN SOON")  # the course's warning comes first
+    child.expect("SEE A CLINICIAN SOON")
+    assert "Exercise 1 of" not in child.before
+    child.expect(r"Week 1, Thursday: (\d+) exercises")
+    child.expect(SCREEN)
+    child.expect("Enter: next")
+    child.send("q")
+    child.expect("Nothing was done, so no check-in was recorded.")
+    child.expect(pexpect.EOF)
+    child.close()
+
+
+def test_a_tracked_session_with_easier_and_skip_is_recorded_and_adapts_next_week(db, run):
+    run(*START_FIT)
+    child = _spawn(db, "--date", THURSDAY)
     child.expect(r"Week 1, Thursday: (\d+) exercises")
     total = int(child.match.group(1))
     swapped, easier, skipped = _through(child)

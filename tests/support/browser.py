@@ -58,9 +58,10 @@ def start(page, country: str = "") -> None:
 def fill_section(page, section, answers: dict) -> None:
     """Answer every question of `section` from an answers object, as a person would."""
     from recommender.app.web import form
+    from recommender.core.paths import get_path
 
     for question in form.asked(section, answers.get("age")):
-        value = form.get(answers, question.key)
+        value = get_path(answers, question.key, None)
         kind = form.kind(question)
         if question.or_ask:  # one yes/no per part: the first "yes" answers it
             for key in form.part_keys(question)[: 1 if value else None]:

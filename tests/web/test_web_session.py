@@ -22,14 +22,14 @@ from support.browser import (
     find_browser,
     start,
 )
+from support.session_case import FIT_DESK, THURSDAY, thursday
 from support.web import backplan, served
 
-THURSDAY = "/session?week=1&day=thursday"
-DESK = example_answers("desk-worker-upper-back")
-#: Week 1's Thursday for the desk worker: its exercises in order (the third has an
-#: easier version that passed the person's filters).
-EXERCISES = ("seated-thoracic-extension", "neck-isometrics", "shoulder-blade-squeeze")
-EASIER = "Shoulder-blade setting"
+DESK = FIT_DESK
+#: Week 1's Thursday for the fit desk worker, read from the plan (support/session_case.py).
+CASE = thursday()
+EXERCISES = CASE.ids
+EASIER = CASE.easier
 
 #: The browser's speech and wake lock, stood in for so that a test can see what the page
 #: asks of them: one voice of the device's own, one from the network that must never be
@@ -135,23 +135,24 @@ def test_a_whole_session_one_exercise_a_screen_with_easier_and_skip(browser, ser
         figure = page.locator(".session-item:not([hidden]) svg.figure-motion").bounding_box()
         assert figure is not None and figure["width"] > 500 and figure["height"] > 400
         page.screenshot(path=str(shots / "session-desktop-exercise.png"))
-        seen = _run(page, easier_at=3, skip_at=2)
+        seen = _run(page, easier_at=CASE.easier_at, skip_at=CASE.skip_at)
         # Holds and rests counted down on screen and ended by themselves.
         assert any(re.fullmatch(r"\d+ s|\d+:\d\d", text) for text in seen), seen
         form = page.locator("#session-end")
         done = [form.locator(f'input[name="done"][value="{e}"]').is_checked() for e in EXERCISES]
-        assert done == [True, False, True]
-        assert form.locator('label[for="done-3"]').inner_text() == f"{EASIER} (the easier version)"
+        assert done == [n != CASE.skip_at for n in range(1, CASE.total + 1)]
+        label = form.locator(f'label[for="done-{CASE.easier_at}"]').inner_text()
+        assert label == f"{EASIER} (the easier version)"
         page.screenshot(path=str(shots / "session-desktop-end.png"), full_page=True)
         said = page.evaluate("window.__said")
         locks = page.evaluate("window.__locks")
         page.check('input[name="exercise_pain"][value="7"]')
-        page.check('input[name="hurt"][value="shoulder-blade-squeeze"]')
+        page.check(f'input[name="hurt"][value="{EXERCISES[CASE.easier_at - 1]}"]')
         with page.expect_navigation():
             page.get_by_role("button", name="Finish").click()
         text = page.locator("main").inner_text()
-        assert "You did 2 of 3 exercises." in text
-        assert "Skipped: Neck side press (isometric)." in text
+        assert f"You did {CASE.total - 1} of {CASE.total} exercises." in text
+        assert f"Skipped: {CASE.names[CASE.skip_at - 1]}." in text
         assert f"Hurt: {EASIER}." in text and "Your pain went above 5 out of 10" in text
     finally:
         context.close()
@@ -208,7 +209,8 @@ def test_the_whole_session_with_the_keyboard_alone(browser, server):
         assert _focus_ring(page) == "solid"
         with page.expect_navigation():
             page.keyboard.press("Enter")
-        assert "You did 3 of 3 exercises." in page.locator("main").inner_text()
+        done = f"You did {CASE.total} of {CASE.total} exercises."
+        assert done in page.locator("main").inner_text()
     finally:
         context.close()
 
@@ -227,17 +229,19 @@ def test_without_javascript_the_session_is_its_list_and_the_end_still_works(brow
         for index in range(len(EXERCISES)):
             article = articles.nth(index)
             assert article.is_visible()
-            assert article.locator(".amount").inner_text().startswith("Amount: 2 sets of")
+            amount = article.locator(".amount").inner_text()
+            assert amount.startswith(("Amount: 2 sets of", "Amount: hold ")), amount
             assert article.locator("svg.figure-motion").is_visible()
         assert not page.locator("#start").is_visible() and not page.locator("#player").is_visible()
         assert page.get_by_text("Too hard? An easier version that suits you").is_visible()
         assert page.locator(".session-net").is_visible()  # the safety net under the list
-        page.uncheck('input[name="done"][value="neck-isometrics"]')
+        page.uncheck(f'input[name="done"][value="{EXERCISES[1]}"]')
         page.check('input[name="exercise_pain"][value="4"]')
         with page.expect_navigation():
             page.get_by_role("button", name="Finish").click()
         text = page.locator("main").inner_text()
-        assert "You did 2 of 3 exercises." in text and "Nothing you said here was kept" in text
+        assert f"You did {CASE.total - 1} of {CASE.total} exercises." in text
+        assert "Nothing you said here was kept" in text
     finally:
         context.close()
 
