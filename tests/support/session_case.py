@@ -23,7 +23,7 @@ THURSDAY = "/session?week=1&day=thursday"
 class Thursday(NamedTuple):
     ids: tuple[str, ...]  # the session's exercises, in order
     names: tuple[str, ...]
-    easier_at: int  # 1-based: the last exercise with an easier version that suits
+    easier_at: int  # 1-based: the first exercise with an easier version that suits
     easier: str  # that easier version's name
     offered: int  # how many exercises offer an easier version
     skip_at: int  # 1-based: another exercise, to skip
@@ -42,7 +42,7 @@ def thursday(answers: dict = FIT_DESK) -> Thursday:
     items = [p.exercise for p in session.exercises]
     offers = [n for n, e in enumerate(items, 1) if e.easier and e.easier not in left_out]
     assert offers, "the session offers no easier version"
-    at = offers[-1]
+    at = offers[0]
     return Thursday(
         ids=tuple(e.id for e in items),
         names=tuple(e.name for e in items),
