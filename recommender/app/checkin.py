@@ -269,21 +269,8 @@ def _ask(
     )
     if given["exercise_pain"] <= 3 and given["next_morning"] != "worse":
         given["too_easy"] = _pick_exercises(week_list(), "Was any exercise too easy?")
-    if click.confirm(
-        "Any new or changed symptom since your last check-in?", default=False, err=True
-    ):
-        from recommender.inputs.questionnaire import load_questionnaire
-
-        questions = {q.key: q for q in load_questionnaire().questions}
-        say("Answer y or n to each warning sign, thinking of the time since your last check-in.")
-        new = []
-        for name in red_flag_names():
-            question = questions.get(f"red_flags.{name}")
-            if question is not None and question.skipped(course_answers.get("age")):
-                continue  # not asked at this age, as in the intake
-            words = question.full_text() if question else name.replace("_", " ")
-            if click.confirm(f"  {words}", default=False, err=True):
-                new.append(name)
+    new: list[str] = []
+    if ask_new_symptoms(course_answers, new):
         given["new_symptom"] = tuple(new)
     if psfs and week % PSFS_EVERY_WEEKS == 0:
         say(
@@ -295,6 +282,29 @@ def _ask(
             for name, _ in psfs
         ]
         given["psfs"] = ",".join(str(s) for s in scores)
+
+
+def ask_new_symptoms(course_answers: dict[str, Any], found: list[str]) -> bool:
+    """Any new or changed symptom? If so, each warning sign asked at the person's age,
+    y or n; each yes goes into `found` as it is given, so that a caller that keeps what
+    was answered when the questions are cut short (Ctrl-C) never loses one. Whether
+    they were asked."""
+    if not click.confirm(
+        "Any new or changed symptom since your last check-in?", default=False, err=True
+    ):
+        return False
+    from recommender.inputs.questionnaire import load_questionnaire
+
+    questions = {q.key: q for q in load_questionnaire().questions}
+    say("Answer y or n to each warning sign, thinking of the time since your last check-in.")
+    for name in red_flag_names():
+        question = questions.get(f"red_flags.{name}")
+        if question is not None and question.skipped(course_answers.get("age")):
+            continue  # not asked at this age, as in the intake
+        words = question.full_text() if question else name.replace("_", " ")
+        if click.confirm(f"  {words}", default=False, err=True):
+            found.append(name)
+    return True
 
 
 def _pick_exercises(listed: list[tuple[str, str]], question: str) -> tuple[str, ...]:
@@ -402,5 +412,11 @@ class _WeekList:
 
 def _latest_usual_pain(listed: _WeekList, start_pain: int) -> int:
     progress, _ = listed.reviewed()
+    return usual_pain_now(progress, start_pain)
+
+
+def usual_pain_now(progress: Progress, start_pain: int) -> int:
+    """The usual pain latest reported (the block's starting pain before any), which
+    sets the person's limit during exercise (`pain_limit`)."""
     known = [r.facts["this_week"]["usual_pain"] for r in progress.reviews]
     return known[-1] if known else start_pain

@@ -46,6 +46,7 @@ from recommender.app.output import (
     terminal_width,
     warn_beside,
 )
+from recommender.app.track import parse_day, person_option, track
 from recommender.core.answers import EQUIPMENT, PAIN_AREAS, in_country
 from recommender.core.catalog import Kind
 from recommender.core.errors import ExitCode
@@ -53,6 +54,9 @@ from recommender.core.wording import WEEKDAYS
 from recommender.render import Reminders, RenderOptions
 
 if TYPE_CHECKING:
+    import datetime as dt
+
+    from recommender.app.guided import Terminal
     from recommender.core.answers import Answers
     from recommender.pipeline.recommend import Recommender, Result
 
@@ -234,57 +238,95 @@ def _markdown_figures(
 
 @main.command()
 @answers_options
-@click.option("--week", type=WEEK, default=1, show_default=True, help="The plan week.")
+@click.option(
+    "--week",
+    type=WEEK,
+    help="The plan week (default: 1; for a tracked course, this week of it).",
+)
 @click.option(
     "--day",
     type=click.Choice(WEEKDAYS, case_sensitive=False),
     help="The session's day (default: today's, else the week's first session).",
 )
+@click.option("--date", "on", metavar="DATE", help="Take 'today' to be DATE (YYYY-MM-DD).")
 @click.option("--bell", is_flag=True, help="Ring the terminal's bell at the end of each hold.")
+@click.option(
+    "--db",
+    metavar="URL",
+    help="Without --answers: the tracking database, as for `backplan track` (default: "
+    "$BACKPLAN_DB, else your own).",
+)
+@person_option
 @country_option
 @engine_option
 def session(
     answers_path: Optional[str],
     example: bool,
     rules_dir: Optional[str],
-    week: int,
+    week: Optional[int],
     day: Optional[str],
+    on: Optional[str],
     bell: bool,
+    db: Optional[str],
+    person: Optional[str],
     country: Optional[str],
     engine: Optional[str],
 ) -> None:
     """Do today's session: one exercise at a time, with timers for holds and rests.
 
+    Without --answers, the session of your tracked course (`backplan track`), as your
+    check-ins have adapted it; what you say at the end is saved as its check-in.
+
     \b
     Keys: Enter next, b back, e easier version, s skip, p pause, q stop.
     Examples:
+      backplan session
       backplan session --example
       backplan session --answers me.json --week 2 --day wednesday
     """
-    import datetime as dt
-
-    from recommender.app.guided import NoSession, run_session
+    from recommender.app.guided import Terminal
     from recommender.app.intake import read_reply
+    from recommender.pipeline.session import NoSession
 
-    recommender = _recommender(rules_dir, engine)
-    result = recommender.recommend(in_country(_answers_from(answers_path, example), country))
-    today = WEEKDAYS[dt.date.today().weekday()]
-    days = {s.day for s in result.plan.weeks[week - 1].sessions} if result.plan else set()
+    terminal = Terminal(
+        sys.stdin, read_reply, say, show_in_place, lambda: terminal_width(err=True), bell
+    )
+    today = parse_day(on, "--date")
+    day = day.lower() if day else None
     try:
-        run_session(
-            result,
-            dict(recommender.catalog.by_id),
-            week,
-            day.lower() if day else (today if today in days else None),
-            bell,
-            sys.stdin,
-            read_reply,
-            say,
-            show_in_place,
-            lambda: terminal_width(err=True),
+        if answers_path is None and not example:
+            from recommender.app.course_session import Course, course_session
+
+            if rules_dir:
+                raise click.UsageError("--rules goes with --answers FILE or --example")
+            course_session(Course(db, person, country, engine), week, day, today, terminal)
+            return
+        if db or person:
+            raise click.UsageError(
+                "--db and --person are for a tracked course: leave out --answers"
+            )
+        _session_of_answers(
+            answers_path, example, rules_dir, (week, day, today), country, engine, terminal
         )
     except NoSession as problem:
         raise click.BadParameter(str(problem), param_hint="--week/--day") from None
+
+
+def _session_of_answers(
+    answers_path: Optional[str],
+    example: bool,
+    rules_dir: Optional[str],
+    when: tuple[Optional[int], Optional[str], dt.date],
+    country: Optional[str],
+    engine: Optional[str],
+    terminal: Terminal,
+) -> None:
+    from recommender.app.guided import run_session
+
+    recommender = _recommender(rules_dir, engine)
+    result = recommender.recommend(in_country(_answers_from(answers_path, example), country))
+    week, day, today = when
+    run_session(result, recommender.catalog.by_id, week or 1, day, terminal, today)
 
 
 @main.command()
@@ -549,6 +591,4 @@ def schema() -> None:
 
 
 # `backplan track` lives in its own module; it imports the store only when it runs.
-from recommender.app.track import track  # noqa: E402
-
 main.add_command(track)

@@ -14,18 +14,27 @@ so the same flow runs in a terminal, in a pseudo-terminal under test, or piped.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import select
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional, TextIO
 
-from recommender.pipeline.plan import Plan, Session
+from recommender.core.catalog import Exercise
+from recommender.core.progress import pain_limit
 from recommender.pipeline.recommend import Result
-from recommender.pipeline.session import Item, Step, easier_item, session_items
+from recommender.pipeline.session import (
+    Item,
+    Step,
+    easier_item,
+    pick_session,
+    session_items,
+    summary_sentences,
+)
 
 #: Test-only: how many times faster than real time the timers run (1 for people).
 SPEED_VARIABLE = "BACKPLAN_SESSION_SPEED"
@@ -135,7 +144,7 @@ class GuidedSession:
     say: Callable[[str], None]
     show: Callable[[str], None]
     clock: Clock
-    catalog: dict
+    catalog: Mapping[str, Exercise]
     allowed: Callable[[str], bool]
     width: Callable[[], int] = lambda: 78
     bell: bool = False
@@ -359,96 +368,115 @@ def _how_it_went(
 def summary_lines(
     items: list[Item], outcome: Outcome, went: HowItWent, pain_limit: int
 ) -> list[str]:
-    """What was done, in words; `pain_limit` is the person's own limit during exercise
-    (5, or their usual pain when that is higher: the plan's pain-monitoring note)."""
+    """What was done, in words; `pain_limit` is the person's own limit during exercise."""
     names = {item.exercise.id: item.name for item in items}
-    lines = [
+    return [
         "",
-        f"You did {len(outcome.done)} of {len(items)} exercises"
-        + (" (stopped early; what you did counts)." if outcome.stopped else "."),
+        *summary_sentences(
+            names,
+            (len(outcome.done), len(items), outcome.stopped),
+            outcome.skipped,
+            went.hurt,
+            (went.exercise_pain, pain_limit),
+            easier_hint=" (e)",
+        ),
     ]
-    if outcome.skipped:
-        lines.append("Skipped: " + ", ".join(names.get(i, i) for i in outcome.skipped) + ".")
-    if went.hurt:
-        lines.append(
-            "Hurt: "
-            + ", ".join(names.get(i, i) for i in went.hurt)
-            + ". Next time, try its easier version (e) or fewer repetitions; if the pain "
-            "spreads or does not settle by the next morning, see your clinician."
-        )
-    if went.exercise_pain is not None and went.exercise_pain > pain_limit:
-        lines.append(
-            f"Your pain went above {pain_limit} out of 10, your limit during exercise: next "
-            "time, do less, and if it has not settled by the next morning, go back to last "
-            "week's amounts."
-        )
-    return lines
+
+
+class Terminal(NamedTuple):
+    """Where a session is shown and asked: the keys' stream, a whole-line question, a
+    line, a line that replaces the one before, the width to wrap to, and the bell."""
+
+    stdin: TextIO
+    ask: Callable[[str], str]
+    say: Callable[[str], None]
+    show: Callable[[str], None]
+    width: Callable[[], int]
+    bell: bool = False
+
+
+class Done(NamedTuple):
+    """A session at its end: what was done, how it went, the exercises as done (an
+    easier version in place of the one it replaced) and which replaced which."""
+
+    outcome: Outcome
+    went: HowItWent
+    items: list[Item]
+    swapped: dict[str, str]  # the easier version chosen -> the plan's exercise
+
+    @property
+    def tried(self) -> bool:
+        return bool(self.outcome.done or self.outcome.skipped)
+
+
+def guide(
+    items: Sequence[Item],
+    heading: str,
+    catalog: Mapping[str, Exercise],
+    allowed: Callable[[str], bool],
+    limit: int,
+    terminal: Terminal,
+) -> Done:
+    """The exercises one at a time, then how did it go, then what was done."""
+    keys = Keys(terminal.stdin)
+    guided = GuidedSession(
+        list(items),
+        keys,
+        terminal.say,
+        terminal.show,
+        Clock.from_environment(),
+        catalog,
+        allowed,
+        width=terminal.width,
+        bell=terminal.bell,
+        live=keys.raw,
+    )
+    terminal.say(heading)
+    with keys.active():
+        outcome = guided.run()
+    went = ask_how_it_went(guided.items, outcome, terminal.ask, terminal.say)
+    for line in summary_lines(guided.items, outcome, went, limit):
+        terminal.say(line)
+    swapped = {
+        now.exercise.id: was.exercise.id
+        for was, now in zip(items, guided.items, strict=True)
+        if now.exercise.id != was.exercise.id
+    }
+    return Done(outcome, went, guided.items, swapped)
+
+
+def heading(week: int, day: str, count: int, minutes: int) -> str:
+    return f"Week {week}, {day.capitalize()}: {count} exercises, about {minutes} minutes."
 
 
 def run_session(
     result: Result,
-    catalog: dict,
+    catalog: Mapping[str, Exercise],
     week: int,
     day: Optional[str],
-    bell: bool,
-    stdin: TextIO,
-    ask: Callable[[str], str],
-    say: Callable[[str], None],
-    show: Callable[[str], None],
-    width: Callable[[], int],
-    today: Optional[str] = None,
-) -> Optional[tuple[Outcome, HowItWent, list[Item]]]:
+    terminal: Terminal,
+    today: Optional[dt.date] = None,
+) -> Optional[Done]:
     """Today's session of `result`'s plan: the warning first, and no exercises when
-    there is no plan; None when nothing was done."""
+    there is no plan; None when there is none. NoSession for a week or day it lacks."""
     from recommender.render.text import render_warning
 
     if result.triage.level != "none":
-        say(render_warning(result.triage, width=width()).rstrip("\n"))
+        terminal.say(render_warning(result.triage, width=terminal.width()).rstrip("\n"))
     plan = result.plan
     if plan is None:
-        say("There is no exercise plan, so there is no session to do: follow the advice above.")
+        terminal.say(
+            "There is no exercise plan, so there is no session to do: follow the advice above."
+        )
         return None
-    session = pick_session(plan, week, day or today)
-    items = list(session_items(session))
+    session = pick_session(plan, week, day, today)
+    items = session_items(session)
     left_out = {e.exercise for e in result.excluded}
-    keys = Keys(stdin)
-    guided = GuidedSession(
+    return guide(
         items,
-        keys,
-        say,
-        show,
-        Clock.from_environment(),
+        heading(week, session.day, len(items), session.minutes),
         catalog,
         lambda exercise_id: exercise_id not in left_out,
-        width=width,
-        bell=bell,
-        live=keys.raw,
+        pain_limit(result.answers.pain_intensity),
+        terminal,
     )
-    say(
-        f"Week {week}, {session.day.capitalize()}: {len(items)} exercises, about "
-        f"{session.minutes} minutes."
-    )
-    with keys.active():
-        outcome = guided.run()
-    went = ask_how_it_went(guided.items, outcome, ask, say)
-    limit = max(5, result.answers.pain_intensity)
-    for line in summary_lines(guided.items, outcome, went, limit):
-        say(line)
-    return outcome, went, guided.items
-
-
-class NoSession(ValueError):
-    """The plan has no session on the day asked for; the message names the days."""
-
-
-def pick_session(plan: Plan, week: int, day: Optional[str]) -> Session:
-    if not 1 <= week <= len(plan.weeks):
-        raise NoSession(f"the plan has weeks 1 to {len(plan.weeks)}, not week {week}")
-    sessions = plan.weeks[week - 1].sessions
-    if day is None:
-        return sessions[0]
-    for session in sessions:
-        if session.day == day:
-            return session
-    days = ", ".join(s.day.capitalize() for s in sessions)
-    raise NoSession(f"week {week} has no session on {day.capitalize()}: its days are {days}")

@@ -36,7 +36,8 @@ _MEASURES = (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _day(value: Optional[str], name: str) -> dt.date:
+def parse_day(value: Optional[str], name: str) -> dt.date:
+    """A day as an option gives it: YYYY-MM-DD, or today (also when not given)."""
     if value in (None, "today"):
         return dt.date.today()
     try:
@@ -123,7 +124,7 @@ def start(
     the database). --person names whose course it is, and adds them if they are new."""
     from recommender.app import tracking
 
-    first_day = _day(start, "--start")
+    first_day = parse_day(start, "--start")
     activities = tracking.parse_psfs(psfs)
     tracking.start(
         obj["db"],
@@ -201,7 +202,9 @@ def checkin(
     from recommender.app import checkin
 
     interactive = not any(given[name] for name in _MEASURES) and not given["no_new_symptoms"]
-    checkin.checkin(obj["db"], person, country, engine, _day(day, "--date"), given, interactive)
+    checkin.checkin(
+        obj["db"], person, country, engine, parse_day(day, "--date"), given, interactive
+    )
 
 
 @track.command("renew")
@@ -242,7 +245,7 @@ def renew(
 
     rescreen = ("symptom", "no_symptoms", "outlook", "no_outlook")
     given["interactive"] = not any(given[name] for name in rescreen)
-    renewal.renew(obj["db"], person, country, engine, _day(start, "--start"), given)
+    renewal.renew(obj["db"], person, country, engine, parse_day(start, "--start"), given)
 
 
 @track.command("status")
@@ -262,7 +265,7 @@ def status(
     """This week's plan as adapted by the weeks before it, and why."""
     from recommender.app import tracking
 
-    emit(tracking.status(obj["db"], person, country, engine, week, _day(day, "--date")))
+    emit(tracking.status(obj["db"], person, country, engine, week, parse_day(day, "--date")))
 
 
 @track.command("report")
@@ -292,7 +295,7 @@ def report(
     """The whole course, every block: pain, sessions, function and every decision."""
     from recommender.app import tracking
 
-    text = tracking.report(obj["db"], person, country, engine, fmt, _day(day, "--date"))
+    text = tracking.report(obj["db"], person, country, engine, fmt, parse_day(day, "--date"))
     emit(text, output, private=True)
 
 

@@ -33,7 +33,7 @@ from recommender.pipeline.course_warning import CourseWarning, course_warning
 
 if TYPE_CHECKING:
     from recommender.core.catalog import Catalog
-    from recommender.pipeline.adapt import Progress
+    from recommender.pipeline.adapt import AdaptedWeek, Progress
     from recommender.pipeline.recommend import Recommender
     from recommender.store.courses import CourseRow, SafeRow, Store
 
@@ -215,6 +215,19 @@ def reviewed(db: Optional[str], engine: Optional[str], person: Optional[str] = N
     book = load_rulebook(catalog)
     adapter = Adapter(book.adapt, create_engine(book.adapt_conditions(), engine), catalog)
     return adapter.follow(course)
+
+
+def week_as_adapted(progress: Progress, recommender: Recommender, week: int) -> AdaptedWeek:
+    """Week `week` of the current block as the weeks reviewed before it adapted it:
+    what `status` lists and `backplan session` guides."""
+    from recommender.pipeline.adapt import adapted_week
+    from recommender.pipeline.choices import Choices
+
+    block = progress.course.block
+    assert block.result.plan is not None, "a block always has a plan"
+    hurt = frozenset(h for r in progress.current.reviews for h in r.summary.hurt)
+    choices = Choices(recommender.catalog, block.safe or ())
+    return adapted_week(block.result.plan, week, progress.level_for(week), choices, hurt)
 
 
 # -- the warning kept in view ---------------------------------------------------------
@@ -495,8 +508,6 @@ def status(
     week: Optional[int],
     day: dt.date,
 ) -> str:
-    from recommender.pipeline.adapt import adapted_week
-    from recommender.pipeline.choices import Choices
     from recommender.render.progress_text import render_block_over, render_status
 
     progress, _, recommender = follow(db, engine, person)
@@ -506,12 +517,7 @@ def status(
         text = render_block_over(progress, day, warning)
     else:
         week = week or block.week_of(max(day, block.start))
-        plan = None
-        if not progress.stopped:
-            assert block.result.plan is not None
-            hurt = frozenset(h for r in progress.current.reviews for h in r.summary.hurt)
-            choices = Choices(recommender.catalog, block.safe or ())
-            plan = adapted_week(block.result.plan, week, progress.level_for(week), choices, hurt)
+        plan = None if progress.stopped else week_as_adapted(progress, recommender, week)
         text = render_status(progress, week, plan, warning, day)
     newer = newer_questions(progress.course.answers)
     if newer and not progress.stopped:

@@ -99,4 +99,9 @@ def walking_words(walking: Walking) -> str:
 
 def how_hard(item: Prescription) -> str:
     """The effort cue of strength work ("How hard: ..."), or nothing."""
-    return f"How hard: {item.dose.effort}." if item.dose.effort else ""
+    return effort_words(item.dose)
+
+
+def effort_words(dose: Dose) -> str:
+    """The effort cue of a dose ("How hard: ..."), or nothing."""
+    return f"How hard: {dose.effort}." if dose.effort else ""

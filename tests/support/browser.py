@@ -19,3 +19,73 @@ def find_browser() -> str:
     if os.environ.get("BACKPLAN_REQUIRE_BROWSER") == "1":
         pytest.fail(message + "; BACKPLAN_REQUIRE_BROWSER=1 requires one")
     pytest.skip(message + "; install chromium, or set BACKPLAN_REQUIRE_BROWSER=1 to fail")
+
+
+# -- driving the web app's pages as a person does (tests/web) -----------------------------
+
+#: Debian's chromium, headless, touching nothing outside the test.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def axe_problems(page) -> list[str]:
+    """Serious and critical axe-core violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def start(page, country: str = "") -> None:
+    page.goto("/")
+    if country:
+        page.select_option("#country", country)
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_url("**/questions/1")
+
+
+def fill_section(page, section, answers: dict) -> None:
+    """Answer every question of `section` from an answers object, as a person would."""
+    from recommender.app.web import form
+    from recommender.core.paths import get_path
+
+    for question in form.asked(section, answers.get("age")):
+        value = get_path(answers, question.key, None)
+        kind = form.kind(question)
+        if question.or_ask:  # one yes/no per part: the first "yes" answers it
+            for key in form.part_keys(question)[: 1 if value else None]:
+                page.check(f'input[name="{key}"][value="{"yes" if value else "no"}"]')
+        elif kind == "yes_no":
+            page.check(f'input[name="{question.key}"][value="{"yes" if value else "no"}"]')
+        elif kind == "choice":
+            page.check(f'input[name="{question.key}"][value="{value}"]')
+        elif kind == "choices":
+            for option in question.choices:
+                box = page.locator(f'input[name="{question.key}"][value="{option}"]')
+                box.set_checked(option in value)
+        else:
+            page.fill(f'[name="{question.key}"]', "" if value is None else str(value))
+
+
+def answer_everything(page, answers: dict) -> None:
+    """Every page of questions answered from `answers`, ending at the review."""
+    from recommender.app.web import form
+    from recommender.inputs.questionnaire import load_questionnaire
+
+    for section in form.sections(load_questionnaire()):
+        page.wait_for_url(f"**/questions/{section.number}")
+        fill_section(page, section, answers)
+        page.locator('button[value="next"]').click()
+        page.wait_for_load_state()
+    page.wait_for_url("**/review")

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends
 from pydantic import BaseModel, ConfigDict
+from starlette.datastructures import FormData
 
 from recommender.app.web.deps import FormDep
 
@@ -47,14 +48,36 @@ class SectionForm(BaseModel):
 
     @classmethod
     async def posted(cls, form: FormDep) -> SectionForm:
-        fields: dict[str, list[str]] = {}
-        for key, value in form.multi_items():
-            if isinstance(value, str):  # files are refused before this (max_files=0)
-                fields.setdefault(key, []).append(value)
+        fields = _fields(form)
         return cls(go=(fields.get("go") or ["next"])[0], fields=fields)
 
 
 SectionFormDep = Annotated[SectionForm, Depends(SectionForm.posted)]
+
+
+class SessionEndForm(BaseModel):
+    """The end of a session: what was done, which easier versions, the highest pain and
+    which exercises hurt (checked against the session in session_view.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fields: dict[str, list[str]] = {}
+
+    @classmethod
+    async def posted(cls, form: FormDep) -> SessionEndForm:
+        return cls(fields=_fields(form))
+
+
+SessionEndFormDep = Annotated[SessionEndForm, Depends(SessionEndForm.posted)]
+
+
+def _fields(form: FormData) -> dict[str, list[str]]:
+    """What was sent under each name, in order (several values for ticked boxes)."""
+    fields: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):  # files are refused before this (max_files=0)
+            fields.setdefault(key, []).append(value)
+    return fields
 
 
 class CalendarQuery(BaseModel):

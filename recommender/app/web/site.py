@@ -88,7 +88,9 @@ class Site:
         self.static = {
             "app.css": (_static("app.css"), "text/css; charset=utf-8"),
             "app.js": (_static("app.js"), "text/javascript; charset=utf-8"),
+            "session.js": (_static("session.js"), "text/javascript; charset=utf-8"),
             "plan.css": (_plan_css().encode(), "text/css; charset=utf-8"),
+            "figures.css": (_figures_css(), "text/css; charset=utf-8"),
             "favicon.svg": (_static("favicon.svg"), "image/svg+xml"),
         }
 
@@ -181,6 +183,12 @@ def _plan_css() -> str:
     template = templates().get_template("plan.html.j2")
     context = template.new_context({"page": {"paper": None}})
     return "".join(template.blocks["css"](context))
+
+
+def _figures_css() -> bytes:
+    """The figures' own rules (render/templates/figures.css: moving on screen, still
+    with reduced motion and in print), for pages that show figures without the plan."""
+    return resources.files("recommender.render").joinpath("templates/figures.css").read_bytes()
 
 
 def _questionnaire_json(questionnaire: Questionnaire) -> str:
