@@ -33,12 +33,14 @@ from recommender.inputs.body import (
     Skeleton,
     joint_angles,
     turn,
+    unit,
 )
 
 TOUCH = 3.0  # cm: a part this close to a surface touches it
 SINK = 1.5  # cm: a part may press this far into a surface (soft tissue, a mat)
 BODY_SINK = 4.0  # cm: how far one part of the body may overlap another it lies against
 MIN_MOVE = 6.0  # cm: the least movement a person can see in a printed figure
+BELLY_PEAK = 0.45  # a breath pushes the tummy out most this far from the hip to the waist
 
 
 # -- shapes --------------------------------------------------------------------------
@@ -93,8 +95,11 @@ def prop_shapes(prop, view: str, floor: float) -> dict[str, list[Shape]]:
     x = prop.x
     if prop.kind == "chair":
         if view == "side":
-            seat = Box(x - 16, SEAT - 4, x + 26, SEAT)
-            back = Box(x - 19, SEAT, x - 16, SEAT + 42)
+            # A chair beside the person is behind them in the picture: it blocks
+            # nothing, but a hand rests on it.
+            solid = not prop.beside
+            seat = Box(x - 16, SEAT - 4, x + 26, SEAT, solid=solid)
+            back = Box(x - 19, SEAT, x - 16, SEAT + 42, solid=solid)
         elif prop.turned:
             # Seen side-on in a facing view: its back at one side of the person.
             sign = 1 if prop.turned == "right" else -1
@@ -109,8 +114,8 @@ def prop_shapes(prop, view: str, floor: float) -> dict[str, list[Shape]]:
     if prop.kind == "wall":
         if prop.behind:  # behind a person seen from the front: their back is on it
             return {"wall": [Box(-500, -10, 500, 400, solid=False)]}
-        solid = (x - 500, x) if prop.side == "left" else (x, x + 500)
-        return {"wall": [Box(solid[0], -10, solid[1], 400)]}
+        span = (x - 500, x) if prop.side == "left" else (x, x + 500)
+        return {"wall": [Box(span[0], -10, span[1], 400)]}
     if prop.kind == "roller":
         return {"roller": [Disc(x, MAT + prop.radius, prop.radius)]}
     if prop.kind == "towel":
@@ -132,7 +137,7 @@ def prop_shapes(prop, view: str, floor: float) -> dict[str, list[Shape]]:
     if prop.kind == "door":
         # A door frame stands beside the person: it never blocks the body in the
         # picture, but forearms rest on it.
-        if view == "side":
+        if view == "side" or prop.beside:  # a door frame, or a door seen edge-on
             return {"door": [Box(x - 4, 0, x + 4, 205, solid=False)]}
         w = x or 45.0
         return {"door": [Box(-w - 8, 0, -w, 205, solid=False), Box(w, 0, w + 8, 205, solid=False)]}
@@ -151,7 +156,17 @@ def places(props: Iterable, view: str, floor: float) -> dict[str, list[Shape]]:
 
 #: Parts a pose may name, besides a side's hand, foot, knee, elbow, forearm, shin,
 #: thigh or upper arm (near_hand, left_knee ...) and those words for both sides.
-REGIONS = ("head", "back", "upper_back", "lower_back", "seat", "chest", "shoulders", "hips")
+REGIONS = (
+    "head",
+    "back",
+    "upper_back",
+    "lower_back",
+    "seat",
+    "chest",
+    "tummy",
+    "shoulders",
+    "hips",
+)
 _LIMB_PARTS = ("hand", "foot", "knee", "elbow", "forearm", "shin", "thigh", "upper_arm")
 _PLURALS = {f"{p}s": p for p in _LIMB_PARTS if p != "foot"} | {"feet": "foot"}
 
@@ -200,9 +215,31 @@ def discs(sk: Skeleton, part: str) -> list[tuple[Point, float]]:
         "seat": lumbar[:4],
         "hips": lumbar[:4],
         "chest": thoracic,
+        "tummy": _belly(sk, lumbar)[3:] + thoracic[:3],
         "shoulders": shoulders,
     }
     return regions[part]
+
+
+def belly_bulge(t: float, belly: float) -> float:
+    """How far a breath pushes the tummy's front out, a fraction `t` of the way from
+    the hip joint to the waist: most just below the navel (the drawn outline's shape)."""
+    if t <= BELLY_PEAK:
+        return belly * t / BELLY_PEAK
+    return belly * (1 - 0.6 * (t - BELLY_PEAK) / (1 - BELLY_PEAK))
+
+
+def _belly(sk: Skeleton, lumbar: list[tuple[Point, float]]) -> list[tuple[Point, float]]:
+    """The lower back's discs with the tummy pushed out in front by a breath in."""
+    if not sk.pose.belly or sk.pose.view != "side":
+        return lumbar
+    fx, fy = unit(sk.pose.lumbar - 90)  # seen from the side, the front of the body
+    n = len(lumbar) - 1
+    out = []
+    for i, ((x, y), r) in enumerate(lumbar):
+        push = belly_bulge(i / n, sk.pose.belly)
+        out.append(((x + fx * push, y + fy * push), r))
+    return out
 
 
 def _along(a: Point, b: Point, w1: float, w2: float, n: int = 10) -> list[tuple[Point, float]]:
@@ -430,6 +467,18 @@ def _legs_straight(sk: Skeleton, scene: Scene) -> Optional[str]:
     return f"the legs are not straight ({', '.join(bent)} degrees)" if bent else None
 
 
+@fact("one leg straight")
+def _one_leg_straight(sk: Skeleton, scene: Scene) -> Optional[str]:
+    knees = _knees(sk)
+    return None if any(b <= 12 for _, b in knees) else "no leg is straight"
+
+
+@fact("one knee bent")
+def _one_knee_bent(sk: Skeleton, scene: Scene) -> Optional[str]:
+    knees = _knees(sk)
+    return None if any(b >= 35 for _, b in knees) else "no knee is bent"
+
+
 def _support(wanted: str, words: str) -> Fact:
     def test(sk: Skeleton, scene: Scene) -> Optional[str]:
         return None if sk.pose.support == wanted else f"the figure is not {words}"
@@ -473,8 +522,10 @@ def _face_down(sk: Skeleton, scene: Scene) -> Optional[str]:
 
 @fact("lying on the side")
 def _on_side(sk: Skeleton, scene: Scene) -> Optional[str]:
-    if sk.pose.support != "lying" or sk.pose.view not in ("front", "angled"):
-        return "the figure is not lying on its side seen from the front"
+    pose = sk.pose
+    from_above = pose.view == "above" and abs(pose.roll) >= 45
+    if pose.support != "lying" or not (pose.view in ("front", "angled") or from_above):
+        return "the figure is not lying on its side seen from the front or above"
     return None
 
 
@@ -498,6 +549,15 @@ def _looking_ahead(sk: Skeleton, scene: Scene) -> Optional[str]:
     return None if off <= 22 else f"the face points {off:.0f} degrees off level"
 
 
+@fact("looking down")
+def _looking_lower(sk: Skeleton, scene: Scene) -> Optional[str]:
+    """The face tipped down, short of the floor (looking at the knees)."""
+    if sk.pose.view in FACING:
+        return None if sk.pose.nod >= 0.4 else "the face is not tipped down"
+    face = turn(face_direction(sk), 0)
+    return None if 195 <= face <= 345 else "the face does not point downward"
+
+
 @fact("looking up")
 def _looking_up(sk: Skeleton, scene: Scene) -> Optional[str]:
     face = turn(face_direction(sk), 0)
@@ -512,6 +572,16 @@ def _turned_right(sk: Skeleton, scene: Scene) -> Optional[str]:
 @fact("head turned to the left")
 def _turned_left(sk: Skeleton, scene: Scene) -> Optional[str]:
     return None if sk.pose.turn >= 0.7 else "the head is not turned to the left"
+
+
+@fact("head turned a little to the right")
+def _turned_right_a_little(sk: Skeleton, scene: Scene) -> Optional[str]:
+    return None if sk.pose.turn <= -0.25 else "the head is not turned to the right"
+
+
+@fact("head turned a little to the left")
+def _turned_left_a_little(sk: Skeleton, scene: Scene) -> Optional[str]:
+    return None if sk.pose.turn >= 0.25 else "the head is not turned to the left"
 
 
 def _tipped(sk: Skeleton) -> float:
@@ -580,6 +650,73 @@ def _arms_out(sk: Skeleton, scene: Scene) -> Optional[str]:
     return None
 
 
+def _elbow_bends(sk: Skeleton) -> list[tuple[str, float]]:
+    """Each arm's elbow bend as seen (a forearm seen end-on counts as unknown: 0)."""
+    angles = joint_angles(sk.pose)
+    out = []
+    for side in sk.pose.arms:
+        bend = abs(angles.get(f"{side} elbow", angles.get(f"{side} side_elbow", 0.0)))
+        out.append((side, bend))
+    return out
+
+
+@fact("arms straight", "elbows straight")
+def _arms_straight(sk: Skeleton, scene: Scene) -> Optional[str]:
+    bent = [f"{s} elbow {b:.0f}" for s, b in _elbow_bends(sk) if b > 15]
+    return f"the arms are not straight ({', '.join(bent)} degrees)" if bent else None
+
+
+@fact("arms straight out in front")
+def _arms_in_front(sk: Skeleton, scene: Scene) -> Optional[str]:
+    """Seen from the front, arms pointing at us look short, the hands in front of the
+    chest; seen from the side, they point ahead at about shoulder height."""
+    pose, p = sk.pose, sk.points
+    for side in pose.arms:
+        if pose.view in FACING:
+            short = max(pose.short.get(f"{side}_upper", 1), pose.short.get(f"{side}_fore", 1))
+            if short > 0.6:
+                return f"the {side} arm does not point at us"
+        else:
+            arm = pose.arms[side]
+            if abs(turn(arm.a - (pose.thoracic - 90))) > 25 or abs(turn(arm.b - arm.a)) > 15:
+                return f"the {side} arm is not straight out in front"
+        shoulder = p[f"{side}_shoulder"][1]
+        if not shoulder - 30 <= p[f"{side}_hand"][1] <= shoulder + 8:
+            return f"the {side} hand is not at about shoulder height"
+    return None
+
+
+def _one_elbow(side: str, bent: bool) -> Fact:
+    def test(sk: Skeleton, scene: Scene) -> Optional[str]:
+        found = dict(_elbow_bends(sk))
+        if side not in found:
+            return f"the figure has no {side} arm in this view"
+        if bent:
+            return None if found[side] >= 40 else f"the {side} elbow is not bent"
+        return None if found[side] <= 15 else f"the {side} arm is not straight"
+
+    return test
+
+
+for _side in ("near", "far", "left", "right"):
+    FACTS[f"{_side} elbow bent"] = _one_elbow(_side, True)
+    FACTS[f"{_side} arm straight"] = _one_elbow(_side, False)
+
+
+@fact("on the balls of the feet", "on the ball of the foot")
+def _on_toes(sk: Skeleton, scene: Scene) -> Optional[str]:
+    """Every foot that carries weight stands on its toes, its heel off the floor."""
+    for side in sk.pose.legs:
+        if f"{side}_foot" in sk.pose.lifted:
+            continue
+        heel, toe = sk.points[f"{side}_heel"], sk.points[f"{side}_toe"]
+        if toe[1] - TAPER["foot"][1] > scene.floor + TOUCH:
+            return f"the {side} toes are off the floor"
+        if heel[1] - toe[1] < 5:
+            return f"the {side} heel is not lifted"
+    return None
+
+
 @fact("arms crossed over the chest")
 def _arms_crossed(sk: Skeleton, scene: Scene) -> Optional[str]:
     for side in sk.pose.arms:
@@ -594,6 +731,28 @@ def _hands_behind_head(sk: Skeleton, scene: Scene) -> Optional[str]:
         if gap(sk, f"{side}_hand", "head", scene.surfaces) > TOUCH:
             return f"the {side} hand is not at the head"
     return None
+
+
+@fact("back upright")
+def _upright(sk: Skeleton, scene: Scene) -> Optional[str]:
+    pose = sk.pose
+    off = max(abs(turn(pose.lumbar - 90)), abs(turn(pose.thoracic - 90)))
+    if pose.view != "side":
+        off = max(off, (1 - min(pose.short.get("lumbar", 1), pose.short.get("thoracic", 1))) * 90)
+    return None if off <= 12 else f"the back leans {off:.0f} degrees from upright"
+
+
+@fact("body straight")
+def _body_straight(sk: Skeleton, scene: Scene) -> Optional[str]:
+    """Shoulders, hips and knees in one line (a plank, a bridge, a side plank)."""
+    p = sk.points
+    knees = [p[f"{s}_knee"] for s in sk.pose.legs]
+    knee = (sum(k[0] for k in knees) / len(knees), sum(k[1] for k in knees) / len(knees))
+    (sx, sy), (hx, hy) = p["shoulder"], p["hip"]
+    trunk = math.degrees(math.atan2(sy - hy, sx - hx))
+    thigh = math.degrees(math.atan2(hy - knee[1], hx - knee[0]))
+    bend = abs(turn(trunk - thigh))
+    return None if bend <= 15 else f"the body bends {bend:.0f} degrees at the hips"
 
 
 @fact("back flat")
@@ -685,7 +844,7 @@ def _feet_flat(sk: Skeleton, scene: Scene) -> Optional[str]:
     return None
 
 
-@fact("one knee lifted")
+@fact("one knee lifted", "one foot lifted")
 def _knee_lifted(sk: Skeleton, scene: Scene) -> Optional[str]:
     feet = [s for s in sk.pose.legs if f"{s}_foot" in sk.pose.lifted]
     return None if len(feet) == 1 else "not exactly one foot is lifted"
