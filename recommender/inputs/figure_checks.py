@@ -522,10 +522,8 @@ def _face_down(sk: Skeleton, scene: Scene) -> Optional[str]:
 
 @fact("lying on the side")
 def _on_side(sk: Skeleton, scene: Scene) -> Optional[str]:
-    pose = sk.pose
-    from_above = pose.view == "above" and abs(pose.roll) >= 45
-    if pose.support != "lying" or not (pose.view in ("front", "angled") or from_above):
-        return "the figure is not lying on its side seen from the front or above"
+    if sk.pose.support != "lying" or sk.pose.view not in ("front", "angled"):
+        return "the figure is not lying on its side seen from the front"
     return None
 
 

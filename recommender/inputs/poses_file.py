@@ -11,8 +11,8 @@ visibly, or when a fact of its steps does not hold (inputs/figure_checks.py). Bo
 keep their lengths by construction (body.BONES).
 
 Every key added since the first figures is optional: `touch`, `facts` and `moves`
-(figure), `touch`, `facts`, `shrug` and `nod` (pose), `turned` (chair), and the
-`angled` view. A figure without
+(figure), `touch`, `facts`, `shrug`, `nod` and `belly` (pose), `turned` and `beside`
+(chair), `beside` (door), `around` (band), and the `angled` view. A figure without
 them is still held to everything that needs no declaration.
 
 Only the figure renderer reads this file (render/figures.py, imported for HTML and
@@ -50,7 +50,7 @@ POSE_NAMES = ("start", "middle", "end")
 PROPS = ("chair", "wall", "door", "band", "dumbbells", "roller", "towel", "worktop")
 AREAS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back", "hips", "legs", "chest")
 _POSE_KEYS = {"base", "view", "support", "says", "trunk", "neck", "head", "turn", "twist", "nod"}
-_POSE_KEYS |= {"roll", "belly"}
+_POSE_KEYS |= {"belly"}
 _POSE_KEYS |= {"short", "lifted", "at", "x", "arms", "legs", "shrug", "touch", "facts"}
 _POSE_KEYS |= {f"{s}_{limb}" for s in ("near", "far", "left", "right") for limb in ("arm", "leg")}
 #: Pose keys that describe the moment, not the body: never taken from a base.
@@ -349,7 +349,6 @@ def _pose(name: str, spec: Any, bases: dict) -> Pose:
         legs=legs,
         turn=float(merged.get("turn", 0.0)),
         twist=float(merged.get("twist", 0.0)),
-        roll=float(merged.get("roll", 0.0)),
         nod=float(merged.get("nod", 0.0)),
         shrug=(float(shrug[0]), float(shrug[1])),
         belly=belly,

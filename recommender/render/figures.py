@@ -341,10 +341,7 @@ def _scene(
                 ' stroke-width="0.8"/>'
             )
     out += draw.layer(_trunk_parts(bodies[0]))
-    # Facing us, the right leg is drawn over the left; lying on the right side, the
-    # left (upper) leg is over the right.
-    legs_order = ("right", "left") if bodies[0].pose.roll >= 45 else ("left", "right")
-    for limb_side in ("near",) if side else legs_order:
+    for limb_side in ("near",) if side else ("left", "right"):
         out += draw.layer(_limb_parts(bodies[0], limb_side, legs=True))
     for limb_side in ("near",) if side else ("right", "left"):
         out += draw.layer(_limb_parts(bodies[0], limb_side, arms=True, holds=holds))
@@ -702,8 +699,6 @@ def _trunk_parts(sk: Skeleton) -> dict[str, Drawer]:
     def pelvis(body: Skeleton, node: Node) -> list[Shape]:
         L = node.length
         if facing:
-            # a body rolled onto its side shows the depth of its hips, not their width
-            k = max(math.cos(math.radians(body.pose.roll)), 0.7)
             # up past the waist, under the chest, so the two never show a seam
             pts = [
                 (L + 4, -WAIST_HALF + 1),
@@ -718,7 +713,7 @@ def _trunk_parts(sk: Skeleton) -> dict[str, Drawer]:
                 (L, WAIST_HALF),
                 (L + 4, WAIST_HALF - 1),
             ]
-            return [Shape(_poly([(x, y * k) for x, y in pts]), BODY)]
+            return [Shape(_poly(pts), BODY)]
         # side view: the back (+y) is round over the buttocks, the front flatter; a
         # breath in pushes the tummy out (as the checks' tummy has it)
         b = body.pose.belly
@@ -741,8 +736,7 @@ def _trunk_parts(sk: Skeleton) -> dict[str, Drawer]:
         L = node.length
         if facing:
             pose = body.pose
-            # turned far, a chest still shows its depth
-            width = max(16.0 * math.cos(math.radians(pose.twist)), 7.5) + 3.5
+            width = 16.0 * math.cos(math.radians(pose.twist)) + 3.5
             up = pose.shrug[0]
             pts = [
                 (0, -WAIST_HALF),
