@@ -126,8 +126,8 @@ class Pose:
     turn: float = 0.0  # facing views: the head turned, -1 (to their right) to 1 (left)
     nod: float = 0.0  # facing views: the face tipped down (to 1) or up (to -1)
     twist: float = 0.0  # facing views: shoulders turned, in degrees
-    roll: float = 0.0  # facing views: the whole body turned onto its side (hips edge-on)
     shrug: Point = (0.0, 0.0)  # the shoulders lifted (cm up) and drawn back (cm back)
+    belly: float = 0.0  # side view: the tummy pushed out by a breath in (cm)
     short: dict[str, float] = field(default_factory=dict)  # foreshortened segments
     lifted: tuple[str, ...] = ()  # feet deliberately off the floor while sitting
     at: Point | None = None  # the hip, when the pose places itself
@@ -255,9 +255,7 @@ def rig(pose: Pose) -> tuple[Node, ...]:
             dx = across_dir[0] * width + lift[0] * up
             dy = across_dir[1] * width + lift[1] * up
             add(f"{side}_shoulder", "shoulder", *polar(dx, dy))
-            # a body rolled onto its side shows its hips one behind the other
-            hips = HIP_HALF * math.cos(math.radians(pose.roll))
-            add(f"{side}_hip", "hip", pose.lumbar + 90 * sign, hips)
+            add(f"{side}_hip", "hip", pose.lumbar + 90 * sign, HIP_HALF)
     for side, limb in pose.arms.items():
         add(
             f"{side}_elbow",
@@ -358,11 +356,11 @@ def between(first: Pose, second: Pose, t: float) -> Pose:
         turn=first.turn + (second.turn - first.turn) * t,
         nod=first.nod + (second.nod - first.nod) * t,
         twist=first.twist + (second.twist - first.twist) * t,
-        roll=first.roll + (second.roll - first.roll) * t,
         shrug=(
             first.shrug[0] + (second.shrug[0] - first.shrug[0]) * t,
             first.shrug[1] + (second.shrug[1] - first.shrug[1]) * t,
         ),
+        belly=_mix(first.belly, second.belly, t),
         short=short,
         x=first.x + (second.x - first.x) * t,
     )
@@ -394,6 +392,10 @@ RANGES = {
     "chest_twist": (-60.0, 60.0),
     "shrug_up": (-2.0, 9.0),  # cm
     "shrug_back": (-6.0, 6.0),  # cm
+    # cm: a slow, full breath into the tummy lifts its front wall by several
+    # centimetres, more when lying on the back; drawn at the most a body does so that
+    # the breath can be seen in print
+    "belly": (0.0, 7.0),
 }
 
 
@@ -402,10 +404,10 @@ def joint_angles(pose: Pose) -> dict[str, float]:
     angles: dict[str, float] = {
         "head_turn": pose.turn,
         "head_nod": pose.nod,
-        # the shoulders turned against the hips
-        "chest_twist": pose.twist - pose.roll,
+        "chest_twist": pose.twist,
         "shrug_up": pose.shrug[0],
         "shrug_back": pose.shrug[1],
+        "belly": pose.belly,
     }
     if pose.view == "side":
         angles["spine"] = turn(pose.lumbar - pose.thoracic)
@@ -423,28 +425,17 @@ def joint_angles(pose: Pose) -> dict[str, float]:
     angles["side_spine"] = turn(pose.thoracic - pose.lumbar)
     angles["side_neck"] = turn(pose.neck - pose.thoracic)
     angles["side_head"] = turn(pose.head - pose.neck)
-    # A body rolled onto its side and seen from above shows its hips bending forward
-    # in the picture, not out to the side; its arms, turning with the chest, are not
-    # measured sideways at all.
-    rolled = pose.view == "above" and abs(pose.roll) >= 45
     for side, arm in pose.arms.items():
         # mirror the right side onto the left, so one range serves both
         a, b = (arm.a, arm.b) if side == "left" else (180 - arm.a, 180 - arm.b)
         trunk = pose.thoracic if side == "left" else 180 - pose.thoracic
-        if not rolled:
-            angles[f"{side} abduction"] = turn(a - (trunk - 180), -170)
+        angles[f"{side} abduction"] = turn(a - (trunk - 180), -170)
         angles[f"{side} side_elbow"] = turn(b - a)
     for side, leg in pose.legs.items():
         a, b = (leg.a, leg.b) if side == "left" else (180 - leg.a, 180 - leg.b)
         trunk = pose.lumbar if side == "left" else 180 - pose.lumbar
-        out = turn(a - (trunk - 180), -90)
-        if rolled:
-            # rolled onto the right side the front is on their right, and the other
-            # way round; the mirrored right side turns the other way too
-            front = (1 if pose.roll > 0 else -1) * (-1 if side == "left" else 1)
-            angles[f"{side} hip"] = turn(front * out, -60)
-        elif pose.view != "angled":  # seen from the feet, a thigh's angle is not its own
-            angles[f"{side} leg_out"] = out
+        if pose.view != "angled":  # seen from the feet, a thigh's angle is not its own
+            angles[f"{side} leg_out"] = turn(a - (trunk - 180), -90)
         angles[f"{side} side_knee"] = turn(a - b)
     return angles
 
@@ -479,7 +470,7 @@ def out_of_range(pose: Pose) -> list[str]:
         if not low <= value <= high:
             unit_name = (
                 "cm"
-                if kind.startswith("shrug")
+                if kind.startswith("shrug") or kind == "belly"
                 else ""
                 if kind in ("head_turn", "head_nod")
                 else " degrees"

@@ -33,12 +33,14 @@ from recommender.inputs.body import (
     Skeleton,
     joint_angles,
     turn,
+    unit,
 )
 
 TOUCH = 3.0  # cm: a part this close to a surface touches it
 SINK = 1.5  # cm: a part may press this far into a surface (soft tissue, a mat)
 BODY_SINK = 4.0  # cm: how far one part of the body may overlap another it lies against
 MIN_MOVE = 6.0  # cm: the least movement a person can see in a printed figure
+BELLY_PEAK = 0.45  # a breath pushes the tummy out most this far from the hip to the waist
 
 
 # -- shapes --------------------------------------------------------------------------
@@ -135,7 +137,7 @@ def prop_shapes(prop, view: str, floor: float) -> dict[str, list[Shape]]:
     if prop.kind == "door":
         # A door frame stands beside the person: it never blocks the body in the
         # picture, but forearms rest on it.
-        if view == "side":
+        if view == "side" or prop.beside:  # a door frame, or a door seen edge-on
             return {"door": [Box(x - 4, 0, x + 4, 205, solid=False)]}
         w = x or 45.0
         return {"door": [Box(-w - 8, 0, -w, 205, solid=False), Box(w, 0, w + 8, 205, solid=False)]}
@@ -213,10 +215,31 @@ def discs(sk: Skeleton, part: str) -> list[tuple[Point, float]]:
         "seat": lumbar[:4],
         "hips": lumbar[:4],
         "chest": thoracic,
-        "tummy": lumbar[3:] + thoracic[:3],
+        "tummy": _belly(sk, lumbar)[3:] + thoracic[:3],
         "shoulders": shoulders,
     }
     return regions[part]
+
+
+def belly_bulge(t: float, belly: float) -> float:
+    """How far a breath pushes the tummy's front out, a fraction `t` of the way from
+    the hip joint to the waist: most just below the navel (the drawn outline's shape)."""
+    if t <= BELLY_PEAK:
+        return belly * t / BELLY_PEAK
+    return belly * (1 - 0.6 * (t - BELLY_PEAK) / (1 - BELLY_PEAK))
+
+
+def _belly(sk: Skeleton, lumbar: list[tuple[Point, float]]) -> list[tuple[Point, float]]:
+    """The lower back's discs with the tummy pushed out in front by a breath in."""
+    if not sk.pose.belly or sk.pose.view != "side":
+        return lumbar
+    fx, fy = unit(sk.pose.lumbar - 90)  # seen from the side, the front of the body
+    n = len(lumbar) - 1
+    out = []
+    for i, ((x, y), r) in enumerate(lumbar):
+        push = belly_bulge(i / n, sk.pose.belly)
+        out.append(((x + fx * push, y + fy * push), r))
+    return out
 
 
 def _along(a: Point, b: Point, w1: float, w2: float, n: int = 10) -> list[tuple[Point, float]]:
@@ -499,10 +522,8 @@ def _face_down(sk: Skeleton, scene: Scene) -> Optional[str]:
 
 @fact("lying on the side")
 def _on_side(sk: Skeleton, scene: Scene) -> Optional[str]:
-    pose = sk.pose
-    from_above = pose.view == "above" and abs(pose.roll) >= 45
-    if pose.support != "lying" or not (pose.view in ("front", "angled") or from_above):
-        return "the figure is not lying on its side seen from the front or above"
+    if sk.pose.support != "lying" or sk.pose.view not in ("front", "angled"):
+        return "the figure is not lying on its side seen from the front"
     return None
 
 
@@ -657,11 +678,8 @@ def _arms_in_front(sk: Skeleton, scene: Scene) -> Optional[str]:
             arm = pose.arms[side]
             if abs(turn(arm.a - (pose.thoracic - 90))) > 25 or abs(turn(arm.b - arm.a)) > 15:
                 return f"the {side} arm is not straight out in front"
-        if (
-            not p[f"{side}_shoulder"][1] - 30
-            <= p[f"{side}_hand"][1]
-            <= p[f"{side}_shoulder"][1] + 8
-        ):
+        shoulder = p[f"{side}_shoulder"][1]
+        if not shoulder - 30 <= p[f"{side}_hand"][1] <= shoulder + 8:
             return f"the {side} hand is not at about shoulder height"
     return None
 

@@ -11,8 +11,8 @@ visibly, or when a fact of its steps does not hold (inputs/figure_checks.py). Bo
 keep their lengths by construction (body.BONES).
 
 Every key added since the first figures is optional: `touch`, `facts` and `moves`
-(figure), `touch`, `facts`, `shrug` and `nod` (pose), `turned` (chair), and the
-`angled` view. A figure without
+(figure), `touch`, `facts`, `shrug`, `nod` and `belly` (pose), `turned` and `beside`
+(chair), `beside` (door), `around` (band), and the `angled` view. A figure without
 them is still held to everything that needs no declaration.
 
 Only the figure renderer reads this file (render/figures.py, imported for HTML and
@@ -50,7 +50,7 @@ POSE_NAMES = ("start", "middle", "end")
 PROPS = ("chair", "wall", "door", "band", "dumbbells", "roller", "towel", "worktop")
 AREAS = ("neck", "shoulders", "upper_back", "mid_back", "lower_back", "hips", "legs", "chest")
 _POSE_KEYS = {"base", "view", "support", "says", "trunk", "neck", "head", "turn", "twist", "nod"}
-_POSE_KEYS |= {"roll"}
+_POSE_KEYS |= {"belly"}
 _POSE_KEYS |= {"short", "lifted", "at", "x", "arms", "legs", "shrug", "touch", "facts"}
 _POSE_KEYS |= {f"{s}_{limb}" for s in ("near", "far", "left", "right") for limb in ("arm", "leg")}
 #: Pose keys that describe the moment, not the body: never taken from a base.
@@ -68,11 +68,13 @@ class Prop:
     y: float = 0.0
     side: str = "left"  # wall: which side of its face is solid
     behind: bool = False  # front view: a wall or chair back behind the person
-    beside: bool = False  # side view: a chair beside the person, on their far side
+    #: side view: a chair beside the person, on their far side; facing views: a door
+    #: seen edge-on beside the person (a band fixed to it pulls sideways)
+    beside: bool = False
     hands: tuple[str, ...] = ()  # band and dumbbells: which hands hold them
     radius: float = 7.5  # roller
     turned: str = ""  # chair, facing views: seen side-on, its back on this side
-    around: str = ""  # band: looped around both legs here (knees) instead of held
+    around: str = ""  # band with no fixed end: around the knees, or between the hands
 
 
 @dataclass(frozen=True)
@@ -330,6 +332,10 @@ def _pose(name: str, spec: Any, bases: dict) -> Pose:
         shrug = (shrug, 0.0)
     if not isinstance(shrug, (list, tuple)) or len(shrug) != 2:
         raise ValueError(f"{name} pose: shrug is [cm up, cm back] or one number (cm up)")
+    belly = float(merged.get("belly", 0.0))
+    if belly and view != "side":
+        # facing us, a tummy that rises comes toward us: nothing to draw
+        raise ValueError(f"{name} pose: belly (the tummy rising) is drawn in a side view only")
     return Pose(
         name=name,
         view=view,
@@ -343,9 +349,9 @@ def _pose(name: str, spec: Any, bases: dict) -> Pose:
         legs=legs,
         turn=float(merged.get("turn", 0.0)),
         twist=float(merged.get("twist", 0.0)),
-        roll=float(merged.get("roll", 0.0)),
         nod=float(merged.get("nod", 0.0)),
         shrug=(float(shrug[0]), float(shrug[1])),
+        belly=belly,
         short=short,
         lifted=tuple(merged.get("lifted", ())),
         at=(float(at[0]), float(at[1])) if at is not None else None,
@@ -379,14 +385,21 @@ def _prop(spec: Any, view: str) -> Prop:
     )
     if prop.turned not in ("", "left", "right") or (prop.turned and prop.kind != "chair"):
         raise ValueError("turned: a chair seen side-on has its back on the left or right")
-    if prop.beside and (prop.kind != "chair" or view != "side"):
-        raise ValueError("beside: a chair seen from the side stands beside the person")
+    if prop.beside and not (
+        (prop.kind == "chair" and view == "side") or (prop.kind == "door" and view in FACING)
+    ):
+        raise ValueError(
+            "beside: a chair seen from the side, or a door seen from the front, stands"
+            " beside the person"
+        )
     if prop.turned and view not in FACING:
         raise ValueError("turned: only a chair in a front or angled view is seen side-on")
-    if prop.around not in ("", "knees") or (prop.around and prop.kind != "band"):
-        raise ValueError("around: a band is looped around the knees")
-    if prop.kind in ("band", "dumbbells") and not prop.hands and not prop.around:
+    if prop.around not in ("", "knees", "hands") or (prop.around and prop.kind != "band"):
+        raise ValueError("around: a band is looped around the knees or held between the hands")
+    if prop.kind in ("band", "dumbbells") and not prop.hands and prop.around != "knees":
         raise ValueError(f"prop {prop.kind}: name the hands that hold it")
+    if prop.around == "hands" and len(prop.hands) != 2:
+        raise ValueError("around: a band held between the hands needs both hands")
     if prop.side not in ("left", "right"):
         raise ValueError("prop side must be left or right")
     if prop.kind == "worktop" and view != "side":

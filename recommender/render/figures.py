@@ -51,6 +51,7 @@ from recommender.inputs.body import (
     Skeleton,
     turn,
 )
+from recommender.inputs.figure_checks import BELLY_PEAK, belly_bulge
 from recommender.inputs.poses_file import Figure, Prop, figure_key, load_figures
 
 BODY = "#2e3742"
@@ -340,16 +341,13 @@ def _scene(
                 ' stroke-width="0.8"/>'
             )
     out += draw.layer(_trunk_parts(bodies[0]))
-    # Facing us, the right leg is drawn over the left; lying on the right side, the
-    # left (upper) leg is over the right.
-    legs_order = ("right", "left") if bodies[0].pose.roll >= 45 else ("left", "right")
-    for limb_side in ("near",) if side else legs_order:
+    for limb_side in ("near",) if side else ("left", "right"):
         out += draw.layer(_limb_parts(bodies[0], limb_side, legs=True))
     for limb_side in ("near",) if side else ("right", "left"):
         out += draw.layer(_limb_parts(bodies[0], limb_side, arms=True, holds=holds))
     for prop in figure.props:
         if prop.kind == "band" and prop.around:
-            out.append(draw.loop())
+            out.append(draw.loop(prop))
             continue
         if prop.kind == "band":
             for hand in prop.hands:
@@ -509,12 +507,15 @@ class Drawing:
                 out.append(f'<path d="{shapes[0]}" {paint}/>')
         return out
 
-    def loop(self) -> str:
-        """A band looped around both thighs just above the knees, stretched between
-        them as they part."""
+    def loop(self, prop: Prop) -> str:
+        """A band with no fixed end: looped around both thighs just above the knees,
+        or held between the two hands, stretched between them as they part."""
         ends = []
         for body in self.bodies:
             p = body.points
+            if prop.around == "hands":
+                ends.append([p[f"{hand}_hand"] for hand in prop.hands])
+                continue
             sides = [s for s in ("left", "right", "near", "far") if f"{s}_knee" in p]
             ends.append([_toward(p[f"{s}_knee"], p[f"{s}_hip"], 0.18) for s in sides[:2]])
         (a, b) = ends[0]
@@ -698,8 +699,6 @@ def _trunk_parts(sk: Skeleton) -> dict[str, Drawer]:
     def pelvis(body: Skeleton, node: Node) -> list[Shape]:
         L = node.length
         if facing:
-            # a body rolled onto its side shows the depth of its hips, not their width
-            k = max(math.cos(math.radians(body.pose.roll)), 0.7)
             # up past the waist, under the chest, so the two never show a seam
             pts = [
                 (L + 4, -WAIST_HALF + 1),
@@ -714,12 +713,14 @@ def _trunk_parts(sk: Skeleton) -> dict[str, Drawer]:
                 (L, WAIST_HALF),
                 (L + 4, WAIST_HALF - 1),
             ]
-            return [Shape(_poly([(x, y * k) for x, y in pts]), BODY)]
-        # side view: the back (+y) is round over the buttocks, the front flatter
+            return [Shape(_poly(pts), BODY)]
+        # side view: the back (+y) is round over the buttocks, the front flatter; a
+        # breath in pushes the tummy out (as the checks' tummy has it)
+        b = body.pose.belly
         pts = [
             (L + 4, -8.6),
-            (L, -9),
-            (L * 0.45, -9.8),
+            (L, -9 - belly_bulge(1.0, b)),
+            (L * BELLY_PEAK, -9.8 - b),
             (0, -10.2),
             (-6, -7),
             (-8.5, 0),
@@ -735,8 +736,7 @@ def _trunk_parts(sk: Skeleton) -> dict[str, Drawer]:
         L = node.length
         if facing:
             pose = body.pose
-            # turned far, a chest still shows its depth
-            width = max(16.0 * math.cos(math.radians(pose.twist)), 7.5) + 3.5
+            width = 16.0 * math.cos(math.radians(pose.twist)) + 3.5
             up = pose.shrug[0]
             pts = [
                 (0, -WAIST_HALF),
@@ -922,7 +922,7 @@ def _wall(prop: Prop, x0: float, x1: float, top: float) -> str:
 
 
 def _door(prop: Prop, view: str) -> str:
-    if view == "side":
+    if view == "side" or prop.beside:  # a door frame, or a door seen edge-on
         return _rect(prop.x - 4, 0, prop.x + 4, 205, PROP_FILL, PROP_LINE)
     w = prop.x or 45.0
     return "".join(
@@ -992,8 +992,9 @@ def _bounds(figure: Figure, bodies: list[Skeleton]) -> tuple[float, float, float
             xs += [prop.x - 28, prop.x + 28]
             ys += [SEAT + 44]
         elif prop.kind == "door":
-            half = 5 if figure.view == "side" else (prop.x or 45) + 9
-            xs += [prop.x - half, prop.x + half] if figure.view == "side" else [-half, half]
+            post = figure.view == "side" or prop.beside
+            half = 5 if post else (prop.x or 45) + 9
+            xs += [prop.x - half, prop.x + half] if post else [-half, half]
             ys.append(212)
         elif prop.kind == "band" and not prop.around:
             xs.append(prop.x)

@@ -493,6 +493,45 @@ PLANTED = {
         "arms: [-60, 10], trunk: [92, 76]",
         "the near hand should touch the near knee",
     ),
+    # relaxed breathing: the hand on the tummy rises only because the tummy does
+    "a hand lifted off a tummy that does not rise": (
+        """\
+        breath:
+          touch: {near_hand: tummy}
+          moves: [near_hand]
+          start: {base: lying_back, near_arm: [-10, 35], short: {near_upper: 0.45},
+                  says: Breath out.}
+          end: {base: lying_back, belly: 6.5, near_arm: [-10, 50],
+                short: {near_upper: 0.45}, says: Breath in.}
+        """,
+        "belly: 6.5",
+        "belly: 0",
+        "the near hand should touch the tummy",
+    ),
+    "a breath no body can take": (
+        """\
+        breath:
+          start: {base: lying_back, says: Breath out.}
+          end: {base: lying_back, belly: 6.5, near_arm: [15, 15], says: Breath in.}
+        """,
+        "belly: 6.5",
+        "belly: 12",
+        "belly at 12cm (a body can do 0 to 7)",
+    ),
+    # a chair beside the person is behind them in a side view: nothing passes through it
+    "a leg through a chair that stands in front": (
+        """\
+        step:
+          props: [{kind: chair, x: 20, beside: true}]
+          touch: {far_hand: chair_back}
+          start: {base: standing, far_arm: [-85, -85], says: A hand on the seat.}
+          end: {base: standing, far_arm: [-85, -85], near_leg: [-60, -100],
+                says: One foot forward.}
+        """,
+        "beside: true",
+        "beside: false",
+        "into the chair",
+    ),
 }
 
 
@@ -516,6 +555,31 @@ FACTS = [
     ("arms by the sides", "base: standing", "base: standing, arms: [-60, 10]"),
     ("head turned to the right", "base: front_sitting, turn: -1", "base: front_sitting"),
     ("hands on the knees", "base: sitting, arms: [-49, -51]", "base: sitting, arms: [-60, 10]"),
+    ("one leg straight", "base: lying_back, near_leg: [0, 0, 90]", "base: lying_back"),
+    ("one knee bent", "base: lying_back, far_leg: [0, 0, 90]", "base: lying_back, legs: [0, 0]"),
+    ("one foot lifted", "base: sitting, near_leg: [22, -80], lifted: [near_foot]", "base: sitting"),
+    ("back upright", "base: standing", "base: standing, trunk: 70, neck: 70, head: 80"),
+    ("body straight", "base: standing", "base: standing, trunk: 60, neck: 60, head: 70"),
+    ("looking down", "base: sitting, neck: 62, head: 40", "base: sitting"),
+    ("arms straight", "base: standing", "base: standing, arms: [-60, 10]"),
+    ("right elbow bent", "base: front_sitting, right_arm: [-140, 95]", "base: front_sitting"),
+    ("left arm straight", "base: front_sitting", "base: front_sitting, left_arm: [-40, 95]"),
+    (
+        "head turned a little to the right",
+        "base: front_sitting, turn: -0.45",
+        "base: front_sitting",
+    ),
+    (
+        "arms straight out in front",
+        "base: front_sitting, left_arm: [-112, -112], right_arm: [-68, -68],"
+        " short: {left_upper: 0.28, right_upper: 0.28, left_fore: 0.28, right_fore: 0.28}",
+        "base: front_sitting",
+    ),
+    (
+        "on the balls of the feet",
+        "base: standing, near_leg: [-90, -90, -28], far_leg: [-90, -90, -28]",
+        "base: standing",
+    ),
 ]
 
 
@@ -555,3 +619,114 @@ def test_every_figure_states_the_facts_of_its_steps_and_what_moves():
     assert missing == [], f"figures without facts: {missing}"
     still = [k for k, f in load_figures().items() if not f.movers]
     assert still == [], f"figures that do not say what moves: {still}"
+
+
+# -- props and movements added for catalog v3's exercises -------------------------------
+
+
+def test_a_breath_is_drawn_in_the_tummy_and_only_from_the_side(tmp_path):
+    """A breath in pushes the drawn tummy out by as much as the checks say (the hand
+    on it rides on it); seen from the front it would come toward us, so it is refused."""
+    from recommender.inputs.body import skeleton as bones_of
+
+    pose = Pose("end", "side", "lying", "Breath in.", 180, 180, 173, 180, {}, {})
+    still, breath = bones_of(pose), bones_of(Pose(**{**pose.__dict__, "belly": 6.0}))
+
+    def tummy(sk):  # the outline's furthest point in front (+y in the picture: up)
+        node = next(n for n in sk.nodes if n.joint == "waist")
+        shape = figures._trunk_parts(sk)["waist"](sk, node)[0].d
+        return max(-float(p.split()[1]) for p in shape.lstrip("M").rstrip("Z").split("L"))
+
+    assert tummy(breath) - tummy(still) == pytest.approx(6.0, abs=0.1)
+    with pytest.raises(DataFileError, match="drawn in a side view only"):
+        _load_more(
+            tmp_path,
+            """\
+            breath:
+              props: [{kind: chair}]
+              start: {base: front_sitting, says: Breath out.}
+              end: {base: front_sitting, belly: 5, turn: -1, says: Breath in.}
+            """,
+        )
+
+
+def test_relaxed_breathing_shows_the_tummy_rise_under_its_hand():
+    for key in ("relaxed-breathing", "relaxed-breathing@sitting"):
+        figure = load_figures()[key]
+        start, end = figure.poses[0], figure.poses[-1]
+        assert start.belly == 0 and end.belly > 5
+        assert figure.touches[-1]["near_hand"] == "tummy"
+        assert "near_hand" in figure.movers
+
+
+def test_a_band_pulling_sideways_comes_from_a_door_on_the_right():
+    """The Pallof hold: seen from the front, the band is fixed to a door seen
+    edge-on beside the person (not a doorway around them), on their right, which is
+    the picture's left, at chest height, as the steps say."""
+    for key in ("band-pallof-hold",):
+        for other in ("", "@sitting"):
+            figure = load_figures()[key + other]
+            door = next(p for p in figure.props if p.kind == "door")
+            band = next(p for p in figure.props if p.kind == "band")
+            assert figure.view == "front" and door.beside and band.x == door.x < 0
+            chest = figure.placed[0].points["shoulder"][1]
+            assert chest - 25 <= band.y <= chest
+            root = ET.fromstring(
+                figures.svg(CATALOG[key], standalone=True, position=other[1:] or None)
+            )
+            # in each still one door post, not the two sides and the top of a doorway
+            posts = [r for r in root.iter(f"{SVG}rect") if r.get("height") == "205"]
+            assert len(posts) == len(figure.poses)
+            assert all(float(r.get("x")) == door.x - 4 for r in posts)
+
+
+def test_the_pallof_press_is_seen_from_the_side_so_the_press_forward_shows():
+    """From the front, hands pressed toward the viewer looked like arms crossed over the
+    chest; from the side the hands travel forward from the breastbone to arm's length."""
+    for key in ("band-pallof-press", "band-pallof-press@sitting"):
+        figure = load_figures()[key]
+        assert figure.view == "side"
+        start, end = (pose.points["near_hand"] for pose in figure.placed)
+        shoulder = figure.placed[0].points["shoulder"]
+        assert end[0] - start[0] > 40  # the press travels forward...
+        assert abs(end[1] - shoulder[1]) < 30  # ...to chest height
+
+
+def test_a_band_held_between_the_hands_is_drawn_hand_to_hand(tmp_path):
+    figure = load_figures()["band-pull-apart"]
+    band = next(p for p in figure.props if p.kind == "band")
+    assert band.around == "hands" and band.hands == ("left", "right")
+    root = ET.fromstring(figures.svg(CATALOG["band-pull-apart"], standalone=True))
+    lines = [el for el in root.iter(f"{SVG}line") if el.get("stroke") == "#555555"]
+    # one band in each still, from one hand to the other; no fixed end drawn
+    assert len(lines) == len(figure.poses)
+    for line, sk in zip(lines, figure.placed, strict=True):
+        ends = sorted((float(line.get(f"x{i}")), float(line.get(f"y{i}"))) for i in (1, 2))
+        hands = sorted(sk.points[f"{h}_hand"] for h in ("left", "right"))
+        assert [c for e in ends for c in e] == pytest.approx(
+            [c for h in hands for c in h], abs=0.06
+        )
+    with pytest.raises(DataFileError, match="needs both hands"):
+        _load_more(
+            tmp_path,
+            """\
+            pull:
+              props: [{kind: band, around: hands, hands: [left]}]
+              start: {base: front_sitting, says: Held.}
+              end: {base: front_sitting, x: 10, says: Pulled.}
+            """,
+        )
+
+
+def test_exercises_kept_for_fallers_because_they_can_be_done_sitting_are_drawn_sitting():
+    """EX-BALANCE keeps an exercise that needs balance without support when it can be
+    done sitting, and the plan then shows it sitting: that figure sits on a chair."""
+    kept = [
+        e for e in CATALOG if "unsupported_balance" in e.properties and "sitting" in e.positions
+    ]
+    assert kept, "the catalog has exercises EX-BALANCE keeps sitting"
+    for exercise in kept:
+        figure = figures.figure_for(exercise, "sitting")
+        assert figure is not None, exercise.id
+        assert all(p.support == "sitting" for p in figure.poses)
+        assert any(p.kind == "chair" for p in figure.props)

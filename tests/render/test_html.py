@@ -123,7 +123,7 @@ SVG_ATTRIBUTES = {
     "repeatcount",
 }
 #: What the figures' animations may change: shapes and places, never a link or a script.
-ANIMATED = {"transform", "d", "x2", "y2", "opacity"}
+ANIMATED = {"transform", "d", "x1", "y1", "x2", "y2", "opacity"}
 
 
 class Element:
