@@ -1,11 +1,11 @@
 """The rules in `rules/`: their types, loading and validation.
 
-Four kinds of rule, each a list under its own key in any `rules/*.yaml` file:
+Five kinds of rule, each a list under its own key in any `rules/*.yaml` file:
 
 - `red_flags` (RF-...): a condition on the answers and a triage level;
 - `withhold` (WH-...): when no plan is given, whatever the level;
 - `filters` (EX-...): which exercises a person must not be given;
-- `notes` (NOTE-...): advice shown with every result it applies to;
+- `notes` (NOTE-...): advice shown beside a plan, where it applies;
 - `adapt` (AD-...): how a tracked week changes the next one (rules/adapt.yaml). Its
   conditions read the facts of a week's review (core/progress.py), not the answers.
 
@@ -136,8 +136,8 @@ class _Rule:
 
 @dataclass(frozen=True, eq=False)
 class RedFlagRule(_Rule):
-    """A red flag (RF-) or a yellow flag (YF-: psychosocial, SPEC section 3): when it
-    fires, the person is sent to a clinician at `level`."""
+    """A red flag (RF-) or a yellow flag (YF-: psychosocial; docs/rules.md, "Red flags
+    and the yellow flag"): when it fires, the person is sent to a clinician at `level`."""
 
     PREFIXES = ("RF-", "YF-")
 

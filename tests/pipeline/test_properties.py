@@ -1,7 +1,8 @@
-"""Invariants of SPEC sections 3, 5 and 6 over generated answers (hypothesis).
+"""Invariants of the product contract over generated answers (hypothesis): the triage
+and the safety filters of docs/rules.md, and what every plan holds (docs/result.md).
 
 The expected triage and exclusions come from `spec_oracle`, a plain transcription of
-the SPEC that shares nothing with the rule files or the engine.
+the contract that shares nothing with the rule files or the engine.
 """
 
 from __future__ import annotations
@@ -279,7 +280,7 @@ FAMILY = _families()
 
 
 def _movements(plan: dict) -> set[str]:
-    """The movements a plan teaches besides walking (SPEC section 6)."""
+    """The movements a plan teaches besides walking (docs/result.md)."""
     return {
         FAMILY[x["id"]]
         for week in plan["weeks"]
@@ -347,8 +348,8 @@ PERSONAS = Path(__file__).parents[1] / "examples" / "plans"
 @example(raw={**_persona("eight-weeks-after-a-birth"), "equipment": ["doorway", "foam_roller"]})
 @given(plannable_answers)
 def test_plans_keep_the_programme_of_version_3(raw):
-    """SPEC section 6, version 3: few movements to learn, the person's equipment, a
-    fitter start for the fit, and the content the presentation calls for."""
+    """docs/result.md, "What every plan holds": few movements to learn, the person's
+    equipment, a fitter start for the fit, and the content the presentation calls for."""
     result = run(raw)
     plan = result["plan"]
     if plan is None:

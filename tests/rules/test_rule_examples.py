@@ -81,7 +81,7 @@ def test_every_spec_rule_is_present():
         "EX-INTENSITY",
     }
     assert spec_ids <= ids
-    assert len(_BOOK.rulebook.red_flags) == 43  # SPEC version 3, section 3
+    assert len(_BOOK.rulebook.red_flags) == 43  # docs/rules.md, "Red flags and the yellow flag"
 
 
 def test_every_rule_has_firing_and_silent_examples():

@@ -22,7 +22,8 @@ from typing import Any
 
 from recommender.core.answers import SECTIONS
 
-#: The keys version 3 of the answers added (SPEC section 2), for tests of older files.
+#: The keys version 3 of the answers added (docs/answers.md, "Versions"), for tests of
+#: older files.
 V3_KEYS = (
     "red_flags.walking_leg_pain",
     "red_flags.inflammatory_signs",
