@@ -241,8 +241,8 @@ def cited_sections(text: Text) -> Iterator[tuple[str, bool]]:
             doc = ROOT / f"{name}.md"
         elif "/" in name:
             doc = ROOT / name
-        else:
-            doc = ROOT / "docs" / name
+        else:  # a page of docs/, or a top-level document
+            doc = next((d for d in (ROOT / "docs" / name, ROOT / name) if d.exists()), ROOT / name)
         if not doc.exists():
             yield found.group(0), False
             continue

@@ -83,3 +83,12 @@ def test_every_movement_property_is_described():
     page = _contract("catalog.md")
     for prop in get_args(Property):
         assert f"| `{prop}` |" in page, f"docs/catalog.md has no row for {prop}"
+
+
+def test_every_output_format_is_described():
+    """docs/using.md's table of formats has a row for each registered format."""
+    from recommender.render import FORMATS
+
+    page = (DOCS / "using.md").read_text(encoding="utf-8")
+    for fmt in FORMATS:
+        assert f"| `{fmt}` |" in page, f"docs/using.md has no row for the format {fmt}"

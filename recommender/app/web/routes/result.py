@@ -18,14 +18,14 @@ from fastapi.responses import Response
 from recommender.app.web import form, pages, stop
 from recommender.app.web.deps import SiteDep, StateDep
 from recommender.app.web.models import CalendarQuery
-from recommender.app.web.site import DOWNLOADS, Site, go, not_found, page
+from recommender.app.web.site import Site, downloads, go, not_found, page
 from recommender.app.web.state import State
 from recommender.core.answers import LAST_START_DATE
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import ALSO_TELL
-from recommender.render import now, render_result
+from recommender.render import FORMATS, now, render_result
 from recommender.render.html import page_values
 
 router = APIRouter(include_in_schema=False)
@@ -48,13 +48,14 @@ async def download(
     fmt: str,
     query: Annotated[CalendarQuery, Query()],
 ) -> Response:
-    if fmt not in DOWNLOADS:
+    spec = FORMATS.get(fmt)
+    if spec is None or spec.download is None:
         return not_found(request)
     outcome = _result(request, site, state)
     if isinstance(outcome, Response):
         return outcome
     result = outcome
-    if fmt == "ics":
+    if spec.dated:
         day = pages.as_date(query.start)
         problem = "Please give a real date, such as 2026-03-02."
         if day is not None and day > LAST_START_DATE:  # the plan must fit the calendar
@@ -63,12 +64,11 @@ async def download(
         if day is None:
             return _result_page(request, site, state, result, query.start[:20], problem)
         result = _recommend(site, state, start_date=day)
-    name, media = DOWNLOADS[fmt]
     text = render_result(result, fmt)
     return Response(
         text.encode(),
-        media_type=media,
-        headers={"content-disposition": f'attachment; filename="{name}"'},
+        media_type=spec.media_type,
+        headers={"content-disposition": f'attachment; filename="{spec.download.file_name}"'},
     )
 
 
@@ -130,6 +130,7 @@ def _result_page(
         title="Your exercise plan" if result.plan else "Your advice",
         page=page_values(result, now()),
         has_plan=result.plan is not None,
+        downloads=downloads(result.plan is not None),
         start_value=start_value,
         ics_error=ics_error,
         today=dt.date.today().isoformat(),
