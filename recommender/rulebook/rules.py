@@ -10,7 +10,8 @@ Five kinds of rule, each a list under its own key in any `rules/*.yaml` file:
   conditions read the facts of a week's review (core/progress.py), not the answers.
 
 Every rule carries its source and examples that must fire and examples that must stay
-silent; `backplan rules check` and the test suite run them all.
+silent; `backplan rules check` and the test suite run them all. A new kind: see
+CONTRIBUTING.md, "Add a rule kind".
 """
 
 from __future__ import annotations

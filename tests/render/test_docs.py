@@ -92,3 +92,14 @@ def test_every_output_format_is_described():
     page = (DOCS / "using.md").read_text(encoding="utf-8")
     for fmt in FORMATS:
         assert f"| `{fmt}` |" in page, f"docs/using.md has no row for the format {fmt}"
+
+
+def test_every_answer_outside_the_groups_has_a_row():
+    """docs/answers.md's table of keys (the groups' questions are listed by cog)."""
+    import dataclasses
+
+    from recommender.core.answers import Answers
+
+    page = _contract("answers.md")
+    for field in dataclasses.fields(Answers):
+        assert f"| `{field.name}` |" in page, f"docs/answers.md has no row for {field.name}"

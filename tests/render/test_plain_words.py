@@ -13,9 +13,8 @@ from recommender.render import render_result
 
 from conftest import example_answers, example_names
 from support.formats import dated, every_format, for_machines, for_people
+from support.rule_ids import RULE_ID
 
-#: A rule or note id (RF-CES-SADDLE, YF-OUTLOOK, EX-AREA, NOTE-PAIN-MONITORING...).
-RULE_ID = re.compile(r"\b(?:RF|YF|WH|EX|NOTE|AD)-[A-Z0-9]+")
 #: A command line for the terminal or a developer ("your backplan plan", as a calendar
 #: event says, is the product's name in plain words).
 COMMAND = re.compile(r"(?<!your )backplan (?:explain|plan|intake|rules|schema|track)\b|--answers")
