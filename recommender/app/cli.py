@@ -568,7 +568,7 @@ def serve(host: str, port: int, workers: int, engine: Optional[str]) -> None:
     Opens on this computer only (127.0.0.1) unless --host says otherwise. The server
     stores no answers: they stay in the person's browser, encrypted.
     $BACKPLAN_SECRET_KEY (at least 32 random bytes) shares the key between replicas
-    (README, "backplan in the browser").
+    (docs/web.md).
     """
     from recommender.app.web.server import serve as run_server
 

@@ -17,8 +17,8 @@
 
 A write that fails for a reason outside the person's control (a full disk) is
 reported plainly with exit code 1, and leaves nothing behind. Warnings always reach
-the terminal (standard error), whatever happens to the result (docs/clinical-
-safety.md, H-WARNING-UNSEEN).
+the terminal (standard error), whatever happens to the result
+(docs/clinical-safety.md, H-WARNING-UNSEEN).
 """
 
 from __future__ import annotations

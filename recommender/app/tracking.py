@@ -335,8 +335,9 @@ def newer_questions(answers: dict[str, Any]) -> list[Any]:
 
 
 def ask_newer(questions: list[Any]) -> dict[str, bool]:
-    """Each newer question once, before the check-in (SPEC version 3: a course started
-    under version 2 keeps working, and its new answers are screened like symptoms)."""
+    """Each newer question once, before the check-in (docs/answers.md, "Versions": a
+    course started before version 3 keeps working, and its new answers are screened
+    like symptoms)."""
     if not questions:
         return {}
     say(

@@ -3,7 +3,7 @@
 These are plain frozen dataclasses; pydantic reads them (types, bounds, the docstring
 under each field, and the config below) to build the validator, the JSON Schema of
 `backplan schema`, and the error messages. Keeping pydantic out of this module keeps
-the command line's start-up fast (see validation.py and bundle.py).
+the command line's start-up fast (see inputs/validation.py and inputs/cache.py).
 
 Every red-flag and history answer is required: a missing safety answer is never read
 as "no".
@@ -186,7 +186,7 @@ class History:
 class Outlook:
     """How the pain sits with the person: backplan's own questions on the domains that
     stratified care screens (fear, worry, mood, expectation, bothersomeness); not a
-    validated instrument (docs/questionnaire.md)."""
+    validated instrument (docs/answers.md)."""
 
     __pydantic_config__ = _closed("Outlook")
 

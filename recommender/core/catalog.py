@@ -20,7 +20,8 @@ Kind = Literal["stretch", "mobility", "strength", "release", "aerobic"]
 Position = Literal[
     "standing", "sitting", "all_fours", "kneeling", "lying_back", "lying_front", "lying_side"
 ]
-#: Reviewed movement properties the safety filters read (docs/catalog-review.md).
+#: Reviewed movement properties the safety filters read (docs/catalog.md; a new one:
+#: CONTRIBUTING.md, "Add an exercise property").
 Property = Literal[
     "loaded_flexion",  # bending the spine forward against load or gravity
     "end_range_spine",  # a held or loaded end-range spinal or neck position, twist or side bend

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 
 class ExitCode(enum.IntEnum):
-    """Process exit codes (README, "Using backplan"; 2 follows click's convention for
+    """Process exit codes (docs/using.md, "Commands"; 2 follows click's convention for
     usage, and 130 the shell's for a program stopped by Ctrl-C)."""
 
     OK = 0

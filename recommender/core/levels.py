@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-#: Levels, lowest to highest (SPEC section 3).
+#: Levels, lowest to highest (docs/rules.md, "Triage levels").
 LEVELS: tuple[str, ...] = ("none", "soon", "urgent", "emergency")
 
 #: No single country's number unless the person chose a country: a traveller told to

@@ -40,7 +40,7 @@ ADVISORY: tuple[str, ...] = ("review",)
 EXERCISE_OUTCOMES: tuple[str, ...] = ("easier", "swap", "leave_out", "harder")
 
 #: The pain-monitoring model's limit during exercise; with usual pain above it, the
-#: usual pain before the week is the limit (Silbernagel et al. 2007; SPEC section 3).
+#: usual pain before the week is the limit (Silbernagel et al. 2007; docs/rules.md, "Notes").
 PAIN_LIMIT = 5
 
 #: The Patient-Specific Functional Scale (PSFS): three activities the person names,

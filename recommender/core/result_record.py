@@ -1,4 +1,4 @@
-"""The result object (SPEC section 6) as typed records: what tracking stores and reads
+"""The result object (docs/result.md) as typed records: what tracking stores and reads
 back.
 
 `Result.to_dict()` writes the object; these frozen dataclasses read it back, checked by
@@ -22,8 +22,8 @@ from recommender.core.catalog import Dose, Position, Unit
 if TYPE_CHECKING:  # only read with the annotations: see inputs/validation.py
     import annotated_types as at
 
-#: The version of the result object this code writes: 3 is SPEC version 3 (with
-#: `escalation`, `emergency_number` and `rest_seconds`); 2 lacked those three.
+#: The version of the result object this code writes (docs/result.md, "Versions"): 3
+#: added `escalation`, `emergency_number` and `rest_seconds`; 2 lacked those three.
 FORMAT = 3
 
 _CLOSED = {"extra": "forbid", "strict": True}
@@ -60,7 +60,7 @@ class WithheldRecord:
 
 @dataclass(frozen=True)
 class ItemRecord:
-    """One exercise of a session, with its dose (SPEC section 6)."""
+    """One exercise of a session, with its dose (docs/result.md, "The plan")."""
 
     __pydantic_config__ = _CLOSED
 
@@ -75,7 +75,7 @@ class ItemRecord:
     position: Optional[Position] = None
     effort: Optional[str] = None
     rest_seconds: Annotated[int, at.Ge(0)] = 0
-    """The rest between sets (SPEC version 3); 0 in results stored before it"""
+    """The rest between sets (format 3); 0 in results stored before it"""
 
     @property
     def dose(self) -> Dose:
@@ -164,7 +164,7 @@ class BoxRecord:
 
 @dataclass(frozen=True)
 class ResultRecord:
-    """One result object as stored (SPEC section 6)."""
+    """One result object as stored (docs/result.md)."""
 
     __pydantic_config__ = _CLOSED
 

@@ -102,7 +102,7 @@ def safety_net(
 
 
 def escalation(level: str, emergency_number: str, neck: bool = False) -> Optional[SafetyNet]:
-    """The escalation box of an urgent result (SPEC section 3), or None: what to do if
+    """The escalation box of an urgent result (docs/rules.md), or None: what to do if
     things change before the person is seen (docs/clinical-safety.md, H-WAIT-TO-BE-SEEN).
     An emergency result needs none: it already says to get help now."""
     if level != "urgent":

@@ -21,8 +21,8 @@ class StoredResultError(BackplanError):
 
 
 def _from_2(data: dict[str, Any]) -> dict[str, Any]:
-    """Format 2 (SPEC version 2) had no escalation box, emergency number or rests: the
-    records' defaults (none, the neutral wording, no rest) are what it meant."""
+    """Format 2 (docs/result.md, "Versions") had no escalation box, emergency number or
+    rests: the records' defaults (none, the neutral wording, no rest) are what it meant."""
     return data
 
 

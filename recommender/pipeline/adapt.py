@@ -3,7 +3,7 @@ plan on, holds it, steps it back or stops it; an exercise the person named steps
 (or on) alone.
 
 A course is a run of blocks, each walking through the plan issued for it (the result
-object's weeks, SPEC section 6, read as typed records). Its "level" is the plan week
+object's weeks, docs/result.md, read as typed records). Its "level" is the plan week
 whose doses apply: a good week moves to the next plan week, a hold repeats the level, a
 step back returns to the previous week's doses (or, already at the first week, to the
 easier versions of the exercises where those passed the person's safety filters). On

@@ -1,6 +1,6 @@
 """The planner's first step: what it knows about the person, and which movements to teach.
 
-A plan teaches few movements (SPEC section 6; Henry et al., Phys Ther 1999: fewer
+A plan teaches few movements (docs/result.md; Henry et al., Phys Ther 1999: fewer
 exercises, better adherence): at most 6 besides walking for sessions of 30 minutes or
 less, 9 for longer ones, an exercise and its easier and harder variants counting as
 one. The movements are chosen in order of need: an opener, the content the person's
@@ -36,7 +36,7 @@ START_FILL = 0.85  # of the time offered, in week one; the rest leaves room to g
 RAISES_AT_START = 2  # felt steps a starting dose may be raised to fill a session
 NERVE_SLIDERS = ("sciatic-nerve-slider", "median-nerve-slider")  # the catalog's fixed ids
 BALANCE = ("supported-tandem-stance",)
-#: Equipment a plan uses when the person has it (SPEC section 6).
+#: Equipment a plan uses when the person has it (docs/result.md).
 KIT = ("resistance_band", "dumbbells", "doorway", "worktop", "foam_roller")
 
 
@@ -48,7 +48,7 @@ class Facts(NamedTuple):
     budget: int  # seconds a session may take
     walk_in_session: bool  # sessions of 15 minutes or more end with a walk
     walk_room: int  # minutes of a session walking may take: a third (a half, as a
-    # top-up only, under 15 minutes, where the SPEC sets no cap)
+    # top-up only, under 15 minutes, where docs/result.md sets no cap)
     cap: int  # movements to learn besides walking
     fitter: bool  # strength starts at level 2 where one passes
     eligible: Mapping[str, Exercise]  # passed every filter, in catalog order
@@ -95,7 +95,7 @@ def read_facts(
 
 
 def presentation_content(answers: Answers) -> list[tuple[str, tuple[str, ...]]]:
-    """The content a presentation calls for (SPEC section 6), as (why, catalog ids in
+    """The content a presentation calls for (docs/result.md), as (why, catalog ids in
     order of preference); the ids are the catalog's fixed ones."""
     flags, areas = answers.red_flags, answers.pain_areas
     wanted: list[tuple[str, tuple[str, ...]]] = []

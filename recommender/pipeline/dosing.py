@@ -3,7 +3,7 @@
 The figures follow the ACSM position stand (Garber CE et al. MSSE 2011;43:1334-1359):
 a stretch is held 20-30 s (15 s is a fair start after 65) for about a minute in all;
 strength work is 2-3 sets of 8-15 repetitions, the last few hard but in good form,
-with 30-90 s of rest between sets (SPEC section 6; stretches and mobility 0-30 s).
+with 30-90 s of rest between sets (stretches and mobility 0-30 s; docs/result.md).
 A week's rise is a step a person can feel (2 more repetitions, 5 s more hold, one more
 set, 5 more minutes of walking), never one repetition or one second; at the top of its
 range an exercise holds, or moves on to its harder variant (progression.py decides).

@@ -2,10 +2,11 @@
 
 Someone who said they own a band and finds no band exercise in the plan wonders whether
 the answer was lost. The plan uses owned equipment where a safe exercise for where it
-hurts needs it (SPEC section 6); when it does not, one sentence says which of four
-things kept it out: no exercise for those areas needs it, the safety filters left those
-exercises out (with the filter's own reason), they are harder versions for later, or
-the plan's few movements (or its short sessions) had no room left.
+hurts needs it (docs/result.md, "What every plan holds"); when it does not, one
+sentence says which of four things kept it out: no exercise for those areas needs it,
+the safety filters left those exercises out (with the filter's own reason), they are
+harder versions for later, or the plan's few movements (or its short sessions) had no
+room left.
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ DAY_OFFSETS: dict[int, tuple[int, ...]] = {
     7: (0, 1, 2, 3, 4, 5, 6),
 }
 MAX_STRENGTH = 3  # strength exercises in one session
-LOWEST_FILL = 0.75  # of the time offered (SPEC section 6)
+LOWEST_FILL = 0.75  # of the time offered (docs/result.md)
 SESSION_ORDER = {"mobility": 0, "release": 1, "strength": 2, "stretch": 3, "aerobic": 4}
 
 

@@ -1,4 +1,5 @@
-"""The weekly plan (README, "How it works"), in four steps with plain data between them:
+"""The weekly plan (docs/result.md, "What every plan holds"), in four steps with plain
+data between them:
 
 1. choose the movements (choosing.py): few to learn, the most needed first;
 2. set week one's doses (progression.py: `starting_doses`, then `raise_to_fill` once

@@ -22,7 +22,7 @@ from recommender.pipeline.dosing import next_dose, starting_dose, walk_minutes
 from recommender.pipeline.layout import LOWEST_FILL, Layout
 
 MIN_WEEKS_IN_PLACE = 2  # an exercise stays this long before its harder variant replaces it
-HALF = 0.5  # a session is never shorter than half the time offered (SPEC section 6)
+HALF = 0.5  # a session is never shorter than half the time offered (docs/result.md)
 
 Sessions = tuple[tuple[Exercise, ...], ...]
 

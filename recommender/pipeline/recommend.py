@@ -58,7 +58,7 @@ class Fired(NamedTuple):
 
 
 class Result(NamedTuple):
-    """Everything backplan concluded for one person (README, "The result")."""
+    """Everything backplan concluded for one person (docs/result.md)."""
 
     answers: Answers
     triage: Triage

@@ -85,8 +85,8 @@ class Triage(NamedTuple):
     @property
     def shown_flags(self) -> tuple[Flag, ...]:
         """The flags a person reads whole: at urgent and emergency only those of the
-        result's own level, so the result says one thing about when to act (SPEC
-        section 3, "One message per result"; docs/clinical-safety.md, H-MIXED-MESSAGE).
+        result's own level, so the result says one thing about when to act (docs/rules.md,
+        "Triage levels"; docs/clinical-safety.md, H-MIXED-MESSAGE).
         """
         if RANK[self.level] < RANK["urgent"]:
             return self.flags

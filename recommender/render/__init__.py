@@ -71,17 +71,75 @@ class RenderOptions:
     None leaves the figures out with a note"""
 
 
-#: Every output format, and the module under recommender/render/ whose `render(result,
-#: options)` writes it. Modules are imported only when their format is asked for, so a
-#: text plan never loads Jinja2 or icalendar. A new format is one module and one line.
-FORMATS: dict[str, str] = {
-    "text": "text",
-    "json": "json_result",
-    "markdown": "markdown",
-    "html": "html",
-    "sheet": "sheet",
-    "ics": "calendar",
-    "fhir": "fhir_careplan",
+@dataclass(frozen=True)
+class Download:
+    """How the web app offers a format for saving: a link on the result page (a form
+    that asks for the first day, for a dated format) and `/download/<format>`."""
+
+    file_name: str
+    label: str
+    """The link's words on the result page"""
+    only_with_plan: bool = False
+    """Offered only on a result that carries a plan"""
+    button: str = "Download"
+    """The form's button, for a dated format"""
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format of a result."""
+
+    module: str
+    """The module under recommender/render/ whose `render(result, options) -> str`
+    writes it"""
+    media_type: str
+    """What the text is: the web app sends it as this, and the tests read it back by it
+    (text, HTML, JSON or a calendar)"""
+    download: Optional[Download] = None
+    """How the web app offers it, or None for the command line alone"""
+    dated: bool = False
+    """Needs a start date (a calendar): the web app asks for the first day"""
+
+
+#: Every output format, in the order people meet them. The command line's `--format`
+#: choices, the web app's downloads and the safety tests (tests/pipeline/test_safety.py)
+#: all read this registry, so a new format is one module and one entry here
+#: (CONTRIBUTING.md, "Add an output format"). Modules are imported only when their
+#: format is asked for, so a text plan never loads Jinja2 or icalendar.
+FORMATS: dict[str, Format] = {
+    "text": Format("text", "text/plain; charset=utf-8"),
+    "html": Format(
+        "html", "text/html; charset=utf-8", Download("backplan-plan.html", "Web page (HTML)")
+    ),
+    "sheet": Format(
+        "sheet",
+        "text/html; charset=utf-8",
+        Download("backplan-sheet.html", "Fridge sheet (one page a week)", only_with_plan=True),
+    ),
+    "markdown": Format(
+        "markdown",
+        "text/markdown; charset=utf-8",
+        Download("backplan-plan.md", "Text (Markdown)"),
+    ),
+    "json": Format(
+        "json_result", "application/json", Download("backplan-result.json", "Data (JSON)")
+    ),
+    "fhir": Format(
+        "fhir_careplan",
+        "application/fhir+json",
+        Download("backplan-careplan.json", "FHIR CarePlan"),
+    ),
+    "ics": Format(
+        "calendar",
+        "text/calendar; charset=utf-8",
+        Download(
+            "backplan-plan.ics",
+            "Calendar (ics)",
+            only_with_plan=True,
+            button="Download calendar",
+        ),
+        dated=True,
+    ),
 }
 
 
@@ -89,7 +147,7 @@ def render_result(result: Result, fmt: str, options: Optional[RenderOptions] = N
     """The result in one of FORMATS."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
+    module = importlib.import_module(f"{__name__}.{FORMATS[fmt].module}")
     text: str = module.render(result, options or RenderOptions())
     return text
 

@@ -104,7 +104,7 @@ def _detected_issue(flag: Flag, subject: dict, produced: dt.datetime, shown: boo
     """One red flag as a DetectedIssue: what was found, how serious, and what to do.
 
     A lower flag on an urgent or emergency result (not `shown`) keeps no advice of its
-    own: the result says one thing about when to act (SPEC section 3)."""
+    own: the result says one thing about when to act (docs/rules.md, "Triage levels")."""
     advice = flag.advice if shown else "To be raised at the same visit."
     return {
         "resourceType": "DetectedIssue",

@@ -1,5 +1,5 @@
-"""The result object as JSON: the machine-readable form other tools read (README, "The
-result")."""
+"""The result object as JSON: the machine-readable form other tools read
+(docs/result.md)."""
 
 from __future__ import annotations
 

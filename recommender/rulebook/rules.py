@@ -5,12 +5,13 @@ Five kinds of rule, each a list under its own key in any `rules/*.yaml` file:
 - `red_flags` (RF-...): a condition on the answers and a triage level;
 - `withhold` (WH-...): when no plan is given, whatever the level;
 - `filters` (EX-...): which exercises a person must not be given;
-- `notes` (NOTE-...): advice shown with every result it applies to;
+- `notes` (NOTE-...): advice shown beside a plan, where it applies;
 - `adapt` (AD-...): how a tracked week changes the next one (rules/adapt.yaml). Its
   conditions read the facts of a week's review (core/progress.py), not the answers.
 
 Every rule carries its source and examples that must fire and examples that must stay
-silent; `backplan rules check` and the test suite run them all.
+silent; `backplan rules check` and the test suite run them all. A new kind: see
+CONTRIBUTING.md, "Add a rule kind".
 """
 
 from __future__ import annotations
@@ -172,8 +173,8 @@ class _Rule:
 
 @dataclass(frozen=True, eq=False)
 class RedFlagRule(_Rule):
-    """A red flag (RF-) or a yellow flag (YF-: psychosocial, SPEC section 3): when it
-    fires, the person is sent to a clinician at `level`."""
+    """A red flag (RF-) or a yellow flag (YF-: psychosocial; docs/rules.md, "Red flags
+    and the yellow flag"): when it fires, the person is sent to a clinician at `level`."""
 
     SECTION = "red_flags"
     PREFIXES = ("RF-", "YF-")

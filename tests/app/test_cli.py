@@ -42,7 +42,7 @@ def test_plan_json_has_the_spec_keys(cli):
     assert result.exit_code == 0
     data = json.loads(result.output)
     # The contract's keys in order, then the boxes of signs (additive keys), then the
-    # emergency number (SPEC version 3).
+    # emergency number (docs/result.md, "The object").
     assert list(data) == [
         "triage",
         "plan_withheld",

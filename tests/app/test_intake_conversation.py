@@ -394,7 +394,7 @@ def test_a_resumed_draft_that_holds_an_emergency_stops_before_any_question(tmp_p
     assert "[" not in result.stderr.split("EMERGENCY")[0]  # no question was asked
 
 
-# -- nothing hides a warning (SPEC version 3; docs/clinical-safety.md, S-NAME-HIDES-WARNING) --
+# -- nothing hides a warning (docs/clinical-safety.md, S-NAME-HIDES-WARNING) -----------------
 
 #: A fall at 69: urgent (RF-FRACTURE), so the end of the intake carries a warning.
 FALL_AT_69 = dict(DESK, age=69, pain_areas=["lower_back"], onset="minor_injury")

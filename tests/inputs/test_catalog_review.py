@@ -1,4 +1,4 @@
-"""The catalog's reviewed movement properties and contraindications (SPEC section 4).
+"""The catalog's reviewed movement properties and contraindications (docs/catalog.md).
 
 Every "Skip this if ..." in an exercise's cautions must name an answer the person
 gives, and that answer must be among the exercise's contraindications, so that
@@ -90,7 +90,7 @@ def test_a_catalog_naming_an_unknown_answer_is_refused(tmp_path):
         load_catalog(tmp_path)
 
 
-# -- version 3: a physiotherapist's reading of the catalog (SPEC section 4) ------------
+# -- version 3: a physiotherapist's reading of the catalog (docs/catalog.md) ------------
 
 #: Held end-range flexion of the spine: the hypermobility, bone and pregnancy filters
 #: must see it.

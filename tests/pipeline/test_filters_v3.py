@@ -1,6 +1,6 @@
-"""The safety filters of SPEC version 3 (section 5) on the people version 2 failed, read
-as a physiotherapist would: what each must leave out, what it must keep, and that the
-plan holds none of what was left out.
+"""The safety filters of version 3 (docs/rules.md, "Safety filters") on the people
+version 2 failed, read as a physiotherapist would: what each must leave out, what it
+must keep, and that the plan holds none of what was left out.
 
 Each person starts from a calm 50-year-old with a few weeks of improving low back pain
 and changes only what their story changes.

@@ -1,9 +1,9 @@
 """Issue 22's ten personas, read as a physiotherapist would: what each plan must and
-must not hold (SPEC sections 3, 5 and 6, version 3).
+must not hold (docs/rules.md and docs/result.md).
 
 Each answers file is under tests/examples/plans/. Content that the catalog may not
 hold (a nerve slider, pelvic floor work, supported balance) is required whenever it
-passes the person's filters, as SPEC section 6 says.
+passes the person's filters (docs/result.md, "What every plan holds").
 """
 
 from __future__ import annotations

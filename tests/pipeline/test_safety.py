@@ -5,7 +5,6 @@ the result (docs/clinical-safety.md)."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -16,17 +15,20 @@ from recommender.app.cli import main
 from recommender.core.safety_net import REVIEW, SIGNS
 from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.questionnaire import load_questionnaire
-from recommender.render import FORMATS, render_result
+from recommender.render import render_result
 
 from conftest import EXAMPLES
+from support.formats import calendar_events, dated, every_format, for_machines
+from support.formats import shown as shown_in
 from support.intake_script import replies
 from support.phrases import EXERCISE_TALK
 from support.strategies import answers
 
 SAFETY = EXAMPLES / "safety"
-#: Every format the registry holds: a new one is held to the same safety tests at once.
-SIX_FORMATS = tuple(FORMATS)
-assert {"text", "json", "markdown", "html", "ics", "fhir", "sheet"} <= set(SIX_FORMATS)
+#: Every format the registry holds: a new one is held to the same safety tests at once
+#: (tests/render/test_format_recipe.py shows it).
+FORMATS = every_format()
+assert {"text", "json", "markdown", "html", "ics", "fhir", "sheet"} <= set(FORMATS)
 
 
 def load(name: str) -> dict:
@@ -75,27 +77,11 @@ def test_the_named_cases_through_the_command_line():
 
 
 def _rendered(result, fmt: str) -> str:
-    """What a person or tool receives, with calendar lines unfolded and JSON decoded so
-    that sentences can be searched for whole."""
-    text = render_result(result, fmt)
-    if fmt == "ics":
-        from icalendar import Calendar
-
-        events = Calendar.from_ical(text).walk("VEVENT")
-        assert events
-        descriptions = [str(event["DESCRIPTION"]) for event in events]
-        # Every event carries the whole box, not only the first.
-        if result.safety_net is not None:
-            assert all(REVIEW in d for d in descriptions)
-        return "\n".join(descriptions)
-    if fmt in ("json", "fhir"):
-        return json.dumps(json.loads(text), ensure_ascii=False)
-    if fmt in ("html", "sheet"):
-        import html
-
-        text = html.unescape(text)
-    # Text and Markdown wrap sentences inside boxes and quotes: join them up again.
-    return " ".join(re.sub(r"\s*[|>]\s*", " ", text).split())
+    """What a person or tool receives (support/formats.py), with every event of a
+    calendar carrying the whole safety net, not only the first."""
+    if result.safety_net is not None:
+        assert all(REVIEW in " ".join(d.split()) for d in calendar_events(result, fmt))
+    return shown_in(result, fmt)
 
 
 def _soon_with_plan(recommender):
@@ -114,7 +100,7 @@ def _soon_without_plan(recommender):
     return result
 
 
-@pytest.mark.parametrize("fmt", SIX_FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("case", ["soon with a plan", "soon without a plan", "plan, no flags"])
 def test_the_safety_net_is_in_every_format(recommender, fmt, case):
     if case == "soon with a plan":
@@ -132,7 +118,7 @@ def test_the_safety_net_is_in_every_format(recommender, fmt, case):
     assert REVIEW in shown
 
 
-@pytest.mark.parametrize("fmt", SIX_FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize(
     "name",
     ["neck-pain-after-a-fall-at-67", "thunderclap-neck-pain", "injects-drugs-pain-for-2-weeks"],
@@ -147,11 +133,11 @@ def test_urgent_and_emergency_results_carry_only_their_own_advice(recommender, f
     found = result.triage
     assert ("before you are seen" in shown) == (found.level == "urgent")
     for flag in found.shown_flags:  # people read titles; machines and clinicians ids
-        assert (flag.id if fmt in ("json", "fhir") else flag.title) in shown
+        assert (flag.id if for_machines(fmt) else flag.title) in shown
     for flag in found.flags:
         if flag not in found.shown_flags:  # people read a lower flag's title only
             assert flag.title in shown
-            if fmt != "json":
+            if fmt != "json":  # the result object keeps every flag whole
                 assert " ".join(flag.advice.split()) not in " ".join(shown.split())
 
 
@@ -170,13 +156,13 @@ def test_the_safety_net_names_the_persons_emergency_number(recommender):
 
 @given(answers(red_flag_rate=0.15))
 def test_no_plan_means_no_exercise_talk_in_any_format(recommender, raw):
-    result = result_for(recommender, raw)
+    result = result_for(recommender, dated(raw))
     if result.plan is not None:
         assert result.notes, "a plan always carries the pain-monitoring note"
         return
     assert result.notes == ()
     assert "gentle exercise may continue" not in result.triage.action
-    for fmt in ("text", "json", "markdown", "html", "fhir", "sheet"):
+    for fmt in FORMATS:
         shown = _rendered(result, fmt).lower()
         for phrase in EXERCISE_TALK:
             assert phrase not in shown, (fmt, phrase)
@@ -281,7 +267,7 @@ def test_a_failed_save_never_hides_the_warning(tmp_path):
     assert not missing.exists()
 
 
-@pytest.mark.parametrize("fmt", SIX_FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_plan_to_a_file_at_urgent_warns_on_stderr_in_every_format(fmt, tmp_path):
     raw = dict(load("neck-pain-after-a-fall-at-67"), start_date="2027-03-01")
     answers = tmp_path / "answers.json"
@@ -315,7 +301,7 @@ def test_no_rule_cites_the_internal_spec(recommender):
             assert "SPEC" not in case.reason, rule.id
 
 
-@pytest.mark.parametrize("fmt", SIX_FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_no_output_cites_the_internal_spec(recommender, fmt):
     for path in [*sorted(EXAMPLES.glob("*.json")), *sorted(SAFETY.glob("*.json"))]:
         if path.name == "expected.json":

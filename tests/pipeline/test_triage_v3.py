@@ -1,5 +1,5 @@
 """The presentations that version 2 triaged wrong, read as a physiotherapist would, and
-what every urgent result must say (SPEC version 3, section 3).
+what every urgent result must say (docs/rules.md, "The contract").
 
 Each case starts from the calm desk worker of the public examples and changes only
 what its story changes, so that the level comes from that story alone.
@@ -8,19 +8,18 @@ what its story changes, so that the level comes from that story alone.
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
 from recommender.core.safety_net import NECK_SIGNS
 from recommender.inputs.answers_file import validate_answers
-from recommender.render import FORMATS as REGISTERED
 from recommender.render import render_result
 
 from conftest import example_answers
+from support.formats import every_format, shown
 
 #: Every output format (the registry), so a new one is held to the same.
-FORMATS = tuple(REGISTERED)
+FORMATS = every_format()
 
 
 def person(**story) -> dict:
@@ -43,22 +42,6 @@ def result_for(recommender, raw: dict):
 
 def flag_ids(result) -> list[str]:
     return sorted(flag.id for flag in result.triage.flags)
-
-
-def shown(result, fmt: str) -> str:
-    """What a person or tool receives, with lines joined and calendar text unfolded."""
-    text = render_result(result, fmt)
-    if fmt == "ics":
-        from icalendar import Calendar
-
-        text = "\n".join(str(e["DESCRIPTION"]) for e in Calendar.from_ical(text).walk("VEVENT"))
-    if fmt in ("json", "fhir"):
-        text = json.dumps(json.loads(text), ensure_ascii=False)
-    if fmt in ("html", "sheet"):
-        import html
-
-        text = html.unescape(text)
-    return " ".join(re.sub(r"\s*[|>]\s*", " ", text).split())
 
 
 # -- the five presentations -------------------------------------------------------------

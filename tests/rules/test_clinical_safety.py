@@ -6,9 +6,10 @@ import ast
 import re
 from pathlib import Path
 
+from support.rule_ids import RULE_ID
+
 ROOT = Path(__file__).resolve().parents[2]
 SAFETY_CASE = ROOT / "docs" / "clinical-safety.md"
-RULE_ID = re.compile(r"\b(?:RF|YF|WH|EX|NOTE|AD)-[A-Z0-9]+(?:-[A-Z0-9]+)*\b")
 
 
 def hazard_rows() -> list[dict]:

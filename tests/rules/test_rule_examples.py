@@ -21,69 +21,6 @@ def test_rule_example(case):
     assert outcome.passed, f"{case.file}: {case.id}: {'; '.join(outcome.problems)}"
 
 
-def test_every_spec_rule_is_present():
-    ids = {rule.id for rule in _BOOK.rulebook.rules}
-    spec_ids = {
-        "RF-CES-SADDLE",
-        "RF-CES-BLADDER",
-        "RF-CES-SEXUAL",
-        "RF-CES-BILATERAL",
-        "RF-CARDIAC",
-        "RF-AORTA",
-        "RF-PE",
-        "RF-STROKE",
-        "RF-TRAUMA",
-        "RF-MSCC",
-        "RF-EPIDURAL-ABSCESS",
-        "RF-WEAKNESS",
-        "RF-MYELOPATHY",
-        "RF-INFECTION",
-        "RF-SPINAL-METS",
-        "RF-CANCER-WEIGHT",
-        "RF-FRACTURE",
-        "RF-ARTERY",
-        "RF-NECK-TRAUMA",
-        "RF-AAA",
-        "RF-UCI",
-        "RF-CAD-RISK",
-        "RF-INFECTION-NEW",
-        "RF-COMBINED",
-        "RF-SHINGLES",
-        "RF-CANCER-HISTORY",
-        "RF-WEIGHT-LOSS",
-        "RF-NIGHT-PAIN",
-        "RF-INFECTION-RISK",
-        "RF-UCI-RISK",
-        "RF-RADICULOPATHY",
-        "RF-GALLBLADDER",
-        "RF-INFLAMMATORY",
-        "RF-AGE-ONSET",
-        "RF-PERSISTENT",
-        "RF-WORSENING",
-        "RF-SEVERE",
-        "RF-TRAUMA-HIGH-RISK",
-        "RF-TRAUMA-PAST",
-        "RF-CLAUDICATION",
-        "RF-PMR",
-        "RF-GCA",
-        "YF-OUTLOOK",
-        "WH-MINOR",
-        "WH-SURGERY",
-        "WH-TOO-FEW",
-        "EX-EQUIPMENT",
-        "EX-AREA",
-        "EX-FLOOR",
-        "EX-PREGNANCY",
-        "EX-BONE",
-        "EX-SHOULDER",
-        "EX-BALANCE",
-        "EX-HYPERMOBILE",
-        "EX-INTENSITY",
-    }
-    assert spec_ids <= ids
-    assert len(_BOOK.rulebook.red_flags) == 43  # SPEC version 3, section 3
-
-
 def test_every_rule_has_firing_and_silent_examples():
     for rule in _BOOK.rulebook.rules:
         outcomes = {example.fires for example in rule.examples}

@@ -1,8 +1,11 @@
-"""SPEC sections 3 and 5 transcribed line by line into plain Python.
+"""The product contract (docs/rules.md, "The contract": the triage, withholding and
+safety filter tables; docs/result.md, "What every plan holds") transcribed line by
+line into plain Python.
 
 This is deliberately independent of the rule files and of both engines: the property
 tests compare the product against it, so a mistyped condition in `rules/` or a
-mistranslation in an engine fails here.
+mistranslation in an engine fails here. The contract's tables are written by hand, not
+generated from the rule files, for the same reason.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ LEVEL_RANK = {"none": 0, "soon": 1, "urgent": 2, "emergency": 3}
 
 
 def red_flags(a: dict) -> dict[str, str]:
-    """SPEC section 3: rule id -> level, for every red flag that fires."""
+    """docs/rules.md, "Red flags and the yellow flag": rule id -> level, for every flag
+    that fires."""
     rf, h = a["red_flags"], a["history"]
     areas = set(a["pain_areas"])
     fired: dict[str, str] = {}
@@ -148,7 +152,7 @@ def level(a: dict) -> str:
 
 
 def exclusions(a: dict, exercise: dict, triage_level: str) -> set[str]:
-    """SPEC section 5 (version 3): the ids of every filter that excludes `exercise`
+    """docs/rules.md, "Safety filters": the ids of every filter that excludes `exercise`
     (catalog JSON)."""
     h, rf = a["history"], a["red_flags"]
     rules: set[str] = set()
@@ -208,7 +212,7 @@ def exclusions(a: dict, exercise: dict, triage_level: str) -> set[str]:
 
 
 def withheld(a: dict, eligible: list[dict]) -> str | None:
-    """SPEC section 3's WH rules, first match in the order the SPEC lists them."""
+    """docs/rules.md, "Plan withheld": first match in the order the table lists them."""
     if a["age"] < 18:
         return "WH-MINOR"
     if a["history"]["recent_spine_surgery"]:
@@ -218,7 +222,7 @@ def withheld(a: dict, eligible: list[dict]) -> str | None:
     return None
 
 
-# SPEC section 6, version 3: the programme.
+# docs/result.md, "What every plan holds": the programme.
 
 #: The nerve sliders (fixed ids): for nerve symptoms in a limb only.
 NERVE_SLIDERS = {"sciatic-nerve-slider", "median-nerve-slider"}

@@ -1,7 +1,7 @@
 """Hypothesis strategies: every valid answers file, biased toward the corners.
 
-Built from the SPEC's table of answers (section 2), not from the package's model, so
-that a field the model forgot or mistyped shows up as a failure.
+Built from the table of answers in docs/answers.md ("The keys"), not from the
+package's model, so that a field the model forgot or mistyped shows up as a failure.
 """
 
 from __future__ import annotations

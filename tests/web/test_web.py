@@ -319,7 +319,7 @@ def test_help_lines_speak_of_ticking_not_typing(client):
         )
 
 
-# -- nothing hides a warning (SPEC version 3; docs/clinical-safety.md, S-NAME-HIDES-WARNING) --
+# -- nothing hides a warning (docs/clinical-safety.md, S-NAME-HIDES-WARNING) -----------------
 
 
 def _answer_all(client, answers: dict) -> str:

@@ -22,11 +22,12 @@ import httpx
 import pytest
 
 from recommender.app.web import form
+from recommender.app.web.site import downloads
 from recommender.core.paths import get_path
 from recommender.inputs.answers_file import parse_answers
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.inputs.samples import many_answers
-from recommender.render import render_result
+from recommender.render import FORMATS, render_result
 
 from conftest import example_answers
 from support.browser import find_browser
@@ -486,14 +487,18 @@ def test_downloads(page):
     answer_everything(page, example_answers("desk-worker-upper-back"))
     page.goto("/result")
     saved = {}
-    names = ("Web page (HTML)", "Fridge sheet (one page a week)", "Text (Markdown)")
-    for name in (*names, "Data (JSON)", "FHIR CarePlan"):
+    offered = downloads(has_plan=True)  # every format the registry offers for download
+    for fmt, spec in offered:
+        if spec.dated:
+            continue
         with page.expect_download() as download:
-            page.get_by_role("link", name=name).click()
-        saved[name] = Path(download.value.path()).read_text(encoding="utf-8")
+            page.get_by_role("link", name=spec.download.label, exact=True).click()
+        assert download.value.suggested_filename == spec.download.file_name
+        saved[fmt] = Path(download.value.path()).read_text(encoding="utf-8")
+    assert {"html", "sheet", "markdown", "json", "fhir"} <= set(saved)
     page.fill("#start", "2026-03-02")
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download calendar").click()
+        page.get_by_role("button", name=FORMATS["ics"].download.button).click()
     assert download.value.suggested_filename == "backplan-plan.ics"
     calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
     days = sorted(
@@ -503,12 +508,12 @@ def test_downloads(page):
     )
     answers = example_answers("desk-worker-upper-back")
     assert days[0] == dt.date(2026, 3, 2) and len(days) == 4 * answers["days_per_week"]
-    assert saved["Web page (HTML)"].startswith("<!doctype html>")
-    assert "Week 4 of 4" in saved["Fridge sheet (one page a week)"]
-    assert "data:image" not in saved["Text (Markdown)"]  # no figures as blobs
-    assert "## Your plan" in saved["Text (Markdown)"]
-    assert json.loads(saved["Data (JSON)"])["plan"]["weeks"]
-    model = CarePlan.model_validate_json(saved["FHIR CarePlan"])
+    assert saved["html"].startswith("<!doctype html>")
+    assert "Week 4 of 4" in saved["sheet"]
+    assert "data:image" not in saved["markdown"]  # no figures as blobs
+    assert "## Your plan" in saved["markdown"]
+    assert json.loads(saved["json"])["plan"]["weeks"]
+    model = CarePlan.model_validate_json(saved["fhir"])
     assert model.status == "active"
 
 

@@ -5,7 +5,7 @@
 plan on the API's hot path. This writer handles only what a result holds (dicts with
 text keys, lists, text, whole numbers, true/false/null) with the C string escaper, and
 hands anything else to the standard encoder. Tests compare its bytes with `to_json`
-for thousands of results (tests/test_web.py, tests/test_web_browser.py).
+for thousands of results (tests/web/test_web.py).
 
 `result_json` is faster still, for a result alone: orjson writes the same text with
 two-space indents in a twentieth of the time, for what a result holds (text, whole

@@ -89,7 +89,7 @@ def serve(host: str, port: int, workers: int, say: Callable[[str], None]) -> Non
     if not is_loopback(host):
         say(
             "Note: this address can be reached from other computers. Put it behind a "
-            "web server with HTTPS (see the README, 'backplan in the browser')."
+            "web server with HTTPS (see docs/web.md)."
         )
     try:
         uvicorn.run(

@@ -35,22 +35,22 @@ from recommender.inputs.countries import emergency_number
 from recommender.inputs.questionnaire import Questionnaire
 from recommender.pipeline.recommend import Recommender
 from recommender.pipeline.triage import triage_flag
-from recommender.render import to_json
+from recommender.render import FORMATS, Format, to_json
 from recommender.rulebook.conditions import holds
 from recommender.rulebook.rules import WithholdRule
 
 #: Answers cookies remembered as checked (shape.py), at most: a hash each.
 SHAPED_COOKIES = 20_000
 
-DOWNLOADS = {
-    # format: (file name, media type)
-    "html": ("backplan-plan.html", "text/html; charset=utf-8"),
-    "sheet": ("backplan-sheet.html", "text/html; charset=utf-8"),
-    "ics": ("backplan-plan.ics", "text/calendar; charset=utf-8"),
-    "markdown": ("backplan-plan.md", "text/markdown; charset=utf-8"),
-    "json": ("backplan-result.json", "application/json"),
-    "fhir": ("backplan-careplan.json", "application/fhir+json"),
-}
+
+def downloads(has_plan: bool) -> list[tuple[str, Format]]:
+    """The formats the result page offers, in the registry's order: every format with
+    a `download` (render/__init__.py, FORMATS), so a new one is offered at once."""
+    return [
+        (name, spec)
+        for name, spec in FORMATS.items()
+        if spec.download is not None and (has_plan or not spec.download.only_with_plan)
+    ]
 
 
 def country_name(code: Optional[str]) -> str:

@@ -46,7 +46,7 @@ _NUMBERS = itertools.count(1)
 REGISTER_ATTEMPTS = 3
 HEARTBEAT = "__heartbeat__"
 FACT_KIND = "answers"
-#: assert_fact's status codes (durable-rules' engine.py, `_handle_result`).
+#: assert_fact's status codes (durable-rules' `durable.engine` module, `_handle_result`).
 _NOT_HANDLED, _OBSERVED, _QUEUED = 1, 2, 3
 
 

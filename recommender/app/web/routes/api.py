@@ -89,7 +89,7 @@ PlanOptionsDep = Annotated[PlanOptions, Depends(plan_options)]
             },
         ],
         "responses": {
-            "200": {"description": "The result object (SPEC section 6)."},
+            "200": {"description": "The result object, as `plan --format json` prints it."},
             "415": {"description": "The body was not sent as JSON."},
             "422": {"description": "Bad answers: every bad field is named."},
         },

@@ -18,11 +18,11 @@ from recommender.app.web import pages, stop
 from recommender.app.web.answered import recommend, result_of
 from recommender.app.web.deps import SiteDep, StateDep
 from recommender.app.web.models import CalendarQuery
-from recommender.app.web.site import DOWNLOADS, Site, not_found, page
+from recommender.app.web.site import Site, downloads, not_found, page
 from recommender.app.web.state import State
 from recommender.core.answers import LAST_START_DATE
 from recommender.pipeline.recommend import Result
-from recommender.render import now, render_result
+from recommender.render import FORMATS, now, render_result
 from recommender.render.html import page_values
 
 router = APIRouter(include_in_schema=False)
@@ -45,13 +45,14 @@ async def download(
     fmt: str,
     query: Annotated[CalendarQuery, Query()],
 ) -> Response:
-    if fmt not in DOWNLOADS:
+    spec = FORMATS.get(fmt)
+    if spec is None or spec.download is None:
         return not_found(request)
     outcome = result_of(request, site, state)
     if isinstance(outcome, Response):
         return outcome
     result = outcome
-    if fmt == "ics":
+    if spec.dated:
         day = pages.as_date(query.start)
         problem = "Please give a real date, such as 2026-03-02."
         if day is not None and day > LAST_START_DATE:  # the plan must fit the calendar
@@ -60,12 +61,11 @@ async def download(
         if day is None:
             return _result_page(request, site, state, result, query.start[:20], problem)
         result = recommend(site, state, start_date=day)
-    name, media = DOWNLOADS[fmt]
     text = render_result(result, fmt)
     return Response(
         text.encode(),
-        media_type=media,
-        headers={"content-disposition": f'attachment; filename="{name}"'},
+        media_type=spec.media_type,
+        headers={"content-disposition": f'attachment; filename="{spec.download.file_name}"'},
     )
 
 
@@ -84,6 +84,7 @@ def _result_page(
         title="Your exercise plan" if result.plan else "Your advice",
         page=page_values(result, now()),
         has_plan=result.plan is not None,
+        downloads=downloads(result.plan is not None),
         start_value=start_value,
         ics_error=ics_error,
         today=dt.date.today().isoformat(),
