@@ -37,6 +37,10 @@ from recommender.pipeline.recommend import Recommender  # noqa: E402
 
 from support.course import START_ARGS, WEEKS, checkin_args  # noqa: E402
 
+# The clinic's fixtures (a clinic on a fresh database, its people), for tests/clinic/:
+# a conftest.py of its own there would be imported as `conftest`, hiding this one.
+pytest_plugins = ["support.clinic_fixtures"]
+
 settings.register_profile(
     "default",
     derandomize=True,

@@ -11,8 +11,8 @@ check-in does not need (benchmarks/tracking.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Optional
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 import click
 
@@ -77,18 +77,7 @@ def _check_in(
 ) -> None:
     person = store.person(person_given)
     row = store.current_course(person.id, with_checkins=False)
-    if row.stopped:
-        raise TrackingError(
-            f"this plan was stopped: {escaped(row.stopped)} Start a new one with "
-            "`backplan track start` once a clinician has seen you."
-        )
-    block = row.blocks[-1]
-    week = _block_week(block, day, given["week"])
-    if (dt.date.max - block.start).days < 7 * (week - 1):
-        raise TrackingError(
-            f"week {week} of this block would begin after {dt.date.max}, the last day a "
-            "calendar holds"
-        )
+    block, week = _open_week(row, day, given["week"])
     newer = newer_questions(row.answers)
     if newer and not interactive:
         raise TrackingError(
@@ -118,42 +107,25 @@ def _check_in(
             f"unknown red flag {quoted(unknown[0])} (known: {', '.join(red_flag_names())})",
             param_hint="--new-symptom",
         )
-    entry_psfs = _psfs_scores(given["psfs"], row.psfs)
-    sessions_done = _sessions(given["done"], days) if given["done"] else 0
-    answers = row.answers
-    incomplete = bool(missing_safety_answers(answers))
-    if incomplete:
-        answers = completed(answers, answered)
-        store.update_answers(row.id, answers)
-    new_flags = tuple(sorted(set(given["new_symptom"])))
-    recommender = recommender_for(None, engine) if new_flags or incomplete else None
-    result = rescreen(answers, new_flags, recommender) if recommender is not None else None
-    found: Optional[Triage] = result.triage if result is not None else None
-    if found is not None and not new_flags and _rank(found.level) <= _rank(block.level):
-        found = None  # the newer answers change nothing: nothing new to act on
-    entry = CheckIn(
+    reported = Reported(
         week=week,
-        recorded=dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0)),
-        sessions_done=sessions_done,
+        sessions_done=_sessions(given["done"], days) if given["done"] else 0,
         exercise_pain=given["exercise_pain"],
         next_morning=given["next_morning"],
         usual_pain=given["usual_pain"],
-        new_red_flags=new_flags,
-        rescreen=found.level if found else None,
-        psfs=entry_psfs,
+        new_flags=tuple(sorted(set(given["new_symptom"]))),
+        psfs=_psfs_scores(given["psfs"], row.psfs),
         hurt=hurt,
         too_easy=too_easy,
-        block=block.number,
     )
-    store.add_checkin(row.id, block.id, entry)
-    if result is not None and recommender is not None and result.plan is not None:
-        store.update_safe(block.id, _narrowed(result, block.safe, recommender))
+    saved = record(
+        store, row, block, reported, day, answered, lambda: recommender_for(None, engine)
+    )
+    found = saved.found
     if found is not None:
         from recommender.render.text import render_warning
-    if found is not None and found.level in ("urgent", "emergency"):
-        symptoms = ", ".join(flag.replace("_", " ") for flag in new_flags)
-        what = f"a new symptom ({symptoms})" if new_flags else "an answer to a newer question"
-        store.stop_course(row.id, f"{what} needs a clinician. {found.action}.", found.level)
+    if saved.stopped:
+        assert found is not None
         click.echo(render_warning(found), nl=False)
         click.echo("\nYour plan is stopped: please do not continue the exercises.")
         return
@@ -166,6 +138,98 @@ def _check_in(
             click.echo(line)
     echo_net(warning)
     click.echo("`backplan track status` shows what this means for your plan.")
+
+
+class Reported(NamedTuple):
+    """What a check-in reports, read and checked (from the command's options or
+    questions, or from the clinic's check-in page)."""
+
+    week: int
+    sessions_done: int
+    exercise_pain: Optional[int]
+    next_morning: Optional[str]
+    usual_pain: Optional[int]
+    new_flags: tuple[str, ...]
+    psfs: Optional[tuple[int, ...]]
+    hurt: tuple[str, ...]
+    too_easy: tuple[str, ...]
+
+
+class Recorded(NamedTuple):
+    """A check-in stored: the entry, what a re-screen found that is new (None when
+    nothing was asked again, or nothing changed), and whether the plan stopped."""
+
+    entry: CheckIn
+    found: Optional[Triage]
+    stopped: bool
+
+
+def record(
+    store: Any,
+    row: Any,
+    block: Any,
+    reported: Reported,
+    day: dt.date,
+    answered: dict[str, bool],
+    recommender: Callable[[], Recommender],
+) -> Recorded:
+    """Store a check-in in the course `row` (its current `block`): the newer answers
+    kept, new symptoms re-screened (urgent or emergency stops the plan at once, with
+    the reason stored), the block's safe exercises narrowed by any new answer. The one
+    path for `backplan track checkin` and the clinic's check-in page."""
+    answers = row.answers
+    incomplete = bool(missing_safety_answers(answers))
+    if incomplete:
+        answers = completed(answers, answered)
+        store.update_answers(row.id, answers)
+    new_flags = reported.new_flags
+    engine = recommender() if new_flags or incomplete else None
+    result = rescreen(answers, new_flags, engine) if engine is not None else None
+    found: Optional[Triage] = result.triage if result is not None else None
+    if found is not None and not new_flags and _rank(found.level) <= _rank(block.level):
+        found = None  # the newer answers change nothing: nothing new to act on
+    entry = CheckIn(
+        week=reported.week,
+        recorded=dt.datetime.combine(day, dt.datetime.now().time().replace(microsecond=0)),
+        sessions_done=reported.sessions_done,
+        exercise_pain=reported.exercise_pain,
+        next_morning=reported.next_morning,
+        usual_pain=reported.usual_pain,
+        new_red_flags=new_flags,
+        rescreen=found.level if found else None,
+        psfs=reported.psfs,
+        hurt=reported.hurt,
+        too_easy=reported.too_easy,
+        block=block.number,
+    )
+    store.add_checkin(row.id, block.id, entry)
+    if result is not None and engine is not None and result.plan is not None:
+        store.update_safe(block.id, _narrowed(result, block.safe, engine))
+    stopped = found is not None and found.level in ("urgent", "emergency")
+    if stopped:
+        assert found is not None
+        symptoms = ", ".join(flag.replace("_", " ") for flag in new_flags)
+        what = f"a new symptom ({symptoms})" if new_flags else "an answer to a newer question"
+        store.stop_course(row.id, f"{what} needs a clinician. {found.action}.", found.level)
+    return Recorded(entry, found, stopped)
+
+
+def _open_week(row: Any, day: dt.date, given: Optional[int]) -> tuple[Any, int]:
+    """The course's current block and the week of it a check-in is for; refused for a
+    stopped plan, and for a week outside the block or past the calendar's end."""
+    if row.stopped:
+        raise TrackingError(
+            f"this plan was stopped: {escaped(row.stopped)} Start a new one with "
+            "`backplan track start` once a clinician has seen you."
+        )
+    block = row.blocks[-1]
+    week = _block_week(block, day, given)
+    if (dt.date.max - block.start).days < 7 * (week - 1):
+        raise TrackingError(
+            f"week {week} of this block would begin after {dt.date.max}, the last day a "
+            "calendar holds"
+        )
+    return block, week
 
 
 def _block_week(block: Any, day: dt.date, given: Optional[int]) -> int:

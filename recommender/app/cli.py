@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Optional, get_args
 
 import click
 
+from recommender.app.clinic_cli import clinic
 from recommender.app.closing import closing_wanted, plan_closing
 from recommender.app.errors import BackplanGroup
 from recommender.app.options import (
@@ -561,14 +562,37 @@ def questionnaire(fmt: str, output: Optional[str]) -> None:
     show_default=True,
     help="Worker processes (each holds its own rules and catalog).",
 )
+@click.option(
+    "--clinic",
+    is_flag=True,
+    help="The clinic's app: accounts, answers kept for a physiotherapist to check, "
+    "weekly check-ins (docs/clinic.md).",
+)
+@click.option(
+    "--db",
+    metavar="URL",
+    help="With --clinic, its database: a file path, sqlite:///PATH or "
+    "postgresql://USER@HOST/NAME (default: $BACKPLAN_DB, else a private file).",
+)
 @engine_option
-def serve(host: str, port: int, workers: int, engine: Optional[str]) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    clinic: bool,
+    db: Optional[str],
+    engine: Optional[str],
+) -> None:
     """Run backplan in the browser: the questionnaire, the warning and the plan.
 
     Opens on this computer only (127.0.0.1) unless --host says otherwise. The server
     stores no answers: they stay in the person's browser, encrypted.
     $BACKPLAN_SECRET_KEY (at least 32 random bytes) shares the key between replicas
     (docs/web.md).
+
+    With --clinic, a clinic's app instead: patients sign in, their answers are kept in
+    the database (--db) for a physiotherapist to check before a plan is released, and
+    every view and change is on record (docs/clinic.md).
     """
     from recommender.app.web.server import serve as run_server
 
@@ -577,7 +601,9 @@ def serve(host: str, port: int, workers: int, engine: Optional[str]) -> None:
 
         create_engine({}, engine)  # refuse an unusable engine before starting
         os.environ[ENGINE_VARIABLE] = engine  # read again by every worker
-    run_server(host, port, workers, say=click.echo)
+    if db and not clinic:
+        raise click.UsageError("--db is for the clinic's app: add --clinic")
+    run_server(host, port, workers, say=click.echo, clinic_db=(db or "") if clinic else None)
 
 
 @main.command()
@@ -590,5 +616,7 @@ def schema() -> None:
     emit(to_json(json_schema(Answers)))
 
 
-# `backplan track` lives in its own module; it imports the store only when it runs.
+# `backplan track` and `backplan clinic` live in their own modules; each imports its
+# store only when it runs.
 main.add_command(track)
+main.add_command(clinic)

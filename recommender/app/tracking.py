@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -74,13 +73,9 @@ def parse_psfs(items: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
 
 def rules_version(rules_dir: Optional[str] = None) -> str:
     """A short fingerprint of the rule files a plan was made with."""
-    from recommender.inputs.datafiles import bundled_dir
+    from recommender.inputs.fingerprint import rules_fingerprint
 
-    folder = Path(rules_dir) if rules_dir else bundled_dir("rules")
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.yaml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+    return rules_fingerprint(rules_dir)
 
 
 def recommender_for(rules_dir: Optional[str], engine: Optional[str]) -> Recommender:

@@ -210,24 +210,11 @@ class Store:
     ) -> int:
         """Store a new course with its first block and plan; it becomes the person's
         current course."""
-        from recommender.store.schema import courses
-
-        def write(connection: Connection) -> int:
-            created = connection.execute(
-                courses.insert().values(
-                    person_id=person_id,
-                    created_at=now(),
-                    start_date=block.start,
-                    answers=answers,
-                    psfs_activities=[[name, score] for name, score in psfs],
-                )
+        course: int = self._write(
+            lambda connection: insert_course(
+                connection, person_id, answers, result, psfs, versions, block
             )
-            (course_id,) = created.inserted_primary_key or (None,)
-            assert isinstance(course_id, int)
-            _add_block(connection, course_id, 1, result, versions, block)
-            return course_id
-
-        course: int = self._write(write)
+        )
         return course
 
     def add_block(
@@ -405,6 +392,34 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def insert_course(
+    connection: Connection,
+    person_id: int,
+    answers: dict[str, Any],
+    result: dict[str, Any],
+    psfs: tuple[tuple[str, int], ...],
+    versions: tuple[str, str],
+    block: NewBlock,
+) -> int:
+    """A new course with its first block and plan, in the caller's transaction (the
+    clinic releases a plan and starts its course together)."""
+    from recommender.store.schema import courses
+
+    created = connection.execute(
+        courses.insert().values(
+            person_id=person_id,
+            created_at=now(),
+            start_date=block.start,
+            answers=answers,
+            psfs_activities=[[name, score] for name, score in psfs],
+        )
+    )
+    (course_id,) = created.inserted_primary_key or (None,)
+    assert isinstance(course_id, int)
+    _add_block(connection, course_id, 1, result, versions, block)
+    return course_id
 
 
 def _add_block(

@@ -36,10 +36,14 @@ def backplan() -> list[str]:
 
 @contextmanager
 def served(
-    *args: str, env: Optional[dict[str, str]] = None, command: Optional[Sequence[str]] = None
+    *args: str,
+    env: Optional[dict[str, str]] = None,
+    command: Optional[Sequence[str]] = None,
+    ready: str = "/api/questionnaire",
 ) -> Iterator[str]:
     """A running `backplan serve ARGS` (or `command`, given the port as its last
-    argument), its base address while the block runs, always stopped after."""
+    argument), its base address while the block runs, always stopped after. It is
+    ready when `ready` answers 200 (the clinic's app has no API: /sign-in)."""
     port = free_port()
     argv = [*command, str(port)] if command else [*backplan(), "serve", "--port", str(port), *args]
     process = subprocess.Popen(
@@ -56,7 +60,7 @@ def served(
             if process.poll() is not None:
                 raise AssertionError(f"backplan serve exited: {process.stderr.read()}")
             try:
-                if httpx.get(base + "/api/questionnaire", timeout=2).status_code == 200:
+                if httpx.get(base + ready, timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass

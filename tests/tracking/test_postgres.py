@@ -6,15 +6,8 @@ where PostgreSQL is not installed; CI installs it and sets BACKPLAN_REQUIRE_POST
 
 from __future__ import annotations
 
-import itertools
 import json
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -29,83 +22,19 @@ from support.course import (
     race_two_writers,
     stored_course,
 )
-
-_NAMES = itertools.count(1)
-
-
-def _bin_dir() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts[-3])
-    if found:
-        return found[-1].parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from support.postgres import new_database, server_or_skip
+from support.schema import HEAD, TABLES
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[dict]:
-    bin_dir = _bin_dir()
-    if bin_dir is None:
-        if os.environ.get("BACKPLAN_REQUIRE_POSTGRES"):
-            pytest.fail("PostgreSQL is required here but initdb was not found")
-        pytest.skip("PostgreSQL is not installed (Debian: apt-get install postgresql)")
-    base = Path(tempfile.mkdtemp(prefix="backplan-pg-"))
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        import pwd
-
-        nobody = pwd.getpwnam("nobody")
-        os.chown(base, nobody.pw_uid, nobody.pw_gid)
-        prefix = ["runuser", "-u", "nobody", "--"]
-    data, port = base / "data", _free_port()
-
-    def as_owner(*args: str) -> None:
-        subprocess.run([*prefix, *args], check=True, capture_output=True, timeout=120)
-
-    as_owner(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync")
-    options = f"-k {base} -p {port} -c listen_addresses='' -c fsync=off"
-    as_owner(
-        str(bin_dir / "pg_ctl"),
-        "-D",
-        str(data),
-        "-o",
-        options,
-        "-l",
-        str(base / "log"),
-        "-w",
-        "start",
-    )
-    try:
-        yield {"socket": str(base), "port": port}
-    finally:
-        as_owner(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(base, ignore_errors=True)
+    yield from server_or_skip()
 
 
 @pytest.fixture
 def pg_url(server) -> str:
     """A fresh, empty database on the server, as a postgresql:// URL."""
-    return _new_database(server)
-
-
-def _new_database(server: dict) -> str:
-    import psycopg
-
-    name = f"backplan_test_{os.getpid()}_{next(_NAMES)}"
-    with psycopg.connect(
-        host=server["socket"],
-        port=server["port"],
-        user="postgres",
-        dbname="postgres",
-        autocommit=True,
-    ) as connection:
-        connection.execute(f"CREATE DATABASE {name}")
-    return f"postgresql://postgres@/{name}?host={server['socket']}&port={server['port']}"
+    return new_database(server)
 
 
 def test_a_course_on_postgresql(pg_url, run):
@@ -134,15 +63,8 @@ def test_migrations_from_empty_on_postgresql(pg_url):
             )
         }
         version = connection.execute("SELECT version_num FROM backplan_alembic_version").fetchone()
-    assert tables == {
-        "backplan_alembic_version",
-        "backplan_people",
-        "backplan_courses",
-        "backplan_blocks",
-        "backplan_plans",
-        "backplan_checkins",
-    }
-    assert version == ("0002",)
+    assert tables == TABLES
+    assert version == (HEAD,)
 
 
 def test_a_shared_database_keeps_the_other_applications_tables(pg_url, run):
@@ -192,7 +114,7 @@ def test_a_database_of_revision_0001_with_data_migrates_on_postgresql(pg_url, ru
 
 def test_two_first_starts_at_once_on_postgresql(server):
     for _ in range(4):  # a race: several rounds, each on an empty database
-        url = _new_database(server)
+        url = new_database(server)
         for code, messages in race_first_starts(url):
             assert code == 0, messages
             assert "already exists" not in messages and "pg_type" not in messages

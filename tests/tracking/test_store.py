@@ -15,16 +15,7 @@ from recommender.store import database
 from recommender.store.courses import Store
 
 from support.course import START_ARGS, race_two_writers, stored_course
-
-HEAD = "0002"
-TABLES = {
-    "backplan_alembic_version",
-    "backplan_people",
-    "backplan_courses",
-    "backplan_blocks",
-    "backplan_plans",
-    "backplan_checkins",
-}
+from support.schema import HEAD, TABLES
 
 
 def _tables(path: str) -> set[str]:
@@ -64,7 +55,7 @@ def test_the_schema_code_and_the_migrations_know_the_same_head():
     from recommender.store.schema import HEAD as code_head
 
     assert code_head == HEAD
-    assert database._known_revisions() == {"0001", HEAD}
+    assert database._known_revisions() == {"0001", "0002", HEAD}
 
 
 def test_nothing_is_stored_before_track_start(tmp_path, monkeypatch, run):

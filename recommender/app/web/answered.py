@@ -35,7 +35,7 @@ def result_of(request: Request, site: Site, state: State) -> Union[Result, Respo
         return recommend(site, state)
     except AnswersError as exc:  # cannot happen with checked sections; say it plainly
         # Nothing hides a warning: the level and advice of the health answers first.
-        found = site.recommender.triage_of_health_answers(_with_country(site, state))
+        found = site.recommender.triage_of_health_answers(answers_of(site, state))
         return page(
             request,
             "problem.html.j2",
@@ -47,7 +47,7 @@ def result_of(request: Request, site: Site, state: State) -> Union[Result, Respo
         )
 
 
-def _with_country(site: Site, state: State) -> dict[str, Any]:
+def answers_of(site: Site, state: State) -> dict[str, Any]:
     """The answers as an answers file holds them: the questions not asked at the
     person's age answered no, and the country with them."""
     answers = form.complete(state.answers, site.questionnaire)
@@ -58,7 +58,7 @@ def _with_country(site: Site, state: State) -> dict[str, Any]:
 
 def recommend(site: Site, state: State, start_date: Optional[dt.date] = None) -> Result:
     """The result of the answers so far (complete: see `result_of`)."""
-    answers = validate_answers(_with_country(site, state), "your answers")
+    answers = validate_answers(answers_of(site, state), "your answers")
     if start_date is not None:
         answers = dataclasses.replace(answers, start_date=start_date)
     return site.recommender.recommend(answers)

@@ -8,9 +8,11 @@ the small script only adds a print button and an early emergency warning.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import logging
+import os
+from typing import TYPE_CHECKING, Any, Optional
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import ClientDisconnect
 from starlette.routing import BaseRoute, Route
@@ -21,9 +23,12 @@ from recommender.app.web.deps import Refused, TooLarge
 from recommender.app.web.guard import Guard
 from recommender.app.web.revoked import Revoked
 from recommender.app.web.secret import secret_key
+from recommender.app.web.server import CLINIC_ENV
 from recommender.app.web.site import (
+    SESSION_COOKIE,
     Site,
     delete_cookie,
+    go,
     not_found,
     page,
     refused,
@@ -31,6 +36,11 @@ from recommender.app.web.site import (
 from recommender.app.web.state import MAX_AGE, STATE_COOKIE, BadState, Keys
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.pipeline.recommend import Recommender
+
+if TYPE_CHECKING:
+    from recommender.clinic.db import ClinicDB
+
+_log = logging.getLogger("backplan.web")
 
 # -- the app ---------------------------------------------------------------------------
 
@@ -42,20 +52,31 @@ class BackplanApp(FastAPI):
     def build_middleware_stack(self) -> Any:
         return Guard(super().build_middleware_stack(), self.every_route())
 
+    included: tuple[APIRouter, ...] = ()
+
     def every_route(self) -> list[BaseRoute]:
         """The app's own routes (/openapi.json) and every router's, one by one (FastAPI
         may keep an included router as one entry, which names no methods)."""
         own: list[BaseRoute] = [route for route in self.router.routes if isinstance(route, Route)]
-        return own + [route for router in routes.PUBLIC for route in router.routes]
+        return own + [route for router in self.included for route in router.routes]
 
 
-def create_app(recommender: Optional[Recommender] = None) -> FastAPI:
-    """The app, with one Recommender (catalog, rules, compiled engine) for its process."""
+def create_app(
+    recommender: Optional[Recommender] = None, clinic: Optional[ClinicDB] = None
+) -> FastAPI:
+    """The app, with one Recommender (catalog, rules, compiled engine) for its process.
+    With `clinic` (or $BACKPLAN_CLINIC_DB, which `backplan serve --clinic` sets for its
+    workers), the clinic's app on that database (docs/clinic.md)."""
+    if clinic is None and os.environ.get(CLINIC_ENV):
+        from recommender.clinic.db import ClinicDB
+
+        clinic = ClinicDB.open(os.environ[CLINIC_ENV])
     site = Site(
         recommender or Recommender.load(),
         load_questionnaire(),
         Keys(secret_key()),
         Revoked.from_environment(keep_seconds=MAX_AGE + 60),
+        clinic,
     )
     app = BackplanApp(
         title="backplan",
@@ -69,10 +90,28 @@ def create_app(recommender: Optional[Recommender] = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.site = site
-    for router in routes.PUBLIC:
-        app.include_router(router)
+    if clinic is None:
+        for router in routes.PUBLIC:
+            app.include_router(router)
+        app.included = routes.PUBLIC
+    else:
+        _make_clinic(app, site, clinic)
     _add_errors(app)
     return app
+
+
+def _make_clinic(app: BackplanApp, site: Site, clinic: ClinicDB) -> None:
+    """The clinic's routers, each with its roles, its answers kept in the database, and
+    its own refusals. Imported here, not at the top: the clinic's modules bring
+    SQLAlchemy, which cost each worker of the public app 145 modules and about 8 MB."""
+    from recommender.app.web.routes.clinic import CLINIC
+    from recommender.app.web.saved import ServerAnswers
+
+    site.saved = ServerAnswers(site, clinic)
+    for router, roles in CLINIC:
+        app.include_router(router, dependencies=[Depends(role) for role in roles])
+    app.included = tuple(router for router, _ in CLINIC)
+    _add_clinic_errors(app)
 
 
 def _add_errors(app: FastAPI) -> None:
@@ -136,4 +175,44 @@ def _add_errors(app: FastAPI) -> None:
             status=500,
             title="Something went wrong on our side",
             lines=["Please try again. If it happens again, please report it."],
+        )
+
+
+def _add_clinic_errors(app: FastAPI) -> None:
+    """The clinic's refusals: sign in first, not for this role, the database down."""
+    from recommender.app.web.roles import SignInNeeded, WrongRole
+    from recommender.store.database import StoreError
+
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_first(request: Request, exc: SignInNeeded) -> Response:
+        ended = getattr(request.state, "session_ended", False)
+        response = go(request, "/sign-in?why=ended" if ended else "/sign-in")
+        if ended:
+            delete_cookie(response, request, SESSION_COOKIE)
+        return response
+
+    @app.exception_handler(WrongRole)
+    async def not_for_you(request: Request, exc: WrongRole) -> Response:
+        return page(
+            request,
+            "problem.html.j2",
+            status=403,
+            title="This page is not for your account",
+            lines=["You are signed in, but this page belongs to another kind of account."],
+        )
+
+    @app.exception_handler(StoreError)
+    async def store_down(request: Request, exc: StoreError) -> Response:
+        # The practice's database failed: say so plainly (its message may name the
+        # server, never a password; it is logged, not shown).
+        _log.error("the clinic's database failed: %s", exc)
+        return page(
+            request,
+            "problem.html.j2",
+            status=503,
+            title="This service is not available just now",
+            lines=[
+                "Please try again in a few minutes.",
+                "If you feel very unwell, do not wait: call your local emergency number.",
+            ],
         )

@@ -6,8 +6,10 @@ A route names what it needs in its signature (`site: SiteDep`, `state: StateDep`
 reads a cookie or a body by hand. Each dependency is a coroutine, since FastAPI runs a
 plain function in a thread, which would cost more than most of them do. A refusal is
 an exception (Refused, TooLarge, and BadState from state.py), each answered with its
-own page by the handlers in app.py. The clinic's roles (issue 26) are to be one more
-dependency here, checked on every route that needs them.
+own page by the handlers in app.py.
+
+The clinic's signed-in account and its one check of roles are in roles.py, beside
+these (kept apart so that the public app's workers never load the clinic's modules).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from typing import Annotated, NamedTuple
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
@@ -54,7 +57,10 @@ class Saved(NamedTuple):
 
 
 async def saved_state(request: Request, site: SiteDep) -> Saved:
-    """BadState when the cookie is ours but not in the shape these pages write."""
+    """BadState when the cookie is ours but not in the shape these pages write. In the
+    clinic, the signed-in patient's answers, from the database (app/web/saved.py)."""
+    if site.saved is not None:
+        return Saved(*await run_in_threadpool(site.saved.load, request))
     return Saved(*site.state(request))
 
 

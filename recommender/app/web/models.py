@@ -84,3 +84,92 @@ class CalendarQuery(BaseModel):
     """The calendar download's first day, as typed (checked by the route)."""
 
     start: str = ""
+
+
+# -- the clinic's forms ------------------------------------------------------------------
+
+
+def _text(form: FormData, name: str, limit: int = 500) -> str:
+    """One field as sent, cut to `limit` characters (a file or nothing: empty)."""
+    sent = form.get(name)
+    return sent[:limit] if isinstance(sent, str) else ""
+
+
+class SignInForm(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    email: str = ""
+    password: str = ""
+
+    @classmethod
+    async def posted(cls, form: FormDep) -> SignInForm:
+        return cls(email=_text(form, "email", 300), password=_text(form, "password", 300))
+
+
+SignInFormDep = Annotated[SignInForm, Depends(SignInForm.posted)]
+
+
+class InviteForm(BaseModel):
+    """A set-up link or a patient's invite used: the code, and what it asks for."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str = ""
+    email: str = ""
+    password: str = ""
+    again: str = ""
+
+    @classmethod
+    async def posted(cls, form: FormDep) -> InviteForm:
+        return cls(
+            code=_text(form, "code", 60),
+            email=_text(form, "email", 300),
+            password=_text(form, "password", 300),
+            again=_text(form, "again", 300),
+        )
+
+
+InviteFormDep = Annotated[InviteForm, Depends(InviteForm.posted)]
+
+
+class NameForm(BaseModel):
+    """A clinician inviting a patient: the name the clinic knows them by."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = ""
+
+    @classmethod
+    async def posted(cls, form: FormDep) -> NameForm:
+        return cls(name=_text(form, "name", 200))
+
+
+NameFormDep = Annotated[NameForm, Depends(NameForm.posted)]
+
+
+class FieldsForm(BaseModel):
+    """A clinic form of many fields (a check-in, a release with its edits): what was
+    sent under each name, several values for ticked boxes; each route reads and checks
+    its own fields."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fields: dict[str, list[str]] = {}
+
+    def one(self, name: str, limit: int = 2000) -> str:
+        values = self.fields.get(name) or [""]
+        return values[0][:limit]
+
+    def many(self, name: str) -> list[str]:
+        return [value[:200] for value in self.fields.get(name, [])]
+
+    @classmethod
+    async def posted(cls, form: FormDep) -> FieldsForm:
+        fields: dict[str, list[str]] = {}
+        for key, value in form.multi_items():
+            if isinstance(value, str):
+                fields.setdefault(key, []).append(value)
+        return cls(fields=fields)
+
+
+FieldsFormDep = Annotated[FieldsForm, Depends(FieldsForm.posted)]

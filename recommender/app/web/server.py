@@ -14,12 +14,15 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Callable
+from typing import Optional
 
 from recommender.app.web.revoked import REVOKED_ENV
 from recommender.app.web.secret import SECRET_ENV, WeakSecretKey, key_problem
 
 APP = "recommender.app.web.app:create_app"
 PROTOCOL = "recommender.app.web.protocol:GuardedHttpProtocol"
+#: The clinic's database, for each worker `backplan serve --clinic` starts.
+CLINIC_ENV = "BACKPLAN_CLINIC_DB"
 
 #: Connections one worker holds at once (uvicorn's limit_concurrency), when the
 #: process may open enough files; a few hundred slow clients must not lock others out.
@@ -66,9 +69,17 @@ def _check_free(host: str, port: int) -> None:
             ) from None
 
 
-def serve(host: str, port: int, workers: int, say: Callable[[str], None]) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    say: Callable[[str], None],
+    clinic_db: Optional[str] = None,
+) -> None:
     """Serve until interrupted. Several workers share one secret key, so a page drawn
-    by one worker is accepted by the next, and one list of cleared answers."""
+    by one worker is accepted by the next, and one list of cleared answers. With
+    `clinic_db` (a URL, or "" for the default), the clinic's app on that database,
+    made or migrated here, once, before any worker starts."""
     import uvicorn
 
     configured = os.environ.get(SECRET_ENV)
@@ -77,6 +88,8 @@ def serve(host: str, port: int, workers: int, say: Callable[[str], None]) -> Non
         if problem:
             raise WeakSecretKey(problem)
     _check_free(host, port)
+    if clinic_db is not None:
+        _prepare_clinic(clinic_db, say)
     if not configured:
         # Inherited by the worker processes uvicorn starts; gone when the server stops.
         os.environ[SECRET_ENV] = secrets.token_urlsafe(32)
@@ -110,6 +123,19 @@ def serve(host: str, port: int, workers: int, say: Callable[[str], None]) -> Non
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
             del os.environ[REVOKED_ENV]
+
+
+def _prepare_clinic(given: str, say: Callable[[str], None]) -> None:
+    """Open (make, migrate) the clinic's database now, so that a bad one is refused
+    with its message before the server starts; the workers find it by $CLINIC_ENV."""
+    from recommender.clinic.db import ClinicDB
+    from recommender.store.database import describe
+
+    db = ClinicDB.open(given or None)
+    url = db.url
+    db.close()
+    os.environ[CLINIC_ENV] = url
+    say(f"The clinic's database: {describe(url)}")
 
 
 def connection_limit() -> int:

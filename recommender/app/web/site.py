@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Protocol
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -39,6 +39,12 @@ from recommender.render import FORMATS, Format, to_json
 from recommender.rulebook.conditions import holds
 from recommender.rulebook.rules import WithholdRule
 
+if TYPE_CHECKING:
+    from recommender.clinic.db import ClinicDB
+
+#: The clinic's session cookie: an opaque random id (clinic/sessions.py), nothing else.
+SESSION_COOKIE = "backplan_session"
+
 #: Answers cookies remembered as checked (shape.py), at most: a hash each.
 SHAPED_COOKIES = 20_000
 
@@ -61,8 +67,20 @@ def country_name(code: Optional[str]) -> str:
     return found.name if found else "Not given"
 
 
+class SavedAnswers(Protocol):
+    """Where the clinic keeps a patient's answers between pages (app/web/saved.py)."""
+
+    def load(self, request: Request) -> tuple[State, bool]: ...
+
+    def forget(self, request: Request) -> None: ...
+
+    def redirect(self, request: Request, to: str, state: Optional[State]) -> RedirectResponse: ...
+
+
 class Site:
-    """What every page needs, built once per worker process."""
+    """What every page needs, built once per worker process. In the clinic, `clinic`
+    is its database and `saved` keeps each patient's answers there instead of in a
+    cookie; in the public app both are None."""
 
     def __init__(
         self,
@@ -70,7 +88,10 @@ class Site:
         questionnaire: Questionnaire,
         keys: Keys,
         revoked: Optional[Revoked] = None,
+        clinic: Optional[ClinicDB] = None,
     ):
+        self.clinic = clinic
+        self.saved: Optional[SavedAnswers] = None
         self.recommender = recommender
         self.questionnaire = questionnaire
         self.sections = form.sections(questionnaire)
@@ -116,7 +137,11 @@ class Site:
 
     def forget(self, request: Request) -> None:
         """Clear the answers in this request's cookie for good: its id goes on the list
-        of cleared answers, so that no copy of the cookie is accepted again."""
+        of cleared answers, so that no copy of the cookie is accepted again. (In the
+        clinic: the patient's saved answers, when the redirect that follows is sent.)"""
+        if self.saved is not None:
+            self.saved.forget(request)
+            return
         try:
             state, _ = self.keys.load_state(request.cookies.get(STATE_COOKIE))
         except BadState:
@@ -231,12 +256,24 @@ def page(request: Request, template: str, status: int = 200, **values: Any) -> H
     html = (
         templates()
         .get_template(template)
-        .render(csrf_field=CSRF_FIELD, csrf=site.keys.csrf_field(token), **values)
+        .render(
+            csrf_field=CSRF_FIELD,
+            csrf=site.keys.csrf_field(token),
+            clinic=site.clinic is not None,
+            account=getattr(request.state, "account", None),
+            **values,
+        )
     )
     response = HTMLResponse(html, status_code=status)
     if fresh:
         _cookie(response, request, CSRF_COOKIE, token)
     return response
+
+
+def set_cookie(response: Response, request: Request, name: str, value: str) -> None:
+    """A session cookie (dropped when the browser closes), HttpOnly, SameSite=Strict,
+    and Secure over HTTPS."""
+    _cookie(response, request, name, value)
 
 
 def _cookie(response: Response, request: Request, name: str, value: str) -> None:
@@ -261,7 +298,11 @@ def _cookie_flags(request: Request) -> dict[str, Any]:
 
 
 def go(request: Request, to: str, state: Optional[State] = None) -> RedirectResponse:
-    """303 See Other to `to` (post/redirect/get), saving `state` if given."""
+    """303 See Other to `to` (post/redirect/get), saving `state` if given (in the
+    clinic, in the database, before the redirect is sent)."""
+    saved: Optional[SavedAnswers] = request.app.state.site.saved
+    if saved is not None:
+        return saved.redirect(request, to, state)
     response = RedirectResponse(to, status_code=303)
     if state is not None:
         site: Site = request.app.state.site

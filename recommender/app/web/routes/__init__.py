@@ -8,9 +8,10 @@
 - api.py: the JSON API and its documentation page;
 - static.py: the style sheets, the script and the icon.
 
-PUBLIC lists them all: the app anyone can use, keeping no answers. The clinic's
-routers (issue 26) are to be included beside them in app.py, with their own
-dependencies for roles (deps.py).
+PUBLIC lists them all: the app anyone can use, keeping no answers.
+
+The clinic's routers (`backplan serve --clinic`) are listed in clinic.py, with the
+roles each serves; the app imports it only for the clinic.
 """
 
 from __future__ import annotations

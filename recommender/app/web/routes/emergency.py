@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from recommender.app.web import stop
+from recommender.app.web import emergency_page, stop
 from recommender.app.web.deps import SiteDep, StateDep, checked_form
 from recommender.app.web.site import go, page
 from recommender.core.paths import drop_path
@@ -21,18 +21,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/emergency")
 async def emergency(request: Request, site: SiteDep, state: StateDep) -> Response:
-    flags = site.emergencies(state)
-    if not flags:
+    if not site.emergencies(state):
         return go(request, "/")
-    number = site.number(state)
-    return page(
-        request,
-        "emergency.html.j2",
-        title="Emergency: get help now",
-        action=level_action("emergency", number),
-        number=number,
-        flags=flags,
-    )
+    return emergency_page.warning(request, site, state)
 
 
 @router.get("/emergency/mistake")

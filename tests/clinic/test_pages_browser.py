@@ -1,0 +1,148 @@
+"""axe-core on the clinic's pages the pilot does not reach (issue 26, item 6): errors
+on the sign-in and invite pages, a patient's answers in progress, the emergency stop
+and its "by mistake" page in the clinic, a withheld plan's message, the warning a
+check-in raises, the patient's data pages, and the clinician's pages for a stopped plan
+and an emergency. Each is opened in Chromium by a person signed in over HTTP (their
+cookies handed to the browser) on a real `backplan serve --clinic`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+import pytest
+
+from recommender.clinic.db import ClinicDB
+
+from support.browser import find_browser
+from support.clinic import Browser, Clinic, example, result_ids
+from support.web import SECTIONS, section_form, served
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
+GOOD_WEEK = {"week": "1", "done": "2", "exercise_pain": "2", "next_morning": "same",
+             "usual_pain": "3"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    executable = find_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _problems(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def _people(base: str, path: str) -> dict[str, Browser]:
+    db = ClinicDB.open(path)
+    clinic = Clinic(db, lambda: httpx.Client(base_url=base, follow_redirects=True, timeout=30))
+    try:
+        doctor = clinic.staff("doctor@example.org")
+        people = {"doctor": doctor}
+        for name in ("amy", "bea", "cat", "dan"):
+            people[name] = clinic.patient(doctor, name.title(), f"{name}@example.org")
+    finally:
+        db.close()
+    people["amy"].get("/")
+    people["amy"].post("/start", {"country": "GB"})
+    people["amy"].post("/questions/1", section_form(SECTIONS[0], example("sciatica")))
+    assert people["bea"].answer(example("cauda-equina")).url.path == "/emergency"
+    for name in ("cat", "dan"):
+        people[name].answer(example("desk-worker-upper-back"))
+        people[name].send()
+    doctor = people["doctor"]
+    numbers = result_ids(doctor.get("/clinic").text)
+    emergency, cat, dan = numbers  # most serious first, then in the order sent
+    doctor.post(f"/clinic/results/{cat}/withhold", {"message": "Please come in first."})
+    start = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    doctor.post(f"/clinic/results/{dan}/release", {"start": start})
+    people["dan"].get("/my-data/delete")
+    people["dan"].post("/my-data/delete")
+    people["emergency"] = emergency  # type: ignore[assignment]
+    return people
+
+
+def _signed_in(chromium, base: str, person: Browser):
+    context = chromium.new_context(base_url=base)
+    context.add_cookies(
+        [{"name": c.name, "value": c.value, "url": base} for c in person.client.cookies.jar]
+    )
+    return context, context.new_page()
+
+
+def test_axe_finds_nothing_serious_on_the_clinics_other_pages(chromium, tmp_path):
+    path = str(tmp_path / "clinic.sqlite3")
+    found: dict[str, list[str]] = {}
+    with served("--clinic", "--db", path, ready="/sign-in") as base:
+        people = _people(base, path)
+        nobody = chromium.new_context(base_url=base)
+        page = nobody.new_page()
+        page.goto("/sign-in")
+        page.fill("#email", "nobody@example.org")
+        page.fill("#password", "not it")
+        page.get_by_role("button", name="Sign in").click()
+        found["sign-in refused"] = _problems(page)
+        page.goto("/invite/AAAA-BBBB-CCCC-DDDD")
+        found["invite expired"] = _problems(page)
+        nobody.close()
+        visits = {
+            "amy": ["/", "/questions/2", "/start-again", "/country"],
+            "bea": ["/emergency", "/emergency/mistake"],
+            "cat": ["/"],
+            "dan": ["/my-data", "/check-in"],
+            "doctor": [
+                "/clinic",
+                "/clinic/patients",
+                f"/clinic/results/{people['emergency']}",
+            ],
+        }
+        for name, paths in visits.items():
+            context, page = _signed_in(chromium, base, people[name])
+            for address in paths:
+                page.goto(address)
+                assert page.url.endswith(address) or address == "/", (name, page.url)
+                assert "Sign in" not in page.title(), (name, address)
+                found[f"{name} {address}"] = _problems(page)
+            context.close()
+        context, page = _signed_in(chromium, base, people["dan"])
+        page.goto("/check-in")
+        page.fill("#done", "2")
+        page.fill("#exercise_pain", "2")
+        page.fill("#usual_pain", "3")
+        page.check('input[name="next_morning"][value="same"]')
+        page.locator('input[name="symptom"][value="saddle_numbness"]').check()
+        page.get_by_role("button", name="Send my check-in").click()
+        page.wait_for_load_state()
+        assert "Your plan is stopped" in page.content()
+        found["check-in warning"] = _problems(page)
+        page.goto("/")
+        found["stopped plan"] = _problems(page)
+        context.close()
+        context, page = _signed_in(chromium, base, people["doctor"])
+        page.goto("/clinic/patients")
+        found["patients with alerts"] = _problems(page)
+        page.get_by_role("link", name="Dan").click()
+        page.wait_for_load_state()
+        assert "The plan stopped" in page.content() and "asked for their record" in page.content()
+        found["progress of a stopped plan"] = _problems(page)
+        page.goto("/clinic/patients")
+        page.get_by_role("button", name="Make an invite").click()
+        page.wait_for_load_state()
+        found["invite refused"] = _problems(page)
+        context.close()
+    assert len(found) >= 18
+    assert {name: problems for name, problems in found.items() if problems} == {}
