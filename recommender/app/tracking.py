@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import click
 
 from recommender import __version__
-from recommender.core.answers import missing_safety_answers
+from recommender.core.answers import Answers, missing_safety_answers
 from recommender.core.errors import BackplanError
 from recommender.core.progress import (
     PSFS_ACTIVITIES,
@@ -33,7 +33,7 @@ from recommender.pipeline.course_warning import CourseWarning, course_warning
 if TYPE_CHECKING:
     from recommender.core.catalog import Catalog
     from recommender.pipeline.adapt import AdaptedWeek, Progress
-    from recommender.pipeline.recommend import Recommender
+    from recommender.pipeline.recommend import Recommender, Result
     from recommender.store.courses import CourseRow, SafeRow, Store
 
 
@@ -372,58 +372,23 @@ def start(
     engine: Optional[str],
     new_course: bool,
 ) -> None:
-    import sys
-
-    from recommender.core.answers import in_country
-    from recommender.inputs.answers_file import example_answers, read_answers
-    from recommender.pipeline.adapt import session_days
-    from recommender.pipeline.choices import safe_exercises
     from recommender.render import render_result
-    from recommender.store.courses import NewBlock, Store
+    from recommender.store.courses import Store
     from recommender.store.database import NotTracking, StoreError
 
-    if example == bool(answers_path):
-        raise click.UsageError("give either --answers FILE or --example")
-    answers = example_answers() if example else read_answers(str(answers_path), sys.stdin.buffer)
-    try:
-        answers = dataclasses.replace(answers, start_date=first_day)
-    except ValueError as exc:
-        raise click.BadParameter(
-            str(exc).removeprefix("start_date: "), param_hint="--start"
-        ) from None
-    answers = in_country(answers, country)
+    answers = _answers_to_start(example, answers_path, first_day, country)
     recommender = recommender_for(rules_dir, engine)
     result = recommender.recommend(answers, weeks=weeks)
     if result.plan is None:
         click.echo(render_result(result, "text"), nl=False)
         say("Tracking needs a plan, and these answers give none: nothing was stored.")
         return
-    from recommender.inputs.result_record import read_result
-
-    record = read_result(result.to_dict())
-    assert record.plan is not None
     store = Store.open(db, create=True)
     try:
         person = _person_to_start(store, person_given, answers.name)
         if not new_course:
             _refuse_a_second_course(store, person)
-        safe = safe_exercises(recommender, answers, result.triage.level)
-        block = NewBlock(
-            start=first_day,
-            weeks=weeks,
-            start_pain=answers.pain_intensity,
-            level=result.triage.level,
-            session_days=session_days(record.plan),
-            safe=safe_row(safe),
-        )
-        store.start_course(
-            person.id,
-            answers.fact(),
-            result.to_dict(),
-            psfs,
-            (__version__, rules_version(rules_dir)),
-            block,
-        )
+        _store_course(store, person.id, recommender, result, first_day, weeks, psfs, rules_dir)
     except (StoreError, NotTracking):
         store.discard_if_new()
         raise
@@ -441,6 +406,67 @@ def start(
     for line in warning_lines(warning):
         click.echo(line)
     say(_stored_in(store))
+
+
+def _answers_to_start(
+    example: bool, answers_path: Optional[str], first_day: dt.date, country: Optional[str]
+) -> Answers:
+    """The answers a course starts from (--answers or --example), dated from its first
+    day and in the person's country."""
+    import sys
+
+    from recommender.core.answers import in_country
+    from recommender.inputs.answers_file import example_answers, read_answers
+
+    if example == bool(answers_path):
+        raise click.UsageError("give either --answers FILE or --example")
+    answers = example_answers() if example else read_answers(str(answers_path), sys.stdin.buffer)
+    try:
+        answers = dataclasses.replace(answers, start_date=first_day)
+    except ValueError as exc:
+        raise click.BadParameter(
+            str(exc).removeprefix("start_date: "), param_hint="--start"
+        ) from None
+    return in_country(answers, country)
+
+
+def _store_course(
+    store: Store,
+    person_id: int,
+    recommender: Recommender,
+    result: Result,
+    first_day: dt.date,
+    weeks: int,
+    psfs: tuple[tuple[str, int], ...],
+    rules_dir: Optional[str],
+) -> None:
+    """The course's first block: the result, the days its sessions fall on and the
+    exercises that were safe for the person, stored in one transaction."""
+    from recommender.inputs.result_record import read_result
+    from recommender.pipeline.adapt import session_days
+    from recommender.pipeline.choices import safe_exercises
+    from recommender.store.courses import NewBlock
+
+    record = read_result(result.to_dict())
+    assert record.plan is not None
+    answers = result.answers
+    safe = safe_exercises(recommender, answers, result.triage.level)
+    block = NewBlock(
+        start=first_day,
+        weeks=weeks,
+        start_pain=answers.pain_intensity,
+        level=result.triage.level,
+        session_days=session_days(record.plan),
+        safe=safe_row(safe),
+    )
+    store.start_course(
+        person_id,
+        answers.fact(),
+        result.to_dict(),
+        psfs,
+        (__version__, rules_version(rules_dir)),
+        block,
+    )
 
 
 def _stored_in(store: Store) -> str:

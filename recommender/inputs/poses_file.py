@@ -180,23 +180,15 @@ def check_against(figures: dict[str, Figure], wanted: set[str]) -> list[str]:
 
 
 def _figure(exercise: str, spec: Any, bases: dict) -> Figure:
-    if not isinstance(spec, dict):
-        raise ValueError("must be a mapping")
-    unknown = set(spec) - _FIGURE_KEYS
-    if unknown:
-        raise ValueError(f"unknown keys {sorted(unknown)}")
-    if "start" not in spec or "end" not in spec:
-        raise ValueError("needs a start and an end pose")
-    poses = tuple(_pose(n, spec[n], bases) for n in POSE_NAMES if n in spec)
+    _check_figure_keys(spec)
+    own = [(n, spec[n]) for n in POSE_NAMES if n in spec]  # the poses in their order
+    poses = tuple(_pose(n, p, bases) for n, p in own)
     views = {p.view for p in poses}
     if len(views) != 1:
         raise ValueError(f"every pose must share one view, not {sorted(views)}")
     view = views.pop()
     props = tuple(_prop(p, view) for p in spec.get("props", []))
-    highlight = tuple(spec.get("highlight", ()))
-    for area in highlight:
-        if area not in AREAS:
-            raise ValueError(f"highlight {area!r}: use one of {', '.join(AREAS)}")
+    highlight = _highlight(spec.get("highlight", ()))
     arrows = tuple(_arrow(a) for a in spec.get("arrows", []))
     on_mat = any(p.support in ("lying", "kneeling", "all_fours") for p in poses)
     floor = MAT if on_mat else 0.0
@@ -205,15 +197,54 @@ def _figure(exercise: str, spec: Any, bases: dict) -> Figure:
         if arrow.joint is not None and arrow.joint not in placed[0].points:
             raise ValueError(f"arrow follows unknown joint {arrow.joint!r}")
     touches = tuple(
-        {**_touch(spec.get("touch"), view, "figure"), **_touch(own.get("touch"), view, name)}
-        for name, own in ((n, spec[n]) for n in POSE_NAMES if n in spec)
+        {**_touch(spec.get("touch"), view, "figure"), **_touch(p.get("touch"), view, n)}
+        for n, p in own
     )
     facts = tuple(
-        (*_facts(spec.get("facts"), view, "figure"), *_facts(own.get("facts"), view, name))
-        for name, own in ((n, spec[n]) for n in POSE_NAMES if n in spec)
+        (*_facts(spec.get("facts"), view, "figure"), *_facts(p.get("facts"), view, n))
+        for n, p in own
     )
     movers = _movers(spec.get("moves"), arrows, placed[0])
-    surfaces = checks.places(props, view, floor)
+    _check_stills(poses, placed, props, floor, touches, facts)
+    movement = checks.movement_problems(placed, movers)
+    if movement:
+        raise ValueError("; ".join(movement))
+    figure = Figure(
+        exercise, view, poses, placed, props, highlight, arrows, on_mat, touches, facts, movers
+    )
+    _check_motion(figure, floor)
+    return figure
+
+
+def _check_figure_keys(spec: Any) -> None:
+    if not isinstance(spec, dict):
+        raise ValueError("must be a mapping")
+    unknown = set(spec) - _FIGURE_KEYS
+    if unknown:
+        raise ValueError(f"unknown keys {sorted(unknown)}")
+    if "start" not in spec or "end" not in spec:
+        raise ValueError("needs a start and an end pose")
+
+
+def _highlight(value: Any) -> tuple[str, ...]:
+    """`highlight: [neck, upper_back]`: the painful areas the figure shades."""
+    for area in value:
+        if area not in AREAS:
+            raise ValueError(f"highlight {area!r}: use one of {', '.join(AREAS)}")
+    return tuple(value)
+
+
+def _check_stills(
+    poses: tuple[Pose, ...],
+    placed: tuple[Skeleton, ...],
+    props: tuple[Prop, ...],
+    floor: float,
+    touches: tuple[dict[str, str], ...],
+    facts: tuple[tuple[str, ...], ...],
+) -> None:
+    """Each pose as drawn: joints in range, resting on something, touching what it
+    says, nothing through the body, and the facts of its steps true."""
+    surfaces = checks.places(props, poses[0].view, floor)
     scene = checks.Scene(surfaces, floor, props)
     for pose, sk, touch, said in zip(poses, placed, touches, facts, strict=True):
         problems = out_of_range(pose) + _contacts(sk, props, floor)
@@ -222,20 +253,17 @@ def _figure(exercise: str, spec: Any, bases: dict) -> Figure:
         problems += [p for p in (checks.fact_problem(sk, f, scene) for f in said) if p]
         if problems:
             raise ValueError(f"{pose.name} pose: {'; '.join(sorted(set(problems)))}")
-    movement = checks.movement_problems(placed, movers)
-    if movement:
-        raise ValueError("; ".join(movement))
-    figure = Figure(
-        exercise, view, poses, placed, props, highlight, arrows, on_mat, touches, facts, movers
-    )
+
+
+def _check_motion(figure: Figure, floor: float) -> None:
+    """The frames between poses: nothing passes through the body or a prop."""
+    poses = figure.poses
     for i in range(len(poses) - 1):
         for t in BETWEEN:
-            sk = figure.frame(i, t)
-            problems = _through(sk, props, floor)
+            problems = _through(figure.frame(i, t), figure.props, floor)
             if problems:
                 way = f"on the way from the {poses[i].name} to the {poses[i + 1].name} pose"
                 raise ValueError(f"{way}: {'; '.join(sorted(set(problems)))}")
-    return figure
 
 
 def _touch(value: Any, view: str, where: str) -> dict[str, str]:
@@ -286,25 +314,7 @@ def _movers(value: Any, arrows: tuple[Arrow, ...], first: Skeleton) -> tuple[str
 
 
 def _pose(name: str, spec: Any, bases: dict) -> Pose:
-    if not isinstance(spec, dict):
-        raise ValueError(f"{name} pose must be a mapping")
-    merged: dict[str, Any] = {}
-    if "base" in spec:
-        if spec["base"] not in bases:
-            raise ValueError(f"{name} pose: unknown base {spec['base']!r}")
-        merged.update(bases[spec["base"]])
-        # `arms` or `legs` in the pose itself replaces the base's arms or legs, sides too
-        for both in ("arm", "leg"):
-            if f"{both}s" in spec:
-                merged = {k: v for k, v in merged.items() if not k.endswith(f"_{both}")}
-    short = {**(merged.get("short") or {}), **(spec.get("short") or {})}  # both apply
-    merged = {k: v for k, v in merged.items() if k not in _OWN_KEYS}
-    merged.update({k: v for k, v in spec.items() if k not in ("base", *_OWN_KEYS)})
-    if short:
-        merged["short"] = short
-    unknown = set(merged) - _POSE_KEYS
-    if unknown:
-        raise ValueError(f"{name} pose: unknown keys {sorted(unknown)}")
+    merged = _merged(name, spec, bases)
     view = merged.get("view", "side")
     if view not in VIEWS:
         raise ValueError(f"{name} pose: view {view!r} is not one of {', '.join(VIEWS)}")
@@ -316,26 +326,7 @@ def _pose(name: str, spec: Any, bases: dict) -> Pose:
         raise ValueError(f"{name} pose: 'says' must describe the pose in words")
     trunk = merged.get("trunk", 90)
     lumbar, thoracic = (trunk, trunk) if isinstance(trunk, (int, float)) else trunk
-    sides = SIDES[view]
-    arms = {s: _limb(merged.get(f"{s}_arm", merged.get("arms")), f"{s} arm") for s in sides}
-    legs = {s: _limb(merged.get(f"{s}_leg", merged.get("legs")), f"{s} leg") for s in sides}
-    for key in merged:
-        if key.endswith(("_arm", "_leg")) and key.split("_")[0] not in sides:
-            raise ValueError(f"{name} pose: {key} has no place in a {view} view")
-    short = {str(k): float(v) for k, v in (merged.get("short") or {}).items()}
-    for segment, factor in short.items():
-        if not 0.1 <= factor <= 1.0:
-            raise ValueError(f"{name} pose: short {segment} must be 0.1 to 1 (a bone seen end-on)")
     at = merged.get("at")
-    shrug = merged.get("shrug", (0.0, 0.0))
-    if isinstance(shrug, (int, float)):
-        shrug = (shrug, 0.0)
-    if not isinstance(shrug, (list, tuple)) or len(shrug) != 2:
-        raise ValueError(f"{name} pose: shrug is [cm up, cm back] or one number (cm up)")
-    belly = float(merged.get("belly", 0.0))
-    if belly and view != "side":
-        # facing us, a tummy that rises comes toward us: nothing to draw
-        raise ValueError(f"{name} pose: belly (the tummy rising) is drawn in a side view only")
     return Pose(
         name=name,
         view=view,
@@ -345,18 +336,79 @@ def _pose(name: str, spec: Any, bases: dict) -> Pose:
         thoracic=float(thoracic),
         neck=float(merged.get("neck", thoracic)),
         head=float(merged.get("head", merged.get("neck", thoracic))),
-        arms=arms,
-        legs=legs,
+        **_limbs(name, merged, view),
         turn=float(merged.get("turn", 0.0)),
         twist=float(merged.get("twist", 0.0)),
         nod=float(merged.get("nod", 0.0)),
-        shrug=(float(shrug[0]), float(shrug[1])),
-        belly=belly,
-        short=short,
+        shrug=_shrug(name, merged.get("shrug", (0.0, 0.0))),
+        belly=_belly(name, merged, view),
+        short=_short(name, merged.get("short") or {}),
         lifted=tuple(merged.get("lifted", ())),
         at=(float(at[0]), float(at[1])) if at is not None else None,
         x=float(merged.get("x", 0.0)),
     )
+
+
+def _merged(name: str, spec: Any, bases: dict) -> dict[str, Any]:
+    """The pose's own keys over its base's: `arms` or `legs` in the pose replace the
+    base's arms or legs, sides too; `short` of both apply."""
+    if not isinstance(spec, dict):
+        raise ValueError(f"{name} pose must be a mapping")
+    merged: dict[str, Any] = {}
+    if "base" in spec:
+        if spec["base"] not in bases:
+            raise ValueError(f"{name} pose: unknown base {spec['base']!r}")
+        merged.update(bases[spec["base"]])
+        for both in ("arm", "leg"):
+            if f"{both}s" in spec:
+                merged = {k: v for k, v in merged.items() if not k.endswith(f"_{both}")}
+    short = {**(merged.get("short") or {}), **(spec.get("short") or {})}
+    merged = {k: v for k, v in merged.items() if k not in _OWN_KEYS}
+    merged.update({k: v for k, v in spec.items() if k not in ("base", *_OWN_KEYS)})
+    if short:
+        merged["short"] = short
+    unknown = set(merged) - _POSE_KEYS
+    if unknown:
+        raise ValueError(f"{name} pose: unknown keys {sorted(unknown)}")
+    return merged
+
+
+def _limbs(name: str, merged: dict[str, Any], view: str) -> dict[str, dict[str, Limb]]:
+    """The arms and legs a view shows (near and far, or left and right)."""
+    sides = SIDES[view]
+    for key in merged:
+        if key.endswith(("_arm", "_leg")) and key.split("_")[0] not in sides:
+            raise ValueError(f"{name} pose: {key} has no place in a {view} view")
+    return {
+        "arms": {s: _limb(merged.get(f"{s}_arm", merged.get("arms")), f"{s} arm") for s in sides},
+        "legs": {s: _limb(merged.get(f"{s}_leg", merged.get("legs")), f"{s} leg") for s in sides},
+    }
+
+
+def _short(name: str, value: dict[Any, Any]) -> dict[str, float]:
+    """`short: {left_fore: 0.6}`: bones drawn shorter, being seen end-on."""
+    short = {str(k): float(v) for k, v in value.items()}
+    for segment, factor in short.items():
+        if not 0.1 <= factor <= 1.0:
+            raise ValueError(f"{name} pose: short {segment} must be 0.1 to 1 (a bone seen end-on)")
+    return short
+
+
+def _shrug(name: str, value: Any) -> tuple[float, float]:
+    """`shrug: [cm up, cm back]`, or one number (cm up)."""
+    if isinstance(value, (int, float)):
+        value = (value, 0.0)
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise ValueError(f"{name} pose: shrug is [cm up, cm back] or one number (cm up)")
+    return (float(value[0]), float(value[1]))
+
+
+def _belly(name: str, merged: dict[str, Any], view: str) -> float:
+    belly = float(merged.get("belly", 0.0))
+    if belly and view != "side":
+        # facing us, a tummy that rises comes toward us: nothing to draw
+        raise ValueError(f"{name} pose: belly (the tummy rising) is drawn in a side view only")
+    return belly
 
 
 def _limb(value: Any, what: str) -> Limb:
@@ -383,6 +435,13 @@ def _prop(spec: Any, view: str) -> Prop:
         turned=str(spec.get("turned", "")),
         around=str(spec.get("around", "")),
     )
+    _check_placing(prop, view)
+    _check_holding(prop)
+    return prop
+
+
+def _check_placing(prop: Prop, view: str) -> None:
+    """Where a prop stands must be one the figure can show from its view."""
     if prop.turned not in ("", "left", "right") or (prop.turned and prop.kind != "chair"):
         raise ValueError("turned: a chair seen side-on has its back on the left or right")
     if prop.beside and not (
@@ -394,6 +453,12 @@ def _prop(spec: Any, view: str) -> Prop:
         )
     if prop.turned and view not in FACING:
         raise ValueError("turned: only a chair in a front or angled view is seen side-on")
+    if prop.kind == "worktop" and view != "side":
+        raise ValueError("prop worktop: drawn in side view only")
+
+
+def _check_holding(prop: Prop) -> None:
+    """What holds a band or dumbbells, and on which side a prop is."""
     if prop.around not in ("", "knees", "hands") or (prop.around and prop.kind != "band"):
         raise ValueError("around: a band is looped around the knees or held between the hands")
     if prop.kind in ("band", "dumbbells") and not prop.hands and prop.around != "knees":
@@ -402,9 +467,6 @@ def _prop(spec: Any, view: str) -> Prop:
         raise ValueError("around: a band held between the hands needs both hands")
     if prop.side not in ("left", "right"):
         raise ValueError("prop side must be left or right")
-    if prop.kind == "worktop" and view != "side":
-        raise ValueError("prop worktop: drawn in side view only")
-    return prop
 
 
 def _arrow(spec: Any) -> Arrow:

@@ -299,38 +299,53 @@ def _scene(
 ) -> list[str]:
     """The props and the body, in the order they overlap: what is behind the person
     first. `bodies` is one body (a still) or the bodies of the motion."""
-    x0, x1, top = frame
-    view = figure.view
-    side = view == "side"
+    side = figure.view == "side"
     draw = Drawing(bodies, timing)
+    body = bodies[0]
     holds = {h for p in figure.props if p.kind == "dumbbells" for h in p.hands}
-    out: list[str] = []
-    for prop in figure.props:
-        if prop.kind == "wall":
-            out.append(_wall(prop, x0, x1, top))
-    if view not in ("above", "angled"):
+    out = _behind(figure, bodies, frame)
+    out += draw.layer(_halo_parts(figure, body))
+    if side:
+        out += draw.layer(_limb_parts(body, "far", legs=True))
+        out += draw.layer(_limb_parts(body, "far", arms=True, holds=holds))
+    out += _under_trunk(figure)
+    out += draw.layer(_trunk_parts(body))
+    for limb_side in ("near",) if side else ("left", "right"):
+        out += draw.layer(_limb_parts(body, limb_side, legs=True))
+    for limb_side in ("near",) if side else ("right", "left"):
+        out += draw.layer(_limb_parts(body, limb_side, arms=True, holds=holds))
+    return out + _bands(figure, draw)
+
+
+def _behind(figure: Figure, bodies: list[Skeleton], frame: tuple[float, float, float]) -> list[str]:
+    """What is behind the whole person: the wall, the floor, the mat, a door, a worktop,
+    a towel, a chair seen from the front, and a chair beside them on the far side."""
+    x0, x1, top = frame
+    out = [_wall(prop, x0, x1, top) for prop in figure.props if prop.kind == "wall"]
+    if figure.view not in ("above", "angled"):
         out.append(_line((x0, 0), (x1, 0), PROP_LINE, 1.5))
     if figure.on_mat:
         out.append(_mat(figure, bodies))
     for prop in figure.props:
         if prop.kind == "door":
-            out.append(_door(prop, view))
+            out.append(_door(prop, figure.view))
         if prop.kind == "worktop":
             out.append(_worktop(prop))
         if prop.kind == "towel":
             towel = (prop.x - 11, figure.floor, prop.x + 11, figure.floor + 4)
             out.append(_rect(*towel, "#ffffff", PROP_LINE))
-        if prop.kind == "chair" and not side:
+        if prop.kind == "chair" and figure.view != "side":
             out.append(_chair_facing(prop))
+    out += [_chair_side(p) for p in figure.props if p.kind == "chair" and p.beside]
+    return out
+
+
+def _under_trunk(figure: Figure) -> list[str]:
+    """What the trunk and near limbs hide: a foam roller, and seen from the side the
+    chair sat on."""
+    out = []
     for prop in figure.props:
-        if prop.kind == "chair" and prop.beside:
-            out.append(_chair_side(prop))  # beside them, on the far side
-    out += draw.layer(_halo_parts(figure, bodies[0]))
-    if side:
-        out += draw.layer(_limb_parts(bodies[0], "far", legs=True))
-        out += draw.layer(_limb_parts(bodies[0], "far", arms=True, holds=holds))
-    for prop in figure.props:
-        if prop.kind == "chair" and side and not prop.beside:
+        if prop.kind == "chair" and figure.view == "side" and not prop.beside:
             out.append(_chair_side(prop))
         if prop.kind == "roller":
             out.append(
@@ -340,19 +355,22 @@ def _scene(
                 f' r="{prop.radius * 0.45:.1f}" fill="none" stroke="{PROP_LINE}"'
                 ' stroke-width="0.8"/>'
             )
-    out += draw.layer(_trunk_parts(bodies[0]))
-    for limb_side in ("near",) if side else ("left", "right"):
-        out += draw.layer(_limb_parts(bodies[0], limb_side, legs=True))
-    for limb_side in ("near",) if side else ("right", "left"):
-        out += draw.layer(_limb_parts(bodies[0], limb_side, arms=True, holds=holds))
+    return out
+
+
+def _bands(figure: Figure, draw: Drawing) -> list[str]:
+    """Bands, in front of everything: looped around the knees or hands, or running
+    from where they are fixed to each hand that holds them."""
+    out = []
     for prop in figure.props:
-        if prop.kind == "band" and prop.around:
+        if prop.kind != "band":
+            continue
+        if prop.around:
             out.append(draw.loop(prop))
             continue
-        if prop.kind == "band":
-            for hand in prop.hands:
-                out.append(draw.band((prop.x, prop.y), f"{hand}_hand"))
-            out.append(_rect(prop.x - 3, prop.y - 3, prop.x + 3, prop.y + 3, "#555555", "#555555"))
+        for hand in prop.hands:
+            out.append(draw.band((prop.x, prop.y), f"{hand}_hand"))
+        out.append(_rect(prop.x - 3, prop.y - 3, prop.x + 3, prop.y + 3, "#555555", "#555555"))
     return out
 
 
