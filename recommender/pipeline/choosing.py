@@ -279,6 +279,11 @@ class _Picks:
         def movements(area: str) -> int:
             return len({self.facts.family[e.id] for e in strength if area in e.areas})
 
+        def serves(e: Exercise) -> tuple[str, ...]:
+            # The areas of the variant it starts with: a fitter start's level-2 variant
+            # may work fewer of them (a dumbbell row, not the neck as scapular setting).
+            return self.starts_as(e).areas
+
         # The area with the fewest movements first, so that a movement that would also
         # serve it is not spent on an area that has others.
         for area in sorted(self.facts.areas, key=movements):
@@ -286,7 +291,7 @@ class _Picks:
                 a
                 for c in self.chosen
                 if c.exercise.kind == "strength" and not self.too_long(c.exercise)
-                for a in c.exercise.areas
+                for a in serves(c.exercise)
             }
             if area in covered:
                 continue
@@ -294,8 +299,8 @@ class _Picks:
             # Areas with fewer movements weigh more: they have fewer ways to be served.
             weight = {a: 1 / movements(a) for a in left if movements(a)}
             options = sorted(
-                (e for e in strength if area in e.areas),
-                key=lambda e: (-sum(weight.get(a, 0) for a in e.areas), self.unused_kit(e)),
+                (e for e in strength if area in serves(e)),
+                key=lambda e: (-sum(weight.get(a, 0) for a in serves(e)), self.unused_kit(e)),
             )
             if self.facts.budget < BRIEF_SESSION * 60:
                 options.sort(key=self.unused_kit)  # see opener(): room for one only
