@@ -341,7 +341,10 @@ class _Picks:
         """With every movement to learn taken, a gentle movement (mobility, a stretch or
         relaxation) that uses none of the person's equipment gives its place to a
         gentle one that uses the kit: the equipment comes before more stretching. An
-        opener gives way only to another that can open the session."""
+        opener gives way only to another that can open the session. Only in sessions
+        of 15 minutes or more (under that, the plan says why the equipment waits)."""
+        if not self.facts.walk_in_session:
+            return  # a shorter session has room for little beside its strength work
         owned = set(self.facts.answers.equipment) & set(KIT)
         gentle = [e for e in options if e.kind != "strength" and self.free(e)]
         for n in reversed(range(len(self.chosen))):
