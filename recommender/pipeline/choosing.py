@@ -119,11 +119,16 @@ def presentation_content(answers: Answers) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def choose_movements(
-    facts: Facts, at_least: int = 0, left_out: frozenset[str] = frozenset()
+    facts: Facts,
+    at_least: int = 0,
+    left_out: frozenset[str] = frozenset(),
+    quick_kit: bool = False,
 ) -> tuple[Chosen, ...]:
     """The movements to teach, each in its starting variant, most needed first; at
     least `at_least` of them when that many pass the filters and the cap allows; none
-    of the families `left_out` (those no session had room for)."""
+    of the families `left_out` (those no session had room for); with `quick_kit`, the
+    person's equipment in its quickest exercises where a session could not otherwise
+    hold it all."""
     picks = _Picks(facts, at_least, left_out)
     # The presentation's own content first: a nerve slider or bending forward in
     # sitting is gentle mobility, and opens the session where it is chosen.
@@ -132,6 +137,8 @@ def choose_movements(
     picks.opener()
     picks.strength_for_each_area()
     picks.equipment()
+    if quick_kit:
+        picks.kit_in_one_session()
     picks.stretch_for_each_area()
     picks.until_sessions_fill()
     return tuple(picks.fitter_start())
@@ -180,6 +187,13 @@ class _Picks:
         self.at_least = at_least
         self.left_out = left_out
         self.options = starting_variants(facts)
+        # The level-2 variant each strength movement starts with, for the fit.
+        self.level_two = {
+            facts.family[e.id]: e
+            for e in reversed(self.options)  # the first in order of preference wins
+            if facts.fitter and e.kind == "strength" and e.level == 2
+        }
+        self.content = {i for _, ids in presentation_content(facts.answers) for i in ids}
         self.chosen: list[Chosen] = []
         self.families: set[str] = set()
         # Running totals of the chosen, in seconds (see seconds()).
@@ -265,6 +279,11 @@ class _Picks:
         def movements(area: str) -> int:
             return len({self.facts.family[e.id] for e in strength if area in e.areas})
 
+        def serves(e: Exercise) -> tuple[str, ...]:
+            # The areas of the variant it starts with: a fitter start's level-2 variant
+            # may work fewer of them (a dumbbell row, not the neck as scapular setting).
+            return self.starts_as(e).areas
+
         # The area with the fewest movements first, so that a movement that would also
         # serve it is not spent on an area that has others.
         for area in sorted(self.facts.areas, key=movements):
@@ -272,7 +291,7 @@ class _Picks:
                 a
                 for c in self.chosen
                 if c.exercise.kind == "strength" and not self.too_long(c.exercise)
-                for a in c.exercise.areas
+                for a in serves(c.exercise)
             }
             if area in covered:
                 continue
@@ -280,8 +299,8 @@ class _Picks:
             # Areas with fewer movements weigh more: they have fewer ways to be served.
             weight = {a: 1 / movements(a) for a in left if movements(a)}
             options = sorted(
-                (e for e in strength if area in e.areas),
-                key=lambda e: (-sum(weight.get(a, 0) for a in e.areas), self.unused_kit(e)),
+                (e for e in strength if area in serves(e)),
+                key=lambda e: (-sum(weight.get(a, 0) for a in serves(e)), self.unused_kit(e)),
             )
             if self.facts.budget < BRIEF_SESSION * 60:
                 options.sort(key=self.unused_kit)  # see opener(): room for one only
@@ -295,21 +314,118 @@ class _Picks:
 
     def equipment(self) -> None:
         """The person's band, dumbbells, doorway, worktop or roller, where a safe
-        exercise for a painful area uses it."""
+        exercise for a painful area uses it, in the variant the movement starts with
+        (a fitter start may begin a movement in a variant without it)."""
         for kit in KIT:
             if kit not in self.facts.answers.equipment:
                 continue
-            if any(kit in c.exercise.equipment for c in self.chosen):
+            if any(kit in self.starts_as(c.exercise).equipment for c in self.chosen):
                 continue
             options = [
                 e
                 for e in self.options
-                if kit in e.equipment and set(e.areas) & set(self.facts.areas)
+                if kit in self.starts_as(e).equipment and set(e.areas) & set(self.facts.areas)
             ]
-            if not self.add_first(f"uses {words(kit)}: {{kind}} for your {{where}}", options):
-                self.swap_for_kit(kit, options)
+            why = f"uses {words(kit)}: {{kind}} for your {{where}}"
+            if not self.add_first(why, options) and not self.swap_for_kit(kit, options):
+                self.gentle_for_kit(why, options)
 
-    def swap_for_kit(self, kit: str, options: list[Exercise]) -> None:
+    def starts_as(self, e: Exercise) -> Exercise:
+        """The variant the movement of `e` starts with: its level-2 variant for the fit
+        (strength work; the presentation's own content aside), else `e`."""
+        if e.kind != "strength" or e.level == 2 or e.id in self.content:
+            return e
+        return self.level_two.get(self.facts.family[e.id], e)
+
+    def gentle_for_kit(self, why: str, options: list[Exercise]) -> None:
+        """With every movement to learn taken, a gentle movement (mobility, a stretch or
+        relaxation) that uses none of the person's equipment gives its place to a
+        gentle one that uses the kit: the equipment comes before more stretching. An
+        opener gives way only to another that can open the session. Only in sessions
+        of 15 minutes or more (under that, the plan says why the equipment waits)."""
+        if not self.facts.walk_in_session:
+            return  # a shorter session has room for little beside its strength work
+        owned = set(self.facts.answers.equipment) & set(KIT)
+        gentle = [e for e in options if e.kind != "strength" and self.free(e)]
+        for n in reversed(range(len(self.chosen))):
+            old = self.chosen[n].exercise
+            if old.kind == "strength" or old.id in self.content or owned & set(old.equipment):
+                continue
+            openers = [c for c in self.chosen if c.exercise.opens_session]
+            for e in gentle:
+                if old.opens_session and openers == [self.chosen[n]] and not e.opens_session:
+                    continue
+                self.replace(n, e, why.format(kind=e.kind, where=self.where(e)))
+                return
+
+    def replace(self, n: int, exercise: Exercise, why: str) -> None:
+        """The n-th movement gives its place to `exercise` (running totals redone)."""
+        kept = [c for m, c in enumerate(self.chosen) if m != n]
+        self.chosen, self.families = [], set()
+        self.quickest_opener = self.strength_start = 0
+        self.raised = {True: 0, False: 0}
+        for c in kept[:n]:
+            self.add(c.exercise, c.why)
+        self.add(exercise, why)
+        for c in kept[n:]:
+            self.add(c.exercise, c.why)
+
+    def kit_in_one_session(self) -> None:
+        """A session holds the presentation's content and the person's equipment when
+        it can (layout.py). Where their exercises at their usual start would overrun
+        one session, each piece of equipment is used in its quickest exercise that
+        leaves no painful area without the strength work it had: work with what they
+        have, in the time they have. Asked for only when the week's sessions left a
+        piece of their equipment out (planner.py)."""
+        owned = set(self.facts.answers.equipment) & set(KIT)
+        for kit in sorted(owned, key=lambda k: -self.kit_seconds(k)):
+            if self.must_seconds() <= self.facts.budget:
+                return
+            users = [n for n, c in enumerate(self.chosen) if kit in c.exercise.equipment]
+            if len(users) != 1 or self.chosen[users[0]].exercise.id in self.content:
+                continue
+            n, old = users[0], self.chosen[users[0]].exercise
+            covered = self.strength_areas()
+            for e in sorted(self.options, key=lambda e: self.seconds(e, "start")):
+                if self.seconds(e, "start") >= self.seconds(old, "start"):
+                    break
+                same = self.facts.family[e.id] == self.facts.family[old.id]
+                usable = kit in e.equipment and set(e.areas) & set(self.facts.areas)
+                if not usable or not (same or self.free(e)) or e.kind != old.kind:
+                    continue
+                if owned & set(old.equipment) - set(e.equipment):
+                    continue  # it would leave another of their pieces unused
+                before = self.chosen[n]
+                self.replace(n, e, f"uses {words(kit)}: {e.kind} for your {self.where(e)}")
+                if self.strength_areas() >= covered:
+                    break
+                self.replace(n, before.exercise, before.why)
+
+    def kit_seconds(self, kit: str) -> int:
+        return sum(
+            self.seconds(c.exercise, "start") for c in self.chosen if kit in c.exercise.equipment
+        )
+
+    def must_seconds(self) -> int:
+        """Seconds the content and the movements with the person's equipment take at
+        their usual start, with an opener when none of them opens the session."""
+        owned = set(self.facts.answers.equipment) & set(KIT)
+        must = [
+            c.exercise
+            for c in self.chosen
+            if c.exercise.id in self.content or owned & set(c.exercise.equipment)
+        ]
+        total = sum(self.seconds(e, "start") for e in must)
+        if not any(e.opens_session for e in must):
+            total += self.quickest_opener
+        return total
+
+    def strength_areas(self) -> set[str]:
+        """The painful areas the chosen strength work serves."""
+        chosen = (c.exercise for c in self.chosen if c.exercise.kind == "strength")
+        return {a for e in chosen for a in e.areas if a in self.facts.areas}
+
+    def swap_for_kit(self, kit: str, options: list[Exercise]) -> bool:
         """A movement already taught in a variant without the kit starts in the variant
         that uses it instead (the same movement, so nothing more to learn)."""
         owned = set(self.facts.answers.equipment) & set(KIT)
@@ -320,28 +436,13 @@ class _Picks:
                     continue  # it uses other equipment of theirs already
                 if same and c.exercise.kind == e.kind and c.exercise.level == e.level:
                     self.chosen[n] = Chosen(e, f"{c.why}, with {words(kit)}")
-                    return
+                    return True
+        return False
 
     def fitter_start(self) -> list[Chosen]:
         """For the fit, each strength movement starts at level 2 where a level-2
         variant of it passed every filter (the presentation's own content aside)."""
-        if not self.facts.fitter:
-            return self.chosen
-        content = {i for _, ids in presentation_content(self.facts.answers) for i in ids}
-        level_two = {
-            self.facts.family[e.id]: e
-            for e in reversed(self.options)  # the first in order of preference wins
-            if e.kind == "strength" and e.level == 2
-        }
-        return [
-            Chosen(level_two[self.facts.family[c.exercise.id]], c.why)
-            if c.exercise.kind == "strength"
-            and c.exercise.level != 2
-            and c.exercise.id not in content
-            and self.facts.family[c.exercise.id] in level_two
-            else c
-            for c in self.chosen
-        ]
+        return [Chosen(self.starts_as(c.exercise), c.why) for c in self.chosen]
 
     def stretch_for_each_area(self) -> None:
         gentle = [e for e in self.options if e.kind != "strength"]

@@ -73,7 +73,10 @@ def lay_out_week(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dos
         version = seen[kind] % 2
         seen[kind] += 1
         if (kind, version) not in built:
-            built[(kind, version)] = _version(facts, chosen, doses, kind, built.get((kind, 0)))
+            placed = frozenset(e.id for session in built.values() for e in session)
+            built[(kind, version)] = _version(
+                facts, chosen, doses, kind, built.get((kind, 0)), placed
+            )
         sessions.append(built[(kind, version)])
     return Layout(offsets, strong, tuple(sessions))
 
@@ -103,13 +106,15 @@ def _version(
     doses: Mapping[str, Dose],
     strength_day: bool,
     first: tuple[Exercise, ...] | None,
+    placed: AbstractSet[str],
 ) -> tuple[Exercise, ...]:
     """Version A, or (given A) a version B that differs from it and, on a strength
-    day, still holds strength work; A again when there is no room for variety."""
+    day, still holds strength work; A again when there is no room for variety.
+    `placed`: the exercises the week's sessions built so far hold."""
     if first is None:
-        return one_session(facts, chosen, doses, strength_day, 0)
+        return one_session(facts, chosen, doses, strength_day, 0, placed=placed)
     for same_opener in (False, True):
-        session = one_session(facts, chosen, doses, strength_day, 1, same_opener)
+        session = one_session(facts, chosen, doses, strength_day, 1, same_opener, placed)
         if session != first and (_holds_strength(session) or not strength_day):
             return session
     return first
@@ -122,21 +127,29 @@ def one_session(
     strength_day: bool,
     version: int,
     same_opener: bool = False,
+    placed: AbstractSet[str] = frozenset(),
 ) -> tuple[Exercise, ...]:
     """One session: an opener, strength work on a strength day, then what else fits,
     up to the starting fill (room is left for the doses to grow), and past it only
     while the session is short of three quarters of the time. Version 1 (B) starts
     from what version 0 (A) would reach last, for variety (with A's opener when
-    `same_opener`)."""
+    `same_opener`). `placed`: what the week's other sessions hold already."""
     room = session_room(facts)
     # The presentation's content first, then the person's own equipment, so that a
-    # short session still holds them.
+    # short session still holds them. Each may take the whole session, walking giving
+    # way (real work before walking): the equipment always, the content while no other
+    # session of the week holds it (elsewhere it leaves room for the doses to grow).
     kit = {str(k) for k in facts.answers.equipment} & set(KIT)
     content = {i for _, ids in presentation_content(facts.answers) for i in ids}
     exercises = sorted(
         (c.exercise for c in chosen),
         key=lambda e: (e.id not in content, not kit & set(e.equipment)),
     )
+    own = {
+        e.id
+        for e in exercises
+        if kit & set(e.equipment) or (e.id in content and e.id not in placed)
+    }
     strength = _turn([e for e in exercises if e.kind == "strength"], version)
     if not strength_day:
         strength = []
@@ -144,8 +157,8 @@ def one_session(
     held = _opening(exercises, strength, time, room.room, 0 if same_opener else version)
     rest = _turn([e for e in exercises if e.kind != "strength" and e not in held], version)
     # Up to three strength exercises, unless the session would otherwise be short.
-    _fill(held, strength[:MAX_STRENGTH] + rest, time, room.start, room.room, kit, room.budget)
-    _fill(held, strength + rest, time, room.room, room.least, kit, room.budget)
+    _fill(held, strength[:MAX_STRENGTH] + rest, time, room.start, room.room, own, room.budget)
+    _fill(held, strength + rest, time, room.room, room.least, own, room.budget)
     if len(held) < 2:  # a very short session: the quickest that fits at all
         others = (e for e in exercises if e not in held and (strength_day or e.kind != "strength"))
         spare = sorted(others, key=lambda e: time[e.id])
@@ -177,16 +190,17 @@ def _fill(
     time: Mapping[str, int],
     limit: float,
     enough: float,
-    kit: AbstractSet[str],
+    own: AbstractSet[str],
     own_limit: float,
 ) -> None:
     """Add candidates, in order, that keep the session within `limit` (or `own_limit`
-    for the person's own equipment: real work before walking), until `enough`."""
+    for the ids in `own`, the presentation's content and the person's own equipment:
+    real work before walking), until `enough`."""
     for e in candidates:
         used = sum(time[h.id] for h in held)
         if used >= enough:
             return
-        most = max(limit, own_limit) if kit & set(e.equipment) else limit
+        most = max(limit, own_limit) if e.id in own else limit
         if e not in held and used + time[e.id] <= most:
             held.append(e)
 

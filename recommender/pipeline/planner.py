@@ -23,7 +23,7 @@ from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog, Dose, Exercise, Position
 from recommender.core.deferred import Deferred
 from recommender.core.wording import words
-from recommender.pipeline.choosing import Chosen, Facts, choose_movements, read_facts
+from recommender.pipeline.choosing import KIT, Chosen, Facts, choose_movements, read_facts
 from recommender.pipeline.dosing import rest_seconds, walk_dose, walk_minutes
 from recommender.pipeline.layout import Layout, lay_out_week
 from recommender.pipeline.plan import (
@@ -72,12 +72,30 @@ def assemble_plan(
 
 
 def first_plan_week(facts: Facts) -> tuple[tuple[Chosen, ...], Layout, WeekState]:
+    """The movements, the week's layout and week one; where no session had room for
+    a piece of the person's equipment that a chosen movement uses, chosen again with
+    their equipment in its quickest exercises (docs/result.md: the equipment is used)."""
+    chosen, layout, first = _first_plan_week(facts, quick_kit=False)
+    if _kit_left_out(facts, chosen, first):
+        return _first_plan_week(facts, quick_kit=True)
+    return chosen, layout, first
+
+
+def _kit_left_out(facts: Facts, chosen: Sequence[Chosen], first: WeekState) -> bool:
+    """A piece of the person's equipment a chosen movement uses is in no session."""
+    owned = set(facts.answers.equipment) & set(KIT)
+    wanted = {k for c in chosen for k in c.exercise.equipment} & owned
+    held = {k for s in first.sessions for e in s for k in e.equipment}
+    return bool(wanted - held)
+
+
+def _first_plan_week(facts: Facts, quick_kit: bool) -> tuple[tuple[Chosen, ...], Layout, WeekState]:
     """The movements, the week's layout and week one. While a session is still short
     of three quarters of the time (walking at its third) or holds fewer than two
     exercises, or a week of three or more sessions has only one kind, the plan gets
     one more movement to learn, as long as the cap and the safe exercises allow."""
     left_out: frozenset[str] = frozenset()  # families no session had room for
-    chosen = choose_movements(facts)
+    chosen = choose_movements(facts, quick_kit=quick_kit)
     while True:
         doses = starting_doses(facts, chosen)
         layout = lay_out_week(facts, chosen, doses)
@@ -87,7 +105,7 @@ def first_plan_week(facts: Facts) -> tuple[tuple[Chosen, ...], Layout, WeekState
         # A movement no session had room for gives its place to another.
         unplaced = {facts.family[c.exercise.id] for c in chosen if c.exercise.id not in first.doses}
         left_out |= unplaced
-        more = choose_movements(facts, len(chosen) - len(unplaced) + 1, left_out)
+        more = choose_movements(facts, len(chosen) - len(unplaced) + 1, left_out, quick_kit)
         if {c.exercise.id for c in more} <= {c.exercise.id for c in chosen}:
             return chosen, layout, first  # nothing more to teach
         chosen = more

@@ -51,8 +51,9 @@ def test_a_doorway_left_out_for_a_painful_shoulder_says_why_in_every_format():
         ("desk-worker-neck", {}, "none of the exercises for your neck needs it."),
         (
             "desk-worker-neck",
-            {"pain_areas": ["lower_back"], "minutes_per_session": 10, "equipment": EVERYTHING},
-            "sessions of 10 minutes hold only a few exercises, and the ones your lower back "
+            # (At 10 minutes the band, the dumbbells and the worktop now all fit: issue 22.)
+            {"pain_areas": ["lower_back"], "minutes_per_session": 8, "equipment": EVERYTHING},
+            "sessions of 8 minutes hold only a few exercises, and the ones your lower back "
             "needs most came first.",
         ),
     ],
