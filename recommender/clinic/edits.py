@@ -191,7 +191,8 @@ def _dose(plan: Plan, result: Result, exercise_id: str, amounts: Mapping[str, in
     strength = _strength_rest(result)
 
     def dosed(p: Prescription) -> Prescription:
-        dose = dataclasses.replace(p.dose, **amounts)
+        changes: dict[str, Any] = dict(amounts)  # only the amounts DOSE_FIELDS allows
+        dose = dataclasses.replace(p.dose, **changes)
         return p._replace(dose=dose, rest_seconds=rest_seconds(p.exercise, dose, strength))
 
     changed = _replaced(plan, exercise_id, dosed, strength)
