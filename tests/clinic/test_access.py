@@ -66,6 +66,9 @@ ROUTES: dict[tuple[str, str], tuple[object, str, dict]] = {
     ("GET", "/plan/download/{fmt}"): (PATIENT, "/plan/download/json", {}),
     ("GET", "/check-in"): (PATIENT, "/check-in", {}),
     ("POST", "/check-in"): (PATIENT, "/check-in", {"week": "1"}),
+    ("GET", "/session"): (PATIENT, "/session", {}),
+    ("POST", "/session"): (PATIENT, "/session", {"exercise_pain": "3"}),
+    ("GET", "/session/done"): (PATIENT, "/session/done", {}),
     ("GET", "/my-data"): (PATIENT, "/my-data", {}),
     ("GET", "/my-data/backplan-data.json"): (PATIENT, "/my-data/backplan-data.json", {}),
     ("GET", "/my-data/backplan-data.fhir.json"): (

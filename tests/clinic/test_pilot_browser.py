@@ -319,3 +319,97 @@ class Pilot:
         _set_up(admin, self._link("admin@example.org", "--admin"))
         assert "released" in admin.locator("main").inner_text()  # the audit log
         self.look(admin, "audit log")
+
+
+# -- today's session in the clinic ---------------------------------------------------------
+
+
+def _through_the_session(page, skip_at: int) -> int:
+    """Through the session on screen: the easier version on the first exercise that has
+    one, Skip on exercise `skip_at`, Start and Done everywhere else, timed steps left
+    to end by themselves. The countdowns seen."""
+    counted = 0
+    swapped = skipped = False
+    while not page.locator("#session-end").is_visible():
+        counter = page.locator(".session-item:not([hidden]) > article:not([hidden]) .counter")
+        number = int(re.search(r"exercise (\d+)", counter.inner_text(), re.I).group(1))
+        if not swapped and number != skip_at and page.locator("#easier").is_visible():
+            page.click("#easier")
+            swapped = True
+        elif number == skip_at and not skipped:
+            page.click("#skip")
+            skipped = True
+        elif page.locator("#countdown").is_visible():
+            counted += 1
+            now = page.locator("#now").inner_text()
+            page.wait_for_function(
+                "t => document.getElementById('now').textContent !== t"
+                " || document.querySelector('#session-end:not([hidden])') !== null",
+                arg=now,
+            )
+        else:
+            page.click("#go")
+    assert skipped
+    return counted
+
+
+def _checkin_rows(doctor) -> list[str]:
+    doctor.goto("/clinic/patients")
+    doctor.get_by_role("link", name="Ann Calm").click()
+    doctor.wait_for_load_state()
+    table = doctor.locator("h2:text('Check-ins') + table tbody tr")
+    return [table.nth(i).inner_text() for i in range(table.count())]
+
+
+@pytest.mark.slow  # a clinic, a plan released and one whole session: about 30 s
+def test_a_patient_does_todays_session_and_the_clinician_sees_it(browser, tmp_path, shots):
+    """Ann's plan was released 8 days ago: from her page she starts today's session,
+    goes through it one exercise a screen (timers sped up), says how it went, and the
+    session is her week 2 check-in on the clinician's progress page; a reload saves
+    nothing more. axe checks the session's pages."""
+    database = str(tmp_path / "clinic" / "clinic.sqlite3")
+    speed = {"BACKPLAN_SESSION_SPEED": "40"}
+    axe = Axe()
+    with served("--clinic", "--db", database, ready="/sign-in", env=speed) as base:
+        pilot = Pilot(browser, database, base, shots, axe)
+        try:
+            pilot.clinician_joins_and_invites()
+            ann = pilot.ann = pilot.page()
+            _set_up(ann, f"{base}/invite/{pilot.codes['ann']}", "ann@example.org")
+            _answer(ann, example("desk-worker-upper-back"), None)
+            doctor = pilot.doctor
+            doctor.goto("/clinic")
+            doctor.get_by_role("link", name=re.compile("Ann Calm")).first.click()
+            doctor.fill("#start", (dt.date.today() - dt.timedelta(days=8)).isoformat())
+            doctor.get_by_role("button", name="Release the plan").click()
+            doctor.wait_for_load_state()
+
+            ann.goto("/")
+            ann.get_by_role("link", name="Start today's session").click()
+            ann.wait_for_url(re.compile(r"/session$"))
+            assert "Week 2, " in ann.locator("main").inner_text()
+            pilot.look(ann, "the clinic's session", "clinic-session.png")
+            ann.get_by_role("button", name="Start the session").click()
+            pilot.look(ann, "a session's exercise", "clinic-session-exercise.png")
+            assert _through_the_session(ann, skip_at=2) > 0  # holds and rests counted down
+            ann.check('input[name="exercise_pain"][value="4"]')
+            ann.locator('input[name="hurt"]').first.check()
+            pilot.look(ann, "how did it go, in the clinic", "clinic-session-end.png")
+            with ann.expect_navigation():
+                ann.get_by_role("button", name="Finish").click()
+            assert ann.url.endswith("/session/done")
+            text = ann.locator("main").inner_text()
+            assert "saved as your check-in for week 2" in text
+            assert "The highest pain during the exercises: 4 out of 10." in text
+            pilot.look(ann, "the session saved", "clinic-session-done.png")
+            ann.reload()  # the redirect's page: nothing is sent again
+            assert "saved as your check-in for week 2" in ann.locator("main").inner_text()
+
+            rows = _checkin_rows(doctor)
+            assert len(rows) == 1, rows
+            week, _, sessions, pain = rows[0].split("\t")[:4]
+            assert (week, sessions, pain) == ("2", "1", "4"), rows
+            pilot.look(doctor, "progress after a session", "clinic-session-progress.png")
+        finally:
+            pilot.close()
+    assert {name: found for name, found in axe.found.items() if found} == {}

@@ -52,6 +52,7 @@ FIELDS = {
     "easier": "The easier versions chosen",
     "hurt": "Did any of them hurt?",
     "exercise_pain": "The highest pain during the exercises",
+    "symptom": "Since your last check-in, have you had any of these?",
 }
 
 

@@ -78,6 +78,12 @@ class SessionView(NamedTuple):
     speed: float = 1.0
     no_session: str = ""  # why there is nothing to do, when there is not
     context: Any = None
+    # The warning signs asked at the end, (name, question): the clinic's, where the end
+    # is recorded as a check-in and a new one is re-screened; the public app asks none.
+    symptoms: tuple[tuple[str, str], ...] = ()
+    # Hidden fields of the end's form, (name, value), sent back in `Report.marks` (the
+    # clinic's: which check-ins the course had when the page was drawn).
+    marks: tuple[tuple[str, str], ...] = ()
 
     @property
     def heading(self) -> str:
@@ -101,6 +107,8 @@ class Report(NamedTuple):
     hurt: tuple[str, ...]
     exercise_pain: Optional[int]
     stopped: bool
+    new_flags: tuple[str, ...] = ()  # the warning signs ticked, of the view's `symptoms`
+    marks: tuple[tuple[str, str], ...] = ()  # the view's `marks` as sent back
 
 
 class BadReport(ValueError):
@@ -200,8 +208,9 @@ def session_of_result(
 
 
 def report_of(fields: Mapping[str, Sequence[str]], view: SessionView) -> Report:
-    """The end's form, checked: every exercise one of the session's (BadReport naming
-    the field otherwise), the pain a whole number from 0 to 10 or left out."""
+    """The end's form, checked: every exercise one of the session's and every symptom
+    one the page asked (BadReport naming the field otherwise), the pain a whole number
+    from 0 to 10 or left out."""
     ids = [exercise.id for exercise in view.exercises]
     has_easier = {exercise.id for exercise in view.exercises if exercise.easier}
     chosen = {name: _exercises(fields, name, ids) for name in ("done", "easier", "hurt")}
@@ -212,10 +221,14 @@ def report_of(fields: Mapping[str, Sequence[str]], view: SessionView) -> Report:
     if pain_text and (pain is None or pain > 10):
         raise BadReport("exercise_pain")
     stopped = (fields.get("stopped") or [""])[0] == "yes"
-    return Report(chosen["done"], chosen["easier"], chosen["hurt"], pain, stopped)
+    asked = [name for name, _ in view.symptoms]
+    new_flags = _exercises(fields, "symptom", asked)
+    marks = tuple((name, (fields.get(name) or [""])[0][:40]) for name, _ in view.marks)
+    return Report(chosen["done"], chosen["easier"], chosen["hurt"], pain, stopped, new_flags, marks)
 
 
 def _exercises(fields: Mapping[str, Sequence[str]], name: str, ids: list[str]) -> tuple[str, ...]:
+    """The values ticked under `name`, each one of `ids`, in their order."""
     given = fields.get(name) or ()
     if any(value not in ids for value in given):
         raise BadReport(name)

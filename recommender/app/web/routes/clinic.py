@@ -6,6 +6,7 @@ server: app/web/saved.py), beside the clinic's own routers:
 - clinic_home.py: the start page, which sends each role to its own;
 - clinic_patient.py: a patient's answers sent, the waiting page, the plan, downloads;
 - clinic_checkin.py: a patient's weekly check-in;
+- clinic_session.py: a patient's session of the day, its end saved as a check-in;
 - clinic_records.py: a patient's copy of everything stored, and asking for deletion;
 - clinic_queue.py: the clinician's queue, a result under review and the decisions;
 - clinic_people.py: the clinician's patients, invites, progress and deletions;
@@ -32,6 +33,7 @@ from recommender.app.web.routes import (
     clinic_people,
     clinic_queue,
     clinic_records,
+    clinic_session,
     emergency,
     questionnaire,
     static,
@@ -53,6 +55,7 @@ CLINIC: tuple[tuple[APIRouter, tuple[Role, ...]], ...] = (
     (emergency.router, (PATIENT,)),
     (clinic_patient.router, (PATIENT,)),
     (clinic_checkin.router, (PATIENT,)),
+    (clinic_session.router, (PATIENT,)),
     (clinic_records.router, (PATIENT,)),
     (clinic_queue.router, (CLINICIAN,)),
     (clinic_people.router, (CLINICIAN,)),

@@ -52,6 +52,17 @@ def checkin_page(request: Request, site: SiteDep, account: PatientDep) -> Respon
     return _form(request, site, followed, {"week": str(week)}, {}, 200)
 
 
+def symptom_questions(site: Site, age: Any) -> list[tuple[str, str]]:
+    """The warning signs a check-in asks about, (name, question), as the intake asks
+    them at the person's age (the session's end in the clinic asks the same)."""
+    questions = {q.key: q for q in site.questionnaire.questions}
+    return [
+        (name, " ".join(questions[f"red_flags.{name}"].full_text().split()))
+        for name in red_flag_names()
+        if f"red_flags.{name}" in questions and not questions[f"red_flags.{name}"].skipped(age)
+    ]
+
+
 def _form(
     request: Request,
     site: Site,
@@ -67,13 +78,7 @@ def _form(
     week = min(max(week, 1), block.weeks)
     planned = clinic_progress.week_plan(site, progress, week)
     listed = [(a.item.id, a.item.name) for a in planned.items()]
-    questions = {q.key: q for q in site.questionnaire.questions}
-    age = progress.course.answers.get("age")
-    symptoms = [
-        (name, " ".join(questions[f"red_flags.{name}"].full_text().split()))
-        for name in red_flag_names()
-        if f"red_flags.{name}" in questions and not questions[f"red_flags.{name}"].skipped(age)
-    ]
+    symptoms = symptom_questions(site, progress.course.answers.get("age"))
     psfs = progress.course.psfs if week % PSFS_EVERY_WEEKS == 0 else ()
     return page(
         request,

@@ -117,7 +117,12 @@ def _advice(request: Request, site: Site, submission: queue.Submission) -> Respo
 
 
 def _result_page(
-    request: Request, result: Result, title: str, note: Optional[str], offer_downloads: bool
+    request: Request,
+    result: Result,
+    title: str,
+    note: Optional[str],
+    offer_downloads: bool,
+    session_link: bool = False,
 ) -> Response:
     values = page_values(result, now())
     if note:
@@ -138,6 +143,7 @@ def _result_page(
         note=note,
         # a released plan's calendar is dated by its course, so no first day is asked
         downloads=downloads(result.plan is not None) if offer_downloads else [],
+        session_link=session_link,
     )
 
 
@@ -281,7 +287,12 @@ def plan(request: Request, site: SiteDep, account: PatientDep, actor: ActorDep) 
         return go(request, "/")
     assert site.clinic is not None
     audit.log(site.clinic, actor, "plan_viewed", "the released plan", account.person_id)
-    return _result_page(request, result, "Your exercise plan", decision.note, offer_downloads=True)
+    assert account.person_id is not None
+    course = course_or_none(site, account.person_id)
+    going = result.plan is not None and course is not None and not course.stopped
+    return _result_page(
+        request, result, "Your exercise plan", decision.note, True, session_link=going
+    )
 
 
 @router.get("/plan/download/{fmt}")
