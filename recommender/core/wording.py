@@ -56,6 +56,14 @@ def words(value: str) -> str:
     return _WORDS.get(value, value.replace("_", " "))
 
 
+def rest_words(rest_seconds: int, dose: Dose) -> str:
+    """The rest between sets ("rest 60 s between sets"), or nothing when there is none."""
+    if not rest_seconds:
+        return ""
+    between = "holds" if dose.reps is None else "sets"
+    return f"rest {rest_seconds} s between {between}"
+
+
 def dose_words(dose: Dose) -> str:
     """A dose in words ("2 sets of 10, hold each 5 s", "hold 20 s, 3 times each side",
     "10 circles each direction", "walk 15 min")."""

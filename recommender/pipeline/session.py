@@ -15,7 +15,7 @@ from typing import NamedTuple, Optional
 
 from recommender.core.catalog import Dose, Exercise
 from recommender.core.result_record import ItemRecord
-from recommender.core.wording import WEEKDAYS, dose_words, words
+from recommender.core.wording import WEEKDAYS, dose_words, rest_words, words
 from recommender.pipeline.plan import Plan, Prescription, Session
 
 #: Rest between sets when a plan item does not say (plans from before version 3).
@@ -47,9 +47,10 @@ class Item(NamedTuple):
 
     @property
     def amount(self) -> str:
-        """The dose in words, with the rest ("2 sets of 10; rest 60 s between sets")."""
-        rest = f"; rest {self.rest_seconds} s between sets" if self.rest_seconds else ""
-        return f"{dose_words(self.dose)}{rest}"
+        """The dose in words, with the rest ("2 sets of 10; rest 60 s between sets",
+        "hold 30 s, 3 times; rest 10 s between holds"), as the printed plan says it."""
+        rest = rest_words(self.rest_seconds, self.dose)
+        return f"{dose_words(self.dose)}; {rest}" if rest else dose_words(self.dose)
 
     @property
     def where(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from recommender.core.answers import UNPRINTABLE, Answers
-from recommender.core.wording import dose_words, words
+from recommender.core.wording import dose_words, rest_words, words
 
 if TYPE_CHECKING:
     from recommender.core.catalog import Dose
@@ -65,14 +65,6 @@ def plan_summary(answers: Answers, weeks: int) -> str:
         f"{plural(weeks, 'week')}, {plural(answers.days_per_week, 'day')} a week, up to "
         f"{answers.minutes_per_session} minutes a session"
     )
-
-
-def rest_words(rest_seconds: int, dose: Dose) -> str:
-    """The rest between sets ("rest 60 s between sets"), or nothing when there is none."""
-    if not rest_seconds:
-        return ""
-    between = "holds" if dose.reps is None else "sets"
-    return f"rest {rest_seconds} s between {between}"
 
 
 def amount_words(dose: Dose, rest_seconds: int) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple, Optional
 
+from recommender.core.wording import rest_words
 from recommender.pipeline.plan import Plan, Prescription
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import ALSO_TELL
@@ -30,7 +31,6 @@ from recommender.render.phrases import (
     item_words,
     person_text,
     plan_summary,
-    rest_words,
     walking_words,
 )
 

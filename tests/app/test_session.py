@@ -40,6 +40,25 @@ def test_holds_count_down_each_side_and_rest_between_sets():
     ]
 
 
+def test_the_amount_names_its_rests_as_the_printed_plan_does(recommender):
+    """A stretch held several times rests "between holds", strength work "between
+    sets": the same words as every printed format."""
+    from recommender.inputs.answers_file import validate_answers
+    from recommender.pipeline.session import item_of
+    from recommender.render.phrases import amount_words
+
+    plan = recommender.recommend(validate_answers(example_answers("desk-worker-upper-back"))).plan
+    items = [item_of(p) for p in plan.prescriptions() if p.rest_seconds]
+    holds = [i for i in items if i.dose.reps is None]
+    sets = [i for i in items if i.dose.reps is not None]
+    assert holds and sets
+    for item in items:
+        printed = amount_words(item.dose, item.rest_seconds)
+        assert item.amount == printed.replace(", rest ", "; rest ")
+    assert all(i.amount.endswith("between holds") for i in holds)
+    assert all(i.amount.endswith("between sets") for i in sets)
+
+
 def test_walking_is_one_timed_step_in_minutes():
     (walk,) = steps_of(Dose(sets=1, per_side=False, minutes=10), rest=0)
     assert walk.kind == "walk" and walk.seconds == 600
