@@ -191,7 +191,9 @@ def _dose(plan: Plan, result: Result, exercise_id: str, amounts: Mapping[str, in
     strength = _strength_rest(result)
 
     def dosed(p: Prescription) -> Prescription:
-        dose = dataclasses.replace(p.dose, **amounts)
+        # amounts names only Dose's whole-number fields (DOSE_FIELDS), each checked above
+        # against the rule's range; mypy cannot see which keys a mapping holds.
+        dose = dataclasses.replace(p.dose, **amounts)  # type: ignore[arg-type]
         return p._replace(dose=dose, rest_seconds=rest_seconds(p.exercise, dose, strength))
 
     changed = _replaced(plan, exercise_id, dosed, strength)

@@ -179,7 +179,7 @@ def check_against(figures: dict[str, Figure], wanted: set[str]) -> list[str]:
 # -- building ----------------------------------------------------------------------
 
 
-def _figure(exercise: str, spec: Any, bases: dict) -> Figure:
+def _figure(exercise: str, spec: Any, bases: dict[Any, Any]) -> Figure:
     if not isinstance(spec, dict):
         raise ValueError("must be a mapping")
     unknown = set(spec) - _FIGURE_KEYS
@@ -285,7 +285,7 @@ def _movers(value: Any, arrows: tuple[Arrow, ...], first: Skeleton) -> tuple[str
     return tuple(value)
 
 
-def _pose(name: str, spec: Any, bases: dict) -> Pose:
+def _pose(name: str, spec: Any, bases: dict[Any, Any]) -> Pose:
     if not isinstance(spec, dict):
         raise ValueError(f"{name} pose must be a mapping")
     merged: dict[str, Any] = {}

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from recommender.core.catalog import Exercise
 from recommender.core.wording import dose_words
 from recommender.pipeline.examples import Outcome
-from recommender.render.text import wrap
+from recommender.render.boxes import wrap
 from recommender.rulebook.rules import KINDS, Rulebook
 
 
