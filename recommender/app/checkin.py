@@ -155,22 +155,27 @@ def _check_in(
         store, row, block, reported, day, answered, lambda: recommender_for(None, engine)
     )
     found = saved.found
-    if found is not None:
-        from recommender.render.text import render_warning
     if saved.stopped:
         assert found is not None
-        click.echo(render_warning(found), nl=False)
+        _echo_warning(found)
         click.echo("\nYour plan is stopped: please do not continue the exercises.")
         return
     click.echo(f"Check-in saved for week {week}.")
     warning = warning_of(row.answers, block.level, None, False, store.rescreens(block.id), country)
     if found is not None and found.level != "none":
-        click.echo(render_warning(found), nl=False)
+        _echo_warning(found)
     else:
         for line in warning_lines(warning):
             click.echo(line)
     echo_net(warning)
     click.echo("`backplan track status` shows what this means for your plan.")
+
+
+def _echo_warning(found: Triage) -> None:
+    """What a re-screen found, in words (rendering is loaded only when it is needed)."""
+    from recommender.render.text import render_warning
+
+    click.echo(render_warning(found), nl=False)
 
 
 class Reported(NamedTuple):

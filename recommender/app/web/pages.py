@@ -76,12 +76,14 @@ def raw_from(
     return raw
 
 
-def _raw_parts(question: Any, value: Any, known: Optional[list[Optional[bool]]]) -> dict[str, str]:
+def _raw_parts(
+    question: Question, value: Any, known: Optional[list[Optional[bool]]]
+) -> dict[str, str]:
     """A question asked in parts as the form shows it: each part's own answer when it
     was kept, else "no" to every part for no, and nothing to guess for yes."""
     keys = form.part_keys(question)
     if known is None or len(known) != len(keys):
-        known = [False] * len(keys) if value is False else [None] * len(keys)
+        known = [False if value is False else None] * len(keys)
     words = {True: "yes", False: "no", None: ""}
     return {key: words[answer] for key, answer in zip(keys, known, strict=True)}
 
@@ -184,7 +186,7 @@ def _answer_words(question: Question, value: Any) -> str:
     if kind == "choice":
         return question.choices.get(value, str(value))
     if kind == "choices":
-        return ", ".join(question.choices.get(v, v) for v in value) or "None"
+        return ", ".join(question.choices.get(v, str(v)) for v in value) or "None"
     if kind == "date":
         from recommender.render.html import long_date
 
