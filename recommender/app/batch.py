@@ -40,7 +40,7 @@ from recommender.app.batch_lines import (
 @dataclass
 class Summary:
     lines: int = 0
-    levels: Counter = field(default_factory=Counter)
+    levels: Counter[str] = field(default_factory=Counter)
     errors: int = 0
     plans: int = 0
     seconds: float = 0.0

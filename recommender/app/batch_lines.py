@@ -131,7 +131,7 @@ def work(chunk: Chunk) -> ChunkResult:
     """The result (or error object) of every line of a chunk, in order."""
     assert _RECOMMENDER is not None, "call setup first"
     out: list[str] = []
-    levels: Counter = Counter()
+    levels: Counter[str] = Counter()
     errors = plans = 0
     for number, data in chunk.lines():
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 import click
@@ -39,7 +40,41 @@ if TYPE_CHECKING:
     from recommender.pipeline.adapt import Progress
     from recommender.pipeline.recommend import Recommender, Result
     from recommender.pipeline.triage import Triage
-    from recommender.store.courses import SafeRow
+    from recommender.store.checkin_store import CheckInStore
+    from recommender.store.courses import BlockRow, CourseRow, SafeRow
+
+
+@dataclass
+class CheckinOptions:
+    """What a check-in was given: `track checkin`'s options, the answers to its
+    questions (filled in as they are asked), or a guided session's outcome."""
+
+    week: Optional[int] = None
+    done: Optional[str] = None
+    """Sessions done: a number, or the weekdays"""
+    exercise_pain: Optional[int] = None
+    next_morning: Optional[str] = None
+    usual_pain: Optional[int] = None
+    hurt: tuple[str, ...] = ()
+    too_easy: tuple[str, ...] = ()
+    new_symptom: tuple[str, ...] = ()
+    no_new_symptoms: bool = False
+    psfs: Optional[str] = None
+    """The three activities' scores, as A,B,C"""
+
+    @property
+    def measured(self) -> bool:
+        """Anything of the week was given (else the check-in asks)."""
+        return bool(
+            self.done
+            or self.exercise_pain
+            or self.next_morning
+            or self.usual_pain
+            or self.new_symptom
+            or self.psfs
+            or self.hurt
+            or self.too_easy
+        )
 
 
 def checkin(
@@ -48,13 +83,13 @@ def checkin(
     country: Optional[str],
     engine: Optional[str],
     day: dt.date,
-    given: dict[str, Any],
+    given: CheckinOptions,
     interactive: bool,
 ) -> None:
     from recommender.store.quick import QuickStore
 
     # SQLite at the current schema: the quick path, without SQLAlchemy (store/quick.py).
-    store: Any = QuickStore.open(db)
+    store: Optional[CheckInStore] = QuickStore.open(db)
     if store is None:
         from recommender.store.courses import Store
 
@@ -66,18 +101,18 @@ def checkin(
 
 
 def _check_in(
-    store: Any,
+    store: CheckInStore,
     db: Optional[str],
     person_given: Optional[str],
     country: Optional[str],
     engine: Optional[str],
     day: dt.date,
-    given: dict[str, Any],
+    given: CheckinOptions,
     interactive: bool,
 ) -> None:
     person = store.person(person_given)
     row = store.current_course(person.id, with_checkins=False)
-    block, week = _open_week(row, day, given["week"])
+    block, week = _open_week(row, day, given.week)
     newer = newer_questions(row.answers)
     if newer and not interactive:
         raise TrackingError(
@@ -97,11 +132,9 @@ def _check_in(
             # Ctrl-C or the end of the input part-way: nothing half-written.
             say("\nCheck-in stopped; nothing was saved.")
             raise SystemExit(1) from None
-    hurt = _named_exercises(given.get("hurt") or (), "--hurt", block.safe, _catalog_names)
-    too_easy = _named_exercises(
-        given.get("too_easy") or (), "--too-easy", block.safe, _catalog_names
-    )
-    unknown = [f for f in given["new_symptom"] if f not in red_flag_names()]
+    hurt = _named_exercises(given.hurt, "--hurt", block.safe, _catalog_names)
+    too_easy = _named_exercises(given.too_easy, "--too-easy", block.safe, _catalog_names)
+    unknown = [f for f in given.new_symptom if f not in red_flag_names()]
     if unknown:
         raise click.BadParameter(
             f"unknown red flag {quoted(unknown[0])} (known: {', '.join(red_flag_names())})",
@@ -109,12 +142,12 @@ def _check_in(
         )
     reported = Reported(
         week=week,
-        sessions_done=_sessions(given["done"], days) if given["done"] else 0,
-        exercise_pain=given["exercise_pain"],
-        next_morning=given["next_morning"],
-        usual_pain=given["usual_pain"],
-        new_flags=tuple(sorted(set(given["new_symptom"]))),
-        psfs=_psfs_scores(given["psfs"], row.psfs),
+        sessions_done=_sessions(given.done, days) if given.done else 0,
+        exercise_pain=given.exercise_pain,
+        next_morning=given.next_morning,
+        usual_pain=given.usual_pain,
+        new_flags=tuple(sorted(set(given.new_symptom))),
+        psfs=_psfs_scores(given.psfs, row.psfs),
         hurt=hurt,
         too_easy=too_easy,
     )
@@ -122,22 +155,27 @@ def _check_in(
         store, row, block, reported, day, answered, lambda: recommender_for(None, engine)
     )
     found = saved.found
-    if found is not None:
-        from recommender.render.text import render_warning
     if saved.stopped:
         assert found is not None
-        click.echo(render_warning(found), nl=False)
+        _echo_warning(found)
         click.echo("\nYour plan is stopped: please do not continue the exercises.")
         return
     click.echo(f"Check-in saved for week {week}.")
     warning = warning_of(row.answers, block.level, None, False, store.rescreens(block.id), country)
     if found is not None and found.level != "none":
-        click.echo(render_warning(found), nl=False)
+        _echo_warning(found)
     else:
         for line in warning_lines(warning):
             click.echo(line)
     echo_net(warning)
     click.echo("`backplan track status` shows what this means for your plan.")
+
+
+def _echo_warning(found: Triage) -> None:
+    """What a re-screen found, in words (rendering is loaded only when it is needed)."""
+    from recommender.render.text import render_warning
+
+    click.echo(render_warning(found), nl=False)
 
 
 class Reported(NamedTuple):
@@ -165,9 +203,9 @@ class Recorded(NamedTuple):
 
 
 def record(
-    store: Any,
-    row: Any,
-    block: Any,
+    store: CheckInStore,
+    row: CourseRow,
+    block: BlockRow,
     reported: Reported,
     day: dt.date,
     answered: dict[str, bool],
@@ -214,7 +252,7 @@ def record(
     return Recorded(entry, found, stopped)
 
 
-def _open_week(row: Any, day: dt.date, given: Optional[int]) -> tuple[Any, int]:
+def _open_week(row: CourseRow, day: dt.date, given: Optional[int]) -> tuple[BlockRow, int]:
     """The course's current block and the week of it a check-in is for; refused for a
     stopped plan, and for a week outside the block or past the calendar's end."""
     if row.stopped:
@@ -232,7 +270,7 @@ def _open_week(row: Any, day: dt.date, given: Optional[int]) -> tuple[Any, int]:
     return block, week
 
 
-def _block_week(block: Any, day: dt.date, given: Optional[int]) -> int:
+def _block_week(block: BlockRow, day: dt.date, given: Optional[int]) -> int:
     """The week of the block a check-in is for; refused outside the block."""
     if given is None and day < block.start:
         began = "the course" if block.number == 1 else f"block {block.number}"
@@ -248,7 +286,7 @@ def _block_week(block: Any, day: dt.date, given: Optional[int]) -> int:
     return week
 
 
-def _days_of(block: Any, week: int) -> list[str]:
+def _days_of(block: BlockRow, week: int) -> list[str]:
     days = block.session_days or [[]]
     return [str(d) for d in days[min(week, len(days)) - 1]]
 
@@ -271,7 +309,10 @@ def _sessions(value: str, days: list[str]) -> int:
 
 
 def _named_exercises(
-    given: Sequence[str], option: str, safe: Optional[SafeRow], catalog_names: Any
+    given: Sequence[str],
+    option: str,
+    safe: Optional[SafeRow],
+    catalog_names: Callable[[], SafeRow],
 ) -> tuple[str, ...]:
     """Exercises named by id or by name (any case), as ids; a name that is no exercise
     of the person's is refused, naming it."""
@@ -302,40 +343,40 @@ def _catalog_names() -> dict[str, list[str]]:
 def _ask(
     days: list[str],
     week: int,
-    given: dict[str, Any],
+    given: CheckinOptions,
     course_answers: dict[str, Any],
     psfs: tuple[tuple[str, int], ...],
-    week_list: Any,
+    week_list: _WeekList,
     limit: int,
 ) -> None:
     """The check-in as a conversation on standard error (answers from standard input)."""
     say(f"Check-in for week {week}. This week's plan has sessions on {', '.join(days)}.")
-    given["done"] = click.prompt(
+    given.done = click.prompt(
         "Sessions done since the last check-in (a number, or the days)", default="0", err=True
     )
-    given["exercise_pain"] = click.prompt(
+    given.exercise_pain = click.prompt(
         "Highest pain during the exercises, 0-10", type=click.IntRange(0, 10), err=True
     )
-    given["next_morning"] = click.prompt(
+    given.next_morning = click.prompt(
         "The next morning, was the pain better, the same or worse than before?",
         type=click.Choice(("better", "same", "worse")),
         default="same",
         err=True,
     )
-    if given["exercise_pain"] > limit or given["next_morning"] == "worse":
-        given["hurt"] = _pick_exercises(
+    if given.exercise_pain > limit or given.next_morning == "worse":
+        given.hurt = _pick_exercises(
             week_list(),
             f"Which exercises hurt more than they should (over {limit} out of 10, or "
             "worse the next morning)?",
         )
-    given["usual_pain"] = click.prompt(
+    given.usual_pain = click.prompt(
         "Your usual pain this week, 0-10", type=click.IntRange(0, 10), err=True
     )
-    if given["exercise_pain"] <= 3 and given["next_morning"] != "worse":
-        given["too_easy"] = _pick_exercises(week_list(), "Was any exercise too easy?")
+    if given.exercise_pain <= 3 and given.next_morning != "worse":
+        given.too_easy = _pick_exercises(week_list(), "Was any exercise too easy?")
     new: list[str] = []
     if ask_new_symptoms(course_answers, new):
-        given["new_symptom"] = tuple(new)
+        given.new_symptom = tuple(new)
     if psfs and week % PSFS_EVERY_WEEKS == 0:
         say(
             f"Every two weeks: the {PSFS_NAME}, your three activities, each from 0 "
@@ -345,7 +386,7 @@ def _ask(
             click.prompt(f"  {name}, 0-10", type=click.IntRange(0, 10), err=True)
             for name, _ in psfs
         ]
-        given["psfs"] = ",".join(str(s) for s in scores)
+        given.psfs = ",".join(str(s) for s in scores)
 
 
 def ask_new_symptoms(course_answers: dict[str, Any], found: list[str]) -> bool:

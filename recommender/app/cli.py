@@ -435,7 +435,8 @@ def batch(
     goes to standard error at the end, with a progress line while it runs in a
     terminal. Ctrl-C stops cleanly: every result finished so far is written whole.
     """
-    from recommender.app.batch import Options, run_batch_command
+    from recommender.app.batch import run_batch_command
+    from recommender.app.batch_lines import Options
 
     options = Options(weeks=weeks, country=country, engine=engine)
     summary = run_batch_command(source, output, options, workers, private)

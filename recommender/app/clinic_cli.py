@@ -26,7 +26,7 @@ def clinic(ctx: click.Context, db: Optional[str]) -> None:
     backplan clinic add-clinician EMAIL --admin    the clinic's admin (the audit log)
     backplan serve --clinic                    the clinic's web app (docs/clinic.md)
     """
-    ctx.obj = {"db": db}
+    ctx.obj = db  # what the commands are given (click.pass_obj): the --db URL
 
 
 @clinic.command("add-clinician")
@@ -41,7 +41,7 @@ def clinic(ctx: click.Context, db: Optional[str]) -> None:
     help="The address patients and clinicians open ($BACKPLAN_SITE_URL), for the link.",
 )
 @click.pass_obj
-def add_clinician(obj: dict, email: str, admin: bool, site: str) -> None:
+def add_clinician(db_url: Optional[str], email: str, admin: bool, site: str) -> None:
     """Add a clinician (or with --admin, an admin) and print a one-time set-up link.
 
     The link works once, for 7 days: whoever opens it chooses the password. backplan
@@ -51,7 +51,7 @@ def add_clinician(obj: dict, email: str, admin: bool, site: str) -> None:
     from recommender.clinic.accounts import add_staff
     from recommender.clinic.db import ClinicDB
 
-    db = ClinicDB.open(obj["db"])
+    db = ClinicDB.open(db_url)
     try:
         invite = add_staff(db, email, "admin" if admin else "clinician")
     finally:

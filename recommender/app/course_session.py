@@ -11,11 +11,11 @@ re-screened exactly as a check-in typed there would be. Ctrl-C keeps what was do
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple, Optional
+from typing import NamedTuple, Optional
 
 import click
 
-from recommender.app.checkin import ask_new_symptoms, checkin, usual_pain_now
+from recommender.app.checkin import CheckinOptions, ask_new_symptoms, checkin, usual_pain_now
 from recommender.app.guided import Done, Terminal, guide, heading
 from recommender.app.tracking import (
     TrackingError,
@@ -117,15 +117,11 @@ def _record(
         ask_new_symptoms(progress.course.answers, new)
     except (click.Abort, EOFError):
         terminal.say("")  # cut short: every yes given so far is kept
-    given: dict[str, Any] = {
-        "week": week,
-        "done": "1" if done.outcome.done else "0",
-        "exercise_pain": done.went.exercise_pain,
-        "next_morning": None,
-        "usual_pain": None,
-        "new_symptom": tuple(new),
-        "psfs": None,
-        "hurt": hurt_in_plan(done.went.hurt, done.swapped),
-        "too_easy": (),
-    }
+    given = CheckinOptions(
+        week=week,
+        done="1" if done.outcome.done else "0",
+        exercise_pain=done.went.exercise_pain,
+        new_symptom=tuple(new),
+        hurt=hurt_in_plan(done.went.hurt, done.swapped),
+    )
     checkin(course.db, course.person, course.country, course.engine, today, given, False)

@@ -51,7 +51,7 @@ BACK = ("back", "b")
 class Outcome(NamedTuple):
     """What the intake gathered, and what stopped it early (if anything)."""
 
-    answers: dict
+    answers: dict[str, Any]
     emergency: tuple[Flag, ...] = ()
     withheld: Optional[WithholdRule] = None
 
@@ -135,11 +135,11 @@ class Intake:
             len(questions),
         )
 
-    def answers(self, complete: bool = False) -> dict:
+    def answers(self, complete: bool = False) -> dict[str, Any]:
         """The answers so far as an answers file holds them (blank ones left out).
         `complete`: at the end, each question not asked at the person's age is
         answered no (which no rule reads at that age)."""
-        answers: dict = {}
+        answers: dict[str, Any] = {}
         for question in self.questionnaire.questions:
             value = self.given.get(question.key)
             if complete and question.key not in self.given and self._skip(question):

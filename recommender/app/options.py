@@ -17,7 +17,9 @@ from recommender.rulebook.engines import ENGINES
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def format_option(choices: tuple[str, ...] = tuple(FORMATS), what: str = "Output format.") -> Any:
+def format_option(
+    choices: tuple[str, ...] = tuple(FORMATS), what: str = "Output format."
+) -> Callable[[F], F]:
     """--format/-f, shared by every command that prints something."""
     return click.option(
         "--format",
@@ -30,7 +32,7 @@ def format_option(choices: tuple[str, ...] = tuple(FORMATS), what: str = "Output
     )
 
 
-def output_option(what: str = "Write to FILE instead of standard output.") -> Any:
+def output_option(what: str = "Write to FILE instead of standard output.") -> Callable[[F], F]:
     """--output/-o FILE, shared by the commands that write a result."""
     return click.option("--output", "-o", metavar="FILE", help=what)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Optional
 
 import click
@@ -32,11 +33,32 @@ from recommender.pipeline.course_warning import course_warning
 if TYPE_CHECKING:
     from recommender.pipeline.adapt import Progress
     from recommender.pipeline.recommend import Recommender, Result
+    from recommender.store.courses import Store
 
 #: A renewed block is planned over the longest plan, so that it can start from the
 #: amounts the person does now and still have its weeks ahead (pipeline/adapt.py,
 #: renewal_level).
 RENEWAL_PLAN_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class RenewOptions:
+    """What `track renew` was given besides the day, the person and the engine."""
+
+    weeks: Optional[int] = None
+    """The next block's weeks (None: as before)"""
+    days: Optional[int] = None
+    minutes: Optional[int] = None
+    usual_pain: Optional[int] = None
+    symptom: tuple[str, ...] = ()
+    no_symptoms: bool = False
+    outlook: tuple[str, ...] = ()
+    no_outlook: bool = False
+
+    @property
+    def interactive(self) -> bool:
+        """No answer to the re-screen was given: its questions are asked."""
+        return not (self.symptom or self.no_symptoms or self.outlook or self.no_outlook)
 
 
 def renew(
@@ -45,7 +67,7 @@ def renew(
     country: Optional[str],
     engine: Optional[str],
     day: dt.date,
-    given: dict[str, Any],
+    given: RenewOptions,
 ) -> None:
     """Re-screen every red flag and the outlook questions, re-plan from the amounts the
     person does now (or easier), and start the course's next block."""
@@ -85,7 +107,7 @@ def renew(
         click.echo(render_result(result, "text"), nl=False)
         say("These answers give no plan, so no new block was started; nothing was changed.")
         return
-    weeks = given["weeks"] or course.block.weeks
+    weeks = given.weeks or course.block.weeks
     _start_block(progress, store, recommender, result, weeks)
     warning = course_warning(
         result.triage.level, (), None, False, "neck" in checked.pain_areas, result.emergency_number
@@ -96,12 +118,12 @@ def renew(
 
 
 def _renewed_answers(
-    progress: Progress, day: dt.date, country: Optional[str], given: dict[str, Any]
+    progress: Progress, day: dt.date, country: Optional[str], given: RenewOptions
 ) -> dict[str, Any]:
     """The course's answers with the warning signs and outlook asked again (or given as
     options), the usual pain now, the new block's first day, days and minutes."""
     course = progress.course
-    interactive = given["interactive"]
+    interactive = given.interactive
     answers = copy.deepcopy(course.answers)
     newer = newer_questions(answers)
     if newer and not interactive:
@@ -111,7 +133,7 @@ def _renewed_answers(
         )
     latest = [r.facts["this_week"]["usual_pain"] for r in progress.reviews]
     pain_before = latest[-1] if latest else course.block.start_pain
-    pain_now = given["usual_pain"]
+    pain_now = given.usual_pain
     try:
         if interactive:
             # The warning signs and the outlook are all asked below; of the newer
@@ -133,16 +155,16 @@ def _renewed_answers(
         raise SystemExit(1) from None
     answers["pain_intensity"] = pain_before if pain_now is None else pain_now
     answers["start_date"] = day.isoformat()
-    for key, option in (("days_per_week", "days"), ("minutes_per_session", "minutes")):
-        if given[option] is not None:
-            answers[key] = given[option]
+    for key, value in (("days_per_week", given.days), ("minutes_per_session", given.minutes)):
+        if value is not None:
+            answers[key] = value
     if country:
         answers["country"] = country
     return answers
 
 
 def _start_block(
-    progress: Progress, store: Any, recommender: Recommender, result: Result, weeks: int
+    progress: Progress, store: Store, recommender: Recommender, result: Result, weeks: int
 ) -> None:
     """The next block, from the amounts the person does now (or easier), stored and
     announced."""
@@ -216,13 +238,13 @@ def _ask_rescreen(answers: dict[str, Any]) -> None:
             answers[section][name] = click.confirm(f"  {words}", default=None, err=True)
 
 
-def _given_rescreen(answers: dict[str, Any], given: dict[str, Any]) -> None:
+def _given_rescreen(answers: dict[str, Any], given: RenewOptions) -> None:
     """The re-screen from the options: each warning sign named is yes and the others
     no, once the person has said so (--no-symptoms); the same for the outlook."""
     flags, outlook = red_flag_names(), outlook_names()
     for option, names, values in (
-        ("--symptom", flags, given["symptom"]),
-        ("--outlook", outlook, given["outlook"]),
+        ("--symptom", flags, given.symptom),
+        ("--outlook", outlook, given.outlook),
     ):
         unknown = [v for v in values if v not in names]
         if unknown:
@@ -231,9 +253,9 @@ def _given_rescreen(answers: dict[str, Any], given: dict[str, Any]) -> None:
                 param_hint=option,
             )
     missing = []
-    if not given["symptom"] and not given["no_symptoms"]:
+    if not given.symptom and not given.no_symptoms:
         missing.append("--symptom NAME for each warning sign you have now, or --no-symptoms")
-    if not given["outlook"] and not given["no_outlook"]:
+    if not given.outlook and not given.no_outlook:
         missing.append("--outlook NAME for each that is true now, or --no-outlook")
     if missing:
         raise click.UsageError(
@@ -241,5 +263,5 @@ def _given_rescreen(answers: dict[str, Any], given: dict[str, Any]) -> None:
             + "; and ".join(missing)
             + " (or renew without these options to be asked)"
         )
-    answers["red_flags"] = {name: name in given["symptom"] for name in flags}
-    answers["outlook"] = {name: name in given["outlook"] for name in outlook}
+    answers["red_flags"] = {name: name in given.symptom for name in flags}
+    answers["outlook"] = {name: name in given.outlook for name in outlook}

@@ -23,16 +23,6 @@ from recommender.app.options import (
 from recommender.app.output import emit
 from recommender.core.weeks import DEFAULT_WEEKS
 
-_MEASURES = (
-    "done",
-    "exercise_pain",
-    "next_morning",
-    "usual_pain",
-    "new_symptom",
-    "psfs",
-    "hurt",
-    "too_easy",
-)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -84,7 +74,7 @@ def track(ctx: click.Context, db: Optional[str]) -> None:
     Nothing is stored until `track start`. In a database that holds more than one
     person, every command needs --person NAME-OR-ID.
     """
-    ctx.obj = {"db": db}
+    ctx.obj = db  # what the commands are given (click.pass_obj): the --db URL
 
 
 @track.command("start")
@@ -108,7 +98,7 @@ def track(ctx: click.Context, db: Optional[str]) -> None:
 @engine_option
 @click.pass_obj
 def start(
-    obj: dict,
+    db: Optional[str],
     answers_path: Optional[str],
     example: bool,
     rules_dir: Optional[str],
@@ -127,7 +117,7 @@ def start(
     first_day = parse_day(start, "--start")
     activities = tracking.parse_psfs(psfs)
     tracking.start(
-        obj["db"],
+        db,
         person,
         country,
         answers_path,
@@ -191,7 +181,8 @@ def start(
 @engine_option
 @click.pass_obj
 def checkin(
-    obj: dict,
+    db: Optional[str],
+    /,
     person: Optional[str],
     country: Optional[str],
     engine: Optional[str],
@@ -201,10 +192,9 @@ def checkin(
     """Record a session or a week: interactively, or all at once with the options."""
     from recommender.app import checkin
 
-    interactive = not any(given[name] for name in _MEASURES) and not given["no_new_symptoms"]
-    checkin.checkin(
-        obj["db"], person, country, engine, parse_day(day, "--date"), given, interactive
-    )
+    options = checkin.CheckinOptions(**given)
+    interactive = not options.measured and not options.no_new_symptoms
+    checkin.checkin(db, person, country, engine, parse_day(day, "--date"), options, interactive)
 
 
 @track.command("renew")
@@ -231,7 +221,8 @@ def checkin(
 @engine_option
 @click.pass_obj
 def renew(
-    obj: dict,
+    db: Optional[str],
+    /,
     start: Optional[str],
     person: Optional[str],
     country: Optional[str],
@@ -243,9 +234,8 @@ def renew(
     same course, keeping its history. --days and --minutes change the sessions."""
     from recommender.app import renewal
 
-    rescreen = ("symptom", "no_symptoms", "outlook", "no_outlook")
-    given["interactive"] = not any(given[name] for name in rescreen)
-    renewal.renew(obj["db"], person, country, engine, parse_day(start, "--start"), given)
+    options = renewal.RenewOptions(**given)
+    renewal.renew(db, person, country, engine, parse_day(start, "--start"), options)
 
 
 @track.command("status")
@@ -255,7 +245,7 @@ def renew(
 @engine_option
 @click.pass_obj
 def status(
-    obj: dict,
+    db: Optional[str],
     week: Optional[int],
     day: Optional[str],
     person: Optional[str],
@@ -265,7 +255,7 @@ def status(
     """This week's plan as adapted by the weeks before it, and why."""
     from recommender.app import tracking
 
-    emit(tracking.status(obj["db"], person, country, engine, week, parse_day(day, "--date")))
+    emit(tracking.status(db, person, country, engine, week, parse_day(day, "--date")))
 
 
 @track.command("report")
@@ -284,7 +274,7 @@ def status(
 @engine_option
 @click.pass_obj
 def report(
-    obj: dict,
+    db: Optional[str],
     fmt: str,
     day: Optional[str],
     output: Optional[str],
@@ -295,7 +285,7 @@ def report(
     """The whole course, every block: pain, sessions, function and every decision."""
     from recommender.app import tracking
 
-    text = tracking.report(obj["db"], person, country, engine, fmt, parse_day(day, "--date"))
+    text = tracking.report(db, person, country, engine, fmt, parse_day(day, "--date"))
     emit(text, output, private=True)
 
 
@@ -306,17 +296,17 @@ def report(
 @person_option
 @engine_option
 @click.pass_obj
-def explain(obj: dict, verbose: bool, person: Optional[str], engine: Optional[str]) -> None:
+def explain(db: Optional[str], verbose: bool, person: Optional[str], engine: Optional[str]) -> None:
     """Every reviewed week: what was decided and why, with each rule and its source."""
     from recommender.app import tracking
 
-    emit(tracking.explain(obj["db"], person, engine, verbose))
+    emit(tracking.explain(db, person, engine, verbose))
 
 
 @track.command("people")
 @click.pass_obj
-def people(obj: dict) -> None:
+def people(db: Optional[str]) -> None:
     """Whose courses the database holds: each person's id, name and course."""
     from recommender.app import tracking
 
-    emit(tracking.people(obj["db"]))
+    emit(tracking.people(db))

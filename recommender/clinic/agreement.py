@@ -72,7 +72,7 @@ def agreement(db: ClinicDB) -> Agreement:
         )
         return [(levels[key], theirs) for key, theirs in latest.items() if key in levels]
 
-    counts = {ours: dict.fromkeys(LEVELS, 0) for ours in LEVELS}
+    counts: dict[str, dict[str, int]] = {ours: dict.fromkeys(LEVELS, 0) for ours in LEVELS}
     for ours, theirs in db.read(read):
         if ours in counts and theirs in counts:
             counts[ours][theirs] += 1

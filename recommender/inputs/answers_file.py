@@ -172,8 +172,8 @@ class _DuplicateKey(Exception):
         self.key = key
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
-    result: dict = {}
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
             raise _DuplicateKey(key)
@@ -348,7 +348,7 @@ def error_fields(exc: ValidationError) -> list[str]:
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_]{1,60}")
 
 
-def _field(loc: tuple) -> str:
+def _field(loc: tuple[int | str, ...]) -> str:
     text = ""
     for part in loc:
         if isinstance(part, int):
@@ -408,7 +408,7 @@ def _explain(err: ErrorDetails) -> str:
     return f"{err['msg']}, got {got}"
 
 
-def _bounds(loc: tuple) -> str:
+def _bounds(loc: tuple[int | str, ...]) -> str:
     from recommender.core.answers import answer_fields
 
     field = answer_fields().get(_field(loc))

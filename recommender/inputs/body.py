@@ -228,7 +228,9 @@ def rig(pose: Pose) -> tuple[Node, ...]:
     """The pose as a tree of segments, parents before children."""
     nodes: list[Node] = [Node("hip", "", 0.0, 0.0)]
 
-    def add(joint: str, parent: str, direction: float, length: float, part="", side="") -> None:
+    def add(
+        joint: str, parent: str, direction: float, length: float, part: str = "", side: str = ""
+    ) -> None:
         nodes.append(Node(joint, parent, direction, length, part, side))
 
     add("waist", "hip", pose.lumbar, _length(pose, "lumbar"), "lumbar")

@@ -32,9 +32,10 @@ from typing import Optional, TypeVar, Union
 from recommender.inputs.datafiles import read_data_file
 
 try:  # the built-in BLAKE2, without loading OpenSSL (which costs a noticeable 2 ms)
-    from _blake2 import blake2b
+    # (named again so that other modules may import the quick one from here)
+    from _blake2 import blake2b as blake2b
 except ImportError:  # pragma: no cover - other Python implementations
-    from hashlib import blake2b
+    from hashlib import blake2b as blake2b
 
 T = TypeVar("T")
 KeyPart = Union[bytes, str, Path]

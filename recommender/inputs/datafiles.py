@@ -39,7 +39,9 @@ def _loader() -> type:
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class StrictLoader(base):
+    # The base is chosen at run time (LibYAML's loader where it is built), so the type
+    # checkers cannot know it.
+    class StrictLoader(base):  # type: ignore[misc]
         """Safe YAML with YAML 1.2 booleans and no duplicate keys."""
 
     # Drop YAML 1.1's yes/no/on/off booleans; keep only true/false.
@@ -53,8 +55,8 @@ def _loader() -> type:
         list("tTfF"),
     )
 
-    def mapping_without_duplicates(loader: Any, node: Any) -> dict:
-        mapping: dict = {}
+    def mapping_without_duplicates(loader: Any, node: Any) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if key in mapping:

@@ -96,7 +96,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def coding(key: str, value: str, words: Optional[str]) -> dict:
+def coding(key: str, value: str, words: Optional[str]) -> dict[str, str]:
     coding = {"system": code_system(key), "code": value}
     if words:
         coding["display"] = one_line(words)

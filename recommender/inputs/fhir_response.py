@@ -8,6 +8,7 @@ the answers-file errors do; a missing safety answer stays missing (and is report
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from recommender.core.answers import answer_fields, answer_keys
@@ -28,7 +29,7 @@ from recommender.inputs.fhir_codes import (
 # -- QuestionnaireResponse -> answers ---------------------------------------------
 
 
-def answers_from_response(resource: Any, source: str = "the response") -> dict:
+def answers_from_response(resource: Any, source: str = "the response") -> dict[str, Any]:
     """A QuestionnaireResponse to our Questionnaire, as a plain answers dict.
 
     Only the FHIR side is checked here: that the resource is the right kind, answers
@@ -57,7 +58,7 @@ def answers_from_response(resource: Any, source: str = "the response") -> dict:
     return _disabled_answered_no(reader.answers)
 
 
-def _disabled_answered_no(answers: dict) -> dict:
+def _disabled_answered_no(answers: dict[str, Any]) -> dict[str, Any]:
     """The answers with each question the Questionnaire disables at the person's age
     (enableWhen on age) answered no, as the intake records it; an answer given
     anyway is kept."""
@@ -74,7 +75,7 @@ class _ResponseReader:
     """Walks a response's items, collecting answers and every problem found."""
 
     def __init__(self) -> None:
-        self.answers: dict = {}
+        self.answers: dict[str, Any] = {}
         self.problems: list[str] = []
         self.reported: set[str] = set()  # keys already named in a problem
         self.seen: set[str] = set()
@@ -85,7 +86,7 @@ class _ResponseReader:
         if where in self.keys:
             self.reported.add(where)
 
-    def check_resource(self, resource: dict) -> None:
+    def check_resource(self, resource: dict[str, Any]) -> None:
         canonical = resource.get("questionnaire")
         if canonical is not None and not _is_ours(canonical):
             self.problem(
@@ -99,7 +100,7 @@ class _ResponseReader:
         if MAY_BE_EMPTY not in self.answers and MAY_BE_EMPTY not in self.reported:
             self.answers[MAY_BE_EMPTY] = []  # no equipment ticked: none at hand
 
-    def check_modifiers(self, element: dict, where: str) -> None:
+    def check_modifiers(self, element: dict[str, Any], where: str) -> None:
         # FHIR: a reader that does not understand a modifier extension must not go on,
         # since it may change the meaning of everything around it.
         if "modifierExtension" in element:
@@ -121,7 +122,7 @@ class _ResponseReader:
                 continue
             self.read_item(item, place, depth)
 
-    def read_item(self, item: dict, place: str, depth: int) -> None:
+    def read_item(self, item: dict[str, Any], place: str, depth: int) -> None:
         link = item.get("linkId")
         if not isinstance(link, str) or not link:
             self.problem(place, f"needs a linkId naming the question, got {_show(link)}")
@@ -138,7 +139,7 @@ class _ResponseReader:
         else:
             self.problem(link, "unknown linkId (`backplan questionnaire --format fhir` lists them)")
 
-    def read_question(self, key: str, item: dict, depth: int) -> None:
+    def read_question(self, key: str, item: dict[str, Any], depth: int) -> None:
         if key in self.seen:
             self.problem(key, "given more than once")
             return
@@ -223,7 +224,7 @@ def _is_ours(canonical: Any) -> bool:
     return url == QUESTIONNAIRE_URL and (not bar or bool(version))
 
 
-def _other_problems(answers: dict, reported: set[str], source: str) -> list[str]:
+def _other_problems(answers: dict[str, Any], reported: set[str], source: str) -> list[str]:
     """What validation would say of the rest, so that one message names everything.
 
     The answers already reported get a stand-in valid value for this check only, so
@@ -241,11 +242,11 @@ def _other_problems(answers: dict, reported: set[str], source: str) -> list[str]
     return []
 
 
-def _copy(answers: dict) -> dict:
+def _copy(answers: dict[str, Any]) -> dict[str, Any]:
     return {k: dict(v) if isinstance(v, dict) else v for k, v in answers.items()}
 
 
-_STAND_IN = {
+_STAND_IN: dict[str, Callable[[str], Any]] = {
     "yes_no": lambda key: False,
     "number": lambda key: answer_fields()[key].minimum,
     "choice": lambda key: answer_fields()[key].choices[0],

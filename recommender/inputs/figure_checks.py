@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from recommender.inputs.body import (
     FACING,
@@ -35,6 +35,9 @@ from recommender.inputs.body import (
     turn,
     unit,
 )
+
+if TYPE_CHECKING:
+    from recommender.inputs.poses_file import Prop
 
 TOUCH = 3.0  # cm: a part this close to a surface touches it
 SINK = 1.5  # cm: a part may press this far into a surface (soft tissue, a mat)
@@ -90,7 +93,7 @@ PLACES = (
 )
 
 
-def prop_shapes(prop, view: str, floor: float) -> dict[str, list[Shape]]:
+def prop_shapes(prop: Prop, view: str, floor: float) -> dict[str, list[Shape]]:
     """The surfaces of one prop by name (chair_seat, chair_back, ...), in the view."""
     x = prop.x
     if prop.kind == "chair":
@@ -144,7 +147,7 @@ def prop_shapes(prop, view: str, floor: float) -> dict[str, list[Shape]]:
     return {}
 
 
-def places(props: Iterable, view: str, floor: float) -> dict[str, list[Shape]]:
+def places(props: Iterable[Prop], view: str, floor: float) -> dict[str, list[Shape]]:
     found: dict[str, list[Shape]] = {"floor": [Box(-1000, floor - 100, 1000, floor)]}
     for prop in props:
         for name, shapes in prop_shapes(prop, view, floor).items():
@@ -405,7 +408,7 @@ class Scene:
 
     surfaces: dict[str, list[Shape]]
     floor: float
-    props: tuple
+    props: tuple[Prop, ...]
 
 
 Fact = Callable[[Skeleton, Scene], Optional[str]]

@@ -18,8 +18,9 @@ import datetime as dt
 import json
 from typing import Any, NamedTuple, Optional
 
+from recommender.core.errors import AnswersError
 from recommender.core.typed import named
-from recommender.inputs.answers_file import DRAFT_MARK, AnswersError, open_input, parse_json
+from recommender.inputs.answers_file import DRAFT_MARK, open_input, parse_json
 from recommender.inputs.questionnaire import Invalid, Question, Questionnaire, parse_answer
 
 #: The draft format's version, the value of its DRAFT_MARK key.

@@ -179,7 +179,7 @@ def check_against(figures: dict[str, Figure], wanted: set[str]) -> list[str]:
 # -- building ----------------------------------------------------------------------
 
 
-def _figure(exercise: str, spec: Any, bases: dict) -> Figure:
+def _figure(exercise: str, spec: Any, bases: dict[Any, Any]) -> Figure:
     _check_figure_keys(spec)
     own = [(n, spec[n]) for n in POSE_NAMES if n in spec]  # the poses in their order
     poses = tuple(_pose(n, p, bases) for n, p in own)
@@ -313,7 +313,7 @@ def _movers(value: Any, arrows: tuple[Arrow, ...], first: Skeleton) -> tuple[str
     return tuple(value)
 
 
-def _pose(name: str, spec: Any, bases: dict) -> Pose:
+def _pose(name: str, spec: Any, bases: dict[Any, Any]) -> Pose:
     merged = _merged(name, spec, bases)
     view = merged.get("view", "side")
     if view not in VIEWS:
@@ -349,7 +349,7 @@ def _pose(name: str, spec: Any, bases: dict) -> Pose:
     )
 
 
-def _merged(name: str, spec: Any, bases: dict) -> dict[str, Any]:
+def _merged(name: str, spec: Any, bases: dict[Any, Any]) -> dict[str, Any]:
     """The pose's own keys over its base's: `arms` or `legs` in the pose replace the
     base's arms or legs, sides too; `short` of both apply."""
     if not isinstance(spec, dict):

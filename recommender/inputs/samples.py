@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import random
 from collections.abc import Iterator
-from typing import get_args
+from typing import Any, get_args
 
 from recommender.core.answers import (
     EQUIPMENT,
@@ -34,9 +34,9 @@ _PREGNANCY = [_NOT_PREGNANT] * 8 + _PREGNANT
 _ONSET_WEIGHTS = [60, 20, 17, 3]  # gradual, sudden, minor injury, major injury
 
 
-def sample_answers(rng: random.Random, red_flag_rate: float = 0.02) -> dict:
+def sample_answers(rng: random.Random, red_flag_rate: float = 0.02) -> dict[str, Any]:
     """One random answers object (plain JSON data)."""
-    answers = {
+    answers: dict[str, Any] = {
         "age": rng.choice([rng.randint(18, 90), rng.randint(1, 120)]),
         "pregnancy": rng.choice(_PREGNANCY),
         "pain_areas": rng.sample(PAIN_AREAS, rng.randint(1, len(PAIN_AREAS))),
@@ -59,7 +59,7 @@ def sample_answers(rng: random.Random, red_flag_rate: float = 0.02) -> dict:
     return answers
 
 
-def many_answers(count: int, seed: int = 2026) -> Iterator[dict]:
+def many_answers(count: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed)
     for _ in range(count):
         yield sample_answers(rng)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic_core import SchemaValidator, ValidationError
 
@@ -25,6 +25,8 @@ from recommender.inputs.cache import KeyPart, cached
 _TYPE_PACKAGES = ("core", "rulebook", "inputs")
 
 __all__ = ["ValidationError", "validate", "validator_for", "problems"]
+
+T = TypeVar("T")
 
 
 @cache
@@ -62,12 +64,14 @@ def _adapter(cls: type) -> Any:
     return adapter
 
 
-def validate(cls: type, data: Any) -> Any:
+def validate(cls: type[T], data: Any) -> T:
     """`data` (plain JSON-like values) as an instance of `cls`, or ValidationError.
 
     Raises TypeError when `data` holds something JSON cannot (a YAML date, say).
     """
-    return validator_for(cls).validate_json(json.dumps(data, allow_nan=False))
+    kind: type = cls  # as a plain class: mypy takes type[T] for unhashable in the cache
+    valid: T = validator_for(kind).validate_json(json.dumps(data, allow_nan=False))
+    return valid
 
 
 def problems(exc: ValidationError) -> list[str]:
@@ -80,6 +84,7 @@ def problems(exc: ValidationError) -> list[str]:
     return lines
 
 
-def json_schema(cls: type) -> dict:
+def json_schema(cls: type) -> dict[str, Any]:
     """The JSON Schema pydantic derives from a dataclass (for `backplan schema`)."""
-    return _adapter(cls).json_schema()
+    schema: dict[str, Any] = _adapter(cls).json_schema()
+    return schema

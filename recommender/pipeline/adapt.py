@@ -34,10 +34,9 @@ from recommender.core.progress import (
 )
 from recommender.core.result_record import ItemRecord, PlanRecord
 from recommender.pipeline.choices import Choices
-from recommender.pipeline.triage import RANK
 from recommender.rulebook import conditions
 from recommender.rulebook.engines import RuleEngine
-from recommender.rulebook.rules import AdaptRule
+from recommender.rulebook.rules import RANK, AdaptRule
 
 #: What a week with no measure reported is taken to be: the neutral value. A missing
 #: usual pain is the last one known (so it neither rose nor fell).

@@ -124,7 +124,7 @@ class FilterIndex:
         """Every exercise's position under the active cases that move positions
         (cached: only a few combinations of them ever occur)."""
         key = tuple(id(case) for case in movers)  # the cases live as long as the index
-        table = self._placing.get(key)
+        table: Optional[dict[str, Position]] = self._placing.get(key)
         if table is None:
             table = {e.id: _position(e, movers) for e in self.catalog}
             self._placing[key] = table
@@ -212,7 +212,7 @@ def _static_detail(exclusion: Exclusion, exercise: Exercise) -> Optional[str]:
 
 def _position(exercise: Exercise, cases: list[FilterCase]) -> Position:
     """The usual position, unless a filter rules it out or asks for sitting."""
-    usable = [
+    usable: list[Position] = [
         p for p in exercise.positions if not any(p in c.excludes.positions for c in cases)
     ] or list(exercise.positions)
     if "sitting" in usable and any(c.excludes.unless_sitting for c in cases):

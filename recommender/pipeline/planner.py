@@ -25,7 +25,7 @@ from recommender.core.deferred import Deferred
 from recommender.core.wording import words
 from recommender.pipeline.choosing import KIT, Chosen, Facts, choose_movements, read_facts
 from recommender.pipeline.dosing import rest_seconds, walk_dose, walk_minutes
-from recommender.pipeline.layout import Layout, lay_out_week
+from recommender.pipeline.layout import LOWEST_FILL, Layout, lay_out_week
 from recommender.pipeline.plan import (
     REVIEW_WEEK,
     Choice,
@@ -36,7 +36,6 @@ from recommender.pipeline.plan import (
     Week,
 )
 from recommender.pipeline.progression import (
-    LOWEST_FILL,
     WeekState,
     first_week,
     next_week,

@@ -13,6 +13,7 @@ from recommender.core.errors import BackplanError
 
 if TYPE_CHECKING:  # annotations only: `backplan --help` and `track checkin` skip the pipeline
     from recommender.pipeline.recommend import Result
+    from recommender.pipeline.triage import Flag, Triage
 
 
 def to_json(data: Any) -> str:
@@ -152,7 +153,7 @@ def render_result(result: Result, fmt: str, options: Optional[RenderOptions] = N
     return text
 
 
-def stopped_triage(flags: tuple, emergency_number: Optional[str]):
+def stopped_triage(flags: tuple[Flag, ...], emergency_number: Optional[str]) -> Triage:
     """The triage of an intake stopped by emergency red flags."""
     from recommender.pipeline.triage import Triage, level_action
 
@@ -160,7 +161,11 @@ def stopped_triage(flags: tuple, emergency_number: Optional[str]):
 
 
 def render_stopped_result(
-    flags: tuple, emergency_number: Optional[str], fmt: str, color: bool = False, width: int = 78
+    flags: tuple[Flag, ...],
+    emergency_number: Optional[str],
+    fmt: str,
+    color: bool = False,
+    width: int = 78,
 ) -> str:
     """The result of an intake stopped by an emergency red flag.
 

@@ -74,7 +74,8 @@ def render_ics(result: Result, stamp: dt.datetime, reminders: Optional[Reminders
             calendar.add_component(_checkin_event(result, week, key, stamp, reminders))
     if reminders is not None:
         calendar.add_component(_zone(result, reminders.zone))
-    return calendar.to_ical().decode("utf-8")
+    ical: bytes = calendar.to_ical()  # icalendar leaves it untyped
+    return ical.decode("utf-8")
 
 
 def _zone(result: Result, zone: str) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from recommender.pipeline.recommend import Result
 from recommender.render import to_json
-from recommender.render.text import styler, wrap
+from recommender.render.boxes import styler, wrap
 
 
 def render_explain_json(result: Result) -> str:

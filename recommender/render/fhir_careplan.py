@@ -43,7 +43,7 @@ def render(result: Result, options: RenderOptions) -> str:
     return to_json(care_plan(result, produced=options.produced))
 
 
-def care_plan(result: Result, produced: dt.datetime) -> dict:
+def care_plan(result: Result, produced: dt.datetime) -> dict[str, Any]:
     """The result as an R4 CarePlan.
 
     With a plan: status active, one activity per exercise (in order of first use) with
@@ -100,7 +100,9 @@ def _datetime(moment: dt.datetime) -> str:
     return moment.isoformat()
 
 
-def _detected_issue(flag: Flag, subject: dict, produced: dt.datetime, shown: bool) -> dict:
+def _detected_issue(
+    flag: Flag, subject: dict[str, Any], produced: dt.datetime, shown: bool
+) -> dict[str, Any]:
     """One red flag as a DetectedIssue: what was found, how serious, and what to do.
 
     A lower flag on an urgent or emergency result (not `shown`) keeps no advice of its
@@ -178,7 +180,7 @@ def _uses(plan: Plan, exercise_id: str) -> list[_Use]:
     return uses
 
 
-def _activity(plan: Plan, exercise: Exercise) -> dict:
+def _activity(plan: Plan, exercise: Exercise) -> dict[str, Any]:
     """One exercise as a CarePlan activity: what, on which days, how often, how much."""
     uses = _uses(plan, exercise.id)
     weeks = sorted({use.week for use in uses})

@@ -28,7 +28,7 @@ from recommender.inputs.questionnaire import Questionnaire
 # -- Questionnaire ------------------------------------------------------------------
 
 
-def questionnaire_resource(questionnaire: Questionnaire) -> dict:
+def questionnaire_resource(questionnaire: Questionnaire) -> dict[str, Any]:
     """The intake questions as an R4 Questionnaire, one flat item per answers-file key.
 
     Headings become display items (section-1, section-2, ...) and each question's help
@@ -37,7 +37,7 @@ def questionnaire_resource(questionnaire: Questionnaire) -> dict:
     """
     from recommender import __version__
 
-    items: list[dict] = [_question_item(questions_by_key()["country"])]
+    items: list[dict[str, Any]] = [_question_item(questions_by_key()["country"])]
     sections = 0
     for question in questionnaire.questions:
         if question.group:
@@ -69,7 +69,7 @@ def questionnaire_resource(questionnaire: Questionnaire) -> dict:
     }
 
 
-def _question_item(question: Any) -> dict:
+def _question_item(question: Any) -> dict[str, Any]:
     key = question.key
     kind = kind_of(key)
     item: dict[str, Any] = {
@@ -149,7 +149,7 @@ _FORM_HELP = {
 # -- answers -> QuestionnaireResponse -----------------------------------------------
 
 
-def response_from_answers(answers: dict) -> dict:
+def response_from_answers(answers: dict[str, Any]) -> dict[str, Any]:
     """A completed R4 QuestionnaireResponse carrying these answers (the inverse of
     `answers_from_response`), for clinics converting answers files and for tests.
 
@@ -184,5 +184,5 @@ def response_from_answers(answers: dict) -> dict:
     }
 
 
-def _get(answers: dict, key: str) -> Any:
+def _get(answers: dict[str, Any], key: str) -> Any:
     return get_path(answers, key, None)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from recommender.core.catalog import Exercise
 from recommender.core.wording import dose_words
 from recommender.pipeline.examples import Outcome
-from recommender.render.text import wrap
+from recommender.render.boxes import wrap
 from recommender.rulebook.rules import KINDS, Rulebook
 
 
@@ -20,7 +21,7 @@ def render_exercises(exercises: Iterable[Exercise]) -> str:
     return _table(rows)
 
 
-def rules_as_json(book: Rulebook) -> list[dict]:
+def rules_as_json(book: Rulebook) -> list[dict[str, Any]]:
     return [
         {
             "id": rule.id,

@@ -246,7 +246,7 @@ def render_report(progress: Progress, warning: CourseWarning, today: dt.date) ->
         f"Usual pain at the start: {course.start_pain}/10. Weeks checked in: "
         f"{len(progress.reviews)}.",
     ]
-    header = (
+    header: tuple[str, ...] = (
         "Week",
         "Doses",
         "Sessions",
@@ -259,7 +259,7 @@ def render_report(progress: Progress, warning: CourseWarning, today: dt.date) ->
     )
     for block in progress.blocks:
         lines += ["", *wrap(block_summary(block, today))]
-        rows = [header]
+        rows: list[tuple[str, ...]] = [header]
         for review in block.reviews:
             s = review.summary
             decided_by = review.deciding.id if review.deciding else "-"

@@ -231,20 +231,27 @@ def holds(condition: Condition, answers: Mapping[str, Any]) -> bool | None:
 
 
 def _compare(op: str, value: Any, operand: Any) -> bool:
+    holds: bool  # what the answers' own comparison gives (typed Any)
     if op == "is":
-        return value == operand
+        holds = value == operand
+        return holds
     if op == "is_not":
-        return value != operand
+        holds = value != operand
+        return holds
     if op == "one_of":
         return value in operand
     if op == "at_least":
-        return value >= operand
+        holds = value >= operand
+        return holds
     if op == "at_most":
-        return value <= operand
+        holds = value <= operand
+        return holds
     if op == "below":
-        return value < operand
+        holds = value < operand
+        return holds
     if op == "above":
-        return value > operand
+        holds = value > operand
+        return holds
     if op == "includes_any":
         return any(item in value for item in operand)
     raise ValueError(f"unknown operator {op!r}")

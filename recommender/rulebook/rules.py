@@ -531,7 +531,8 @@ def _beside(path: Path, name: str) -> Path:
 
 
 def _read(files: list[Path], baselines: tuple[Path, Path], catalog: Catalog) -> Rulebook:
-    collected: dict[str, list] = {section: [] for section in SECTIONS}
+    # Each section's list holds its own kind of rule (SECTIONS), read by name.
+    collected: dict[str, list[Any]] = {section: [] for section in SECTIONS}
     origin: dict[str, Path] = {}
     for file in files:
         raw = read_yaml(file)
@@ -589,7 +590,7 @@ def _check_exercise_ids(file: Path, rule: AnyRule, catalog: Catalog) -> None:
                 )
 
 
-def _read_baseline(path: Path) -> dict:
+def _read_baseline(path: Path) -> dict[str, Any]:
     from recommender.core.answers import Answers
     from recommender.inputs.validation import ValidationError, problems, validate
 
@@ -599,10 +600,11 @@ def _read_baseline(path: Path) -> dict:
     except (ValidationError, TypeError) as exc:
         detail = "; ".join(problems(exc)) if isinstance(exc, ValidationError) else str(exc)
         raise DataFileError(f"{path}: the baseline answers are not valid: {detail}") from None
-    return raw
+    baseline: dict[str, Any] = raw  # valid answers: a mapping
+    return baseline
 
 
-def _read_review_baseline(path: Path) -> dict:
+def _read_review_baseline(path: Path) -> dict[str, Any]:
     """The good week adaptation examples start from: every review fact, in range."""
     from recommender.core.paths import get_path
 
@@ -621,4 +623,5 @@ def _read_review_baseline(path: Path) -> dict:
             problems.append(f"{name} is missing or out of range")
     if problems:
         raise DataFileError(f"{path}: the baseline week is not valid: {'; '.join(problems)}")
-    return raw
+    week: dict[str, Any] = raw  # every field found in it: a mapping
+    return week

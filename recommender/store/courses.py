@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from recommender.core.progress import CheckIn, Person
@@ -18,7 +19,7 @@ from recommender.store import database
 from recommender.store.people import choose, clean_name
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine, Row
+    from sqlalchemy.engine import Connection, Engine
 
 
 def now() -> dt.datetime:
@@ -505,7 +506,7 @@ def block_row(row: tuple[Any, ...]) -> BlockRow:
     )
 
 
-def _checkin(row: Row[Any], blocks: dict[int, int]) -> CheckIn:
+def _checkin(row: Sequence[Any], blocks: dict[int, int]) -> CheckIn:
     (id_, week, recorded, done, pain, morning, usual, flags, rescreen, psfs, hurt, easy,
      block) = tuple(row)  # fmt: skip
     psfs = json_value(psfs)

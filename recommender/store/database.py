@@ -370,7 +370,8 @@ def _schema_lock(url: str) -> Iterator[None]:
         return
     descriptor = os.open(path, os.O_RDONLY)
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        # fcntl is imported here: without it, path was set to None above.
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # pyright: ignore[reportPossiblyUnboundVariable]
         yield
     finally:
         os.close(descriptor)  # releases the lock

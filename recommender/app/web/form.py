@@ -245,7 +245,9 @@ def _bad_message(question: Question, problem: str) -> str:
     return problem.rstrip(".")
 
 
-def merged(answers: Mapping[str, Any], section: Section, values: Mapping[str, Any]) -> dict:
+def merged(
+    answers: Mapping[str, Any], section: Section, values: Mapping[str, Any]
+) -> dict[str, Any]:
     """`answers` with this section's answers replaced by `values` (a copy).
 
     Optional answers left blank are removed, so clearing a name really clears it.

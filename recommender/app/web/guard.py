@@ -14,9 +14,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.routing import Match
+
+if TYPE_CHECKING:
+    from starlette.types import Message, Receive, Scope, Send
 
 #: Nothing is loaded from anywhere but this server, nothing runs inline, and no other
 #: site may frame a page or receive a form.
@@ -53,7 +56,7 @@ class Guard:
         self.app = app
         self.routes = routes
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -67,7 +70,7 @@ class Guard:
                 return
         started = complete = False
 
-        async def guarded_send(message: dict) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started, complete
             if message["type"] == "http.response.start":
                 started = True
@@ -90,7 +93,7 @@ class Guard:
             await guarded_send(_start(500, b"text/html; charset=utf-8", len(FALLBACK_500)))
             await guarded_send({"type": "http.response.body", "body": FALLBACK_500})
 
-    def _allowed(self, scope: dict) -> set[str]:
+    def _allowed(self, scope: Scope) -> set[str]:
         methods: set[str] = set()
         for route in self.routes:
             match, _ = route.matches(scope)
@@ -101,7 +104,7 @@ class Guard:
         return methods | {"OPTIONS"} if methods else set()
 
     @staticmethod
-    async def _options(allowed: set[str], send: Any) -> None:
+    async def _options(allowed: set[str], send: Send) -> None:
         message = _start(204, None, None)
         message["headers"].append((b"allow", ", ".join(sorted(allowed)).encode()))
         message["headers"] += SECURITY_HEADERS
@@ -109,7 +112,7 @@ class Guard:
         await send({"type": "http.response.body", "body": b""})
 
 
-def _start(status: int, media: bytes | None, length: int | None) -> dict:
+def _start(status: int, media: bytes | None, length: int | None) -> Message:
     headers: list[tuple[bytes, bytes]] = []
     if media is not None:
         headers.append((b"content-type", media))

@@ -9,7 +9,7 @@ import dataclasses
 import datetime as dt
 import re
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any, Optional, TypedDict
 
 from markupsafe import Markup
 
@@ -18,6 +18,7 @@ from recommender.app.web.site import country_name, templates
 from recommender.core.paths import get_path
 from recommender.core.typed import whole_number
 from recommender.inputs.countries import emergency_numbers
+from recommender.inputs.questionnaire import Question
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +56,7 @@ def as_date(text: str) -> Optional[dt.date]:
 
 
 def raw_from(
-    answers: dict, section: form.Section, parts: dict[str, list[Optional[bool]]]
+    answers: dict[str, Any], section: form.Section, parts: dict[str, list[Optional[bool]]]
 ) -> dict[str, Any]:
     """Kept answers as a form shows them."""
     raw: dict[str, Any] = {}
@@ -75,28 +76,66 @@ def raw_from(
     return raw
 
 
-def _raw_parts(question: Any, value: Any, known: Optional[list[Optional[bool]]]) -> dict[str, str]:
+def _raw_parts(
+    question: Question, value: Any, known: Optional[list[Optional[bool]]]
+) -> dict[str, str]:
     """A question asked in parts as the form shows it: each part's own answer when it
     was kept, else "no" to every part for no, and nothing to guess for yes."""
     keys = form.part_keys(question)
     if known is None or len(known) != len(keys):
-        known = [False] * len(keys) if value is False else [None] * len(keys)
+        known = [False if value is False else None] * len(keys)
     words = {True: "yes", False: "no", None: ""}
     return {key: words[answer] for key, answer in zip(keys, known, strict=True)}
 
 
-def fields(question, values: dict, errors: dict, alarming: set) -> list[dict]:
+class Choice(TypedDict):
+    """One box or button of a field, as section.html.j2 draws it."""
+
+    value: str
+    words: str
+    checked: bool
+    alarming: bool
+    """Ticking it would stop the questions with an emergency (the page warns at once)"""
+
+
+class Field(TypedDict):
+    """One question (or one part of it) as section.html.j2 draws it."""
+
+    key: str
+    id: str
+    kind: str
+    ask: str
+    help: str
+    value: str
+    """What is typed in a text or number field"""
+    options: list[Choice]
+    error: Optional[str]
+    optional: bool
+
+
+def fields(
+    question: Question,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    alarming: set[tuple[str, str]],
+) -> list[Field]:
     """A question as the template draws it: one field, or one per part."""
     if not question.or_ask:
         return [_field(question, values, errors, alarming)]
-    fields = []
+    fields: list[Field] = []
     for key, part in zip(form.part_keys(question), question.parts(), strict=True):
         shown = dataclasses.replace(question, key=key, ask=part.ask, help=part.help, or_ask=())
         fields.append(_field(shown, values, errors, alarming, kind="yes_no"))
     return fields
 
 
-def _field(question, values: dict, errors: dict, alarming: set, kind: Optional[str] = None) -> dict:
+def _field(
+    question: Question,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    alarming: set[tuple[str, str]],
+    kind: Optional[str] = None,
+) -> Field:
     """One question as the template draws it."""
     kind = kind or form.kind(question)
     value = values.get(question.key, [] if kind == "choices" else "")
@@ -130,7 +169,7 @@ def _field(question, values: dict, errors: dict, alarming: set, kind: Optional[s
     }
 
 
-def review_words(question: Any, answers: dict[str, Any]) -> str:
+def review_words(question: Question, answers: dict[str, Any]) -> str:
     """An answer in the review, or why it was not asked."""
     value = get_path(answers, question.key, None)
     if value is None and question.skipped(answers.get("age")):
@@ -138,7 +177,7 @@ def review_words(question: Any, answers: dict[str, Any]) -> str:
     return _answer_words(question, value)
 
 
-def _answer_words(question, value: Any) -> str:
+def _answer_words(question: Question, value: Any) -> str:
     kind = form.kind(question)
     if value is None:
         return "Not given"
@@ -147,7 +186,7 @@ def _answer_words(question, value: Any) -> str:
     if kind == "choice":
         return question.choices.get(value, str(value))
     if kind == "choices":
-        return ", ".join(question.choices.get(v, v) for v in value) or "None"
+        return ", ".join(question.choices.get(v, str(v)) for v in value) or "None"
     if kind == "date":
         from recommender.render.html import long_date
 

@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import asyncio
 import http
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from recommender.app.web.guard import SECURITY_HEADERS
+
+if TYPE_CHECKING:
+    from starlette.types import Receive, Scope, Send
 
 #: A request's head must arrive within this many seconds.
 HEAD_SECONDS = 10.0
@@ -174,7 +177,7 @@ def _plain_response(status: int, message: str) -> bytes:
     return b"\r\n".join(head) + b"\r\n\r\n" + body
 
 
-async def _busy(scope: dict, receive: Any, send: Any) -> None:
+async def _busy(scope: Scope, receive: Receive, send: Send) -> None:
     """The answer past the concurrency limit: try again shortly."""
     body = b"backplan is busy. Please try again in a moment."
     await send(

@@ -36,7 +36,7 @@ async def current_account(request: Request, site: SiteDep) -> Optional[Account]:
     """The account signed in with this request's session cookie (None in the public
     app, or with no live session), looked up once per request."""
     if hasattr(request.state, "account"):
-        found: Optional[Account] = request.state.account
+        found: Optional[Account] = request.state.account  # as set below
         return found
     request.state.account = None
     request.state.session_ended = False
@@ -45,7 +45,8 @@ async def current_account(request: Request, site: SiteDep) -> Optional[Account]:
         result = await run_in_threadpool(sessions.find, site.clinic, cookie)
         request.state.account = result.account
         request.state.session_ended = result.expired
-    return request.state.account
+    account: Optional[Account] = request.state.account  # Starlette's state is untyped
+    return account
 
 
 AccountDep = Annotated[Optional[Account], Depends(current_account)]

@@ -59,16 +59,17 @@ FIELDS = {
 def session_router(find: Callable[..., Any], finish: Finish, prefix: str = "") -> APIRouter:
     """The session pages under `prefix`, drawing what `find` finds (see the module)."""
     router = APIRouter(prefix=prefix, include_in_schema=False)
-    FoundDep = Annotated[Found, Depends(find)]
 
     @router.get("/session")
-    async def session_page(request: Request, found: FoundDep) -> Response:
+    async def session_page(request: Request, found: Annotated[Found, Depends(find)]) -> Response:
         if isinstance(found, Response):
             return found
         return page(request, "session.html.j2", title="Today's session", session=found)
 
     @router.post("/session")
-    async def session_end(request: Request, data: SessionEndFormDep, found: FoundDep) -> Response:
+    async def session_end(
+        request: Request, data: SessionEndFormDep, found: Annotated[Found, Depends(find)]
+    ) -> Response:
         if isinstance(found, Response):
             return found
         try:

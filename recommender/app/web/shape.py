@@ -105,7 +105,8 @@ def _kept_answer(question: Question, value: Any) -> bool:
     if isinstance(value, list) and not all(isinstance(v, str) for v in value):
         return False
     try:
-        return parse_answer(question, typed(value), _ANY_DAY) == value
+        kept: bool = parse_answer(question, typed(value), _ANY_DAY) == value
+        return kept
     except Invalid:
         return False
 

@@ -34,7 +34,7 @@ from recommender.app.web.state import (
 from recommender.inputs.countries import emergency_number
 from recommender.inputs.questionnaire import Questionnaire
 from recommender.pipeline.recommend import Recommender
-from recommender.pipeline.triage import triage_flag
+from recommender.pipeline.triage import Flag, triage_flag
 from recommender.render import FORMATS, Format, to_json
 from recommender.rulebook.conditions import holds
 from recommender.rulebook.rules import WithholdRule
@@ -164,7 +164,7 @@ class Site:
                     return number
         return None
 
-    def withheld_before_screening(self, answers: dict) -> Optional[WithholdRule]:
+    def withheld_before_screening(self, answers: dict[str, Any]) -> Optional[WithholdRule]:
         """A withholding rule that already holds before any warning sign is answered
         (WH-MINOR, from the age): the questions stop there, with its advice, as the
         terminal intake's do. Once screening has begun it always finishes, so that no
@@ -176,7 +176,7 @@ class Site:
                 return rule
         return None
 
-    def emergencies(self, state: State) -> tuple:
+    def emergencies(self, state: State) -> tuple[Flag, ...]:
         """The emergency flags the answers settle, and those that stopped the questions
         before and still hold them (stop.py)."""
         number = self.number(state)
@@ -188,7 +188,7 @@ class Site:
         return found + tuple(triage_flag(rule, number) for rule in held)
 
 
-def _missing(answers: dict, path: tuple[str, ...]) -> bool:
+def _missing(answers: dict[str, Any], path: tuple[str, ...]) -> bool:
     value: Any = answers
     for part in path:
         if not isinstance(value, dict) or part not in value:

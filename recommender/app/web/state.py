@@ -65,9 +65,9 @@ class State:
     """Everything the questionnaire knows so far."""
 
     country: Optional[str] = None
-    answers: dict = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
     done: list[int] = field(default_factory=list)  # sections checked and kept
-    drafts: dict[str, dict] = field(default_factory=dict)  # section -> what was typed
+    drafts: dict[str, dict[str, Any]] = field(default_factory=dict)  # section -> what was typed
     shown_errors: list[int] = field(default_factory=list)  # drafts that failed a check
     reviewing: bool = False  # all sections done once: edits return to the review
     started: bool = False
@@ -79,9 +79,9 @@ class State:
     # Emergency rules the person said they had answered by mistake: the result says so.
     withdrawn: list[str] = field(default_factory=list)
     # The yes/no of each part of a question asked in parts (key -> one per part).
-    parts: dict[str, list] = field(default_factory=dict)
+    parts: dict[str, list[Optional[bool]]] = field(default_factory=dict)
 
-    def to_data(self) -> dict:
+    def to_data(self) -> dict[str, Any]:
         return {
             "c": self.country,
             "a": self.answers,
@@ -204,7 +204,7 @@ class Keys:
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def _parts(value: Any) -> dict[str, list]:
+def _parts(value: Any) -> dict[str, list[Optional[bool]]]:
     """The answers to questions asked in parts: short lists of true, false or null."""
     if not isinstance(value, dict) or len(value) > 20:
         raise BadState("parts")

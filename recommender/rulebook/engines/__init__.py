@@ -8,7 +8,7 @@ here, and only the module of that engine knows how it works inside.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from recommender.core.errors import BackplanError
 from recommender.rulebook.conditions import Condition
@@ -23,7 +23,7 @@ class RuleEngine(Protocol):
 
     name: str
 
-    def evaluate(self, answers: Mapping) -> frozenset[str]:
+    def evaluate(self, answers: Mapping[str, Any]) -> frozenset[str]:
         """The names of the conditions that hold for `answers` (Answers.fact() form)."""
         ...
 

@@ -86,7 +86,7 @@ class DurableEngine:
                 if attempt + 1 == REGISTER_ATTEMPTS:
                     raise EngineError(f"durable-rules refused the compiled ruleset: {exc}") from exc
 
-    def evaluate(self, answers: Mapping) -> frozenset[str]:
+    def evaluate(self, answers: Mapping[str, Any]) -> frozenset[str]:
         fact = _pick(answers, self._paths, self._shape)
         with self._lock:
             sid = str(next(self._sessions))
@@ -134,20 +134,21 @@ def _rule_of(message: str) -> str:
         name, end = _DECODER.raw_decode(message, 1)
         if isinstance(name, str) and message[end : end + 1] == ":":
             return name
-    return next(iter(json.loads(message)))
+    rule: str = next(iter(json.loads(message)))
+    return rule
 
 
 _DECODER = json.JSONDecoder()
 
 
-def _pick(answers: Mapping, paths: list[str], shape: Optional[_Shape]) -> dict:
+def _pick(answers: Mapping[str, Any], paths: list[str], shape: Optional[_Shape]) -> dict[str, Any]:
     """A copy of `answers` holding only the dotted `paths` (nested as in the answers).
 
     `shape` (from `_shape`) is the quick way for paths one or two keys deep; anything
     missing or unusual takes the general walk, path by path."""
     if shape is not None:
         try:
-            fact: dict = {}
+            fact: dict[str, Any] = {}
             for top, leaves in shape:
                 value = answers[top]
                 fact[top] = value if leaves is None else {leaf: value[leaf] for leaf in leaves}
@@ -216,7 +217,7 @@ def _counts(condition: Condition) -> bool:
     return not isinstance(condition, Test) and any(_counts(i) for i in condition.items)
 
 
-def _match(condition: Condition) -> dict:
+def _match(condition: Condition) -> dict[str, Any]:
     """The durable-rules JSON form of a condition, restricted to the answers fact."""
     return {"$and": [{"kind": FACT_KIND}, _compile(condition)]}
 
@@ -224,7 +225,7 @@ def _match(condition: Condition) -> dict:
 _COMPARISONS = {"at_least": "$gte", "at_most": "$lte", "below": "$lt", "above": "$gt"}
 
 
-def _compile(condition: Condition) -> dict:
+def _compile(condition: Condition) -> dict[str, Any]:
     if isinstance(condition, All):
         return {"$and": [_compile(item) for item in condition.items]}
     if isinstance(condition, AnyOf):

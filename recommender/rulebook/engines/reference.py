@@ -10,6 +10,7 @@ one does the work on its own.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from recommender.rulebook.conditions import Condition, holds
 
@@ -22,7 +23,7 @@ class ReferenceEngine:
     def __init__(self, conditions: Mapping[str, Condition]) -> None:
         self._conditions = tuple(conditions.items())
 
-    def evaluate(self, answers: Mapping) -> frozenset[str]:
+    def evaluate(self, answers: Mapping[str, Any]) -> frozenset[str]:
         facts = dict(answers)
         # Complete answers leave no condition undecided: only a plain True fires.
         return frozenset(

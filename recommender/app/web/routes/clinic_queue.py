@@ -11,7 +11,7 @@ answered as if it did not exist (404).
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -27,10 +27,15 @@ from recommender.clinic.accounts import Account, cares_for
 from recommender.core.typed import whole_number
 from recommender.render.html import long_date
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from recommender.clinic.db import ClinicDB
+
 router = APIRouter(include_in_schema=False)
 
 
-def _db(site: Site) -> Any:
+def _db(site: Site) -> ClinicDB:
     assert site.clinic is not None
     return site.clinic
 
@@ -40,7 +45,7 @@ def submission_for(site: Site, clinician: Account, number: str) -> queue.Submiss
     otherwise (whether it exists or not)."""
     found_id = whole_number(number, digits=12)
 
-    def read(connection: Any) -> Optional[queue.Submission]:
+    def read(connection: Connection) -> Optional[queue.Submission]:
         found = queue.get(connection, found_id) if found_id is not None else None
         if found is None or not cares_for(connection, clinician.id, found.person_id):
             return None

@@ -14,6 +14,8 @@ Create Date: 2027-02-01
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -25,7 +27,7 @@ depends_on = None
 APPEND_ONLY = "the audit log is append-only"
 
 
-def _fk(column: str, target: str, name: str, **kwargs) -> sa.Column:
+def _fk(column: str, target: str, name: str, **kwargs: Any) -> sa.Column[int]:
     return sa.Column(column, sa.Integer, sa.ForeignKey(target, name=name), **kwargs)
 
 
