@@ -5,9 +5,9 @@ exercises, better adherence): at most 6 besides walking for sessions of 30 minut
 less, 9 for longer ones, an exercise and its easier and harder variants counting as
 one. The movements are chosen in order of need: an opener, the content the person's
 presentation calls for, strength work for every painful area, the equipment they
-have, a stretch or mobility exercise for every painful area, a second gentle movement
-where the week has days without strength work, and then more only while the sessions
-could not otherwise be filled.
+have, a stretch or mobility exercise for every painful area, then more only while the
+sessions could not otherwise be filled, and last a second gentle movement where the
+week has days without strength work (those days hold gentle work only).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ LOW_PAIN = 3  # harder variants and a fitter start only at or below this pain
 START_FILL = 0.85  # of the time offered, in week one; the rest leaves room to grow
 HALF = 0.5  # a session is never shorter than half the time offered (docs/result.md)
 RAISES_AT_START = 2  # felt steps a starting dose may be raised to fill a session
+TOP = 99  # felt steps: more than any range holds, so the top of it
 NERVE_SLIDERS = ("sciatic-nerve-slider", "median-nerve-slider")  # the catalog's fixed ids
 BALANCE = ("supported-tandem-stance",)
 #: Equipment a plan uses when the person has it (docs/result.md).
@@ -150,8 +151,8 @@ def choose_movements(
     if quick_kit:
         picks.kit_in_one_session()
     picks.stretch_for_each_area()
-    picks.second_gentle()
     picks.until_sessions_fill()
+    picks.second_gentle()
     return tuple(picks.fitter_start())
 
 
@@ -245,8 +246,9 @@ class _Picks:
         return " and ".join(words(a) for a in areas)
 
     def seconds(self, e: Exercise, how: str) -> int:
-        """Seconds `e` takes at its usual start, its lightest start, or its start raised
-        as far as a starting dose may be (`how`: "start", "lightest", "raised")."""
+        """Seconds `e` takes at its usual start, its lightest start, its start raised
+        as far as a starting dose may be, or at the top of its range (`how`: "start",
+        "lightest", "raised", "top")."""
         answers = self.facts.answers
         older, low = answers.age > OLDER_AGE, answers.activity_level == "low"
         loose = answers.history.hypermobility
@@ -547,17 +549,19 @@ class _Picks:
 
     def places_for_gentle(self, gentle: Sequence[Exercise]) -> int:
         """How many of the `gentle` movements not taught yet a day without strength
-        work needs, at their starts raised, to reach half the time with its walking at
-        a third (docs/result.md: never under half)."""
-        if not self.facts.gentle_days:
+        work needs, at the top of their ranges, to reach half the time with its walking
+        at a third (docs/result.md: never under half). Under 15 minutes walking makes
+        up the half (progression.py)."""
+        if not (self.facts.gentle_days and self.facts.walk_in_session):
             return 0
-        walk = self.facts.walk_room * 60 if self.facts.walk and self.facts.walk_in_session else 0
-        need, held, places = self.facts.budget * HALF - walk, self.raised[False], 0
+        walk = self.facts.walk_room * 60 if self.facts.walk else 0
+        need = self.facts.budget * HALF - walk
+        held, places = sum(self.seconds(e, "top") for e in self.gentle()), 0
         for e in gentle:
             if held >= need:
                 break
             if self.free(e):
-                held += self.seconds(e, "raised")
+                held += self.seconds(e, "top")
                 places += 1
         return places
 
@@ -609,6 +613,10 @@ def _start_seconds(exercise: Exercise, how: str, person: tuple[bool, bool, bool]
     active, hypermobile or not (`person`)."""
     older, low, loose = person
     dose = starting_dose_for(exercise, older, low or how == "lightest")
-    for _ in range(RAISES_AT_START if how == "raised" else 0):
-        dose = next_dose_for(exercise, dose, older, loose) or dose
+    raises = {"raised": RAISES_AT_START, "top": TOP}.get(how, 0)
+    for _ in range(raises):
+        higher = next_dose_for(exercise, dose, older, loose)
+        if higher is None:
+            break
+        dose = higher
     return seconds(exercise, dose, rest)
