@@ -167,10 +167,13 @@ def walks_for(facts: Facts, state: WeekState, before: Sequence[int] = ()) -> tup
             walk = max(walk, min(room, half))
         elif math.ceil((used + walk * 60) / 60) < facts.budget * HALF / 60:
             # From 15 minutes walking keeps to its third and the movements chosen fill
-            # the half (choosing.py). Only where every safe exercise at the top of its
-            # range still leaves the session, as shown in minutes, under half the time
-            # (three to seven safe exercises and an hour offered) does walking make up
-            # the half, and no more: docs/result.md cannot have both there.
+            # the half (choosing.py). Only where the session's exercises, at the doses
+            # the week allows, still leave it under half the time as shown in minutes
+            # does walking make up the half, and no more: docs/result.md cannot have
+            # both there. Two cases are known: three to seven safe exercises and an
+            # hour offered (every dose at its top), and gentle doses held down because
+            # the full strength days hold the same exercises (tests/pipeline/
+            # test_properties.py, GENTLE_DOSES_HELD_BY_FULL_STRENGTH_DAYS).
             least = math.ceil(facts.budget * HALF / 60)
             walk = max(walk, min(room, (60 * (least - 1) - used) // 60 + 1))
         walks.append(walk)

@@ -719,6 +719,69 @@ def test_the_plan_holds_on_days_without_strength_work(raw):
         test_plans_keep_every_invariant.hypothesis.inner_test(raw, weeks)
 
 
+_MANY_SIGNS = (
+    "abdominal_or_pulsing_pain",
+    "right_upper_abdominal_pain",
+    "morning_stiffness",
+    "walking_leg_pain",
+    "inflammatory_signs",
+    "girdle_stiffness",
+    "gca_signs",
+    "osteoporosis",
+    "upper_neck_risk",
+    "shoulder_problem",
+    "hypermobility",
+    "cannot_get_on_floor",
+    "fragility_fracture",
+    "hip_replacement",
+    "pain_began_before_45",
+    "spa_related_condition",
+    "fear_of_movement",
+    "worry",
+    "low_mood",
+    "pessimism",
+    "very_bothersome",
+)
+#: Found by the explore profile with fresh seeds after the fix above (issue 22), and
+#: failing on the code before it too (walking at 10 and 9 minutes): the days without
+#: strength work hold two gentle exercises, but their doses (one a week for every
+#: session) cannot rise, since the strength days that also hold them are full, so those
+#: days stay under half the time with walking at its third, and walking makes up the
+#: half. Known gaps until the layout lets those doses rise (the report on issue 22).
+GENTLE_DOSES_HELD_BY_FULL_STRENGTH_DAYS = {
+    "later pregnancy, every area, 25 minutes": _person(
+        (*_MANY_SIGNS, "unexplained_weight_loss", "heart_condition"),
+        age=18,
+        pregnancy="later_trimester",
+        pain_areas=EVERY_AREA,
+        pain_intensity=0,
+        equipment=["worktop"],
+        minutes_per_session=25,
+        activity_level="low",
+    ),
+    "every area, worktop and dumbbells, 23 minutes": _person(
+        (*_MANY_SIGNS, "long_term_steroids", "immunosuppressed"),
+        age=18,
+        pain_areas=EVERY_AREA,
+        pain_intensity=0,
+        pain_duration="6_to_12_weeks",
+        equipment=["worktop", "dumbbells"],
+        minutes_per_session=23,
+        activity_level="low",
+    ),
+}
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: gentle doses held down by full strength days")
+@pytest.mark.parametrize(
+    "raw",
+    GENTLE_DOSES_HELD_BY_FULL_STRENGTH_DAYS.values(),
+    ids=list(GENTLE_DOSES_HELD_BY_FULL_STRENGTH_DAYS),
+)
+def test_days_without_strength_work_reach_half_the_time_with_walking_at_its_third(raw):
+    test_plans_keep_every_invariant.hypothesis.inner_test(raw, 1)
+
+
 @given(plannable_answers)
 def test_session_dates_follow_the_start_date(raw):
     result = run(raw)
