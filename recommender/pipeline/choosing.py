@@ -536,8 +536,8 @@ class _Picks:
 
     def kit_used(self, chosen: Sequence[Chosen]) -> set[str]:
         """The person's pieces of equipment `chosen` uses, as it starts."""
-        owned = {str(k) for k in self.facts.answers.equipment} & set(KIT)
-        return {k for c in chosen for k in self.starts_as(c.exercise).equipment} & owned
+        owned = set(self.facts.answers.equipment) & set(KIT)
+        return {str(k) for c in chosen for k in self.starts_as(c.exercise).equipment} & owned
 
     def rebuild(self, chosen: Sequence[Chosen]) -> None:
         """The movements become `chosen` (running totals redone)."""
