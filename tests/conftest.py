@@ -48,7 +48,8 @@ settings.register_profile(
     max_examples=200,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("explore", deadline=None, max_examples=3000)
+# derandomize=False: a profile starts from the default one registered above.
+settings.register_profile("explore", derandomize=False, deadline=None, max_examples=3000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 EXAMPLES = Path(__file__).parent / "examples"

@@ -5,8 +5,9 @@ exercises, better adherence): at most 6 besides walking for sessions of 30 minut
 less, 9 for longer ones, an exercise and its easier and harder variants counting as
 one. The movements are chosen in order of need: an opener, the content the person's
 presentation calls for, strength work for every painful area, the equipment they
-have, a stretch or mobility exercise for every painful area, and then more only while
-the sessions could not otherwise be filled.
+have, a stretch or mobility exercise for every painful area, then more only while the
+sessions could not otherwise be filled, and last a second gentle movement where the
+week has days without strength work (those days hold gentle work only).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ CAP, LONG_SESSION_CAP, LONG_SESSION = 6, 9, 30  # movements to learn; minutes
 WALK_IN_SESSION_FROM = 15  # minutes offered: shorter sessions walk on the days between
 LOW_PAIN = 3  # harder variants and a fitter start only at or below this pain
 START_FILL = 0.85  # of the time offered, in week one; the rest leaves room to grow
+HALF = 0.5  # a session is never shorter than half the time offered (docs/result.md)
 RAISES_AT_START = 2  # felt steps a starting dose may be raised to fill a session
+TOP = 99  # felt steps: more than any range holds, so the top of it
 NERVE_SLIDERS = ("sciatic-nerve-slider", "median-nerve-slider")  # the catalog's fixed ids
 BALANCE = ("supported-tandem-stance",)
 #: Equipment a plan uses when the person has it (docs/result.md).
@@ -56,6 +59,7 @@ class Facts(NamedTuple):
     positions: Mapping[str, Position]
     walk: Optional[Exercise]  # walking, or the whole-body activity that replaces it
     strength_rest: int  # seconds between strength sets
+    gentle_days: bool  # the week has days without strength work (layout.py)
 
     def time(self, exercise: Exercise, dose: Dose) -> int:
         """Seconds the exercise takes at `dose`, rests and setting up included."""
@@ -91,7 +95,14 @@ def read_facts(
         positions=positions,
         walk=next((e for e in eligible if e.kind == "aerobic"), None),
         strength_rest=strength_rest(minutes),
+        gentle_days=answers.days_per_week > most_strength_days(answers),
     )
+
+
+def most_strength_days(answers: Answers) -> int:
+    """Strength work on 2 or 3 days a week that are never neighbours (ACSM 2011), 2 for
+    someone not yet active; the week's other days hold gentle work only (layout.py)."""
+    return 2 if answers.activity_level == "low" else 3
 
 
 def presentation_content(answers: Answers) -> list[tuple[str, tuple[str, ...]]]:
@@ -141,6 +152,7 @@ def choose_movements(
         picks.kit_in_one_session()
     picks.stretch_for_each_area()
     picks.until_sessions_fill()
+    picks.second_gentle()
     return tuple(picks.fitter_start())
 
 
@@ -234,8 +246,9 @@ class _Picks:
         return " and ".join(words(a) for a in areas)
 
     def seconds(self, e: Exercise, how: str) -> int:
-        """Seconds `e` takes at its usual start, its lightest start, or its start raised
-        as far as a starting dose may be (`how`: "start", "lightest", "raised")."""
+        """Seconds `e` takes at its usual start, its lightest start, its start raised
+        as far as a starting dose may be, or at the top of its range (`how`: "start",
+        "lightest", "raised", "top")."""
         answers = self.facts.answers
         older, low = answers.age > OLDER_AGE, answers.activity_level == "low"
         loose = answers.history.hypermobility
@@ -361,14 +374,7 @@ class _Picks:
     def replace(self, n: int, exercise: Exercise, why: str) -> None:
         """The n-th movement gives its place to `exercise` (running totals redone)."""
         kept = [c for m, c in enumerate(self.chosen) if m != n]
-        self.chosen, self.families = [], set()
-        self.quickest_opener = self.strength_start = 0
-        self.raised = {True: 0, False: 0}
-        for c in kept[:n]:
-            self.add(c.exercise, c.why)
-        self.add(exercise, why)
-        for c in kept[n:]:
-            self.add(c.exercise, c.why)
+        self.rebuild([*kept[:n], Chosen(exercise, why), *kept[n:]])
 
     def kit_in_one_session(self) -> None:
         """A session holds the presentation's content and the person's equipment when
@@ -452,6 +458,113 @@ class _Picks:
             options = sorted((e for e in gentle if area in e.areas), key=self.unused_kit)
             self.add_first("{kind} for your " + words(area), options)
 
+    def gentle(self) -> list[Exercise]:
+        """The chosen movements a day without strength work can hold."""
+        return [c.exercise for c in self.chosen if c.exercise.kind != "strength"]
+
+    def second_gentle(self) -> None:
+        """A day without strength work holds gentle work only, and every session holds
+        two exercises or more: where the week has such days, it teaches two gentle
+        movements at least. Where strength work, the presentation's content and the
+        person's equipment took every place, one of them gives way (make_room)."""
+        if not self.facts.gentle_days or len(self.gentle()) >= 2:
+            return
+        if self.full() and not self.make_room():
+            return
+        painful = set(self.facts.areas)
+        served = {a for e in self.gentle() for a in e.areas}
+        options = sorted(
+            (e for e in self.options if e.kind != "strength"),
+            key=lambda e: (
+                self.unused_kit(e),
+                e.kind == "release",  # mobility or a stretch, before relaxation
+                -len((painful & set(e.areas)) - served),
+            ),
+        )
+        self.add_first("{kind} for your {where}, for the days without strength work", options)
+
+    def make_room(self) -> bool:
+        """Free a place without losing a painful area's strength work, the content or
+        a piece of equipment where one can: a strength movement that others make up
+        for, or two that one other does. Failing that, the last movement taken for
+        the person's equipment alone gives way (the plan says why the equipment waits:
+        equipment_use.py): a session of one exercise is no session."""
+        areas, kit = self.strength_served(self.chosen), self.kit_used(self.chosen)
+        spare = [
+            n
+            for n, c in enumerate(self.chosen)
+            if c.exercise.kind == "strength" and c.exercise.id not in self.content
+        ]
+
+        def keeps(chosen: list[Chosen]) -> bool:
+            return self.strength_served(chosen) >= areas and self.kit_used(chosen) >= kit
+
+        for n in reversed(spare):
+            if keeps(self.chosen[:n] + self.chosen[n + 1 :]):
+                self.rebuild(self.chosen[:n] + self.chosen[n + 1 :])
+                return True
+        balance = {self.facts.family.get(i) for i in BALANCE}
+        strength = [
+            e
+            for e in self.options
+            if e.kind == "strength"
+            and self.facts.family[e.id] not in balance
+            and not self.too_long(e)
+        ]
+        for n in reversed(spare):
+            for m in reversed(spare[: spare.index(n)]):
+                pair = {self.facts.family[self.chosen[k].exercise.id] for k in (n, m)}
+                rest = [c for k, c in enumerate(self.chosen) if k not in (n, m)]
+                for e in strength:
+                    if not (self.free(e) or self.facts.family[e.id] in pair):
+                        continue
+                    one = Chosen(e, f"strength for your {self.where(self.starts_as(e))}")
+                    if keeps([*rest[:m], one, *rest[m:]]):
+                        self.rebuild([*rest[:m], one, *rest[m:]])
+                        return True
+        for n in reversed(spare):
+            less = self.chosen[:n] + self.chosen[n + 1 :]
+            if self.chosen[n].exercise.equipment and self.strength_served(less) >= areas:
+                self.rebuild(less)
+                return True
+        return False
+
+    def strength_served(self, chosen: Sequence[Chosen]) -> set[str]:
+        """The painful areas the strength work of `chosen` serves, as it starts."""
+        starts = (self.starts_as(c.exercise) for c in chosen if c.exercise.kind == "strength")
+        return {a for e in starts for a in e.areas if a in self.facts.areas}
+
+    def kit_used(self, chosen: Sequence[Chosen]) -> set[str]:
+        """The person's pieces of equipment `chosen` uses, as it starts."""
+        owned = set(self.facts.answers.equipment) & set(KIT)
+        return {str(k) for c in chosen for k in self.starts_as(c.exercise).equipment} & owned
+
+    def rebuild(self, chosen: Sequence[Chosen]) -> None:
+        """The movements become `chosen` (running totals redone)."""
+        self.chosen, self.families = [], set()
+        self.quickest_opener = self.strength_start = 0
+        self.raised = {True: 0, False: 0}
+        for c in chosen:
+            self.add(c.exercise, c.why)
+
+    def places_for_gentle(self, gentle: Sequence[Exercise]) -> int:
+        """How many of the `gentle` movements not taught yet a day without strength
+        work needs, at the top of their ranges, to reach half the time with its walking
+        at a third (docs/result.md: never under half). Under 15 minutes walking makes
+        up the half (progression.py)."""
+        if not (self.facts.gentle_days and self.facts.walk_in_session):
+            return 0
+        walk = self.facts.walk_room * 60 if self.facts.walk else 0
+        need = self.facts.budget * HALF - walk
+        held, places = sum(self.seconds(e, "top") for e in self.gentle()), 0
+        for e in gentle:
+            if held >= need:
+                break
+            if self.free(e):
+                held += self.seconds(e, "top")
+                places += 1
+        return places
+
     def until_sessions_fill(self) -> None:
         """More movements only while the sessions could not be filled otherwise: the
         gentle ones for days without strength work, then any."""
@@ -467,8 +580,15 @@ class _Picks:
         more = "more {kind} for your {where}"
         # Strength work takes a third of a session's exercise time before more
         # stretching is added (ACSM 2011: strength for every adult, the old included).
+        # Where the week has days without strength work, strength leaves the places
+        # those days need to reach half the time (places_for_gentle).
         strength = [e for e in self.options if e.kind == "strength"]
-        while self.strength_time() < need / 3 and self.add_first(more, strength):
+        keep = self.places_for_gentle(gentle)
+        while (
+            self.strength_time() < need / 3
+            and len(self.chosen) + keep < self.facts.cap
+            and self.add_first(more, strength)
+        ):
             pass
         while self.capacity(strength=False) < need and self.add_first(more, gentle):
             pass
@@ -493,6 +613,10 @@ def _start_seconds(exercise: Exercise, how: str, person: tuple[bool, bool, bool]
     active, hypermobile or not (`person`)."""
     older, low, loose = person
     dose = starting_dose_for(exercise, older, low or how == "lightest")
-    for _ in range(RAISES_AT_START if how == "raised" else 0):
-        dose = next_dose_for(exercise, dose, older, loose) or dose
+    raises = {"raised": RAISES_AT_START, "top": TOP}.get(how, 0)
+    for _ in range(raises):
+        higher = next_dose_for(exercise, dose, older, loose)
+        if higher is None:
+            break
+        dose = higher
     return seconds(exercise, dose, rest)

@@ -94,13 +94,13 @@ def _why(
     if all(e.level == 3 for e in safe):
         return f"the exercises for your {where} that need {pronoun} are harder ones, for later."
     if all(families.get(e.id, e.id) in taught for e in safe):
-        return "the movements that need it are in your plan in another form."
+        return f"the movements that need {pronoun} are in your plan in another form."
     if answers.minutes_per_session < _SHORT_SESSION:
         return (
             f"sessions of {answers.minutes_per_session} minutes hold only a few exercises, "
-            f"and the ones your {where} needs most came first."
+            f"and the ones most needed for your {where} came first."
         )
     return (
         "your plan keeps to a few movements so that they are easy to learn, and the ones "
-        f"your {where} needs most came first."
+        f"most needed for your {where} came first."
     )

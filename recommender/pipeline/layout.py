@@ -14,7 +14,14 @@ from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from recommender.core.catalog import Dose, Exercise
-from recommender.pipeline.choosing import KIT, START_FILL, Chosen, Facts, presentation_content
+from recommender.pipeline.choosing import (
+    KIT,
+    START_FILL,
+    Chosen,
+    Facts,
+    most_strength_days,
+    presentation_content,
+)
 from recommender.pipeline.dosing import walk_minutes
 
 #: Days (counted from the first day of each week) that spread n sessions over 7 days.
@@ -44,10 +51,10 @@ def strength_days(
     facts: Facts, chosen: Sequence[Chosen], offsets: tuple[int, ...]
 ) -> frozenset[int]:
     """2-3 non-consecutive days for strength (ACSM), counting Sunday-to-Monday; 2 for
-    someone not yet active."""
+    someone not yet active (most_strength_days)."""
     if not any(c.exercise.kind == "strength" for c in chosen):
         return frozenset()
-    limit = 2 if facts.answers.activity_level == "low" else 3
+    limit = most_strength_days(facts.answers)
     days: list[int] = []
     for offset in offsets:
         if len(days) < limit and all(apart(offset, other) for other in days):

@@ -53,8 +53,24 @@ def test_a_doorway_left_out_for_a_painful_shoulder_says_why_in_every_format():
             "desk-worker-neck",
             # (At 10 minutes the band, the dumbbells and the worktop now all fit: issue 22.)
             {"pain_areas": ["lower_back"], "minutes_per_session": 8, "equipment": EVERYTHING},
-            "sessions of 8 minutes hold only a few exercises, and the ones your lower back "
-            "needs most came first.",
+            "sessions of 8 minutes hold only a few exercises, and the ones most needed "
+            "for your lower back came first.",
+        ),
+        (
+            # several areas: no verb to agree with them
+            "desk-worker-neck",
+            {
+                "pain_areas": ["upper_back", "lower_back"],
+                "minutes_per_session": 10,
+                "equipment": EVERYTHING,
+            },
+            "and the ones most needed for your upper back and lower back came first.",
+        ),
+        (
+            # dumbbells are "them"
+            "desk-worker-neck",
+            {"pain_areas": ["neck", "upper_back"], "equipment": EVERYTHING},
+            "your dumbbells: the movements that need them are in your plan in another form.",
         ),
     ],
 )

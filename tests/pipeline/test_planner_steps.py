@@ -218,3 +218,38 @@ def test_a_short_session_is_said_in_plain_words():
         if said:
             assert "walk for the rest of the time if you can" in said[0]
             assert all(s.minutes >= 45 / 2 for s in short)
+
+
+@pytest.mark.parametrize("activity", ["low", "moderate", "high"])
+@pytest.mark.parametrize("days", range(1, 8))
+def test_the_facts_know_whether_the_week_has_days_without_strength_work(days, activity):
+    """Choosing keeps places for gentle work when the week has days without strength
+    work (Facts.gentle_days); the layout is what decides those days."""
+    facts = facts_for(days_per_week=days, activity_level=activity)
+    chosen = choose_movements(facts)
+    layout = lay_out_week(facts, chosen, starting_doses(facts, chosen))
+    assert facts.gentle_days == (len(layout.strength_days) < days)
+
+
+def test_a_week_with_days_without_strength_work_teaches_two_gentle_movements():
+    """Found on sample answers (issue 22): the content, strength for every area and the
+    band, dumbbells and worktop took all six places, so the days without strength work
+    held neck rotation and a walk. The last movement chosen only for equipment (the
+    worktop's balance exercise) gives its place; the lower back keeps its strength work."""
+    facts = facts_for(
+        "pregnant-30-weeks-pelvic-girdle-pain",
+        age=79,
+        pain_areas=["neck", "lower_back"],
+        pain_intensity=0,
+        equipment=["dumbbells", "wall", "worktop", "resistance_band"],
+        days_per_week=7,
+        minutes_per_session=28,
+        activity_level="low",
+        **{"history.cannot_get_on_floor": True},
+    )
+    chosen = [c.exercise for c in choose_movements(facts)]
+    assert len(chosen) == facts.cap
+    assert len([e for e in chosen if e.kind != "strength"]) >= 2
+    strength = [e for e in chosen if e.kind == "strength"]
+    assert {"neck", "lower_back"} <= {a for e in strength for a in e.areas}
+    assert "supported-tandem-stance" not in {e.id for e in chosen}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from pathlib import Path
 
 import pytest
@@ -320,12 +319,9 @@ def _check_walking_and_rests(raw: dict, session: dict) -> None:
         else:
             assert x["rest_seconds"] == 0, (x["id"], "no rest without a second set")
         if kind == "aerobic" and raw["minutes_per_session"] >= 15:
-            if x["minutes"] > spec_oracle.walking_cap(raw):
-                # Only where the exercises cannot reach half the time even at the top of
-                # their ranges: walking makes up the half, and no more (issue 22 report).
-                assert session["minutes"] <= math.ceil(raw["minutes_per_session"] / 2) + 1
-            else:
-                assert x["minutes"] <= spec_oracle.walking_cap(raw), "walking at most a third"
+            # Without exception: a session the exercises cannot fill is shorter (never
+            # under half, _check_shorter), not longer in walking.
+            assert x["minutes"] <= spec_oracle.walking_cap(raw), "walking at most a third"
 
 
 def _persona(name: str) -> dict:
@@ -393,8 +389,15 @@ def test_plans_keep_the_programme_of_version_3(raw):
         if CATALOG[i]["kind"] not in ("strength", "aerobic") and FAMILY[i] not in content
     }
     # With the cap taken by the presentation's content, strength work and one opener,
-    # no movement is left to teach with the equipment (see the report on issue 22).
-    capped = len(taught) >= spec_oracle.movement_cap(raw) and len(gentle) <= 1
+    # no movement is left to teach with the equipment (see the report on issue 22). A
+    # week with days without strength work teaches two gentle movements: those days
+    # hold gentle work only, and every session two exercises or more.
+    gentle_days = any(
+        all(CATALOG[x["id"]]["kind"] != "strength" for x in s["exercises"])
+        for s in plan["weeks"][0]["sessions"]
+    )
+    most_gentle = 2 if gentle_days else 1
+    capped = len(taught) >= spec_oracle.movement_cap(raw) and len(gentle) <= most_gentle
     if raw["minutes_per_session"] >= 15 and not capped:
         for kit in usable_kit - used_kit:
             # Allowed only where every such exercise is a variant of a movement already
@@ -550,6 +553,262 @@ def test_the_plan_holds_for_people_found_on_samples(raw):
     test_plans_keep_the_programme_of_version_3.hypothesis.inner_test(raw)
     for weeks in (1, 4):
         test_plans_keep_every_invariant.hypothesis.inner_test(raw, weeks)
+
+
+def _person(yes: tuple[str, ...] = (), **changes) -> dict:
+    """The calm answers with `changes`, and the warning signs, history and feelings
+    named in `yes` answered yes."""
+    raw = json.loads(json.dumps(calm_answers()))
+    raw.update(changes)
+    for group in ("red_flags", "history", "outlook"):
+        for key in raw[group]:
+            raw[group][key] = key in yes
+    return raw
+
+
+EVERY_AREA = ["neck", "shoulders", "upper_back", "mid_back", "lower_back"]
+#: Found by running these property tests on 5,000 seeded sample answers after the fixes
+#: above (issue 22): weeks with days without strength work. Strength work, the
+#: presentation's content and the person's equipment took the movements to learn, so
+#: those days held one gentle exercise and walking (a session of one exercise), or too
+#: little to fill the time with walking at its third, and walking went past it.
+DAYS_WITHOUT_STRENGTH = {
+    "later pregnancy, balance and every area, 19 minutes": _person(
+        ("shoulder_problem", "balance_problems", "very_bothersome"),
+        age=22,
+        pregnancy="later_trimester",
+        pain_areas=EVERY_AREA,
+        pain_intensity=8,
+        onset="minor_injury",
+        equipment=["wall", "doorway", "worktop", "resistance_band"],
+        days_per_week=5,
+        minutes_per_session=19,
+        activity_level="low",
+    ),
+    "much equipment, 59 minutes six days": _person(
+        ("cannot_get_on_floor", "worry"),
+        age=63,
+        pain_areas=["upper_back", "lower_back"],
+        pain_intensity=4,
+        pain_duration="6_to_12_weeks",
+        pain_trend="unchanged",
+        equipment=["chair", "foam_roller", "resistance_band", "dumbbells", "wall", "doorway"],
+        days_per_week=6,
+        minutes_per_session=59,
+        activity_level="low",
+    ),
+    "every piece of equipment and every area, 16 minutes": _person(
+        ("shoulder_problem", "fear_of_movement"),
+        age=39,
+        pain_areas=EVERY_AREA,
+        pain_duration="6_to_12_weeks",
+        onset="minor_injury",
+        equipment=[*EVERY_PIECE, "resistance_band", "foam_roller"],
+        minutes_per_session=16,
+        activity_level="low",
+    ),
+    "105, shoulders only, 58 minutes": _person(
+        ("shoulder_problem", "hypermobility", "balance_problems", "cannot_get_on_floor"),
+        age=105,
+        pain_areas=["shoulders"],
+        pain_duration="6_to_12_weeks",
+        pain_trend="worsening",
+        equipment=[*EVERY_PIECE, "resistance_band", "foam_roller"],
+        days_per_week=4,
+        minutes_per_session=58,
+        activity_level="high",
+    ),
+    "every piece of equipment and every area, 20 minutes": _person(
+        age=54,
+        pain_areas=EVERY_AREA,
+        pain_intensity=5,
+        equipment=[*EVERY_PIECE, "resistance_band", "foam_roller"],
+        days_per_week=4,
+        minutes_per_session=20,
+    ),
+    "later pregnancy at 79, every day": _person(
+        ("cannot_get_on_floor", "fear_of_movement", "low_mood", "pessimism"),
+        age=79,
+        pregnancy="later_trimester",
+        pain_areas=["neck", "lower_back"],
+        pain_intensity=0,
+        pain_duration="over_12_weeks",
+        pain_trend="unchanged",
+        equipment=["dumbbells", "wall", "worktop", "resistance_band"],
+        days_per_week=7,
+        minutes_per_session=28,
+        activity_level="low",
+    ),
+    "112, middle back, few safe exercises": _person(
+        ("hypermobility", "balance_problems", "worry", "pessimism"),
+        age=112,
+        pain_areas=["mid_back"],
+        pain_intensity=2,
+        pain_trend="worsening",
+        equipment=[],
+        days_per_week=5,
+        minutes_per_session=58,
+        activity_level="low",
+    ),
+    "later pregnancy and every area, 21 minutes": _person(
+        ("shoulder_problem", "worry"),
+        age=48,
+        pregnancy="later_trimester",
+        pain_areas=EVERY_AREA,
+        pain_duration="over_12_weeks",
+        pain_trend="unchanged",
+        equipment=["foam_roller", "worktop", "chair", "dumbbells"],
+        days_per_week=4,
+        minutes_per_session=21,
+    ),
+    "later pregnancy and every area, every day": _person(
+        ("morning_stiffness", "cannot_get_on_floor"),
+        age=27,
+        pregnancy="later_trimester",
+        pain_areas=EVERY_AREA,
+        pain_intensity=0,
+        pain_trend="unchanged",
+        onset="sudden",
+        equipment=["worktop", "chair", "foam_roller", "dumbbells", "wall", "resistance_band"],
+        days_per_week=7,
+        minutes_per_session=22,
+    ),
+    "89 with osteoporosis, 52 minutes": _person(
+        ("osteoporosis", "shoulder_problem", "very_bothersome"),
+        age=89,
+        pain_areas=["mid_back", "lower_back"],
+        pain_intensity=5,
+        pain_trend="worsening",
+        equipment=["doorway", "wall", "resistance_band", "worktop"],
+        minutes_per_session=52,
+        activity_level="low",
+    ),
+    "after a birth, every area, 17 minutes": _person(
+        ("low_mood", "pessimism"),
+        age=31,
+        pregnancy="postnatal",
+        pain_areas=EVERY_AREA,
+        pain_intensity=5,
+        pain_duration="6_to_12_weeks",
+        pain_trend="unchanged",
+        onset="major_injury",
+        equipment=[*EVERY_PIECE, "resistance_band", "foam_roller"],
+        days_per_week=6,
+        minutes_per_session=17,
+        activity_level="low",
+    ),
+    "later pregnancy, band and dumbbells, 19 minutes": _person(
+        ("pain_began_before_45", "fear_of_movement"),
+        age=29,
+        pregnancy="later_trimester",
+        pain_areas=["neck", "shoulders", "lower_back", "upper_back"],
+        pain_intensity=6,
+        pain_duration="over_12_weeks",
+        pain_trend="unchanged",
+        equipment=["resistance_band", "wall", "dumbbells"],
+        days_per_week=6,
+        minutes_per_session=19,
+    ),
+}
+
+
+@pytest.mark.parametrize("raw", DAYS_WITHOUT_STRENGTH.values(), ids=list(DAYS_WITHOUT_STRENGTH))
+def test_the_plan_holds_on_days_without_strength_work(raw):
+    test_plans_keep_the_programme_of_version_3.hypothesis.inner_test(raw)
+    for weeks in (1, 4, 8):
+        test_plans_keep_every_invariant.hypothesis.inner_test(raw, weeks)
+
+
+_MANY_SIGNS = (
+    "abdominal_or_pulsing_pain",
+    "right_upper_abdominal_pain",
+    "morning_stiffness",
+    "walking_leg_pain",
+    "inflammatory_signs",
+    "girdle_stiffness",
+    "gca_signs",
+    "osteoporosis",
+    "upper_neck_risk",
+    "shoulder_problem",
+    "hypermobility",
+    "cannot_get_on_floor",
+    "fragility_fracture",
+    "hip_replacement",
+    "pain_began_before_45",
+    "spa_related_condition",
+    "fear_of_movement",
+    "worry",
+    "low_mood",
+    "pessimism",
+    "very_bothersome",
+)
+#: Found by the explore profile with fresh seeds after the fix above (issue 22), and
+#: failing on the code before it too (walking at 10 and 9 minutes): the days without
+#: strength work hold two gentle exercises, but their doses (one a week for every
+#: session) cannot rise, since the strength days that also hold them are full, so those
+#: days stay under half the time with walking at its third, and walking makes up the
+#: half. Known gaps until the layout lets those doses rise (the report on issue 22).
+GENTLE_DOSES_HELD_BY_FULL_STRENGTH_DAYS = {
+    "later pregnancy, every area, 25 minutes": _person(
+        (*_MANY_SIGNS, "unexplained_weight_loss", "heart_condition"),
+        age=18,
+        pregnancy="later_trimester",
+        pain_areas=EVERY_AREA,
+        pain_intensity=0,
+        equipment=["worktop"],
+        minutes_per_session=25,
+        activity_level="low",
+    ),
+    "every area, worktop and dumbbells, 23 minutes": _person(
+        (*_MANY_SIGNS, "long_term_steroids", "immunosuppressed"),
+        age=18,
+        pain_areas=EVERY_AREA,
+        pain_intensity=0,
+        pain_duration="6_to_12_weeks",
+        equipment=["worktop", "dumbbells"],
+        minutes_per_session=23,
+        activity_level="low",
+    ),
+}
+
+
+#: Also found with fresh seeds, and the same on the code before the fix: three safe
+#: exercises (a stretch, relaxed breathing and one strength exercise) for 29 minutes.
+#: The day without strength work holds the two gentle ones at the top of their ranges;
+#: with walking at its third it is under half the time, so walking makes up the half.
+#: docs/result.md cannot have both here (the report on issue 22).
+TOO_FEW_SAFE_EXERCISES = _person(
+    (
+        *_MANY_SIGNS,
+        "limb_pain_or_tingling",
+        "long_term_steroids",
+        "immunosuppressed",
+        "balance_problems",
+        "heart_condition",
+    ),
+    age=18,
+    pain_areas=["mid_back"],
+    pain_intensity=0,
+    pain_duration="6_to_12_weeks",
+    equipment=[],
+    minutes_per_session=29,
+    activity_level="low",
+)
+
+
+@pytest.mark.xfail(strict=True, reason="the spec cannot have both: walking at a third and half")
+def test_too_few_safe_exercises_for_half_the_time_with_walking_at_its_third():
+    test_plans_keep_every_invariant.hypothesis.inner_test(TOO_FEW_SAFE_EXERCISES, 1)
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: gentle doses held down by full strength days")
+@pytest.mark.parametrize(
+    "raw",
+    GENTLE_DOSES_HELD_BY_FULL_STRENGTH_DAYS.values(),
+    ids=list(GENTLE_DOSES_HELD_BY_FULL_STRENGTH_DAYS),
+)
+def test_days_without_strength_work_reach_half_the_time_with_walking_at_its_third(raw):
+    test_plans_keep_every_invariant.hypothesis.inner_test(raw, 1)
 
 
 @given(plannable_answers)
