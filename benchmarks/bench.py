@@ -375,6 +375,7 @@ def _page_load(base: str, port: int, server_pid: int, count: int, connections: i
     import httpx
 
     from recommender.app.web import form
+    from recommender.core.paths import get_path
     from recommender.inputs.datafiles import bundled_dir
     from recommender.inputs.questionnaire import load_questionnaire
 
@@ -386,7 +387,7 @@ def _page_load(base: str, port: int, server_pid: int, count: int, connections: i
         for section in form.sections(load_questionnaire()):
             sent: dict = {"csrf_token": csrf}
             for question in form.asked(section, answers.get("age")):
-                value = form.get(answers, question.key)
+                value = get_path(answers, question.key)
                 if isinstance(value, bool) and question.or_ask:  # one yes/no per part
                     for key in form.part_keys(question)[: 1 if value else None]:
                         sent[key] = "yes" if value else "no"

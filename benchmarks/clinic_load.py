@@ -385,12 +385,12 @@ def _as_asked(answers: dict, questionnaire: Any) -> dict:
     page."""
     import copy
 
-    from recommender.app.web import form
+    from recommender.core.paths import set_path
 
     kept = copy.deepcopy(answers)
     for question in questionnaire.questions:
         if question.skipped(kept.get("age")):
-            form.put(kept, question.key, False)
+            set_path(kept, question.key, False)
     return kept | {"country": "GB"}
 
 
