@@ -43,7 +43,7 @@ def _partial(facts: dict, asked: int) -> dict:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_on_complete_answers_the_stop_agrees_with_each_engine(engine):
+def test_on_complete_answers_the_stop_agrees_with_each_engine(engine) -> None:
     if engine == "durable" and not durable_available():
         pytest.skip("durable-rules is not installed on this Python")
     compiled = create_engine({r.id: r.condition for r in EMERGENCY}, engine)
@@ -52,7 +52,7 @@ def test_on_complete_answers_the_stop_agrees_with_each_engine(engine):
         assert by_stop == set(compiled.evaluate(facts)), facts
 
 
-def test_a_decision_on_partial_answers_is_never_contradicted_later():
+def test_a_decision_on_partial_answers_is_never_contradicted_later() -> None:
     decided = 0
     for facts in _answers(400, seed=12):
         complete = {r.id for r in EMERGENCY if holds(r.condition, facts) is True}

@@ -23,13 +23,13 @@ pexpect = pytest.importorskip("pexpect")
 # -- the steps of a dose ------------------------------------------------------------------
 
 
-def test_sets_of_repetitions_are_steps_the_person_ends_with_timed_rests_between():
+def test_sets_of_repetitions_are_steps_the_person_ends_with_timed_rests_between() -> None:
     steps = steps_of(Dose(sets=2, per_side=False, reps=10), rest=60)
     assert [(s.kind, s.seconds) for s in steps] == [("reps", None), ("rest", 60), ("reps", None)]
     assert steps[0].text == "Set 1 of 2: 10"
 
 
-def test_holds_count_down_each_side_and_rest_between_sets():
+def test_holds_count_down_each_side_and_rest_between_sets() -> None:
     steps = steps_of(Dose(sets=2, per_side=True, hold_seconds=20), rest=15)
     assert [(s.kind, s.text, s.seconds) for s in steps] == [
         ("hold", "Set 1 of 2, left side: hold", 20),
@@ -40,7 +40,7 @@ def test_holds_count_down_each_side_and_rest_between_sets():
     ]
 
 
-def test_walking_is_one_timed_step_in_minutes():
+def test_walking_is_one_timed_step_in_minutes() -> None:
     (walk,) = steps_of(Dose(sets=1, per_side=False, minutes=10), rest=0)
     assert walk.kind == "walk" and walk.seconds == 600
 
@@ -48,7 +48,7 @@ def test_walking_is_one_timed_step_in_minutes():
 # -- the whole session in a real terminal ---------------------------------------------------
 
 
-def _spawn(tmp_path, *args: str):
+def _spawn(tmp_path: Path, *args: str):
     env = dict(os.environ, NO_COLOR="1", BACKPLAN_SESSION_SPEED="300", COLUMNS="100")
     return pexpect.spawn(
         sys.executable,
@@ -84,7 +84,7 @@ FIT_ROWER = (
 )
 
 
-def test_a_whole_session_with_an_easier_version_and_a_skip(tmp_path):
+def test_a_whole_session_with_an_easier_version_and_a_skip(tmp_path: Path) -> None:
     person = json.loads(FIT_ROWER.read_text(encoding="utf-8"))
     answers = tmp_path / "me.json"
     answers.write_text(json.dumps(person))
@@ -126,7 +126,7 @@ def test_a_whole_session_with_an_easier_version_and_a_skip(tmp_path):
     assert child.exitstatus == 0
 
 
-def test_a_countdown_updates_in_place_and_q_keeps_what_was_done(tmp_path):
+def test_a_countdown_updates_in_place_and_q_keeps_what_was_done(tmp_path: Path) -> None:
     answers = tmp_path / "me.json"
     answers.write_text(json.dumps(example_answers("desk-worker-upper-back")))
     child = _spawn(tmp_path, "--answers", str(answers), "--day", "monday")
@@ -154,7 +154,7 @@ def test_a_countdown_updates_in_place_and_q_keeps_what_was_done(tmp_path):
     assert child.exitstatus == 0
 
 
-def test_no_plan_means_no_session_and_the_warning_first():
+def test_no_plan_means_no_session_and_the_warning_first() -> None:
     runner = CliRunner()
     cauda = json.dumps(example_answers("cauda-equina"))
     result = runner.invoke(main, ["session", "--answers", "-"], input=cauda)
@@ -163,7 +163,7 @@ def test_no_plan_means_no_session_and_the_warning_first():
     assert "no session to do" in result.stderr and "Exercise 1" not in result.stderr
 
 
-def test_a_day_without_a_session_is_named_with_the_days_it_has():
+def test_a_day_without_a_session_is_named_with_the_days_it_has() -> None:
     result = CliRunner().invoke(main, ["session", "--example", "--day", "sunday"])
     assert result.exit_code == 2
     assert "no session on Sunday" in result.output and "Monday" in result.output

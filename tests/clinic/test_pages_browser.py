@@ -9,6 +9,7 @@ cookies handed to the browser) on a real `backplan serve --clinic`.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import httpx
 import pytest
@@ -84,7 +85,7 @@ def _signed_in(chromium, base: str, person: Browser):
     return context, context.new_page()
 
 
-def test_axe_finds_nothing_serious_on_the_clinics_other_pages(chromium, tmp_path):
+def test_axe_finds_nothing_serious_on_the_clinics_other_pages(chromium, tmp_path: Path) -> None:
     path = str(tmp_path / "clinic.sqlite3")
     found: dict[str, list[str]] = {}
     with served("--clinic", "--db", path, ready="/sign-in") as base:

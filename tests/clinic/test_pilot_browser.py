@@ -64,14 +64,14 @@ def postgres() -> Iterator[dict]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path) -> str:
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "clinic" / "clinic.sqlite3")
     return new_database(request.getfixturevalue("postgres"))
 
 
 @pytest.fixture
-def shots(tmp_path) -> Path:
+def shots(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("BACKPLAN_SCREENSHOTS") or tmp_path / "shots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -165,7 +165,7 @@ def _check_in(page, week: int) -> None:
 
 
 @pytest.mark.slow  # a whole pilot in a browser: about 40 s on each database
-def test_a_pilot_clinic(browser, database, shots, request):
+def test_a_pilot_clinic(browser, database, shots, request: pytest.FixtureRequest) -> None:
     axe = Axe() if "sqlite" in request.node.name else None  # once is enough for axe
     with served("--clinic", "--db", database, "--workers", "2", ready="/sign-in") as base:
         pilot = Pilot(browser, database, base, shots, axe)

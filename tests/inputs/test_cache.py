@@ -21,13 +21,13 @@ from recommender.rulebook.rules import load_rulebook
 
 
 @pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("BACKPLAN_CACHE_DIR", str(folder))
     return folder
 
 
-def test_a_second_load_comes_from_the_cache(cache_dir):
+def test_a_second_load_comes_from_the_cache(cache_dir) -> None:
     first = load_catalog()
     stored = sorted(p.name for p in cache_dir.glob("catalog-*.pickle"))
     assert len(stored) == 1
@@ -35,7 +35,7 @@ def test_a_second_load_comes_from_the_cache(cache_dir):
     assert [e.to_dict() for e in again] == [e.to_dict() for e in first]
 
 
-def test_editing_a_rule_file_rebuilds_the_rules(cache_dir, tmp_path):
+def test_editing_a_rule_file_rebuilds_the_rules(cache_dir, tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(bundled_dir("rules"), rules)
     catalog = load_catalog()
@@ -51,7 +51,7 @@ def test_editing_a_rule_file_rebuilds_the_rules(cache_dir, tmp_path):
     assert len(list(cache_dir.glob("rules-*.pickle"))) == 1
 
 
-def test_a_broken_edit_is_refused_even_after_a_cached_load(cache_dir, tmp_path):
+def test_a_broken_edit_is_refused_even_after_a_cached_load(cache_dir, tmp_path: Path) -> None:
     rules = tmp_path / "rules"
     shutil.copytree(bundled_dir("rules"), rules)
     catalog = load_catalog()
@@ -62,21 +62,23 @@ def test_a_broken_edit_is_refused_even_after_a_cached_load(cache_dir, tmp_path):
         load_rulebook(catalog, rules)
 
 
-def test_a_damaged_cache_file_is_rebuilt(cache_dir):
+def test_a_damaged_cache_file_is_rebuilt(cache_dir) -> None:
     load_catalog()
     (entry,) = cache_dir.glob("catalog-*.pickle")
     entry.write_bytes(b"not a pickle")
     assert len(load_catalog()) >= 28
 
 
-def test_an_unwritable_cache_folder_does_not_matter(tmp_path, monkeypatch):
+def test_an_unwritable_cache_folder_does_not_matter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("a file where the folder should be")
     monkeypatch.setenv("BACKPLAN_CACHE_DIR", str(blocker / "cache"))
     assert len(load_catalog()) >= 28
 
 
-def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BACKPLAN_CACHE", "off")
     assert cache.cache_dir() is None
     assert len(load_catalog()) >= 28
@@ -95,7 +97,7 @@ class _Payload:
         return (os.mkdir, (str(self.mark),))
 
 
-def _entry_name(tmp_path, monkeypatch) -> str:
+def _entry_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The file name the catalog's cache entry takes (it does not depend on the folder)."""
     probe = tmp_path / "probe"
     monkeypatch.setenv("BACKPLAN_CACHE_DIR", str(probe))
@@ -133,7 +135,9 @@ def shared_folder():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_a_pickle_planted_by_another_user_never_runs(tmp_path, monkeypatch, shared_folder):
+def test_a_pickle_planted_by_another_user_never_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_folder
+) -> None:
     name = _entry_name(tmp_path, monkeypatch)
     mark = shared_folder / "planted-code-ran"
     planted = shared_folder / name
@@ -151,7 +155,9 @@ def test_a_pickle_planted_by_another_user_never_runs(tmp_path, monkeypatch, shar
     assert sorted(p.name for p in shared_folder.iterdir()) == [name]
 
 
-def test_a_file_owned_by_someone_else_in_our_folder_is_not_loaded(tmp_path, monkeypatch):
+def test_a_file_owned_by_someone_else_in_our_folder_is_not_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     name = _entry_name(tmp_path, monkeypatch)
     folder = tmp_path / "private"
     folder.mkdir(mode=0o700)
@@ -167,7 +173,9 @@ def test_a_file_owned_by_someone_else_in_our_folder_is_not_loaded(tmp_path, monk
     assert not mark.exists()
 
 
-def test_a_symbolic_link_in_the_cache_is_not_followed(tmp_path, monkeypatch):
+def test_a_symbolic_link_in_the_cache_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     name = _entry_name(tmp_path, monkeypatch)
     folder = tmp_path / "private"
     folder.mkdir(mode=0o700)
@@ -180,7 +188,9 @@ def test_a_symbolic_link_in_the_cache_is_not_followed(tmp_path, monkeypatch):
     assert not mark.exists()
 
 
-def test_a_fifo_in_the_cache_neither_hangs_nor_fails(tmp_path, monkeypatch):
+def test_a_fifo_in_the_cache_neither_hangs_nor_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     name = _entry_name(tmp_path, monkeypatch)
     folder = tmp_path / "private"
     folder.mkdir(mode=0o700)
@@ -196,7 +206,7 @@ def test_a_fifo_in_the_cache_neither_hangs_nor_fails(tmp_path, monkeypatch):
     assert json.loads(result.stdout)["plan"]
 
 
-def test_an_entry_of_the_wrong_type_is_rebuilt(cache_dir):
+def test_an_entry_of_the_wrong_type_is_rebuilt(cache_dir) -> None:
     load_catalog()
     (entry,) = cache_dir.glob("catalog-*.pickle")
     entry.write_bytes(pickle.dumps({"not": "a list of exercises"}))
@@ -204,7 +214,9 @@ def test_an_entry_of_the_wrong_type_is_rebuilt(cache_dir):
     assert isinstance(pickle.loads(entry.read_bytes()), list)  # and stored afresh
 
 
-def test_a_failed_write_leaves_no_temporary_file(cache_dir, monkeypatch):
+def test_a_failed_write_leaves_no_temporary_file(
+    cache_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 

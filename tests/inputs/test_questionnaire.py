@@ -37,7 +37,7 @@ def _values(field: str) -> list:
     return list(range(spec.minimum, spec.maximum + 1))
 
 
-def test_some_questions_are_asked_only_from_an_age():
+def test_some_questions_are_asked_only_from_an_age() -> None:
     assert {q.key: q.from_age for q in SKIPPED} == {
         "red_flags.gca_signs": 50,
         "red_flags.girdle_stiffness": 50,
@@ -46,7 +46,7 @@ def test_some_questions_are_asked_only_from_an_age():
 
 
 @pytest.mark.parametrize("question", SKIPPED, ids=lambda q: q.key)
-def test_no_rule_can_read_a_skipped_answer_below_its_age(question):
+def test_no_rule_can_read_a_skipped_answer_below_its_age(question) -> None:
     readers = {name: c for name, c in CONDITIONS.items() if question.key in conditions.fields(c)}
     assert readers, f"no rule reads {question.key}: it need not be asked at all"
     for name, condition in readers.items():
@@ -70,7 +70,7 @@ def _with(answers: dict, key: str, value: object) -> dict:
     return out
 
 
-def test_a_skipped_question_never_shares_a_page_with_the_age():
+def test_a_skipped_question_never_shares_a_page_with_the_age() -> None:
     # The web form (one page per group) reads the age from an earlier page to leave a
     # question out, so the two are never on the same page.
     groups: dict[str, list[str]] = {}
@@ -82,7 +82,7 @@ def test_a_skipped_question_never_shares_a_page_with_the_age():
     assert not {q.key for q in SKIPPED} & set(with_age)
 
 
-def test_questions_asked_in_parts_ask_one_thing_each():
+def test_questions_asked_in_parts_ask_one_thing_each() -> None:
     parted = {q.key: len(q.parts()) for q in QUESTIONS.questions if q.or_ask}
     assert parted == {"red_flags.night_pain": 2, "red_flags.inflammatory_signs": 2}
     for question in QUESTIONS.questions:

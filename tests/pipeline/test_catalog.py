@@ -74,7 +74,7 @@ PROGRAMME = [
 ]
 
 
-def test_catalog_size_and_seed_exercises():
+def test_catalog_size_and_seed_exercises() -> None:
     assert len(CATALOG) >= 64  # docs/catalog.md, "What the catalog must offer"
     assert not [i for i in PROGRAMME if i not in CATALOG]
     assert CATALOG["walking"].kind == "aerobic" and CATALOG["walking"].dose.minutes
@@ -82,7 +82,7 @@ def test_catalog_size_and_seed_exercises():
     assert not missing
 
 
-def test_links_are_consistent():
+def test_links_are_consistent() -> None:
     for e in CATALOG:
         if e.harder:
             harder = CATALOG[e.harder]
@@ -92,13 +92,13 @@ def test_links_are_consistent():
             assert CATALOG[e.easier].harder == e.id
 
 
-def test_nobody_starts_on_the_hardest_form():
+def test_nobody_starts_on_the_hardest_form() -> None:
     for e in CATALOG:
         if e.level == 3:
             assert e.easier and CATALOG[e.easier].level < 3, e.id
 
 
-def test_instructions_are_complete_and_personal():
+def test_instructions_are_complete_and_personal() -> None:
     for e in CATALOG:
         assert 2 <= len(e.steps) <= 8, e.id
         for text in (*e.steps, *e.cautions):
@@ -106,7 +106,7 @@ def test_instructions_are_complete_and_personal():
         assert any(" you" in f" {s.lower()}" for s in e.steps), f"{e.id}: not second person"
 
 
-def test_every_area_has_gentle_exercises_off_the_floor():
+def test_every_area_has_gentle_exercises_off_the_floor() -> None:
     for area in AREAS:
         gentle = [
             e
@@ -258,7 +258,7 @@ def _check(plan, minutes, has_strength, where) -> None:
 
 
 @pytest.mark.slow  # some 130,000 eligibility sets, each planned
-def test_a_valid_plan_exists_whenever_one_is_given():
+def test_a_valid_plan_exists_whenever_one_is_given() -> None:
     """Every eligibility set the filters can produce (some 130,000) gives a plan that
     keeps the session invariants: at least two exercises besides walking, a gentle
     opener, 75-100 % of the time, walking every week, strength on 2-3 days when safe,
@@ -285,7 +285,7 @@ def test_a_valid_plan_exists_whenever_one_is_given():
     assert checked > 100_000
 
 
-def test_too_few_fires_on_a_smaller_catalog():
+def test_too_few_fires_on_a_smaller_catalog() -> None:
     """WH-TOO-FEW cannot fire with the bundled catalog (the walk above), but it still
     guards a catalog edited down with --data."""
     rule = next(r for r in BOOK.rulebook.withhold if r.id == "WH-TOO-FEW")

@@ -30,7 +30,7 @@ def _result(name: str, **changes):
     return BOOK.recommend(validate_answers(raw))
 
 
-def test_a_doorway_left_out_for_a_painful_shoulder_says_why_in_every_format():
+def test_a_doorway_left_out_for_a_painful_shoulder_says_why_in_every_format() -> None:
     result = _result("painful-shoulder-upper-back")
     (sentence,) = result.plan.unused_equipment
     assert sentence == (
@@ -57,14 +57,14 @@ def test_a_doorway_left_out_for_a_painful_shoulder_says_why_in_every_format():
         ),
     ],
 )
-def test_each_reason_in_its_own_words(name, changes, because):
+def test_each_reason_in_its_own_words(name, changes, because) -> None:
     result = _result(name, **changes)
     assert any(s.endswith(because) for s in result.plan.unused_equipment), (
         result.plan.unused_equipment
     )
 
 
-def test_equipment_the_plan_uses_needs_no_word():
+def test_equipment_the_plan_uses_needs_no_word() -> None:
     result = _result("rower-24-every-piece-of-equipment")
     used = {k for e in result.plan.exercises() for k in e.equipment}
     assert set(KIT) <= used
@@ -72,7 +72,7 @@ def test_equipment_the_plan_uses_needs_no_word():
 
 
 @given(plannable_answers)
-def test_every_owned_piece_of_equipment_is_used_or_explained(raw):
+def test_every_owned_piece_of_equipment_is_used_or_explained(raw) -> None:
     result = BOOK.recommend(validate_answers(raw))
     if result.plan is None:
         return

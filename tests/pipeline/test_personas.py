@@ -59,7 +59,7 @@ def walk_in_session(result: Result) -> int:
     )
 
 
-def test_frail_85_year_old_who_cannot_get_on_the_floor():
+def test_frail_85_year_old_who_cannot_get_on_the_floor() -> None:
     result, text = persona("frail-85-chair-only")
     for p in items(result):
         assert p.position in ("sitting", "standing"), p.exercise.id
@@ -75,7 +75,7 @@ def test_frail_85_year_old_who_cannot_get_on_the_floor():
     assert "rest 60 s between sets" in text
 
 
-def test_78_year_old_with_osteoporosis_and_a_wrist_fracture_who_falls():
+def test_78_year_old_with_osteoporosis_and_a_wrist_fracture_who_falls() -> None:
     result, _ = persona("osteoporosis-78-wrist-fracture-falls")
     for p in items(result):
         props = set(p.exercise.properties)
@@ -91,7 +91,7 @@ def test_78_year_old_with_osteoporosis_and_a_wrist_fracture_who_falls():
     assert any(p.rest_seconds == 60 for p in items(result) if p.exercise.kind == "strength")
 
 
-def test_thirty_weeks_pregnant_with_pelvic_girdle_pain():
+def test_thirty_weeks_pregnant_with_pelvic_girdle_pain() -> None:
     result, text = persona("pregnant-30-weeks-pelvic-girdle-pain")
     assert {"NOTE-PREGNANCY", "NOTE-PELVIC-GIRDLE"} <= notes(result)
     assert "physiotherapist" in text
@@ -102,7 +102,7 @@ def test_thirty_weeks_pregnant_with_pelvic_girdle_pain():
         assert "pelvic-floor" in held(result), "pelvic floor work in later pregnancy"
 
 
-def test_eight_weeks_after_a_birth():
+def test_eight_weeks_after_a_birth() -> None:
     result, text = persona("eight-weeks-after-a-birth")
     assert "NOTE-POSTNATAL" in notes(result)
     assert "NOTE-PREGNANCY" not in notes(result), "no pregnancy stop signs after the birth"
@@ -111,7 +111,7 @@ def test_eight_weeks_after_a_birth():
         assert "pelvic-floor" in held(result), "pelvic floor work after a birth"
 
 
-def test_sciatica_to_the_foot():
+def test_sciatica_to_the_foot() -> None:
     result, text = persona("sciatica-to-the-foot")
     assert result.triage.level == "soon"
     assert "NOTE-LIMB-SYMPTOMS" in notes(result)
@@ -120,7 +120,7 @@ def test_sciatica_to_the_foot():
         assert "sciatic-nerve-slider" in held(result), "a nerve slider for leg symptoms"
 
 
-def test_arm_nerve_pain():
+def test_arm_nerve_pain() -> None:
     result, _ = persona("arm-nerve-pain")
     assert "NOTE-LIMB-SYMPTOMS" in notes(result)
     if safe(result, "median-nerve-slider"):
@@ -128,7 +128,7 @@ def test_arm_nerve_pain():
     assert "sciatic-nerve-slider" not in held(result)
 
 
-def test_rower_with_every_piece_of_equipment():
+def test_rower_with_every_piece_of_equipment() -> None:
     result, text = persona("rower-24-every-piece-of-equipment")
     assert result.triage.level == "none"
     assert movements(result) <= 9
@@ -141,7 +141,7 @@ def test_rower_with_every_piece_of_equipment():
     assert sum(e.kind == "strength" for e in week_one) >= 3, "real strength work for the fit"
 
 
-def test_sixty_minutes_five_days_a_week():
+def test_sixty_minutes_five_days_a_week() -> None:
     result, text = persona("sixty-minutes-five-days")
     assert movements(result) <= 9
     assert walk_in_session(result) <= 20
@@ -154,7 +154,7 @@ def test_sixty_minutes_five_days_a_week():
                 assert any("shorter session" in n for n in week.notes)
 
 
-def test_five_minutes_every_day():
+def test_five_minutes_every_day() -> None:
     result, text = persona("five-minutes-every-day")
     for week in result.plan.weeks:
         assert len(week.sessions) == 7
@@ -168,7 +168,7 @@ def test_five_minutes_every_day():
     assert movements(result) <= 6
 
 
-def test_walking_leg_pain_at_74():
+def test_walking_leg_pain_at_74() -> None:
     result, text = persona("walking-leg-pain-74")
     assert result.triage.level == "soon"
     assert "NOTE-WALKING-LEG-PAIN" in notes(result)

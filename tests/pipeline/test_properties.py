@@ -33,7 +33,7 @@ def run(raw: dict, weeks: int = 4) -> dict:
 
 
 @given(answers())
-def test_triage_matches_the_spec(raw):
+def test_triage_matches_the_spec(raw) -> None:
     result = run(raw)
     want = spec_oracle.red_flags(raw)
     flags = result["triage"]["flags"]
@@ -46,7 +46,7 @@ def test_triage_matches_the_spec(raw):
 
 
 @given(answers())
-def test_no_plan_at_urgent_or_emergency_and_withholding_matches_the_spec(raw):
+def test_no_plan_at_urgent_or_emergency_and_withholding_matches_the_spec(raw) -> None:
     result = run(raw)
     level = result["triage"]["level"]
     eligible = [e for e in CATALOG.values() if not spec_oracle.exclusions(raw, e, level)]
@@ -61,7 +61,7 @@ def test_no_plan_at_urgent_or_emergency_and_withholding_matches_the_spec(raw):
 
 
 @given(answers(red_flag_rate=0.05))
-def test_every_exclusion_is_recorded_with_its_rule(raw):
+def test_every_exclusion_is_recorded_with_its_rule(raw) -> None:
     result = run(raw)
     level = result["triage"]["level"]
     want = {
@@ -152,7 +152,7 @@ FIVE_MINUTES_WITH_A_HEART_CONDITION = upgrade(FIVE_MINUTES_WITH_A_HEART_CONDITIO
 @example(raw=FIVE_MINUTES_WITH_A_HEART_CONDITION, weeks=1)
 @example(raw=FIVE_MINUTES_WITH_A_HEART_CONDITION, weeks=4)
 @given(plannable_answers, st.integers(1, 12))
-def test_plans_keep_every_invariant(raw, weeks):
+def test_plans_keep_every_invariant(raw, weeks) -> None:
     result = run(raw, weeks)
     plan = result["plan"]
     if plan is None:
@@ -360,7 +360,7 @@ SEED_BEFORE_ISSUE_29 = int(
 @example(raw={**_persona("rower-24-every-piece-of-equipment"), "equipment": []})
 @example(raw={**_persona("eight-weeks-after-a-birth"), "equipment": ["doorway", "foam_roller"]})
 @given(plannable_answers)
-def test_plans_keep_the_programme_of_version_3(raw):
+def test_plans_keep_the_programme_of_version_3(raw) -> None:
     """docs/result.md, "What every plan holds": few movements to learn, the person's
     equipment, a fitter start for the fit, and the content the presentation calls for."""
     result = run(raw)
@@ -510,12 +510,12 @@ KNOWN_GAPS = {
     reason="the planner's gaps found in issue 29; fix, then delete",
 )
 @pytest.mark.parametrize("raw", KNOWN_GAPS.values(), ids=list(KNOWN_GAPS))
-def test_the_known_gaps_of_the_programme(raw):
+def test_the_known_gaps_of_the_programme(raw) -> None:
     test_plans_keep_the_programme_of_version_3.hypothesis.inner_test(raw)
 
 
 @given(plannable_answers)
-def test_session_dates_follow_the_start_date(raw):
+def test_session_dates_follow_the_start_date(raw) -> None:
     result = run(raw)
     if result["plan"] is None:
         return
@@ -533,7 +533,7 @@ def test_session_dates_follow_the_start_date(raw):
 
 @settings(max_examples=50)
 @given(answers())
-def test_output_is_deterministic(raw):
+def test_output_is_deterministic(raw) -> None:
     first = json.dumps(run(raw), sort_keys=False)
     again = json.dumps(run(json.loads(json.dumps(raw))), sort_keys=False)
     assert first == again

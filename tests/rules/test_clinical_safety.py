@@ -59,13 +59,13 @@ def rule_ids_in_rule_files() -> set[str]:
     return ids
 
 
-def test_every_rule_appears_in_the_hazard_log():
+def test_every_rule_appears_in_the_hazard_log() -> None:
     logged = {rule for row in hazard_rows() for rule in row["rules"]}
     missing = rule_ids_in_rule_files() - logged
     assert not missing, f"rules with no hazard in docs/clinical-safety.md: {sorted(missing)}"
 
 
-def test_every_hazard_names_existing_rules_and_tests():
+def test_every_hazard_names_existing_rules_and_tests() -> None:
     rows = hazard_rows()
     assert len(rows) >= 30
     assert len({row["id"] for row in rows}) == len(rows), "hazard ids repeat"
@@ -78,7 +78,7 @@ def test_every_hazard_names_existing_rules_and_tests():
             _assert_test_exists(row["id"], test)
 
 
-def test_every_integrity_hazard_names_existing_tests():
+def test_every_integrity_hazard_names_existing_tests() -> None:
     rows = integrity_rows()
     assert len(rows) >= 5
     for hazard, tests in rows:

@@ -13,7 +13,7 @@ SIGNS = [
 ]
 
 
-def test_a_count_parses_and_reads_as_words():
+def test_a_count_parses_and_reads_as_words() -> None:
     condition = parse({"at_least": 2, "of": SIGNS})
     assert isinstance(condition, AtLeast) and condition.minimum == 2
     assert describe(condition) == (
@@ -35,12 +35,12 @@ def test_a_count_parses_and_reads_as_words():
         ({"of": SIGNS}, "needs both"),
     ],
 )
-def test_a_bad_count_is_refused_with_its_place(raw, problem):
+def test_a_bad_count_is_refused_with_its_place(raw, problem) -> None:
     with pytest.raises(ConditionError, match=problem):
         parse(raw)
 
 
-def test_a_count_too_large_to_compile_is_refused():
+def test_a_count_too_large_to_compile_is_refused() -> None:
     many = [
         {f"red_flags.{k}": True}
         for k in (
@@ -73,5 +73,5 @@ def test_a_count_too_large_to_compile_is_refused():
         ({}, None),
     ],
 )
-def test_a_count_is_decided_with_three_valued_logic(answers, expected):
+def test_a_count_is_decided_with_three_valued_logic(answers, expected) -> None:
     assert holds(parse({"at_least": 2, "of": SIGNS}), answers) is expected

@@ -184,7 +184,7 @@ def corner_cases() -> list[dict]:
     return corners
 
 
-def test_engines_agree_on_every_rule_example():
+def test_engines_agree_on_every_rule_example() -> None:
     for case in cases(DURABLE):
         if isinstance(case.rule, AdaptRule):
             # An adaptation example is a week, not answers: the two adaptation engines
@@ -196,12 +196,12 @@ def test_engines_agree_on_every_rule_example():
 
 
 @pytest.mark.parametrize("name", example_names())
-def test_engines_agree_on_the_public_examples(name):
+def test_engines_agree_on_the_public_examples(name) -> None:
     _check(example_answers(name))
 
 
 @pytest.mark.slow
-def test_engines_agree_on_more_than_ten_thousand_answers():
+def test_engines_agree_on_more_than_ten_thousand_answers() -> None:
     corners = corner_cases()
     rng = random.Random(5)
     generated = [
@@ -215,5 +215,5 @@ def test_engines_agree_on_more_than_ten_thousand_answers():
 @pytest.mark.slow
 @settings(max_examples=300)
 @given(answers())
-def test_engines_agree_on_hypothesis_answers(raw):
+def test_engines_agree_on_hypothesis_answers(raw) -> None:
     _check(raw)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from recommender.store.courses import Store
 
+from conftest import Run
 from support.course import (
     BOB_ANSWERS,
     START_ARGS,
@@ -37,7 +39,7 @@ def pg_url(server) -> str:
     return new_database(server)
 
 
-def test_a_course_on_postgresql(pg_url, run):
+def test_a_course_on_postgresql(pg_url, run: Run) -> None:
     run("track", "--db", pg_url, *START_ARGS[1:])
     for week in WEEKS:
         run("track", "--db", pg_url, *checkin_args(*week)[1:])
@@ -48,7 +50,7 @@ def test_a_course_on_postgresql(pg_url, run):
     assert course.psfs[0] == ("Lifting the shopping", 3)
 
 
-def test_migrations_from_empty_on_postgresql(pg_url):
+def test_migrations_from_empty_on_postgresql(pg_url) -> None:
     import psycopg
 
     with pytest.raises(Exception, match="nothing is tracked yet"):
@@ -67,7 +69,7 @@ def test_migrations_from_empty_on_postgresql(pg_url):
     assert version == (HEAD,)
 
 
-def test_a_shared_database_keeps_the_other_applications_tables(pg_url, run):
+def test_a_shared_database_keeps_the_other_applications_tables(pg_url, run: Run) -> None:
     import psycopg
 
     with psycopg.connect(pg_url) as connection:
@@ -80,7 +82,7 @@ def test_a_shared_database_keeps_the_other_applications_tables(pg_url, run):
         ]
 
 
-def test_check_ins_from_two_processes_lose_nothing_on_postgresql(pg_url, run):
+def test_check_ins_from_two_processes_lose_nothing_on_postgresql(pg_url, run: Run) -> None:
     run("track", "--db", pg_url, *START_ARGS[1:])
     each = 100
     race_two_writers(pg_url, each)
@@ -88,7 +90,9 @@ def test_check_ins_from_two_processes_lose_nothing_on_postgresql(pg_url, run):
     assert sorted(c.exercise_pain for c in checkins) == [1] * each + [2] * each
 
 
-def test_two_people_on_postgresql_each_see_only_their_own_course(pg_url, run, tmp_path):
+def test_two_people_on_postgresql_each_see_only_their_own_course(
+    pg_url, run: Run, tmp_path: Path
+) -> None:
     db = ["track", "--db", pg_url]
     run(*db, *START_ARGS[1:], "--person", "Alice")
     bob = tmp_path / "bob.json"
@@ -105,14 +109,14 @@ def test_two_people_on_postgresql_each_see_only_their_own_course(pg_url, run, tm
     assert stored_course(pg_url, "Bob").answers["age"] == 71
 
 
-def test_a_database_of_revision_0001_with_data_migrates_on_postgresql(pg_url, run):
+def test_a_database_of_revision_0001_with_data_migrates_on_postgresql(pg_url, run: Run) -> None:
     from support.older_store import check_migrated, make_revision_0001
 
     make_revision_0001(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
     check_migrated(pg_url, run, ["--db", pg_url])
 
 
-def test_two_first_starts_at_once_on_postgresql(server):
+def test_two_first_starts_at_once_on_postgresql(server) -> None:
     for _ in range(4):  # a race: several rounds, each on an empty database
         url = new_database(server)
         for code, messages in race_first_starts(url):
@@ -123,7 +127,7 @@ def test_two_first_starts_at_once_on_postgresql(server):
         store.close()
 
 
-def test_a_password_in_the_query_string_is_never_shown(server, run):
+def test_a_password_in_the_query_string_is_never_shown(server, run: Run) -> None:
     url = (
         f"postgresql://nobody@/nowhere?host={server['socket']}&port={server['port']}"
         "&password=s3cret-pw"

@@ -18,6 +18,7 @@ from recommender.inputs.answers_file import example_answers, validate_answers
 from recommender.inputs.result_record import StoredResultError, read_result
 from recommender.pipeline.recommend import Recommender
 
+from conftest import Run
 from support.strategies import answers, plannable_answers
 
 _RECOMMENDER = Recommender.load(engine="reference")
@@ -60,14 +61,14 @@ def _dumped(record: ResultRecord) -> dict:
 
 @settings(max_examples=60)
 @given(answers())
-def test_any_result_reads_back_whole(raw):
+def test_any_result_reads_back_whole(raw) -> None:
     result = _RECOMMENDER.recommend(validate_answers(raw)).to_dict()
     assert _dumped(read_result(json.dumps(result))) == _with_defaults(result)
 
 
 @settings(max_examples=40)
 @given(plannable_answers)
-def test_a_dose_has_one_wording(raw):
+def test_a_dose_has_one_wording(raw) -> None:
     """Tracking words a stored item's dose exactly as the plan words the prescription."""
     result = _RECOMMENDER.recommend(validate_answers(raw), weeks=6)
     if result.plan is None:
@@ -80,7 +81,7 @@ def test_a_dose_has_one_wording(raw):
                 assert dose_words(item.dose) == dose_words(prescription.dose)
 
 
-def test_a_result_stored_in_format_2_still_reads():
+def test_a_result_stored_in_format_2_still_reads() -> None:
     result = _RECOMMENDER.recommend(example_answers()).to_dict()
     older = copy.deepcopy(result)
     del older["escalation"], older["emergency_number"]
@@ -99,20 +100,20 @@ def test_a_result_stored_in_format_2_still_reads():
     assert doses(record.plan) == doses(now)
 
 
-def test_a_key_the_records_do_not_know_is_refused():
+def test_a_key_the_records_do_not_know_is_refused() -> None:
     result = _RECOMMENDER.recommend(example_answers()).to_dict()
     result["plan"]["weeks"][0]["sessions"][0]["exercises"][0]["tempo"] = "slow"
     with pytest.raises(StoredResultError, match="tempo"):
         read_result(result)
 
 
-def test_a_result_from_a_newer_backplan_is_refused():
+def test_a_result_from_a_newer_backplan_is_refused() -> None:
     result = _RECOMMENDER.recommend(example_answers()).to_dict()
     with pytest.raises(StoredResultError, match="newer backplan"):
         read_result(result, FORMAT + 1)
 
 
-def test_a_stored_course_with_an_unreadable_result_is_a_message(db, run):
+def test_a_stored_course_with_an_unreadable_result_is_a_message(db: str, run: Run) -> None:
     import sqlite3
 
     from support.course import START_ARGS

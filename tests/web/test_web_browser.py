@@ -27,6 +27,7 @@ from recommender.core.paths import get_path
 from recommender.inputs.answers_file import parse_answers
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.inputs.samples import many_answers
+from recommender.pipeline.recommend import Recommender
 from recommender.render import FORMATS, render_result
 
 from conftest import example_answers
@@ -96,7 +97,9 @@ def server() -> str:
 # -- the API ----------------------------------------------------------------------------
 
 
-def test_api_plan_is_byte_identical_to_plan_json_for_1000_answers(server, recommender):
+def test_api_plan_is_byte_identical_to_plan_json_for_1000_answers(
+    server, recommender: Recommender
+) -> None:
     """What `plan --format json` prints (render_result on the same Recommender) for 1,000
     varied answers, byte for byte, over HTTP from two worker processes."""
     with httpx.Client(base_url=server, timeout=30) as client:
@@ -110,7 +113,7 @@ def test_api_plan_is_byte_identical_to_plan_json_for_1000_answers(server, recomm
             assert reply.content == expected.encode(), number
 
 
-def test_api_matches_the_real_plan_command(server, tmp_path):
+def test_api_matches_the_real_plan_command(server, tmp_path: Path) -> None:
     """And against the command itself, process to process, for the bundled examples."""
     names = ["sciatica", "cauda-equina", "teenager", "desk-worker-upper-back"]
     with httpx.Client(base_url=server, timeout=30) as client:
@@ -130,7 +133,7 @@ def test_api_matches_the_real_plan_command(server, tmp_path):
             assert reply.content == cli.stdout, name
 
 
-def test_api_bad_input_gets_422_with_the_cli_messages(server, tmp_path):
+def test_api_bad_input_gets_422_with_the_cli_messages(server, tmp_path: Path) -> None:
     bad = example_answers("sciatica")
     bad["age"] = 300
     bad["pain_areas"] = ["neck", "neck"]
@@ -153,7 +156,7 @@ def test_api_bad_input_gets_422_with_the_cli_messages(server, tmp_path):
     assert {"age", "pain_areas", "red_flags.fever"} <= set(reply.json()["fields"])
 
 
-def test_api_questionnaire_is_the_fhir_questionnaire(server):
+def test_api_questionnaire_is_the_fhir_questionnaire(server) -> None:
     cli = subprocess.run(
         [*backplan(), "questionnaire", "--format", "fhir"], capture_output=True, check=True
     )
@@ -241,7 +244,7 @@ def answer_everything(page, answers: dict) -> None:
     page.wait_for_url("**/review")
 
 
-def test_full_form_to_a_plan(page):
+def test_full_form_to_a_plan(page) -> None:
     answers = example_answers("desk-worker-upper-back")
     start(page, "GB")
     answer_everything(page, answers)
@@ -268,7 +271,7 @@ def test_full_form_to_a_plan(page):
         )
 
 
-def test_emergency_stops_the_form_mid_way(page):
+def test_emergency_stops_the_form_mid_way(page) -> None:
     answers = example_answers("desk-worker-upper-back")
     start(page, "GB")
     fill_section(page, SECTIONS[0], answers)
@@ -300,7 +303,7 @@ def test_emergency_stops_the_form_mid_way(page):
     page.wait_for_url(re.compile(r"/$"))
 
 
-def test_back_buttons_and_editing_at_the_review(page):
+def test_back_buttons_and_editing_at_the_review(page) -> None:
     answers = example_answers("desk-worker-upper-back")
     start(page)
     fill_section(page, SECTIONS[0], answers)
@@ -367,7 +370,7 @@ def tab_to(page, selector: str, limit: int = 120) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def test_keyboard_only_from_start_to_plan(page):
+def test_keyboard_only_from_start_to_plan(page) -> None:
     answers = example_answers("desk-worker-upper-back")
     page.goto("/")
     tab_to(page, "#country")
@@ -422,7 +425,7 @@ def test_keyboard_only_from_start_to_plan(page):
     assert "Your plan" in page.locator("main").inner_text()
 
 
-def test_phone_width_320(browser, server, tmp_path):
+def test_phone_width_320(browser, server, tmp_path: Path) -> None:
     context = browser.new_context(base_url=server, viewport={"width": 320, "height": 640})
     page = context.new_page()
     try:
@@ -442,7 +445,7 @@ def test_phone_width_320(browser, server, tmp_path):
         context.close()
 
 
-def test_axe_finds_nothing_serious_on_any_page(page):
+def test_axe_finds_nothing_serious_on_any_page(page) -> None:
     found: dict[str, list[str]] = {}
     answers = example_answers("desk-worker-upper-back")
     page.goto("/")
@@ -479,7 +482,7 @@ def test_axe_finds_nothing_serious_on_any_page(page):
     assert len(found) == 8 + len(SECTIONS)
 
 
-def test_downloads(page):
+def test_downloads(page) -> None:
     from fhir.resources.R4B.careplan import CarePlan
     from icalendar import Calendar
 
@@ -526,7 +529,7 @@ def _places(svg) -> list[list[str]]:
     )
 
 
-def test_figures_move_on_screen_under_the_real_csp(browser, server):
+def test_figures_move_on_screen_under_the_real_csp(browser, server) -> None:
     """The result page's figures move with SVG animation under the app's own
     Content-Security-Policy (no inline style or script is needed, and none is refused);
     a person whose system asks for less motion, or who prints, gets the still poses."""
@@ -565,7 +568,7 @@ def test_figures_move_on_screen_under_the_real_csp(browser, server):
     assert refused == []
 
 
-def test_without_javascript(browser, server):
+def test_without_javascript(browser, server) -> None:
     context = browser.new_context(base_url=server, java_script_enabled=False)
     page = context.new_page()
     try:
@@ -591,7 +594,7 @@ def test_without_javascript(browser, server):
         context.close()
 
 
-def test_answered_by_mistake_in_a_real_browser(page, tmp_path):
+def test_answered_by_mistake_in_a_real_browser(page, tmp_path: Path) -> None:
     """The emergency stop's own step, as a person meets it: the warning, the page that
     asks whether it was a mistake (with what to do if not), the question asked again,
     and the result that says what was changed."""

@@ -14,6 +14,7 @@ import pytest
 from recommender.app.web import form
 from recommender.core.paths import get_path
 from recommender.inputs.questionnaire import load_questionnaire
+from recommender.pipeline.recommend import Recommender
 
 from conftest import example_answers
 from support.browser import find_browser
@@ -44,7 +45,7 @@ def browser():
 
 
 @pytest.fixture
-def shots(tmp_path) -> Path:
+def shots(tmp_path: Path) -> Path:
     return Path(os.environ.get("BACKPLAN_SCREENSHOTS") or tmp_path)
 
 
@@ -116,7 +117,7 @@ def review_answers(page) -> list[str]:
 # -- 1. nothing lost ---------------------------------------------------------------------
 
 
-def test_changing_the_country_at_the_review_keeps_every_answer(browser, server, shots):
+def test_changing_the_country_at_the_review_keeps_every_answer(browser, server, shots) -> None:
     context, page = opened(browser, server)
     try:
         start(page, "GB")
@@ -140,7 +141,7 @@ def test_changing_the_country_at_the_review_keeps_every_answer(browser, server, 
         context.close()
 
 
-def test_start_again_asks_before_clearing_anything(browser, server, shots):
+def test_start_again_asks_before_clearing_anything(browser, server, shots) -> None:
     answers = example_answers(ANSWERS)
     context, page = opened(browser, server)
     try:
@@ -190,7 +191,7 @@ COVERED = """() => {
 }"""
 
 
-def test_the_warning_never_covers_the_focused_field_at_320px(browser, server, shots):
+def test_the_warning_never_covers_the_focused_field_at_320px(browser, server, shots) -> None:
     """Tab down the warning signs' page with the warning shown, and back up again:
     no part of the field that has the focus is ever under the warning (WCAG 2.2,
     2.4.11 and 2.4.12), and it is always on the screen."""
@@ -225,8 +226,8 @@ def test_the_warning_never_covers_the_focused_field_at_320px(browser, server, sh
 
 
 def test_a_person_under_18_is_stopped_after_the_age_with_the_terminals_advice(
-    browser, server, shots, recommender
-):
+    browser, server, shots, recommender: Recommender
+) -> None:
     minor = next(r for r in recommender.rulebook.withhold if r.id == "WH-MINOR")
     context, page = opened(browser, server, viewport={"width": 320, "height": 640})
     try:
@@ -258,7 +259,9 @@ def test_a_person_under_18_is_stopped_after_the_age_with_the_terminals_advice(
 # -- 4. the downloads stand alone -----------------------------------------------------------
 
 
-def test_the_downloaded_page_fits_a_320px_phone_on_its_own(browser, server, shots, tmp_path):
+def test_the_downloaded_page_fits_a_320px_phone_on_its_own(
+    browser, server, shots, tmp_path: Path
+) -> None:
     context, page = opened(browser, server)
     try:
         start(page)
@@ -294,7 +297,7 @@ def test_the_downloaded_page_fits_a_320px_phone_on_its_own(browser, server, shot
 
 def test_each_problem_is_named_in_its_own_words_beside_its_field_and_in_the_summary(
     browser, server, shots
-):
+) -> None:
     context, page = opened(browser, server, viewport={"width": 320, "height": 900})
     try:
         start(page)

@@ -70,7 +70,7 @@ def browser():
 
 
 @pytest.fixture
-def shots(tmp_path) -> Path:
+def shots(tmp_path: Path) -> Path:
     return Path(os.environ.get("BACKPLAN_SCREENSHOTS") or tmp_path)
 
 
@@ -121,7 +121,7 @@ def _query_keys(addresses: list[str]) -> set[str]:
 # -- with JavaScript ---------------------------------------------------------------------------
 
 
-def test_a_whole_session_one_exercise_a_screen_with_easier_and_skip(browser, server, shots):
+def test_a_whole_session_one_exercise_a_screen_with_easier_and_skip(browser, server, shots) -> None:
     context, page = _answered(browser, server, viewport={"width": 1280, "height": 860})
     context.add_init_script(STAND_INS)
     addresses: list[str] = []
@@ -170,7 +170,7 @@ def test_a_whole_session_one_exercise_a_screen_with_easier_and_skip(browser, ser
     assert not [m for m in console if "Content Security Policy" in m or "Refused" in m]
 
 
-def test_speech_stays_off_and_hidden_without_a_voice_of_the_devices_own(browser, server):
+def test_speech_stays_off_and_hidden_without_a_voice_of_the_devices_own(browser, server) -> None:
     context, page = _answered(browser, server)
     context.add_init_script(STAND_INS.replace("localService: true", "localService: false"))
     try:
@@ -187,7 +187,7 @@ def _focus_ring(page) -> str:
     return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
 
 
-def test_the_whole_session_with_the_keyboard_alone(browser, server):
+def test_the_whole_session_with_the_keyboard_alone(browser, server) -> None:
     context, page = _answered(browser, server)
     try:
         page.goto(THURSDAY)
@@ -223,7 +223,9 @@ def test_the_whole_session_with_the_keyboard_alone(browser, server):
 # -- without JavaScript ------------------------------------------------------------------------
 
 
-def test_without_javascript_the_session_is_its_list_and_the_end_still_works(browser, server):
+def test_without_javascript_the_session_is_its_list_and_the_end_still_works(
+    browser, server
+) -> None:
     context, page = _answered(browser, server, java_script_enabled=False)
     try:
         page.goto("/result")
@@ -255,7 +257,7 @@ def test_without_javascript_the_session_is_its_list_and_the_end_still_works(brow
 # -- the calendar's links ----------------------------------------------------------------------
 
 
-def test_the_calendars_links_open_their_sessions(browser, server, tmp_path):
+def test_the_calendars_links_open_their_sessions(browser, server, tmp_path: Path) -> None:
     answers = tmp_path / "me.json"
     answers.write_text(json.dumps(DESK))
     ics = subprocess.run(
@@ -284,7 +286,7 @@ def test_the_calendars_links_open_their_sessions(browser, server, tmp_path):
 
 
 @pytest.mark.parametrize(("width", "height"), [(320, 640), (375, 667), (1280, 860)])
-def test_phone_and_desktop_widths(browser, server, shots, width, height):
+def test_phone_and_desktop_widths(browser, server, shots, width, height) -> None:
     context, page = _answered(browser, server, viewport={"width": width, "height": height})
     try:
         page.goto(THURSDAY)
@@ -308,7 +310,7 @@ def test_phone_and_desktop_widths(browser, server, shots, width, height):
         context.close()
 
 
-def test_axe_finds_nothing_serious_on_the_session_pages(browser, server):
+def test_axe_finds_nothing_serious_on_the_session_pages(browser, server) -> None:
     found: dict[str, list[str]] = {}
     context, page = _answered(browser, server)
     try:
