@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -72,8 +73,9 @@ def example_names() -> list[str]:
     return sorted(json.loads((EXAMPLES / "expected.json").read_text()))
 
 
-def example_answers(name: str) -> dict:
-    return json.loads((EXAMPLES / f"{name}.json").read_text())
+def example_answers(name: str) -> dict[str, Any]:
+    answers: dict[str, Any] = json.loads((EXAMPLES / f"{name}.json").read_text())
+    return answers
 
 
 # -- tracking (tests/tracking/): a private database per test, the CLI, a whole course ------

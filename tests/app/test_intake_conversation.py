@@ -10,6 +10,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -41,7 +42,7 @@ def run(*args, lines=(), env=None):
     )
 
 
-def line_of(key: str, answers: dict = DESK) -> int:
+def line_of(key: str, answers: dict[str, Any] = DESK) -> int:
     """The index in replies(answers) of the reply to `key` (the country comes first)."""
     return reply_line(answers, QUESTIONS, key)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import random
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ EMERGENCY = [r for r in RECOMMENDER.rulebook.red_flags if r.level == "emergency"
 ORDER = [q.key for q in load_questionnaire().questions]
 
 
-def _answers(count: int, seed: int) -> list[dict]:
+def _answers(count: int, seed: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     return [
         validate_answers(sample_answers(rng, red_flag_rate=rng.choice([0.05, 0.2, 0.5]))).fact()
@@ -32,9 +33,9 @@ def _answers(count: int, seed: int) -> list[dict]:
     ]
 
 
-def _partial(facts: dict, asked: int) -> dict:
+def _partial(facts: dict[str, Any], asked: int) -> dict[str, Any]:
     """The answers as the intake holds them after the first `asked` questions."""
-    partial: dict = {}
+    partial: dict[str, Any] = {}
     for key in ORDER[:asked]:
         value = get_path(facts, key)
         if value is not MISSING:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ KEYS = [q.key for q in QUESTIONS.questions]
 DESK = example_answers("desk-worker-upper-back")
 
 
-def environment(data_home: Path) -> dict:
+def environment(data_home: Path) -> dict[str, Any]:
     return dict(os.environ, NO_COLOR="1", XDG_DATA_HOME=str(data_home))
 
 
@@ -125,7 +126,7 @@ def _tmux() -> str:
     pytest.skip("tmux is not installed (apt-get install tmux)")
 
 
-def capture_at_60_columns(tmp_path: Path, answers: dict, country: str) -> list[str]:
+def capture_at_60_columns(tmp_path: Path, answers: dict[str, Any], country: str) -> list[str]:
     """The whole intake as a 60-column tmux window shows it, scrollback included."""
     tmux = _tmux()
     script = tmp_path / "replies.txt"

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -61,7 +62,7 @@ def _spawn(tmp_path: Path, *args: str):
     )
 
 
-def _easier_and_other(answers: dict) -> tuple[str, int, int]:
+def _easier_and_other(answers: dict[str, Any]) -> tuple[str, int, int]:
     """A week-1 day whose session has an exercise with an easier version that suits
     the person, that exercise and another one to skip (1-based)."""
     from recommender.inputs.answers_file import validate_answers

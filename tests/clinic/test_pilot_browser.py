@@ -21,6 +21,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,7 +60,7 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[dict]:
+def postgres() -> Iterator[dict[str, Any]]:
     yield from server_or_skip()
 
 
@@ -99,7 +100,7 @@ def _cli(*args: str) -> str:
     return done.stdout
 
 
-def _fill(page, section, answers: dict) -> None:
+def _fill(page, section, answers: dict[str, Any]) -> None:
     for question in form.asked(section, answers.get("age")):
         value = get_path(answers, question.key)
         kind = form.kind(question)
@@ -129,7 +130,7 @@ def _set_up(page, link: str, email: str | None = None) -> None:
     page.wait_for_load_state()
 
 
-def _answer(page, answers: dict, axe: Axe | None) -> None:
+def _answer(page, answers: dict[str, Any], axe: Axe | None) -> None:
     page.select_option("#country", "GB")
     page.get_by_role("button", name="Start").click()
     for section in SECTIONS:

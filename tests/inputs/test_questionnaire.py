@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from typing import Any
 
 import pytest
 
@@ -54,7 +55,7 @@ def test_no_rule_can_read_a_skipped_answer_below_its_age(question) -> None:
         assert len(others) <= 8, f"{name}: too many answers to walk"
         for age in range(1, question.from_age):
             for values in itertools.product(*(_values(f) for f in others)):
-                answers: dict = {"age": age}
+                answers: dict[str, Any] = {"age": age}
                 for field, value in zip(others, values, strict=True):
                     set_path(answers, field, value)
                 outcome = {
@@ -64,7 +65,7 @@ def test_no_rule_can_read_a_skipped_answer_below_its_age(question) -> None:
                 assert len(outcome) == 1, (name, age, dict(zip(others, values, strict=True)))
 
 
-def _with(answers: dict, key: str, value: object) -> dict:
+def _with(answers: dict[str, Any], key: str, value: object) -> dict[str, Any]:
     out = copy.deepcopy(answers)
     set_path(out, key, value)
     return out

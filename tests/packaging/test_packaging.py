@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
@@ -20,7 +21,7 @@ LOCKS = ("requirements/runtime.lock", "requirements/dev.lock")
 UNBOUNDED = {"cryptography", "pycountry"}
 
 
-def _pyproject() -> dict:
+def _pyproject() -> dict[str, Any]:
     try:
         import tomllib
     except ImportError:  # Python 3.10

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
+from typing import Any
 
 import pytest
 
@@ -161,7 +162,7 @@ PROFILES = [(7, 5, "low"), (4, 60, "high"), (3, 12, "moderate")]
 SMALL = 14  # exercises besides walking: a set this small is planned with every profile
 
 
-def _answers(areas, equipment, restrictions) -> tuple[dict, str]:
+def _answers(areas, equipment, restrictions) -> tuple[dict[str, Any], str]:
     a = copy.deepcopy(BOOK.rulebook.baseline)
     a["pain_areas"], a["equipment"] = list(areas), list(equipment)
     for name, key in HISTORY.items():

@@ -8,6 +8,8 @@ and changes only what their story changes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from recommender.core.catalog import FLOOR_POSITIONS
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender
@@ -15,7 +17,7 @@ from recommender.pipeline.recommend import Recommender
 from conftest import example_answers
 
 
-def person(**story) -> dict:
+def person(**story) -> dict[str, Any]:
     """`story` changes top-level answers by name, others as section__key."""
     raw = example_answers("desk-worker-upper-back")
     raw.update(
@@ -36,7 +38,7 @@ def person(**story) -> dict:
     return raw
 
 
-def outcome(recommender: Recommender, raw: dict):
+def outcome(recommender: Recommender, raw: dict[str, Any]):
     """The result, each exercise's excluding rules, and the ids in the plan."""
     result = recommender.recommend(validate_answers(raw, "test"))
     rules: dict[str, set[str]] = {}
@@ -48,7 +50,7 @@ def outcome(recommender: Recommender, raw: dict):
     return result, rules, planned
 
 
-def positions(recommender: Recommender, raw: dict) -> dict[str, str]:
+def positions(recommender: Recommender, raw: dict[str, Any]) -> dict[str, str]:
     """The position each eligible exercise is shown in, for this person."""
     answers = validate_answers(raw, "test")
     held = recommender.engine.evaluate(answers.fact())

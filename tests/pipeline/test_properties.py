@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import example, given, seed, settings
@@ -28,7 +29,7 @@ CATALOG = {e["id"]: e for e in BOOK.catalog.as_json}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-def run(raw: dict, weeks: int = 4) -> dict:
+def run(raw: dict[str, Any], weeks: int = 4) -> dict[str, Any]:
     return BOOK.recommend(validate_answers(raw), weeks=weeks).to_dict()
 
 
@@ -74,13 +75,13 @@ def test_every_exclusion_is_recorded_with_its_rule(raw) -> None:
     assert all(x["reason"] for x in result["excluded"])
 
 
-def _volume(item: dict) -> int:
+def _volume(item: dict[str, Any]) -> int:
     if item.get("minutes") is not None:
         return item["minutes"]
     return item["sets"] * (item["reps"] or 1) * (item["hold_seconds"] or 1)
 
 
-def _felt_step(before: dict, after: dict) -> bool:
+def _felt_step(before: dict[str, Any], after: dict[str, Any]) -> bool:
     """A rise a person can feel: 2 or more repetitions, 5 s or more, or one more set."""
     if after["sets"] > before["sets"]:
         return True
@@ -280,7 +281,7 @@ def _families() -> dict[str, str]:
 FAMILY = _families()
 
 
-def _movements(plan: dict) -> set[str]:
+def _movements(plan: dict[str, Any]) -> set[str]:
     """The movements a plan teaches besides walking (docs/result.md)."""
     return {
         FAMILY[x["id"]]
@@ -291,7 +292,13 @@ def _movements(plan: dict) -> set[str]:
     }
 
 
-def _check_shorter(raw: dict, week: dict, session: dict, plan: dict, eligible: set[str]) -> None:
+def _check_shorter(
+    raw: dict[str, Any],
+    week: dict[str, Any],
+    session: dict[str, Any],
+    plan: dict[str, Any],
+    eligible: set[str],
+) -> None:
     """A session under 75 % of the time: allowed only where the movement cap and the
     safe exercises cannot fill it with walking at its third; never under half; and
     the plan says so in plain words."""
@@ -310,7 +317,7 @@ def _check_shorter(raw: dict, week: dict, session: dict, plan: dict, eligible: s
         assert walking[0] == budget // 3, "walking at its third before a session is shorter"
 
 
-def _check_walking_and_rests(raw: dict, session: dict) -> None:
+def _check_walking_and_rests(raw: dict[str, Any], session: dict[str, Any]) -> None:
     for x in session["exercises"]:
         kind = CATALOG[x["id"]]["kind"]
         low, high = spec_oracle.rest_range(kind)
@@ -328,7 +335,7 @@ def _check_walking_and_rests(raw: dict, session: dict) -> None:
                 assert x["minutes"] <= spec_oracle.walking_cap(raw), "walking at most a third"
 
 
-def _persona(name: str) -> dict:
+def _persona(name: str) -> dict[str, Any]:
     return json.loads((PERSONAS / f"{name}.json").read_text())
 
 
@@ -427,12 +434,12 @@ def test_plans_keep_the_programme_of_version_3(raw) -> None:
             assert "walking" in week, "walking on the other days, if you can"
 
 
-def _yes(raw: dict, key: str) -> bool:
+def _yes(raw: dict[str, Any], key: str) -> bool:
     section, name = key.split(".")
     return raw[section][name] is True
 
 
-def _check_dose(x: dict, e: dict, raw: dict) -> None:
+def _check_dose(x: dict[str, Any], e: dict[str, Any], raw: dict[str, Any]) -> None:
     """ACSM 2011: stretches held 20-30 s (15 s at first after 65) for about a minute;
     strength 2-3 sets of 8-15 with an effort cue; walking in minutes."""
     if e["kind"] == "aerobic":
@@ -446,11 +453,11 @@ def _check_dose(x: dict, e: dict, raw: dict) -> None:
         assert x["effort"]
 
 
-def explain(raw: dict) -> list[dict]:
+def explain(raw: dict[str, Any]) -> list[dict[str, Any]]:
     return [f.to_dict() for f in BOOK.recommend(validate_answers(raw)).fired]
 
 
-def _known_gap(equipment: list[str], history: list[str]) -> dict:
+def _known_gap(equipment: list[str], history: list[str]) -> dict[str, Any]:
     """18, pain in the neck, shoulders, upper and lower back, one 15-minute session a
     week, many warning signs of the soon level and many restrictions."""
     raw = json.loads(json.dumps(calm_answers()))

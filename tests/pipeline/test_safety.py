@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -32,11 +33,13 @@ FORMATS = every_format()
 assert {"text", "json", "markdown", "html", "ics", "fhir", "sheet"} <= set(FORMATS)
 
 
-def load(name: str) -> dict:
+def load(name: str) -> dict[str, Any]:
     return json.loads((SAFETY / f"{name}.json").read_text())
 
 
-def result_for(recommender: Recommender, raw: dict, weeks: int = 4, country: str | None = None):
+def result_for(
+    recommender: Recommender, raw: dict[str, Any], weeks: int = 4, country: str | None = None
+):
     raw = dict(raw, country=country) if country else raw
     return recommender.recommend(validate_answers(raw, "test"), weeks=weeks)
 

@@ -8,6 +8,7 @@ what its story changes, so that the level comes from that story alone.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ from support.formats import every_format, shown
 FORMATS = every_format()
 
 
-def person(**story) -> dict:
+def person(**story) -> dict[str, Any]:
     """The desk worker (34, a week of upper-back and neck ache, nothing else), with
     `story` changed: top-level answers by name, others as section__key."""
     raw = example_answers("desk-worker-upper-back")
@@ -37,7 +38,7 @@ def person(**story) -> dict:
     return raw
 
 
-def result_for(recommender: Recommender, raw: dict):
+def result_for(recommender: Recommender, raw: dict[str, Any]):
     return recommender.recommend(validate_answers(raw, "test"))
 
 

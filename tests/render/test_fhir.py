@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -47,12 +48,12 @@ def cli(*args, input=None):
     return CliRunner().invoke(main, list(args), input=input, env=ENV)
 
 
-def questions(resource: dict) -> list[dict]:
+def questions(resource: dict[str, Any]) -> list[dict[str, Any]]:
     """The Questionnaire's question items (every item that is not a display item)."""
     return [item for item in resource["item"] if item["type"] != "display"]
 
 
-def every_link_id(items: list[dict]) -> list[str]:
+def every_link_id(items: list[dict[str, Any]]) -> list[str]:
     found = []
     for item in items:
         found.append(item["linkId"])
@@ -60,7 +61,7 @@ def every_link_id(items: list[dict]) -> list[str]:
     return found
 
 
-def result_for(raw: dict):
+def result_for(raw: dict[str, Any]):
     return RECOMMENDER.recommend(validate_answers(raw))
 
 
@@ -238,7 +239,7 @@ def test_any_response_we_write_is_valid_r4(raw) -> None:
 # -- responses from elsewhere ---------------------------------------------------------------
 
 
-def _nested(response: dict) -> dict:
+def _nested(response: dict[str, Any]) -> dict[str, Any]:
     """The same answers as another form filler might send them: grouped, with display
     items and extra FHIR elements backplan has no use for."""
     groups: dict[str, list] = {}
@@ -288,11 +289,11 @@ def test_no_equipment_answer_means_none_at_hand() -> None:
     assert answers_from_response(response)["equipment"] == []
 
 
-def _response(name: str = "desk-worker-upper-back") -> dict:
+def _response(name: str = "desk-worker-upper-back") -> dict[str, Any]:
     return response_from_answers(example_answers(name))
 
 
-def _item(response: dict, key: str) -> dict:
+def _item(response: dict[str, Any], key: str) -> dict[str, Any]:
     return next(i for i in response["item"] if i["linkId"] == key)
 
 
@@ -401,7 +402,7 @@ def test_every_problem_is_named_at_once() -> None:
 
 
 def test_deeply_nested_groups_are_refused_cleanly() -> None:
-    item: dict = {"linkId": "age", "answer": [{"valueInteger": 40}]}
+    item: dict[str, Any] = {"linkId": "age", "answer": [{"valueInteger": 40}]}
     for depth in range(300):
         item = {"linkId": f"g{depth}", "item": [item]}
     response = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": [item]}
@@ -546,7 +547,7 @@ def test_anything_that_is_not_a_questionnaire_response_is_refused(value) -> None
 # -- the CarePlan ---------------------------------------------------------------------------
 
 
-def _dated(name: str, start: str = "2027-01-04") -> dict:
+def _dated(name: str, start: str = "2027-01-04") -> dict[str, Any]:
     return dict(example_answers(name), start_date=start)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 from support.rule_ids import RULE_ID
 
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAFETY_CASE = ROOT / "docs" / "clinical-safety.md"
 
 
-def hazard_rows() -> list[dict]:
+def hazard_rows() -> list[dict[str, Any]]:
     rows = []
     for line in SAFETY_CASE.read_text(encoding="utf-8").splitlines():
         if line.startswith("| H-"):

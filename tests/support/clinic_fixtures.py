@@ -32,7 +32,7 @@ def clinic_db(tmp_path: Path) -> Iterator[ClinicDB]:
 
 
 @pytest.fixture
-def clinic_app(clinic_db: ClinicDB, recommender: Recommender):
+def clinic_app(clinic_db: ClinicDB, recommender: Recommender) -> FastAPI:
     return create_app(recommender, clinic=clinic_db)
 
 

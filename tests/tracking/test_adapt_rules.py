@@ -3,6 +3,8 @@ engines agreeing on any week."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -53,8 +55,8 @@ def test_an_example_that_lies_is_caught() -> None:
     assert not run_case(_BOOK, lying).passed
 
 
-def _week() -> st.SearchStrategy[dict]:
-    def period() -> st.SearchStrategy[dict]:
+def _week() -> st.SearchStrategy[dict[str, Any]]:
+    def period() -> st.SearchStrategy[dict[str, Any]]:
         return st.fixed_dictionaries(
             {
                 "sessions_done_percent": st.integers(0, 100),
@@ -101,7 +103,7 @@ def test_both_engines_agree_on_any_week(week) -> None:
     assert durable.evaluate(week) == reference.evaluate(week)
 
 
-_DURABLE: dict = {}
+_DURABLE: dict[str, Any] = {}
 
 
 @given(_week())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -292,7 +293,7 @@ def test_an_interactive_check_in_cut_short_saves_nothing(db: str, run: Run) -> N
 # -- a course started before version 3 of the answers ------------------------------------
 
 
-def _as_if_started_under_version_2(run: Run, answers: dict) -> None:
+def _as_if_started_under_version_2(run: Run, answers: dict[str, Any]) -> None:
     """Start a course, then keep its answers as version 2 held them (no newer keys)."""
     from recommender.store.courses import Store
 

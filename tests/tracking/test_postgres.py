@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ from support.schema import HEAD, TABLES
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[dict]:
+def server() -> Iterator[dict[str, Any]]:
     yield from server_or_skip()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -34,7 +35,7 @@ _ITEM_DEFAULTS = {
 }
 
 
-def _with_defaults(result: dict) -> dict:
+def _with_defaults(result: dict[str, Any]) -> dict[str, Any]:
     """The result object with every key the records default filled in."""
     out = copy.deepcopy(result)
     out.setdefault("escalation", None)
@@ -54,7 +55,7 @@ def _with_defaults(result: dict) -> dict:
     return out
 
 
-def _dumped(record: ResultRecord) -> dict:
+def _dumped(record: ResultRecord) -> dict[str, Any]:
     """The records as JSON would hold them (dates as ISO text)."""
     return json.loads(json.dumps(dataclasses.asdict(record), default=str))
 

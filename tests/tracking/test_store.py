@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -204,7 +205,7 @@ def test_the_quick_check_in_path_writes_what_sqlalchemy_reads(db: str, run: Run)
     assert course.blocks[-1]._replace(safe=None) == full.blocks[-1]._replace(safe=None)
 
 
-def _modules_after(args: list[str], env: dict) -> set[str]:
+def _modules_after(args: list[str], env: dict[str, Any]) -> set[str]:
     code = (
         "import sys\n"
         "from recommender.app.cli import main\n"

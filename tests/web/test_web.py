@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import warnings
+from typing import Any
 
 import pytest
 
@@ -323,7 +324,7 @@ def test_help_lines_speak_of_ticking_not_typing(client) -> None:
 # -- nothing hides a warning (docs/clinical-safety.md, S-NAME-HIDES-WARNING) -----------------
 
 
-def _answer_all(client, answers: dict) -> str:
+def _answer_all(client, answers: dict[str, Any]) -> str:
     csrf = begin(client)
     for section in SECTIONS:
         client.post(

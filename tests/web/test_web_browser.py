@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -211,7 +212,7 @@ def start(page, country: str = "") -> None:
     page.wait_for_url("**/questions/1")
 
 
-def fill_section(page, section, answers: dict) -> None:
+def fill_section(page, section, answers: dict[str, Any]) -> None:
     """Answer every question of `section` from an answers object, as a person would."""
     for question in form.asked(section, answers.get("age")):
         value = get_path(answers, question.key, None)
@@ -236,7 +237,7 @@ def continue_(page) -> None:
     page.wait_for_load_state()
 
 
-def answer_everything(page, answers: dict) -> None:
+def answer_everything(page, answers: dict[str, Any]) -> None:
     for section in SECTIONS:
         page.wait_for_url(f"**/questions/{section.number}")
         fill_section(page, section, answers)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,7 +74,7 @@ def start(page, country: str = "") -> None:
     page.wait_for_url("**/questions/1")
 
 
-def fill_section(page, section, answers: dict) -> None:
+def fill_section(page, section, answers: dict[str, Any]) -> None:
     for question in form.asked(section, answers.get("age")):
         value = get_path(answers, question.key, None)
         kind = form.kind(question)
@@ -98,7 +99,7 @@ def continue_(page) -> None:
     page.wait_for_load_state()
 
 
-def answer_everything(page, answers: dict) -> None:
+def answer_everything(page, answers: dict[str, Any]) -> None:
     for section in SECTIONS:
         page.wait_for_url(f"**/questions/{section.number}")
         fill_section(page, section, answers)

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import zlib
+from typing import Any
 
 import httpx
 import pytest
@@ -188,7 +189,7 @@ SLOW_BODY = (
 PROBE = b"GET /api/questionnaire HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
 
 
-async def _siege(port: int, clients: int, seconds: float) -> dict:
+async def _siege(port: int, clients: int, seconds: float) -> dict[str, Any]:
     """`clients` connections (half slow in their headers, half in their body) each
     sending one byte every 2 s and opening again when closed, while a normal request
     is sent every quarter second on a new connection."""
