@@ -104,7 +104,7 @@ def test_missing_input_is_bad_usage(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_ctrl_c_keeps_every_finished_result_whole(tmp_path: Path, workers) -> None:
+def test_ctrl_c_keeps_every_finished_result_whole(tmp_path: Path, workers: str) -> None:
     source = _write(tmp_path / "in.jsonl", _many_lines(60000, 9))
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
@@ -175,7 +175,9 @@ def _start_batch(tmp_path: Path, workers: str = "2"):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
 @pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
-def test_sigterm_and_sighup_stop_cleanly_and_end_the_workers(tmp_path: Path, signum, code) -> None:
+def test_sigterm_and_sighup_stop_cleanly_and_end_the_workers(
+    tmp_path: Path, signum, code: int
+) -> None:
     process, out = _start_batch(tmp_path)
     workers = _children(process.pid)
     assert workers

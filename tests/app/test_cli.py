@@ -73,13 +73,13 @@ def test_plan_is_byte_identical_across_runs(cli) -> None:
 
 
 @pytest.mark.parametrize("weeks", [1, 12])
-def test_weeks_option(cli, weeks) -> None:
+def test_weeks_option(cli, weeks: int) -> None:
     data = json.loads(cli("plan", "--example", "-f", "json", "--weeks", str(weeks)).output)
     assert len(data["plan"]["weeks"]) == weeks
 
 
 @pytest.mark.parametrize("weeks", ["0", "13", "four"])
-def test_weeks_out_of_range_is_a_usage_error(cli, weeks) -> None:
+def test_weeks_out_of_range_is_a_usage_error(cli, weeks: str) -> None:
     result = cli("plan", "--example", "--weeks", weeks)
     assert result.exit_code == 2
     assert "--weeks" in result.output
@@ -274,7 +274,9 @@ def test_explain_says_why_each_exercise_was_chosen(cli, tmp_path: Path) -> None:
         ("batch - -j 2 < {example} >&-", "standard output is closed"),
     ],
 )
-def test_a_closed_standard_stream_is_a_sentence_not_an_internal_error(command, words) -> None:
+def test_a_closed_standard_stream_is_a_sentence_not_an_internal_error(
+    command: str, words: str
+) -> None:
     """The shell closed a stream backplan needs: exit 1 and a sentence saying so."""
     import shlex
     import subprocess

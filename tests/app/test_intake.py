@@ -122,7 +122,7 @@ def test_question_order_who_and_where_then_most_serious_flags_first() -> None:
         ("start_date", "fri", "2026-12-04"),
     ],
 )
-def test_answers_are_read_the_way_people_type_them(key, typed, expected) -> None:
+def test_answers_are_read_the_way_people_type_them(key: str, typed: str, expected) -> None:
     question = next(q for q in QUESTIONS.questions if q.key == key)
     assert parse_answer(question, typed, TODAY) == expected
 
@@ -152,7 +152,7 @@ def test_answers_are_read_the_way_people_type_them(key, typed, expected) -> None
         ("name", "x" * 101),
     ],
 )
-def test_bad_answers_are_explained(key, typed) -> None:
+def test_bad_answers_are_explained(key: str, typed: str) -> None:
     question = next(q for q in QUESTIONS.questions if q.key == key)
     with pytest.raises(Invalid) as problem:
         parse_answer(question, typed, TODAY)

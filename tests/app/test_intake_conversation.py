@@ -217,7 +217,7 @@ CRASH_AT_66 = dict(DESK, onset="major_injury", age=66, pain_duration="under_6_we
     "typed,number",
     [("CH", "144"), ("no", "113"), ("Japan", "119"), ("ZA", "10177"), ("che", "144")],
 )
-def test_countries_refused_before_now_have_their_number(typed, number) -> None:
+def test_countries_refused_before_now_have_their_number(typed: str, number: str) -> None:
     lines = replies(CRASH_AT_66, QUESTIONS, country=typed)
     result = run(lines=lines)
     assert result.exit_code == 0
@@ -408,7 +408,7 @@ FALL_AT_69 = dict(DESK, age=69, pain_areas=["lower_back"], onset="minor_injury")
 
 @pytest.mark.parametrize("hidden", ["\u2028", "\u202e", "\u2067"])
 def test_a_name_with_an_invisible_mark_is_asked_again_at_once_and_the_warning_is_shown(
-    tmp_path: Path, hidden
+    tmp_path: Path, hidden: str
 ) -> None:
     # A line separator, or the right-to-left marks that apps paste in: version 2
     # accepted them at the question and refused the whole intake at the end.

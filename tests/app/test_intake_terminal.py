@@ -174,7 +174,7 @@ def test_the_warning_box_is_unbroken_in_tmux_at_60_columns(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("columns", [40, 60, 100, 160])
-def test_plan_on_a_terminal_is_wrapped_to_its_width(tmp_path: Path, columns) -> None:
+def test_plan_on_a_terminal_is_wrapped_to_its_width(tmp_path: Path, columns: int) -> None:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "plan", "--example"],

@@ -65,7 +65,9 @@ def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
 
 @posix
 @pytest.mark.parametrize("private,mode", [(False, 0o644), (True, 0o600)])
-def test_a_new_file_follows_the_umask_unless_private(tmp_path: Path, private, mode) -> None:
+def test_a_new_file_follows_the_umask_unless_private(
+    tmp_path: Path, private: bool, mode: int
+) -> None:
     target = tmp_path / "plan.txt"
     old = os.umask(0o022)
     try:
@@ -98,7 +100,7 @@ def test_a_read_only_file_is_refused_and_left_alone(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("where,words", [("folder", "is a folder"), ("missing", "does not")])
-def test_a_bad_output_path_is_bad_usage(tmp_path: Path, where, words) -> None:
+def test_a_bad_output_path_is_bad_usage(tmp_path: Path, where: str, words: str) -> None:
     target = tmp_path if where == "folder" else tmp_path / "no" / "plan.txt"
     result = plan("-o", str(target))
     assert result.exit_code == 2 and words in result.output
@@ -159,7 +161,7 @@ def test_batch_on_a_full_disk_leaves_no_half_written_line(
 
 
 @pytest.mark.parametrize("alias", [False, True])
-def test_batch_refuses_to_write_over_its_input(tmp_path: Path, alias) -> None:
+def test_batch_refuses_to_write_over_its_input(tmp_path: Path, alias: bool) -> None:
     source = tmp_path / "in.jsonl"
     line = (EXAMPLES / "sciatica.json").read_text().replace("\n", "")
     source.write_text(line + "\n")

@@ -156,7 +156,7 @@ def test_a_failed_send_still_shows_an_urgent_result(
 
 
 @pytest.mark.parametrize("path", ["/result", "/download/json", "/api/plan"])
-def test_the_public_results_are_not_served_by_the_clinic(ann: Browser, path) -> None:
+def test_the_public_results_are_not_served_by_the_clinic(ann: Browser, path: str) -> None:
     ann.answer(example("desk-worker-upper-back"))
     reply = ann.get(path)
     assert reply.url.path == "/" or reply.status_code == 404

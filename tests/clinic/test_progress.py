@@ -136,7 +136,7 @@ def test_the_command_line_follows_a_course_the_clinic_released(
 
 
 @pytest.mark.parametrize("days", [13, 14])
-def test_the_silence_alert_begins_at_two_weeks(days) -> None:
+def test_the_silence_alert_begins_at_two_weeks(days: int) -> None:
     from recommender.core.progress import Block, Course, Person
 
     start = dt.date(2026, 3, 2)

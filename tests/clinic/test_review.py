@@ -105,7 +105,13 @@ def test_an_edited_release_swaps_and_doses_and_the_patient_sees_the_note(
     ],
 )  # fmt: skip
 def test_a_refused_edit_names_its_rule_and_nothing_is_released(
-    doctor: Browser, ann: Browser, sent, clinic: Clinic, fields, rule, words
+    doctor: Browser,
+    ann: Browser,
+    sent,
+    clinic: Clinic,
+    fields: dict[str, str],
+    rule: str,
+    words: str,
 ) -> None:
     reply = doctor.post(
         f"/clinic/results/{sent}/release", {"start": dt.date.today().isoformat(), **fields}

@@ -49,7 +49,7 @@ def test_a_token_from_another_browser_is_refused(world) -> None:  # noqa: F811
     [("nobody", "/sign-in"), ("ann", "/"), ("ann", "/questions/1"), ("doctor", "/clinic"),
      ("doctor", "/clinic/patients"), ("admin", "/admin"), ("ann", "/my-data/backplan-data.json")],
 )  # fmt: skip
-def test_every_page_carries_the_public_apps_headers(world, role, path) -> None:  # noqa: F811
+def test_every_page_carries_the_public_apps_headers(world, role: str, path: str) -> None:  # noqa: F811
     reply = world.browsers[role].get(path)
     assert reply.status_code == 200
     for name, value in SECURITY_HEADERS:

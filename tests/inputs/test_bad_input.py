@@ -94,7 +94,7 @@ def test_a_version_2_answers_file_is_refused_naming_each_missing_key(tmp_path: P
 
 
 @pytest.mark.parametrize("field", ["name", "start_date"])
-def test_a_late_check_is_named_with_every_other_problem(field) -> None:
+def test_a_late_check_is_named_with_every_other_problem(field: str) -> None:
     # A hidden mark in the name or a start too late for the calendar used to be
     # reported only once every other field was valid, with no field named.
     from recommender.core.errors import AnswersError
@@ -208,7 +208,7 @@ def test_a_newline_in_a_name_cannot_forge_a_heading_in_text_or_markdown(
         ('"age": -1e999', "age: -1e999 is not a number"),
     ],
 )
-def test_impossible_numbers_name_their_field(text, words) -> None:
+def test_impossible_numbers_name_their_field(text: str, words: str) -> None:
     raw = _example_text()
     age = json.loads(raw)["age"]
     result = _run(raw.replace(f'"age": {age}', text))

@@ -53,14 +53,14 @@ def test_every_eu_country_answers_112() -> None:
         ("Chad", "TD", None),
     ],
 )
-def test_countries_by_code_or_name(typed, code, number) -> None:
+def test_countries_by_code_or_name(typed: str, code: str, number: str | None) -> None:
     found = find_country(typed)
     assert found is not None and found.code == code and found.number == number
     assert emergency_number(code) == number
 
 
 @pytest.mark.parametrize("typed", ["", "Narnia", "XX", "ZZZ", "x" * 500, "12"])
-def test_what_is_not_a_country(typed) -> None:
+def test_what_is_not_a_country(typed: str) -> None:
     assert normalise(typed) is None
 
 

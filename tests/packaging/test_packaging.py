@@ -22,11 +22,12 @@ UNBOUNDED = {"cryptography", "pycountry"}
 
 
 def _pyproject() -> dict[str, Any]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # Python 3.10
+    else:
         tomllib = pytest.importorskip("tomli")
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+    settings: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return settings
 
 
 def _dependencies() -> list[Requirement]:
@@ -45,7 +46,7 @@ def _locked(path: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("lock", LOCKS)
-def test_every_locked_package_is_pinned_with_its_hashes(lock) -> None:
+def test_every_locked_package_is_pinned_with_its_hashes(lock: str) -> None:
     locked = _locked(lock)
     assert len(locked) > 30
     for requirement, hashes in locked.items():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -57,7 +58,7 @@ def test_a_doorway_left_out_for_a_painful_shoulder_says_why_in_every_format() ->
         ),
     ],
 )
-def test_each_reason_in_its_own_words(name, changes, because) -> None:
+def test_each_reason_in_its_own_words(name: str, changes: dict[str, Any], because: str) -> None:
     result = _result(name, **changes)
     assert any(s.endswith(because) for s in result.plan.unused_equipment), (
         result.plan.unused_equipment

@@ -51,7 +51,7 @@ def facts_for(persona: str = "desk-worker-neck", **changes: object) -> Facts:
 
 
 @pytest.mark.parametrize("minutes, cap", [(20, 6), (30, 6), (31, 9), (60, 9)])
-def test_the_movement_cap_follows_the_session_length(minutes, cap) -> None:
+def test_the_movement_cap_follows_the_session_length(minutes: int, cap: int) -> None:
     facts = facts_for("rower-24-every-piece-of-equipment", minutes_per_session=minutes)
     assert facts.cap == cap
     chosen = choose_movements(facts, at_least=99)

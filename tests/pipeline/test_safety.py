@@ -59,7 +59,7 @@ def result_for(
     ],
 )
 def test_the_named_cases_reach_their_level_with_their_flag(
-    recommender: Recommender, name, level, flag
+    recommender: Recommender, name: str, level: str, flag: str
 ) -> None:
     result = result_for(recommender, load(name))
     assert result.triage.level == level
@@ -108,7 +108,7 @@ def _soon_without_plan(recommender: Recommender):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("case", ["soon with a plan", "soon without a plan", "plan, no flags"])
-def test_the_safety_net_is_in_every_format(recommender: Recommender, fmt, case) -> None:
+def test_the_safety_net_is_in_every_format(recommender: Recommender, fmt, case: str) -> None:
     if case == "soon with a plan":
         result = _soon_with_plan(recommender)
     elif case == "soon without a plan":
@@ -130,7 +130,7 @@ def test_the_safety_net_is_in_every_format(recommender: Recommender, fmt, case) 
     ["neck-pain-after-a-fall-at-67", "thunderclap-neck-pain", "injects-drugs-pain-for-2-weeks"],
 )
 def test_urgent_and_emergency_results_carry_only_their_own_advice(
-    recommender: Recommender, fmt, name
+    recommender: Recommender, fmt, name: str
 ) -> None:
     raw = dict(load(name), start_date="2027-03-01")
     result = result_for(recommender, raw)
@@ -215,7 +215,9 @@ def test_a_plan_at_soon_says_gentle_exercise_may_continue(recommender: Recommend
         (7, "no exercise should push your pain higher than it was before the session"),
     ],
 )
-def test_pain_monitoring_follows_usual_pain(recommender: Recommender, usual, words) -> None:
+def test_pain_monitoring_follows_usual_pain(
+    recommender: Recommender, usual: int, words: str
+) -> None:
     raw = json.loads((EXAMPLES / "desk-worker-upper-back.json").read_text())
     result = result_for(recommender, dict(raw, pain_intensity=usual))
     assert result.plan is not None
@@ -248,7 +250,9 @@ def test_intake_with_the_result_redirected_shows_the_warning_on_stderr() -> None
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_intake_shows_an_urgent_warning_on_stderr_whatever_the_format(fmt, tmp_path: Path) -> None:
+def test_intake_shows_an_urgent_warning_on_stderr_whatever_the_format(
+    fmt: str, tmp_path: Path
+) -> None:
     out = tmp_path / "result.txt"
     typed = _typed("injects-drugs-pain-for-2-weeks")
     run = CliRunner().invoke(main, ["intake", "-f", fmt, "-o", str(out)], input=typed)

@@ -93,7 +93,7 @@ def test_remind_0_sets_no_alarm_and_no_time_keeps_all_day_events(tmp_path: Path)
         (["--time", "18:30", "--base-url", "ftp://x"], "web address"),
     ],
 )
-def test_bad_reminder_options_are_named_with_exit_2(args, words) -> None:
+def test_bad_reminder_options_are_named_with_exit_2(args: list[str], words: str) -> None:
     run = CliRunner().invoke(main, ["plan", "--example", "-f", "ics", "--start", START, *args])
     assert run.exit_code == 2 and words in run.output and "Traceback" not in run.output
 

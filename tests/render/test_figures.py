@@ -170,7 +170,7 @@ def test_a_good_figure_loads(tmp_path: Path) -> None:
         ("near_leg: [-5, -90]", "the start and end poses are the same"),
     ],
 )
-def test_impossible_poses_are_refused_by_name(tmp_path: Path, change, message) -> None:
+def test_impossible_poses_are_refused_by_name(tmp_path: Path, change: str, message: str) -> None:
     body = GOOD.replace("near_leg: [20, -80], lifted: [near_foot]", change)
     with pytest.raises(DataFileError) as caught:
         _load(tmp_path, body)

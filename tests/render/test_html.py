@@ -318,7 +318,9 @@ def test_warning_box_says_everything_in_words(recommender: Recommender, name) ->
 
 
 @pytest.mark.parametrize("name", ["desk-worker-upper-back", "sciatica"])
-def test_plan_shows_every_week_session_exercise_and_dose(recommender: Recommender, name) -> None:
+def test_plan_shows_every_week_session_exercise_and_dose(
+    recommender: Recommender, name: str
+) -> None:
     result, _, page = page_for(recommender, name)
     plan = result.plan
     assert plan is not None
@@ -408,7 +410,9 @@ def test_each_how_to_has_its_figure_beside_the_steps(recommender: Recommender) -
 
 
 @pytest.mark.parametrize("name", ["desk-worker-upper-back", "sciatica"])
-def test_how_to_follows_the_session_that_first_asks_for_it(recommender: Recommender, name) -> None:
+def test_how_to_follows_the_session_that_first_asks_for_it(
+    recommender: Recommender, name: str
+) -> None:
     """The pictures sit with the schedule: each exercise's how-to comes right after the
     first session group that names it, inside that week, and only once."""
     result, _, page = page_for(recommender, name)
@@ -561,7 +565,7 @@ def test_same_answers_and_epoch_give_identical_bytes(
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("name", ["desk-worker-upper-back", "cauda-equina"])
 def test_prints_to_pdf_in_a_real_browser(
-    recommender: Recommender, tmp_path: Path, paper, name
+    recommender: Recommender, tmp_path: Path, paper: str, name: str
 ) -> None:
     browser = find_browser()
     result = result_for(recommender, name)
@@ -638,7 +642,7 @@ PRINT_WIDTH_PX = {"a4": (210 - 30) / 25.4 * 96, "letter": (215.9 - 30) / 25.4 * 
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_figures_keep_their_column_in_print_layout(recommender: Recommender, paper) -> None:
+def test_figures_keep_their_column_in_print_layout(recommender: Recommender, paper: str) -> None:
     """Laid out for print at the paper's width, every figure stays in its own column
     beside the steps: nothing overlaps, spills past the page, or shrinks to nothing."""
     browser = find_browser()
@@ -683,7 +687,7 @@ PAGES_BEFORE = {"a4": 12, "letter": 12}
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_the_printed_plan_keeps_its_pictures_next_to_the_schedule(
-    recommender: Recommender, tmp_path: Path, paper
+    recommender: Recommender, tmp_path: Path, paper: str
 ) -> None:
     """Printed, the plan takes fewer pages than before; page 1 holds the plan's start,
     not only the warning; no page carries a line or two alone; and each exercise's

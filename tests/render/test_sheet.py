@@ -99,7 +99,7 @@ def test_sheet_is_a_format_of_the_plan_command(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_a_four_week_sheet_prints_on_four_pages(
-    recommender: Recommender, tmp_path: Path, paper
+    recommender: Recommender, tmp_path: Path, paper: str
 ) -> None:
     """One page a week, on A4 and on Letter: each page holds its week whole, with the
     warning box."""

@@ -43,7 +43,7 @@ def test_off_a_terminal_the_width_stays_78(recommender: Recommender) -> None:
 
 
 @pytest.mark.parametrize("width", [40, 60, 78, 100])
-def test_dose_lines_hold_together(width) -> None:
+def test_dose_lines_hold_together(width: int) -> None:
     name = "Chin tuck with head lift from lying on your back (a long name)"
     lines = dose_line("3. ", name, "2 sets of 10 each side", width)
     assert all(len(line) <= width for line in lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from recommender.rulebook.conditions import AtLeast, ConditionError, describe, holds, parse
@@ -35,7 +37,7 @@ def test_a_count_parses_and_reads_as_words() -> None:
         ({"of": SIGNS}, "needs both"),
     ],
 )
-def test_a_bad_count_is_refused_with_its_place(raw, problem) -> None:
+def test_a_bad_count_is_refused_with_its_place(raw: dict[str, Any], problem: str) -> None:
     with pytest.raises(ConditionError, match=problem):
         parse(raw)
 
@@ -73,5 +75,7 @@ def test_a_count_too_large_to_compile_is_refused() -> None:
         ({}, None),
     ],
 )
-def test_a_count_is_decided_with_three_valued_logic(answers, expected) -> None:
+def test_a_count_is_decided_with_three_valued_logic(
+    answers: dict[str, Any], expected: bool | None
+) -> None:
     assert holds(parse({"at_least": 2, "of": SIGNS}), answers) is expected

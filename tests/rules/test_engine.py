@@ -3,6 +3,8 @@ the reference evaluator."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pytest
 
 from recommender.core.errors import BackplanError, EngineError
@@ -26,7 +28,7 @@ def test_many_evaluations_never_exhaust_the_sessions() -> None:
 
 
 @pytest.mark.parametrize("kind", ENGINES)
-def test_the_same_answers_can_be_evaluated_again(kind) -> None:
+def test_the_same_answers_can_be_evaluated_again(kind: str) -> None:
     engine = create_engine(BOOK.rulebook.conditions(), kind)
     facts = validate_answers(dict(BOOK.rulebook.baseline, age=80)).fact()
     first = engine.evaluate(facts)
@@ -35,7 +37,7 @@ def test_the_same_answers_can_be_evaluated_again(kind) -> None:
 
 
 @pytest.mark.parametrize("kind", ENGINES)
-def test_every_operator_compiles_and_evaluates(kind) -> None:
+def test_every_operator_compiles_and_evaluates(kind: str) -> None:
     conditions = {
         "is": parse({"pain_trend": "worsening"}),
         "is_not": parse({"pregnancy": {"is_not": "no"}}),
@@ -71,7 +73,7 @@ def test_a_failure_among_the_actions_is_raised_and_frees_its_session(
     engine = create_engine({"always": parse({"age": {"at_least": 1}})}, "durable")
     facts = validate_answers(BOOK.rulebook.baseline).fact()
 
-    def broken(message):
+    def broken(message: object) -> NoReturn:
         raise RuntimeError("boom")
 
     with monkeypatch.context() as patch:
@@ -85,7 +87,10 @@ def test_a_failure_among_the_actions_is_raised_and_frees_its_session(
 
 @needs_durable
 def test_an_action_for_a_rule_nobody_compiled_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recommender.rulebook.engines.durable_engine import DurableEngine
+
     engine = create_engine({"always": parse({"age": {"at_least": 1}})}, "durable")
+    assert isinstance(engine, DurableEngine)
     monkeypatch.delitem(engine._reports, "always")
     facts = validate_answers(BOOK.rulebook.baseline).fact()
     with pytest.raises(EngineError, match="always"):

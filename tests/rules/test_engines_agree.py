@@ -95,7 +95,7 @@ def _check(raw: dict[str, Any]) -> None:
         )
 
 
-def _with(**changes) -> dict[str, Any]:
+def _with(**changes: object) -> dict[str, Any]:
     raw = copy.deepcopy(BASELINE)
     for path, value in changes.items():
         section, _, leaf = path.partition("__")
@@ -106,7 +106,7 @@ def _with(**changes) -> dict[str, Any]:
     return raw
 
 
-def _grid(**axes: list) -> list[dict[str, Any]]:
+def _grid(**axes: list[object]) -> list[dict[str, Any]]:
     """The baseline with every combination of the given answers (one list per key)."""
     combinations = itertools.product(*axes.values())
     return [_with(**dict(zip(axes, values, strict=True))) for values in combinations]
@@ -197,7 +197,7 @@ def test_engines_agree_on_every_rule_example() -> None:
 
 
 @pytest.mark.parametrize("name", example_names())
-def test_engines_agree_on_the_public_examples(name) -> None:
+def test_engines_agree_on_the_public_examples(name: str) -> None:
     _check(example_answers(name))
 
 
@@ -216,5 +216,5 @@ def test_engines_agree_on_more_than_ten_thousand_answers() -> None:
 @pytest.mark.slow
 @settings(max_examples=300)
 @given(answers())
-def test_engines_agree_on_hypothesis_answers(raw) -> None:
+def test_engines_agree_on_hypothesis_answers(raw: dict[str, Any]) -> None:
     _check(raw)

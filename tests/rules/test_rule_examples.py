@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from recommender.pipeline.examples import cases, run_case
+from recommender.pipeline.examples import Case, cases, run_case
 from recommender.pipeline.recommend import Recommender
 
 _BOOK = Recommender.load()
@@ -16,7 +16,7 @@ CASES = list(cases(_BOOK))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_rule_example(case) -> None:
+def test_rule_example(case: Case) -> None:
     outcome = run_case(_BOOK, case)
     assert outcome.passed, f"{case.file}: {case.id}: {'; '.join(outcome.problems)}"
 

@@ -196,7 +196,7 @@ def test_explain_says_each_decision_in_words_then_its_rule_and_source(
 
 
 @pytest.mark.parametrize("engine", ["reference", "durable"])
-def test_both_engines_decide_the_course_alike(course: str, engine) -> None:
+def test_both_engines_decide_the_course_alike(course: str, engine: str) -> None:
     from recommender.rulebook.engines import durable_available
 
     if engine == "durable" and not durable_available():
@@ -371,7 +371,7 @@ def test_a_newer_answer_that_raises_the_level_stops_the_course(db: str, run: Run
     ],
 )
 def test_a_psfs_score_in_other_digits_or_thousands_of_them_is_named(
-    db: str, run: Run, args
+    db: str, run: Run, args: list[str]
 ) -> None:
     out = run("track", "start", "--example", *args, code=2).output
     assert "--psfs" in out and "a score from 0 to 10" in out
@@ -379,7 +379,7 @@ def test_a_psfs_score_in_other_digits_or_thousands_of_them_is_named(
 
 
 @pytest.mark.parametrize("done", ["²", "1" * 5000])
-def test_sessions_done_in_other_digits_are_named(db: str, run: Run, done) -> None:
+def test_sessions_done_in_other_digits_are_named(db: str, run: Run, done: str) -> None:
     run(*START_ARGS)
     out = run(
         "track",

@@ -181,7 +181,7 @@ def test_private_to_you_is_said_only_of_a_private_file(tmp_path: Path, run: Run)
     ],
     ids=["user-part", "query-string", "malformed", "unsupported"],
 )
-def test_passwords_never_appear_in_messages(run: Run, url) -> None:
+def test_passwords_never_appear_in_messages(run: Run, url: str) -> None:
     for args in (["status"], START_ARGS[1:]):
         out = run("track", "--db", url, *args, code=2)
         assert "s3cret" not in out.output

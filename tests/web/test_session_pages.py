@@ -132,7 +132,7 @@ def test_the_end_says_what_was_done_in_the_terminals_words_and_keeps_nothing(
     ],
 )
 def test_an_end_no_page_of_ours_sends_is_refused_naming_the_field(
-    client, answered, field, value, words
+    client, answered, field: str, value: str, words: str
 ) -> None:
     reply = client.post(THURSDAY, data={"csrf_token": answered, field: value})
     assert reply.status_code == 400
@@ -154,7 +154,7 @@ def test_the_end_needs_this_browsers_csrf_token(client, answered) -> None:
     ],
 )
 def test_a_session_the_plan_lacks_is_named_with_the_way_back(
-    client, answered, query, words
+    client, answered, query: str, words: str
 ) -> None:
     reply = client.get(f"/session{query}")
     assert reply.status_code == 404

@@ -198,7 +198,7 @@ def test_a_whole_questionnaire_fits_in_the_cookie(client) -> None:
         ("/api/plan", b"[1, 2"),
     ],
 )
-def test_bad_requests_get_a_page_never_a_traceback(client, path, body) -> None:
+def test_bad_requests_get_a_page_never_a_traceback(client, path: str, body) -> None:
     token(client)
     reply = client.post(
         path, content=body, headers={"content-type": "application/x-www-form-urlencoded"}

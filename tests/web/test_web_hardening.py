@@ -315,7 +315,7 @@ def test_uvicorns_own_400_carries_the_security_headers(server) -> None:
 
 
 @pytest.mark.parametrize("number", ["²", "①", "٣", "1" * 5000])
-def test_a_section_number_in_other_digits_gets_404(server, number) -> None:
+def test_a_section_number_in_other_digits_gets_404(server, number: str) -> None:
     reply = httpx.get(f"{server}/questions/{number}")
     assert reply.status_code == 404
     assert "Page not found" in reply.text
@@ -460,7 +460,7 @@ def test_the_deletion_cookie_is_secure_behind_https(server) -> None:
 @pytest.mark.parametrize(
     "path", ["/", "/docs", "/api/questionnaire", "/static/app.css", "/openapi.json"]
 )
-def test_head_works_wherever_get_does(server, path) -> None:
+def test_head_works_wherever_get_does(server, path: str) -> None:
     got = httpx.get(server + path)
     head = httpx.head(server + path)
     assert got.status_code == head.status_code == 200

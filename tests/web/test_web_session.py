@@ -286,7 +286,7 @@ def test_the_calendars_links_open_their_sessions(browser, server, tmp_path: Path
 
 
 @pytest.mark.parametrize(("width", "height"), [(320, 640), (375, 667), (1280, 860)])
-def test_phone_and_desktop_widths(browser, server, shots, width, height) -> None:
+def test_phone_and_desktop_widths(browser, server, shots, width: int, height: int) -> None:
     context, page = _answered(browser, server, viewport={"width": width, "height": height})
     try:
         page.goto(THURSDAY)
