@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import given
 
 from recommender.app.cli import main
@@ -19,7 +19,7 @@ from support.upgrade_answers import V3_KEYS
 GOOD = example_answers("desk-worker-upper-back")
 
 
-def _with(**changes) -> str:
+def _with(**changes: object) -> str:
     answers = json.loads(json.dumps(GOOD))
     for path, value in changes.items():
         *parents, leaf = path.split("__")
@@ -113,7 +113,7 @@ def test_a_late_check_is_named_with_every_other_problem(field: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_bad_answers_exit_2_and_name_the_field(name, tmp_path: Path) -> None:
+def test_bad_answers_exit_2_and_name_the_field(name: str, tmp_path: Path) -> None:
     text, expected = CASES[name]
     answers = tmp_path / "answers.json"
     answers.write_text(text, encoding="utf-8")
@@ -162,7 +162,7 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
 # -- hostile input (issue 10): named, bounded, never a traceback ------------------------
 
 
-def _run(raw_text: str | bytes):
+def _run(raw_text: str | bytes) -> Result:
     data = raw_text.encode("utf-8", "surrogatepass") if isinstance(raw_text, str) else raw_text
     return CliRunner().invoke(main, ["plan", "--answers", "-", "-f", "json"], input=data)
 
@@ -172,7 +172,7 @@ def _example_text() -> str:
 
 
 @given(unprintable_names)
-def test_a_name_with_control_characters_is_refused(name) -> None:
+def test_a_name_with_control_characters_is_refused(name: str) -> None:
     raw = json.loads(_example_text())
     raw["name"] = name
     result = _run(json.dumps(raw))

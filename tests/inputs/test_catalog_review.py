@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from recommender.core.catalog import Exercise
 from recommender.inputs.catalog_file import load_catalog
 
 CATALOG = load_catalog()
@@ -38,7 +39,7 @@ def _skips(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("exercise", CATALOG, ids=lambda e: e.id)
-def test_every_skip_has_its_contraindication(exercise) -> None:
+def test_every_skip_has_its_contraindication(exercise: Exercise) -> None:
     for caution in exercise.cautions:
         if caution.lower().startswith("skip this"):
             named = _skips(caution)
@@ -52,7 +53,7 @@ def test_every_skip_has_its_contraindication(exercise) -> None:
 
 
 @pytest.mark.parametrize("exercise", CATALOG, ids=lambda e: e.id)
-def test_properties_are_justified(exercise) -> None:
+def test_properties_are_justified(exercise: Exercise) -> None:
     """The review line names each property it gives (a clinician checks the two agree)."""
     for prop in exercise.properties:
         assert prop in exercise.review or prop.replace("_", " ") in exercise.review, (
@@ -95,13 +96,26 @@ def test_a_catalog_naming_an_unknown_answer_is_refused(tmp_path: Path) -> None:
 
 #: Held end-range flexion of the spine: the hypermobility, bone and pregnancy filters
 #: must see it.
-HELD_END_RANGE_FLEXION = ("childs-pose", "seated-forward-fold", "double-knee-to-chest")
+HELD_END_RANGE_FLEXION: tuple[str, ...] = (
+    "childs-pose",
+    "seated-forward-fold",
+    "double-knee-to-chest",
+)
 HELD_END_RANGE_FLEXION += ("standing-rhomboid-stretch",)
 #: The lower back bent backwards, held or repeated (EX-STENOSIS reads it).
-SPINE_EXTENSION = ("standing-back-extension", "prone-cobra", "superman", "prone-press-up")
+SPINE_EXTENSION: tuple[str, ...] = (
+    "standing-back-extension",
+    "prone-cobra",
+    "superman",
+    "prone-press-up",
+)
 SPINE_EXTENSION += ("prone-on-elbows",)
 #: The hip bent past a right angle (EX-HIP reads it).
-DEEP_HIP_FLEXION = ("knee-to-chest", "double-knee-to-chest", "seated-knee-to-chest")
+DEEP_HIP_FLEXION: tuple[str, ...] = (
+    "knee-to-chest",
+    "double-knee-to-chest",
+    "seated-knee-to-chest",
+)
 DEEP_HIP_FLEXION += ("childs-pose", "seated-forward-fold", "flexion-in-sitting")
 DEEP_HIP_FLEXION += ("seated-hamstring-stretch",)
 
@@ -183,7 +197,7 @@ STEP_EQUIPMENT = {
 
 
 @pytest.mark.parametrize("exercise", CATALOG, ids=lambda e: e.id)
-def test_equipment_lists_everything_the_steps_use(exercise) -> None:
+def test_equipment_lists_everything_the_steps_use(exercise: Exercise) -> None:
     """A chair that only offers the sitting form of an exercise that can also be done
     standing or lying is not needed; a wall a chair is set against is not either."""
     for item, pattern in STEP_EQUIPMENT.items():
@@ -216,7 +230,7 @@ def test_cautions_for_limb_symptoms_say_further_or_stronger() -> None:
 
 
 def test_the_version_3_additions_are_there() -> None:
-    fixed = ("sciatic-nerve-slider", "median-nerve-slider", "pelvic-floor")
+    fixed: tuple[str, ...] = ("sciatic-nerve-slider", "median-nerve-slider", "pelvic-floor")
     fixed += ("supported-tandem-stance", "supported-heel-raise", "prone-press-up")
     assert all(i in CATALOG for i in fixed)
     assert len(CATALOG) >= 64
@@ -233,7 +247,7 @@ def test_the_version_3_additions_are_there() -> None:
 
 
 @pytest.mark.parametrize("exercise", CATALOG, ids=lambda e: e.id)
-def test_the_review_says_what_it_trains(exercise) -> None:
+def test_the_review_says_what_it_trains(exercise: Exercise) -> None:
     """A clinician reads first what the exercise is for (the roller, which strengthens
     nothing, says what it eases)."""
     assert exercise.review.startswith(("Trains ", "Eases ")), exercise.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,7 @@ def test_every_answers_file_is_found() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_each_answers_file_has_every_key(path) -> None:
+def test_each_answers_file_has_every_key(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert upgraded_text(path) == text, (
         f"{path.relative_to(ROOT)} lacks keys of the current answers: run "

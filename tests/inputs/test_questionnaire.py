@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
 from recommender.core.answers import answer_fields
 from recommender.core.paths import set_path
-from recommender.inputs.questionnaire import load_questionnaire
+from recommender.inputs.questionnaire import Question, load_questionnaire
 from recommender.pipeline.recommend import Recommender
 from recommender.rulebook import conditions
 
@@ -26,7 +27,7 @@ CONDITIONS = Recommender.load(engine="reference").rulebook.conditions()
 SKIPPED = [q for q in QUESTIONS.questions if q.from_age is not None]
 
 
-def _values(field: str) -> list:
+def _values(field: str) -> Sequence[object]:
     spec = answer_fields()[field]
     if spec.kind == "yes_no":
         return [False, True]
@@ -47,9 +48,10 @@ def test_some_questions_are_asked_only_from_an_age() -> None:
 
 
 @pytest.mark.parametrize("question", SKIPPED, ids=lambda q: q.key)
-def test_no_rule_can_read_a_skipped_answer_below_its_age(question) -> None:
+def test_no_rule_can_read_a_skipped_answer_below_its_age(question: Question) -> None:
     readers = {name: c for name, c in CONDITIONS.items() if question.key in conditions.fields(c)}
     assert readers, f"no rule reads {question.key}: it need not be asked at all"
+    assert question.from_age is not None  # SKIPPED holds the questions asked from an age
     for name, condition in readers.items():
         others = sorted(conditions.fields(condition) - {question.key, "age"})
         assert len(others) <= 8, f"{name}: too many answers to walk"
