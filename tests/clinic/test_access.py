@@ -234,7 +234,7 @@ def _check(world, role, allowed, method, path, address, reply, before) -> None:
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(ROUTES), ids=lambda v: str(v))
-def test_each_route_lets_in_exactly_its_roles(world, method, path) -> None:
+def test_each_route_lets_in_exactly_its_roles(world: World, method, path) -> None:
     allowed, address, form = ROUTES[(method, path)]
     address = address.format(**world.values)
     for role in ROLES:
@@ -256,7 +256,7 @@ def test_each_route_lets_in_exactly_its_roles(world, method, path) -> None:
             browser.sign_in(world.emails[role])
 
 
-def test_a_clinician_cannot_reach_another_clinicians_patient_by_number(world) -> None:
+def test_a_clinician_cannot_reach_another_clinicians_patient_by_number(world: World) -> None:
     other = world.browsers["other"]
     doctor = world.browsers["doctor"]
     carl = world.carl_result
@@ -268,7 +268,7 @@ def test_a_clinician_cannot_reach_another_clinicians_patient_by_number(world) ->
     assert doctor.get("/clinic/results/1e3").status_code == 404
 
 
-def test_a_patient_only_ever_sees_their_own(world) -> None:
+def test_a_patient_only_ever_sees_their_own(world: World) -> None:
     uma = world.browsers["uma"]
     own = uma.get("/my-data/backplan-data.json").json()
     assert own["account"]["email"] == "uma@example.org"

@@ -21,7 +21,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -33,6 +33,10 @@ from support.browser import find_browser
 from support.clinic import PASSWORD, example
 from support.postgres import new_database, server_or_skip
 from support.web import backplan, served
+
+if TYPE_CHECKING:  # Playwright is imported where a browser is started
+    from playwright import sync_api as pw
+
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -47,7 +51,7 @@ FLARE = {"#done": "3", "#exercise_pain": "7", "#usual_pain": "5"}
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[pw.Browser]:
     executable = find_browser()
     from playwright.sync_api import sync_playwright
 
@@ -166,7 +170,9 @@ def _check_in(page, week: int) -> None:
 
 
 @pytest.mark.slow  # a whole pilot in a browser: about 40 s on each database
-def test_a_pilot_clinic(browser, database, shots, request: pytest.FixtureRequest) -> None:
+def test_a_pilot_clinic(
+    browser: pw.Browser, database: str, shots: Path, request: pytest.FixtureRequest
+) -> None:
     axe = Axe() if "sqlite" in request.node.name else None  # once is enough for axe
     with served("--clinic", "--db", database, "--workers", "2", ready="/sign-in") as base:
         pilot = Pilot(browser, database, base, shots, axe)

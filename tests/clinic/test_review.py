@@ -49,7 +49,7 @@ def test_the_review_page_shows_answers_flags_plan_and_reasons(
 
 
 def test_releasing_as_it_is_gives_the_patient_the_plan_backplan_made(
-    doctor: Browser, ann: Browser, sent, clinic: Clinic, recommender: Recommender
+    doctor: Browser, ann: Browser, sent: int, clinic: Clinic, recommender: Recommender
 ) -> None:
     today = dt.date.today().isoformat()
     assert doctor.post(f"/clinic/results/{sent}/release", {"start": today}).status_code == 200
@@ -67,7 +67,7 @@ def test_releasing_as_it_is_gives_the_patient_the_plan_backplan_made(
 
 
 def test_an_edited_release_swaps_and_doses_and_the_patient_sees_the_note(
-    doctor: Browser, ann: Browser, sent, clinic: Clinic
+    doctor: Browser, ann: Browser, sent: int, clinic: Clinic
 ) -> None:
     reply = doctor.post(
         f"/clinic/results/{sent}/release",
@@ -107,7 +107,7 @@ def test_an_edited_release_swaps_and_doses_and_the_patient_sees_the_note(
 def test_a_refused_edit_names_its_rule_and_nothing_is_released(
     doctor: Browser,
     ann: Browser,
-    sent,
+    sent: int,
     clinic: Clinic,
     fields: dict[str, str],
     rule: str,
@@ -144,7 +144,7 @@ def test_an_exercise_a_filter_left_out_for_this_person_is_refused(
         assert "EX-BONE" in refused.value.rule
 
 
-def test_a_result_is_decided_once(doctor: Browser, sent, clinic: Clinic) -> None:
+def test_a_result_is_decided_once(doctor: Browser, sent: int, clinic: Clinic) -> None:
     today = dt.date.today().isoformat()
     assert doctor.post(f"/clinic/results/{sent}/release", {"start": today}).status_code == 200
     again = doctor.post(f"/clinic/results/{sent}/withhold", {"message": "Wait"})
@@ -153,7 +153,7 @@ def test_a_result_is_decided_once(doctor: Browser, sent, clinic: Clinic) -> None
 
 
 def test_withholding_shows_the_patient_the_message_and_the_safety_net(
-    doctor: Browser, ann: Browser, sent, clinic: Clinic
+    doctor: Browser, ann: Browser, sent: int, clinic: Clinic
 ) -> None:
     empty = doctor.post(f"/clinic/results/{sent}/withhold", {"message": "  "})
     assert empty.status_code == 422 and "Write the message" in empty.text
@@ -203,7 +203,7 @@ def test_the_agreement_table_counts_under_and_over_triage(
 
 
 def test_the_release_form_reads_psfs_and_dates(
-    clinic: Clinic, recommender: Recommender, sent
+    clinic: Clinic, recommender: Recommender, sent: int
 ) -> None:
     from recommender.app.web.models import FieldsForm
 

@@ -38,7 +38,9 @@ def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(FORMATS, dummy_format.NAME, dummy_format.entry())
 
 
-def test_the_web_app_offers_a_new_format_for_download(recommender: Recommender, registered) -> None:
+def test_the_web_app_offers_a_new_format_for_download(
+    recommender: Recommender, registered: None
+) -> None:
     from recommender.app.web.app import create_app
 
     client = TestClient(create_app(recommender))

@@ -10,6 +10,7 @@ import os
 import pwd
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def _mount(folder: Path, size: str) -> None:
 
 
 @pytest.fixture
-def small_disk(tmp_path: Path):
+def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 16 KB tmpfs under the test's folder (root only; too small for the schema)."""
     folder = tmp_path / "small"
     _mount(folder, "16k")
@@ -83,7 +84,7 @@ def nearly_full_disk(tmp_path: Path, run: Run):
 
 
 def test_a_full_disk_start_exits_1_leaves_no_file_and_says_nothing_was_stored(
-    small_disk, run: Run
+    small_disk: Path, run: Run
 ) -> None:
     path = small_disk / "tracking.sqlite3"
     out = run("track", "--db", str(path), *START_ARGS[1:], code=1)

@@ -16,8 +16,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -34,6 +35,10 @@ from recommender.render import FORMATS, render_result
 from conftest import example_answers
 from support.browser import find_browser
 from support.phrases import EXERCISE_TALK
+
+if TYPE_CHECKING:  # Playwright is imported where a browser is started
+    from playwright import sync_api as pw
+
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -99,7 +104,7 @@ def server() -> str:
 
 
 def test_api_plan_is_byte_identical_to_plan_json_for_1000_answers(
-    server, recommender: Recommender
+    server: str, recommender: Recommender
 ) -> None:
     """What `plan --format json` prints (render_result on the same Recommender) for 1,000
     varied answers, byte for byte, over HTTP from two worker processes."""
@@ -114,7 +119,7 @@ def test_api_plan_is_byte_identical_to_plan_json_for_1000_answers(
             assert reply.content == expected.encode(), number
 
 
-def test_api_matches_the_real_plan_command(server, tmp_path: Path) -> None:
+def test_api_matches_the_real_plan_command(server: str, tmp_path: Path) -> None:
     """And against the command itself, process to process, for the bundled examples."""
     names = ["sciatica", "cauda-equina", "teenager", "desk-worker-upper-back"]
     with httpx.Client(base_url=server, timeout=30) as client:
@@ -134,7 +139,7 @@ def test_api_matches_the_real_plan_command(server, tmp_path: Path) -> None:
             assert reply.content == cli.stdout, name
 
 
-def test_api_bad_input_gets_422_with_the_cli_messages(server, tmp_path: Path) -> None:
+def test_api_bad_input_gets_422_with_the_cli_messages(server: str, tmp_path: Path) -> None:
     bad = example_answers("sciatica")
     bad["age"] = 300
     bad["pain_areas"] = ["neck", "neck"]
@@ -157,7 +162,7 @@ def test_api_bad_input_gets_422_with_the_cli_messages(server, tmp_path: Path) ->
     assert {"age", "pain_areas", "red_flags.fever"} <= set(reply.json()["fields"])
 
 
-def test_api_questionnaire_is_the_fhir_questionnaire(server) -> None:
+def test_api_questionnaire_is_the_fhir_questionnaire(server: str) -> None:
     cli = subprocess.run(
         [*backplan(), "questionnaire", "--format", "fhir"], capture_output=True, check=True
     )
@@ -170,7 +175,7 @@ def test_api_questionnaire_is_the_fhir_questionnaire(server) -> None:
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[pw.Browser]:
     executable = find_browser()
     from playwright.sync_api import sync_playwright
 
@@ -183,7 +188,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server):
+def page(browser: pw.Browser, server: str) -> Iterator[pw.Page]:
     context = browser.new_context(base_url=server, accept_downloads=True)
     opened = context.new_page()
     try:
@@ -245,7 +250,7 @@ def answer_everything(page, answers: dict[str, Any]) -> None:
     page.wait_for_url("**/review")
 
 
-def test_full_form_to_a_plan(page) -> None:
+def test_full_form_to_a_plan(page: pw.Page) -> None:
     answers = example_answers("desk-worker-upper-back")
     start(page, "GB")
     answer_everything(page, answers)
@@ -272,7 +277,7 @@ def test_full_form_to_a_plan(page) -> None:
         )
 
 
-def test_emergency_stops_the_form_mid_way(page) -> None:
+def test_emergency_stops_the_form_mid_way(page: pw.Page) -> None:
     answers = example_answers("desk-worker-upper-back")
     start(page, "GB")
     fill_section(page, SECTIONS[0], answers)
@@ -304,7 +309,7 @@ def test_emergency_stops_the_form_mid_way(page) -> None:
     page.wait_for_url(re.compile(r"/$"))
 
 
-def test_back_buttons_and_editing_at_the_review(page) -> None:
+def test_back_buttons_and_editing_at_the_review(page: pw.Page) -> None:
     answers = example_answers("desk-worker-upper-back")
     start(page)
     fill_section(page, SECTIONS[0], answers)
@@ -371,7 +376,7 @@ def tab_to(page, selector: str, limit: int = 120) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def test_keyboard_only_from_start_to_plan(page) -> None:
+def test_keyboard_only_from_start_to_plan(page: pw.Page) -> None:
     answers = example_answers("desk-worker-upper-back")
     page.goto("/")
     tab_to(page, "#country")
@@ -426,7 +431,7 @@ def test_keyboard_only_from_start_to_plan(page) -> None:
     assert "Your plan" in page.locator("main").inner_text()
 
 
-def test_phone_width_320(browser, server, tmp_path: Path) -> None:
+def test_phone_width_320(browser: pw.Browser, server: str, tmp_path: Path) -> None:
     context = browser.new_context(base_url=server, viewport={"width": 320, "height": 640})
     page = context.new_page()
     try:
@@ -446,7 +451,7 @@ def test_phone_width_320(browser, server, tmp_path: Path) -> None:
         context.close()
 
 
-def test_axe_finds_nothing_serious_on_any_page(page) -> None:
+def test_axe_finds_nothing_serious_on_any_page(page: pw.Page) -> None:
     found: dict[str, list[str]] = {}
     answers = example_answers("desk-worker-upper-back")
     page.goto("/")
@@ -483,7 +488,7 @@ def test_axe_finds_nothing_serious_on_any_page(page) -> None:
     assert len(found) == 8 + len(SECTIONS)
 
 
-def test_downloads(page) -> None:
+def test_downloads(page: pw.Page) -> None:
     from fhir.resources.R4B.careplan import CarePlan
     from icalendar import Calendar
 
@@ -530,7 +535,7 @@ def _places(svg) -> list[list[str]]:
     )
 
 
-def test_figures_move_on_screen_under_the_real_csp(browser, server) -> None:
+def test_figures_move_on_screen_under_the_real_csp(browser: pw.Browser, server: str) -> None:
     """The result page's figures move with SVG animation under the app's own
     Content-Security-Policy (no inline style or script is needed, and none is refused);
     a person whose system asks for less motion, or who prints, gets the still poses."""
@@ -569,7 +574,7 @@ def test_figures_move_on_screen_under_the_real_csp(browser, server) -> None:
     assert refused == []
 
 
-def test_without_javascript(browser, server) -> None:
+def test_without_javascript(browser: pw.Browser, server: str) -> None:
     context = browser.new_context(base_url=server, java_script_enabled=False)
     page = context.new_page()
     try:
@@ -595,7 +600,7 @@ def test_without_javascript(browser, server) -> None:
         context.close()
 
 
-def test_answered_by_mistake_in_a_real_browser(page, tmp_path: Path) -> None:
+def test_answered_by_mistake_in_a_real_browser(page: pw.Page, tmp_path: Path) -> None:
     """The emergency stop's own step, as a person meets it: the warning, the page that
     asks whether it was a mistake (with what to do if not), the question asked again,
     and the result that says what was changed."""

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,19 +22,23 @@ from conftest import example_answers
 from support.browser import find_browser
 from support.web import served
 
+if TYPE_CHECKING:  # Playwright is imported where a browser is started
+    from playwright import sync_api as pw
+
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 SECTIONS = form.sections(load_questionnaire())
 ANSWERS = "desk-worker-upper-back"
 
 
 @pytest.fixture(scope="module")
-def server():
+def server() -> Iterator[str]:
     with served("--workers", "2") as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[pw.Browser]:
     executable = find_browser()
     from playwright.sync_api import sync_playwright
 
@@ -118,7 +123,9 @@ def review_answers(page) -> list[str]:
 # -- 1. nothing lost ---------------------------------------------------------------------
 
 
-def test_changing_the_country_at_the_review_keeps_every_answer(browser, server, shots) -> None:
+def test_changing_the_country_at_the_review_keeps_every_answer(
+    browser: pw.Browser, server: str, shots: Path
+) -> None:
     context, page = opened(browser, server)
     try:
         start(page, "GB")
@@ -142,7 +149,9 @@ def test_changing_the_country_at_the_review_keeps_every_answer(browser, server, 
         context.close()
 
 
-def test_start_again_asks_before_clearing_anything(browser, server, shots) -> None:
+def test_start_again_asks_before_clearing_anything(
+    browser: pw.Browser, server: str, shots: Path
+) -> None:
     answers = example_answers(ANSWERS)
     context, page = opened(browser, server)
     try:
@@ -192,7 +201,9 @@ COVERED = """() => {
 }"""
 
 
-def test_the_warning_never_covers_the_focused_field_at_320px(browser, server, shots) -> None:
+def test_the_warning_never_covers_the_focused_field_at_320px(
+    browser: pw.Browser, server: str, shots: Path
+) -> None:
     """Tab down the warning signs' page with the warning shown, and back up again:
     no part of the field that has the focus is ever under the warning (WCAG 2.2,
     2.4.11 and 2.4.12), and it is always on the screen."""
@@ -227,7 +238,7 @@ def test_the_warning_never_covers_the_focused_field_at_320px(browser, server, sh
 
 
 def test_a_person_under_18_is_stopped_after_the_age_with_the_terminals_advice(
-    browser, server, shots, recommender: Recommender
+    browser: pw.Browser, server: str, shots: Path, recommender: Recommender
 ) -> None:
     minor = next(r for r in recommender.rulebook.withhold if r.id == "WH-MINOR")
     context, page = opened(browser, server, viewport={"width": 320, "height": 640})
@@ -261,7 +272,7 @@ def test_a_person_under_18_is_stopped_after_the_age_with_the_terminals_advice(
 
 
 def test_the_downloaded_page_fits_a_320px_phone_on_its_own(
-    browser, server, shots, tmp_path: Path
+    browser: pw.Browser, server: str, shots: Path, tmp_path: Path
 ) -> None:
     context, page = opened(browser, server)
     try:
@@ -297,7 +308,7 @@ def test_the_downloaded_page_fits_a_320px_phone_on_its_own(
 
 
 def test_each_problem_is_named_in_its_own_words_beside_its_field_and_in_the_summary(
-    browser, server, shots
+    browser: pw.Browser, server: str, shots: Path
 ) -> None:
     context, page = opened(browser, server, viewport={"width": 320, "height": 900})
     try:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -47,7 +48,7 @@ def server() -> str:
 
 
 @pytest.fixture
-def client(server):
+def client(server: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server, follow_redirects=True, timeout=30) as made:
         yield made
 
@@ -103,7 +104,7 @@ def _readable_parts(cookie: str) -> list[bytes]:
     return found
 
 
-def test_the_answers_cookie_reveals_no_answer_without_the_key(client) -> None:
+def test_the_answers_cookie_reveals_no_answer_without_the_key(client: httpx.Client) -> None:
     answers = example_answers(PLAN_ANSWERS)
     answers["name"] = "Zebedee Quux"
     answer_all(client, answers)
@@ -166,7 +167,7 @@ FORGED = {
 
 
 @pytest.mark.parametrize("name", FORGED)
-def test_a_state_of_the_wrong_shape_made_with_the_key_gets_400(server, name) -> None:
+def test_a_state_of_the_wrong_shape_made_with_the_key_gets_400(server: str, name) -> None:
     forged = Keys(KEY).dump_state(FORGED[name])
     for path in ("/", "/questions/1", "/review", "/result"):
         reply = httpx.get(server + path, cookies={STATE_COOKIE: forged})
@@ -261,7 +262,7 @@ def test_slow_clients_are_cut_off_while_others_are_answered_within_a_second() ->
     assert all(19.5 <= took <= 23.5 for took in bodies), sorted(bodies)[::30]
 
 
-def test_a_request_head_too_large_gets_431_with_the_headers(server) -> None:
+def test_a_request_head_too_large_gets_431_with_the_headers(server: str) -> None:
     with socket.create_connection(("127.0.0.1", int(server.rsplit(":", 1)[1]))) as connection:
         big = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"a" * 40_000 + b"\r\n\r\n"
         status, headers, _ = exchange(connection, big)
@@ -303,7 +304,7 @@ def test_a_500_carries_the_security_headers_and_keeps_the_connection() -> None:
             assert status == 200
 
 
-def test_uvicorns_own_400_carries_the_security_headers(server) -> None:
+def test_uvicorns_own_400_carries_the_security_headers(server: str) -> None:
     with socket.create_connection(("127.0.0.1", int(server.rsplit(":", 1)[1]))) as connection:
         status, headers, _ = exchange(connection, b"NOT HTTP AT ALL\r\n\r\n")
     assert status == 400
@@ -315,14 +316,14 @@ def test_uvicorns_own_400_carries_the_security_headers(server) -> None:
 
 
 @pytest.mark.parametrize("number", ["²", "①", "٣", "1" * 5000])
-def test_a_section_number_in_other_digits_gets_404(server, number: str) -> None:
+def test_a_section_number_in_other_digits_gets_404(server: str, number: str) -> None:
     reply = httpx.get(f"{server}/questions/{number}")
     assert reply.status_code == 404
     assert "Page not found" in reply.text
     security_headers_present(reply.headers)
 
 
-def test_api_weeks_in_other_digits_gets_422(server) -> None:
+def test_api_weeks_in_other_digits_gets_422(server: str) -> None:
     body = json.dumps(example_answers("sciatica")).encode()
     for weeks in ("²", "①", "1" * 5000):
         reply = httpx.post(
@@ -335,7 +336,7 @@ def test_api_weeks_in_other_digits_gets_422(server) -> None:
         assert reply.json()["fields"] == ["weeks"]
 
 
-def test_a_calendar_starting_too_late_gets_422_with_the_page(client) -> None:
+def test_a_calendar_starting_too_late_gets_422_with_the_page(client: httpx.Client) -> None:
     answer_all(client, example_answers(PLAN_ANSWERS))
     for start in ("9999-12-31", "9999-10-09"):
         reply = client.get("/download/ics", params={"start": start})
@@ -345,7 +346,7 @@ def test_a_calendar_starting_too_late_gets_422_with_the_page(client) -> None:
     assert client.get("/download/ics", params={"start": "9999-10-08"}).status_code == 200
 
 
-def test_a_form_with_more_than_400_fields_gets_413(client) -> None:
+def test_a_form_with_more_than_400_fields_gets_413(client: httpx.Client) -> None:
     token = begin(client)
     fields = "&".join(f"f{n}=x" for n in range(401))
     reply = client.post(
@@ -361,7 +362,7 @@ def test_a_form_with_more_than_400_fields_gets_413(client) -> None:
 # -- 6: the emergency stop sticks ---------------------------------------------------------
 
 
-def test_a_stale_warning_signs_page_cannot_lift_the_emergency_stop(client) -> None:
+def test_a_stale_warning_signs_page_cannot_lift_the_emergency_stop(client: httpx.Client) -> None:
     answers = example_answers(PLAN_ANSWERS)
     token = begin(client, "GB")
     client.post("/questions/1", data={"csrf_token": token, **section_form(SECTIONS[0], answers)})
@@ -376,7 +377,9 @@ def test_a_stale_warning_signs_page_cannot_lift_the_emergency_stop(client) -> No
         assert client.get(later).url.path == "/emergency", later
 
 
-def test_changing_an_emergency_answer_takes_its_own_step_and_shows_on_the_result(client) -> None:
+def test_changing_an_emergency_answer_takes_its_own_step_and_shows_on_the_result(
+    client: httpx.Client,
+) -> None:
     answers = example_answers(PLAN_ANSWERS)
     token = begin(client, "GB")
     for section in SECTIONS:
@@ -413,7 +416,9 @@ def test_changing_an_emergency_answer_takes_its_own_step_and_shows_on_the_result
 # -- 7: a real sign-out --------------------------------------------------------------------
 
 
-def test_clearing_the_answers_makes_a_copied_cookie_useless(server, client) -> None:
+def test_clearing_the_answers_makes_a_copied_cookie_useless(
+    server: str, client: httpx.Client
+) -> None:
     token = answer_all(client, example_answers(PLAN_ANSWERS))
     copied = dict(client.cookies)
     assert client.get("/result").status_code == 200
@@ -432,7 +437,7 @@ def test_clearing_the_answers_makes_a_copied_cookie_useless(server, client) -> N
                 assert "Your plan" not in stolen.text
 
 
-def test_starting_again_also_clears_the_answers_before(server, client) -> None:
+def test_starting_again_also_clears_the_answers_before(server: str, client: httpx.Client) -> None:
     token = answer_all(client, example_answers(PLAN_ANSWERS))
     copied = dict(client.cookies)
     client.post("/start", data={"csrf_token": token, "country": ""})
@@ -440,7 +445,7 @@ def test_starting_again_also_clears_the_answers_before(server, client) -> None:
         assert thief.get("/result").url.path == "/"
 
 
-def test_the_deletion_cookie_is_secure_behind_https(server) -> None:
+def test_the_deletion_cookie_is_secure_behind_https(server: str) -> None:
     with httpx.Client(base_url=server) as plain:
         token = csrf(plain)
         csrf_cookie = plain.cookies["backplan_csrf"]
@@ -460,7 +465,7 @@ def test_the_deletion_cookie_is_secure_behind_https(server) -> None:
 @pytest.mark.parametrize(
     "path", ["/", "/docs", "/api/questionnaire", "/static/app.css", "/openapi.json"]
 )
-def test_head_works_wherever_get_does(server, path: str) -> None:
+def test_head_works_wherever_get_does(server: str, path: str) -> None:
     got = httpx.get(server + path)
     head = httpx.head(server + path)
     assert got.status_code == head.status_code == 200
@@ -470,7 +475,7 @@ def test_head_works_wherever_get_does(server, path: str) -> None:
     security_headers_present(head.headers)
 
 
-def test_options_lists_the_methods_and_allows_no_other_site(server) -> None:
+def test_options_lists_the_methods_and_allows_no_other_site(server: str) -> None:
     for path, allowed in [
         ("/", "GET, HEAD, OPTIONS"),
         ("/api/plan", "OPTIONS, POST"),
