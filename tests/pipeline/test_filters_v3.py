@@ -8,16 +8,17 @@ and changes only what their story changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from recommender.core.catalog import FLOOR_POSITIONS
 from recommender.inputs.answers_file import validate_answers
-from recommender.pipeline.recommend import Recommender
+from recommender.pipeline.recommend import Recommender, Result
 
 from conftest import example_answers
 
 
-def person(**story) -> dict[str, Any]:
+def person(**story: Any) -> dict[str, Any]:
     """`story` changes top-level answers by name, others as section__key."""
     raw = example_answers("desk-worker-upper-back")
     raw.update(
@@ -38,19 +39,21 @@ def person(**story) -> dict[str, Any]:
     return raw
 
 
-def outcome(recommender: Recommender, raw: dict[str, Any]):
+def outcome(
+    recommender: Recommender, raw: dict[str, Any]
+) -> tuple[Result, dict[str, set[str]], set[str]]:
     """The result, each exercise's excluding rules, and the ids in the plan."""
     result = recommender.recommend(validate_answers(raw, "test"))
     rules: dict[str, set[str]] = {}
     for x in result.excluded:
         rules.setdefault(x.exercise, set()).add(x.rule)
-    planned = set()
+    planned: set[str] = set()
     if result.plan is not None:
         planned = {p.exercise.id for p in result.plan.prescriptions()}
     return result, rules, planned
 
 
-def positions(recommender: Recommender, raw: dict[str, Any]) -> dict[str, str]:
+def positions(recommender: Recommender, raw: dict[str, Any]) -> Mapping[str, str]:
     """The position each eligible exercise is shown in, for this person."""
     answers = validate_answers(raw, "test")
     held = recommender.engine.evaluate(answers.fact())
@@ -58,7 +61,13 @@ def positions(recommender: Recommender, raw: dict[str, Any]) -> dict[str, str]:
     return recommender.filters.apply(held, level, answers).positions
 
 
-def check(recommender: Recommender, raw, rule, left_out, kept):
+def check(
+    recommender: Recommender,
+    raw: dict[str, Any],
+    rule: str,
+    left_out: Iterable[str],
+    kept: Iterable[str],
+) -> Result:
     """`rule` leaves out every exercise of `left_out` and none of `kept`, which pass
     every filter; the plan holds nothing that was left out."""
     result, rules, planned = outcome(recommender, raw)

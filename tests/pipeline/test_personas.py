@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.plan import Prescription
 from recommender.pipeline.recommend import Recommender, Result
 from recommender.render.text import render_text
 
@@ -32,7 +33,7 @@ def held(result: Result) -> set[str]:
     return {p.exercise.id for p in result.plan.prescriptions()}
 
 
-def items(result: Result) -> list:
+def items(result: Result) -> list[Prescription]:
     assert result.plan is not None
     return [p for w in result.plan.weeks for s in w.sessions for p in s.exercises]
 
@@ -71,6 +72,7 @@ def test_frail_85_year_old_who_cannot_get_on_the_floor() -> None:
     assert walk_in_session(result) <= 5, "walking at most a third of 15 minutes"
     if safe(result, "supported-tandem-stance"):
         assert "supported-tandem-stance" in held(result), "balance training with support"
+    assert result.plan is not None
     assert all(s.minutes <= 15 for w in result.plan.weeks for s in w.sessions)
     assert "rest 60 s between sets" in text
 
@@ -136,6 +138,7 @@ def test_rower_with_every_piece_of_equipment() -> None:
     used = {k for i in held(result) for k in BOOK.catalog[i].equipment}
     for kit in ("resistance_band", "dumbbells", "doorway", "foam_roller"):
         assert kit in used, kit
+    assert result.plan is not None
     week_one = {p.exercise for s in result.plan.weeks[0].sessions for p in s.exercises}
     assert any(e.kind == "strength" and e.level == 2 for e in week_one), "a fitter start"
     assert sum(e.kind == "strength" for e in week_one) >= 3, "real strength work for the fit"
@@ -147,6 +150,7 @@ def test_sixty_minutes_five_days_a_week() -> None:
     assert walk_in_session(result) <= 20
     assert "NOTE-OUTLOOK" in notes(result)
     assert "crisis line" in text
+    assert result.plan is not None
     for week in result.plan.weeks:
         for session in week.sessions:
             assert 30 <= session.minutes <= 60, "never under half the time offered"
@@ -156,6 +160,7 @@ def test_sixty_minutes_five_days_a_week() -> None:
 
 def test_five_minutes_every_day() -> None:
     result, text = persona("five-minutes-every-day")
+    assert result.plan is not None
     for week in result.plan.weeks:
         assert len(week.sessions) == 7
         for session in week.sessions:

@@ -16,7 +16,7 @@ from recommender.app.cli import main
 from recommender.core.safety_net import REVIEW, SIGNS
 from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.questionnaire import load_questionnaire
-from recommender.pipeline.recommend import Recommender
+from recommender.pipeline.recommend import Recommender, Result
 from recommender.render import render_result
 
 from conftest import EXAMPLES
@@ -34,12 +34,13 @@ assert {"text", "json", "markdown", "html", "ics", "fhir", "sheet"} <= set(FORMA
 
 
 def load(name: str) -> dict[str, Any]:
-    return json.loads((SAFETY / f"{name}.json").read_text())
+    answers: dict[str, Any] = json.loads((SAFETY / f"{name}.json").read_text())
+    return answers
 
 
 def result_for(
     recommender: Recommender, raw: dict[str, Any], weeks: int = 4, country: str | None = None
-):
+) -> Result:
     raw = dict(raw, country=country) if country else raw
     return recommender.recommend(validate_answers(raw, "test"), weeks=weeks)
 
@@ -82,7 +83,7 @@ def test_the_named_cases_through_the_command_line() -> None:
 # -- the safety net --------------------------------------------------------------------
 
 
-def _rendered(result, fmt: str) -> str:
+def _rendered(result: Result, fmt: str) -> str:
     """What a person or tool receives (support/formats.py), with every event of a
     calendar carrying the whole safety net, not only the first."""
     if result.safety_net is not None:
@@ -90,7 +91,7 @@ def _rendered(result, fmt: str) -> str:
     return shown_in(result, fmt)
 
 
-def _soon_with_plan(recommender: Recommender):
+def _soon_with_plan(recommender: Recommender) -> Result:
     raw = json.loads((EXAMPLES / "sciatica.json").read_text())
     raw["start_date"] = "2027-03-01"
     result = result_for(recommender, raw)
@@ -98,17 +99,18 @@ def _soon_with_plan(recommender: Recommender):
     return result
 
 
-def _soon_without_plan(recommender: Recommender):
+def _soon_without_plan(recommender: Recommender) -> Result:
     raw = json.loads((EXAMPLES / "teenager.json").read_text())
     raw.update(age=16, pain_duration="under_6_weeks", start_date="2027-03-01")
     result = result_for(recommender, raw)
+    assert result.withheld is not None
     assert result.triage.level == "soon" and result.withheld.id == "WH-MINOR"
     return result
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("case", ["soon with a plan", "soon without a plan", "plan, no flags"])
-def test_the_safety_net_is_in_every_format(recommender: Recommender, fmt, case: str) -> None:
+def test_the_safety_net_is_in_every_format(recommender: Recommender, fmt: str, case: str) -> None:
     if case == "soon with a plan":
         result = _soon_with_plan(recommender)
     elif case == "soon without a plan":
@@ -130,7 +132,7 @@ def test_the_safety_net_is_in_every_format(recommender: Recommender, fmt, case: 
     ["neck-pain-after-a-fall-at-67", "thunderclap-neck-pain", "injects-drugs-pain-for-2-weeks"],
 )
 def test_urgent_and_emergency_results_carry_only_their_own_advice(
-    recommender: Recommender, fmt, name: str
+    recommender: Recommender, fmt: str, name: str
 ) -> None:
     raw = dict(load(name), start_date="2027-03-01")
     result = result_for(recommender, raw)
@@ -154,8 +156,10 @@ def test_the_safety_net_names_the_persons_emergency_number(recommender: Recommen
     assert result.safety_net is None
     raw = json.loads((EXAMPLES / "sciatica.json").read_text())
     net = result_for(recommender, raw, country="GB").safety_net
+    assert net is not None
     assert net.title.startswith("Call 999 or go to an emergency department now")
     net = result_for(recommender, raw).safety_net
+    assert net is not None
     assert "your local emergency number (for example 911, 112 or 999)" in net.title
 
 
@@ -163,7 +167,9 @@ def test_the_safety_net_names_the_persons_emergency_number(recommender: Recommen
 
 
 @given(answers(red_flag_rate=0.15))
-def test_no_plan_means_no_exercise_talk_in_any_format(recommender: Recommender, raw) -> None:
+def test_no_plan_means_no_exercise_talk_in_any_format(
+    recommender: Recommender, raw: dict[str, Any]
+) -> None:
     result = result_for(recommender, dated(raw))
     if result.plan is not None:
         assert result.notes, "a plan always carries the pain-monitoring note"
@@ -282,7 +288,7 @@ def test_a_failed_save_never_hides_the_warning(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_plan_to_a_file_at_urgent_warns_on_stderr_in_every_format(fmt, tmp_path: Path) -> None:
+def test_plan_to_a_file_at_urgent_warns_on_stderr_in_every_format(fmt: str, tmp_path: Path) -> None:
     raw = dict(load("neck-pain-after-a-fall-at-67"), start_date="2027-03-01")
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(raw))
@@ -316,7 +322,7 @@ def test_no_rule_cites_the_internal_spec(recommender: Recommender) -> None:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_no_output_cites_the_internal_spec(recommender: Recommender, fmt) -> None:
+def test_no_output_cites_the_internal_spec(recommender: Recommender, fmt: str) -> None:
     for path in [*sorted(EXAMPLES.glob("*.json")), *sorted(SAFETY.glob("*.json"))]:
         if path.name == "expected.json":
             continue

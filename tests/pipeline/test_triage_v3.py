@@ -14,7 +14,7 @@ import pytest
 
 from recommender.core.safety_net import NECK_SIGNS
 from recommender.inputs.answers_file import validate_answers
-from recommender.pipeline.recommend import Recommender
+from recommender.pipeline.recommend import Recommender, Result
 from recommender.render import render_result
 
 from conftest import example_answers
@@ -24,7 +24,7 @@ from support.formats import every_format, shown
 FORMATS = every_format()
 
 
-def person(**story) -> dict[str, Any]:
+def person(**story: Any) -> dict[str, Any]:
     """The desk worker (34, a week of upper-back and neck ache, nothing else), with
     `story` changed: top-level answers by name, others as section__key."""
     raw = example_answers("desk-worker-upper-back")
@@ -38,11 +38,11 @@ def person(**story) -> dict[str, Any]:
     return raw
 
 
-def result_for(recommender: Recommender, raw: dict[str, Any]):
+def result_for(recommender: Recommender, raw: dict[str, Any]) -> Result:
     return recommender.recommend(validate_answers(raw, "test"))
 
 
-def flag_ids(result) -> list[str]:
+def flag_ids(result: Result) -> list[str]:
     return sorted(flag.id for flag in result.triage.flags)
 
 
@@ -171,7 +171,9 @@ def test_steroids_and_an_immunosuppressant_for_18_months_are_one_sign(
 
 
 @pytest.mark.parametrize("count", range(6))
-def test_three_outlook_answers_are_soon_and_two_are_none(recommender: Recommender, count) -> None:
+def test_three_outlook_answers_are_soon_and_two_are_none(
+    recommender: Recommender, count: int
+) -> None:
     keys = ["fear_of_movement", "worry", "low_mood", "pessimism", "very_bothersome"]
     raw = person(outlook={key: n < count for n, key in enumerate(keys)})
     result = result_for(recommender, raw)
@@ -209,7 +211,7 @@ def test_gca_signs_at_72_are_urgent_and_a_change_in_sight_is_an_emergency_depart
 # -- one message per urgent result, and what to do before being seen ----------------------
 
 
-def _urgent_with_lower_flags(recommender: Recommender):
+def _urgent_with_lower_flags(recommender: Recommender) -> Result:
     # The reviewer's case: a fall at 69, getting worse: RF-FRACTURE (urgent) with
     # RF-AGE-ONSET and RF-WORSENING (soon), whose advice speaks of 1 to 2 weeks.
     raw = person(age=69, pain_areas=["lower_back"], onset="minor_injury", pain_trend="worsening")
@@ -221,7 +223,7 @@ def _urgent_with_lower_flags(recommender: Recommender):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_an_urgent_result_has_one_message_and_the_escalation_box(
-    recommender: Recommender, fmt
+    recommender: Recommender, fmt: str
 ) -> None:
     result = _urgent_with_lower_flags(recommender)
     words = shown(result, fmt)
@@ -244,7 +246,7 @@ def test_an_urgent_result_has_one_message_and_the_escalation_box(
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_neck_plan_safety_net_names_double_vision_and_trouble_swallowing(
-    recommender: Recommender, fmt
+    recommender: Recommender, fmt: str
 ) -> None:
     result = result_for(recommender, person())
     assert result.plan is not None and "neck" in result.answers.pain_areas
@@ -269,4 +271,5 @@ def test_the_chosen_country_names_its_number_in_every_format(recommender: Recomm
         words = shown(result, fmt)
         assert "Call 999" in words and "911" not in words, fmt
     urgent = result_for(recommender, person(country="CH", age=69, onset="minor_injury"))
+    assert urgent.triage.escalation is not None
     assert urgent.triage.escalation.title.startswith("Call 144 or go to an emergency department")

@@ -165,7 +165,7 @@ def test_questionnaire_command_prints_it() -> None:
 
 @pytest.mark.parametrize("name", example_names())
 def test_example_response_is_valid_r4_and_plans_exactly_like_the_answers_file(
-    name, tmp_path: Path
+    name: str, tmp_path: Path
 ) -> None:
     response = response_from_answers(example_answers(name))
     model = QuestionnaireResponse.model_validate(response)
@@ -208,7 +208,7 @@ def test_response_from_answers_refuses_invalid_answers() -> None:
 
 
 @given(strategies.answers())
-def test_any_answers_survive_the_round_trip_through_fhir(raw) -> None:
+def test_any_answers_survive_the_round_trip_through_fhir(raw: dict[str, Any]) -> None:
     original = validate_answers(raw)
     response = json.loads(json.dumps(response_from_answers(raw)))
     back = validate_answers(answers_from_response(response, "the response"))
@@ -229,7 +229,7 @@ def test_any_answers_survive_the_round_trip_through_fhir(raw) -> None:
 
 @settings(max_examples=40)
 @given(strategies.answers())
-def test_any_response_we_write_is_valid_r4(raw) -> None:
+def test_any_response_we_write_is_valid_r4(raw: dict[str, Any]) -> None:
     # Names are the one free text; FHIR strings exclude most control characters.
     if "name" in raw:
         raw = dict(raw, name="Sam O'Neil, 57")
@@ -510,7 +510,7 @@ def test_any_json_response_gives_answers_or_answers_error(resource) -> None:
 
 
 @given(strategies.answers(), st.data())
-def test_one_broken_item_in_a_good_response_is_named(raw, data) -> None:
+def test_one_broken_item_in_a_good_response_is_named(raw: dict[str, Any], data) -> None:
     response = response_from_answers(raw)
     index = data.draw(st.integers(0, len(response["item"]) - 1))
     item = response["item"][index]
@@ -691,7 +691,7 @@ def test_unnamed_person_gets_a_subject_all_the_same() -> None:
 
 @settings(max_examples=60)
 @given(strategies.answers(red_flag_rate=0.05))
-def test_any_result_gives_a_valid_care_plan(raw) -> None:
+def test_any_result_gives_a_valid_care_plan(raw: dict[str, Any]) -> None:
     if "name" in raw:
         raw = dict(raw, name="Alex")
     result = result_for(raw)

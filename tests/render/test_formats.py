@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -145,7 +146,7 @@ def test_reproducible_outputs_with_source_date_epoch() -> None:
 
 
 @pytest.mark.parametrize("fmt", every_format())
-def test_every_format_works_on_the_bundled_example(fmt, tmp_path: Path) -> None:
+def test_every_format_works_on_the_bundled_example(fmt: str, tmp_path: Path) -> None:
     target = tmp_path / f"plan.{fmt}"
     result = cli("plan", "--example", "-f", fmt, "-o", str(target))
     assert result.exit_code == 0, result.output
@@ -154,7 +155,7 @@ def test_every_format_works_on_the_bundled_example(fmt, tmp_path: Path) -> None:
 
 @settings(max_examples=60)
 @given(plannable_answers)
-def test_every_format_renders_any_valid_answers(raw) -> None:
+def test_every_format_renders_any_valid_answers(raw: dict[str, Any]) -> None:
     raw = dict(raw, start_date=raw.get("start_date", "2027-01-04"))
     result = RECOMMENDER.recommend(validate_answers(raw))
     for fmt in every_format():
@@ -170,7 +171,7 @@ ADVICE_ELSEWHERE = {"sheet"}
 
 
 @pytest.mark.parametrize("fmt", for_people())
-def test_every_format_shows_effort_position_walking_and_advice(fmt) -> None:
+def test_every_format_shows_effort_position_walking_and_advice(fmt: str) -> None:
     """Issue 12's six plans: a person reading any format learns how hard strength work
     should feel, which position to use, when to walk, and how to look after their back."""
     for path in sorted(PLANS.glob("*.json")):
@@ -200,7 +201,7 @@ def test_every_format_shows_effort_position_walking_and_advice(fmt) -> None:
 
 
 @pytest.mark.parametrize("fmt", every_format())
-def test_every_format_states_the_rests(fmt) -> None:
+def test_every_format_states_the_rests(fmt: str) -> None:
     """docs/result.md: rests are stated in every format, "rest 60 s
     between sets" for strength work and a short rest between stretch holds; JSON
     carries `rest_seconds` on every item."""

@@ -243,7 +243,7 @@ def page_for(recommender: Recommender, example: str, **changes):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_page_is_a_complete_self_contained_document(recommender: Recommender, name) -> None:
+def test_page_is_a_complete_self_contained_document(recommender: Recommender, name: str) -> None:
     result, html, page = page_for(recommender, name)
     assert html.startswith("<!doctype html>")
     assert page.decls == ["doctype html"]
@@ -278,7 +278,7 @@ def test_page_is_a_complete_self_contained_document(recommender: Recommender, na
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_sections_come_in_the_terminal_order(recommender: Recommender, name) -> None:
+def test_sections_come_in_the_terminal_order(recommender: Recommender, name: str) -> None:
     result, _, page = page_for(recommender, name)
     sections = [e for e in page.all("section") if e in page.one("main").children]
     order = [e.classes[0] for e in sections]
@@ -292,7 +292,7 @@ def test_sections_come_in_the_terminal_order(recommender: Recommender, name) -> 
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_warning_box_says_everything_in_words(recommender: Recommender, name) -> None:
+def test_warning_box_says_everything_in_words(recommender: Recommender, name: str) -> None:
     result, _, page = page_for(recommender, name)
     box = page.one("section", "warning")
     assert f"level-{result.triage.level}" in box.classes
@@ -444,7 +444,7 @@ def test_how_to_follows_the_session_that_first_asks_for_it(
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_notes_sources_and_footer(recommender: Recommender, name) -> None:
+def test_notes_sources_and_footer(recommender: Recommender, name: str) -> None:
     result, _, page = page_for(recommender, name)
     if result.plan is None:
         assert not result.notes and not page.all("section", "notes")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import platform
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -52,7 +53,7 @@ def test_any_json_value_gives_the_standard_librarys_bytes(value) -> None:
 
 
 @given(answers())
-def test_a_result_line_is_the_standard_librarys_bytes(raw) -> None:
+def test_a_result_line_is_the_standard_librarys_bytes(raw: dict[str, Any]) -> None:
     result = BOOK.recommend(validate_answers(raw))
     assert compact(result) == standard(result.to_dict())
 

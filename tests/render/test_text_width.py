@@ -19,7 +19,7 @@ from conftest import example_answers, example_names
 RESULTS = {}
 
 
-def result_of(recommender: Recommender, name):
+def result_of(recommender: Recommender, name: str):
     if name not in RESULTS:
         RESULTS[name] = recommender.recommend(validate_answers(example_answers(name)))
     return RESULTS[name]
@@ -27,7 +27,7 @@ def result_of(recommender: Recommender, name):
 
 @settings(max_examples=60)
 @given(name=st.sampled_from(example_names()), width=st.integers(40, 100))
-def test_no_line_is_wider_than_the_terminal(recommender: Recommender, name, width) -> None:
+def test_no_line_is_wider_than_the_terminal(recommender: Recommender, name: str, width) -> None:
     text = render_text(result_of(recommender, name), width=width)
     for line in text.splitlines():
         assert len(line) <= width, (width, line)

@@ -62,14 +62,14 @@ def _dumped(record: ResultRecord) -> dict[str, Any]:
 
 @settings(max_examples=60)
 @given(answers())
-def test_any_result_reads_back_whole(raw) -> None:
+def test_any_result_reads_back_whole(raw: dict[str, Any]) -> None:
     result = _RECOMMENDER.recommend(validate_answers(raw)).to_dict()
     assert _dumped(read_result(json.dumps(result))) == _with_defaults(result)
 
 
 @settings(max_examples=40)
 @given(plannable_answers)
-def test_a_dose_has_one_wording(raw) -> None:
+def test_a_dose_has_one_wording(raw: dict[str, Any]) -> None:
     """Tracking words a stored item's dose exactly as the plan words the prescription."""
     result = _RECOMMENDER.recommend(validate_answers(raw), weeks=6)
     if result.plan is None:

@@ -167,7 +167,7 @@ FORGED = {
 
 
 @pytest.mark.parametrize("name", FORGED)
-def test_a_state_of_the_wrong_shape_made_with_the_key_gets_400(server: str, name) -> None:
+def test_a_state_of_the_wrong_shape_made_with_the_key_gets_400(server: str, name: str) -> None:
     forged = Keys(KEY).dump_state(FORGED[name])
     for path in ("/", "/questions/1", "/review", "/result"):
         reply = httpx.get(server + path, cookies={STATE_COOKIE: forged})
