@@ -78,7 +78,7 @@ def test_properties_match_what_the_exercise_asks() -> None:
 
 def test_a_catalog_naming_an_unknown_answer_is_refused(tmp_path: Path) -> None:
     from recommender.core.errors import DataFileError
-    from recommender.inputs.catalog_file import bundled_dir
+    from recommender.inputs.datafiles import bundled_dir
 
     text = (bundled_dir("data") / "exercises.yaml").read_text()
     broken = text.replace(
