@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -56,7 +57,9 @@ EXAMPLES = Path(__file__).parent / "examples"
 
 
 @pytest.fixture(autouse=True)
-def _own_data_folder(tmp_path_factory, monkeypatch) -> None:
+def _own_data_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Each test its own data folder: an unfinished intake one test keeps is never
     offered to the next (a plain `backplan intake` offers to continue a kept draft)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
@@ -71,8 +74,9 @@ def example_names() -> list[str]:
     return sorted(json.loads((EXAMPLES / "expected.json").read_text()))
 
 
-def example_answers(name: str) -> dict:
-    return json.loads((EXAMPLES / f"{name}.json").read_text())
+def example_answers(name: str) -> dict[str, Any]:
+    answers: dict[str, Any] = json.loads((EXAMPLES / f"{name}.json").read_text())
+    return answers
 
 
 # -- tracking (tests/tracking/): a private database per test, the CLI, a whole course ------
@@ -81,7 +85,7 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch) -> str:
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A fresh SQLite file path, chosen through $BACKPLAN_DB as a person would."""
     path = tmp_path / "data" / "tracking.sqlite3"
     monkeypatch.setenv("BACKPLAN_DB", str(path))
@@ -102,7 +106,7 @@ def run() -> Run:
 
 
 @pytest.fixture
-def course(db, run) -> str:
+def course(db: str, run: Run) -> str:
     """The simulated 8-week course, checked in week by week."""
     run(*START_ARGS)
     for week in WEEKS:

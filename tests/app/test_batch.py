@@ -35,7 +35,7 @@ def batch(*args, input=None):
     return CliRunner().invoke(main, ["batch", *args], input=input)
 
 
-def test_results_match_plan_line_by_line_and_keep_order(tmp_path):
+def test_results_match_plan_line_by_line_and_keep_order(tmp_path: Path) -> None:
     names = example_names()
     source = _write(tmp_path / "in.jsonl", [json.dumps(example_answers(n)) for n in names])
     result = batch(str(source), "--workers", "1")
@@ -49,7 +49,7 @@ def test_results_match_plan_line_by_line_and_keep_order(tmp_path):
         assert json.loads(line) == json.loads(planned.stdout), name
 
 
-def test_bad_lines_give_error_objects_and_the_batch_goes_on(tmp_path):
+def test_bad_lines_give_error_objects_and_the_batch_goes_on(tmp_path: Path) -> None:
     good = json.dumps(example_answers("sciatica"))
     missing = example_answers("sciatica")
     del missing["red_flags"]["fever"]
@@ -67,7 +67,7 @@ def test_bad_lines_give_error_objects_and_the_batch_goes_on(tmp_path):
     assert "6 lines: 2 results" in result.stderr and "4 errors" in result.stderr
 
 
-def test_two_workers_give_byte_identical_output(tmp_path):
+def test_two_workers_give_byte_identical_output(tmp_path: Path) -> None:
     source = _write(tmp_path / "in.jsonl", [json.dumps(a) for a in many_answers(1500, seed=3)])
     one = tmp_path / "one.jsonl"
     two = tmp_path / "two.jsonl"
@@ -77,7 +77,7 @@ def test_two_workers_give_byte_identical_output(tmp_path):
     assert len(one.read_text().splitlines()) == 1500
 
 
-def test_standard_input_and_an_empty_batch():
+def test_standard_input_and_an_empty_batch() -> None:
     text = json.dumps(example_answers("teenager")) + "\n"
     result = batch("-", input=text)
     assert result.exit_code == 0
@@ -86,7 +86,7 @@ def test_standard_input_and_an_empty_batch():
     assert empty.exit_code == 0 and empty.stdout == "" and "0 lines" in empty.stderr
 
 
-def test_a_huge_line_is_one_error_and_not_held_in_memory(tmp_path):
+def test_a_huge_line_is_one_error_and_not_held_in_memory(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     with source.open("wb") as f:
         f.write(b'{"name": "' + b"x" * (600 * 1024) + b'"}\n')
@@ -97,14 +97,14 @@ def test_a_huge_line_is_one_error_and_not_held_in_memory(tmp_path):
     assert out[1]["triage"]["level"] == "soon"
 
 
-def test_missing_input_is_bad_usage(tmp_path):
+def test_missing_input_is_bad_usage(tmp_path: Path) -> None:
     result = batch(str(tmp_path / "nope.jsonl"))
     assert result.exit_code == 2 and "no such file" in result.output
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_ctrl_c_keeps_every_finished_result_whole(tmp_path, workers):
+def test_ctrl_c_keeps_every_finished_result_whole(tmp_path: Path, workers: str) -> None:
     source = _write(tmp_path / "in.jsonl", _many_lines(60000, 9))
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
@@ -157,7 +157,7 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _start_batch(tmp_path, workers: str = "2"):
+def _start_batch(tmp_path: Path, workers: str = "2"):
     source = _write(tmp_path / "in.jsonl", _many_lines(60000, 11))
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
@@ -175,7 +175,9 @@ def _start_batch(tmp_path, workers: str = "2"):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
 @pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
-def test_sigterm_and_sighup_stop_cleanly_and_end_the_workers(tmp_path, signum, code):
+def test_sigterm_and_sighup_stop_cleanly_and_end_the_workers(
+    tmp_path: Path, signum, code: int
+) -> None:
     process, out = _start_batch(tmp_path)
     workers = _children(process.pid)
     assert workers
@@ -192,7 +194,7 @@ def test_sigterm_and_sighup_stop_cleanly_and_end_the_workers(tmp_path, signum, c
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
-def test_a_worker_killed_while_the_batch_waits_for_input_ends_the_batch(tmp_path):
+def test_a_worker_killed_while_the_batch_waits_for_input_ends_the_batch(tmp_path: Path) -> None:
     # The pool, finding a worker dead, asks the others to stop with SIGTERM (which
     # they ignore) and waits for them holding the lock that the next chunk's submit
     # needs: Python 3.13 hung here for ever. Killed between chunks, the batch must end.
@@ -228,7 +230,7 @@ def test_a_worker_killed_while_the_batch_waits_for_input_ends_the_batch(tmp_path
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
-def test_a_killed_worker_is_reported_with_the_lines_not_processed(tmp_path):
+def test_a_killed_worker_is_reported_with_the_lines_not_processed(tmp_path: Path) -> None:
     process, out = _start_batch(tmp_path)
     worker = min(_children(process.pid))
     os.kill(worker, signal.SIGKILL)
@@ -241,7 +243,9 @@ def test_a_killed_worker_is_reported_with_the_lines_not_processed(tmp_path):
     assert len(lines) == first_lost - 1  # every line before the lost chunk, whole
 
 
-def test_a_line_that_fails_inside_becomes_its_own_error(tmp_path, monkeypatch):
+def test_a_line_that_fails_inside_becomes_its_own_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from recommender.pipeline.recommend import Recommender
 
     real = Recommender.recommend
@@ -262,7 +266,7 @@ def test_a_line_that_fails_inside_becomes_its_own_error(tmp_path, monkeypatch):
     assert out[0]["triage"] and out[2]["triage"]
 
 
-def test_forty_pathological_lines_stay_small(tmp_path):
+def test_forty_pathological_lines_stay_small(tmp_path: Path) -> None:
     # Each line: 60,000 wrong pain areas. The errors are capped, so the output (and
     # the memory that holds it) stays small instead of growing to gigabytes.
     raw = dict(example_answers("sciatica"), pain_areas=[0] * 60_000)
@@ -276,7 +280,9 @@ def test_forty_pathological_lines_stay_small(tmp_path):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
-def test_killing_the_batch_with_sigkill_ends_its_workers_and_the_next_run_cleans_up(tmp_path):
+def test_killing_the_batch_with_sigkill_ends_its_workers_and_the_next_run_cleans_up(
+    tmp_path: Path,
+) -> None:
     process, out = _start_batch(tmp_path)
     workers = _children(process.pid)
     assert len(workers) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -26,7 +27,7 @@ def cli():
     return invoke
 
 
-def test_plan_example_text_leads_with_the_triage_then_the_plan(cli):
+def test_plan_example_text_leads_with_the_triage_then_the_plan(cli) -> None:
     result = cli("plan", "--example")
     assert result.exit_code == 0, result.output
     out = result.output
@@ -37,7 +38,7 @@ def test_plan_example_text_leads_with_the_triage_then_the_plan(cli):
     assert "\x1b[" not in out  # NO_COLOR honoured
 
 
-def test_plan_json_has_the_spec_keys(cli):
+def test_plan_json_has_the_spec_keys(cli) -> None:
     result = cli("plan", "--example", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.output)
@@ -58,7 +59,7 @@ def test_plan_json_has_the_spec_keys(cli):
     assert {"id", "name", "sets", "reps", "hold_seconds"} <= set(session["exercises"][0])
 
 
-def test_plan_reads_standard_input(cli):
+def test_plan_reads_standard_input(cli) -> None:
     text = (EXAMPLES / "sciatica.json").read_text()
     piped = cli("plan", "--answers", "-", "--format", "json", input=text)
     direct = cli("plan", "--answers", EXAMPLE_FILE, "--format", "json")
@@ -66,25 +67,25 @@ def test_plan_reads_standard_input(cli):
     assert piped.output == direct.output
 
 
-def test_plan_is_byte_identical_across_runs(cli):
+def test_plan_is_byte_identical_across_runs(cli) -> None:
     first = cli("plan", "-a", EXAMPLE_FILE, "-f", "json").output
     assert first == cli("plan", "-a", EXAMPLE_FILE, "-f", "json").output
 
 
 @pytest.mark.parametrize("weeks", [1, 12])
-def test_weeks_option(cli, weeks):
+def test_weeks_option(cli, weeks: int) -> None:
     data = json.loads(cli("plan", "--example", "-f", "json", "--weeks", str(weeks)).output)
     assert len(data["plan"]["weeks"]) == weeks
 
 
 @pytest.mark.parametrize("weeks", ["0", "13", "four"])
-def test_weeks_out_of_range_is_a_usage_error(cli, weeks):
+def test_weeks_out_of_range_is_a_usage_error(cli, weeks: str) -> None:
     result = cli("plan", "--example", "--weeks", weeks)
     assert result.exit_code == 2
     assert "--weeks" in result.output
 
 
-def test_output_file_is_written_whole(cli, tmp_path):
+def test_output_file_is_written_whole(cli, tmp_path: Path) -> None:
     target = tmp_path / "plan.json"
     result = cli("plan", "--example", "-f", "json", "-o", str(target))
     assert result.exit_code == 0 and result.output == ""
@@ -92,7 +93,7 @@ def test_output_file_is_written_whole(cli, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
 
 
-def test_emergency_text_is_unmissable_without_colour(cli, tmp_path):
+def test_emergency_text_is_unmissable_without_colour(cli, tmp_path: Path) -> None:
     answers = json.loads((EXAMPLES / "cauda-equina.json").read_text())
     result = cli("plan", "-a", "-", input=json.dumps(answers))
     assert result.exit_code == 0
@@ -103,13 +104,13 @@ def test_emergency_text_is_unmissable_without_colour(cli, tmp_path):
     assert "YOUR PLAN" not in result.output
 
 
-def test_withheld_plan_says_why(cli):
+def test_withheld_plan_says_why(cli) -> None:
     result = cli("plan", "-a", str(EXAMPLES / "teenager.json"))
     assert result.exit_code == 0
     assert "No exercise plan is given" in result.output and "adults" in result.output
 
 
-def test_explain_lists_rules_exclusions_and_sources(cli):
+def test_explain_lists_rules_exclusions_and_sources(cli) -> None:
     result = cli("explain", "-a", EXAMPLE_FILE)
     assert result.exit_code == 0
     out = result.output
@@ -124,7 +125,7 @@ def test_explain_lists_rules_exclusions_and_sources(cli):
     assert all(x["source"] for x in data["excluded"])
 
 
-def test_exercises_json_lists_catalog_objects(cli):
+def test_exercises_json_lists_catalog_objects(cli) -> None:
     data = json.loads(cli("exercises", "--format", "json").output)
     assert len(data) >= 44
     fields = {
@@ -147,7 +148,7 @@ def test_exercises_json_lists_catalog_objects(cli):
     assert all(set(e) == fields for e in data)
 
 
-def test_exercises_filters(cli):
+def test_exercises_filters(cli) -> None:
     neck = json.loads(cli("exercises", "-f", "json", "--area", "neck").output)
     assert neck and all("neck" in e["areas"] for e in neck)
     bare = json.loads(cli("exercises", "-f", "json", "--equipment", "none").output)
@@ -159,7 +160,7 @@ def test_exercises_filters(cli):
     assert "band-row" in text and "cat-cow" not in text
 
 
-def test_rules_list_and_check(cli):
+def test_rules_list_and_check(cli) -> None:
     listing = cli("rules", "list")
     assert listing.exit_code == 0
     assert "RF-CES-SADDLE" in listing.output and "EX-INTENSITY" in listing.output
@@ -170,13 +171,13 @@ def test_rules_list_and_check(cli):
     assert "all rule files are valid" in check.output
 
 
-def test_schema_describes_the_answers_file(cli):
+def test_schema_describes_the_answers_file(cli) -> None:
     schema = json.loads(cli("schema").output)
     assert schema["additionalProperties"] is False
     assert {"age", "red_flags", "history", "pain_areas"} <= set(schema["required"])
 
 
-def test_version_and_help_everywhere(cli):
+def test_version_and_help_everywhere(cli) -> None:
     version = cli("--version")
     assert version.exit_code == 0 and __version__ in version.output
     commands = [
@@ -196,7 +197,7 @@ def test_version_and_help_everywhere(cli):
         assert "Usage:" in result.output
 
 
-def test_questionnaire_text_lists_every_question_in_order_with_its_key(cli, tmp_path):
+def test_questionnaire_text_lists_every_question_in_order_with_its_key(cli, tmp_path: Path) -> None:
     """`backplan questionnaire`: every intake question in the order asked, numbered,
     under its group's heading, with its help, the questions asked after a "no", its
     choices in words and the answers-file key it fills; wrapped for a terminal, and the
@@ -231,7 +232,7 @@ def test_questionnaire_text_lists_every_question_in_order_with_its_key(cli, tmp_
     assert written.read_text(encoding="utf-8") == out
 
 
-def test_plan_without_answers_is_a_usage_error(cli):
+def test_plan_without_answers_is_a_usage_error(cli) -> None:
     result = cli("plan")
     assert result.exit_code == 2
     assert "--answers" in result.output
@@ -239,7 +240,7 @@ def test_plan_without_answers_is_a_usage_error(cli):
     assert both.exit_code == 2
 
 
-def test_country_names_the_emergency_number(cli):
+def test_country_names_the_emergency_number(cli) -> None:
     text = (EXAMPLES / "cauda-equina.json").read_text()
     us = cli("plan", "-a", "-", "--country", "us", input=text)
     assert us.exit_code == 0 and "call 911" in us.output and "112 or 999" not in us.output
@@ -249,12 +250,12 @@ def test_country_names_the_emergency_number(cli):
     assert bad.exit_code == 2 and "unknown country code" in bad.output
 
 
-def test_explain_offers_only_the_formats_it_has(cli):
+def test_explain_offers_only_the_formats_it_has(cli) -> None:
     result = cli("explain", "--example", "-f", "html")
     assert result.exit_code == 2 and "'html' is not one of" in result.output
 
 
-def test_explain_says_why_each_exercise_was_chosen(cli, tmp_path):
+def test_explain_says_why_each_exercise_was_chosen(cli, tmp_path: Path) -> None:
     data = json.loads(cli("explain", "--example", "--format", "json").output)
     chosen = {c["exercise"]: c["reason"] for c in data["chosen"]}
     plan = json.loads(cli("plan", "--example", "--format", "json").output)["plan"]
@@ -273,7 +274,9 @@ def test_explain_says_why_each_exercise_was_chosen(cli, tmp_path):
         ("batch - -j 2 < {example} >&-", "standard output is closed"),
     ],
 )
-def test_a_closed_standard_stream_is_a_sentence_not_an_internal_error(command, words):
+def test_a_closed_standard_stream_is_a_sentence_not_an_internal_error(
+    command: str, words: str
+) -> None:
     """The shell closed a stream backplan needs: exit 1 and a sentence saying so."""
     import shlex
     import subprocess

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -34,7 +35,7 @@ def run(*args, lines=(), input_text=None):
 # -- the questions --------------------------------------------------------------------
 
 
-def test_questions_and_answers_model_cover_each_other_exactly():
+def test_questions_and_answers_model_cover_each_other_exactly() -> None:
     keys = [q.key for q in QUESTIONS.questions]
     # The country is asked first, by its own question (it names the emergency number).
     assert sorted([*keys, "country"]) == sorted(answer_keys())
@@ -47,7 +48,7 @@ def test_questions_and_answers_model_cover_each_other_exactly():
             assert q.default is None, f"{q.key} must have no default"
 
 
-def test_question_order_who_and_where_then_most_serious_flags_first():
+def test_question_order_who_and_where_then_most_serious_flags_first() -> None:
     keys = [q.key for q in QUESTIONS.questions]
     assert keys[:6] == [
         "age",
@@ -121,7 +122,7 @@ def test_question_order_who_and_where_then_most_serious_flags_first():
         ("start_date", "fri", "2026-12-04"),
     ],
 )
-def test_answers_are_read_the_way_people_type_them(key, typed, expected):
+def test_answers_are_read_the_way_people_type_them(key: str, typed: str, expected) -> None:
     question = next(q for q in QUESTIONS.questions if q.key == key)
     assert parse_answer(question, typed, TODAY) == expected
 
@@ -151,7 +152,7 @@ def test_answers_are_read_the_way_people_type_them(key, typed, expected):
         ("name", "x" * 101),
     ],
 )
-def test_bad_answers_are_explained(key, typed):
+def test_bad_answers_are_explained(key: str, typed: str) -> None:
     question = next(q for q in QUESTIONS.questions if q.key == key)
     with pytest.raises(Invalid) as problem:
         parse_answer(question, typed, TODAY)
@@ -164,7 +165,7 @@ def test_bad_answers_are_explained(key, typed):
 # -- the whole conversation ---------------------------------------------------------------
 
 
-def test_happy_path_saves_answers_that_give_the_same_result_as_plan(tmp_path):
+def test_happy_path_saves_answers_that_give_the_same_result_as_plan(tmp_path: Path) -> None:
     saved = tmp_path / "answers.json"
     result = run("--save", str(saved), "-f", "json", lines=replies(DESK, QUESTIONS))
     assert result.exit_code == 0, result.output
@@ -175,7 +176,7 @@ def test_happy_path_saves_answers_that_give_the_same_result_as_plan(tmp_path):
     assert f"[{len(QUESTIONS.questions)}/{len(QUESTIONS.questions)}]" in result.stderr
 
 
-def test_text_result_shows_warnings_before_the_plan():
+def test_text_result_shows_warnings_before_the_plan() -> None:
     answers = example_answers("sciatica")
     result = run(lines=replies(answers, QUESTIONS, country="US"))
     assert result.exit_code == 0
@@ -184,7 +185,7 @@ def test_text_result_shows_warnings_before_the_plan():
     assert "Pain or tingling spreading down an arm or leg" in out
 
 
-def test_an_emergency_answer_stops_the_intake_at_once(tmp_path):
+def test_an_emergency_answer_stops_the_intake_at_once(tmp_path: Path) -> None:
     saved = tmp_path / "partial.json"
     answers = json.loads(json.dumps(DESK))
     answers["red_flags"]["saddle_numbness"] = True
@@ -201,7 +202,7 @@ def test_an_emergency_answer_stops_the_intake_at_once(tmp_path):
     assert refused.exit_code == 2 and "red_flags.fever" in refused.output
 
 
-def test_a_recent_major_injury_at_66_stops_the_intake_before_any_symptom_question():
+def test_a_recent_major_injury_at_66_stops_the_intake_before_any_symptom_question() -> None:
     answers = dict(DESK, onset="major_injury", age=66, pain_duration="under_6_weeks")
     result = run("-f", "json", lines=replies(answers, QUESTIONS))
     assert result.exit_code == 0
@@ -211,7 +212,7 @@ def test_a_recent_major_injury_at_66_stops_the_intake_before_any_symptom_questio
     assert "Warning signs" not in result.stderr
 
 
-def test_whiplash_at_34_is_asked_every_question_and_ends_urgent_with_keep_moving():
+def test_whiplash_at_34_is_asked_every_question_and_ends_urgent_with_keep_moving() -> None:
     # Not an emergency on its own: the symptom questions decide whether it is (arm
     # tingling after a crash is), so none of them is skipped.
     answers = dict(DESK, onset="major_injury", age=34, pain_duration="under_6_weeks")
@@ -225,7 +226,7 @@ def test_whiplash_at_34_is_asked_every_question_and_ends_urgent_with_keep_moving
     assert "gently moving" in advice and "keep still" not in advice.lower()
 
 
-def test_a_combined_emergency_fires_when_its_last_part_is_answered():
+def test_a_combined_emergency_fires_when_its_last_part_is_answered() -> None:
     answers = json.loads(json.dumps(DESK))
     answers["red_flags"]["limb_weakness_worsening"] = True  # urgent alone
     answers["history"]["cancer"] = True  # with it: RF-MSCC, an emergency
@@ -235,7 +236,7 @@ def test_a_combined_emergency_fires_when_its_last_part_is_answered():
     assert "osteoporosis" not in result.stderr
 
 
-def test_bad_answers_are_asked_again():
+def test_bad_answers_are_asked_again() -> None:
     lines = replies(DESK, QUESTIONS)
     lines[1:2] = ["forty", "200", lines[1]]  # age
     lines.insert(lines.index("n"), "perhaps")  # the first yes/no question
@@ -245,7 +246,7 @@ def test_bad_answers_are_asked_again():
     assert "Please answer yes or no (y or n)." in result.stderr
 
 
-def test_unknown_country_is_asked_again_and_bad_option_refused():
+def test_unknown_country_is_asked_again_and_bad_option_refused() -> None:
     lines = replies(DESK, QUESTIONS)
     lines[0:1] = ["Narnia", "au"]
     result = run(lines=lines)
@@ -255,7 +256,7 @@ def test_unknown_country_is_asked_again_and_bad_option_refused():
     assert refused.exit_code == 2 and "unknown country code" in refused.output
 
 
-def test_end_of_input_stops_cleanly_and_saves_nothing(tmp_path):
+def test_end_of_input_stops_cleanly_and_saves_nothing(tmp_path: Path) -> None:
     saved = tmp_path / "answers.json"
     result = run("--save", str(saved), lines=replies(DESK, QUESTIONS)[:10])
     assert result.exit_code == 1
@@ -264,8 +265,8 @@ def test_end_of_input_stops_cleanly_and_saves_nothing(tmp_path):
     assert not saved.exists()
 
 
-def test_ctrl_c_stops_cleanly(monkeypatch, tmp_path):
-    def interrupted(hint=""):
+def test_ctrl_c_stops_cleanly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def interrupted(hint: str = ""):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("recommender.app.intake.read_reply", interrupted)
@@ -280,7 +281,7 @@ def test_ctrl_c_stops_cleanly(monkeypatch, tmp_path):
 @given(
     st.lists(st.text(max_size=30).filter(lambda s: "\n" not in s and "\r" not in s), max_size=60)
 )
-def test_nothing_typed_crashes_the_intake(lines):
+def test_nothing_typed_crashes_the_intake(lines) -> None:
     result = run(lines=lines)
     assert result.exit_code in (0, 1), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -294,7 +295,7 @@ pexpect = pytest.importorskip("pexpect") if sys.platform != "win32" else None
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_intake_in_a_real_pseudo_terminal():
+def test_intake_in_a_real_pseudo_terminal() -> None:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "intake"],
@@ -326,7 +327,7 @@ def test_intake_in_a_real_pseudo_terminal():
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_ctrl_c_in_a_real_terminal():
+def test_ctrl_c_in_a_real_terminal() -> None:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "intake", "--country", "US"],
@@ -354,7 +355,7 @@ def _typed_bytes(replace_name: bytes) -> bytes:
     return b"\n".join(encoded) + b"\n"
 
 
-def test_a_byte_that_is_not_utf8_is_asked_again_and_nothing_is_lost(tmp_path):
+def test_a_byte_that_is_not_utf8_is_asked_again_and_nothing_is_lost(tmp_path: Path) -> None:
     saved = tmp_path / "me.json"
     typed = _typed_bytes(b"S\xe9bastien")  # Latin-1, not UTF-8
     result = CliRunner().invoke(main, ["intake", "--save", str(saved)], input=typed)
@@ -363,7 +364,7 @@ def test_a_byte_that_is_not_utf8_is_asked_again_and_nothing_is_lost(tmp_path):
     assert json.loads(saved.read_text())["name"] == "Sam"
 
 
-def test_a_huge_reply_is_refused_quickly_and_asked_again(tmp_path):
+def test_a_huge_reply_is_refused_quickly_and_asked_again(tmp_path: Path) -> None:
     import time
 
     saved = tmp_path / "me.json"

@@ -9,6 +9,8 @@ import datetime as dt
 import json
 import os
 import stat
+from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -27,7 +29,7 @@ TODAY = dt.date(2026, 12, 1)
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     """The start date's checks read today through one function; fixing it keeps the
     tests' dates from expiring."""
     monkeypatch.setattr("recommender.app.intake_session.today", lambda: TODAY)
@@ -40,7 +42,7 @@ def run(*args, lines=(), env=None):
     )
 
 
-def line_of(key: str, answers: dict = DESK) -> int:
+def line_of(key: str, answers: dict[str, Any] = DESK) -> int:
     """The index in replies(answers) of the reply to `key` (the country comes first)."""
     return reply_line(answers, QUESTIONS, key)
 
@@ -48,7 +50,7 @@ def line_of(key: str, answers: dict = DESK) -> int:
 # -- going back ----------------------------------------------------------------------------
 
 
-def test_going_back_three_questions_and_changing_an_answer(tmp_path):
+def test_going_back_three_questions_and_changing_an_answer(tmp_path: Path) -> None:
     saved = tmp_path / "me.json"
     lines = replies(DESK, QUESTIONS)
     saddle = line_of("red_flags.saddle_numbness")
@@ -64,7 +66,7 @@ def test_going_back_three_questions_and_changing_an_answer(tmp_path):
     assert "[Enter: keep 'About the same'; back: the one before]" in result.stderr
 
 
-def test_back_at_the_first_question_stays_there():
+def test_back_at_the_first_question_stays_there() -> None:
     lines = replies(DESK, QUESTIONS)
     lines[1:1] = ["back"]
     result = run(lines=lines)
@@ -72,7 +74,7 @@ def test_back_at_the_first_question_stays_there():
     assert "This is the first question." in result.stderr
 
 
-def test_the_emergency_stop_fires_after_going_back():
+def test_the_emergency_stop_fires_after_going_back() -> None:
     lines = replies(DESK, QUESTIONS, country="GB")
     bladder = line_of("red_flags.bladder_bowel_change")
     # "No" to the saddle question, then back to it from the next one, and "yes".
@@ -89,7 +91,7 @@ def test_the_emergency_stop_fires_after_going_back():
 # -- the review -----------------------------------------------------------------------------
 
 
-def test_the_review_lists_every_answer_in_plain_words_by_section():
+def test_the_review_lists_every_answer_in_plain_words_by_section() -> None:
     result = run(lines=replies(DESK, QUESTIONS))
     assert result.exit_code == 0
     review = result.stderr[result.stderr.index("Your answers:") :]
@@ -106,7 +108,7 @@ def test_the_review_lists_every_answer_in_plain_words_by_section():
     )
 
 
-def test_two_answers_edited_at_the_review(tmp_path):
+def test_two_answers_edited_at_the_review(tmp_path: Path) -> None:
     saved = tmp_path / "me.json"
     lines = replies(DESK, QUESTIONS, review=False)
     days = KEYS.index("days_per_week") + 1
@@ -122,7 +124,7 @@ def test_two_answers_edited_at_the_review(tmp_path):
     assert f"Please type a number from 1 to {TOTAL}" in result.stderr
 
 
-def test_an_emergency_answer_given_at_the_review_stops_at_once():
+def test_an_emergency_answer_given_at_the_review_stops_at_once() -> None:
     lines = replies(DESK, QUESTIONS, country="US", review=False)
     lines += [str(KEYS.index("red_flags.chest_pain") + 1), "y"]
     result = run("-f", "json", lines=lines)
@@ -135,7 +137,7 @@ def test_an_emergency_answer_given_at_the_review_stops_at_once():
 # -- answers typed as shown --------------------------------------------------------------------
 
 
-def test_lower_back_as_shown_and_no_at_pregnancy(tmp_path):
+def test_lower_back_as_shown_and_no_at_pregnancy(tmp_path: Path) -> None:
     saved = tmp_path / "me.json"
     answers = dict(DESK, pain_areas=["lower_back", "neck"])
     lines = replies(answers, QUESTIONS)
@@ -151,7 +153,7 @@ def test_lower_back_as_shown_and_no_at_pregnancy(tmp_path):
     assert "Please" not in again.stderr.split("Your answers:")[0]  # nothing was refused
 
 
-def test_a_refusal_quotes_the_word_and_lists_the_choices_as_shown():
+def test_a_refusal_quotes_the_word_and_lists_the_choices_as_shown() -> None:
     lines = replies(DESK, QUESTIONS)
     lines[line_of("equipment") : line_of("equipment")] = ["mat, band, weights"]
     result = run(lines=lines)
@@ -166,7 +168,7 @@ def test_a_refusal_quotes_the_word_and_lists_the_choices_as_shown():
 # -- stopping early for a minor ------------------------------------------------------------------
 
 
-def test_a_16_year_old_is_told_after_one_question(tmp_path):
+def test_a_16_year_old_is_told_after_one_question(tmp_path: Path) -> None:
     saved = tmp_path / "me.json"
     result = run("--save", str(saved), lines=["", "16"])
     assert result.exit_code == 0, result.output
@@ -181,7 +183,7 @@ def test_a_16_year_old_is_told_after_one_question(tmp_path):
     assert data["plan_withheld"]["id"] == "WH-MINOR"
 
 
-def test_an_adult_is_not_stopped_and_a_minor_age_given_later_still_gets_a_full_triage():
+def test_an_adult_is_not_stopped_and_a_minor_age_given_later_still_gets_a_full_triage() -> None:
     lines = replies(DESK, QUESTIONS, review=False) + ["1", "17", ""]
     result = run("-f", "json", lines=lines)
     data = json.loads(result.stdout)
@@ -195,7 +197,7 @@ def test_an_adult_is_not_stopped_and_a_minor_age_given_later_still_gets_a_full_t
 # -- dates ---------------------------------------------------------------------------------------
 
 
-def test_a_start_date_in_the_past_is_refused_and_tomorrow_accepted(tmp_path):
+def test_a_start_date_in_the_past_is_refused_and_tomorrow_accepted(tmp_path: Path) -> None:
     saved = tmp_path / "me.json"
     lines = replies(DESK, QUESTIONS)
     lines[line_of("start_date") : line_of("start_date") + 1] = ["2026-11-30", "tomorrow"]
@@ -215,14 +217,14 @@ CRASH_AT_66 = dict(DESK, onset="major_injury", age=66, pain_duration="under_6_we
     "typed,number",
     [("CH", "144"), ("no", "113"), ("Japan", "119"), ("ZA", "10177"), ("che", "144")],
 )
-def test_countries_refused_before_now_have_their_number(typed, number):
+def test_countries_refused_before_now_have_their_number(typed: str, number: str) -> None:
     lines = replies(CRASH_AT_66, QUESTIONS, country=typed)
     result = run(lines=lines)
     assert result.exit_code == 0
     assert f"EMERGENCY: call {number} or go" in result.stdout
 
 
-def test_a_country_without_a_checked_number_gets_the_neutral_wording():
+def test_a_country_without_a_checked_number_gets_the_neutral_wording() -> None:
     result = run(lines=replies(CRASH_AT_66, QUESTIONS, country="Chad"))
     assert "backplan has no checked emergency number there" in result.stderr
     assert "call your local emergency number" in result.stdout
@@ -231,7 +233,7 @@ def test_a_country_without_a_checked_number_gets_the_neutral_wording():
 # -- the ending ----------------------------------------------------------------------------------
 
 
-def test_the_last_screen_is_the_summary(tmp_path):
+def test_the_last_screen_is_the_summary(tmp_path: Path) -> None:
     saved = tmp_path / "me.json"
     result = run("--save", str(saved), lines=replies(example_answers("sciatica"), QUESTIONS))
     assert result.exit_code == 0
@@ -247,7 +249,7 @@ def test_the_last_screen_is_the_summary(tmp_path):
     assert all(len(line) <= 78 for line in tail if str(saved) not in line)
 
 
-def test_with_o_stderr_says_where_the_result_went_and_the_level(tmp_path):
+def test_with_o_stderr_says_where_the_result_went_and_the_level(tmp_path: Path) -> None:
     out = tmp_path / "plan.txt"
     result = run("-o", str(out), lines=replies(example_answers("sciatica"), QUESTIONS))
     assert result.exit_code == 0 and result.stdout == ""
@@ -263,12 +265,12 @@ def test_with_o_stderr_says_where_the_result_went_and_the_level(tmp_path):
 class Script:
     """Replies from a list, with Ctrl-C pressed before reply number `stop_at`."""
 
-    def __init__(self, lines, stop_at=None):
+    def __init__(self, lines, stop_at=None) -> None:
         self.lines = list(lines)
         self.stop_at = stop_at
         self.read = 0
 
-    def __call__(self, hint=""):
+    def __call__(self, hint: str = ""):
         if self.read == self.stop_at:
             self.stop_at = None
             raise KeyboardInterrupt
@@ -278,7 +280,9 @@ class Script:
         return self.lines[self.read - 1]
 
 
-def test_ctrl_c_keeps_a_private_draft_and_resume_gives_byte_identical_output(monkeypatch, tmp_path):
+def test_ctrl_c_keeps_a_private_draft_and_resume_gives_byte_identical_output(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     lines = replies(DESK, QUESTIONS, country="GB")
     whole = run("-f", "json", lines=lines)
     whole_text = run(lines=lines)
@@ -320,7 +324,9 @@ def test_ctrl_c_keeps_a_private_draft_and_resume_gives_byte_identical_output(mon
     assert resumed_text.stdout_bytes == whole_text.stdout_bytes
 
 
-def test_ctrl_c_with_save_keeps_the_draft_there_and_resumes_into_the_answers(monkeypatch, tmp_path):
+def test_ctrl_c_with_save_keeps_the_draft_there_and_resumes_into_the_answers(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     saved = tmp_path / "me.json"
     lines = replies(DESK, QUESTIONS)
     stop_at = line_of("equipment")
@@ -337,7 +343,7 @@ def test_ctrl_c_with_save_keeps_the_draft_there_and_resumes_into_the_answers(mon
     assert json.loads(saved.read_text()) == DESK
 
 
-def test_ctrl_c_and_no_keeps_nothing(monkeypatch, tmp_path):
+def test_ctrl_c_and_no_keeps_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     lines = replies(DESK, QUESTIONS)
     monkeypatch.setattr("recommender.app.intake.read_reply", Script([*lines[:5], "n"], 5))
     saved = tmp_path / "me.json"
@@ -346,7 +352,7 @@ def test_ctrl_c_and_no_keeps_nothing(monkeypatch, tmp_path):
     assert not saved.exists()
 
 
-def test_a_resumed_draft_is_checked_again(tmp_path):
+def test_a_resumed_draft_is_checked_again(tmp_path: Path) -> None:
     draft = tmp_path / "draft.json"
     answers = {"age": 50, "pain_areas": ["neck"], "start_date": "2026-11-01"}
     draft.write_text(json.dumps({"backplan_intake_draft": 1, "country": None, "answers": answers}))
@@ -364,7 +370,7 @@ def test_a_resumed_draft_is_checked_again(tmp_path):
     assert not_draft.exit_code == 2 and "is not an unfinished intake" in not_draft.output
 
 
-def test_a_complete_draft_is_still_refused_by_plan(tmp_path):
+def test_a_complete_draft_is_still_refused_by_plan(tmp_path: Path) -> None:
     from recommender.inputs.intake_draft import draft_json
 
     given = {}
@@ -381,7 +387,7 @@ def test_a_complete_draft_is_still_refused_by_plan(tmp_path):
     assert resumed.exit_code == 0 and "the review of your answers" in resumed.stderr
 
 
-def test_a_resumed_draft_that_holds_an_emergency_stops_before_any_question(tmp_path):
+def test_a_resumed_draft_that_holds_an_emergency_stops_before_any_question(tmp_path: Path) -> None:
     draft = tmp_path / "draft.json"
     answers = {"age": 50, "red_flags.saddle_numbness": True}
     draft.write_text(json.dumps({"backplan_intake_draft": 1, "country": "NO", "answers": answers}))
@@ -402,8 +408,8 @@ FALL_AT_69 = dict(DESK, age=69, pain_areas=["lower_back"], onset="minor_injury")
 
 @pytest.mark.parametrize("hidden", ["\u2028", "\u202e", "\u2067"])
 def test_a_name_with_an_invisible_mark_is_asked_again_at_once_and_the_warning_is_shown(
-    tmp_path, hidden
-):
+    tmp_path: Path, hidden: str
+) -> None:
     # A line separator, or the right-to-left marks that apps paste in: version 2
     # accepted them at the question and refused the whole intake at the end.
     saved = tmp_path / "me.json"
@@ -420,7 +426,9 @@ def test_a_name_with_an_invisible_mark_is_asked_again_at_once_and_the_warning_is
     assert json.loads(saved.read_text())["name"] == "Sam"
 
 
-def test_a_name_refused_at_the_end_still_shows_the_warning_first(monkeypatch, tmp_path):
+def test_a_name_refused_at_the_end_still_shows_the_warning_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     # Should the name question's check and the model's ever differ again, the triage
     # of the health answers is shown first, then the problem, and nothing is saved.
     monkeypatch.setattr("recommender.inputs.questionnaire.name_problem", lambda name: None)
@@ -434,7 +442,7 @@ def test_a_name_refused_at_the_end_still_shows_the_warning_first(monkeypatch, tm
     assert not saved.exists()
 
 
-def test_the_country_chosen_at_the_start_is_written_into_the_answers(tmp_path):
+def test_the_country_chosen_at_the_start_is_written_into_the_answers(tmp_path: Path) -> None:
     saved = tmp_path / "me.json"
     result = run("--save", str(saved), lines=replies(DESK, QUESTIONS, country="Switzerland"))
     assert result.exit_code == 0
@@ -443,7 +451,7 @@ def test_the_country_chosen_at_the_start_is_written_into_the_answers(tmp_path):
     assert json.loads(planned.stdout)["emergency_number"] == "144"
 
 
-def test_the_intake_asks_every_new_question_of_version_3(tmp_path):
+def test_the_intake_asks_every_new_question_of_version_3(tmp_path: Path) -> None:
     older = dict(DESK, age=72)
     result = run(lines=replies(older, QUESTIONS))
     assert result.exit_code == 0, result.output[-2000:]
@@ -470,7 +478,7 @@ def test_the_intake_asks_every_new_question_of_version_3(tmp_path):
     assert "Did this back or neck pain first begin before you were 45?" in said
 
 
-def test_a_typical_intake_asks_about_fifty_questions():
+def test_a_typical_intake_asks_about_fifty_questions() -> None:
     # The length a person meets: the desk worker, 34, answering no to each warning sign
     # (a question in two parts is asked twice; three are not asked under 45 or 50).
     typed = replies(DESK, QUESTIONS, review=False)[1:]  # without the country
@@ -480,7 +488,9 @@ def test_a_typical_intake_asks_about_fifty_questions():
 # -- the first hour in the terminal (issue 24) -----------------------------------------------
 
 
-def test_a_draft_kept_in_a_named_file_is_private(monkeypatch, tmp_path):
+def test_a_draft_kept_in_a_named_file_is_private(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     saved = tmp_path / "me.json"
     lines = replies(DESK, QUESTIONS)
     stop_at = line_of("equipment")
@@ -492,7 +502,7 @@ def test_a_draft_kept_in_a_named_file_is_private(monkeypatch, tmp_path):
     assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600  # health answers, the owner's alone
 
 
-def _keep_a_private_draft(monkeypatch) -> tuple[list[str], int]:
+def _keep_a_private_draft(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], int]:
     lines = replies(DESK, QUESTIONS, country="GB")
     stop_at = line_of("red_flags.fever")
     monkeypatch.setattr(
@@ -502,7 +512,9 @@ def _keep_a_private_draft(monkeypatch) -> tuple[list[str], int]:
     return lines, stop_at
 
 
-def test_a_plain_intake_offers_to_continue_the_kept_draft(monkeypatch, tmp_path):
+def test_a_plain_intake_offers_to_continue_the_kept_draft(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     whole = run("-f", "json", lines=replies(DESK, QUESTIONS, country="GB"))
     lines, stop_at = _keep_a_private_draft(monkeypatch)
     monkeypatch.setattr("recommender.app.intake.read_reply", Script(["y", *lines[stop_at:]]))
@@ -512,7 +524,9 @@ def test_a_plain_intake_offers_to_continue_the_kept_draft(monkeypatch, tmp_path)
     assert resumed.stdout_bytes == whole.stdout_bytes
 
 
-def test_a_plain_intake_can_start_again_and_delete_the_kept_draft(monkeypatch, tmp_path):
+def test_a_plain_intake_can_start_again_and_delete_the_kept_draft(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     lines, _ = _keep_a_private_draft(monkeypatch)
     from recommender.app.intake_session import draft_path
 
@@ -524,7 +538,7 @@ def test_a_plain_intake_can_start_again_and_delete_the_kept_draft(monkeypatch, t
     assert not draft_path().exists()
 
 
-def test_nothing_is_printed_before_the_emergency_box(tmp_path):
+def test_nothing_is_printed_before_the_emergency_box(tmp_path: Path) -> None:
     saved = tmp_path / "partial.json"
     answers = json.loads(json.dumps(DESK))
     answers["red_flags"]["saddle_numbness"] = True
@@ -537,7 +551,7 @@ def test_nothing_is_printed_before_the_emergency_box(tmp_path):
     assert after_questions.index(f"Your answers are saved in {saved}") > box
 
 
-def test_the_review_shows_the_country_and_changes_it(tmp_path):
+def test_the_review_shows_the_country_and_changes_it(tmp_path: Path) -> None:
     saved = tmp_path / "me.json"
     lines = replies(DESK, QUESTIONS, country="GB", review=False)
     lines += ["c", "Switzerland", ""]
@@ -548,7 +562,7 @@ def test_the_review_shows_the_country_and_changes_it(tmp_path):
     assert json.loads(saved.read_text())["country"] == "CH"
 
 
-def test_a_drafts_keys_are_echoed_with_their_terminal_escapes_written_out(tmp_path):
+def test_a_drafts_keys_are_echoed_with_their_terminal_escapes_written_out(tmp_path: Path) -> None:
     """A draft is a file anyone may hand over: its keys must not retitle the terminal
     (OSC 0) or hide a link (OSC 8) when the refusal names them."""
     draft = tmp_path / "evil.json"
@@ -563,7 +577,9 @@ def test_a_drafts_keys_are_echoed_with_their_terminal_escapes_written_out(tmp_pa
     assert "\\x1b]8;;https://evil.example/" in result.stderr
 
 
-def test_ctrl_c_with_a_data_folder_that_cannot_be_written_is_a_sentence(monkeypatch, tmp_path):
+def test_ctrl_c_with_a_data_folder_that_cannot_be_written_is_a_sentence(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """A read-only home: the draft cannot be kept, and the person is told how to keep
     it instead (a file stands where the data folder should be: root ignores modes)."""
     blocked = tmp_path / "home-data"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import random
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ EMERGENCY = [r for r in RECOMMENDER.rulebook.red_flags if r.level == "emergency"
 ORDER = [q.key for q in load_questionnaire().questions]
 
 
-def _answers(count: int, seed: int) -> list[dict]:
+def _answers(count: int, seed: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     return [
         validate_answers(sample_answers(rng, red_flag_rate=rng.choice([0.05, 0.2, 0.5]))).fact()
@@ -32,9 +33,9 @@ def _answers(count: int, seed: int) -> list[dict]:
     ]
 
 
-def _partial(facts: dict, asked: int) -> dict:
+def _partial(facts: dict[str, Any], asked: int) -> dict[str, Any]:
     """The answers as the intake holds them after the first `asked` questions."""
-    partial: dict = {}
+    partial: dict[str, Any] = {}
     for key in ORDER[:asked]:
         value = get_path(facts, key)
         if value is not MISSING:
@@ -43,7 +44,7 @@ def _partial(facts: dict, asked: int) -> dict:
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_on_complete_answers_the_stop_agrees_with_each_engine(engine):
+def test_on_complete_answers_the_stop_agrees_with_each_engine(engine) -> None:
     if engine == "durable" and not durable_available():
         pytest.skip("durable-rules is not installed on this Python")
     compiled = create_engine({r.id: r.condition for r in EMERGENCY}, engine)
@@ -52,7 +53,7 @@ def test_on_complete_answers_the_stop_agrees_with_each_engine(engine):
         assert by_stop == set(compiled.evaluate(facts)), facts
 
 
-def test_a_decision_on_partial_answers_is_never_contradicted_later():
+def test_a_decision_on_partial_answers_is_never_contradicted_later() -> None:
     decided = 0
     for facts in _answers(400, seed=12):
         complete = {r.id for r in EMERGENCY if holds(r.condition, facts) is True}

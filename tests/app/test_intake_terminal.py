@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,11 +33,11 @@ KEYS = [q.key for q in QUESTIONS.questions]
 DESK = example_answers("desk-worker-upper-back")
 
 
-def environment(data_home: Path) -> dict:
+def environment(data_home: Path) -> dict[str, Any]:
     return dict(os.environ, NO_COLOR="1", XDG_DATA_HOME=str(data_home))
 
 
-def spawn(args, data_home, rows=50, columns=100):
+def spawn(args, data_home, rows: int = 50, columns: int = 100):
     return pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "intake", *args],
@@ -59,7 +60,7 @@ def piped(args, lines, data_home):
     )
 
 
-def test_ctrl_c_keeps_a_draft_and_resume_finishes_with_identical_bytes(tmp_path):
+def test_ctrl_c_keeps_a_draft_and_resume_finishes_with_identical_bytes(tmp_path: Path) -> None:
     lines = replies(DESK, QUESTIONS, country="GB")
     whole = tmp_path / "whole.txt"
     done = piped(["-o", str(whole)], lines, tmp_path)
@@ -96,7 +97,7 @@ def _prompt_lines(child, progress: str) -> list[str]:
     return (progress.replace("\\", "") + child.before).replace("\r", "").splitlines()
 
 
-def test_a_resized_window_is_followed_from_the_next_question(tmp_path):
+def test_a_resized_window_is_followed_from_the_next_question(tmp_path: Path) -> None:
     child = spawn(["--country", "GB"], tmp_path, columns=100)
     child.expect(r"How old are you\?")
     child.expect(r"> ")
@@ -125,7 +126,7 @@ def _tmux() -> str:
     pytest.skip("tmux is not installed (apt-get install tmux)")
 
 
-def capture_at_60_columns(tmp_path: Path, answers: dict, country: str) -> list[str]:
+def capture_at_60_columns(tmp_path: Path, answers: dict[str, Any], country: str) -> list[str]:
     """The whole intake as a 60-column tmux window shows it, scrollback included."""
     tmux = _tmux()
     script = tmp_path / "replies.txt"
@@ -158,7 +159,7 @@ def capture_at_60_columns(tmp_path: Path, answers: dict, country: str) -> list[s
     return shown.splitlines()
 
 
-def test_the_warning_box_is_unbroken_in_tmux_at_60_columns(tmp_path):
+def test_the_warning_box_is_unbroken_in_tmux_at_60_columns(tmp_path: Path) -> None:
     lines = capture_at_60_columns(tmp_path, example_answers("sciatica"), "US")
     top = lines.index("+" + "-" * 58 + "+")
     bottom = next(i for i in range(top + 1, len(lines)) if lines[i].startswith("+"))
@@ -173,7 +174,7 @@ def test_the_warning_box_is_unbroken_in_tmux_at_60_columns(tmp_path):
 
 
 @pytest.mark.parametrize("columns", [40, 60, 100, 160])
-def test_plan_on_a_terminal_is_wrapped_to_its_width(tmp_path, columns):
+def test_plan_on_a_terminal_is_wrapped_to_its_width(tmp_path: Path, columns: int) -> None:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "plan", "--example"],
@@ -192,7 +193,7 @@ def test_plan_on_a_terminal_is_wrapped_to_its_width(tmp_path, columns):
     assert "+" + "-" * (width - 2) + "+" in lines  # the boxes are as wide as allowed
 
 
-def test_the_first_command_ends_with_the_summary_and_the_next_step_at_80x24(tmp_path):
+def test_the_first_command_ends_with_the_summary_and_the_next_step_at_80x24(tmp_path: Path) -> None:
     # The README's first command, as a new user meets it in an 80x24 terminal: the
     # plan scrolls past, and the last screen says what it is and what to do next.
     tmux = _tmux()

@@ -31,7 +31,7 @@ def plan(*args: str):
 
 
 @needs_root
-def test_a_character_device_is_written_to_not_replaced(tmp_path):
+def test_a_character_device_is_written_to_not_replaced(tmp_path: Path) -> None:
     device = tmp_path / "null"
     os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a null device of our own
     result = plan("-o", str(device))
@@ -40,7 +40,7 @@ def test_a_character_device_is_written_to_not_replaced(tmp_path):
 
 
 @posix
-def test_a_fifo_is_written_through(tmp_path):
+def test_a_fifo_is_written_through(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received: list[bytes] = []
@@ -54,7 +54,7 @@ def test_a_fifo_is_written_through(tmp_path):
 
 
 @posix
-def test_an_existing_file_keeps_its_mode(tmp_path):
+def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
     target = tmp_path / "plan.txt"
     target.write_text("old")
     target.chmod(0o640)
@@ -65,7 +65,9 @@ def test_an_existing_file_keeps_its_mode(tmp_path):
 
 @posix
 @pytest.mark.parametrize("private,mode", [(False, 0o644), (True, 0o600)])
-def test_a_new_file_follows_the_umask_unless_private(tmp_path, private, mode):
+def test_a_new_file_follows_the_umask_unless_private(
+    tmp_path: Path, private: bool, mode: int
+) -> None:
     target = tmp_path / "plan.txt"
     old = os.umask(0o022)
     try:
@@ -77,7 +79,7 @@ def test_a_new_file_follows_the_umask_unless_private(tmp_path, private, mode):
 
 
 @posix
-def test_a_symbolic_link_is_refused_and_left_alone(tmp_path):
+def test_a_symbolic_link_is_refused_and_left_alone(tmp_path: Path) -> None:
     real = tmp_path / "real.txt"
     real.write_text("keep me")
     link = tmp_path / "link.txt"
@@ -88,7 +90,7 @@ def test_a_symbolic_link_is_refused_and_left_alone(tmp_path):
 
 
 @posix
-def test_a_read_only_file_is_refused_and_left_alone(tmp_path):
+def test_a_read_only_file_is_refused_and_left_alone(tmp_path: Path) -> None:
     target = tmp_path / "plan.txt"
     target.write_text("keep me")
     target.chmod(0o444)
@@ -98,19 +100,19 @@ def test_a_read_only_file_is_refused_and_left_alone(tmp_path):
 
 
 @pytest.mark.parametrize("where,words", [("folder", "is a folder"), ("missing", "does not")])
-def test_a_bad_output_path_is_bad_usage(tmp_path, where, words):
+def test_a_bad_output_path_is_bad_usage(tmp_path: Path, where: str, words: str) -> None:
     target = tmp_path if where == "folder" else tmp_path / "no" / "plan.txt"
     result = plan("-o", str(target))
     assert result.exit_code == 2 and words in result.output
     assert "internal error" not in result.output and "Traceback" not in result.output
 
 
-def _full_disk(monkeypatch) -> None:
+def _full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every write to a regular file fails as on a full disk."""
     real = os.fdopen
 
     class Full:
-        def __init__(self, stream):
+        def __init__(self, stream) -> None:
             self.stream = stream
 
         def write(self, data):
@@ -119,13 +121,15 @@ def _full_disk(monkeypatch) -> None:
         def __enter__(self):
             return self
 
-        def __exit__(self, *exc):
+        def __exit__(self, *exc) -> None:
             self.stream.close()
 
     monkeypatch.setattr(output.os, "fdopen", lambda fd, mode: Full(real(fd, mode)))
 
 
-def test_a_full_disk_is_reported_plainly_and_leaves_nothing(tmp_path, monkeypatch):
+def test_a_full_disk_is_reported_plainly_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _full_disk(monkeypatch)
     target = tmp_path / "plan.txt"
     result = plan("-o", str(target))
@@ -136,7 +140,7 @@ def test_a_full_disk_is_reported_plainly_and_leaves_nothing(tmp_path, monkeypatc
 
 
 @needs_root
-def test_a_full_device_is_reported_plainly(tmp_path):
+def test_a_full_device_is_reported_plainly(tmp_path: Path) -> None:
     full = tmp_path / "full"
     os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))  # a "full" device of our own
     result = plan("-o", str(full))
@@ -144,7 +148,9 @@ def test_a_full_device_is_reported_plainly(tmp_path):
     assert "No space left on device" in result.output and "internal error" not in result.output
 
 
-def test_batch_on_a_full_disk_leaves_no_half_written_line(tmp_path, monkeypatch):
+def test_batch_on_a_full_disk_leaves_no_half_written_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _full_disk(monkeypatch)
     source = tmp_path / "in.jsonl"
     source.write_text((EXAMPLES / "sciatica.json").read_text().replace("\n", "") + "\n")
@@ -155,7 +161,7 @@ def test_batch_on_a_full_disk_leaves_no_half_written_line(tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("alias", [False, True])
-def test_batch_refuses_to_write_over_its_input(tmp_path, alias):
+def test_batch_refuses_to_write_over_its_input(tmp_path: Path, alias: bool) -> None:
     source = tmp_path / "in.jsonl"
     line = (EXAMPLES / "sciatica.json").read_text().replace("\n", "")
     source.write_text(line + "\n")
@@ -169,7 +175,7 @@ def test_batch_refuses_to_write_over_its_input(tmp_path, alias):
 
 
 @posix
-def test_a_closed_pipe_ends_quietly():
+def test_a_closed_pipe_ends_quietly() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "recommender", "plan", "--example", "--weeks", "12"],
         stdout=subprocess.PIPE,
@@ -182,7 +188,7 @@ def test_a_closed_pipe_ends_quietly():
     assert stderr == b""
 
 
-def test_intake_save_refuses_a_link_after_showing_the_warning(tmp_path):
+def test_intake_save_refuses_a_link_after_showing_the_warning(tmp_path: Path) -> None:
     from recommender.inputs.questionnaire import load_questionnaire
 
     from support.intake_script import replies
@@ -199,7 +205,7 @@ def test_intake_save_refuses_a_link_after_showing_the_warning(tmp_path):
     assert real.read_text() == "{}"
 
 
-def test_output_paths_are_not_left_with_temporary_files(tmp_path):
+def test_output_paths_are_not_left_with_temporary_files(tmp_path: Path) -> None:
     target = tmp_path / "plan.json"
     assert plan("-f", "json", "-o", str(target)).exit_code == 0
     assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
@@ -210,7 +216,9 @@ def test_output_paths_are_not_left_with_temporary_files(tmp_path):
 
 
 @posix
-def test_a_stream_link_to_a_redirected_file_is_written_through_not_replaced(tmp_path, monkeypatch):
+def test_a_stream_link_to_a_redirected_file_is_written_through_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`-o /dev/stdout > file`: the shell's link leads to a regular file. A link of our
     own stands for /dev/stdout (never the real one), named in the patched list."""
     redirect = tmp_path / "redirect.txt"
@@ -227,7 +235,7 @@ def test_a_stream_link_to_a_redirected_file_is_written_through_not_replaced(tmp_
 
 
 @posix
-def test_batch_refuses_to_write_over_the_file_on_its_standard_input(tmp_path):
+def test_batch_refuses_to_write_over_the_file_on_its_standard_input(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     line = (EXAMPLES / "sciatica.json").read_text().replace("\n", "")
     source.write_text(line + "\n")
@@ -246,7 +254,7 @@ def test_batch_refuses_to_write_over_the_file_on_its_standard_input(tmp_path):
 
 
 @posix
-def test_a_temporary_file_left_by_a_killed_run_is_removed_and_named(tmp_path):
+def test_a_temporary_file_left_by_a_killed_run_is_removed_and_named(tmp_path: Path) -> None:
     target = tmp_path / "plan.json"
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],

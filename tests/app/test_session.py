@@ -7,12 +7,14 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from recommender.app.cli import main
 from recommender.core.catalog import Dose
+from recommender.pipeline.recommend import Recommender
 from recommender.pipeline.session import steps_of
 
 from conftest import example_answers
@@ -23,13 +25,13 @@ pexpect = pytest.importorskip("pexpect")
 # -- the steps of a dose ------------------------------------------------------------------
 
 
-def test_sets_of_repetitions_are_steps_the_person_ends_with_timed_rests_between():
+def test_sets_of_repetitions_are_steps_the_person_ends_with_timed_rests_between() -> None:
     steps = steps_of(Dose(sets=2, per_side=False, reps=10), rest=60)
     assert [(s.kind, s.seconds) for s in steps] == [("reps", None), ("rest", 60), ("reps", None)]
     assert steps[0].text == "Set 1 of 2: 10"
 
 
-def test_holds_count_down_each_side_and_rest_between_sets():
+def test_holds_count_down_each_side_and_rest_between_sets() -> None:
     steps = steps_of(Dose(sets=2, per_side=True, hold_seconds=20), rest=15)
     assert [(s.kind, s.text, s.seconds) for s in steps] == [
         ("hold", "Set 1 of 2, left side: hold", 20),
@@ -40,7 +42,7 @@ def test_holds_count_down_each_side_and_rest_between_sets():
     ]
 
 
-def test_the_amount_names_its_rests_as_the_printed_plan_does(recommender):
+def test_the_amount_names_its_rests_as_the_printed_plan_does(recommender: Recommender) -> None:
     """A stretch held several times rests "between holds", strength work "between
     sets": the same words as every printed format."""
     from recommender.inputs.answers_file import validate_answers
@@ -48,6 +50,7 @@ def test_the_amount_names_its_rests_as_the_printed_plan_does(recommender):
     from recommender.render.phrases import amount_words
 
     plan = recommender.recommend(validate_answers(example_answers("desk-worker-upper-back"))).plan
+    assert plan is not None
     items = [item_of(p) for p in plan.prescriptions() if p.rest_seconds]
     holds = [i for i in items if i.dose.reps is None]
     sets = [i for i in items if i.dose.reps is not None]
@@ -59,7 +62,7 @@ def test_the_amount_names_its_rests_as_the_printed_plan_does(recommender):
     assert all(i.amount.endswith("between sets") for i in sets)
 
 
-def test_walking_is_one_timed_step_in_minutes():
+def test_walking_is_one_timed_step_in_minutes() -> None:
     (walk,) = steps_of(Dose(sets=1, per_side=False, minutes=10), rest=0)
     assert walk.kind == "walk" and walk.seconds == 600
 
@@ -67,7 +70,7 @@ def test_walking_is_one_timed_step_in_minutes():
 # -- the whole session in a real terminal ---------------------------------------------------
 
 
-def _spawn(tmp_path, *args: str):
+def _spawn(tmp_path: Path, *args: str):
     env = dict(os.environ, NO_COLOR="1", BACKPLAN_SESSION_SPEED="300", COLUMNS="100")
     return pexpect.spawn(
         sys.executable,
@@ -80,7 +83,7 @@ def _spawn(tmp_path, *args: str):
     )
 
 
-def _easier_and_other(answers: dict) -> tuple[str, int, int]:
+def _easier_and_other(answers: dict[str, Any]) -> tuple[str, int, int]:
     """A week-1 day whose session has an exercise with an easier version that suits
     the person, that exercise and another one to skip (1-based)."""
     from recommender.inputs.answers_file import validate_answers
@@ -103,7 +106,7 @@ FIT_ROWER = (
 )
 
 
-def test_a_whole_session_with_an_easier_version_and_a_skip(tmp_path):
+def test_a_whole_session_with_an_easier_version_and_a_skip(tmp_path: Path) -> None:
     person = json.loads(FIT_ROWER.read_text(encoding="utf-8"))
     answers = tmp_path / "me.json"
     answers.write_text(json.dumps(person))
@@ -145,7 +148,7 @@ def test_a_whole_session_with_an_easier_version_and_a_skip(tmp_path):
     assert child.exitstatus == 0
 
 
-def test_a_countdown_updates_in_place_and_q_keeps_what_was_done(tmp_path):
+def test_a_countdown_updates_in_place_and_q_keeps_what_was_done(tmp_path: Path) -> None:
     answers = tmp_path / "me.json"
     answers.write_text(json.dumps(example_answers("desk-worker-upper-back")))
     child = _spawn(tmp_path, "--answers", str(answers), "--day", "monday")
@@ -173,7 +176,7 @@ def test_a_countdown_updates_in_place_and_q_keeps_what_was_done(tmp_path):
     assert child.exitstatus == 0
 
 
-def test_no_plan_means_no_session_and_the_warning_first():
+def test_no_plan_means_no_session_and_the_warning_first() -> None:
     runner = CliRunner()
     cauda = json.dumps(example_answers("cauda-equina"))
     result = runner.invoke(main, ["session", "--answers", "-"], input=cauda)
@@ -182,7 +185,7 @@ def test_no_plan_means_no_session_and_the_warning_first():
     assert "no session to do" in result.stderr and "Exercise 1" not in result.stderr
 
 
-def test_a_day_without_a_session_is_named_with_the_days_it_has():
+def test_a_day_without_a_session_is_named_with_the_days_it_has() -> None:
     result = CliRunner().invoke(main, ["session", "--example", "--day", "sunday"])
     assert result.exit_code == 2
     assert "no session on Sunday" in result.output and "Monday" in result.output

@@ -13,7 +13,7 @@ import pytest
 
 from recommender.app.tracking import follow
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, Run
 from support.course import stored_course
 
 #: Sciatica (a plan with "see a clinician soon"): week 1's Thursday has an exercise
@@ -68,7 +68,7 @@ def _through(child) -> tuple[str, str, str]:
     return swapped, easier, skipped
 
 
-def test_the_courses_warning_comes_before_the_sessions_exercises(db, run):
+def test_the_courses_warning_comes_before_the_sessions_exercises(db: str, run: Run) -> None:
     run(*START)
     child = _spawn(db, "--date", THURSDAY)
     child.expect("SEE A CLINICIAN SOON")
@@ -82,7 +82,9 @@ def test_the_courses_warning_comes_before_the_sessions_exercises(db, run):
     child.close()
 
 
-def test_a_tracked_session_with_easier_and_skip_is_recorded_and_adapts_next_week(db, run):
+def test_a_tracked_session_with_easier_and_skip_is_recorded_and_adapts_next_week(
+    db: str, run: Run
+) -> None:
     run(*START_FIT)
     child = _spawn(db, "--date", THURSDAY)
     child.expect(r"Week 1, Thursday: (\d+) exercises")
@@ -120,7 +122,7 @@ def test_a_tracked_session_with_easier_and_skip_is_recorded_and_adapts_next_week
     assert f"(in place of {swapped})" in status
 
 
-def test_ctrl_c_part_way_keeps_what_was_done_as_the_check_in(db, run):
+def test_ctrl_c_part_way_keeps_what_was_done_as_the_check_in(db: str, run: Run) -> None:
     run(*START)
     child = _spawn(db, "--date", THURSDAY)
     child.expect(SCREEN)
@@ -145,7 +147,9 @@ def test_ctrl_c_part_way_keeps_what_was_done_as_the_check_in(db, run):
     assert (entry.sessions_done, entry.exercise_pain, entry.hurt) == (1, 2, ())
 
 
-def test_a_new_symptom_at_the_end_is_re_screened_and_a_yes_is_kept_through_ctrl_c(db, run):
+def test_a_new_symptom_at_the_end_is_re_screened_and_a_yes_is_kept_through_ctrl_c(
+    db: str, run: Run
+) -> None:
     run(*START)
     child = _spawn(db, "--date", THURSDAY)
     child.expect(SCREEN)
@@ -179,7 +183,7 @@ def test_a_new_symptom_at_the_end_is_re_screened_and_a_yes_is_kept_through_ctrl_
     assert "Exercise 1" not in later.stderr
 
 
-def test_a_stopped_course_shows_its_warning_and_no_exercises(db, run):
+def test_a_stopped_course_shows_its_warning_and_no_exercises(db: str, run: Run) -> None:
     run(*START)
     run("track", "checkin", "--week", "1", "--done", "1", "--new-symptom", "chest_pain")
     shown = run("session", "--date", THURSDAY).stderr
@@ -187,17 +191,17 @@ def test_a_stopped_course_shows_its_warning_and_no_exercises(db, run):
     assert "Exercise 1" not in shown and "Week 1, Thursday" not in shown
 
 
-def test_after_the_block_no_exercises_and_the_way_on(db, run):
+def test_after_the_block_no_exercises_and_the_way_on(db: str, run: Run) -> None:
     run(*START)
     shown = run("session", "--date", "2026-03-02").stderr
     assert "renew" in shown and "Exercise 1" not in shown
 
 
-def test_options_for_a_course_are_refused_with_answers(db, run):
+def test_options_for_a_course_are_refused_with_answers(db: str, run: Run) -> None:
     refused = run("session", "--example", "--db", db, code=2)
     assert "--db and --person are for a tracked course" in refused.output
 
 
-def test_a_week_past_the_plan_is_named(run):
+def test_a_week_past_the_plan_is_named(run: Run) -> None:
     refused = run("session", "--example", "--week", "9", code=2)
     assert "the plan has weeks 1 to 4, not week 9" in refused.output

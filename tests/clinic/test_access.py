@@ -23,6 +23,7 @@ from sqlalchemy import select
 from recommender.app.web.app import create_app
 from recommender.app.web.routes.clinic import CLINIC
 from recommender.clinic.db import ClinicDB
+from recommender.pipeline.recommend import Recommender
 from recommender.store import schema
 
 from support.clinic import Browser, Clinic, example, result_ids
@@ -199,14 +200,14 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory, recommender) -> World:
+def world(tmp_path_factory: pytest.TempPathFactory, recommender: Recommender) -> World:
     db = ClinicDB.open(str(tmp_path_factory.mktemp("access") / "clinic.sqlite3"))
     made = World(db, create_app(recommender, clinic=db))
     yield made
     db.close()
 
 
-def test_the_table_holds_every_route_the_clinic_serves():
+def test_the_table_holds_every_route_the_clinic_serves() -> None:
     served = {
         (method, route.path)
         for router, _ in CLINIC
@@ -236,7 +237,7 @@ def _check(world, role, allowed, method, path, address, reply, before) -> None:
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(ROUTES), ids=lambda v: str(v))
-def test_each_route_lets_in_exactly_its_roles(world, method, path):
+def test_each_route_lets_in_exactly_its_roles(world: World, method, path) -> None:
     allowed, address, form = ROUTES[(method, path)]
     address = address.format(**world.values)
     for role in ROLES:
@@ -258,7 +259,7 @@ def test_each_route_lets_in_exactly_its_roles(world, method, path):
             browser.sign_in(world.emails[role])
 
 
-def test_a_clinician_cannot_reach_another_clinicians_patient_by_number(world):
+def test_a_clinician_cannot_reach_another_clinicians_patient_by_number(world: World) -> None:
     other = world.browsers["other"]
     doctor = world.browsers["doctor"]
     carl = world.carl_result
@@ -270,7 +271,7 @@ def test_a_clinician_cannot_reach_another_clinicians_patient_by_number(world):
     assert doctor.get("/clinic/results/1e3").status_code == 404
 
 
-def test_a_patient_only_ever_sees_their_own(world):
+def test_a_patient_only_ever_sees_their_own(world: World) -> None:
     uma = world.browsers["uma"]
     own = uma.get("/my-data/backplan-data.json").json()
     assert own["account"]["email"] == "uma@example.org"

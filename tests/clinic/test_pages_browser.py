@@ -9,6 +9,9 @@ cookies handed to the browser) on a real `backplan serve --clinic`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -19,13 +22,17 @@ from support.browser import find_browser
 from support.clinic import Browser, Clinic, example, result_ids
 from support.web import SECTIONS, section_form, served
 
+if TYPE_CHECKING:  # Playwright is imported where a browser is started
+    from playwright import sync_api as pw
+
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
 GOOD_WEEK = {"week": "1", "done": "2", "exercise_pain": "2", "next_morning": "same",
              "usual_pain": "3"}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def chromium() -> Iterator[pw.Browser]:
     executable = find_browser()
     from playwright.sync_api import sync_playwright
 
@@ -84,7 +91,9 @@ def _signed_in(chromium, base: str, person: Browser):
     return context, context.new_page()
 
 
-def test_axe_finds_nothing_serious_on_the_clinics_other_pages(chromium, tmp_path):
+def test_axe_finds_nothing_serious_on_the_clinics_other_pages(
+    chromium: pw.Browser, tmp_path: Path
+) -> None:
     path = str(tmp_path / "clinic.sqlite3")
     found: dict[str, list[str]] = {}
     with served("--clinic", "--db", path, ready="/sign-in") as base:

@@ -12,9 +12,10 @@ import pytest
 
 from recommender.app.web.app import create_app
 from recommender.clinic import queue
+from recommender.pipeline.recommend import Recommender
 from recommender.store.database import StoreError
 
-from support.clinic import Browser, example, h1, result_ids, submission
+from support.clinic import Browser, Clinic, example, h1, result_ids, submission
 from support.web import SECTIONS, section_form
 
 with warnings.catch_warnings():
@@ -34,7 +35,9 @@ def _block(html: str, css_class: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())
 
 
-def test_answers_are_kept_on_the_server_and_carry_on_from_another_device(clinic, ann):
+def test_answers_are_kept_on_the_server_and_carry_on_from_another_device(
+    clinic: Clinic, ann: Browser
+) -> None:
     answers = example("desk-worker-upper-back")
     ann.get("/")
     ann.post("/start", {"country": "GB"})
@@ -49,7 +52,7 @@ def test_answers_are_kept_on_the_server_and_carry_on_from_another_device(clinic,
     assert f'value="{answers["age"]}"' in first  # her age, as typed on the other device
 
 
-def test_no_answer_is_ever_in_a_cookie(ann):
+def test_no_answer_is_ever_in_a_cookie(ann: Browser) -> None:
     ann.answer(example("desk-worker-upper-back"))
     names = {cookie.name for cookie in ann.client.cookies.jar}
     assert names == {"backplan_session", "backplan_csrf"}
@@ -57,7 +60,7 @@ def test_no_answer_is_ever_in_a_cookie(ann):
         assert "desk" not in cookie.value.lower() and len(cookie.value) < 100
 
 
-def test_a_calm_result_waits_for_the_physiotherapist_with_the_safety_net(ann):
+def test_a_calm_result_waits_for_the_physiotherapist_with_the_safety_net(ann: Browser) -> None:
     assert ann.answer(example("desk-worker-upper-back")).url.path == "/review"
     page = ann.send()
     assert page.url.path == "/" and h1(page.text) == "Thank you: your answers are sent"
@@ -67,8 +70,8 @@ def test_a_calm_result_waits_for_the_physiotherapist_with_the_safety_net(ann):
 
 
 def test_an_emergency_shows_at_once_as_in_the_public_app_and_tops_the_queue(
-    clinic, doctor, ann, uma, recommender
-):
+    clinic: Clinic, doctor: Browser, ann: Browser, uma: Browser, recommender: Recommender
+) -> None:
     ann.answer(example("desk-worker-upper-back"))
     ann.send()
     stopped = uma.answer(example("cauda-equina"))
@@ -87,8 +90,8 @@ def test_an_emergency_shows_at_once_as_in_the_public_app_and_tops_the_queue(
 
 
 def test_an_urgent_result_shows_at_once_with_the_escalation_box_and_is_raised(
-    clinic, doctor, ann, uma
-):
+    clinic: Clinic, doctor: Browser, ann: Browser, uma: Browser
+) -> None:
     ann.answer(example("desk-worker-upper-back"))
     ann.send()
     assert uma.answer(example("osteoporosis-slip")).url.path == "/review"
@@ -101,7 +104,9 @@ def test_an_urgent_result_shows_at_once_with_the_escalation_box_and_is_raised(
     assert submission(clinic.db, first).status == "urgent"
 
 
-def test_the_queue_puts_emergency_then_urgent_then_soon_then_the_rest(clinic, doctor):
+def test_the_queue_puts_emergency_then_urgent_then_soon_then_the_rest(
+    clinic: Clinic, doctor: Browser
+) -> None:
     order = ["desk-worker-upper-back", "sciatica", "osteoporosis-slip", "cauda-equina"]
     for number, name in enumerate(order):
         patient = clinic.patient(doctor, f"Patient {number}", f"p{number}@example.org")
@@ -116,7 +121,9 @@ def test_the_queue_puts_emergency_then_urgent_then_soon_then_the_rest(clinic, do
     ]
 
 
-def test_a_failed_save_never_hides_an_emergency(clinic, ann, monkeypatch):
+def test_a_failed_save_never_hides_an_emergency(
+    clinic: Clinic, ann: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def full_disk(*args, **kwargs):
         raise StoreError("the disk holding the database is full: nothing was stored")
 
@@ -134,7 +141,9 @@ def test_a_failed_save_never_hides_an_emergency(clinic, ann, monkeypatch):
     assert "Call 999 now" in reply.text or "Call 999" in reply.text
 
 
-def test_a_failed_send_still_shows_an_urgent_result(clinic, uma, monkeypatch):
+def test_a_failed_send_still_shows_an_urgent_result(
+    clinic: Clinic, uma: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
     uma.answer(example("osteoporosis-slip"))
 
     def down(*args, **kwargs):
@@ -147,14 +156,16 @@ def test_a_failed_send_still_shows_an_urgent_result(clinic, uma, monkeypatch):
 
 
 @pytest.mark.parametrize("path", ["/result", "/download/json", "/api/plan"])
-def test_the_public_results_are_not_served_by_the_clinic(ann, path):
+def test_the_public_results_are_not_served_by_the_clinic(ann: Browser, path: str) -> None:
     ann.answer(example("desk-worker-upper-back"))
     reply = ann.get(path)
     assert reply.url.path == "/" or reply.status_code == 404
     assert "Week 1" not in reply.text
 
 
-def test_an_emergency_answered_again_after_a_mistake_is_raised_again(clinic, doctor, uma):
+def test_an_emergency_answered_again_after_a_mistake_is_raised_again(
+    clinic: Clinic, doctor: Browser, uma: Browser
+) -> None:
     assert uma.answer(example("cauda-equina")).url.path == "/emergency"
     uma.get("/emergency/mistake")
     asked_again = uma.post("/emergency/mistake").url.path

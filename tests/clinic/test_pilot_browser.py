@@ -21,6 +21,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,6 +33,10 @@ from support.browser import find_browser
 from support.clinic import PASSWORD, example
 from support.postgres import new_database, server_or_skip
 from support.web import backplan, served
+
+if TYPE_CHECKING:  # Playwright is imported where a browser is started
+    from playwright import sync_api as pw
+
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,7 +51,7 @@ FLARE = {"#done": "3", "#exercise_pain": "7", "#usual_pain": "5"}
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[pw.Browser]:
     executable = find_browser()
     from playwright.sync_api import sync_playwright
 
@@ -59,19 +64,19 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[dict]:
+def postgres() -> Iterator[dict[str, Any]]:
     yield from server_or_skip()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path) -> str:
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "clinic" / "clinic.sqlite3")
     return new_database(request.getfixturevalue("postgres"))
 
 
 @pytest.fixture
-def shots(tmp_path) -> Path:
+def shots(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("BACKPLAN_SCREENSHOTS") or tmp_path / "shots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -99,7 +104,7 @@ def _cli(*args: str) -> str:
     return done.stdout
 
 
-def _fill(page, section, answers: dict) -> None:
+def _fill(page, section, answers: dict[str, Any]) -> None:
     for question in form.asked(section, answers.get("age")):
         value = get_path(answers, question.key)
         kind = form.kind(question)
@@ -129,7 +134,7 @@ def _set_up(page, link: str, email: str | None = None) -> None:
     page.wait_for_load_state()
 
 
-def _answer(page, answers: dict, axe: Axe | None) -> None:
+def _answer(page, answers: dict[str, Any], axe: Axe | None) -> None:
     page.select_option("#country", "GB")
     page.get_by_role("button", name="Start").click()
     for section in SECTIONS:
@@ -165,7 +170,9 @@ def _check_in(page, week: int) -> None:
 
 
 @pytest.mark.slow  # a whole pilot in a browser: about 40 s on each database
-def test_a_pilot_clinic(browser, database, shots, request):
+def test_a_pilot_clinic(
+    browser: pw.Browser, database: str, shots: Path, request: pytest.FixtureRequest
+) -> None:
     axe = Axe() if "sqlite" in request.node.name else None  # once is enough for axe
     with served("--clinic", "--db", database, "--workers", "2", ready="/sign-in") as base:
         pilot = Pilot(browser, database, base, shots, axe)

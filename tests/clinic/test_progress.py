@@ -10,7 +10,8 @@ import pytest
 
 from recommender.clinic import alerts
 
-from support.clinic import example, h1, person_ids, result_ids, submission
+from conftest import Run
+from support.clinic import Browser, Clinic, example, h1, person_ids, result_ids, submission
 
 FLARE = {"done": "3", "exercise_pain": "7", "next_morning": "worse", "usual_pain": "5"}
 GOOD = {"done": "3", "exercise_pain": "3", "next_morning": "same", "usual_pain": "4"}
@@ -18,7 +19,7 @@ PSFS = {"psfs0-name": "Reading", "psfs0-score": "4", "psfs1-name": "Driving",
         "psfs1-score": "5", "psfs2-name": "Gardening", "psfs2-score": "2"}  # fmt: skip
 
 
-def _release(doctor, patient, days_ago: int = 7, **fields) -> int:
+def _release(doctor: Browser, patient, days_ago: int = 7, **fields) -> int:
     patient.answer(example("desk-worker-upper-back"))
     patient.send()
     (number,) = result_ids(doctor.get("/clinic").text)
@@ -28,12 +29,14 @@ def _release(doctor, patient, days_ago: int = 7, **fields) -> int:
     return number
 
 
-def _progress(doctor) -> str:
+def _progress(doctor: Browser) -> str:
     (person,) = person_ids(doctor.get("/clinic/patients").text)
     return doctor.get(f"/clinic/patients/{person}").text
 
 
-def test_two_flare_weeks_are_an_alert_and_the_plan_steps_back(doctor, ann):
+def test_two_flare_weeks_are_an_alert_and_the_plan_steps_back(
+    doctor: Browser, ann: Browser
+) -> None:
     _release(doctor, ann, days_ago=8, **PSFS)
     assert ann.post("/check-in", {"week": "1", **FLARE}).url.path == "/"
     week_two = {"week": "2", **FLARE, "psfs0": "4", "psfs1": "5", "psfs2": "3"}
@@ -44,7 +47,7 @@ def test_two_flare_weeks_are_an_alert_and_the_plan_steps_back(doctor, ann):
     assert 'src="/clinic/patients/' in page and "Reading" in page  # the chart, the PSFS
 
 
-def test_the_psfs_is_asked_every_two_weeks_and_checked(doctor, ann):
+def test_the_psfs_is_asked_every_two_weeks_and_checked(doctor: Browser, ann: Browser) -> None:
     _release(doctor, ann, days_ago=8, **PSFS)
     form = ann.get("/check-in").text
     assert "Your three activities" in form  # the form opens on this week: week 2
@@ -53,7 +56,9 @@ def test_the_psfs_is_asked_every_two_weeks_and_checked(doctor, ann):
     assert "Enter a score from 0 to 10 for Reading" in missing.text
 
 
-def test_a_check_in_refuses_what_it_cannot_read_naming_each_answer(doctor, ann):
+def test_a_check_in_refuses_what_it_cannot_read_naming_each_answer(
+    doctor: Browser, ann: Browser
+) -> None:
     _release(doctor, ann)
     reply = ann.post("/check-in", {"week": "1", "done": "9", "exercise_pain": "lots"})
     assert reply.status_code == 422
@@ -68,7 +73,9 @@ def test_a_check_in_refuses_what_it_cannot_read_naming_each_answer(doctor, ann):
     assert future.status_code == 422 and "Select the week" in future.text
 
 
-def test_a_new_red_flag_at_a_check_in_stops_the_plan_at_once_and_alerts(doctor, ann, clinic):
+def test_a_new_red_flag_at_a_check_in_stops_the_plan_at_once_and_alerts(
+    doctor: Browser, ann: Browser, clinic: Clinic
+) -> None:
     _release(doctor, ann)
     reply = ann.post("/check-in", {"week": "1", **GOOD, "symptom": "saddle_numbness"})
     assert reply.status_code == 200 and "Your plan is stopped" in reply.text
@@ -80,12 +87,14 @@ def test_a_new_red_flag_at_a_check_in_stops_the_plan_at_once_and_alerts(doctor, 
     assert "The plan stopped" in page
 
 
-def test_no_check_in_for_two_weeks_is_an_alert(doctor, ann):
+def test_no_check_in_for_two_weeks_is_an_alert(doctor: Browser, ann: Browser) -> None:
     _release(doctor, ann, days_ago=20)
     assert "No check-in for 20 days" in _progress(doctor)
 
 
-def test_a_web_check_in_stores_what_the_command_stores(clinic, doctor, run):
+def test_a_web_check_in_stores_what_the_command_stores(
+    clinic: Clinic, doctor: Browser, run: Run
+) -> None:
     """Two patients released the same plan; one checks in on the page, the other with
     `backplan track checkin` on the same database: the same check-in is stored."""
     one = clinic.patient(doctor, "One", "one@example.org")
@@ -112,7 +121,9 @@ def test_a_web_check_in_stores_what_the_command_stores(clinic, doctor, run):
     assert web.rescreen == "soon"
 
 
-def test_the_command_line_follows_a_course_the_clinic_released(clinic, doctor, ann, run):
+def test_the_command_line_follows_a_course_the_clinic_released(
+    clinic: Clinic, doctor: Browser, ann: Browser, run: Run
+) -> None:
     _release(doctor, ann, days_ago=8)
     ann.post("/check-in", {"week": "1", **FLARE})
     ann.post("/check-in", {"week": "2", **FLARE})
@@ -125,7 +136,7 @@ def test_the_command_line_follows_a_course_the_clinic_released(clinic, doctor, a
 
 
 @pytest.mark.parametrize("days", [13, 14])
-def test_the_silence_alert_begins_at_two_weeks(days):
+def test_the_silence_alert_begins_at_two_weeks(days: int) -> None:
     from recommender.core.progress import Block, Course, Person
 
     start = dt.date(2026, 3, 2)
@@ -136,7 +147,9 @@ def test_the_silence_alert_begins_at_two_weeks(days):
     assert [a.kind for a in found] == ([] if days < 14 else ["silent"])
 
 
-def test_releasing_starts_the_course_check_ins_adapt(clinic, doctor, ann):
+def test_releasing_starts_the_course_check_ins_adapt(
+    clinic: Clinic, doctor: Browser, ann: Browser
+) -> None:
     stored = submission(clinic.db, _release(doctor, ann))
     assert stored.course_id is not None
     course = clinic.db.store.current_course(stored.person_id)

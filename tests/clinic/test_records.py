@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from recommender.clinic import audit
 from recommender.store import schema
 
-from support.clinic import PASSWORD, example, person_ids, result_ids
+from support.clinic import PASSWORD, Browser, Clinic, example, person_ids, result_ids
 
 
-def _released(doctor, patient) -> int:
+def _released(doctor: Browser, patient) -> int:
     patient.answer(example("desk-worker-upper-back"))
     patient.send()
     (number,) = result_ids(doctor.get("/clinic").text)
@@ -25,7 +25,9 @@ def _released(doctor, patient) -> int:
     return number
 
 
-def test_every_view_and_change_is_on_record_with_who_when_and_where(doctor, ann, clinic):
+def test_every_view_and_change_is_on_record_with_who_when_and_where(
+    doctor: Browser, ann: Browser, clinic: Clinic
+) -> None:
     number = _released(doctor, ann)
     ann.get("/plan")
     ann.post("/check-in", {"week": "1", "done": "1", "exercise_pain": "2",
@@ -49,14 +51,16 @@ def test_every_view_and_change_is_on_record_with_who_when_and_where(doctor, ann,
     assert any(f"result {number}" in e.detail for e in entries)
 
 
-def test_the_log_holds_no_health_answer(doctor, ann, clinic):
+def test_the_log_holds_no_health_answer(doctor: Browser, ann: Browser, clinic: Clinic) -> None:
     _released(doctor, ann)
     text = audit.as_csv(audit.entries(clinic.db))
     for word in ("desk", "upper_back", "pain_intensity", "true", "false"):
         assert word not in text.lower()
 
 
-def test_the_admin_reads_and_exports_the_log(admin, doctor, ann, clinic):
+def test_the_admin_reads_and_exports_the_log(
+    admin: Browser, doctor: Browser, ann: Browser, clinic: Clinic
+) -> None:
     _released(doctor, ann)
     page = admin.get("/admin")
     assert page.status_code == 200 and "released" in page.text
@@ -70,7 +74,9 @@ def test_the_admin_reads_and_exports_the_log(admin, doctor, ann, clinic):
     assert {"released", "account_set_up", "audit_viewed"} <= {row["action"] for row in rows}
 
 
-def test_a_patient_downloads_everything_stored_about_them(doctor, ann, clinic):
+def test_a_patient_downloads_everything_stored_about_them(
+    doctor: Browser, ann: Browser, clinic: Clinic
+) -> None:
     number = _released(doctor, ann)
     ann.post("/check-in", {"week": "1", "done": "2", "exercise_pain": "3",
                            "next_morning": "same", "usual_pain": "3"})  # fmt: skip
@@ -90,7 +96,9 @@ def test_a_patient_downloads_everything_stored_about_them(doctor, ann, clinic):
     assert any(e["action"] == "released" for e in data["audit_log"])
 
 
-def test_the_fhir_bundle_is_valid_r4_with_the_plan_and_progress(doctor, ann):
+def test_the_fhir_bundle_is_valid_r4_with_the_plan_and_progress(
+    doctor: Browser, ann: Browser
+) -> None:
     from fhir.resources.R4B.bundle import Bundle  # the R4 models of fhir.resources
 
     _released(doctor, ann)
@@ -103,7 +111,9 @@ def test_the_fhir_bundle_is_valid_r4_with_the_plan_and_progress(doctor, ann):
     assert kinds[0] == "Patient" and "CarePlan" in kinds and "Observation" in kinds
 
 
-def test_deletion_asked_by_the_patient_and_confirmed_leaves_only_the_fact(clinic, doctor, ann, uma):
+def test_deletion_asked_by_the_patient_and_confirmed_leaves_only_the_fact(
+    clinic: Clinic, doctor: Browser, ann: Browser, uma: Browser
+) -> None:
     _released(doctor, ann)
     uma.answer(example("sciatica"))
     uma.send()
@@ -138,7 +148,9 @@ def test_deletion_asked_by_the_patient_and_confirmed_leaves_only_the_fact(clinic
     assert ann.sign_in("ann@example.org", PASSWORD).status_code == 401
 
 
-def test_only_a_clinician_who_cares_for_the_patient_confirms(clinic, doctor, ann):
+def test_only_a_clinician_who_cares_for_the_patient_confirms(
+    clinic: Clinic, doctor: Browser, ann: Browser
+) -> None:
     ann.get("/my-data/delete")
     ann.post("/my-data/delete")
     other = clinic.staff("other@example.org")

@@ -12,12 +12,13 @@ import pytest
 from recommender.app.web.clinic_review_page import release_asked
 from recommender.clinic import edits, review
 from recommender.clinic.agreement import agreement
+from recommender.pipeline.recommend import Recommender
 
-from support.clinic import example, h1, result_ids, submission
+from support.clinic import Browser, Clinic, example, h1, result_ids, submission
 
 
 @pytest.fixture
-def sent(ann, doctor) -> int:
+def sent(ann: Browser, doctor: Browser) -> int:
     """Ann's calm answers, sent: the result's number."""
     ann.answer(example("desk-worker-upper-back"))
     ann.send()
@@ -25,11 +26,13 @@ def sent(ann, doctor) -> int:
     return number
 
 
-def _result(clinic, recommender, number, changes=()):
+def _result(clinic: Clinic, recommender: Recommender, number, changes=()):
     return review.result_of(recommender, submission(clinic.db, number), None, changes)
 
 
-def test_the_review_page_shows_answers_flags_plan_and_reasons(doctor, ann, uma):
+def test_the_review_page_shows_answers_flags_plan_and_reasons(
+    doctor: Browser, ann: Browser, uma: Browser
+) -> None:
     uma.answer(example("sciatica"))
     uma.send()
     (number,) = result_ids(doctor.get("/clinic").text)
@@ -46,8 +49,8 @@ def test_the_review_page_shows_answers_flags_plan_and_reasons(doctor, ann, uma):
 
 
 def test_releasing_as_it_is_gives_the_patient_the_plan_backplan_made(
-    doctor, ann, sent, clinic, recommender
-):
+    doctor: Browser, ann: Browser, sent: int, clinic: Clinic, recommender: Recommender
+) -> None:
     today = dt.date.today().isoformat()
     assert doctor.post(f"/clinic/results/{sent}/release", {"start": today}).status_code == 200
     assert submission(clinic.db, sent).status == "released"
@@ -63,7 +66,9 @@ def test_releasing_as_it_is_gives_the_patient_the_plan_backplan_made(
     assert got["weeks"][0]["sessions"][0]["date"] == today
 
 
-def test_an_edited_release_swaps_and_doses_and_the_patient_sees_the_note(doctor, ann, sent, clinic):
+def test_an_edited_release_swaps_and_doses_and_the_patient_sees_the_note(
+    doctor: Browser, ann: Browser, sent: int, clinic: Clinic
+) -> None:
     reply = doctor.post(
         f"/clinic/results/{sent}/release",
         {
@@ -100,8 +105,14 @@ def test_an_edited_release_swaps_and_doses_and_the_patient_sees_the_note(doctor,
     ],
 )  # fmt: skip
 def test_a_refused_edit_names_its_rule_and_nothing_is_released(
-    doctor, ann, sent, clinic, fields, rule, words
-):
+    doctor: Browser,
+    ann: Browser,
+    sent: int,
+    clinic: Clinic,
+    fields: dict[str, str],
+    rule: str,
+    words: str,
+) -> None:
     reply = doctor.post(
         f"/clinic/results/{sent}/release", {"start": dt.date.today().isoformat(), **fields}
     )
@@ -111,7 +122,9 @@ def test_a_refused_edit_names_its_rule_and_nothing_is_released(
     assert h1(ann.get("/").text) == "Thank you: your answers are sent"
 
 
-def test_an_exercise_a_filter_left_out_for_this_person_is_refused(clinic, recommender, doctor):
+def test_an_exercise_a_filter_left_out_for_this_person_is_refused(
+    clinic: Clinic, recommender: Recommender, doctor: Browser
+) -> None:
     """Bob, 71 with osteoporosis: EX-BONE leaves out loaded flexion; no edit brings it
     back (the filters still apply)."""
     bob = clinic.patient(doctor, "Bob", "bob@example.org")
@@ -131,7 +144,7 @@ def test_an_exercise_a_filter_left_out_for_this_person_is_refused(clinic, recomm
         assert "EX-BONE" in refused.value.rule
 
 
-def test_a_result_is_decided_once(doctor, sent, clinic):
+def test_a_result_is_decided_once(doctor: Browser, sent: int, clinic: Clinic) -> None:
     today = dt.date.today().isoformat()
     assert doctor.post(f"/clinic/results/{sent}/release", {"start": today}).status_code == 200
     again = doctor.post(f"/clinic/results/{sent}/withhold", {"message": "Wait"})
@@ -139,7 +152,9 @@ def test_a_result_is_decided_once(doctor, sent, clinic):
     assert submission(clinic.db, sent).status == "released"
 
 
-def test_withholding_shows_the_patient_the_message_and_the_safety_net(doctor, ann, sent, clinic):
+def test_withholding_shows_the_patient_the_message_and_the_safety_net(
+    doctor: Browser, ann: Browser, sent: int, clinic: Clinic
+) -> None:
     empty = doctor.post(f"/clinic/results/{sent}/withhold", {"message": "  "})
     assert empty.status_code == 422 and "Write the message" in empty.text
     doctor.post(f"/clinic/results/{sent}/withhold", {"message": "Please book an appointment."})
@@ -150,7 +165,9 @@ def test_withholding_shows_the_patient_the_message_and_the_safety_net(doctor, an
     assert result_ids(doctor.get("/clinic").text) == []
 
 
-def test_an_emergency_is_closed_with_a_message(doctor, uma, clinic):
+def test_an_emergency_is_closed_with_a_message(
+    doctor: Browser, uma: Browser, clinic: Clinic
+) -> None:
     uma.answer(example("cauda-equina"))
     (number,) = result_ids(doctor.get("/clinic").text)
     page = doctor.get(f"/clinic/results/{number}").text
@@ -159,7 +176,9 @@ def test_an_emergency_is_closed_with_a_message(doctor, uma, clinic):
     assert submission(clinic.db, number).status == "closed"
 
 
-def test_the_agreement_table_counts_under_and_over_triage(clinic, doctor, admin):
+def test_the_agreement_table_counts_under_and_over_triage(
+    clinic: Clinic, doctor: Browser, admin: Browser
+) -> None:
     levels = {"desk-worker-upper-back": "soon", "sciatica": "soon", "osteoporosis-slip": "soon"}
     for number, name in enumerate(levels):
         patient = clinic.patient(doctor, f"P{number}", f"p{number}@example.org")
@@ -183,7 +202,9 @@ def test_the_agreement_table_counts_under_and_over_triage(clinic, doctor, admin)
     assert admin.get("/agreement").status_code == 200
 
 
-def test_the_release_form_reads_psfs_and_dates(clinic, recommender, sent):
+def test_the_release_form_reads_psfs_and_dates(
+    clinic: Clinic, recommender: Recommender, sent: int
+) -> None:
     from recommender.app.web.models import FieldsForm
 
     site = type("S", (), {"recommender": recommender})()
@@ -205,7 +226,7 @@ def test_the_release_form_reads_psfs_and_dates(clinic, recommender, sent):
         release_asked(site, submission(clinic.db, sent), late)
 
 
-def test_an_edit_keeps_the_plans_rests_and_minutes(recommender):
+def test_an_edit_keeps_the_plans_rests_and_minutes(recommender: Recommender) -> None:
     """A swapped-in or re-dosed exercise rests between sets as the planner would rest
     it, and each session's minutes are counted as the planner counts them."""
     from recommender.inputs.answers_file import validate_answers

@@ -5,19 +5,23 @@ their site, no health data in any address, and a weak secret key refused."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from test_access import ROUTES, World, world  # noqa: F401  (the module's fixture)
 
 from recommender.app.web.guard import SECURITY_HEADERS
+from recommender.clinic.db import ClinicDB
 
-from support.clinic import example
+from conftest import Run
+from support.clinic import Browser, Clinic, example
 
 POSTS = sorted(path for method, path in ROUTES if method == "POST")
 
 
 @pytest.mark.parametrize("path", POSTS)
-def test_every_form_is_refused_without_this_browsers_csrf_token(world, path):  # noqa: F811
+def test_every_form_is_refused_without_this_browsers_csrf_token(world, path) -> None:  # noqa: F811
     """Asked by the roles the route lets in (the others are refused before)."""
     allowed, address, form = ROUTES[("POST", path)]
     address = address.format(**world.values)
@@ -32,7 +36,7 @@ def test_every_form_is_refused_without_this_browsers_csrf_token(world, path):  #
         assert world.fingerprint() == before
 
 
-def test_a_token_from_another_browser_is_refused(world):  # noqa: F811
+def test_a_token_from_another_browser_is_refused(world) -> None:  # noqa: F811
     ann, uma = world.browsers["ann"], world.browsers["uma"]
     reply = uma.client.post(
         "/my-data/delete", data={"csrf_token": ann.token}, follow_redirects=False
@@ -45,14 +49,14 @@ def test_a_token_from_another_browser_is_refused(world):  # noqa: F811
     [("nobody", "/sign-in"), ("ann", "/"), ("ann", "/questions/1"), ("doctor", "/clinic"),
      ("doctor", "/clinic/patients"), ("admin", "/admin"), ("ann", "/my-data/backplan-data.json")],
 )  # fmt: skip
-def test_every_page_carries_the_public_apps_headers(world, role, path):  # noqa: F811
+def test_every_page_carries_the_public_apps_headers(world, role: str, path: str) -> None:  # noqa: F811
     reply = world.browsers[role].get(path)
     assert reply.status_code == 200
     for name, value in SECURITY_HEADERS:
         assert reply.headers[name.decode()] == value.decode(), name
 
 
-def test_cookies_are_httponly_samesite_strict_and_secure_over_https(world):  # noqa: F811
+def test_cookies_are_httponly_samesite_strict_and_secure_over_https(world) -> None:  # noqa: F811
     fresh = world.browsers["nobody"].client
     reply = fresh.post(
         "https://testserver/sign-in",
@@ -75,7 +79,9 @@ def test_cookies_are_httponly_samesite_strict_and_secure_over_https(world):  # n
     assert "Max-Age" not in cookie and "expires" not in cookie.lower()  # gone with the browser
 
 
-def test_the_session_cookie_is_secure_behind_https(clinic_app, clinic_db):
+def test_the_session_cookie_is_secure_behind_https(
+    clinic_app: FastAPI, clinic_db: ClinicDB
+) -> None:
     import warnings
 
     from recommender.clinic import accounts
@@ -98,14 +104,16 @@ def test_the_session_cookie_is_secure_behind_https(clinic_app, clinic_db):
     assert "Secure" in reply.headers["set-cookie"]
 
 
-def test_no_address_carries_health_data():
+def test_no_address_carries_health_data() -> None:
     """Every number in a clinic address is a record's id, a download's format, an
     invite code or a file's name: nothing a person answered."""
     parameters = {name for _, path in ROUTES for name in re.findall(r"{(\w+)}", path)}
     assert parameters == {"number", "fmt", "code", "name"}
 
 
-def test_the_pages_send_no_answer_in_an_address(clinic, ann, doctor):
+def test_the_pages_send_no_answer_in_an_address(
+    clinic: Clinic, ann: Browser, doctor: Browser
+) -> None:
     """The forms post their answers; no page links to an address with a query that
     holds one."""
     ann.answer(example("sciatica"))
@@ -124,13 +132,15 @@ def test_the_pages_send_no_answer_in_an_address(clinic, ann, doctor):
             assert "?" not in link or link.startswith("/sign-in?why="), link
 
 
-def test_serve_clinic_refuses_a_weak_secret_key(run, monkeypatch, tmp_path):
+def test_serve_clinic_refuses_a_weak_secret_key(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("BACKPLAN_SECRET_KEY", "password123")
     out = run("serve", "--clinic", "--db", str(tmp_path / "c.sqlite3"), code=2)
     assert "BACKPLAN_SECRET_KEY is too weak" in out.output
     assert not (tmp_path / "c.sqlite3").exists()
 
 
-def test_a_database_without_clinic_is_a_usage_error(run, tmp_path):
+def test_a_database_without_clinic_is_a_usage_error(run: Run, tmp_path: Path) -> None:
     out = run("serve", "--db", str(tmp_path / "c.sqlite3"), code=2)
     assert "--db is for the clinic's app: add --clinic" in out.output

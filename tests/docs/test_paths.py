@@ -28,7 +28,7 @@ import ast
 import io
 import re
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -266,7 +266,7 @@ def anchors(doc: Path) -> frozenset[str]:
     return frozenset(out)
 
 
-def problems(texts) -> list[str]:
+def problems(texts: Iterable[Text]) -> list[str]:
     found = []
     for text in texts:
         where = f"{text.file.relative_to(ROOT)}:{text.line}"
@@ -279,12 +279,12 @@ def problems(texts) -> list[str]:
 # -- the tests -------------------------------------------------------------------------
 
 
-def test_every_path_and_section_the_docs_and_code_cite_exists():
+def test_every_path_and_section_the_docs_and_code_cite_exists() -> None:
     missing = problems(all_texts())
     assert not missing, "cited but not in the repository:\n" + "\n".join(missing)
 
 
-def test_the_check_reads_every_kind_of_citation():
+def test_the_check_reads_every_kind_of_citation() -> None:
     """Each way of naming a path, first as the repository has it, then wrong: the
     check finds the real ones and reports the wrong ones."""
     doc = ROOT / "docs" / "using.md"
@@ -313,6 +313,6 @@ def test_the_check_reads_every_kind_of_citation():
 
 
 @pytest.mark.parametrize("doc", documents(), ids=lambda p: p.name)
-def test_each_document_is_read(doc):
+def test_each_document_is_read(doc: Path) -> None:
     """The check reads every document it should (a document it skipped would pass)."""
     assert any(name for text in markdown_texts(doc) for name, _ in cited_paths(text)), doc

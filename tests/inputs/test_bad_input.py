@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import given
 
 from recommender.app.cli import main
+from recommender.pipeline.recommend import Recommender
 
 from conftest import EXAMPLES, example_answers
 from support.strategies import unprintable_names
@@ -17,7 +19,7 @@ from support.upgrade_answers import V3_KEYS
 GOOD = example_answers("desk-worker-upper-back")
 
 
-def _with(**changes) -> str:
+def _with(**changes: object) -> str:
     answers = json.loads(json.dumps(GOOD))
     for path, value in changes.items():
         *parents, leaf = path.split("__")
@@ -75,7 +77,7 @@ CASES = {
 }
 
 
-def test_a_version_2_answers_file_is_refused_naming_each_missing_key(tmp_path):
+def test_a_version_2_answers_file_is_refused_naming_each_missing_key(tmp_path: Path) -> None:
     # A missing safety answer is never read as "no": an older file is incomplete.
     older = json.loads(json.dumps(GOOD))
     del older["outlook"]
@@ -92,7 +94,7 @@ def test_a_version_2_answers_file_is_refused_naming_each_missing_key(tmp_path):
 
 
 @pytest.mark.parametrize("field", ["name", "start_date"])
-def test_a_late_check_is_named_with_every_other_problem(field):
+def test_a_late_check_is_named_with_every_other_problem(field: str) -> None:
     # A hidden mark in the name or a start too late for the calendar used to be
     # reported only once every other field was valid, with no field named.
     from recommender.core.errors import AnswersError
@@ -111,7 +113,7 @@ def test_a_late_check_is_named_with_every_other_problem(field):
 
 
 @pytest.mark.parametrize("name", list(CASES))
-def test_bad_answers_exit_2_and_name_the_field(name, tmp_path):
+def test_bad_answers_exit_2_and_name_the_field(name: str, tmp_path: Path) -> None:
     text, expected = CASES[name]
     answers = tmp_path / "answers.json"
     answers.write_text(text, encoding="utf-8")
@@ -125,7 +127,7 @@ def test_bad_answers_exit_2_and_name_the_field(name, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.json"]
 
 
-def test_several_problems_are_reported_together():
+def test_several_problems_are_reported_together() -> None:
     text = _with(age=500, red_flags__fever=None, colour=1, history__cancer=_DROP)
     result = CliRunner().invoke(main, ["plan", "-a", "-"], input=text)
     assert result.exit_code == 2
@@ -133,7 +135,7 @@ def test_several_problems_are_reported_together():
         assert field in result.output
 
 
-def test_not_utf8_and_too_large(tmp_path):
+def test_not_utf8_and_too_large(tmp_path: Path) -> None:
     latin = tmp_path / "latin.json"
     latin.write_bytes(b'{"name": "Jos\xe9"}')
     result = CliRunner().invoke(main, ["plan", "-a", str(latin)])
@@ -144,14 +146,14 @@ def test_not_utf8_and_too_large(tmp_path):
     assert result.exit_code == 2 and "larger than" in result.output
 
 
-def test_missing_file_and_directory(tmp_path):
+def test_missing_file_and_directory(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["plan", "-a", str(tmp_path / "nope.json")])
     assert result.exit_code == 2 and "no such file" in result.output
     result = CliRunner().invoke(main, ["plan", "-a", str(tmp_path)])
     assert result.exit_code == 2 and "directory" in result.output
 
 
-def test_a_byte_order_mark_is_accepted(tmp_path):
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(GOOD).encode())
     assert CliRunner().invoke(main, ["plan", "-a", str(path)]).exit_code == 0
@@ -160,7 +162,7 @@ def test_a_byte_order_mark_is_accepted(tmp_path):
 # -- hostile input (issue 10): named, bounded, never a traceback ------------------------
 
 
-def _run(raw_text: str | bytes):
+def _run(raw_text: str | bytes) -> Result:
     data = raw_text.encode("utf-8", "surrogatepass") if isinstance(raw_text, str) else raw_text
     return CliRunner().invoke(main, ["plan", "--answers", "-", "-f", "json"], input=data)
 
@@ -170,7 +172,7 @@ def _example_text() -> str:
 
 
 @given(unprintable_names)
-def test_a_name_with_control_characters_is_refused(name):
+def test_a_name_with_control_characters_is_refused(name: str) -> None:
     raw = json.loads(_example_text())
     raw["name"] = name
     result = _run(json.dumps(raw))
@@ -179,7 +181,9 @@ def test_a_name_with_control_characters_is_refused(name):
     assert "\x1b" not in result.output and "\x07" not in result.output
 
 
-def test_a_newline_in_a_name_cannot_forge_a_heading_in_text_or_markdown(recommender):
+def test_a_newline_in_a_name_cannot_forge_a_heading_in_text_or_markdown(
+    recommender: Recommender,
+) -> None:
     import dataclasses
 
     from recommender.inputs.answers_file import validate_answers
@@ -204,7 +208,7 @@ def test_a_newline_in_a_name_cannot_forge_a_heading_in_text_or_markdown(recommen
         ('"age": -1e999', "age: -1e999 is not a number"),
     ],
 )
-def test_impossible_numbers_name_their_field(text, words):
+def test_impossible_numbers_name_their_field(text: str, words: str) -> None:
     raw = _example_text()
     age = json.loads(raw)["age"]
     result = _run(raw.replace(f'"age": {age}', text))
@@ -212,7 +216,7 @@ def test_impossible_numbers_name_their_field(text, words):
     assert "int_max_str_digits" not in result.output and "sys." not in result.output
 
 
-def test_half_a_character_names_its_field():
+def test_half_a_character_names_its_field() -> None:
     raw = json.loads(_example_text())
     text = json.dumps(dict(raw, name="Sam")).replace('"Sam"', '"\\ud800"')
     result = _run(text)
@@ -220,7 +224,7 @@ def test_half_a_character_names_its_field():
     assert "name: holds half a character" in result.output
 
 
-def test_unknown_keys_are_echoed_escaped():
+def test_unknown_keys_are_echoed_escaped() -> None:
     raw = json.loads(_example_text())
     raw["bad\x1b[31mkey"] = 1
     result = _run(json.dumps(raw))
@@ -228,13 +232,13 @@ def test_unknown_keys_are_echoed_escaped():
     assert "\x1b" not in result.output and "'bad\\x1b[31mkey'" in result.output
 
 
-def test_a_foreign_resource_type_is_echoed_escaped():
+def test_a_foreign_resource_type_is_echoed_escaped() -> None:
     result = _run(json.dumps({"resourceType": "Patient\x1b]0;pwned\x07", "item": []}))
     assert result.exit_code == 2
     assert "\x1b" not in result.output and "\x07" not in result.output
 
 
-def test_sixty_thousand_errors_give_a_short_message():
+def test_sixty_thousand_errors_give_a_short_message() -> None:
     raw = json.loads(_example_text())
     raw["pain_areas"] = [0] * 60_000
     result = _run(json.dumps(raw))
@@ -243,7 +247,7 @@ def test_sixty_thousand_errors_give_a_short_message():
     assert "pain_areas: has 60,000 items" in result.output
 
 
-def test_many_unknown_keys_are_checked_in_linear_time():
+def test_many_unknown_keys_are_checked_in_linear_time() -> None:
     import time
 
     from recommender.core.errors import AnswersError
@@ -267,7 +271,7 @@ def test_many_unknown_keys_are_checked_in_linear_time():
     assert len(error.message()) < 5_000 and len(error.fields) <= 20
 
 
-def test_a_start_date_too_late_for_the_calendar_is_bad_input():
+def test_a_start_date_too_late_for_the_calendar_is_bad_input() -> None:
     raw = json.loads(_example_text())
     raw["start_date"] = "9999-12-31"
     result = _run(json.dumps(raw))
@@ -276,7 +280,7 @@ def test_a_start_date_too_late_for_the_calendar_is_bad_input():
     assert late.exit_code == 2 and "--start" in late.output and "Traceback" not in late.output
 
 
-def test_a_huge_source_date_epoch_is_reported_clearly():
+def test_a_huge_source_date_epoch_is_reported_clearly() -> None:
     result = CliRunner().invoke(
         main, ["plan", "--example", "-f", "html"], env={"SOURCE_DATE_EPOCH": "9" * 30}
     )
@@ -284,7 +288,7 @@ def test_a_huge_source_date_epoch_is_reported_clearly():
     assert "SOURCE_DATE_EPOCH" in result.output and "internal error" not in result.output
 
 
-def test_many_different_problems_are_capped_at_twenty():
+def test_many_different_problems_are_capped_at_twenty() -> None:
     raw = json.loads(_example_text())
     raw["red_flags"] = {key: "yes" for key in raw["red_flags"]}  # 25 wrong answers
     raw.update({f"extra{i}": 1 for i in range(10)})

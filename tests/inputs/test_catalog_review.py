@@ -8,9 +8,11 @@ EX-CONTRA keeps the exercise out of the plan of anyone it says to skip.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from recommender.core.catalog import Exercise
 from recommender.inputs.catalog_file import load_catalog
 
 CATALOG = load_catalog()
@@ -37,7 +39,7 @@ def _skips(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize("exercise", CATALOG, ids=lambda e: e.id)
-def test_every_skip_has_its_contraindication(exercise):
+def test_every_skip_has_its_contraindication(exercise: Exercise) -> None:
     for caution in exercise.cautions:
         if caution.lower().startswith("skip this"):
             named = _skips(caution)
@@ -51,7 +53,7 @@ def test_every_skip_has_its_contraindication(exercise):
 
 
 @pytest.mark.parametrize("exercise", CATALOG, ids=lambda e: e.id)
-def test_properties_are_justified(exercise):
+def test_properties_are_justified(exercise: Exercise) -> None:
     """The review line names each property it gives (a clinician checks the two agree)."""
     for prop in exercise.properties:
         assert prop in exercise.review or prop.replace("_", " ") in exercise.review, (
@@ -60,7 +62,7 @@ def test_properties_are_justified(exercise):
         )
 
 
-def test_properties_match_what_the_exercise_asks():
+def test_properties_match_what_the_exercise_asks() -> None:
     """Spot checks a clinician made: the filters' holes the review found stay closed."""
     c = CATALOG
     assert "rolling_on_spine" in c["foam-roller-upper-back-roll"].properties
@@ -74,9 +76,9 @@ def test_properties_match_what_the_exercise_asks():
     assert c["walking"].kind == "aerobic" and not c["walking"].properties
 
 
-def test_a_catalog_naming_an_unknown_answer_is_refused(tmp_path):
+def test_a_catalog_naming_an_unknown_answer_is_refused(tmp_path: Path) -> None:
     from recommender.core.errors import DataFileError
-    from recommender.inputs.catalog_file import bundled_dir
+    from recommender.inputs.datafiles import bundled_dir
 
     text = (bundled_dir("data") / "exercises.yaml").read_text()
     broken = text.replace(
@@ -94,18 +96,31 @@ def test_a_catalog_naming_an_unknown_answer_is_refused(tmp_path):
 
 #: Held end-range flexion of the spine: the hypermobility, bone and pregnancy filters
 #: must see it.
-HELD_END_RANGE_FLEXION = ("childs-pose", "seated-forward-fold", "double-knee-to-chest")
+HELD_END_RANGE_FLEXION: tuple[str, ...] = (
+    "childs-pose",
+    "seated-forward-fold",
+    "double-knee-to-chest",
+)
 HELD_END_RANGE_FLEXION += ("standing-rhomboid-stretch",)
 #: The lower back bent backwards, held or repeated (EX-STENOSIS reads it).
-SPINE_EXTENSION = ("standing-back-extension", "prone-cobra", "superman", "prone-press-up")
+SPINE_EXTENSION: tuple[str, ...] = (
+    "standing-back-extension",
+    "prone-cobra",
+    "superman",
+    "prone-press-up",
+)
 SPINE_EXTENSION += ("prone-on-elbows",)
 #: The hip bent past a right angle (EX-HIP reads it).
-DEEP_HIP_FLEXION = ("knee-to-chest", "double-knee-to-chest", "seated-knee-to-chest")
+DEEP_HIP_FLEXION: tuple[str, ...] = (
+    "knee-to-chest",
+    "double-knee-to-chest",
+    "seated-knee-to-chest",
+)
 DEEP_HIP_FLEXION += ("childs-pose", "seated-forward-fold", "flexion-in-sitting")
 DEEP_HIP_FLEXION += ("seated-hamstring-stretch",)
 
 
-def test_the_version_3_review_of_the_properties():
+def test_the_version_3_review_of_the_properties() -> None:
     c = CATALOG
     for held in HELD_END_RANGE_FLEXION:
         assert "end_range_spine" in c[held].properties, held
@@ -124,7 +139,7 @@ def test_the_version_3_review_of_the_properties():
         assert "loaded_flexion" in c[curl].properties, curl
 
 
-def test_the_difficulty_follows_the_load():
+def test_the_difficulty_follows_the_load() -> None:
     c = CATALOG
     # arms by the sides (short levers) before arms overhead (long ones)
     assert c["prone-head-lift"].level < c["prone-cobra"].level < c["superman"].level
@@ -133,7 +148,7 @@ def test_the_difficulty_follows_the_load():
     assert c["worktop-plank"].level < c["plank-on-knees"].level < c["plank"].level
 
 
-def test_links_are_steps_of_one_movement():
+def test_links_are_steps_of_one_movement() -> None:
     """Both ways, to the same part of the body, of the same kind, never to a lighter
     load, and never turning the body upside down: a harder step adds no head-down
     position its easier step lacks."""
@@ -159,7 +174,7 @@ def test_links_are_steps_of_one_movement():
     assert not hug.harder or "loaded_flexion" not in c[hug.harder].properties
 
 
-def test_every_strength_exercise_has_a_step_down_or_up():
+def test_every_strength_exercise_has_a_step_down_or_up() -> None:
     for e in CATALOG:
         if e.kind != "strength":
             continue
@@ -182,7 +197,7 @@ STEP_EQUIPMENT = {
 
 
 @pytest.mark.parametrize("exercise", CATALOG, ids=lambda e: e.id)
-def test_equipment_lists_everything_the_steps_use(exercise):
+def test_equipment_lists_everything_the_steps_use(exercise: Exercise) -> None:
     """A chair that only offers the sitting form of an exercise that can also be done
     standing or lying is not needed; a wall a chair is set against is not either."""
     for item, pattern in STEP_EQUIPMENT.items():
@@ -197,7 +212,7 @@ def test_equipment_lists_everything_the_steps_use(exercise):
             assert item in exercise.equipment, (exercise.id, item, step)
 
 
-def test_cautions_for_limb_symptoms_say_further_or_stronger():
+def test_cautions_for_limb_symptoms_say_further_or_stronger() -> None:
     """A person who already has pain or tingling in an arm or a leg reads "stop if it
     spreads further or gets stronger", not "stop if it spreads", which they already
     have. Exercises never offered with limb symptoms are exempt."""
@@ -214,8 +229,8 @@ def test_cautions_for_limb_symptoms_say_further_or_stronger():
             assert re.search(r"further or gets? stronger", caution), (e.id, caution)
 
 
-def test_the_version_3_additions_are_there():
-    fixed = ("sciatic-nerve-slider", "median-nerve-slider", "pelvic-floor")
+def test_the_version_3_additions_are_there() -> None:
+    fixed: tuple[str, ...] = ("sciatic-nerve-slider", "median-nerve-slider", "pelvic-floor")
     fixed += ("supported-tandem-stance", "supported-heel-raise", "prone-press-up")
     assert all(i in CATALOG for i in fixed)
     assert len(CATALOG) >= 64
@@ -232,13 +247,13 @@ def test_the_version_3_additions_are_there():
 
 
 @pytest.mark.parametrize("exercise", CATALOG, ids=lambda e: e.id)
-def test_the_review_says_what_it_trains(exercise):
+def test_the_review_says_what_it_trains(exercise: Exercise) -> None:
     """A clinician reads first what the exercise is for (the roller, which strengthens
     nothing, says what it eases)."""
     assert exercise.review.startswith(("Trains ", "Eases ")), exercise.id
 
 
-def test_the_curl_up_trains_the_tummy_and_its_steps_lift_the_shoulders():
+def test_the_curl_up_trains_the_tummy_and_its_steps_lift_the_shoulders() -> None:
     curl = CATALOG["curl-up-head-lift"]
     assert curl.review.startswith("Trains the tummy muscles")
     assert any("head and shoulders" in step for step in curl.steps)

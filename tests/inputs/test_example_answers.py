@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 
@@ -16,14 +17,14 @@ from support.upgrade_answers import ROOT, answers_files, calm_answers, upgrade, 
 FILES = answers_files()
 
 
-def test_every_answers_file_is_found():
+def test_every_answers_file_is_found() -> None:
     assert len(FILES) >= 30
     assert ROOT / "data" / "example-answers.json" in FILES
     assert not [p for p in FILES if p.name == "expected.json"]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_each_answers_file_has_every_key(path):
+def test_each_answers_file_has_every_key(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert upgraded_text(path) == text, (
         f"{path.relative_to(ROOT)} lacks keys of the current answers: run "
@@ -32,7 +33,7 @@ def test_each_answers_file_has_every_key(path):
     validate_answers(json.loads(text), str(path))
 
 
-def test_the_calm_answers_hold_every_required_key():
+def test_the_calm_answers_hold_every_required_key() -> None:
     """A new question is answered in rules/baseline.yaml, so upgrading gives it a value."""
     calm = calm_answers()
     validate_answers(calm, "rules/baseline.yaml")
@@ -44,7 +45,7 @@ def test_the_calm_answers_hold_every_required_key():
     assert required and required <= set(calm)
 
 
-def test_upgrading_fills_a_new_key_and_keeps_the_story():
+def test_upgrading_fills_a_new_key_and_keeps_the_story() -> None:
     older = json.loads((ROOT / "tests" / "examples" / "sciatica.json").read_text())
     del older["history"]["hip_replacement"], older["outlook"], older["activity_level"]
     older["red_flags"]["limb_pain_or_tingling"] = True

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
 from recommender.core.answers import answer_fields
 from recommender.core.paths import set_path
-from recommender.inputs.questionnaire import load_questionnaire
+from recommender.inputs.questionnaire import Question, load_questionnaire
 from recommender.pipeline.recommend import Recommender
 from recommender.rulebook import conditions
 
@@ -25,7 +27,7 @@ CONDITIONS = Recommender.load(engine="reference").rulebook.conditions()
 SKIPPED = [q for q in QUESTIONS.questions if q.from_age is not None]
 
 
-def _values(field: str) -> list:
+def _values(field: str) -> Sequence[object]:
     spec = answer_fields()[field]
     if spec.kind == "yes_no":
         return [False, True]
@@ -37,7 +39,7 @@ def _values(field: str) -> list:
     return list(range(spec.minimum, spec.maximum + 1))
 
 
-def test_some_questions_are_asked_only_from_an_age():
+def test_some_questions_are_asked_only_from_an_age() -> None:
     assert {q.key: q.from_age for q in SKIPPED} == {
         "red_flags.gca_signs": 50,
         "red_flags.girdle_stiffness": 50,
@@ -46,15 +48,16 @@ def test_some_questions_are_asked_only_from_an_age():
 
 
 @pytest.mark.parametrize("question", SKIPPED, ids=lambda q: q.key)
-def test_no_rule_can_read_a_skipped_answer_below_its_age(question):
+def test_no_rule_can_read_a_skipped_answer_below_its_age(question: Question) -> None:
     readers = {name: c for name, c in CONDITIONS.items() if question.key in conditions.fields(c)}
     assert readers, f"no rule reads {question.key}: it need not be asked at all"
+    assert question.from_age is not None  # SKIPPED holds the questions asked from an age
     for name, condition in readers.items():
         others = sorted(conditions.fields(condition) - {question.key, "age"})
         assert len(others) <= 8, f"{name}: too many answers to walk"
         for age in range(1, question.from_age):
             for values in itertools.product(*(_values(f) for f in others)):
-                answers: dict = {"age": age}
+                answers: dict[str, Any] = {"age": age}
                 for field, value in zip(others, values, strict=True):
                     set_path(answers, field, value)
                 outcome = {
@@ -64,13 +67,13 @@ def test_no_rule_can_read_a_skipped_answer_below_its_age(question):
                 assert len(outcome) == 1, (name, age, dict(zip(others, values, strict=True)))
 
 
-def _with(answers: dict, key: str, value: object) -> dict:
+def _with(answers: dict[str, Any], key: str, value: object) -> dict[str, Any]:
     out = copy.deepcopy(answers)
     set_path(out, key, value)
     return out
 
 
-def test_a_skipped_question_never_shares_a_page_with_the_age():
+def test_a_skipped_question_never_shares_a_page_with_the_age() -> None:
     # The web form (one page per group) reads the age from an earlier page to leave a
     # question out, so the two are never on the same page.
     groups: dict[str, list[str]] = {}
@@ -82,7 +85,7 @@ def test_a_skipped_question_never_shares_a_page_with_the_age():
     assert not {q.key for q in SKIPPED} & set(with_age)
 
 
-def test_questions_asked_in_parts_ask_one_thing_each():
+def test_questions_asked_in_parts_ask_one_thing_each() -> None:
     parted = {q.key: len(q.parts()) for q in QUESTIONS.questions if q.or_ask}
     assert parted == {"red_flags.night_pain": 2, "red_flags.inflammatory_signs": 2}
     for question in QUESTIONS.questions:

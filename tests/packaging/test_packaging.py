@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
@@ -20,12 +21,13 @@ LOCKS = ("requirements/runtime.lock", "requirements/dev.lock")
 UNBOUNDED = {"cryptography", "pycountry"}
 
 
-def _pyproject() -> dict:
-    try:
+def _pyproject() -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # Python 3.10
+    else:
         tomllib = pytest.importorskip("tomli")
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+    settings: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return settings
 
 
 def _dependencies() -> list[Requirement]:
@@ -44,7 +46,7 @@ def _locked(path: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("lock", LOCKS)
-def test_every_locked_package_is_pinned_with_its_hashes(lock):
+def test_every_locked_package_is_pinned_with_its_hashes(lock: str) -> None:
     locked = _locked(lock)
     assert len(locked) > 30
     for requirement, hashes in locked.items():
@@ -52,14 +54,14 @@ def test_every_locked_package_is_pinned_with_its_hashes(lock):
         assert hashes and all(re.fullmatch(r"sha256:[0-9a-f]{64}", h) for h in hashes), requirement
 
 
-def test_the_runtime_lock_holds_every_runtime_dependency_and_no_tool():
+def test_the_runtime_lock_holds_every_runtime_dependency_and_no_tool() -> None:
     names = {Requirement(r).name.lower() for r in _locked("requirements/runtime.lock")}
     for dependency in _dependencies():
         assert dependency.name.lower() in names, dependency.name
     assert not names & {"pytest", "ruff", "mypy", "hypothesis", "playwright"}
 
 
-def test_runtime_dependencies_stop_before_a_breaking_major_version():
+def test_runtime_dependencies_stop_before_a_breaking_major_version() -> None:
     for dependency in _dependencies():
         if dependency.name.lower() in UNBOUNDED:
             continue
@@ -67,7 +69,7 @@ def test_runtime_dependencies_stop_before_a_breaking_major_version():
         assert bounded, f"{dependency} has no upper bound"
 
 
-def test_only_what_is_used_uvicorn_without_its_standard_extras():
+def test_only_what_is_used_uvicorn_without_its_standard_extras() -> None:
     names = {d.name.lower(): d for d in _dependencies()}
     assert not names["uvicorn"].extras  # uvicorn[standard] adds what backplan never uses
     assert {"httptools", "uvloop", "cryptography"} <= set(names)
@@ -91,7 +93,7 @@ def _tracked_copy(target: Path) -> Path:
 
 @pytest.mark.slow  # two wheels built from a copy of the tree
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to list the tracked files")
-def test_two_installs_at_once_build_out_of_the_tree_and_leave_nothing_in_it(tmp_path):
+def test_two_installs_at_once_build_out_of_the_tree_and_leave_nothing_in_it(tmp_path: Path) -> None:
     """`pip install .` builds a wheel from the tree first: twice at once here, as two
     CI jobs or two terminals might."""
     tree = _tracked_copy(tmp_path / "tree")

@@ -10,11 +10,15 @@ from __future__ import annotations
 import copy
 import dataclasses
 import itertools
+from collections.abc import Collection, Sequence
+from typing import Any
 
 import pytest
 
+from recommender.core.answers import ActivityLevel
 from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.catalog_file import load_catalog
+from recommender.pipeline.plan import Plan
 from recommender.pipeline.planner import assemble_plan
 from recommender.pipeline.recommend import Recommender
 
@@ -74,7 +78,7 @@ PROGRAMME = [
 ]
 
 
-def test_catalog_size_and_seed_exercises():
+def test_catalog_size_and_seed_exercises() -> None:
     assert len(CATALOG) >= 64  # docs/catalog.md, "What the catalog must offer"
     assert not [i for i in PROGRAMME if i not in CATALOG]
     assert CATALOG["walking"].kind == "aerobic" and CATALOG["walking"].dose.minutes
@@ -82,7 +86,7 @@ def test_catalog_size_and_seed_exercises():
     assert not missing
 
 
-def test_links_are_consistent():
+def test_links_are_consistent() -> None:
     for e in CATALOG:
         if e.harder:
             harder = CATALOG[e.harder]
@@ -92,13 +96,13 @@ def test_links_are_consistent():
             assert CATALOG[e.easier].harder == e.id
 
 
-def test_nobody_starts_on_the_hardest_form():
+def test_nobody_starts_on_the_hardest_form() -> None:
     for e in CATALOG:
         if e.level == 3:
             assert e.easier and CATALOG[e.easier].level < 3, e.id
 
 
-def test_instructions_are_complete_and_personal():
+def test_instructions_are_complete_and_personal() -> None:
     for e in CATALOG:
         assert 2 <= len(e.steps) <= 8, e.id
         for text in (*e.steps, *e.cautions):
@@ -106,7 +110,7 @@ def test_instructions_are_complete_and_personal():
         assert any(" you" in f" {s.lower()}" for s in e.steps), f"{e.id}: not second person"
 
 
-def test_every_area_has_gentle_exercises_off_the_floor():
+def test_every_area_has_gentle_exercises_off_the_floor() -> None:
     for area in AREAS:
         gentle = [
             e
@@ -157,11 +161,17 @@ HISTORY = {
 RED_FLAGS = {"limb_symptoms": "limb_pain_or_tingling", "walking_leg_pain": "walking_leg_pain"}
 #: Session lengths the walk plans for: every eligibility set gets one of them in turn,
 #: and the smallest sets (where a plan is hardest to fill) get all three.
-PROFILES = [(7, 5, "low"), (4, 60, "high"), (3, 12, "moderate")]
+PROFILES: list[tuple[int, int, ActivityLevel]] = [
+    (7, 5, "low"),
+    (4, 60, "high"),
+    (3, 12, "moderate"),
+]
 SMALL = 14  # exercises besides walking: a set this small is planned with every profile
 
 
-def _answers(areas, equipment, restrictions) -> tuple[dict, str]:
+def _answers(
+    areas: Collection[str], equipment: Collection[str], restrictions: Collection[str]
+) -> tuple[dict[str, Any], str]:
     a = copy.deepcopy(BOOK.rulebook.baseline)
     a["pain_areas"], a["equipment"] = list(areas), list(equipment)
     for name, key in HISTORY.items():
@@ -180,7 +190,7 @@ def _answers(areas, equipment, restrictions) -> tuple[dict, str]:
     return a, "soon" if "triage_soon" in restrictions else "none"
 
 
-def _mask(areas, equipment, restrictions) -> int:
+def _mask(areas: Collection[str], equipment: Collection[str], restrictions: Collection[str]) -> int:
     a, level = _answers(areas, equipment, restrictions)
     mask = 0
     for bit, e in enumerate(BOOK.catalog.as_json):
@@ -189,11 +199,11 @@ def _mask(areas, equipment, restrictions) -> int:
     return mask
 
 
-def _subsets(items):
+def _subsets(items: Sequence[str]) -> list[tuple[str, ...]]:
     return [c for n in range(len(items) + 1) for c in itertools.combinations(items, n)]
 
 
-def _limits(areas) -> dict[int, tuple]:
+def _limits(areas: Collection[str]) -> dict[int, tuple[str, ...]]:
     """Every set of exercises the restrictions leave for a person with `areas`, and
     one combination of restrictions that leaves it.
 
@@ -203,7 +213,7 @@ def _limits(areas) -> dict[int, tuple]:
     are made with the neck among the areas or not, as the person's areas have it."""
     everything = _mask(areas, EQUIPMENT, ())
     single = {r: _mask(areas, EQUIPMENT, (r,)) for r in RESTRICTIONS}
-    found: dict[int, tuple] = {}
+    found: dict[int, tuple[str, ...]] = {}
     for limits in _subsets(RESTRICTIONS):
         if "later_pregnancy" in limits and "postnatal" in limits:
             continue
@@ -214,7 +224,7 @@ def _limits(areas) -> dict[int, tuple]:
     return found
 
 
-def _eligibility_sets() -> dict[int, tuple]:
+def _eligibility_sets() -> dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
     # Areas, equipment and the other restrictions each read their own answers, so
     # eligibility is the AND of three masks.
     by_area = {s: _mask(s, EQUIPMENT, ()) for s in _subsets(AREAS) if s}
@@ -223,17 +233,17 @@ def _eligibility_sets() -> dict[int, tuple]:
         True: _limits(AREAS),
         False: _limits([a for a in AREAS if a != "neck"]),
     }
-    area_kit: dict[tuple[int, bool], tuple] = {}
+    area_kit: dict[tuple[int, bool], tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for (areas, a), (kit, k) in itertools.product(by_area.items(), by_kit.items()):
         area_kit.setdefault((a & k, "neck" in areas), (areas, kit))
-    found: dict[int, tuple] = {}
+    found: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
     for (mask, neck), (areas, kit) in area_kit.items():
         for r, limits in by_limits[neck].items():
             found.setdefault(mask & r, (areas, kit, limits))
     return found
 
 
-def _check(plan, minutes, has_strength, where) -> None:
+def _check(plan: Plan, minutes: int, has_strength: bool, where: object) -> None:
     for week in plan.weeks:
         strength_days = 0
         walking = week.walking is not None
@@ -258,7 +268,7 @@ def _check(plan, minutes, has_strength, where) -> None:
 
 
 @pytest.mark.slow  # some 130,000 eligibility sets, each planned
-def test_a_valid_plan_exists_whenever_one_is_given():
+def test_a_valid_plan_exists_whenever_one_is_given() -> None:
     """Every eligibility set the filters can produce (some 130,000) gives a plan that
     keeps the session invariants: at least two exercises besides walking, a gentle
     opener, 75-100 % of the time, walking every week, strength on 2-3 days when safe,
@@ -285,7 +295,7 @@ def test_a_valid_plan_exists_whenever_one_is_given():
     assert checked > 100_000
 
 
-def test_too_few_fires_on_a_smaller_catalog():
+def test_too_few_fires_on_a_smaller_catalog() -> None:
     """WH-TOO-FEW cannot fire with the bundled catalog (the walk above), but it still
     guards a catalog edited down with --data."""
     rule = next(r for r in BOOK.rulebook.withhold if r.id == "WH-TOO-FEW")

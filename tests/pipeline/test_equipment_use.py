@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.choosing import KIT
-from recommender.pipeline.recommend import Recommender
+from recommender.pipeline.recommend import Recommender, Result
 from recommender.render.html import render_html
 from recommender.render.markdown import render_markdown
 from recommender.render.text import render_text
@@ -24,14 +25,15 @@ PLANS = Path(__file__).parents[1] / "examples" / "plans"
 EVERYTHING = ["chair", "wall", "doorway", "worktop", "dumbbells", "resistance_band", "foam_roller"]
 
 
-def _result(name: str, **changes):
+def _result(name: str, **changes: Any) -> Result:
     raw = json.loads((PLANS / f"{name}.json").read_text())
     raw.update(changes)
     return BOOK.recommend(validate_answers(raw))
 
 
-def test_a_doorway_left_out_for_a_painful_shoulder_says_why_in_every_format():
+def test_a_doorway_left_out_for_a_painful_shoulder_says_why_in_every_format() -> None:
     result = _result("painful-shoulder-upper-back")
+    assert result.plan is not None
     (sentence,) = result.plan.unused_equipment
     assert sentence == (
         "Nothing in your plan uses your doorway: the exercises for your upper back that "
@@ -74,22 +76,24 @@ def test_a_doorway_left_out_for_a_painful_shoulder_says_why_in_every_format():
         ),
     ],
 )
-def test_each_reason_in_its_own_words(name, changes, because):
+def test_each_reason_in_its_own_words(name: str, changes: dict[str, Any], because: str) -> None:
     result = _result(name, **changes)
+    assert result.plan is not None
     assert any(s.endswith(because) for s in result.plan.unused_equipment), (
         result.plan.unused_equipment
     )
 
 
-def test_equipment_the_plan_uses_needs_no_word():
+def test_equipment_the_plan_uses_needs_no_word() -> None:
     result = _result("rower-24-every-piece-of-equipment")
+    assert result.plan is not None
     used = {k for e in result.plan.exercises() for k in e.equipment}
     assert set(KIT) <= used
     assert result.plan.unused_equipment == ()
 
 
 @given(plannable_answers)
-def test_every_owned_piece_of_equipment_is_used_or_explained(raw):
+def test_every_owned_piece_of_equipment_is_used_or_explained(raw: dict[str, Any]) -> None:
     result = BOOK.recommend(validate_answers(raw))
     if result.plan is None:
         return

@@ -8,13 +8,17 @@ and changes only what their story changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from recommender.core.catalog import FLOOR_POSITIONS
 from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.recommend import Recommender, Result
 
 from conftest import example_answers
 
 
-def person(**story) -> dict:
+def person(**story: Any) -> dict[str, Any]:
     """`story` changes top-level answers by name, others as section__key."""
     raw = example_answers("desk-worker-upper-back")
     raw.update(
@@ -35,19 +39,21 @@ def person(**story) -> dict:
     return raw
 
 
-def outcome(recommender, raw: dict):
+def outcome(
+    recommender: Recommender, raw: dict[str, Any]
+) -> tuple[Result, dict[str, set[str]], set[str]]:
     """The result, each exercise's excluding rules, and the ids in the plan."""
     result = recommender.recommend(validate_answers(raw, "test"))
     rules: dict[str, set[str]] = {}
     for x in result.excluded:
         rules.setdefault(x.exercise, set()).add(x.rule)
-    planned = set()
+    planned: set[str] = set()
     if result.plan is not None:
         planned = {p.exercise.id for p in result.plan.prescriptions()}
     return result, rules, planned
 
 
-def positions(recommender, raw: dict) -> dict[str, str]:
+def positions(recommender: Recommender, raw: dict[str, Any]) -> Mapping[str, str]:
     """The position each eligible exercise is shown in, for this person."""
     answers = validate_answers(raw, "test")
     held = recommender.engine.evaluate(answers.fact())
@@ -55,7 +61,13 @@ def positions(recommender, raw: dict) -> dict[str, str]:
     return recommender.filters.apply(held, level, answers).positions
 
 
-def check(recommender, raw, rule, left_out, kept):
+def check(
+    recommender: Recommender,
+    raw: dict[str, Any],
+    rule: str,
+    left_out: Iterable[str],
+    kept: Iterable[str],
+) -> Result:
     """`rule` leaves out every exercise of `left_out` and none of `kept`, which pass
     every filter; the plan holds nothing that was left out."""
     result, rules, planned = outcome(recommender, raw)
@@ -68,7 +80,9 @@ def check(recommender, raw, rule, left_out, kept):
     return result
 
 
-def test_a_72_year_old_who_falls_gets_no_back_bend_head_down_fold_or_floor_work(recommender):
+def test_a_72_year_old_who_falls_gets_no_back_bend_head_down_fold_or_floor_work(
+    recommender: Recommender,
+) -> None:
     raw = person(age=72, history__balance_problems=True)
     result = check(
         recommender,
@@ -84,7 +98,7 @@ def test_a_72_year_old_who_falls_gets_no_back_bend_head_down_fold_or_floor_work(
     assert positions(recommender, raw)["pelvic-tilt"] == "sitting"
 
 
-def test_at_80_the_falls_filter_applies_without_a_fall(recommender):
+def test_at_80_the_falls_filter_applies_without_a_fall(recommender: Recommender) -> None:
     check(
         recommender,
         person(age=80),
@@ -96,7 +110,9 @@ def test_at_80_the_falls_filter_applies_without_a_fall(recommender):
     assert not any("EX-BALANCE" in r for r in rules.values())
 
 
-def test_an_85_year_old_gets_no_loaded_flexion_without_a_diagnosis(recommender):
+def test_an_85_year_old_gets_no_loaded_flexion_without_a_diagnosis(
+    recommender: Recommender,
+) -> None:
     check(
         recommender,
         person(age=85),
@@ -108,7 +124,7 @@ def test_an_85_year_old_gets_no_loaded_flexion_without_a_diagnosis(recommender):
     assert "EX-BONE" not in rules.get("partial-crunch", set())
 
 
-def test_a_past_fragility_fracture_protects_the_spine_at_58(recommender):
+def test_a_past_fragility_fracture_protects_the_spine_at_58(recommender: Recommender) -> None:
     check(
         recommender,
         person(age=58, history__fragility_fracture=True),
@@ -118,7 +134,7 @@ def test_a_past_fragility_fracture_protects_the_spine_at_58(recommender):
     )
 
 
-def test_arm_nerve_pain_keeps_no_end_range_neck_stretch(recommender):
+def test_arm_nerve_pain_keeps_no_end_range_neck_stretch(recommender: Recommender) -> None:
     raw = person(pain_areas=["neck", "shoulders"], red_flags__limb_pain_or_tingling=True)
     check(
         recommender,
@@ -129,7 +145,7 @@ def test_arm_nerve_pain_keeps_no_end_range_neck_stretch(recommender):
     )
 
 
-def test_rheumatoid_arthritis_keeps_no_end_range_neck_stretch(recommender):
+def test_rheumatoid_arthritis_keeps_no_end_range_neck_stretch(recommender: Recommender) -> None:
     raw = person(pain_areas=["neck", "upper_back"], history__upper_neck_risk=True)
     check(
         recommender,
@@ -143,7 +159,9 @@ def test_rheumatoid_arthritis_keeps_no_end_range_neck_stretch(recommender):
     assert "neck-side-bend" not in rules
 
 
-def test_30_weeks_pregnant_gets_no_closed_twist_and_keeps_pelvic_floor(recommender):
+def test_30_weeks_pregnant_gets_no_closed_twist_and_keeps_pelvic_floor(
+    recommender: Recommender,
+) -> None:
     raw = person(age=31, pregnancy="later_trimester", pain_areas=["lower_back", "mid_back"])
     check(
         recommender,
@@ -155,7 +173,7 @@ def test_30_weeks_pregnant_gets_no_closed_twist_and_keeps_pelvic_floor(recommend
     assert positions(recommender, raw)["pelvic-floor"] == "sitting"
 
 
-def test_8_weeks_after_a_birth_no_curl_ups_and_pelvic_floor_stays(recommender):
+def test_8_weeks_after_a_birth_no_curl_ups_and_pelvic_floor_stays(recommender: Recommender) -> None:
     check(
         recommender,
         person(age=31, pregnancy="postnatal"),
@@ -165,7 +183,7 @@ def test_8_weeks_after_a_birth_no_curl_ups_and_pelvic_floor_stays(recommender):
     )
 
 
-def test_leg_pain_on_walking_gets_no_back_bends(recommender):
+def test_leg_pain_on_walking_gets_no_back_bends(recommender: Recommender) -> None:
     check(
         recommender,
         person(age=74, red_flags__walking_leg_pain=True),
@@ -175,7 +193,7 @@ def test_leg_pain_on_walking_gets_no_back_bends(recommender):
     )
 
 
-def test_a_hip_replacement_bends_no_hip_past_a_right_angle(recommender):
+def test_a_hip_replacement_bends_no_hip_past_a_right_angle(recommender: Recommender) -> None:
     check(
         recommender,
         person(age=68, history__hip_replacement=True),
@@ -185,7 +203,9 @@ def test_a_hip_replacement_bends_no_hip_past_a_right_angle(recommender):
     )
 
 
-def test_sciatica_gets_no_slump_like_fold_and_keeps_the_nerve_slider(recommender):
+def test_sciatica_gets_no_slump_like_fold_and_keeps_the_nerve_slider(
+    recommender: Recommender,
+) -> None:
     check(
         recommender,
         person(red_flags__limb_pain_or_tingling=True),

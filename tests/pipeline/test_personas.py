@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.plan import Prescription
 from recommender.pipeline.recommend import Recommender, Result
 from recommender.render.text import render_text
 
@@ -32,7 +33,7 @@ def held(result: Result) -> set[str]:
     return {p.exercise.id for p in result.plan.prescriptions()}
 
 
-def items(result: Result) -> list:
+def items(result: Result) -> list[Prescription]:
     assert result.plan is not None
     return [p for w in result.plan.weeks for s in w.sessions for p in s.exercises]
 
@@ -59,7 +60,7 @@ def walk_in_session(result: Result) -> int:
     )
 
 
-def test_frail_85_year_old_who_cannot_get_on_the_floor():
+def test_frail_85_year_old_who_cannot_get_on_the_floor() -> None:
     result, text = persona("frail-85-chair-only")
     for p in items(result):
         assert p.position in ("sitting", "standing"), p.exercise.id
@@ -71,11 +72,12 @@ def test_frail_85_year_old_who_cannot_get_on_the_floor():
     assert walk_in_session(result) <= 5, "walking at most a third of 15 minutes"
     if safe(result, "supported-tandem-stance"):
         assert "supported-tandem-stance" in held(result), "balance training with support"
+    assert result.plan is not None
     assert all(s.minutes <= 15 for w in result.plan.weeks for s in w.sessions)
     assert "rest 60 s between sets" in text
 
 
-def test_78_year_old_with_osteoporosis_and_a_wrist_fracture_who_falls():
+def test_78_year_old_with_osteoporosis_and_a_wrist_fracture_who_falls() -> None:
     result, _ = persona("osteoporosis-78-wrist-fracture-falls")
     for p in items(result):
         props = set(p.exercise.properties)
@@ -91,7 +93,7 @@ def test_78_year_old_with_osteoporosis_and_a_wrist_fracture_who_falls():
     assert any(p.rest_seconds == 60 for p in items(result) if p.exercise.kind == "strength")
 
 
-def test_thirty_weeks_pregnant_with_pelvic_girdle_pain():
+def test_thirty_weeks_pregnant_with_pelvic_girdle_pain() -> None:
     result, text = persona("pregnant-30-weeks-pelvic-girdle-pain")
     assert {"NOTE-PREGNANCY", "NOTE-PELVIC-GIRDLE"} <= notes(result)
     assert "physiotherapist" in text
@@ -102,7 +104,7 @@ def test_thirty_weeks_pregnant_with_pelvic_girdle_pain():
         assert "pelvic-floor" in held(result), "pelvic floor work in later pregnancy"
 
 
-def test_eight_weeks_after_a_birth():
+def test_eight_weeks_after_a_birth() -> None:
     result, text = persona("eight-weeks-after-a-birth")
     assert "NOTE-POSTNATAL" in notes(result)
     assert "NOTE-PREGNANCY" not in notes(result), "no pregnancy stop signs after the birth"
@@ -111,7 +113,7 @@ def test_eight_weeks_after_a_birth():
         assert "pelvic-floor" in held(result), "pelvic floor work after a birth"
 
 
-def test_sciatica_to_the_foot():
+def test_sciatica_to_the_foot() -> None:
     result, text = persona("sciatica-to-the-foot")
     assert result.triage.level == "soon"
     assert "NOTE-LIMB-SYMPTOMS" in notes(result)
@@ -120,7 +122,7 @@ def test_sciatica_to_the_foot():
         assert "sciatic-nerve-slider" in held(result), "a nerve slider for leg symptoms"
 
 
-def test_arm_nerve_pain():
+def test_arm_nerve_pain() -> None:
     result, _ = persona("arm-nerve-pain")
     assert "NOTE-LIMB-SYMPTOMS" in notes(result)
     if safe(result, "median-nerve-slider"):
@@ -128,7 +130,7 @@ def test_arm_nerve_pain():
     assert "sciatic-nerve-slider" not in held(result)
 
 
-def test_rower_with_every_piece_of_equipment():
+def test_rower_with_every_piece_of_equipment() -> None:
     result, text = persona("rower-24-every-piece-of-equipment")
     assert result.triage.level == "none"
     assert movements(result) <= 9
@@ -136,17 +138,19 @@ def test_rower_with_every_piece_of_equipment():
     used = {k for i in held(result) for k in BOOK.catalog[i].equipment}
     for kit in ("resistance_band", "dumbbells", "doorway", "foam_roller"):
         assert kit in used, kit
+    assert result.plan is not None
     week_one = {p.exercise for s in result.plan.weeks[0].sessions for p in s.exercises}
     assert any(e.kind == "strength" and e.level == 2 for e in week_one), "a fitter start"
     assert sum(e.kind == "strength" for e in week_one) >= 3, "real strength work for the fit"
 
 
-def test_sixty_minutes_five_days_a_week():
+def test_sixty_minutes_five_days_a_week() -> None:
     result, text = persona("sixty-minutes-five-days")
     assert movements(result) <= 9
     assert walk_in_session(result) <= 20
     assert "NOTE-OUTLOOK" in notes(result)
     assert "crisis line" in text
+    assert result.plan is not None
     for week in result.plan.weeks:
         for session in week.sessions:
             assert 30 <= session.minutes <= 60, "never under half the time offered"
@@ -154,8 +158,9 @@ def test_sixty_minutes_five_days_a_week():
                 assert any("shorter session" in n for n in week.notes)
 
 
-def test_five_minutes_every_day():
+def test_five_minutes_every_day() -> None:
     result, text = persona("five-minutes-every-day")
+    assert result.plan is not None
     for week in result.plan.weeks:
         assert len(week.sessions) == 7
         for session in week.sessions:
@@ -168,7 +173,7 @@ def test_five_minutes_every_day():
     assert movements(result) <= 6
 
 
-def test_walking_leg_pain_at_74():
+def test_walking_leg_pain_at_74() -> None:
     result, text = persona("walking-leg-pain-74")
     assert result.triage.level == "soon"
     assert "NOTE-WALKING-LEG-PAIN" in notes(result)

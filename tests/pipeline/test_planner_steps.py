@@ -51,7 +51,7 @@ def facts_for(persona: str = "desk-worker-neck", **changes: object) -> Facts:
 
 
 @pytest.mark.parametrize("minutes, cap", [(20, 6), (30, 6), (31, 9), (60, 9)])
-def test_the_movement_cap_follows_the_session_length(minutes, cap):
+def test_the_movement_cap_follows_the_session_length(minutes: int, cap: int) -> None:
     facts = facts_for("rower-24-every-piece-of-equipment", minutes_per_session=minutes)
     assert facts.cap == cap
     chosen = choose_movements(facts, at_least=99)
@@ -59,7 +59,7 @@ def test_the_movement_cap_follows_the_session_length(minutes, cap):
     assert len(chosen) == len(families) == cap
 
 
-def test_the_first_movement_opens_gently_and_each_painful_area_has_strength():
+def test_the_first_movement_opens_gently_and_each_painful_area_has_strength() -> None:
     facts = facts_for("rower-24-every-piece-of-equipment")
     chosen = choose_movements(facts)
     assert chosen[0].exercise.opens_session
@@ -68,7 +68,7 @@ def test_the_first_movement_opens_gently_and_each_painful_area_has_strength():
     assert all(c.why for c in chosen)
 
 
-def test_a_nerve_slider_is_chosen_for_leg_symptoms():
+def test_a_nerve_slider_is_chosen_for_leg_symptoms() -> None:
     facts = facts_for("sciatica-to-the-foot")
     ids = [c.exercise.id for c in choose_movements(facts)]
     assert "sciatic-nerve-slider" in ids
@@ -76,7 +76,7 @@ def test_a_nerve_slider_is_chosen_for_leg_symptoms():
     assert "sciatic-nerve-slider" not in [c.exercise.id for c in choose_movements(without)]
 
 
-def test_the_fit_start_strength_work_at_level_2():
+def test_the_fit_start_strength_work_at_level_2() -> None:
     fit = facts_for("rower-24-every-piece-of-equipment")
     assert fit.fitter
     assert any(
@@ -86,7 +86,7 @@ def test_the_fit_start_strength_work_at_level_2():
     assert not sore.fitter
 
 
-def test_owned_equipment_is_chosen():
+def test_owned_equipment_is_chosen() -> None:
     facts = facts_for("rower-24-every-piece-of-equipment")
     kit = {k for c in choose_movements(facts) for k in c.exercise.equipment}
     assert {"resistance_band", "dumbbells", "doorway", "foam_roller"} <= kit
@@ -95,7 +95,7 @@ def test_owned_equipment_is_chosen():
 # -- set the doses ------------------------------------------------------------------
 
 
-def test_rests_are_in_the_spec_ranges_and_counted_in_the_time():
+def test_rests_are_in_the_spec_ranges_and_counted_in_the_time() -> None:
     catalog = BOOK.catalog
     row = catalog["band-row"]
     dose = row.dose.with_(sets=3, reps=12)
@@ -109,7 +109,7 @@ def test_rests_are_in_the_spec_ranges_and_counted_in_the_time():
     assert rest_seconds(walking, walking.dose) == 0
 
 
-def test_mobility_adds_a_set_after_twelve_repetitions():
+def test_mobility_adds_a_set_after_twelve_repetitions() -> None:
     exercise = BOOK.catalog["standing-cat-cow"]
     answers = facts_for().answers
     top = exercise.dose.with_(sets=2, reps=12)
@@ -117,7 +117,7 @@ def test_mobility_adds_a_set_after_twelve_repetitions():
     assert next_dose(exercise, top.with_(sets=3), answers) is None
 
 
-def test_raising_to_fill_never_overruns_a_session_and_takes_felt_steps():
+def test_raising_to_fill_never_overruns_a_session_and_takes_felt_steps() -> None:
     facts = facts_for("sixty-minutes-five-days")
     chosen = choose_movements(facts)
     start = starting_doses(facts, chosen)
@@ -133,7 +133,7 @@ def test_raising_to_fill_never_overruns_a_session_and_takes_felt_steps():
 # -- lay out the week ---------------------------------------------------------------
 
 
-def test_strength_days_are_never_neighbours_and_open_gently():
+def test_strength_days_are_never_neighbours_and_open_gently() -> None:
     for days in range(1, 8):
         facts = facts_for("rower-24-every-piece-of-equipment", days_per_week=days)
         chosen = choose_movements(facts)
@@ -150,7 +150,7 @@ def test_strength_days_are_never_neighbours_and_open_gently():
                 assert not any(e.kind == "strength" for e in session)
 
 
-def test_version_b_differs_from_version_a():
+def test_version_b_differs_from_version_a() -> None:
     facts = facts_for("sixty-minutes-five-days")
     chosen = choose_movements(facts)
     doses = starting_doses(facts, chosen)
@@ -162,7 +162,7 @@ def test_version_b_differs_from_version_a():
 # -- progress the weeks -------------------------------------------------------------
 
 
-def test_doses_never_fall_and_walking_stays_within_its_third():
+def test_doses_never_fall_and_walking_stays_within_its_third() -> None:
     facts = facts_for("rower-24-every-piece-of-equipment")
     _, _, first = first_plan_week(facts)
     states = plan_weeks(facts, first, 8)
@@ -175,7 +175,7 @@ def test_doses_never_fall_and_walking_stays_within_its_third():
         assert all(b <= a for b, a in zip(before.walks, after.walks, strict=True))
 
 
-def test_a_harder_variant_comes_only_at_low_pain_and_after_two_weeks():
+def test_a_harder_variant_comes_only_at_low_pain_and_after_two_weeks() -> None:
     facts = facts_for("rower-24-every-piece-of-equipment")
     _, _, first = first_plan_week(facts)
     states = plan_weeks(facts, first, 8)
@@ -187,7 +187,7 @@ def test_a_harder_variant_comes_only_at_low_pain_and_after_two_weeks():
     assert not any(s.harder_why for s in plan_weeks(sore, first, 8))
 
 
-def test_a_week_is_a_new_value():
+def test_a_week_is_a_new_value() -> None:
     facts = facts_for()
     chosen = choose_movements(facts)
     doses = starting_doses(facts, chosen)
@@ -198,7 +198,7 @@ def test_a_week_is_a_new_value():
     assert dict(one.doses) == frozen and two is not one
 
 
-def test_the_same_answers_give_the_same_plan():
+def test_the_same_answers_give_the_same_plan() -> None:
     facts = facts_for("sixty-minutes-five-days")
     eligible = list(facts.eligible.values())
     one = assemble_plan(facts.answers, eligible, 6, facts.family, facts.positions)
@@ -206,7 +206,7 @@ def test_the_same_answers_give_the_same_plan():
     assert one.to_dict() == two.to_dict() and one.choices == two.choices
 
 
-def test_a_short_session_is_said_in_plain_words():
+def test_a_short_session_is_said_in_plain_words() -> None:
     # The rower's day without strength work: nine movements cannot fill 45 minutes.
     plan = BOOK.recommend(facts_for("rower-24-every-piece-of-equipment").answers).plan
     assert plan is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import example, given, seed, settings
@@ -27,12 +28,12 @@ CATALOG = {e["id"]: e for e in BOOK.catalog.as_json}
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
-def run(raw: dict, weeks: int = 4) -> dict:
+def run(raw: dict[str, Any], weeks: int = 4) -> dict[str, Any]:
     return BOOK.recommend(validate_answers(raw), weeks=weeks).to_dict()
 
 
 @given(answers())
-def test_triage_matches_the_spec(raw):
+def test_triage_matches_the_spec(raw: dict[str, Any]) -> None:
     result = run(raw)
     want = spec_oracle.red_flags(raw)
     flags = result["triage"]["flags"]
@@ -45,7 +46,9 @@ def test_triage_matches_the_spec(raw):
 
 
 @given(answers())
-def test_no_plan_at_urgent_or_emergency_and_withholding_matches_the_spec(raw):
+def test_no_plan_at_urgent_or_emergency_and_withholding_matches_the_spec(
+    raw: dict[str, Any],
+) -> None:
     result = run(raw)
     level = result["triage"]["level"]
     eligible = [e for e in CATALOG.values() if not spec_oracle.exclusions(raw, e, level)]
@@ -60,7 +63,7 @@ def test_no_plan_at_urgent_or_emergency_and_withholding_matches_the_spec(raw):
 
 
 @given(answers(red_flag_rate=0.05))
-def test_every_exclusion_is_recorded_with_its_rule(raw):
+def test_every_exclusion_is_recorded_with_its_rule(raw: dict[str, Any]) -> None:
     result = run(raw)
     level = result["triage"]["level"]
     want = {
@@ -73,13 +76,15 @@ def test_every_exclusion_is_recorded_with_its_rule(raw):
     assert all(x["reason"] for x in result["excluded"])
 
 
-def _volume(item: dict) -> int:
-    if item.get("minutes") is not None:
-        return item["minutes"]
-    return item["sets"] * (item["reps"] or 1) * (item["hold_seconds"] or 1)
+def _volume(item: dict[str, Any]) -> int:
+    minutes: int | None = item.get("minutes")
+    if minutes is not None:
+        return minutes
+    volume: int = item["sets"] * (item["reps"] or 1) * (item["hold_seconds"] or 1)
+    return volume
 
 
-def _felt_step(before: dict, after: dict) -> bool:
+def _felt_step(before: dict[str, Any], after: dict[str, Any]) -> bool:
     """A rise a person can feel: 2 or more repetitions, 5 s or more, or one more set."""
     if after["sets"] > before["sets"]:
         return True
@@ -87,7 +92,8 @@ def _felt_step(before: dict, after: dict) -> bool:
         if after["reps"] - before["reps"] >= 2:
             return True
     if before["hold_seconds"] and after["hold_seconds"]:
-        return after["hold_seconds"] - before["hold_seconds"] >= 5
+        longer: int = after["hold_seconds"] - before["hold_seconds"]
+        return longer >= 5
     return False
 
 
@@ -151,7 +157,7 @@ FIVE_MINUTES_WITH_A_HEART_CONDITION = upgrade(FIVE_MINUTES_WITH_A_HEART_CONDITIO
 @example(raw=FIVE_MINUTES_WITH_A_HEART_CONDITION, weeks=1)
 @example(raw=FIVE_MINUTES_WITH_A_HEART_CONDITION, weeks=4)
 @given(plannable_answers, st.integers(1, 12))
-def test_plans_keep_every_invariant(raw, weeks):
+def test_plans_keep_every_invariant(raw: dict[str, Any], weeks: int) -> None:
     result = run(raw, weeks)
     plan = result["plan"]
     if plan is None:
@@ -168,14 +174,14 @@ def test_plans_keep_every_invariant(raw, weeks):
     assert [w["week"] for w in plan["weeks"]] == list(range(1, weeks + 1))
     assert "NOTE-SELF-MANAGEMENT" in {f["rule"] for f in explain(raw)}, "self-management advice"
 
-    items_by_week: list[dict[str, dict]] = []
+    items_by_week: list[dict[str, dict[str, Any]]] = []
     walks: list[int] = []
     for week in plan["weeks"]:
         sessions = week["sessions"]
         assert len(sessions) == days
         day_names = [s["day"] for s in sessions]
         assert len(set(day_names)) == days, "sessions on distinct weekdays"
-        week_items: dict[str, dict] = {}
+        week_items: dict[str, dict[str, Any]] = {}
         strength_days, contents, strength_areas = [], set(), set()
         walked = week.get("walking", {}).get("minutes", 0)
         if "walking" in week:
@@ -279,7 +285,7 @@ def _families() -> dict[str, str]:
 FAMILY = _families()
 
 
-def _movements(plan: dict) -> set[str]:
+def _movements(plan: dict[str, Any]) -> set[str]:
     """The movements a plan teaches besides walking (docs/result.md)."""
     return {
         FAMILY[x["id"]]
@@ -290,7 +296,13 @@ def _movements(plan: dict) -> set[str]:
     }
 
 
-def _check_shorter(raw: dict, week: dict, session: dict, plan: dict, eligible: set[str]) -> None:
+def _check_shorter(
+    raw: dict[str, Any],
+    week: dict[str, Any],
+    session: dict[str, Any],
+    plan: dict[str, Any],
+    eligible: set[str],
+) -> None:
     """A session under 75 % of the time: allowed only where the movement cap and the
     safe exercises cannot fill it with walking at its third; never under half; and
     the plan says so in plain words."""
@@ -309,7 +321,7 @@ def _check_shorter(raw: dict, week: dict, session: dict, plan: dict, eligible: s
         assert walking[0] == budget // 3, "walking at its third before a session is shorter"
 
 
-def _check_walking_and_rests(raw: dict, session: dict) -> None:
+def _check_walking_and_rests(raw: dict[str, Any], session: dict[str, Any]) -> None:
     for x in session["exercises"]:
         kind = CATALOG[x["id"]]["kind"]
         low, high = spec_oracle.rest_range(kind)
@@ -324,8 +336,9 @@ def _check_walking_and_rests(raw: dict, session: dict) -> None:
             assert x["minutes"] <= spec_oracle.walking_cap(raw), "walking at most a third"
 
 
-def _persona(name: str) -> dict:
-    return json.loads((PERSONAS / f"{name}.json").read_text())
+def _persona(name: str) -> dict[str, Any]:
+    answers: dict[str, Any] = json.loads((PERSONAS / f"{name}.json").read_text())
+    return answers
 
 
 PERSONAS = Path(__file__).parents[1] / "examples" / "plans"
@@ -356,7 +369,7 @@ SEED_BEFORE_ISSUE_29 = int(
 @example(raw={**_persona("rower-24-every-piece-of-equipment"), "equipment": []})
 @example(raw={**_persona("eight-weeks-after-a-birth"), "equipment": ["doorway", "foam_roller"]})
 @given(plannable_answers)
-def test_plans_keep_the_programme_of_version_3(raw):
+def test_plans_keep_the_programme_of_version_3(raw: dict[str, Any]) -> None:
     """docs/result.md, "What every plan holds": few movements to learn, the person's
     equipment, a fitter start for the fit, and the content the presentation calls for."""
     result = run(raw)
@@ -430,12 +443,12 @@ def test_plans_keep_the_programme_of_version_3(raw):
             assert "walking" in week, "walking on the other days, if you can"
 
 
-def _yes(raw: dict, key: str) -> bool:
+def _yes(raw: dict[str, Any], key: str) -> bool:
     section, name = key.split(".")
     return raw[section][name] is True
 
 
-def _check_dose(x: dict, e: dict, raw: dict) -> None:
+def _check_dose(x: dict[str, Any], e: dict[str, Any], raw: dict[str, Any]) -> None:
     """ACSM 2011: stretches held 20-30 s (15 s at first after 65) for about a minute;
     strength 2-3 sets of 8-15 with an effort cue; walking in minutes."""
     if e["kind"] == "aerobic":
@@ -449,14 +462,14 @@ def _check_dose(x: dict, e: dict, raw: dict) -> None:
         assert x["effort"]
 
 
-def explain(raw: dict) -> list[dict]:
+def explain(raw: dict[str, Any]) -> list[dict[str, Any]]:
     return [f.to_dict() for f in BOOK.recommend(validate_answers(raw)).fired]
 
 
-def _known_gap(equipment: list[str], history: list[str]) -> dict:
+def _known_gap(equipment: list[str], history: list[str]) -> dict[str, Any]:
     """18, pain in the neck, shoulders, upper and lower back, one 15-minute session a
     week, many warning signs of the soon level and many restrictions."""
-    raw = json.loads(json.dumps(calm_answers()))
+    raw: dict[str, Any] = json.loads(json.dumps(calm_answers()))
     raw.update(
         age=18,
         pain_areas=["neck", "shoulders", "upper_back", "lower_back"],
@@ -509,8 +522,9 @@ FOUND_BY_RESEEDING = {
 
 
 @pytest.mark.parametrize("raw", FOUND_BY_RESEEDING.values(), ids=list(FOUND_BY_RESEEDING))
-def test_the_programme_holds_for_people_found_by_reseeding(raw):
-    test_plans_keep_the_programme_of_version_3.hypothesis.inner_test(raw)
+def test_the_programme_holds_for_people_found_by_reseeding(raw: dict[str, Any]) -> None:
+    # hypothesis's handle on the undecorated test, which its stubs do not declare
+    test_plans_keep_the_programme_of_version_3.hypothesis.inner_test(raw)  # type: ignore[attr-defined]
 
 
 EVERY_PIECE = ["chair", "wall", "doorway", "worktop", "dumbbells"]
@@ -812,7 +826,7 @@ def test_days_without_strength_work_reach_half_the_time_with_walking_at_its_thir
 
 
 @given(plannable_answers)
-def test_session_dates_follow_the_start_date(raw):
+def test_session_dates_follow_the_start_date(raw: dict[str, Any]) -> None:
     result = run(raw)
     if result["plan"] is None:
         return
@@ -830,7 +844,7 @@ def test_session_dates_follow_the_start_date(raw):
 
 @settings(max_examples=50)
 @given(answers())
-def test_output_is_deterministic(raw):
+def test_output_is_deterministic(raw: dict[str, Any]) -> None:
     first = json.dumps(run(raw), sort_keys=False)
     again = json.dumps(run(json.loads(json.dumps(raw))), sort_keys=False)
     assert first == again

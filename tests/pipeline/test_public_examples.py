@@ -7,6 +7,7 @@ import json
 import pytest
 
 from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.recommend import Recommender
 
 from conftest import EXAMPLES, example_answers, example_names
 
@@ -14,7 +15,7 @@ EXPECTED = json.loads((EXAMPLES / "expected.json").read_text())
 
 
 @pytest.mark.parametrize("name", example_names())
-def test_public_example(recommender, name):
+def test_public_example(recommender: Recommender, name: str) -> None:
     want = EXPECTED[name]
     result = recommender.recommend(validate_answers(example_answers(name))).to_dict()
     assert result["triage"]["level"] == want["level"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,6 +16,7 @@ from recommender.app.cli import main
 from recommender.core.safety_net import REVIEW, SIGNS
 from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.questionnaire import load_questionnaire
+from recommender.pipeline.recommend import Recommender, Result
 from recommender.render import render_result
 
 from conftest import EXAMPLES
@@ -31,11 +33,14 @@ FORMATS = every_format()
 assert {"text", "json", "markdown", "html", "ics", "fhir", "sheet"} <= set(FORMATS)
 
 
-def load(name: str) -> dict:
-    return json.loads((SAFETY / f"{name}.json").read_text())
+def load(name: str) -> dict[str, Any]:
+    answers: dict[str, Any] = json.loads((SAFETY / f"{name}.json").read_text())
+    return answers
 
 
-def result_for(recommender, raw: dict, weeks: int = 4, country: str | None = None):
+def result_for(
+    recommender: Recommender, raw: dict[str, Any], weeks: int = 4, country: str | None = None
+) -> Result:
     raw = dict(raw, country=country) if country else raw
     return recommender.recommend(validate_answers(raw, "test"), weeks=weeks)
 
@@ -54,7 +59,9 @@ def result_for(recommender, raw: dict, weeks: int = 4, country: str | None = Non
         ("injects-drugs-pain-for-2-weeks", "urgent", "RF-INFECTION-NEW"),
     ],
 )
-def test_the_named_cases_reach_their_level_with_their_flag(recommender, name, level, flag):
+def test_the_named_cases_reach_their_level_with_their_flag(
+    recommender: Recommender, name: str, level: str, flag: str
+) -> None:
     result = result_for(recommender, load(name))
     assert result.triage.level == level
     assert flag in [f.id for f in result.triage.flags]
@@ -63,7 +70,7 @@ def test_the_named_cases_reach_their_level_with_their_flag(recommender, name, le
     assert result.notes == () and result.safety_net is None
 
 
-def test_the_named_cases_through_the_command_line():
+def test_the_named_cases_through_the_command_line() -> None:
     runner = CliRunner()
     for path in sorted(SAFETY.glob("*.json")):
         run = runner.invoke(main, ["plan", "--answers", str(path), "-f", "json"])
@@ -76,7 +83,7 @@ def test_the_named_cases_through_the_command_line():
 # -- the safety net --------------------------------------------------------------------
 
 
-def _rendered(result, fmt: str) -> str:
+def _rendered(result: Result, fmt: str) -> str:
     """What a person or tool receives (support/formats.py), with every event of a
     calendar carrying the whole safety net, not only the first."""
     if result.safety_net is not None:
@@ -84,7 +91,7 @@ def _rendered(result, fmt: str) -> str:
     return shown_in(result, fmt)
 
 
-def _soon_with_plan(recommender):
+def _soon_with_plan(recommender: Recommender) -> Result:
     raw = json.loads((EXAMPLES / "sciatica.json").read_text())
     raw["start_date"] = "2027-03-01"
     result = result_for(recommender, raw)
@@ -92,17 +99,18 @@ def _soon_with_plan(recommender):
     return result
 
 
-def _soon_without_plan(recommender):
+def _soon_without_plan(recommender: Recommender) -> Result:
     raw = json.loads((EXAMPLES / "teenager.json").read_text())
     raw.update(age=16, pain_duration="under_6_weeks", start_date="2027-03-01")
     result = result_for(recommender, raw)
+    assert result.withheld is not None
     assert result.triage.level == "soon" and result.withheld.id == "WH-MINOR"
     return result
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("case", ["soon with a plan", "soon without a plan", "plan, no flags"])
-def test_the_safety_net_is_in_every_format(recommender, fmt, case):
+def test_the_safety_net_is_in_every_format(recommender: Recommender, fmt: str, case: str) -> None:
     if case == "soon with a plan":
         result = _soon_with_plan(recommender)
     elif case == "soon without a plan":
@@ -123,7 +131,9 @@ def test_the_safety_net_is_in_every_format(recommender, fmt, case):
     "name",
     ["neck-pain-after-a-fall-at-67", "thunderclap-neck-pain", "injects-drugs-pain-for-2-weeks"],
 )
-def test_urgent_and_emergency_results_carry_only_their_own_advice(recommender, fmt, name):
+def test_urgent_and_emergency_results_carry_only_their_own_advice(
+    recommender: Recommender, fmt: str, name: str
+) -> None:
     raw = dict(load(name), start_date="2027-03-01")
     result = result_for(recommender, raw)
     shown = _rendered(result, fmt)
@@ -141,13 +151,15 @@ def test_urgent_and_emergency_results_carry_only_their_own_advice(recommender, f
                 assert " ".join(flag.advice.split()) not in " ".join(shown.split())
 
 
-def test_the_safety_net_names_the_persons_emergency_number(recommender):
+def test_the_safety_net_names_the_persons_emergency_number(recommender: Recommender) -> None:
     result = result_for(recommender, load("neck-pain-after-a-fall-at-67"), country="GB")
     assert result.safety_net is None
     raw = json.loads((EXAMPLES / "sciatica.json").read_text())
     net = result_for(recommender, raw, country="GB").safety_net
+    assert net is not None
     assert net.title.startswith("Call 999 or go to an emergency department now")
     net = result_for(recommender, raw).safety_net
+    assert net is not None
     assert "your local emergency number (for example 911, 112 or 999)" in net.title
 
 
@@ -155,7 +167,9 @@ def test_the_safety_net_names_the_persons_emergency_number(recommender):
 
 
 @given(answers(red_flag_rate=0.15))
-def test_no_plan_means_no_exercise_talk_in_any_format(recommender, raw):
+def test_no_plan_means_no_exercise_talk_in_any_format(
+    recommender: Recommender, raw: dict[str, Any]
+) -> None:
     result = result_for(recommender, dated(raw))
     if result.plan is not None:
         assert result.notes, "a plan always carries the pain-monitoring note"
@@ -168,7 +182,7 @@ def test_no_plan_means_no_exercise_talk_in_any_format(recommender, raw):
             assert phrase not in shown, (fmt, phrase)
 
 
-def test_soon_advice_never_speaks_of_exercise(recommender):
+def test_soon_advice_never_speaks_of_exercise(recommender: Recommender) -> None:
     # Whether exercise goes on is said once for the whole result, so a "soon" flag's
     # advice can never contradict an urgent flag that fired beside it.
     for rule in recommender.rulebook.red_flags:
@@ -177,7 +191,9 @@ def test_soon_advice_never_speaks_of_exercise(recommender):
             assert "exercis" not in words and "active" not in words, rule.id
 
 
-def test_urgent_and_soon_together_keep_only_the_urgent_stance_on_exercise(recommender):
+def test_urgent_and_soon_together_keep_only_the_urgent_stance_on_exercise(
+    recommender: Recommender,
+) -> None:
     raw = load("weight-loss-and-night-pain-at-60")  # RF-COMBINED urgent + soon flags
     result = result_for(recommender, raw)
     levels = {f.level for f in result.triage.flags}
@@ -188,7 +204,7 @@ def test_urgent_and_soon_together_keep_only_the_urgent_stance_on_exercise(recomm
         assert phrase not in text
 
 
-def test_a_plan_at_soon_says_gentle_exercise_may_continue(recommender):
+def test_a_plan_at_soon_says_gentle_exercise_may_continue(recommender: Recommender) -> None:
     assert _soon_with_plan(recommender).triage.action.endswith("gentle exercise may continue")
     assert "exercise" not in _soon_without_plan(recommender).triage.action
 
@@ -205,7 +221,9 @@ def test_a_plan_at_soon_says_gentle_exercise_may_continue(recommender):
         (7, "no exercise should push your pain higher than it was before the session"),
     ],
 )
-def test_pain_monitoring_follows_usual_pain(recommender, usual, words):
+def test_pain_monitoring_follows_usual_pain(
+    recommender: Recommender, usual: int, words: str
+) -> None:
     raw = json.loads((EXAMPLES / "desk-worker-upper-back.json").read_text())
     result = result_for(recommender, dict(raw, pain_intensity=usual))
     assert result.plan is not None
@@ -227,7 +245,7 @@ def _typed(name: str) -> str:
     return "\n".join(replies(raw, load_questionnaire())) + "\n"
 
 
-def test_intake_with_the_result_redirected_shows_the_warning_on_stderr():
+def test_intake_with_the_result_redirected_shows_the_warning_on_stderr() -> None:
     # `backplan intake -f json > result.json` with saddle numbness: the JSON goes to the
     # file, and the person at the terminal still reads the emergency.
     run = CliRunner().invoke(main, ["intake", "-f", "json"], input=_typed("cauda-equina"))
@@ -238,7 +256,9 @@ def test_intake_with_the_result_redirected_shows_the_warning_on_stderr():
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_intake_shows_an_urgent_warning_on_stderr_whatever_the_format(fmt, tmp_path):
+def test_intake_shows_an_urgent_warning_on_stderr_whatever_the_format(
+    fmt: str, tmp_path: Path
+) -> None:
     out = tmp_path / "result.txt"
     typed = _typed("injects-drugs-pain-for-2-weeks")
     run = CliRunner().invoke(main, ["intake", "-f", fmt, "-o", str(out)], input=typed)
@@ -250,13 +270,13 @@ def test_intake_shows_an_urgent_warning_on_stderr_whatever_the_format(fmt, tmp_p
     assert "New back or neck pain with a weaker defence against infection" in out.read_text()
 
 
-def test_intake_shows_the_level_even_when_nothing_is_wrong():
+def test_intake_shows_the_level_even_when_nothing_is_wrong() -> None:
     run = CliRunner().invoke(main, ["intake", "-f", "json"], input=_typed("desk-worker-upper-back"))
     assert run.exit_code == 0
     assert "No warning signs in your answers" in run.stderr
 
 
-def test_a_failed_save_never_hides_the_warning(tmp_path):
+def test_a_failed_save_never_hides_the_warning(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder" / "me.json"
     typed = _typed("cauda-equina")
     run = CliRunner().invoke(main, ["intake", "--save", str(missing)], input=typed)
@@ -268,7 +288,7 @@ def test_a_failed_save_never_hides_the_warning(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_plan_to_a_file_at_urgent_warns_on_stderr_in_every_format(fmt, tmp_path):
+def test_plan_to_a_file_at_urgent_warns_on_stderr_in_every_format(fmt: str, tmp_path: Path) -> None:
     raw = dict(load("neck-pain-after-a-fall-at-67"), start_date="2027-03-01")
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(raw))
@@ -283,7 +303,7 @@ def test_plan_to_a_file_at_urgent_warns_on_stderr_in_every_format(fmt, tmp_path)
     assert out.stat().st_size > 0
 
 
-def test_plan_to_a_file_without_flags_stays_quiet(tmp_path):
+def test_plan_to_a_file_without_flags_stays_quiet(tmp_path: Path) -> None:
     out = tmp_path / "plan.txt"
     run = CliRunner().invoke(main, ["plan", "--example", "-o", str(out)])
     assert run.exit_code == 0 and run.stderr == ""
@@ -292,7 +312,7 @@ def test_plan_to_a_file_without_flags_stays_quiet(tmp_path):
 # -- citations people can read ---------------------------------------------------------------
 
 
-def test_no_rule_cites_the_internal_spec(recommender):
+def test_no_rule_cites_the_internal_spec(recommender: Recommender) -> None:
     for rule in recommender.rulebook.rules:
         for field in ("source", "title", "advice", "reason", "text"):
             value = getattr(rule, field, "") or ""
@@ -302,7 +322,7 @@ def test_no_rule_cites_the_internal_spec(recommender):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_no_output_cites_the_internal_spec(recommender, fmt):
+def test_no_output_cites_the_internal_spec(recommender: Recommender, fmt: str) -> None:
     for path in [*sorted(EXAMPLES.glob("*.json")), *sorted(SAFETY.glob("*.json"))]:
         if path.name == "expected.json":
             continue
@@ -314,6 +334,6 @@ def test_no_output_cites_the_internal_spec(recommender, fmt):
         assert run.exit_code == 0 and "SPEC" not in run.output
 
 
-def test_the_safety_cases_are_answers_files_a_person_could_write():
+def test_the_safety_cases_are_answers_files_a_person_could_write() -> None:
     for path in SAFETY.glob("*.json"):
         validate_answers(json.loads(Path(path).read_text()), path.name)

@@ -23,7 +23,7 @@ READER = Path(__file__).resolve().parents[1] / "support" / "ical_read.cjs"
 START = "2027-03-22"
 
 
-def _ics(tmp_path, *extra: str) -> Path:
+def _ics(tmp_path: Path, *extra: str) -> Path:
     target = tmp_path / "plan.ics"
     run = CliRunner().invoke(
         main, ["plan", "--example", "-f", "ics", "--start", START, "-o", str(target), *extra]
@@ -36,7 +36,9 @@ def _events(path: Path) -> list:
     return Calendar.from_ical(path.read_bytes()).walk("VEVENT")
 
 
-def test_sessions_at_half_past_six_in_london_keep_their_time_across_summer_time(tmp_path):
+def test_sessions_at_half_past_six_in_london_keep_their_time_across_summer_time(
+    tmp_path: Path,
+) -> None:
     path = _ics(tmp_path, "--time", "18:30", "--tz", "Europe/London")
     sessions = [e for e in _events(path) if "exercises" in str(e["SUMMARY"])]
     assert sessions
@@ -55,7 +57,7 @@ def test_sessions_at_half_past_six_in_london_keep_their_time_across_summer_time(
     assert [str(z["TZID"]) for z in zones] == ["Europe/London"]
 
 
-def test_each_event_lists_the_exercises_the_safety_net_and_the_session_page(tmp_path):
+def test_each_event_lists_the_exercises_the_safety_net_and_the_session_page(tmp_path: Path) -> None:
     path = _ics(tmp_path, "--time", "07:15", "--base-url", "https://exercises.example.org")
     first = next(e for e in _events(path) if "exercises" in str(e["SUMMARY"]))
     text = str(first["DESCRIPTION"])
@@ -64,7 +66,7 @@ def test_each_event_lists_the_exercises_the_safety_net_and_the_session_page(tmp_
     assert "https://exercises.example.org/session?week=1&day=monday" in text
 
 
-def test_every_week_has_its_check_in_event(tmp_path):
+def test_every_week_has_its_check_in_event(tmp_path: Path) -> None:
     path = _ics(tmp_path, "--time", "18:30", "--tz", "Europe/London")
     checkins = [e for e in _events(path) if str(e["SUMMARY"]) == "How did this week go?"]
     assert [e.decoded("DTSTART").date() for e in checkins] == [
@@ -73,7 +75,7 @@ def test_every_week_has_its_check_in_event(tmp_path):
     assert all(e.walk("VALARM") for e in checkins)
 
 
-def test_remind_0_sets_no_alarm_and_no_time_keeps_all_day_events(tmp_path):
+def test_remind_0_sets_no_alarm_and_no_time_keeps_all_day_events(tmp_path: Path) -> None:
     quiet = _ics(tmp_path, "--time", "18:30", "--remind", "0")
     assert not any(e.walk("VALARM") for e in _events(quiet))
     all_day = _ics(tmp_path)
@@ -91,7 +93,7 @@ def test_remind_0_sets_no_alarm_and_no_time_keeps_all_day_events(tmp_path):
         (["--time", "18:30", "--base-url", "ftp://x"], "web address"),
     ],
 )
-def test_bad_reminder_options_are_named_with_exit_2(args, words):
+def test_bad_reminder_options_are_named_with_exit_2(args: list[str], words: str) -> None:
     run = CliRunner().invoke(main, ["plan", "--example", "-f", "ics", "--start", START, *args])
     assert run.exit_code == 2 and words in run.output and "Traceback" not in run.output
 
@@ -105,7 +107,7 @@ def _ical_js() -> str:
     pytest.skip("Node and ical.js are not installed (see .ci/run)")
 
 
-def test_ical_js_reads_the_same_times_and_alarms(tmp_path):
+def test_ical_js_reads_the_same_times_and_alarms(tmp_path: Path) -> None:
     folder = _ical_js()
     path = _ics(tmp_path, "--time", "18:30", "--tz", "Europe/London")
     read = subprocess.run(
@@ -124,7 +126,7 @@ def test_ical_js_reads_the_same_times_and_alarms(tmp_path):
         assert theirs["alarms"] == ["-PT10M"]
 
 
-def test_the_intake_asks_what_time_of_day_suits_for_a_calendar(tmp_path):
+def test_the_intake_asks_what_time_of_day_suits_for_a_calendar(tmp_path: Path) -> None:
     from recommender.inputs.questionnaire import load_questionnaire
 
     from conftest import example_answers

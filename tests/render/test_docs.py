@@ -18,14 +18,14 @@ def _generated(page: Path) -> str:
     return text[start : text.index("<!-- [[[end]]] -->")]
 
 
-def test_the_rules_reference_is_current():
+def test_the_rules_reference_is_current() -> None:
     expected = render_rules_reference(load_rulebook(load_catalog()))
     assert _generated(DOCS / "rules.md") == expected, (
         "docs/rules.md is out of date: run `cog -r docs/rules.md`"
     )
 
 
-def test_the_questions_reference_is_current():
+def test_the_questions_reference_is_current() -> None:
     from recommender.inputs.questionnaire import load_questionnaire
     from recommender.render.questions import render_questions_reference
 
@@ -35,7 +35,7 @@ def test_the_questions_reference_is_current():
     )
 
 
-def test_the_illustrated_catalog_is_current():
+def test_the_illustrated_catalog_is_current() -> None:
     from recommender.render.catalog_page import render_catalog_page
 
     expected = render_catalog_page(load_catalog())
@@ -54,7 +54,7 @@ def _contract(page: str) -> str:
     return text[: text.index("<!-- [[[cog")] if "<!-- [[[cog" in text else text
 
 
-def test_the_contract_has_a_row_for_every_triage_withholding_and_filter_rule():
+def test_the_contract_has_a_row_for_every_triage_withholding_and_filter_rule() -> None:
     """docs/rules.md's tables are the contract the property tests transcribe
     (tests/support/spec_oracle.py): a rule added to the files without its row there is
     a rule nobody checked against the contract."""
@@ -75,7 +75,7 @@ def test_the_contract_has_a_row_for_every_triage_withholding_and_filter_rule():
     assert levels == {rule.id: rule.level for rule in book.red_flags}
 
 
-def test_every_movement_property_is_described():
+def test_every_movement_property_is_described() -> None:
     from typing import get_args
 
     from recommender.core.catalog import Property
@@ -85,7 +85,7 @@ def test_every_movement_property_is_described():
         assert f"| `{prop}` |" in page, f"docs/catalog.md has no row for {prop}"
 
 
-def test_every_output_format_is_described():
+def test_every_output_format_is_described() -> None:
     """docs/using.md's table of formats has a row for each registered format."""
     from recommender.render import FORMATS
 
@@ -94,7 +94,7 @@ def test_every_output_format_is_described():
         assert f"| `{fmt}` |" in page, f"docs/using.md has no row for the format {fmt}"
 
 
-def test_every_answer_outside_the_groups_has_a_row():
+def test_every_answer_outside_the_groups_has_a_row() -> None:
     """docs/answers.md's table of keys (the groups' questions are listed by cog)."""
     import dataclasses
 

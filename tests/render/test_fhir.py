@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -46,12 +48,12 @@ def cli(*args, input=None):
     return CliRunner().invoke(main, list(args), input=input, env=ENV)
 
 
-def questions(resource: dict) -> list[dict]:
+def questions(resource: dict[str, Any]) -> list[dict[str, Any]]:
     """The Questionnaire's question items (every item that is not a display item)."""
     return [item for item in resource["item"] if item["type"] != "display"]
 
 
-def every_link_id(items: list[dict]) -> list[str]:
+def every_link_id(items: list[dict[str, Any]]) -> list[str]:
     found = []
     for item in items:
         found.append(item["linkId"])
@@ -59,21 +61,21 @@ def every_link_id(items: list[dict]) -> list[str]:
     return found
 
 
-def result_for(raw: dict):
+def result_for(raw: dict[str, Any]):
     return RECOMMENDER.recommend(validate_answers(raw))
 
 
 # -- the Questionnaire ------------------------------------------------------------------
 
 
-def test_questionnaire_is_valid_r4():
+def test_questionnaire_is_valid_r4() -> None:
     model = Questionnaire.model_validate(QUESTIONNAIRE)
     assert model.url == QUESTIONNAIRE_URL and model.status == "active"
     assert QUESTIONNAIRE["version"] == __version__
     assert QUESTIONNAIRE["id"] == "backplan-intake" and QUESTIONNAIRE["name"] == "BackplanIntake"
 
 
-def test_question_link_ids_are_the_answers_file_keys_in_the_order_asked():
+def test_question_link_ids_are_the_answers_file_keys_in_the_order_asked() -> None:
     link_ids = [item["linkId"] for item in questions(QUESTIONNAIRE)]
     # The country first, as the intake asks it (it names the emergency number).
     assert link_ids == ["country", *[q.key for q in QUESTIONS]]
@@ -84,7 +86,7 @@ def test_question_link_ids_are_the_answers_file_keys_in_the_order_asked():
     assert len(set(every)) == len(every)  # que-2: linkIds unique across the whole tree
 
 
-def test_headings_and_help_are_display_items():
+def test_headings_and_help_are_display_items() -> None:
     sections = [i for i in QUESTIONNAIRE["item"] if i["type"] == "display"]
     assert [s["text"] for s in sections] == [q.group for q in QUESTIONS if q.group]
     assert all(s["linkId"].startswith("section-") for s in sections)
@@ -95,7 +97,7 @@ def test_headings_and_help_are_display_items():
             assert "Enter" not in child["text"] and "computer" not in child["text"]
 
 
-def test_item_types_choices_bounds_and_required():
+def test_item_types_choices_bounds_and_required() -> None:
     fields = answer_fields()
     for item in questions(QUESTIONNAIRE):
         key = item["linkId"]
@@ -123,7 +125,7 @@ def test_item_types_choices_bounds_and_required():
     assert by_key["name"]["maxLength"] == 100
 
 
-def test_defaults_become_initial_values_only_where_there_is_one():
+def test_defaults_become_initial_values_only_where_there_is_one() -> None:
     # The country's item comes first; it has no default.
     assert "initial" not in questions(QUESTIONNAIRE)[0]
     for question, item in zip(QUESTIONS, questions(QUESTIONNAIRE)[1:], strict=True):
@@ -151,7 +153,7 @@ def test_defaults_become_initial_values_only_where_there_is_one():
     )
 
 
-def test_questionnaire_command_prints_it():
+def test_questionnaire_command_prints_it() -> None:
     result = cli("questionnaire", "--format", "fhir")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == QUESTIONNAIRE
@@ -162,7 +164,9 @@ def test_questionnaire_command_prints_it():
 
 
 @pytest.mark.parametrize("name", example_names())
-def test_example_response_is_valid_r4_and_plans_exactly_like_the_answers_file(name, tmp_path):
+def test_example_response_is_valid_r4_and_plans_exactly_like_the_answers_file(
+    name: str, tmp_path: Path
+) -> None:
     response = response_from_answers(example_answers(name))
     model = QuestionnaireResponse.model_validate(response)
     assert model.status == "completed" and model.questionnaire == QUESTIONNAIRE_URL
@@ -179,14 +183,14 @@ def test_example_response_is_valid_r4_and_plans_exactly_like_the_answers_file(na
         assert from_fhir.stdout == expected
 
 
-def test_response_from_standard_input_too():
+def test_response_from_standard_input_too() -> None:
     response = json.dumps(response_from_answers(example_answers("sciatica")))
     one = cli("plan", "--answers", "-", "--format", "json", input=response)
     two = cli("plan", "--answers", str(EXAMPLES / "sciatica.json"), "--format", "json")
     assert one.exit_code == 0 and one.stdout == two.stdout
 
 
-def test_response_items_follow_the_questions():
+def test_response_items_follow_the_questions() -> None:
     response = response_from_answers(example_answers("desk-worker-upper-back"))
     order = [q.key for q in QUESTIONS]
     link_ids = [item["linkId"] for item in response["item"]]
@@ -195,7 +199,7 @@ def test_response_items_follow_the_questions():
     assert [a["valueCoding"]["code"] for a in areas["answer"]] == ["upper_back", "neck"]
 
 
-def test_response_from_answers_refuses_invalid_answers():
+def test_response_from_answers_refuses_invalid_answers() -> None:
     with pytest.raises(AnswersError, match="age"):
         response_from_answers(dict(example_answers("sciatica"), age=0))
 
@@ -204,7 +208,7 @@ def test_response_from_answers_refuses_invalid_answers():
 
 
 @given(strategies.answers())
-def test_any_answers_survive_the_round_trip_through_fhir(raw):
+def test_any_answers_survive_the_round_trip_through_fhir(raw: dict[str, Any]) -> None:
     original = validate_answers(raw)
     response = json.loads(json.dumps(response_from_answers(raw)))
     back = validate_answers(answers_from_response(response, "the response"))
@@ -225,7 +229,7 @@ def test_any_answers_survive_the_round_trip_through_fhir(raw):
 
 @settings(max_examples=40)
 @given(strategies.answers())
-def test_any_response_we_write_is_valid_r4(raw):
+def test_any_response_we_write_is_valid_r4(raw: dict[str, Any]) -> None:
     # Names are the one free text; FHIR strings exclude most control characters.
     if "name" in raw:
         raw = dict(raw, name="Sam O'Neil, 57")
@@ -235,7 +239,7 @@ def test_any_response_we_write_is_valid_r4(raw):
 # -- responses from elsewhere ---------------------------------------------------------------
 
 
-def _nested(response: dict) -> dict:
+def _nested(response: dict[str, Any]) -> dict[str, Any]:
     """The same answers as another form filler might send them: grouped, with display
     items and extra FHIR elements backplan has no use for."""
     groups: dict[str, list] = {}
@@ -259,14 +263,14 @@ def _nested(response: dict) -> dict:
     }
 
 
-def test_groups_display_items_and_versioned_canonical_are_accepted():
+def test_groups_display_items_and_versioned_canonical_are_accepted() -> None:
     raw = example_answers("osteoporosis-slip")
     response = _nested(response_from_answers(raw))
     QuestionnaireResponse.model_validate(response)
     assert validate_answers(answers_from_response(response)) == validate_answers(raw)
 
 
-def test_missing_questionnaire_and_system_are_accepted():
+def test_missing_questionnaire_and_system_are_accepted() -> None:
     raw = example_answers("sciatica")
     response = response_from_answers(raw)
     del response["questionnaire"]
@@ -276,7 +280,7 @@ def test_missing_questionnaire_and_system_are_accepted():
     assert validate_answers(answers_from_response(response)) == validate_answers(raw)
 
 
-def test_no_equipment_answer_means_none_at_hand():
+def test_no_equipment_answer_means_none_at_hand() -> None:
     raw = dict(example_answers("sciatica"), equipment=[])
     response = response_from_answers(raw)
     assert "equipment" not in [i["linkId"] for i in response["item"]]
@@ -285,11 +289,11 @@ def test_no_equipment_answer_means_none_at_hand():
     assert answers_from_response(response)["equipment"] == []
 
 
-def _response(name: str = "desk-worker-upper-back") -> dict:
+def _response(name: str = "desk-worker-upper-back") -> dict[str, Any]:
     return response_from_answers(example_answers(name))
 
 
-def _item(response: dict, key: str) -> dict:
+def _item(response: dict[str, Any], key: str) -> dict[str, Any]:
     return next(i for i in response["item"] if i["linkId"] == key)
 
 
@@ -370,7 +374,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", BAD, ids=list(BAD))
-def test_bad_responses_exit_2_naming_the_link_id(case):
+def test_bad_responses_exit_2_naming_the_link_id(case) -> None:
     change, fragments = BAD[case]
     result = cli("plan", "--answers", "-", input=_case(change))
     assert result.exit_code == 2, result.output
@@ -379,8 +383,8 @@ def test_bad_responses_exit_2_naming_the_link_id(case):
         assert fragment in result.stderr, (fragment, result.stderr)
 
 
-def test_every_problem_is_named_at_once():
-    def change(r):
+def test_every_problem_is_named_at_once() -> None:
+    def change(r) -> None:
         _item(r, "age").update(answer=[{"valueString": "old"}])
         _item(r, "onset").update(answer=[{"valueCoding": {"code": "nope"}}])
         r["item"].remove(_item(r, "history.cancer"))
@@ -397,8 +401,8 @@ def test_every_problem_is_named_at_once():
     assert len(missing) == 1 and "history.cancer" in missing[0] and "age" not in missing[0]
 
 
-def test_deeply_nested_groups_are_refused_cleanly():
-    item: dict = {"linkId": "age", "answer": [{"valueInteger": 40}]}
+def test_deeply_nested_groups_are_refused_cleanly() -> None:
+    item: dict[str, Any] = {"linkId": "age", "answer": [{"valueInteger": 40}]}
     for depth in range(300):
         item = {"linkId": f"g{depth}", "item": [item]}
     response = {"resourceType": "QuestionnaireResponse", "status": "completed", "item": [item]}
@@ -493,7 +497,7 @@ fuzzed_responses = st.fixed_dictionaries(
 @pytest.mark.slow
 @settings(max_examples=400)
 @given(fuzzed_responses)
-def test_any_json_response_gives_answers_or_answers_error(resource):
+def test_any_json_response_gives_answers_or_answers_error(resource) -> None:
     text = json.dumps(resource)
     try:
         answers_from_response(json.loads(text), "fuzz")
@@ -506,7 +510,7 @@ def test_any_json_response_gives_answers_or_answers_error(resource):
 
 
 @given(strategies.answers(), st.data())
-def test_one_broken_item_in_a_good_response_is_named(raw, data):
+def test_one_broken_item_in_a_good_response_is_named(raw: dict[str, Any], data) -> None:
     response = response_from_answers(raw)
     index = data.draw(st.integers(0, len(response["item"]) - 1))
     item = response["item"][index]
@@ -522,7 +526,7 @@ def test_one_broken_item_in_a_good_response_is_named(raw, data):
         assert item["linkId"] in exc.message()
 
 
-def test_a_hostile_link_id_is_quoted_not_printed_raw():
+def test_a_hostile_link_id_is_quoted_not_printed_raw() -> None:
     response = _response()
     response["item"].append({"linkId": "\x1b[2J\x1b]0;owned\x07", "answer": []})
     result = cli("plan", "--answers", "-", input=json.dumps(response))
@@ -531,7 +535,7 @@ def test_a_hostile_link_id_is_quoted_not_printed_raw():
 
 
 @given(_json)
-def test_anything_that_is_not_a_questionnaire_response_is_refused(value):
+def test_anything_that_is_not_a_questionnaire_response_is_refused(value) -> None:
     if isinstance(value, dict):
         value = dict(value, resourceType=value.get("resourceType", "Patient"))
         if value["resourceType"] == "QuestionnaireResponse":
@@ -543,11 +547,11 @@ def test_anything_that_is_not_a_questionnaire_response_is_refused(value):
 # -- the CarePlan ---------------------------------------------------------------------------
 
 
-def _dated(name: str, start: str = "2027-01-04") -> dict:
+def _dated(name: str, start: str = "2027-01-04") -> dict[str, Any]:
     return dict(example_answers(name), start_date=start)
 
 
-def test_care_plan_for_a_plan_without_a_start_date():
+def test_care_plan_for_a_plan_without_a_start_date() -> None:
     result = result_for(example_answers("desk-worker-upper-back"))
     plan = care_plan(result, produced=PRODUCED)
     CarePlan.model_validate(plan)
@@ -602,7 +606,7 @@ def test_care_plan_for_a_plan_without_a_start_date():
     assert any("How much pain" in n["text"] or "pain" in n["text"] for n in plan["note"][1:])
 
 
-def test_care_plan_for_a_dated_plan_has_its_period():
+def test_care_plan_for_a_dated_plan_has_its_period() -> None:
     result = result_for(_dated("desk-worker-upper-back"))
     plan = care_plan(result, produced=PRODUCED)
     CarePlan.model_validate(plan)
@@ -612,7 +616,7 @@ def test_care_plan_for_a_dated_plan_has_its_period():
         assert "2027-01-04" <= bounds["start"] <= bounds["end"] <= "2027-01-31"
 
 
-def test_dose_description_shows_how_it_rises():
+def test_dose_description_shows_how_it_rises() -> None:
     result = result_for(_dated("desk-worker-upper-back"))
     plan = care_plan(result, produced=PRODUCED)
     last = {p.exercise.id: p.dose for s in result.plan.weeks[-1].sessions for p in s.exercises}
@@ -628,7 +632,7 @@ def test_dose_description_shows_how_it_rises():
             assert dose_words(last[code]) in activity["detail"]["description"]
 
 
-def test_care_plan_for_an_emergency_is_on_hold_with_a_detected_issue_per_flag():
+def test_care_plan_for_an_emergency_is_on_hold_with_a_detected_issue_per_flag() -> None:
     result = result_for(example_answers("cauda-equina"))
     plan = care_plan(result, produced=PRODUCED)
     CarePlan.model_validate(plan)
@@ -659,7 +663,7 @@ def test_care_plan_for_an_emergency_is_on_hold_with_a_detected_issue_per_flag():
     assert "until a clinician has checked the warning signs" in notes[2]
 
 
-def test_care_plan_for_a_withheld_plan_says_why():
+def test_care_plan_for_a_withheld_plan_says_why() -> None:
     result = result_for(_dated("teenager"))
     assert result.withheld is not None
     plan = care_plan(result, produced=PRODUCED)
@@ -669,7 +673,7 @@ def test_care_plan_for_a_withheld_plan_says_why():
     assert any(result.withheld.id in n and result.withheld.reason in n for n in notes)
 
 
-def test_care_plan_with_a_soon_flag_keeps_the_plan_and_the_issue():
+def test_care_plan_with_a_soon_flag_keeps_the_plan_and_the_issue() -> None:
     result = result_for(example_answers("sciatica"))
     plan = care_plan(result, produced=PRODUCED)
     CarePlan.model_validate(plan)
@@ -678,7 +682,7 @@ def test_care_plan_with_a_soon_flag_keeps_the_plan_and_the_issue():
     assert plan["note"][0]["text"].startswith("Triage: soon.")
 
 
-def test_unnamed_person_gets_a_subject_all_the_same():
+def test_unnamed_person_gets_a_subject_all_the_same() -> None:
     raw = example_answers("sciatica")
     raw.pop("name", None)
     plan = care_plan(result_for(raw), produced=PRODUCED)
@@ -687,7 +691,7 @@ def test_unnamed_person_gets_a_subject_all_the_same():
 
 @settings(max_examples=60)
 @given(strategies.answers(red_flag_rate=0.05))
-def test_any_result_gives_a_valid_care_plan(raw):
+def test_any_result_gives_a_valid_care_plan(raw: dict[str, Any]) -> None:
     if "name" in raw:
         raw = dict(raw, name="Alex")
     result = result_for(raw)
@@ -697,7 +701,7 @@ def test_any_result_gives_a_valid_care_plan(raw):
     assert len(plan.get("contained", [])) == len(result.triage.flags)
 
 
-def test_plan_command_prints_a_valid_care_plan():
+def test_plan_command_prints_a_valid_care_plan() -> None:
     result = cli("plan", "--example", "--format", "fhir")
     assert result.exit_code == 0, result.output
     model = CarePlan.model_validate_json(result.stdout)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -31,7 +32,7 @@ CATALOG = load_catalog()
 DRAWN = [(e, p) for e in CATALOG for p in e.positions]
 
 
-def test_every_exercise_has_a_figure_and_every_figure_an_exercise():
+def test_every_exercise_has_a_figure_and_every_figure_an_exercise() -> None:
     wanted = {figure_key(e.id, p, e.position) for e, p in DRAWN}
     assert len(wanted) == len(DRAWN) > len(CATALOG)
     assert check_against(load_figures(), wanted) == []
@@ -55,7 +56,7 @@ def _name(pair) -> str:
 
 
 @pytest.mark.parametrize("pair", DRAWN, ids=_name)
-def test_each_figure_shows_its_position(pair):
+def test_each_figure_shows_its_position(pair) -> None:
     """Each figure shows the position it is for (the usual one, or the one the plan
     moved the exercise to), and needs no equipment the exercise does not list (a chair
     its steps use, to sit on or to hold, is the exception: any home has one)."""
@@ -76,7 +77,7 @@ def test_each_figure_shows_its_position(pair):
 
 
 @pytest.mark.parametrize("pair", DRAWN, ids=_name)
-def test_each_figure_is_valid_accessible_svg(pair):
+def test_each_figure_is_valid_accessible_svg(pair) -> None:
     exercise, position = pair
     figure = figures.figure_for(exercise, position)
     assert figure is not None
@@ -109,7 +110,7 @@ def test_each_figure_is_valid_accessible_svg(pair):
     assert text == figures.svg(exercise, True, position)  # the same bytes every time
 
 
-def test_data_uri_carries_the_same_svg():
+def test_data_uri_carries_the_same_svg() -> None:
     exercise = CATALOG["cat-cow"]
     uri = figures.data_uri(exercise)
     assert uri.startswith("data:image/svg+xml;base64,")
@@ -122,7 +123,7 @@ def _luminance(colour: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-def test_the_figure_reads_in_greyscale():
+def test_the_figure_reads_in_greyscale() -> None:
     """Near limbs, far limbs, the target band and the page differ in lightness alone."""
     shades = [figures.BODY, figures.FAR, figures.HALO, "#ffffff"]
     levels = sorted(_luminance(c) for c in shades)
@@ -139,7 +140,7 @@ figures:
 """
 
 
-def _load(tmp_path, body: str):
+def _load(tmp_path: Path, body: str):
     path = tmp_path / "poses.yaml"
     path.write_text(BASES + textwrap.indent(textwrap.dedent(body), "  "), encoding="utf-8")
     return load_figures(path)
@@ -153,7 +154,7 @@ demo:
 """
 
 
-def test_a_good_figure_loads(tmp_path):
+def test_a_good_figure_loads(tmp_path: Path) -> None:
     assert list(_load(tmp_path, GOOD)) == ["demo"]
 
 
@@ -169,19 +170,19 @@ def test_a_good_figure_loads(tmp_path):
         ("near_leg: [-5, -90]", "the start and end poses are the same"),
     ],
 )
-def test_impossible_poses_are_refused_by_name(tmp_path, change, message):
+def test_impossible_poses_are_refused_by_name(tmp_path: Path, change: str, message: str) -> None:
     body = GOOD.replace("near_leg: [20, -80], lifted: [near_foot]", change)
     with pytest.raises(DataFileError) as caught:
         _load(tmp_path, body)
     assert "figure demo" in str(caught.value) and message in str(caught.value)
 
 
-def test_sitting_needs_a_chair(tmp_path):
+def test_sitting_needs_a_chair(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="sits, but there is no chair"):
         _load(tmp_path, GOOD.replace("props: [{kind: chair}]", "props: []"))
 
 
-def test_a_standing_figure_stands_on_the_floor(tmp_path):
+def test_a_standing_figure_stands_on_the_floor(tmp_path: Path) -> None:
     fig = _load(
         tmp_path,
         """\
@@ -199,7 +200,7 @@ def test_a_standing_figure_stands_on_the_floor(tmp_path):
     angles=st.lists(st.floats(-180, 180, allow_nan=False), min_size=11, max_size=11),
     view=st.sampled_from(["side", "front"]),
 )
-def test_bones_keep_their_length_in_any_pose(angles, view):
+def test_bones_keep_their_length_in_any_pose(angles, view) -> None:
     sides = ("near", "far") if view == "side" else ("left", "right")
     pose = Pose(
         name="start",
@@ -228,7 +229,7 @@ def test_bones_keep_their_length_in_any_pose(angles, view):
 # -- where figures appear, and where they stay out -----------------------------------
 
 
-def test_exercises_html_is_an_illustrated_catalog():
+def test_exercises_html_is_an_illustrated_catalog() -> None:
     runner = CliRunner()
     out = runner.invoke(main, ["exercises", "--format", "html"])
     assert out.exit_code == 0, out.output
@@ -245,13 +246,13 @@ def _images(markdown: str) -> list[str]:
     return [line for line in markdown.splitlines() if line.startswith("![")]
 
 
-def test_markdown_on_standard_output_leaves_the_figures_out():
+def test_markdown_on_standard_output_leaves_the_figures_out() -> None:
     out = CliRunner().invoke(main, ["plan", "--example", "--format", "markdown"]).output
     assert _images(out) == [] and "data:" not in out
     assert "The pictures of each exercise are in the web page and the printable" in out
 
 
-def test_markdown_embeds_the_figures_only_when_asked():
+def test_markdown_embeds_the_figures_only_when_asked() -> None:
     out = (
         CliRunner()
         .invoke(main, ["plan", "--example", "--format", "markdown", "--embed-figures"])
@@ -262,7 +263,7 @@ def test_markdown_embeds_the_figures_only_when_asked():
     assert len(images) == out.count("\n### ") - out.count("\n### Week")
 
 
-def test_a_markdown_file_gets_its_figures_as_files_beside_it(tmp_path):
+def test_a_markdown_file_gets_its_figures_as_files_beside_it(tmp_path: Path) -> None:
     """`-o plan.md` writes each figure once, as an SVG file in plan-figures/, and links
     it: the Markdown of the example plan stays under 20 KB (it was 87 KB of data URIs)."""
     target = tmp_path / "plan.md"
@@ -283,7 +284,9 @@ def test_a_markdown_file_gets_its_figures_as_files_beside_it(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-def test_markdown_and_its_figures_are_written_all_or_nothing(tmp_path, monkeypatch):
+def test_markdown_and_its_figures_are_written_all_or_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Nothing half-written: a folder that is not ours is refused before anything is
     written, and a failure while putting the file in place leaves the previous plan and
     figures exactly as they were, with no temporary files behind."""
@@ -316,7 +319,7 @@ def test_markdown_and_its_figures_are_written_all_or_nothing(tmp_path, monkeypat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan-figures", "plan.md"]
 
 
-def test_a_json_plan_never_loads_the_figures():
+def test_a_json_plan_never_loads_the_figures() -> None:
     """The figures and their pose data stay off the `plan --format json` path."""
     code = (
         "import sys, json; from click.testing import CliRunner; "
@@ -333,7 +336,7 @@ def test_a_json_plan_never_loads_the_figures():
         assert module not in loaded
 
 
-def test_figures_from_the_start_up_cache_draw_the_same():
+def test_figures_from_the_start_up_cache_draw_the_same() -> None:
     exercise = CATALOG["bird-dog"] if "bird-dog" in CATALOG else CATALOG["cat-cow"]
     load_figures.cache_clear()
     figures.figures.cache_clear()
@@ -344,7 +347,7 @@ def test_figures_from_the_start_up_cache_draw_the_same():
     assert figures.svg(exercise) == fresh
 
 
-def test_a_plan_shows_the_figure_of_the_position_it_asks_for():
+def test_a_plan_shows_the_figure_of_the_position_it_asks_for() -> None:
     """An exercise moved to another position (a filter can rule the usual one out)
     shows that position's figure, never the usual one's."""
     from recommender.pipeline.plan import Prescription
@@ -376,7 +379,7 @@ figures:
 """
 
 
-def _load_more(tmp_path, body: str):
+def _load_more(tmp_path: Path, body: str):
     # a file of its own each time: load_figures keeps what it read by path
     path = tmp_path / f"poses-{len(list(tmp_path.iterdir()))}.yaml"
     text = MORE_BASES + textwrap.indent(textwrap.dedent(body), "  ")
@@ -536,7 +539,7 @@ PLANTED = {
 
 
 @pytest.mark.parametrize("fault", sorted(PLANTED))
-def test_each_check_refuses_its_planted_fault(tmp_path, fault):
+def test_each_check_refuses_its_planted_fault(tmp_path: Path, fault) -> None:
     """Each check passes a good figure and refuses the same figure with one fault
     planted, naming the figure and what is wrong."""
     good, before, after, message = PLANTED[fault]
@@ -584,7 +587,7 @@ FACTS = [
 
 
 @pytest.mark.parametrize(("said", "shown", "not_shown"), FACTS, ids=[f[0] for f in FACTS])
-def test_the_facts_of_the_steps_are_checked(tmp_path, said, shown, not_shown):
+def test_the_facts_of_the_steps_are_checked(tmp_path: Path, said, shown, not_shown) -> None:
     props = "[{kind: chair}]" if "sitting" in shown else "[]"
     body = f"""\
         fact:
@@ -598,7 +601,7 @@ def test_the_facts_of_the_steps_are_checked(tmp_path, said, shown, not_shown):
         _load_more(tmp_path, body.replace(f"start: {{{shown}", f"start: {{{not_shown}"))
 
 
-def test_a_fact_the_loader_cannot_check_is_refused(tmp_path):
+def test_a_fact_the_loader_cannot_check_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DataFileError, match="not a fact the loader can check"):
         _load_more(
             tmp_path,
@@ -611,7 +614,7 @@ def test_a_fact_the_loader_cannot_check_is_refused(tmp_path):
         )
 
 
-def test_every_figure_states_the_facts_of_its_steps_and_what_moves():
+def test_every_figure_states_the_facts_of_its_steps_and_what_moves() -> None:
     """Every figure lists what its steps say as facts (the loader has checked that they
     hold) and names what moves, by an arrow it follows or `moves`, so the visible
     movement check applies to the part the steps move."""
@@ -624,7 +627,7 @@ def test_every_figure_states_the_facts_of_its_steps_and_what_moves():
 # -- props and movements added for catalog v3's exercises -------------------------------
 
 
-def test_a_breath_is_drawn_in_the_tummy_and_only_from_the_side(tmp_path):
+def test_a_breath_is_drawn_in_the_tummy_and_only_from_the_side(tmp_path: Path) -> None:
     """A breath in pushes the drawn tummy out by as much as the checks say (the hand
     on it rides on it); seen from the front it would come toward us, so it is refused."""
     from recommender.inputs.body import skeleton as bones_of
@@ -650,7 +653,7 @@ def test_a_breath_is_drawn_in_the_tummy_and_only_from_the_side(tmp_path):
         )
 
 
-def test_relaxed_breathing_shows_the_tummy_rise_under_its_hand():
+def test_relaxed_breathing_shows_the_tummy_rise_under_its_hand() -> None:
     for key in ("relaxed-breathing", "relaxed-breathing@sitting"):
         figure = load_figures()[key]
         start, end = figure.poses[0], figure.poses[-1]
@@ -659,7 +662,7 @@ def test_relaxed_breathing_shows_the_tummy_rise_under_its_hand():
         assert "near_hand" in figure.movers
 
 
-def test_a_band_pulling_sideways_comes_from_a_door_on_the_right():
+def test_a_band_pulling_sideways_comes_from_a_door_on_the_right() -> None:
     """The Pallof hold: seen from the front, the band is fixed to a door seen
     edge-on beside the person (not a doorway around them), on their right, which is
     the picture's left, at chest height, as the steps say."""
@@ -680,7 +683,7 @@ def test_a_band_pulling_sideways_comes_from_a_door_on_the_right():
             assert all(float(r.get("x")) == door.x - 4 for r in posts)
 
 
-def test_the_pallof_press_is_seen_from_the_side_so_the_press_forward_shows():
+def test_the_pallof_press_is_seen_from_the_side_so_the_press_forward_shows() -> None:
     """From the front, hands pressed toward the viewer looked like arms crossed over the
     chest; from the side the hands travel forward from the breastbone to arm's length."""
     for key in ("band-pallof-press", "band-pallof-press@sitting"):
@@ -692,7 +695,7 @@ def test_the_pallof_press_is_seen_from_the_side_so_the_press_forward_shows():
         assert abs(end[1] - shoulder[1]) < 30  # ...to chest height
 
 
-def test_a_band_held_between_the_hands_is_drawn_hand_to_hand(tmp_path):
+def test_a_band_held_between_the_hands_is_drawn_hand_to_hand(tmp_path: Path) -> None:
     figure = load_figures()["band-pull-apart"]
     band = next(p for p in figure.props if p.kind == "band")
     assert band.around == "hands" and band.hands == ("left", "right")
@@ -718,7 +721,7 @@ def test_a_band_held_between_the_hands_is_drawn_hand_to_hand(tmp_path):
         )
 
 
-def test_exercises_kept_for_fallers_because_they_can_be_done_sitting_are_drawn_sitting():
+def test_exercises_kept_for_fallers_because_they_can_be_done_sitting_are_drawn_sitting() -> None:
     """EX-BALANCE keeps an exercise that needs balance without support when it can be
     done sitting, and the plan then shows it sitting: that figure sits on a chair."""
     kept = [

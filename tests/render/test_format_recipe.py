@@ -15,6 +15,7 @@ import pytest
 
 from recommender.app.web import form
 from recommender.inputs.questionnaire import load_questionnaire
+from recommender.pipeline.recommend import Recommender
 from recommender.render import FORMATS
 
 from conftest import example_answers
@@ -31,13 +32,15 @@ SECTIONS = form.sections(load_questionnaire())
 
 
 @pytest.fixture
-def registered(monkeypatch):
+def registered(monkeypatch: pytest.MonkeyPatch) -> None:
     """The recipe's module and registry entry, undone after the test."""
     monkeypatch.setitem(sys.modules, dummy_format.MODULE, dummy_format.module())
     monkeypatch.setitem(FORMATS, dummy_format.NAME, dummy_format.entry())
 
 
-def test_the_web_app_offers_a_new_format_for_download(recommender, registered):
+def test_the_web_app_offers_a_new_format_for_download(
+    recommender: Recommender, registered: None
+) -> None:
     from recommender.app.web.app import create_app
 
     client = TestClient(create_app(recommender))
@@ -82,7 +85,7 @@ def _safety_tests(tmp_path: Path, careful: bool) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_safety_tests_hold_a_new_format_to_the_safety_net(tmp_path):
+def test_the_safety_tests_hold_a_new_format_to_the_safety_net(tmp_path: Path) -> None:
     careful = _safety_tests(tmp_path, careful=True)
     assert careful.returncode == 0, careful.stdout[-3000:]
     for case in ("soon with a plan", "soon without a plan", "plan, no flags"):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -37,7 +39,7 @@ def dated(name: str, start: str = "2027-01-04") -> str:
 # -- Markdown --------------------------------------------------------------------------
 
 
-def test_markdown_has_warnings_plan_howto_notes_and_sources():
+def test_markdown_has_warnings_plan_howto_notes_and_sources() -> None:
     out = cli("plan", "-a", str(EXAMPLES / "sciatica.json"), "-f", "markdown").output
     order = [
         "# backplan",
@@ -56,7 +58,7 @@ def test_markdown_has_warnings_plan_howto_notes_and_sources():
     assert "2026-01-01" in out
 
 
-def test_markdown_escapes_the_name():
+def test_markdown_escapes_the_name() -> None:
     answers = example_answers("desk-worker-upper-back")
     answers["name"] = "<b>*Bob*</b> [x](http://evil)"
     out = cli("plan", "-a", "-", "-f", "markdown", input=json.dumps(answers)).output
@@ -65,7 +67,7 @@ def test_markdown_escapes_the_name():
     assert "\\*Bob\\*" in first and "\\[x\\]" in first
 
 
-def test_markdown_for_an_emergency_has_no_plan():
+def test_markdown_for_an_emergency_has_no_plan() -> None:
     out = cli("plan", "-a", str(EXAMPLES / "cauda-equina.json"), "-f", "markdown").output
     assert "> **EMERGENCY" in out and "No exercise plan is given" in out
     assert "## Your plan" not in out
@@ -80,7 +82,7 @@ def _events(text: str):
     return [c for c in calendar.walk("VEVENT")]
 
 
-def test_calendar_has_one_event_per_session_with_stable_uids():
+def test_calendar_has_one_event_per_session_with_stable_uids() -> None:
     first = cli("plan", "-a", "-", "-f", "ics", input=dated("desk-worker-upper-back"))
     assert first.exit_code == 0, first.output
     every = _events(first.output)
@@ -116,7 +118,7 @@ def test_calendar_has_one_event_per_session_with_stable_uids():
     assert [str(e["UID"]) for e in again] == uids
 
 
-def test_calendar_needs_a_start_date():
+def test_calendar_needs_a_start_date() -> None:
     result = cli("plan", "-a", str(EXAMPLES / "sciatica.json"), "-f", "ics")
     assert result.exit_code == 2
     assert "start_date" in result.output and "Traceback" not in result.output
@@ -128,7 +130,7 @@ def test_calendar_needs_a_start_date():
     )
 
 
-def test_calendar_without_a_plan_reminds_what_to_do():
+def test_calendar_without_a_plan_reminds_what_to_do() -> None:
     result = cli("plan", "-a", "-", "-f", "ics", input=dated("cancer-thoracic"))
     assert result.exit_code == 0
     (event,) = _events(result.stdout)
@@ -137,14 +139,14 @@ def test_calendar_without_a_plan_reminds_what_to_do():
     assert "URGENT" in result.stderr  # said beside a machine format too
 
 
-def test_reproducible_outputs_with_source_date_epoch():
+def test_reproducible_outputs_with_source_date_epoch() -> None:
     for fmt in every_format():
         one = cli("plan", "--example", "-f", fmt).output
         assert one == cli("plan", "--example", "-f", fmt).output, fmt
 
 
 @pytest.mark.parametrize("fmt", every_format())
-def test_every_format_works_on_the_bundled_example(fmt, tmp_path):
+def test_every_format_works_on_the_bundled_example(fmt: str, tmp_path: Path) -> None:
     target = tmp_path / f"plan.{fmt}"
     result = cli("plan", "--example", "-f", fmt, "-o", str(target))
     assert result.exit_code == 0, result.output
@@ -153,7 +155,7 @@ def test_every_format_works_on_the_bundled_example(fmt, tmp_path):
 
 @settings(max_examples=60)
 @given(plannable_answers)
-def test_every_format_renders_any_valid_answers(raw):
+def test_every_format_renders_any_valid_answers(raw: dict[str, Any]) -> None:
     raw = dict(raw, start_date=raw.get("start_date", "2027-01-04"))
     result = RECOMMENDER.recommend(validate_answers(raw))
     for fmt in every_format():
@@ -169,7 +171,7 @@ ADVICE_ELSEWHERE = {"sheet"}
 
 
 @pytest.mark.parametrize("fmt", for_people())
-def test_every_format_shows_effort_position_walking_and_advice(fmt):
+def test_every_format_shows_effort_position_walking_and_advice(fmt: str) -> None:
     """Issue 12's six plans: a person reading any format learns how hard strength work
     should feel, which position to use, when to walk, and how to look after their back."""
     for path in sorted(PLANS.glob("*.json")):
@@ -199,7 +201,7 @@ def test_every_format_shows_effort_position_walking_and_advice(fmt):
 
 
 @pytest.mark.parametrize("fmt", every_format())
-def test_every_format_states_the_rests(fmt):
+def test_every_format_states_the_rests(fmt: str) -> None:
     """docs/result.md: rests are stated in every format, "rest 60 s
     between sets" for strength work and a short rest between stretch holds; JSON
     carries `rest_seconds` on every item."""

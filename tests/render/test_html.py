@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Optional
 
 import pytest
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 
 from recommender.app.cli import main
 from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.recommend import Recommender
 from recommender.render import render_result
 from recommender.render.html import render_html
 from recommender.render.phrases import item_words
@@ -225,13 +227,13 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def result_for(recommender, example: str, **changes):
+def result_for(recommender: Recommender, example: str, **changes):
     answers = example_answers(example)
     answers.update(changes)
     return recommender.recommend(validate_answers(answers))
 
 
-def page_for(recommender, example: str, **changes):
+def page_for(recommender: Recommender, example: str, **changes):
     result = result_for(recommender, example, **changes)
     html = render_html(result, produced=PRODUCED)
     return result, html, Page(html)
@@ -241,7 +243,7 @@ def page_for(recommender, example: str, **changes):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_page_is_a_complete_self_contained_document(recommender, name):
+def test_page_is_a_complete_self_contained_document(recommender: Recommender, name: str) -> None:
     result, html, page = page_for(recommender, name)
     assert html.startswith("<!doctype html>")
     assert page.decls == ["doctype html"]
@@ -276,7 +278,7 @@ def test_page_is_a_complete_self_contained_document(recommender, name):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_sections_come_in_the_terminal_order(recommender, name):
+def test_sections_come_in_the_terminal_order(recommender: Recommender, name: str) -> None:
     result, _, page = page_for(recommender, name)
     sections = [e for e in page.all("section") if e in page.one("main").children]
     order = [e.classes[0] for e in sections]
@@ -290,7 +292,7 @@ def test_sections_come_in_the_terminal_order(recommender, name):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_warning_box_says_everything_in_words(recommender, name):
+def test_warning_box_says_everything_in_words(recommender: Recommender, name: str) -> None:
     result, _, page = page_for(recommender, name)
     box = page.one("section", "warning")
     assert f"level-{result.triage.level}" in box.classes
@@ -316,7 +318,9 @@ def test_warning_box_says_everything_in_words(recommender, name):
 
 
 @pytest.mark.parametrize("name", ["desk-worker-upper-back", "sciatica"])
-def test_plan_shows_every_week_session_exercise_and_dose(recommender, name):
+def test_plan_shows_every_week_session_exercise_and_dose(
+    recommender: Recommender, name: str
+) -> None:
     result, _, page = page_for(recommender, name)
     plan = result.plan
     assert plan is not None
@@ -356,7 +360,7 @@ def _ticks(page: Page, box: Element) -> list[Element]:
     return ticks.children
 
 
-def test_plan_intro_and_how_to_with_steps_and_cautions(recommender):
+def test_plan_intro_and_how_to_with_steps_and_cautions(recommender: Recommender) -> None:
     result, _, page = page_for(recommender, "desk-worker-upper-back")
     assert "4 weeks, 4 days a week, up to 12 minutes a session" in page.words(
         page.one("section", "plan")
@@ -375,7 +379,7 @@ def test_plan_intro_and_how_to_with_steps_and_cautions(recommender):
         ]
 
 
-def test_each_how_to_has_its_figure_beside_the_steps(recommender):
+def test_each_how_to_has_its_figure_beside_the_steps(recommender: Recommender) -> None:
     result, _, page = page_for(recommender, "desk-worker-upper-back")
     articles = page.all("article", "exercise")
     # each figure twice: moving (for the screen) and still (for print and less motion)
@@ -406,7 +410,9 @@ def test_each_how_to_has_its_figure_beside_the_steps(recommender):
 
 
 @pytest.mark.parametrize("name", ["desk-worker-upper-back", "sciatica"])
-def test_how_to_follows_the_session_that_first_asks_for_it(recommender, name):
+def test_how_to_follows_the_session_that_first_asks_for_it(
+    recommender: Recommender, name: str
+) -> None:
     """The pictures sit with the schedule: each exercise's how-to comes right after the
     first session group that names it, inside that week, and only once."""
     result, _, page = page_for(recommender, name)
@@ -438,7 +444,7 @@ def test_how_to_follows_the_session_that_first_asks_for_it(recommender, name):
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_notes_sources_and_footer(recommender, name):
+def test_notes_sources_and_footer(recommender: Recommender, name: str) -> None:
     result, _, page = page_for(recommender, name)
     if result.plan is None:
         assert not result.notes and not page.all("section", "notes")
@@ -464,7 +470,7 @@ def test_notes_sources_and_footer(recommender, name):
     assert "14 March 2025" in page.words(footer)
 
 
-def test_no_plan_says_why(recommender):
+def test_no_plan_says_why(recommender: Recommender) -> None:
     result, _, page = page_for(recommender, "teenager")
     assert result.withheld is not None
     text = page.words(page.one("section", "plan"))
@@ -477,7 +483,7 @@ def test_no_plan_says_why(recommender):
     assert not page.all("span", "tick")
 
 
-def test_dated_sessions_show_their_dates(recommender):
+def test_dated_sessions_show_their_dates(recommender: Recommender) -> None:
     result, _, page = page_for(recommender, "desk-worker-upper-back", start_date="2025-03-03")
     first = result.plan.weeks[0].sessions[0]
     assert first.date == dt.date(2025, 3, 3)
@@ -488,7 +494,7 @@ def test_dated_sessions_show_their_dates(recommender):
     assert "Monday 3 March 2025" in page.text
 
 
-def test_without_a_name_the_page_is_still_titled(recommender):
+def test_without_a_name_the_page_is_still_titled(recommender: Recommender) -> None:
     answers = example_answers("desk-worker-upper-back")
     del answers["name"]
     html = render_html(recommender.recommend(validate_answers(answers)), produced=PRODUCED)
@@ -500,7 +506,7 @@ def test_without_a_name_the_page_is_still_titled(recommender):
 # -- escaping and determinism ---------------------------------------------------------
 
 
-def test_name_is_escaped(recommender):
+def test_name_is_escaped(recommender: Recommender) -> None:
     result, html, page = page_for(recommender, "desk-worker-upper-back", name=EVIL_NAME)
     assert "<script" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Bob&#34;" in html
@@ -510,7 +516,7 @@ def test_name_is_escaped(recommender):
     assert EVIL_NAME in page.words(page_title(page))
 
 
-def test_the_environment_escapes_and_is_strict():
+def test_the_environment_escapes_and_is_strict() -> None:
     import jinja2
 
     from recommender.render.html import _environment
@@ -522,19 +528,21 @@ def test_the_environment_escapes_and_is_strict():
         env.get_template("plan.html.j2").render(page={})
 
 
-def test_unknown_paper_is_refused(recommender):
+def test_unknown_paper_is_refused(recommender: Recommender) -> None:
     with pytest.raises(ValueError):
         render_html(result_for(recommender, "sciatica"), produced=PRODUCED, paper="a5")
 
 
-def test_paper_size_is_pinned_only_when_asked(recommender):
+def test_paper_size_is_pinned_only_when_asked(recommender: Recommender) -> None:
     result = result_for(recommender, "sciatica")
     assert not re.search(r"^\s*size:", render_html(result, produced=PRODUCED), re.M)
     assert "size: A4;" in render_html(result, produced=PRODUCED, paper="a4")
     assert "size: letter;" in render_html(result, produced=PRODUCED, paper="Letter")
 
 
-def test_same_answers_and_epoch_give_identical_bytes(recommender, monkeypatch):
+def test_same_answers_and_epoch_give_identical_bytes(
+    recommender: Recommender, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741944600")  # 2025-03-14
     result = result_for(recommender, "sciatica")
     first = render_result(result, "html")
@@ -556,7 +564,9 @@ def test_same_answers_and_epoch_give_identical_bytes(recommender, monkeypatch):
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("name", ["desk-worker-upper-back", "cauda-equina"])
-def test_prints_to_pdf_in_a_real_browser(recommender, tmp_path, paper, name):
+def test_prints_to_pdf_in_a_real_browser(
+    recommender: Recommender, tmp_path: Path, paper: str, name: str
+) -> None:
     browser = find_browser()
     result = result_for(recommender, name)
     pdf = print_to_pdf(browser, render_html(result, produced=PRODUCED, paper=paper), tmp_path)
@@ -632,7 +642,7 @@ PRINT_WIDTH_PX = {"a4": (210 - 30) / 25.4 * 96, "letter": (215.9 - 30) / 25.4 * 
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_figures_keep_their_column_in_print_layout(recommender, paper):
+def test_figures_keep_their_column_in_print_layout(recommender: Recommender, paper: str) -> None:
     """Laid out for print at the paper's width, every figure stays in its own column
     beside the steps: nothing overlaps, spills past the page, or shrinks to nothing."""
     browser = find_browser()
@@ -676,7 +686,9 @@ PAGES_BEFORE = {"a4": 12, "letter": 12}
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_the_printed_plan_keeps_its_pictures_next_to_the_schedule(recommender, tmp_path, paper):
+def test_the_printed_plan_keeps_its_pictures_next_to_the_schedule(
+    recommender: Recommender, tmp_path: Path, paper: str
+) -> None:
     """Printed, the plan takes fewer pages than before; page 1 holds the plan's start,
     not only the warning; no page carries a line or two alone; and each exercise's
     picture is at most a page from the first page that names it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import platform
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -42,27 +43,29 @@ def standard(value: object) -> str:
 @pytest.mark.skipif(
     platform.python_implementation() != "CPython", reason="orjson is built for CPython"
 )
-def test_orjson_is_installed_with_backplan_on_cpython():
+def test_orjson_is_installed_with_backplan_on_cpython() -> None:
     assert jsonline.orjson is not None
 
 
 @given(values)
-def test_any_json_value_gives_the_standard_librarys_bytes(value):
+def test_any_json_value_gives_the_standard_librarys_bytes(value) -> None:
     assert jsonline.dumps(value) == standard(value)
 
 
 @given(answers())
-def test_a_result_line_is_the_standard_librarys_bytes(raw):
+def test_a_result_line_is_the_standard_librarys_bytes(raw: dict[str, Any]) -> None:
     result = BOOK.recommend(validate_answers(raw))
     assert compact(result) == standard(result.to_dict())
 
 
-def test_keys_that_are_not_text_are_written_as_the_standard_library_does():
+def test_keys_that_are_not_text_are_written_as_the_standard_library_does() -> None:
     value = {1: "one", None: [True], "x": {2: 3}}
     assert jsonline.dumps(value) == standard(value) == '{"1":"one","null":[true],"x":{"2":3}}'
 
 
-def test_without_orjson_the_standard_library_writes_the_same(monkeypatch):
+def test_without_orjson_the_standard_library_writes_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     value = {"name": 'Zoë "Z" \\ \u2603', "weeks": [1, 2**65], "held": None}
     with_orjson = jsonline.dumps(value)
     monkeypatch.setattr(jsonline, "orjson", None)

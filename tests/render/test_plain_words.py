@@ -9,6 +9,7 @@ import re
 import pytest
 
 from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.recommend import Recommender
 from recommender.render import render_result
 
 from conftest import example_answers, example_names
@@ -22,7 +23,9 @@ COMMAND = re.compile(r"(?<!your )backplan (?:explain|plan|intake|rules|schema|tr
 
 @pytest.mark.parametrize("fmt", for_people())
 @pytest.mark.parametrize("name", example_names())
-def test_no_rule_id_or_command_reaches_a_person(recommender, name, fmt):
+def test_no_rule_id_or_command_reaches_a_person(
+    recommender: Recommender, name: str, fmt: str
+) -> None:
     result = recommender.recommend(validate_answers(dated(example_answers(name))))
     shown = render_result(result, fmt)
     assert not RULE_ID.search(shown), RULE_ID.search(shown)
@@ -30,6 +33,6 @@ def test_no_rule_id_or_command_reaches_a_person(recommender, name, fmt):
 
 
 @pytest.mark.parametrize("fmt", [fmt for fmt in every_format() if for_machines(fmt)])
-def test_machines_and_clinicians_keep_the_ids(recommender, fmt):
+def test_machines_and_clinicians_keep_the_ids(recommender: Recommender, fmt: str) -> None:
     result = recommender.recommend(validate_answers(example_answers("cauda-equina")))
     assert "RF-CES-BLADDER" in render_result(result, fmt)

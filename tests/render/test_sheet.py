@@ -8,12 +8,15 @@ headless Chromium on A4 and on US Letter and read back with pypdf.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from test_html import PRODUCED, Page, result_for, squash
 
 from recommender.app.cli import main
 from recommender.core.safety_net import SIGNS
+from recommender.pipeline.recommend import Recommender
 from recommender.render.phrases import item_words
 from recommender.render.sheet import render_sheet, rest_cell
 
@@ -21,7 +24,7 @@ from support.browser import find_browser
 from support.printing import PAPER_POINTS, print_to_pdf, read_pdf
 
 
-def test_a_page_for_each_week_with_every_session_row_and_tick_box(recommender):
+def test_a_page_for_each_week_with_every_session_row_and_tick_box(recommender: Recommender) -> None:
     result = result_for(recommender, "desk-worker-upper-back")
     page = Page(render_sheet(result, PRODUCED))
     weeks = page.all("section", "week")
@@ -61,7 +64,7 @@ def test_a_page_for_each_week_with_every_session_row_and_tick_box(recommender):
     assert len(ids) == len(set(ids))  # a figure shown every week never repeats an id
 
 
-def test_the_sheet_names_the_persons_emergency_number(recommender):
+def test_the_sheet_names_the_persons_emergency_number(recommender: Recommender) -> None:
     import dataclasses
 
     answers = result_for(recommender, "desk-worker-upper-back").answers
@@ -70,7 +73,7 @@ def test_the_sheet_names_the_persons_emergency_number(recommender):
     assert shown.count("Call 999 or go to an emergency department now") == len(result.plan.weeks)
 
 
-def test_the_rest_is_shown_when_the_plan_states_it(recommender):
+def test_the_rest_is_shown_when_the_plan_states_it(recommender: Recommender) -> None:
     """Every item states its rest (`rest_seconds`); the sheet shows it in the words of
     the other formats where there is one, and nothing where there is none."""
     result = result_for(recommender, "desk-worker-upper-back")
@@ -85,7 +88,7 @@ def test_the_rest_is_shown_when_the_plan_states_it(recommender):
     assert shown and set(shown) == {rest_cell(p) for p in items if p.rest_seconds}
 
 
-def test_sheet_is_a_format_of_the_plan_command(tmp_path):
+def test_sheet_is_a_format_of_the_plan_command(tmp_path: Path) -> None:
     target = tmp_path / "sheet.html"
     run = CliRunner().invoke(main, ["plan", "--example", "-f", "sheet", "-o", str(target)])
     assert run.exit_code == 0, run.output
@@ -95,7 +98,9 @@ def test_sheet_is_a_format_of_the_plan_command(tmp_path):
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_a_four_week_sheet_prints_on_four_pages(recommender, tmp_path, paper):
+def test_a_four_week_sheet_prints_on_four_pages(
+    recommender: Recommender, tmp_path: Path, paper: str
+) -> None:
     """One page a week, on A4 and on Letter: each page holds its week whole, with the
     warning box."""
     browser = find_browser()

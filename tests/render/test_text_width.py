@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.recommend import Recommender
 from recommender.render.text import WIDTH, dose_line, render_text
 
 from conftest import example_answers, example_names
@@ -18,7 +19,7 @@ from conftest import example_answers, example_names
 RESULTS = {}
 
 
-def result_of(recommender, name):
+def result_of(recommender: Recommender, name: str):
     if name not in RESULTS:
         RESULTS[name] = recommender.recommend(validate_answers(example_answers(name)))
     return RESULTS[name]
@@ -26,7 +27,7 @@ def result_of(recommender, name):
 
 @settings(max_examples=60)
 @given(name=st.sampled_from(example_names()), width=st.integers(40, 100))
-def test_no_line_is_wider_than_the_terminal(recommender, name, width):
+def test_no_line_is_wider_than_the_terminal(recommender: Recommender, name: str, width) -> None:
     text = render_text(result_of(recommender, name), width=width)
     for line in text.splitlines():
         assert len(line) <= width, (width, line)
@@ -34,7 +35,7 @@ def test_no_line_is_wider_than_the_terminal(recommender, name, width):
             assert len(line) == width and line[-1] in "+|", line  # an unbroken box
 
 
-def test_off_a_terminal_the_width_stays_78(recommender):
+def test_off_a_terminal_the_width_stays_78(recommender: Recommender) -> None:
     text = render_text(result_of(recommender, "sciatica"))
     assert WIDTH == 78
     assert max(len(line) for line in text.splitlines()) <= 78
@@ -42,7 +43,7 @@ def test_off_a_terminal_the_width_stays_78(recommender):
 
 
 @pytest.mark.parametrize("width", [40, 60, 78, 100])
-def test_dose_lines_hold_together(width):
+def test_dose_lines_hold_together(width: int) -> None:
     name = "Chin tuck with head lift from lying on your back (a long name)"
     lines = dose_line("3. ", name, "2 sets of 10 each side", width)
     assert all(len(line) <= width for line in lines)

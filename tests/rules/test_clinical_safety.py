@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import Any
 
 from support.rule_ids import RULE_ID
 
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SAFETY_CASE = ROOT / "docs" / "clinical-safety.md"
 
 
-def hazard_rows() -> list[dict]:
+def hazard_rows() -> list[dict[str, Any]]:
     rows = []
     for line in SAFETY_CASE.read_text(encoding="utf-8").splitlines():
         if line.startswith("| H-"):
@@ -59,13 +60,13 @@ def rule_ids_in_rule_files() -> set[str]:
     return ids
 
 
-def test_every_rule_appears_in_the_hazard_log():
+def test_every_rule_appears_in_the_hazard_log() -> None:
     logged = {rule for row in hazard_rows() for rule in row["rules"]}
     missing = rule_ids_in_rule_files() - logged
     assert not missing, f"rules with no hazard in docs/clinical-safety.md: {sorted(missing)}"
 
 
-def test_every_hazard_names_existing_rules_and_tests():
+def test_every_hazard_names_existing_rules_and_tests() -> None:
     rows = hazard_rows()
     assert len(rows) >= 30
     assert len({row["id"] for row in rows}) == len(rows), "hazard ids repeat"
@@ -78,7 +79,7 @@ def test_every_hazard_names_existing_rules_and_tests():
             _assert_test_exists(row["id"], test)
 
 
-def test_every_integrity_hazard_names_existing_tests():
+def test_every_integrity_hazard_names_existing_tests() -> None:
     rows = integrity_rows()
     assert len(rows) >= 5
     for hazard, tests in rows:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from recommender.rulebook.conditions import AtLeast, ConditionError, describe, holds, parse
@@ -13,7 +15,7 @@ SIGNS = [
 ]
 
 
-def test_a_count_parses_and_reads_as_words():
+def test_a_count_parses_and_reads_as_words() -> None:
     condition = parse({"at_least": 2, "of": SIGNS})
     assert isinstance(condition, AtLeast) and condition.minimum == 2
     assert describe(condition) == (
@@ -35,12 +37,12 @@ def test_a_count_parses_and_reads_as_words():
         ({"of": SIGNS}, "needs both"),
     ],
 )
-def test_a_bad_count_is_refused_with_its_place(raw, problem):
+def test_a_bad_count_is_refused_with_its_place(raw: dict[str, Any], problem: str) -> None:
     with pytest.raises(ConditionError, match=problem):
         parse(raw)
 
 
-def test_a_count_too_large_to_compile_is_refused():
+def test_a_count_too_large_to_compile_is_refused() -> None:
     many = [
         {f"red_flags.{k}": True}
         for k in (
@@ -73,5 +75,7 @@ def test_a_count_too_large_to_compile_is_refused():
         ({}, None),
     ],
 )
-def test_a_count_is_decided_with_three_valued_logic(answers, expected):
+def test_a_count_is_decided_with_three_valued_logic(
+    answers: dict[str, Any], expected: bool | None
+) -> None:
     assert holds(parse({"at_least": 2, "of": SIGNS}), answers) is expected

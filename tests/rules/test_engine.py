@@ -3,6 +3,8 @@ the reference evaluator."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pytest
 
 from recommender.core.errors import BackplanError, EngineError
@@ -17,7 +19,7 @@ needs_durable = pytest.mark.skipif(not durable_available(), reason="durable-rule
 
 
 @needs_durable
-def test_many_evaluations_never_exhaust_the_sessions():
+def test_many_evaluations_never_exhaust_the_sessions() -> None:
     # A ruleset keeps at most 1,024 live sessions; each evaluation must free its own.
     facts = validate_answers(BOOK.rulebook.baseline).fact()
     for _ in range(3000):
@@ -26,7 +28,7 @@ def test_many_evaluations_never_exhaust_the_sessions():
 
 
 @pytest.mark.parametrize("kind", ENGINES)
-def test_the_same_answers_can_be_evaluated_again(kind):
+def test_the_same_answers_can_be_evaluated_again(kind: str) -> None:
     engine = create_engine(BOOK.rulebook.conditions(), kind)
     facts = validate_answers(dict(BOOK.rulebook.baseline, age=80)).fact()
     first = engine.evaluate(facts)
@@ -35,7 +37,7 @@ def test_the_same_answers_can_be_evaluated_again(kind):
 
 
 @pytest.mark.parametrize("kind", ENGINES)
-def test_every_operator_compiles_and_evaluates(kind):
+def test_every_operator_compiles_and_evaluates(kind: str) -> None:
     conditions = {
         "is": parse({"pain_trend": "worsening"}),
         "is_not": parse({"pregnancy": {"is_not": "no"}}),
@@ -63,13 +65,15 @@ def test_every_operator_compiles_and_evaluates(kind):
 
 
 @needs_durable
-def test_a_failure_among_the_actions_is_raised_and_frees_its_session(monkeypatch):
+def test_a_failure_among_the_actions_is_raised_and_frees_its_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from recommender.rulebook.engines import durable_engine
 
     engine = create_engine({"always": parse({"age": {"at_least": 1}})}, "durable")
     facts = validate_answers(BOOK.rulebook.baseline).fact()
 
-    def broken(message):
+    def broken(message: object) -> NoReturn:
         raise RuntimeError("boom")
 
     with monkeypatch.context() as patch:
@@ -82,8 +86,11 @@ def test_a_failure_among_the_actions_is_raised_and_frees_its_session(monkeypatch
 
 
 @needs_durable
-def test_an_action_for_a_rule_nobody_compiled_is_an_error(monkeypatch):
+def test_an_action_for_a_rule_nobody_compiled_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recommender.rulebook.engines.durable_engine import DurableEngine
+
     engine = create_engine({"always": parse({"age": {"at_least": 1}})}, "durable")
+    assert isinstance(engine, DurableEngine)
     monkeypatch.delitem(engine._reports, "always")
     facts = validate_answers(BOOK.rulebook.baseline).fact()
     with pytest.raises(EngineError, match="always"):
@@ -91,25 +98,25 @@ def test_an_action_for_a_rule_nobody_compiled_is_an_error(monkeypatch):
 
 
 @needs_durable
-def test_rule_names_are_read_back_exactly_whatever_their_characters():
+def test_rule_names_are_read_back_exactly_whatever_their_characters() -> None:
     names = ["RF-X#2", 'café "quoted" \\ back', "雪 snow"]
     engine = create_engine({n: parse({"age": {"at_least": 1}}) for n in names}, "durable")
     facts = validate_answers(BOOK.rulebook.baseline).fact()
     assert engine.evaluate(facts) == set(names)
 
 
-def test_unknown_engine_is_refused():
+def test_unknown_engine_is_refused() -> None:
     with pytest.raises(BackplanError):  # reported with exit code 2
         create_engine({}, "quantum")
 
 
 @pytest.mark.skipif(durable_available(), reason="only where durable-rules is missing")
-def test_durable_refused_clearly_where_it_cannot_be_installed():
+def test_durable_refused_clearly_where_it_cannot_be_installed() -> None:
     with pytest.raises(Exception, match="--engine reference"):
         create_engine({}, "durable")
 
 
-def test_three_valued_logic_for_unfinished_answers():
+def test_three_valued_logic_for_unfinished_answers() -> None:
     msc = parse(
         {
             "all": [

@@ -16,6 +16,7 @@ import copy
 import itertools
 import json
 import random
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -43,21 +44,21 @@ if durable_available():
     BASELINE = DURABLE.rulebook.baseline
 
 
-def _result(recommender: Recommender, raw: dict) -> str:
+def _result(recommender: Recommender, raw: dict[str, Any]) -> str:
     result = recommender.recommend(validate_answers(raw))
     return json.dumps(result.to_dict(), ensure_ascii=False)
 
 
-def _held(recommender: Recommender, raw: dict) -> frozenset[str]:
+def _held(recommender: Recommender, raw: dict[str, Any]) -> frozenset[str]:
     """The names of the conditions that hold for `raw`, by this recommender's engine."""
     return recommender.engine.evaluate(validate_answers(raw).fact())
 
 
-def _disagree(raw: dict) -> bool:
+def _disagree(raw: dict[str, Any]) -> bool:
     return _held(DURABLE, raw) != _held(REFERENCE, raw)
 
 
-def _smallest(raw: dict) -> dict:
+def _smallest(raw: dict[str, Any]) -> dict[str, Any]:
     """Reset answers to the baseline one at a time while the disagreement remains."""
     current = copy.deepcopy(raw)
     for key in list(current):
@@ -78,7 +79,7 @@ def _smallest(raw: dict) -> dict:
     return current
 
 
-def _check(raw: dict) -> None:
+def _check(raw: dict[str, Any]) -> None:
     if _disagree(raw):
         smallest = _smallest(raw)
         durable, reference = _held(DURABLE, smallest), _held(REFERENCE, smallest)
@@ -94,7 +95,7 @@ def _check(raw: dict) -> None:
         )
 
 
-def _with(**changes) -> dict:
+def _with(**changes: object) -> dict[str, Any]:
     raw = copy.deepcopy(BASELINE)
     for path, value in changes.items():
         section, _, leaf = path.partition("__")
@@ -105,13 +106,13 @@ def _with(**changes) -> dict:
     return raw
 
 
-def _grid(**axes: list) -> list[dict]:
+def _grid(**axes: list[object]) -> list[dict[str, Any]]:
     """The baseline with every combination of the given answers (one list per key)."""
     combinations = itertools.product(*axes.values())
     return [_with(**dict(zip(axes, values, strict=True))) for values in combinations]
 
 
-def corner_cases() -> list[dict]:
+def corner_cases() -> list[dict[str, Any]]:
     corners = [copy.deepcopy(BASELINE)]
     flags = [f"red_flags__{k}" for k in RED_FLAGS] + [f"history__{k}" for k in HISTORY]
     flags += [f"outlook__{k}" for k in OUTLOOK]
@@ -184,7 +185,7 @@ def corner_cases() -> list[dict]:
     return corners
 
 
-def test_engines_agree_on_every_rule_example():
+def test_engines_agree_on_every_rule_example() -> None:
     for case in cases(DURABLE):
         if isinstance(case.rule, AdaptRule):
             # An adaptation example is a week, not answers: the two adaptation engines
@@ -196,12 +197,12 @@ def test_engines_agree_on_every_rule_example():
 
 
 @pytest.mark.parametrize("name", example_names())
-def test_engines_agree_on_the_public_examples(name):
+def test_engines_agree_on_the_public_examples(name: str) -> None:
     _check(example_answers(name))
 
 
 @pytest.mark.slow
-def test_engines_agree_on_more_than_ten_thousand_answers():
+def test_engines_agree_on_more_than_ten_thousand_answers() -> None:
     corners = corner_cases()
     rng = random.Random(5)
     generated = [
@@ -215,5 +216,5 @@ def test_engines_agree_on_more_than_ten_thousand_answers():
 @pytest.mark.slow
 @settings(max_examples=300)
 @given(answers())
-def test_engines_agree_on_hypothesis_answers(raw):
+def test_engines_agree_on_hypothesis_answers(raw: dict[str, Any]) -> None:
     _check(raw)

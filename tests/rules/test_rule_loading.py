@@ -18,7 +18,7 @@ CATALOG = load_catalog()
 
 
 @pytest.fixture
-def rules_dir(tmp_path) -> Path:
+def rules_dir(tmp_path: Path) -> Path:
     target = tmp_path / "rules"
     shutil.copytree(bundled_dir("rules"), target)
     return target
@@ -102,7 +102,7 @@ BREAKAGES = {
 
 
 @pytest.mark.parametrize("name", list(BREAKAGES))
-def test_broken_rule_files_are_refused_with_file_and_rule(rules_dir, name):
+def test_broken_rule_files_are_refused_with_file_and_rule(rules_dir: Path, name: str) -> None:
     file, old, new, expected = BREAKAGES[name]
     _edit(rules_dir / file, old, new)
     with pytest.raises(DataFileError) as caught:
@@ -117,7 +117,7 @@ def test_broken_rule_files_are_refused_with_file_and_rule(rules_dir, name):
     assert file in result.output and "Traceback" not in result.output
 
 
-def test_rules_check_names_a_rule_whose_example_is_wrong(rules_dir):
+def test_rules_check_names_a_rule_whose_example_is_wrong(rules_dir: Path) -> None:
     # The condition still loads, but the example now contradicts it.
     _edit(
         rules_dir / "red-flags-soon.yaml",
@@ -130,12 +130,12 @@ def test_rules_check_names_a_rule_whose_example_is_wrong(rules_dir):
     assert "RF-SEVERE[fires: pain of 8]" in result.output
 
 
-def test_rules_check_accepts_a_single_file():
+def test_rules_check_accepts_a_single_file() -> None:
     result = CliRunner().invoke(main, ["rules", "check", str(bundled_dir("rules") / "notes.yaml")])
     assert result.exit_code == 0, result.output
 
 
-def test_broken_catalog_is_refused(tmp_path):
+def test_broken_catalog_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(bundled_dir("data"), data)
     path = data / "exercises.yaml"
@@ -149,7 +149,7 @@ def test_broken_catalog_is_refused(tmp_path):
     assert "chin-tuck" in str(caught.value) and "colour" in str(caught.value)
 
 
-def test_plan_refuses_to_run_on_broken_rules_and_uses_edited_ones(rules_dir):
+def test_plan_refuses_to_run_on_broken_rules_and_uses_edited_ones(rules_dir: Path) -> None:
     answers = str(bundled_dir("data") / "example-answers.json")
     _edit(rules_dir / "notes.yaml", "title: How much pain is all right", "title: Pain check")
     result = CliRunner().invoke(
@@ -162,7 +162,7 @@ def test_plan_refuses_to_run_on_broken_rules_and_uses_edited_ones(rules_dir):
     assert "notes.yaml" in result.output and "NOTE-HEART" in result.output
 
 
-def test_a_yaml_alias_bomb_is_refused_quickly(rules_dir):
+def test_a_yaml_alias_bomb_is_refused_quickly(rules_dir: Path) -> None:
     import time
 
     # Each level refers to the one before nine times: 9**9 strings once expanded.
@@ -179,7 +179,7 @@ def test_a_yaml_alias_bomb_is_refused_quickly(rules_dir):
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="FIFOs are POSIX")
-def test_a_fifo_as_a_rule_file_is_refused_not_waited_for(rules_dir):
+def test_a_fifo_as_a_rule_file_is_refused_not_waited_for(rules_dir: Path) -> None:
     import os
     import subprocess
     import sys

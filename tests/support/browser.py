@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:  # Playwright and the form are imported where they are used
+    from playwright.sync_api import Page
+
+    from recommender.app.web.form import Section
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -35,7 +41,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def axe_problems(page) -> list[str]:
+def axe_problems(page: Page) -> list[str]:
     """Serious and critical axe-core violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -47,7 +53,7 @@ def axe_problems(page) -> list[str]:
     ]
 
 
-def start(page, country: str = "") -> None:
+def start(page: Page, country: str = "") -> None:
     page.goto("/")
     if country:
         page.select_option("#country", country)
@@ -55,7 +61,7 @@ def start(page, country: str = "") -> None:
     page.wait_for_url("**/questions/1")
 
 
-def fill_section(page, section, answers: dict) -> None:
+def fill_section(page: Page, section: Section, answers: dict[str, Any]) -> None:
     """Answer every question of `section` from an answers object, as a person would."""
     from recommender.app.web import form
     from recommender.core.paths import get_path
@@ -78,7 +84,7 @@ def fill_section(page, section, answers: dict) -> None:
             page.fill(f'[name="{question.key}"]', "" if value is None else str(value))
 
 
-def answer_everything(page, answers: dict) -> None:
+def answer_everything(page: Page, answers: dict[str, Any]) -> None:
     """Every page of questions answered from `answers`, ending at the review."""
     from recommender.app.web import form
     from recommender.inputs.questionnaire import load_questionnaire

@@ -27,7 +27,8 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def example(name: str) -> dict[str, Any]:
-    return json.loads((EXAMPLES / f"{name}.json").read_text())
+    answers: dict[str, Any] = json.loads((EXAMPLES / f"{name}.json").read_text())
+    return answers
 
 
 def csrf_of(html: str) -> str:

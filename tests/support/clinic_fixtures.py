@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 
 from recommender.app.web.app import create_app
 from recommender.clinic.db import ClinicDB
+from recommender.pipeline.recommend import Recommender
 
 from support.clinic import Browser, Clinic
 
@@ -20,7 +23,7 @@ with warnings.catch_warnings():
 
 
 @pytest.fixture
-def clinic_db(tmp_path) -> Iterator[ClinicDB]:
+def clinic_db(tmp_path: Path) -> Iterator[ClinicDB]:
     db = ClinicDB.open(str(tmp_path / "clinic" / "clinic.sqlite3"))
     try:
         yield db
@@ -29,33 +32,33 @@ def clinic_db(tmp_path) -> Iterator[ClinicDB]:
 
 
 @pytest.fixture
-def clinic_app(clinic_db, recommender):
+def clinic_app(clinic_db: ClinicDB, recommender: Recommender) -> FastAPI:
     return create_app(recommender, clinic=clinic_db)
 
 
 @pytest.fixture
-def clinic(clinic_db, clinic_app) -> Clinic:
+def clinic(clinic_db: ClinicDB, clinic_app: FastAPI) -> Clinic:
     return Clinic(clinic_db, lambda: TestClient(clinic_app, follow_redirects=True))
 
 
 @pytest.fixture
-def doctor(clinic) -> Browser:
+def doctor(clinic: Clinic) -> Browser:
     """A clinician, signed in."""
     return clinic.staff("doctor@example.org")
 
 
 @pytest.fixture
-def admin(clinic) -> Browser:
+def admin(clinic: Clinic) -> Browser:
     return clinic.staff("admin@example.org", "admin")
 
 
 @pytest.fixture
-def ann(clinic, doctor) -> Browser:
+def ann(clinic: Clinic, doctor: Browser) -> Browser:
     """A patient of the doctor's, signed in: she will answer calmly."""
     return clinic.patient(doctor, "Ann Calm", "ann@example.org")
 
 
 @pytest.fixture
-def uma(clinic, doctor) -> Browser:
+def uma(clinic: Clinic, doctor: Browser) -> Browser:
     """A patient of the doctor's, signed in: her answers will be urgent."""
     return clinic.patient(doctor, "Uma Urgent", "uma@example.org")

@@ -8,7 +8,12 @@ numbness) is reported.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # stored_course imports the store only when called; this is for mypy
+    from recommender.store.courses import CourseRow
 
 ANSWERS = Path(__file__).resolve().parents[1] / "tracking" / "course-answers.json"
 START = "2026-01-05"
@@ -54,7 +59,7 @@ EXPECTED = [
 ]
 
 
-def stored_course(database, person=None):
+def stored_course(database: str, person: str | None = None) -> CourseRow:
     """The course as the store holds it (the only person's, or `person`'s)."""
     from recommender.store.courses import Store
 
@@ -66,7 +71,13 @@ def stored_course(database, person=None):
 
 
 def checkin_args(
-    week: int, done: str, pain: int, morning: str, usual: int, psfs, flags
+    week: int,
+    done: str,
+    pain: int,
+    morning: str,
+    usual: int,
+    psfs: str | None,
+    flags: Sequence[str],
 ) -> list[str]:
     args = ["track", "checkin", "--week", str(week), "--done", done, "--exercise-pain", str(pain)]
     args += ["--next-morning", morning, "--usual-pain", str(usual)]
@@ -141,7 +152,9 @@ main(["track", "--db", sys.argv[1], "start", "--example", "--person", sys.argv[2
 """
 
 
-def race_first_starts(database: str, people: tuple[str, ...] = ("Alice", "Bob")) -> list:
+def race_first_starts(
+    database: str, people: tuple[str, ...] = ("Alice", "Bob")
+) -> list[tuple[int, str]]:
     """`track start` for each of `people` at the same moment on a database that does
     not exist yet; each process's exit code and messages."""
     import os

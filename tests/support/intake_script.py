@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from recommender.core.paths import get_path
 from recommender.inputs.questionnaire import Questionnaire
 
 
-def _value(answers: dict, key: str):
+def _value(answers: dict[str, Any], key: str) -> Any:
     return get_path(answers, key, None)
 
 
 def replies(
-    answers: dict, questionnaire: Questionnaire, country: str = "", review: bool = True
+    answers: dict[str, Any], questionnaire: Questionnaire, country: str = "", review: bool = True
 ) -> list[str]:
     """One line per question, as a person would type it (country first), then Enter
     at the review (unless `review` is False)."""
     return _replies(answers, questionnaire, country, review)[0]
 
 
-def reply_line(answers: dict, questionnaire: Questionnaire, key: str) -> int:
+def reply_line(answers: dict[str, Any], questionnaire: Questionnaire, key: str) -> int:
     """Where the (first) reply to `key` is among `replies(answers, questionnaire)`."""
     return _replies(answers, questionnaire, "", True)[1][key]
 
 
 def _replies(
-    answers: dict, questionnaire: Questionnaire, country: str, review: bool
+    answers: dict[str, Any], questionnaire: Questionnaire, country: str, review: bool
 ) -> tuple[list[str], dict[str, int]]:
     lines = [country]
     at: dict[str, int] = {}

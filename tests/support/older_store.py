@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from typing import Any
+
+from click.testing import Result
 
 from support.course import ANSWERS, WEEKS
 
 START = dt.date(2026, 1, 5)
 
 
-def _v2(result: dict) -> dict:
-    older = json.loads(json.dumps(result))
+def _v2(result: dict[str, Any]) -> dict[str, Any]:
+    older: dict[str, Any] = json.loads(json.dumps(result))
     older.pop("escalation", None)
     older.pop("emergency_number", None)
     for week in (older.get("plan") or {}).get("weeks", []):
@@ -27,7 +31,7 @@ def _v2(result: dict) -> dict:
     return older
 
 
-def make_revision_0001(url: str) -> dict:
+def make_revision_0001(url: str) -> dict[str, Any]:
     """Build the database at `url` (a SQLAlchemy URL) at revision 0001 with two courses;
     what was written, for the test to compare."""
     from alembic import command
@@ -91,7 +95,7 @@ def make_revision_0001(url: str) -> dict:
     return {"courses": 2, "checkins": 6, "weeks": len(second["plan"]["weeks"])}
 
 
-def check_migrated(url: str, run, db_args: list[str]) -> None:
+def check_migrated(url: str, run: Callable[..., Result], db_args: list[str]) -> None:
     """The migrated database: one person, both courses theirs, the newer one current
     with its block 1 and every check-in, read and followed as before."""
     from recommender.app.tracking import reviewed

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 _NAMES = itertools.count(1)
 
@@ -34,11 +34,12 @@ def bin_dir() -> Optional[Path]:
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 @contextmanager
-def cluster(*settings: str) -> Iterator[dict]:
+def cluster(*settings: str) -> Iterator[dict[str, Any]]:
     """A running server: {"socket": folder, "port": number}. `settings` are extra
     `-c name=value` options (max_connections=300, say)."""
     binaries = bin_dir()
@@ -73,7 +74,7 @@ def cluster(*settings: str) -> Iterator[dict]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def new_database(server: dict) -> str:
+def new_database(server: dict[str, Any]) -> str:
     """A fresh, empty database on the server, as a postgresql:// URL."""
     import psycopg
 
@@ -89,7 +90,7 @@ def new_database(server: dict) -> str:
     return f"postgresql://postgres@/{name}?host={server['socket']}&port={server['port']}"
 
 
-def server_or_skip() -> Iterator[dict]:
+def server_or_skip() -> Iterator[dict[str, Any]]:
     """For a pytest fixture: the server, or a skip where PostgreSQL is not installed (a
     failure where BACKPLAN_REQUIRE_POSTGRES is set, as in CI)."""
     import pytest

@@ -58,7 +58,16 @@ def read_pdf(pdf: Path) -> list[PrintedPage]:
     for page in PdfReader(str(pdf)).pages:
         chunks: list[tuple[float, float, str]] = []
 
-        def visit(text, cm, tm, font, size, chunks=chunks):
+        # pypdf's text visitor: the text, the current and the text matrix, the font
+        # and its size (the last two unused here).
+        def visit(
+            text: str,
+            cm: list[float],
+            tm: list[float],
+            font: object,
+            size: object,
+            chunks: list[tuple[float, float, str]] = chunks,
+        ) -> None:
             if text.strip():
                 x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]

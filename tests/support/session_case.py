@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender
@@ -33,7 +33,7 @@ class Thursday(NamedTuple):
         return len(self.ids)
 
 
-def thursday(answers: dict = FIT_DESK) -> Thursday:
+def thursday(answers: dict[str, Any] = FIT_DESK) -> Thursday:
     recommender = Recommender.load()
     result = recommender.recommend(validate_answers(answers))
     assert result.plan is not None
@@ -43,11 +43,13 @@ def thursday(answers: dict = FIT_DESK) -> Thursday:
     offers = [n for n, e in enumerate(items, 1) if e.easier and e.easier not in left_out]
     assert offers, "the session offers no easier version"
     at = offers[0]
+    easier = items[at - 1].easier
+    assert easier is not None  # an offer is an exercise with an easier version
     return Thursday(
         ids=tuple(e.id for e in items),
         names=tuple(e.name for e in items),
         easier_at=at,
-        easier=recommender.catalog[items[at - 1].easier].name,
+        easier=recommender.catalog[easier].name,
         offered=len(offers),
         skip_at=1 if at != 1 else 2,
     )

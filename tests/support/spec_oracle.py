@@ -10,10 +10,12 @@ generated from the rule files, for the same reason.
 
 from __future__ import annotations
 
+from typing import Any
+
 LEVEL_RANK = {"none": 0, "soon": 1, "urgent": 2, "emergency": 3}
 
 
-def red_flags(a: dict) -> dict[str, str]:
+def red_flags(a: dict[str, Any]) -> dict[str, str]:
     """docs/rules.md, "Red flags and the yellow flag": rule id -> level, for every flag
     that fires."""
     rf, h = a["red_flags"], a["history"]
@@ -147,11 +149,11 @@ def red_flags(a: dict) -> dict[str, str]:
     return fired
 
 
-def level(a: dict) -> str:
+def level(a: dict[str, Any]) -> str:
     return max(red_flags(a).values(), key=LEVEL_RANK.__getitem__, default="none")
 
 
-def exclusions(a: dict, exercise: dict, triage_level: str) -> set[str]:
+def exclusions(a: dict[str, Any], exercise: dict[str, Any], triage_level: str) -> set[str]:
     """docs/rules.md, "Safety filters": the ids of every filter that excludes `exercise`
     (catalog JSON)."""
     h, rf = a["history"], a["red_flags"]
@@ -211,7 +213,7 @@ def exclusions(a: dict, exercise: dict, triage_level: str) -> set[str]:
     return rules
 
 
-def withheld(a: dict, eligible: list[dict]) -> str | None:
+def withheld(a: dict[str, Any], eligible: list[dict[str, Any]]) -> str | None:
     """docs/rules.md, "Plan withheld": first match in the order the table lists them."""
     if a["age"] < 18:
         return "WH-MINOR"
@@ -231,14 +233,15 @@ NERVE_SLIDERS = {"sciatic-nerve-slider", "median-nerve-slider"}
 USED_EQUIPMENT = ("resistance_band", "dumbbells", "doorway", "worktop", "foam_roller")
 
 
-def movement_cap(a: dict) -> int:
+def movement_cap(a: dict[str, Any]) -> int:
     """At most 6 movements to learn besides walking, 9 for sessions over 30 minutes."""
     return 9 if a["minutes_per_session"] > 30 else 6
 
 
-def walking_cap(a: dict) -> float:
+def walking_cap(a: dict[str, Any]) -> float:
     """Walking takes at most a third of a session of 15 minutes or more."""
-    return a["minutes_per_session"] / 3
+    minutes: int = a["minutes_per_session"]
+    return minutes / 3
 
 
 def rest_range(kind: str) -> tuple[int, int]:
@@ -246,12 +249,12 @@ def rest_range(kind: str) -> tuple[int, int]:
     return {"strength": (30, 90), "aerobic": (0, 0)}.get(kind, (0, 30))
 
 
-def fitter_start(a: dict, triage_level: str) -> bool:
+def fitter_start(a: dict[str, Any], triage_level: str) -> bool:
     """Strength starts at level 2 (where one passes the filters)."""
     return a["activity_level"] == "high" and a["pain_intensity"] <= 3 and triage_level == "none"
 
 
-def presentation_content(a: dict) -> list[tuple[str, set[str]]]:
+def presentation_content(a: dict[str, Any]) -> list[tuple[str, set[str]]]:
     """(what, catalog ids of which the plan holds one whenever one passes the filters)."""
     rf, areas = a["red_flags"], set(a["pain_areas"])
     wanted = []

@@ -7,6 +7,7 @@ package's model, so that a field the model forgot or mistyped shows up as a fail
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -71,7 +72,7 @@ OUTLOOK = ["fear_of_movement", "worry", "low_mood", "pessimism", "very_bothersom
 COUNTRIES = ["GB", "US", "CH", "AU", "JP", "DE", "AQ"]
 
 
-def _flags(keys: list[str], p_true: float) -> st.SearchStrategy[dict]:
+def _flags(keys: list[str], p_true: float) -> st.SearchStrategy[dict[str, Any]]:
     # Most people answer "no" to most red flags; weighting keeps plans common enough
     # to test the planner while every flag still turns up.
     flag = st.sampled_from([True] + [False] * round(1 / p_true - 1))
@@ -103,7 +104,7 @@ unprintable_names = st.builds(
 
 
 @st.composite
-def answers(draw, red_flag_rate: float = 0.1) -> dict:
+def answers(draw: st.DrawFn, red_flag_rate: float = 0.1) -> dict[str, Any]:
     result = {
         "age": draw(ages),
         "pregnancy": draw(st.sampled_from(PREGNANCY)),

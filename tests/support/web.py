@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import httpx
 
@@ -26,7 +26,8 @@ SECTIONS = form.sections(load_questionnaire())
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def backplan() -> list[str]:
@@ -58,6 +59,7 @@ def served(
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
+                assert process.stderr is not None
                 raise AssertionError(f"backplan serve exited: {process.stderr.read()}")
             try:
                 if httpx.get(base + ready, timeout=2).status_code == 200:
@@ -81,13 +83,15 @@ def served(
 
 def csrf(client: httpx.Client) -> str:
     page = client.get("/").text
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found is not None, "the page carries no CSRF token"
+    return found.group(1)
 
 
-def section_form(section: form.Section, answers: dict) -> dict:
+def section_form(section: form.Section, answers: dict[str, Any]) -> dict[str, Any]:
     """A section's form as a person fills it in from `answers`: the questions asked at
     their age, and one yes/no per part of a question asked in parts."""
-    sent: dict = {}
+    sent: dict[str, Any] = {}
     for question in form.asked(section, answers.get("age")):
         value = get_path(answers, question.key, None)
         if isinstance(value, bool) and question.or_ask:
@@ -108,7 +112,7 @@ def begin(client: httpx.Client, country: str = "") -> str:
     return token
 
 
-def answer_all(client: httpx.Client, answers: dict, country: str = "") -> str:
+def answer_all(client: httpx.Client, answers: dict[str, Any], country: str = "") -> str:
     """Every section answered from `answers`, ending at the review; the CSRF token."""
     token = begin(client, country)
     for section in SECTIONS:

@@ -3,6 +3,8 @@ engines agreeing on any week."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,7 +28,7 @@ _BOOK = Recommender.load(engine="reference")
 ADAPT_CASES = [c for c in cases(_BOOK) if isinstance(c.rule, AdaptRule)]
 
 
-def test_each_outcome_has_a_rule_with_both_kinds_of_example():
+def test_each_outcome_has_a_rule_with_both_kinds_of_example() -> None:
     outcomes = {case.rule.outcome for case in ADAPT_CASES}
     assert outcomes == {
         "stop", "step_back", "hold", "adherence", "progress", "review",
@@ -38,14 +40,14 @@ def test_each_outcome_has_a_rule_with_both_kinds_of_example():
 
 @pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("case", ADAPT_CASES, ids=[c.id for c in ADAPT_CASES])
-def test_adaptation_example(engine: str, case: Case):
+def test_adaptation_example(engine: str, case: Case) -> None:
     recommender = Recommender.load(engine=engine)
     assert recommender.adapt_engine.name == engine
     outcome = run_case(recommender, case)
     assert outcome.passed, f"{case.id} ({engine}): {'; '.join(outcome.problems)}"
 
 
-def test_an_example_that_lies_is_caught():
+def test_an_example_that_lies_is_caught() -> None:
     case = next(c for c in ADAPT_CASES if c.rule.id == "AD-HOLD" and c.example.fires)
     lying = Case(
         case.rule, type(case.example)(name="lie", fires=False, given=case.example.given), "x"
@@ -53,8 +55,8 @@ def test_an_example_that_lies_is_caught():
     assert not run_case(_BOOK, lying).passed
 
 
-def _week() -> st.SearchStrategy[dict]:
-    def period() -> st.SearchStrategy[dict]:
+def _week() -> st.SearchStrategy[dict[str, Any]]:
+    def period() -> st.SearchStrategy[dict[str, Any]]:
         return st.fixed_dictionaries(
             {
                 "sessions_done_percent": st.integers(0, 100),
@@ -94,18 +96,18 @@ def _week() -> st.SearchStrategy[dict]:
 
 @pytest.mark.skipif(not durable_available(), reason="durable-rules does not build here")
 @given(_week())
-def test_both_engines_agree_on_any_week(week):
+def test_both_engines_agree_on_any_week(week) -> None:
     conditions = _BOOK.rulebook.adapt_conditions()
     durable = _DURABLE.setdefault("engine", create_engine(conditions, "durable"))
     reference = _DURABLE.setdefault("reference", create_engine(conditions, "reference"))
     assert durable.evaluate(week) == reference.evaluate(week)
 
 
-_DURABLE: dict = {}
+_DURABLE: dict[str, Any] = {}
 
 
 @given(_week())
-def test_no_week_is_left_undecided(week):
+def test_no_week_is_left_undecided(week) -> None:
     """The strongest-first order needs at least one dose rule to fire for any week
     (AD-PROGRESS is exactly the complement of the others)."""
     engine = _DURABLE.setdefault(
@@ -115,7 +117,7 @@ def test_no_week_is_left_undecided(week):
     assert engine.evaluate(week) & dose_rules
 
 
-def test_the_rule_files_outcomes_are_the_ones_adaptation_orders():
+def test_the_rule_files_outcomes_are_the_ones_adaptation_orders() -> None:
     from typing import get_args
 
     from recommender.core.progress import ADVISORY, EXERCISE_OUTCOMES

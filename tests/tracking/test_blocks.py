@@ -9,19 +9,20 @@ import json
 from recommender.app.tracking import follow
 from recommender.pipeline.adapt import Level
 
+from conftest import Run
 from support.course import ANSWERS, START_ARGS, checkin_args, stored_course
 
 RENEW = ["track", "renew", "--start", "2026-03-02", "--no-symptoms", "--no-outlook"]
 
 
-def _eight_weeks(run, skip: tuple[int, ...] = ()) -> None:
+def _eight_weeks(run: Run, skip: tuple[int, ...] = ()) -> None:
     run(*START_ARGS)
     for week in range(1, 9):
         if week not in skip:
             run(*checkin_args(week, "3", 3, "same", 5, None, ()))
 
 
-def test_a_course_runs_through_two_blocks_and_the_report_covers_both(db, run):
+def test_a_course_runs_through_two_blocks_and_the_report_covers_both(db: str, run: Run) -> None:
     _eight_weeks(run)
     out = run(*RENEW).output
     assert "Block 2 begins on Monday 02 March 2026" in out
@@ -44,7 +45,7 @@ def test_a_course_runs_through_two_blocks_and_the_report_covers_both(db, run):
     assert "Block 2, week 2:" in page
 
 
-def test_renewal_starts_from_the_amounts_done_now(db, run):
+def test_renewal_starts_from_the_amounts_done_now(db: str, run: Run) -> None:
     """Same answers, same plan: the next block goes on from the amounts reached."""
     from recommender.pipeline.adapt import adapted_week
     from recommender.pipeline.choices import Choices
@@ -71,7 +72,9 @@ def test_renewal_starts_from_the_amounts_done_now(db, run):
     assert f"doses of plan week {new.first_plan_week}" in status
 
 
-def test_the_end_of_a_block_is_said_with_the_missing_weeks_and_the_next_step(db, run):
+def test_the_end_of_a_block_is_said_with_the_missing_weeks_and_the_next_step(
+    db: str, run: Run
+) -> None:
     _eight_weeks(run, skip=(3, 4))
     out = run("track", "status", "--date", "2026-03-10").output
     assert out.startswith("YOUR 8-WEEK BLOCK ENDED ON SUNDAY 01 MARCH 2026")
@@ -81,14 +84,14 @@ def test_the_end_of_a_block_is_said_with_the_missing_weeks_and_the_next_step(db,
     assert "Call your local emergency number" in out  # the safety net stays
 
 
-def test_missing_weeks_are_named_during_the_block_too(db, run):
+def test_missing_weeks_are_named_during_the_block_too(db: str, run: Run) -> None:
     run(*START_ARGS)
     run(*checkin_args(1, "3", 3, "same", 5, None, ()))
     out = run("track", "status", "--date", "2026-01-27").output  # week 4
     assert "No check-in for weeks 2 and 3." in out
 
 
-def test_a_check_in_after_the_block_is_refused_with_the_way_on(db, run):
+def test_a_check_in_after_the_block_is_refused_with_the_way_on(db: str, run: Run) -> None:
     run(*START_ARGS)
     out = run("track", "checkin", "--date", "2026-03-05", "--done", "2", code=2)
     assert "8-week block ended on Sunday 01 March 2026" in out.output
@@ -96,7 +99,7 @@ def test_a_check_in_after_the_block_is_refused_with_the_way_on(db, run):
     assert stored_course(db).checkins == ()
 
 
-def test_adherence_advice_is_renew_with_fewer_days_in_the_same_course(db, run):
+def test_adherence_advice_is_renew_with_fewer_days_in_the_same_course(db: str, run: Run) -> None:
     run(*START_ARGS)
     run(*checkin_args(1, "monday", 2, "same", 6, None, ()))
     run(*checkin_args(2, "monday", 2, "same", 6, None, ()))
@@ -115,7 +118,7 @@ def test_adherence_advice_is_renew_with_fewer_days_in_the_same_course(db, run):
     assert "(renewed after 2 weeks)" in report and "Weeks checked in: 2." in report
 
 
-def test_renewal_rescreens_every_warning_sign_and_an_urgent_one_stops(db, run):
+def test_renewal_rescreens_every_warning_sign_and_an_urgent_one_stops(db: str, run: Run) -> None:
     _eight_weeks(run)
     out = run("track", "renew", "--start", "2026-03-02", "--symptom", "fever", "--no-outlook")
     assert "URGENT" in out.output and "Fever or feeling very unwell" in out.output
@@ -127,7 +130,7 @@ def test_renewal_rescreens_every_warning_sign_and_an_urgent_one_stops(db, run):
     assert "before you are seen" in status  # the escalation box of an urgent level
 
 
-def test_renewal_reads_the_outlook_again(db, run):
+def test_renewal_reads_the_outlook_again(db: str, run: Run) -> None:
     _eight_weeks(run)
     run("track", "renew", "--start", "2026-03-02", "--no-symptoms",
         "--outlook", "worry", "--outlook", "low_mood", "--outlook", "pessimism")  # fmt: skip
@@ -137,7 +140,7 @@ def test_renewal_reads_the_outlook_again(db, run):
     assert "YF-OUTLOOK" in json.dumps(course.blocks[-1].result)
 
 
-def test_renewal_without_options_asks_every_warning_sign_and_the_outlook(db, run):
+def test_renewal_without_options_asks_every_warning_sign_and_the_outlook(db: str, run: Run) -> None:
     from recommender.inputs.questionnaire import load_questionnaire
 
     _eight_weeks(run)
@@ -155,7 +158,7 @@ def test_renewal_without_options_asks_every_warning_sign_and_the_outlook(db, run
     assert stored_course(db).blocks[-1].start_pain == 4
 
 
-def test_renewal_needs_every_safety_answer(db, run):
+def test_renewal_needs_every_safety_answer(db: str, run: Run) -> None:
     _eight_weeks(run)
     out = run("track", "renew", "--start", "2026-03-02", "--no-symptoms", code=2)
     assert "--no-outlook" in out.output
@@ -165,7 +168,7 @@ def test_renewal_needs_every_safety_answer(db, run):
     assert len(stored_course(db).blocks) == 1
 
 
-def test_renewal_level_keeps_easier_steps_and_exercises_changed_alone():
+def test_renewal_level_keeps_easier_steps_and_exercises_changed_alone() -> None:
     from recommender.core.result_record import ItemRecord, PlanRecord, SessionRecord, WeekRecord
     from recommender.pipeline.adapt import AdaptedItem, AdaptedSession, AdaptedWeek, renewal_level
 
@@ -194,7 +197,7 @@ def test_renewal_level_keeps_easier_steps_and_exercises_changed_alone():
     assert renewal_level(flat, doing, Level(4), 4) == Level(3)
 
 
-def test_a_course_from_version_2_renews_asking_each_newer_question_once(db, run):
+def test_a_course_from_version_2_renews_asking_each_newer_question_once(db: str, run: Run) -> None:
     """Issue 21's courses: the newer history questions are asked first, then every
     warning sign and the outlook, each once."""
     from recommender.inputs.questionnaire import load_questionnaire

@@ -13,17 +13,19 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from itertools import combinations
+from pathlib import Path
 
 from recommender.app.tracking import reviewed
 from recommender.core.progress import CheckIn
 from recommender.render.chart import chart_rows, chart_style, figure_of, svg_inline
 
+from conftest import Run
 from support.course import ANSWERS, START_ARGS, checkin_args
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _start_in_pain(run, tmp_path, pain: int) -> None:
+def _start_in_pain(run: Run, tmp_path: Path, pain: int) -> None:
     answers = dict(json.loads(ANSWERS.read_text()), pain_intensity=pain)
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(answers))
@@ -65,7 +67,9 @@ def _segments(group: ET.Element) -> list[tuple[float, float]]:
     return sorted(found)
 
 
-def test_the_limit_drawn_follows_usual_pain_above_5_in_the_svg(db, run, tmp_path):
+def test_the_limit_drawn_follows_usual_pain_above_5_in_the_svg(
+    db: str, run: Run, tmp_path: Path
+) -> None:
     _start_in_pain(run, tmp_path, 7)
     for week, usual in ((1, 8), (2, 6), (3, 4), (4, 5)):
         run(*checkin_args(week, "3", 3, "same", usual, None, ()))
@@ -78,7 +82,7 @@ def test_the_limit_drawn_follows_usual_pain_above_5_in_the_svg(db, run, tmp_path
     assert round(pain_at(usual[0][1]), 1) == 7.0  # the scale reads the usual pain right
 
 
-def _long_course(db: str, run, weeks_per_block: int, blocks: int) -> None:
+def _long_course(db: str, run: Run, weeks_per_block: int, blocks: int) -> None:
     """Blocks of check-ins with every kind of decision, written through the store (the
     command line is tested elsewhere; here only the chart is)."""
     from recommender.store.courses import Store
@@ -126,7 +130,7 @@ def _marks(figure) -> list[tuple[str, float, float, float]]:
     return found
 
 
-def test_decision_and_review_marks_never_overlap(db, run):
+def test_decision_and_review_marks_never_overlap(db: str, run: Run) -> None:
     _long_course(db, run, 12, 4)  # 48 weeks, four blocks
     progress = reviewed(None, None)
     outcomes = {r.outcome for r in progress.reviews}
@@ -140,7 +144,7 @@ def test_decision_and_review_marks_never_overlap(db, run):
         assert apart >= (s1 + s2) / 2, "two marks overlap"
 
 
-def test_the_decision_words_of_a_short_course_never_overlap(course):
+def test_the_decision_words_of_a_short_course_never_overlap(course: str) -> None:
     progress = reviewed(None, None)
     with chart_style():
         figure = _drawn(figure_of(progress))
@@ -153,7 +157,7 @@ def test_the_decision_words_of_a_short_course_never_overlap(course):
         assert not first.overlaps(second)
 
 
-def test_psfs_is_three_lines_on_its_own_axis(course):
+def test_psfs_is_three_lines_on_its_own_axis(course: str) -> None:
     progress = reviewed(None, None)
     with chart_style():
         figure = figure_of(progress)
@@ -168,7 +172,7 @@ def test_psfs_is_three_lines_on_its_own_axis(course):
     assert "Lifting the shopping" in svg
 
 
-def test_no_series_is_told_apart_by_colour_alone(course):
+def test_no_series_is_told_apart_by_colour_alone(course: str) -> None:
     """In greyscale the lines part by style and marker, and the decisions by shape."""
     progress = reviewed(None, None)
     with chart_style():
@@ -180,7 +184,7 @@ def test_no_series_is_told_apart_by_colour_alone(course):
     assert len(shapes) == len(set(shapes))
 
 
-def test_the_page_lists_the_charts_data_as_its_text_alternative(course, run):
+def test_the_page_lists_the_charts_data_as_its_text_alternative(course: str, run: Run) -> None:
     page = run("track", "report", "--format", "html").output
     assert '<figure role="img" aria-describedby="chart-data"' in page
     table = page[page.index('<table id="chart-data">') :]
@@ -194,7 +198,7 @@ def test_the_page_lists_the_charts_data_as_its_text_alternative(course, run):
     assert table.count("<tr>") == 1 + 1 + len(progress.reviews)  # head, start, weeks
 
 
-def test_a_matplotlibrc_in_the_current_folder_is_ignored(course, tmp_path):
+def test_a_matplotlibrc_in_the_current_folder_is_ignored(course: str, tmp_path: Path) -> None:
     def report(folder) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "recommender", "track", "report", "-f", "html"],

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from recommender.app.tracking import follow
 
+from conftest import Run
 from support.course import ANSWERS, EXPECTED, START_ARGS, WEEKS, checkin_args
 
 
-def test_the_course_is_decided_week_by_week(course):
+def test_the_course_is_decided_week_by_week(course: str) -> None:
     progress, _, _ = follow(None, None)
     got = [(r.week, r.outcome, r.level.week) for r in progress.reviews]
     assert got == EXPECTED
@@ -25,7 +27,7 @@ def test_the_course_is_decided_week_by_week(course):
     assert deciding[8] == "AD-STOP"
 
 
-def test_status_shows_the_adapted_week_and_why(db, run):
+def test_status_shows_the_adapted_week_and_why(db: str, run: Run) -> None:
     run(*START_ARGS)
     for week in WEEKS[:5]:
         run(*checkin_args(*week))
@@ -37,14 +39,14 @@ def test_status_shows_the_adapted_week_and_why(db, run):
     assert "doses of plan week 4" in run("track", "status", "--week", "5").output
 
 
-def test_status_before_any_check_in_is_the_plan_as_written(db, run):
+def test_status_before_any_check_in_is_the_plan_as_written(db: str, run: Run) -> None:
     run(*START_ARGS)
     out = run("track", "status", "--date", "2026-01-06").output
     assert "WEEK 1 OF YOUR PLAN" in out and "plan as written" in out
     assert "doses of plan week 1" in out
 
 
-def test_a_stopped_plan_shows_no_exercises_and_takes_no_check_in(course, run):
+def test_a_stopped_plan_shows_no_exercises_and_takes_no_check_in(course: str, run: Run) -> None:
     out = run("track", "status", "--week", "9").output
     assert "YOUR PLAN IS STOPPED" in out and "emergency" in out.lower()
     assert "doses of plan week" not in out
@@ -52,14 +54,14 @@ def test_a_stopped_plan_shows_no_exercises_and_takes_no_check_in(course, run):
     assert "stopped" in refused.output
 
 
-def test_the_red_flag_check_in_prints_the_warning_at_once(db, run):
+def test_the_red_flag_check_in_prints_the_warning_at_once(db: str, run: Run) -> None:
     run(*START_ARGS)
     out = run(*checkin_args(1, "1", 2, "same", 6, None, ("saddle_numbness",))).output
     assert "EMERGENCY" in out and "Numbness around the saddle area" in out
     assert "Your plan is stopped" in out
 
 
-def test_a_soon_symptom_holds_the_dose_with_its_advice(db, run):
+def test_a_soon_symptom_holds_the_dose_with_its_advice(db: str, run: Run) -> None:
     run(*START_ARGS)
     out = run(*checkin_args(1, "3", 2, "same", 6, None, ("night_pain",))).output
     assert (
@@ -78,7 +80,7 @@ FIT_ROWER = (
 )
 
 
-def test_step_back_from_week_one_uses_only_easier_variants_that_are_safe(db, run):
+def test_step_back_from_week_one_uses_only_easier_variants_that_are_safe(db: str, run: Run) -> None:
     run("track", "start", "--answers", str(FIT_ROWER), "--start", "2026-01-05")
     run(*checkin_args(1, "3", 3, "same", 5, None, ()))  # usual pain rose from 2
     from recommender.pipeline.adapt import Level
@@ -99,7 +101,7 @@ def test_step_back_from_week_one_uses_only_easier_variants_that_are_safe(db, run
         assert harder.easier == variant.id
 
 
-def test_step_back_with_no_easier_version_says_so(db, run):
+def test_step_back_with_no_easier_version_says_so(db: str, run: Run) -> None:
     run(*START_ARGS)
     run(*checkin_args(1, "3", 3, "same", 7, None, ()))  # usual pain rose from 6
     status = run("track", "status", "--week", "2").output
@@ -116,7 +118,7 @@ def _answers(which: str = "course"):
     return example_answers() if which == "example" else read_answers(str(ANSWERS))
 
 
-def test_adherence_keeps_the_dose_and_suggests_fewer_sessions(db, run):
+def test_adherence_keeps_the_dose_and_suggests_fewer_sessions(db: str, run: Run) -> None:
     run(*START_ARGS)
     run(*checkin_args(1, "monday", 2, "same", 6, None, ()))
     progress, _, _ = follow(None, None)
@@ -126,7 +128,7 @@ def test_adherence_keeps_the_dose_and_suggests_fewer_sessions(db, run):
     assert "fewer or shorter" in run("track", "status", "--week", "2").output
 
 
-def test_no_improvement_by_week_four_asks_for_a_review(db, run):
+def test_no_improvement_by_week_four_asks_for_a_review(db: str, run: Run) -> None:
     run(*START_ARGS)
     for week in range(1, 5):
         run(*checkin_args(week, "3", 3, "same", 6, None, ()))
@@ -135,7 +137,7 @@ def test_no_improvement_by_week_four_asks_for_a_review(db, run):
     assert "AD-REVIEW" in run("track", "report").output
 
 
-def test_report_text(course, run):
+def test_report_text(course: str, run: Run) -> None:
     out = run("track", "report").output
     assert out.startswith("BACKPLAN PROGRESS REPORT")
     for rule in ("AD-PROGRESS", "AD-HOLD", "AD-STEP-BACK-FLARES", "AD-STOP"):
@@ -145,7 +147,9 @@ def test_report_text(course, run):
     assert "THE PLAN IS STOPPED" in out
 
 
-def test_report_html_is_one_page_with_an_svg_chart_and_no_script(course, run, tmp_path):
+def test_report_html_is_one_page_with_an_svg_chart_and_no_script(
+    course: str, run: Run, tmp_path: Path
+) -> None:
     target = tmp_path / "report.html"
     run("track", "report", "--format", "html", "-o", str(target))
     page = target.read_text(encoding="utf-8")
@@ -157,7 +161,7 @@ def test_report_html_is_one_page_with_an_svg_chart_and_no_script(course, run, tm
     assert run("track", "report", "-f", "html").output == page
 
 
-def test_report_fhir_is_a_valid_r4_bundle_of_observations(course, run):
+def test_report_fhir_is_a_valid_r4_bundle_of_observations(course: str, run: Run) -> None:
     from fhir.resources.R4B.bundle import Bundle
 
     data = json.loads(run("track", "report", "--format", "fhir").output)
@@ -173,7 +177,9 @@ def test_report_fhir_is_a_valid_r4_bundle_of_observations(course, run):
     assert len({e.fullUrl for e in bundle.entry}) == len(bundle.entry)
 
 
-def test_explain_says_each_decision_in_words_then_its_rule_and_source(course, run):
+def test_explain_says_each_decision_in_words_then_its_rule_and_source(
+    course: str, run: Run
+) -> None:
     out = " ".join(run("track", "explain").output.split())
     assert (
         "Week 5: your pain during exercise reached 6, above your limit of 5; the week "
@@ -190,7 +196,7 @@ def test_explain_says_each_decision_in_words_then_its_rule_and_source(course, ru
 
 
 @pytest.mark.parametrize("engine", ["reference", "durable"])
-def test_both_engines_decide_the_course_alike(course, engine):
+def test_both_engines_decide_the_course_alike(course: str, engine: str) -> None:
     from recommender.rulebook.engines import durable_available
 
     if engine == "durable" and not durable_available():
@@ -199,7 +205,7 @@ def test_both_engines_decide_the_course_alike(course, engine):
     assert [(r.week, r.outcome, r.level.week) for r in progress.reviews] == EXPECTED
 
 
-def test_interactive_check_in_asks_each_measure_and_the_red_flags(db, run):
+def test_interactive_check_in_asks_each_measure_and_the_red_flags(db: str, run: Run) -> None:
     run(*START_ARGS)
     from recommender.inputs.questionnaire import load_questionnaire
 
@@ -219,7 +225,7 @@ def test_interactive_check_in_asks_each_measure_and_the_red_flags(db, run):
     assert summary.psfs is not None  # week 2 asks the PSFS
 
 
-def test_bad_check_in_values_are_named_with_exit_2(db, run):
+def test_bad_check_in_values_are_named_with_exit_2(db: str, run: Run) -> None:
     run(*START_ARGS)
     out = run("track", "checkin", "--exercise-pain", "11", code=2)
     assert "--exercise-pain" in out.output
@@ -235,7 +241,7 @@ def test_bad_check_in_values_are_named_with_exit_2(db, run):
     assert progress.reviews == ()  # nothing half-written
 
 
-def test_the_light_review_decides_as_the_full_pipeline_does(course):
+def test_the_light_review_decides_as_the_full_pipeline_does(course: str) -> None:
     from recommender.app.tracking import reviewed
 
     full, _, _ = follow(None, None)
@@ -257,7 +263,7 @@ def test_the_light_review_decides_as_the_full_pipeline_does(course):
     assert decided(light) == decided(full) and light.stopped == full.stopped
 
 
-def test_a_long_course_marks_decisions_with_a_legend_not_words(db, run):
+def test_a_long_course_marks_decisions_with_a_legend_not_words(db: str, run: Run) -> None:
     run(*START_ARGS)
     for week in range(1, 9):
         run(*checkin_args(week, "3", 3 if week != 7 else 7, "same", 5, None, ()))
@@ -270,13 +276,13 @@ def test_a_long_course_marks_decisions_with_a_legend_not_words(db, run):
     assert run("track", "report", "--format", "html").output == page  # the same bytes
 
 
-def test_a_short_course_writes_each_decision_above_its_week(course, run):
+def test_a_short_course_writes_each_decision_above_its_week(course: str, run: Run) -> None:
     page = run("track", "report", "--format", "html").output
     chart = page[page.index("<svg") : page.index("</svg>")]
     assert "step back" in chart and "STOP" in chart and "decision:" not in chart
 
 
-def test_an_interactive_check_in_cut_short_saves_nothing(db, run):
+def test_an_interactive_check_in_cut_short_saves_nothing(db: str, run: Run) -> None:
     run(*START_ARGS)
     out = run("track", "checkin", "--week", "1", input="3\n4\n", code=1)
     assert "nothing was saved" in out.stderr
@@ -287,7 +293,7 @@ def test_an_interactive_check_in_cut_short_saves_nothing(db, run):
 # -- a course started before version 3 of the answers ------------------------------------
 
 
-def _as_if_started_under_version_2(run, answers: dict) -> None:
+def _as_if_started_under_version_2(run: Run, answers: dict[str, Any]) -> None:
     """Start a course, then keep its answers as version 2 held them (no newer keys)."""
     from recommender.store.courses import Store
 
@@ -306,7 +312,9 @@ def _as_if_started_under_version_2(run, answers: dict) -> None:
     store.update_answers(course.id, older)
 
 
-def test_a_version_2_course_answers_the_newer_questions_once_then_checks_in(db, run):
+def test_a_version_2_course_answers_the_newer_questions_once_then_checks_in(
+    db: str, run: Run
+) -> None:
     answers = json.loads(ANSWERS.read_text())
     _as_if_started_under_version_2(run, answers)
     status = run("track", "status", "--week", "1").output
@@ -329,7 +337,7 @@ def test_a_version_2_course_answers_the_newer_questions_once_then_checks_in(db, 
     assert "Check-in saved for week 3." in again.output
 
 
-def test_a_newer_answer_that_raises_the_level_stops_the_course(db, run):
+def test_a_newer_answer_that_raises_the_level_stops_the_course(db: str, run: Run) -> None:
     answers = dict(json.loads(ANSWERS.read_text()), age=72)
     _as_if_started_under_version_2(run, answers)
     from recommender.inputs.questionnaire import load_questionnaire
@@ -362,14 +370,16 @@ def test_a_newer_answer_that_raises_the_level_stops_the_course(db, run):
         ["--psfs", "A=" + "1" * 5000, "--psfs", "B=1", "--psfs", "C=2"],
     ],
 )
-def test_a_psfs_score_in_other_digits_or_thousands_of_them_is_named(db, run, args):
+def test_a_psfs_score_in_other_digits_or_thousands_of_them_is_named(
+    db: str, run: Run, args: list[str]
+) -> None:
     out = run("track", "start", "--example", *args, code=2).output
     assert "--psfs" in out and "a score from 0 to 10" in out
     assert "internal error" not in out
 
 
 @pytest.mark.parametrize("done", ["²", "1" * 5000])
-def test_sessions_done_in_other_digits_are_named(db, run, done):
+def test_sessions_done_in_other_digits_are_named(db: str, run: Run, done: str) -> None:
     run(*START_ARGS)
     out = run(
         "track",
@@ -390,7 +400,7 @@ def test_sessions_done_in_other_digits_are_named(db, run, done):
     assert "--done" in out and "internal error" not in out
 
 
-def test_checkin_psfs_scores_in_other_digits_are_named(db, run):
+def test_checkin_psfs_scores_in_other_digits_are_named(db: str, run: Run) -> None:
     run(*START_ARGS)
     out = run(
         "track",
@@ -413,7 +423,7 @@ def test_checkin_psfs_scores_in_other_digits_are_named(db, run):
     assert "--psfs" in out and "internal error" not in out
 
 
-def test_a_fhir_report_of_a_course_at_the_end_of_the_calendar(db, run):
+def test_a_fhir_report_of_a_course_at_the_end_of_the_calendar(db: str, run: Run) -> None:
     """A 12-week block begun on the last day that leaves it room ends on 9999-12-30; its
     report and a check-in after it are sentences, never internal errors."""
     run("track", "start", "--example", "--start", "9999-10-08", "--weeks", "12")
@@ -427,7 +437,9 @@ def test_a_fhir_report_of_a_course_at_the_end_of_the_calendar(db, run):
     assert "internal error" not in refused
 
 
-def test_a_stored_stop_reason_reaches_the_terminal_with_its_escapes_written_out(db, run):
+def test_a_stored_stop_reason_reaches_the_terminal_with_its_escapes_written_out(
+    db: str, run: Run
+) -> None:
     """Whatever wrote the database (another program, a shared server), its text is
     echoed through the one escaping function."""
     import sqlite3

@@ -15,6 +15,7 @@ from recommender.core.progress import NO_EXERCISE
 from recommender.pipeline.recommend import Recommender
 from recommender.rulebook.engines import create_engine
 
+from conftest import Run
 from support.course import ANSWERS, START_ARGS, checkin_args, stored_course
 
 EXAMPLE = ["track", "start", "--example", "--start", "2026-01-05"]
@@ -24,7 +25,9 @@ def _week_lines(status: str) -> list[str]:
     return [line.strip() for line in status.splitlines() if line.startswith("    - ")]
 
 
-def test_an_exercise_that_hurt_steps_back_alone_while_the_rest_progresses(db, run):
+def test_an_exercise_that_hurt_steps_back_alone_while_the_rest_progresses(
+    db: str, run: Run
+) -> None:
     run(*START_ARGS)
     # Pain 7 in exercise, the next morning no worse, usual pain steady, and the person
     # says the band hold against a sideways pull (the plan's strength work, with no
@@ -57,7 +60,7 @@ def test_an_exercise_that_hurt_steps_back_alone_while_the_rest_progresses(db, ru
     assert "Rule AD-EXERCISE-SWAP" in explain
 
 
-def test_without_naming_the_exercise_the_whole_plan_holds(db, run):
+def test_without_naming_the_exercise_the_whole_plan_holds(db: str, run: Run) -> None:
     """The control for the test above: the same week, no exercise named."""
     run(*START_ARGS)
     run(*checkin_args(1, "3", 7, "same", 6, None, ()))
@@ -65,7 +68,9 @@ def test_without_naming_the_exercise_the_whole_plan_holds(db, run):
     assert progress.reviews[0].outcome == "hold" and progress.reviews[0].exercises == ()
 
 
-def test_too_easy_moves_on_to_the_harder_version_and_a_hurt_steps_back_again(db, run):
+def test_too_easy_moves_on_to_the_harder_version_and_a_hurt_steps_back_again(
+    db: str, run: Run
+) -> None:
     run(*EXAMPLE)
     run(*checkin_args(1, "3", 2, "same", 3, None, ()), "--too-easy", "shoulder-blade setting")
     status = run("track", "status", "--week", "2").output
@@ -82,7 +87,7 @@ def test_too_easy_moves_on_to_the_harder_version_and_a_hurt_steps_back_again(db,
     assert any(line.startswith("- Shoulder-blade setting:") for line in _week_lines(status))
 
 
-def test_too_easy_changes_nothing_unless_the_week_was_low_in_pain(db, run):
+def test_too_easy_changes_nothing_unless_the_week_was_low_in_pain(db: str, run: Run) -> None:
     run(*EXAMPLE)
     run(*checkin_args(1, "3", 4, "same", 3, None, ()), "--too-easy", "shoulder-blade setting")
     progress, _, _ = follow(None, None)
@@ -91,7 +96,7 @@ def test_too_easy_changes_nothing_unless_the_week_was_low_in_pain(db, run):
     assert "goes on as planned" in run("track", "explain").output
 
 
-def test_an_exercise_that_hurt_with_nothing_gentler_is_left_out(db, run):
+def test_an_exercise_that_hurt_with_nothing_gentler_is_left_out(db: str, run: Run) -> None:
     run(*EXAMPLE)
     # Relaxed breathing has no easier version, and no other gentle exercise of its kind
     # for the same area passed this person's filters.
@@ -104,7 +109,7 @@ def test_an_exercise_that_hurt_with_nothing_gentler_is_left_out(db, run):
     assert not any(line.startswith("- Relaxed breathing:") for line in _week_lines(status))
 
 
-def test_only_exercises_that_passed_the_persons_filters_are_offered(db, run):
+def test_only_exercises_that_passed_the_persons_filters_are_offered(db: str, run: Run) -> None:
     """Every exercise any adapted week shows is in the safe set the filters gave."""
     run(*START_ARGS)
     hurt = ["--hurt", "band hold against a sideways pull", "--hurt", "standing back bend"]
@@ -125,7 +130,7 @@ def test_only_exercises_that_passed_the_persons_filters_are_offered(db, run):
         assert all(by_name[name] in safe for name in names)
 
 
-def test_a_name_that_is_not_one_of_the_persons_exercises_is_refused(db, run):
+def test_a_name_that_is_not_one_of_the_persons_exercises_is_refused(db: str, run: Run) -> None:
     run(*EXAMPLE)
     recommender = Recommender.load()
     from recommender.inputs.answers_file import example_answers
@@ -137,7 +142,9 @@ def test_a_name_that_is_not_one_of_the_persons_exercises_is_refused(db, run):
     assert stored_course(db).checkins == ()
 
 
-def test_the_interactive_check_in_asks_which_exercise_hurt_from_the_weeks_list(db, run):
+def test_the_interactive_check_in_asks_which_exercise_hurt_from_the_weeks_list(
+    db: str, run: Run
+) -> None:
     run(*EXAMPLE)
     # Sessions, pain 7, the next morning: then the week's list, by number.
     start = ["3", "7", "same"]
@@ -152,7 +159,7 @@ def test_the_interactive_check_in_asks_which_exercise_hurt_from_the_weeks_list(d
     assert checkins[0].hurt == () and checkins[1].hurt == ("scapular-setting",)
 
 
-def test_a_new_symptom_narrows_what_a_week_may_hold(db, run):
+def test_a_new_symptom_narrows_what_a_week_may_hold(db: str, run: Run) -> None:
     """A symptom at `soon` brings in EX-INTENSITY's case for that level (no level 3):
     the block keeps what passes the filters now, and no week shows anything else."""
     run(*EXAMPLE)
@@ -165,7 +172,7 @@ def test_a_new_symptom_narrows_what_a_week_may_hold(db, run):
     assert any(recommender.catalog[e].level == 3 for e in before - after)
 
 
-def test_an_exercise_no_longer_safe_is_replaced_in_the_adapted_week():
+def test_an_exercise_no_longer_safe_is_replaced_in_the_adapted_week() -> None:
     from recommender.core.progress import SafeExercise
     from recommender.core.result_record import ItemRecord, PlanRecord, SessionRecord, WeekRecord
     from recommender.pipeline.adapt import Level, adapted_week
@@ -194,7 +201,7 @@ _ENGINE = create_engine(_BOOK.rulebook.adapt_conditions(), "reference")
 
 
 @given(st.fixed_dictionaries({k: st.booleans() for k in NO_EXERCISE}))
-def test_an_exercise_that_hurt_gets_exactly_one_of_the_three_steps_back(exercise):
+def test_an_exercise_that_hurt_gets_exactly_one_of_the_three_steps_back(exercise) -> None:
     week = {**_BOOK.rulebook.review_baseline, "exercise": exercise}
     hurt_rules = {"AD-EXERCISE-EASIER", "AD-EXERCISE-SWAP", "AD-EXERCISE-OUT"}
     fired = _ENGINE.evaluate(week) & hurt_rules
@@ -203,7 +210,7 @@ def test_an_exercise_that_hurt_gets_exactly_one_of_the_three_steps_back(exercise
         assert "AD-EXERCISE-HARDER" not in _ENGINE.evaluate(week)
 
 
-def test_no_rule_for_one_exercise_fires_on_a_weeks_own_review():
+def test_no_rule_for_one_exercise_fires_on_a_weeks_own_review() -> None:
     from recommender.pipeline.examples import example_answers
 
     exercise_rules = {r.id for r in _BOOK.rulebook.adapt if r.about_exercise}

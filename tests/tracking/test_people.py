@@ -5,24 +5,28 @@ personal database needs no option at all."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from recommender.app.tracking import follow
 from recommender.store.courses import Store
 
+from conftest import Run
 from support.course import BOB_ANSWERS, START_ARGS, checkin_args, stored_course
 
 ALICE = [*START_ARGS, "--person", "Alice"]
 
 
-def _start_bob(run, tmp_path, *db: str) -> None:
+def _start_bob(run: Run, tmp_path: Path, *db: str) -> None:
     path = tmp_path / "bob.json"
     path.write_text(json.dumps(BOB_ANSWERS))
     run(*db, "track", "start", "--answers", str(path), "--start", "2026-01-05", "--person", "Bob")
 
 
-def test_two_people_on_one_file_each_see_only_their_own_course(db, run, tmp_path):
+def test_two_people_on_one_file_each_see_only_their_own_course(
+    db: str, run: Run, tmp_path: Path
+) -> None:
     run(*ALICE)
     _start_bob(run, tmp_path)
     # Alice has a good week; Bob's doses must not move, nor may he see her answers.
@@ -53,7 +57,9 @@ def test_two_people_on_one_file_each_see_only_their_own_course(db, run, tmp_path
     ],
     ids=lambda c: "-".join(c[:2]),
 )
-def test_a_command_that_does_not_say_whose_course_is_refused(db, run, tmp_path, command):
+def test_a_command_that_does_not_say_whose_course_is_refused(
+    db: str, run: Run, tmp_path: Path, command
+) -> None:
     run(*ALICE)
     _start_bob(run, tmp_path)
     before = stored_course(db, "Alice"), stored_course(db, "Bob")
@@ -62,7 +68,9 @@ def test_a_command_that_does_not_say_whose_course_is_refused(db, run, tmp_path, 
     assert (stored_course(db, "Alice"), stored_course(db, "Bob")) == before  # nothing changed
 
 
-def test_people_lists_everyone_and_a_name_used_twice_asks_for_the_id(db, run, tmp_path):
+def test_people_lists_everyone_and_a_name_used_twice_asks_for_the_id(
+    db: str, run: Run, tmp_path: Path
+) -> None:
     run(*ALICE)
     _start_bob(run, tmp_path)
     listing = run("track", "people").output
@@ -74,7 +82,7 @@ def test_people_lists_everyone_and_a_name_used_twice_asks_for_the_id(db, run, tm
     assert "WEEK" in run("track", "status", "--person", "2").output
 
 
-def test_a_personal_database_needs_no_person_option(db, run):
+def test_a_personal_database_needs_no_person_option(db: str, run: Run) -> None:
     run(*START_ARGS)
     run(*checkin_args(1, "3", 3, "same", 5, None, ()))
     assert "WEEK 2 OF YOUR PLAN" in run("track", "status", "--week", "2").output
@@ -82,7 +90,7 @@ def test_a_personal_database_needs_no_person_option(db, run):
     assert person.name == "Sam (simulated course)"  # named as the answers name them
 
 
-def test_start_refuses_a_second_course_and_points_to_renew(db, run):
+def test_start_refuses_a_second_course_and_points_to_renew(db: str, run: Run) -> None:
     run(*START_ARGS)
     run(*checkin_args(1, "3", 3, "same", 5, None, ()))
     out = run(*START_ARGS, code=2)
@@ -92,7 +100,7 @@ def test_start_refuses_a_second_course_and_points_to_renew(db, run):
     assert stored_course(db).checkins == ()  # a separate course, on purpose
 
 
-def test_a_new_persons_name_must_be_a_name(db, run):
+def test_a_new_persons_name_must_be_a_name(db: str, run: Run) -> None:
     run(*START_ARGS, "--person", "12", code=2)
     out = run(*START_ARGS, "--person", "a\u202ename", code=2)
     assert "not a usable name" in out.output

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from recommender.store.courses import Store
 
+from conftest import Run
 from support.course import (
     BOB_ANSWERS,
     START_ARGS,
@@ -27,17 +30,17 @@ from support.schema import HEAD, TABLES
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[dict]:
+def server() -> Iterator[dict[str, Any]]:
     yield from server_or_skip()
 
 
 @pytest.fixture
-def pg_url(server) -> str:
+def pg_url(server: dict[str, Any]) -> str:
     """A fresh, empty database on the server, as a postgresql:// URL."""
     return new_database(server)
 
 
-def test_a_course_on_postgresql(pg_url, run):
+def test_a_course_on_postgresql(pg_url: str, run: Run) -> None:
     run("track", "--db", pg_url, *START_ARGS[1:])
     for week in WEEKS:
         run("track", "--db", pg_url, *checkin_args(*week)[1:])
@@ -48,7 +51,7 @@ def test_a_course_on_postgresql(pg_url, run):
     assert course.psfs[0] == ("Lifting the shopping", 3)
 
 
-def test_migrations_from_empty_on_postgresql(pg_url):
+def test_migrations_from_empty_on_postgresql(pg_url: str) -> None:
     import psycopg
 
     with pytest.raises(Exception, match="nothing is tracked yet"):
@@ -67,7 +70,7 @@ def test_migrations_from_empty_on_postgresql(pg_url):
     assert version == (HEAD,)
 
 
-def test_a_shared_database_keeps_the_other_applications_tables(pg_url, run):
+def test_a_shared_database_keeps_the_other_applications_tables(pg_url: str, run: Run) -> None:
     import psycopg
 
     with psycopg.connect(pg_url) as connection:
@@ -80,7 +83,7 @@ def test_a_shared_database_keeps_the_other_applications_tables(pg_url, run):
         ]
 
 
-def test_check_ins_from_two_processes_lose_nothing_on_postgresql(pg_url, run):
+def test_check_ins_from_two_processes_lose_nothing_on_postgresql(pg_url: str, run: Run) -> None:
     run("track", "--db", pg_url, *START_ARGS[1:])
     each = 100
     race_two_writers(pg_url, each)
@@ -88,7 +91,9 @@ def test_check_ins_from_two_processes_lose_nothing_on_postgresql(pg_url, run):
     assert sorted(c.exercise_pain for c in checkins) == [1] * each + [2] * each
 
 
-def test_two_people_on_postgresql_each_see_only_their_own_course(pg_url, run, tmp_path):
+def test_two_people_on_postgresql_each_see_only_their_own_course(
+    pg_url: str, run: Run, tmp_path: Path
+) -> None:
     db = ["track", "--db", pg_url]
     run(*db, *START_ARGS[1:], "--person", "Alice")
     bob = tmp_path / "bob.json"
@@ -105,14 +110,16 @@ def test_two_people_on_postgresql_each_see_only_their_own_course(pg_url, run, tm
     assert stored_course(pg_url, "Bob").answers["age"] == 71
 
 
-def test_a_database_of_revision_0001_with_data_migrates_on_postgresql(pg_url, run):
+def test_a_database_of_revision_0001_with_data_migrates_on_postgresql(
+    pg_url: str, run: Run
+) -> None:
     from support.older_store import check_migrated, make_revision_0001
 
     make_revision_0001(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
     check_migrated(pg_url, run, ["--db", pg_url])
 
 
-def test_two_first_starts_at_once_on_postgresql(server):
+def test_two_first_starts_at_once_on_postgresql(server: dict[str, Any]) -> None:
     for _ in range(4):  # a race: several rounds, each on an empty database
         url = new_database(server)
         for code, messages in race_first_starts(url):
@@ -123,7 +130,7 @@ def test_two_first_starts_at_once_on_postgresql(server):
         store.close()
 
 
-def test_a_password_in_the_query_string_is_never_shown(server, run):
+def test_a_password_in_the_query_string_is_never_shown(server: dict[str, Any], run: Run) -> None:
     url = (
         f"postgresql://nobody@/nowhere?host={server['socket']}&port={server['port']}"
         "&password=s3cret-pw"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -18,6 +19,7 @@ from recommender.inputs.answers_file import example_answers, validate_answers
 from recommender.inputs.result_record import StoredResultError, read_result
 from recommender.pipeline.recommend import Recommender
 
+from conftest import Run
 from support.strategies import answers, plannable_answers
 
 _RECOMMENDER = Recommender.load(engine="reference")
@@ -33,7 +35,7 @@ _ITEM_DEFAULTS = {
 }
 
 
-def _with_defaults(result: dict) -> dict:
+def _with_defaults(result: dict[str, Any]) -> dict[str, Any]:
     """The result object with every key the records default filled in."""
     out = copy.deepcopy(result)
     out.setdefault("escalation", None)
@@ -53,21 +55,21 @@ def _with_defaults(result: dict) -> dict:
     return out
 
 
-def _dumped(record: ResultRecord) -> dict:
+def _dumped(record: ResultRecord) -> dict[str, Any]:
     """The records as JSON would hold them (dates as ISO text)."""
     return json.loads(json.dumps(dataclasses.asdict(record), default=str))
 
 
 @settings(max_examples=60)
 @given(answers())
-def test_any_result_reads_back_whole(raw):
+def test_any_result_reads_back_whole(raw: dict[str, Any]) -> None:
     result = _RECOMMENDER.recommend(validate_answers(raw)).to_dict()
     assert _dumped(read_result(json.dumps(result))) == _with_defaults(result)
 
 
 @settings(max_examples=40)
 @given(plannable_answers)
-def test_a_dose_has_one_wording(raw):
+def test_a_dose_has_one_wording(raw: dict[str, Any]) -> None:
     """Tracking words a stored item's dose exactly as the plan words the prescription."""
     result = _RECOMMENDER.recommend(validate_answers(raw), weeks=6)
     if result.plan is None:
@@ -80,7 +82,7 @@ def test_a_dose_has_one_wording(raw):
                 assert dose_words(item.dose) == dose_words(prescription.dose)
 
 
-def test_a_result_stored_in_format_2_still_reads():
+def test_a_result_stored_in_format_2_still_reads() -> None:
     result = _RECOMMENDER.recommend(example_answers()).to_dict()
     older = copy.deepcopy(result)
     del older["escalation"], older["emergency_number"]
@@ -99,20 +101,20 @@ def test_a_result_stored_in_format_2_still_reads():
     assert doses(record.plan) == doses(now)
 
 
-def test_a_key_the_records_do_not_know_is_refused():
+def test_a_key_the_records_do_not_know_is_refused() -> None:
     result = _RECOMMENDER.recommend(example_answers()).to_dict()
     result["plan"]["weeks"][0]["sessions"][0]["exercises"][0]["tempo"] = "slow"
     with pytest.raises(StoredResultError, match="tempo"):
         read_result(result)
 
 
-def test_a_result_from_a_newer_backplan_is_refused():
+def test_a_result_from_a_newer_backplan_is_refused() -> None:
     result = _RECOMMENDER.recommend(example_answers()).to_dict()
     with pytest.raises(StoredResultError, match="newer backplan"):
         read_result(result, FORMAT + 1)
 
 
-def test_a_stored_course_with_an_unreadable_result_is_a_message(db, run):
+def test_a_stored_course_with_an_unreadable_result_is_a_message(db: str, run: Run) -> None:
     import sqlite3
 
     from support.course import START_ARGS

@@ -8,12 +8,14 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from recommender.store import database
 from recommender.store.courses import Store
 
+from conftest import Run
 from support.course import START_ARGS, race_two_writers, stored_course
 from support.schema import HEAD, TABLES
 
@@ -24,7 +26,7 @@ def _tables(path: str) -> set[str]:
         return {name for (name,) in rows}
 
 
-def test_migrations_from_empty_build_exactly_the_schema(tmp_path):
+def test_migrations_from_empty_build_exactly_the_schema(tmp_path: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from sqlalchemy import create_engine
@@ -51,14 +53,16 @@ def test_migrations_from_empty_build_exactly_the_schema(tmp_path):
     engine.dispose()
 
 
-def test_the_schema_code_and_the_migrations_know_the_same_head():
+def test_the_schema_code_and_the_migrations_know_the_same_head() -> None:
     from recommender.store.schema import HEAD as code_head
 
     assert code_head == HEAD
     assert database._known_revisions() == {"0001", "0002", HEAD}
 
 
-def test_nothing_is_stored_before_track_start(tmp_path, monkeypatch, run):
+def test_nothing_is_stored_before_track_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run
+) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("BACKPLAN_DB", raising=False)
     for command in (["status"], ["report"], ["explain"], ["checkin", "--done", "1"]):
@@ -70,7 +74,9 @@ def test_nothing_is_stored_before_track_start(tmp_path, monkeypatch, run):
     assert not (tmp_path / "xdg").exists()
 
 
-def test_the_default_database_is_private_to_the_user(tmp_path, monkeypatch, run):
+def test_the_default_database_is_private_to_the_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run
+) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("BACKPLAN_DB", raising=False)
     old = os.umask(0o022)
@@ -94,8 +100,8 @@ def test_the_default_database_is_private_to_the_user(tmp_path, monkeypatch, run)
     ids=["text", "damaged-sqlite", "binary"],
 )
 def test_a_corrupt_or_foreign_file_is_refused_and_left_as_it_was(
-    tmp_path, monkeypatch, run, content
-):
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run, content
+) -> None:
     path = tmp_path / "mine.db"
     path.write_bytes(content)
     monkeypatch.setenv("BACKPLAN_DB", str(path))
@@ -110,7 +116,9 @@ def test_a_corrupt_or_foreign_file_is_refused_and_left_as_it_was(
     assert path.read_bytes() == content
 
 
-def test_another_programs_sqlite_database_is_never_written(tmp_path, monkeypatch, run):
+def test_another_programs_sqlite_database_is_never_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run
+) -> None:
     path = tmp_path / "notes.db"
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE notes (body TEXT)")
@@ -122,7 +130,7 @@ def test_another_programs_sqlite_database_is_never_written(tmp_path, monkeypatch
     assert path.read_bytes() == before
 
 
-def test_a_database_from_a_newer_backplan_is_refused(db, run):
+def test_a_database_from_a_newer_backplan_is_refused(db: str, run: Run) -> None:
     run(*START_ARGS)
     with sqlite3.connect(db) as connection:
         connection.execute("UPDATE backplan_alembic_version SET version_num = '9999'")
@@ -131,7 +139,7 @@ def test_a_database_from_a_newer_backplan_is_refused(db, run):
         assert "newer backplan" in out.output
 
 
-def test_a_folder_or_an_unreachable_server_is_a_message(tmp_path, run):
+def test_a_folder_or_an_unreachable_server_is_a_message(tmp_path: Path, run: Run) -> None:
     out = run("track", "--db", str(tmp_path), "status", code=2)
     assert "not a regular file" in out.output
     out = run("track", "--db", "mysql://me@host/db", "status", code=2)
@@ -140,7 +148,7 @@ def test_a_folder_or_an_unreachable_server_is_a_message(tmp_path, run):
     assert "cannot be used" in out.output and "secret" not in out.output
 
 
-def test_check_ins_from_two_processes_at_once_lose_nothing(db, run):
+def test_check_ins_from_two_processes_at_once_lose_nothing(db: str, run: Run) -> None:
     run(*START_ARGS)
     each = 150
     race_two_writers(db, each)
@@ -150,7 +158,7 @@ def test_check_ins_from_two_processes_at_once_lose_nothing(db, run):
     assert len({c.id for c in checkins}) == 2 * each
 
 
-def test_urls(monkeypatch, tmp_path):
+def test_urls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("BACKPLAN_DB", raising=False)
     assert database.database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database.database_url(str(tmp_path / "a.db")) == f"sqlite:///{tmp_path / 'a.db'}"
@@ -159,7 +167,7 @@ def test_urls(monkeypatch, tmp_path):
     assert database.describe("postgresql+psycopg://me:pw@h/db") == "postgresql+psycopg://me@h/db"
 
 
-def test_the_quick_check_in_path_writes_what_sqlalchemy_reads(db, run):
+def test_the_quick_check_in_path_writes_what_sqlalchemy_reads(db: str, run: Run) -> None:
     import datetime as dt
 
     from recommender.core.progress import CheckIn
@@ -197,7 +205,7 @@ def test_the_quick_check_in_path_writes_what_sqlalchemy_reads(db, run):
     assert course.blocks[-1]._replace(safe=None) == full.blocks[-1]._replace(safe=None)
 
 
-def _modules_after(args: list[str], env: dict) -> set[str]:
+def _modules_after(args: list[str], env: dict[str, Any]) -> set[str]:
     code = (
         "import sys\n"
         "from recommender.app.cli import main\n"
@@ -214,7 +222,7 @@ def _modules_after(args: list[str], env: dict) -> set[str]:
     return names | {name.split(".")[0] for name in names}
 
 
-def test_plan_and_check_in_never_import_sqlalchemy_alembic_or_matplotlib(db, run):
+def test_plan_and_check_in_never_import_sqlalchemy_alembic_or_matplotlib(db: str, run: Run) -> None:
     run(*START_ARGS)
     env = dict(os.environ, BACKPLAN_DB=db)
     heavy = {"sqlalchemy", "alembic", "matplotlib"}
@@ -228,7 +236,7 @@ def test_plan_and_check_in_never_import_sqlalchemy_alembic_or_matplotlib(db, run
     assert "sqlalchemy" in _modules_after(["track", "report"], env)  # the test can fail
 
 
-def test_a_damaged_backplan_database_is_a_message_on_every_path(db, run):
+def test_a_damaged_backplan_database_is_a_message_on_every_path(db: str, run: Run) -> None:
     run(*START_ARGS)
     with sqlite3.connect(db) as connection:
         connection.execute("DROP TABLE backplan_checkins")
@@ -260,7 +268,7 @@ def _schema_differences(url: str) -> list:
     return found
 
 
-def test_a_database_of_revision_0001_with_data_migrates_into_one_person(db, run):
+def test_a_database_of_revision_0001_with_data_migrates_into_one_person(db: str, run: Run) -> None:
     from support.older_store import check_migrated, make_revision_0001
 
     Path(db).parent.mkdir(mode=0o700)

@@ -10,18 +10,20 @@ import os
 import pwd
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from recommender.store import database
 
+from conftest import Run
 from support.course import START_ARGS, race_first_starts, stored_course
 
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def test_two_first_starts_at_once_both_succeed(tmp_path):
+def test_two_first_starts_at_once_both_succeed(tmp_path: Path) -> None:
     for round_ in range(4):  # a race: several rounds, each on a database not there yet
         path = tmp_path / f"round{round_}" / "tracking.sqlite3"
         results = race_first_starts(str(path))
@@ -50,7 +52,7 @@ def _mount(folder: Path, size: str) -> None:
 
 
 @pytest.fixture
-def small_disk(tmp_path):
+def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 16 KB tmpfs under the test's folder (root only; too small for the schema)."""
     folder = tmp_path / "small"
     _mount(folder, "16k")
@@ -62,7 +64,7 @@ def small_disk(tmp_path):
 
 
 @pytest.fixture
-def nearly_full_disk(tmp_path, run):
+def nearly_full_disk(tmp_path: Path, run: Run):
     """A tmpfs holding a course, filled up but for a little room (root only)."""
     folder = tmp_path / "disk"
     _mount(folder, "1m")
@@ -81,7 +83,9 @@ def nearly_full_disk(tmp_path, run):
         subprocess.run(["umount", "--lazy", str(folder)], check=False)
 
 
-def test_a_full_disk_start_exits_1_leaves_no_file_and_says_nothing_was_stored(small_disk, run):
+def test_a_full_disk_start_exits_1_leaves_no_file_and_says_nothing_was_stored(
+    small_disk: Path, run: Run
+) -> None:
     path = small_disk / "tracking.sqlite3"
     out = run("track", "--db", str(path), *START_ARGS[1:], code=1)
     assert "full" in out.output and "nothing was stored" in out.output
@@ -89,7 +93,7 @@ def test_a_full_disk_start_exits_1_leaves_no_file_and_says_nothing_was_stored(sm
     assert list(small_disk.iterdir()) == []  # no empty file to read as "nothing tracked"
 
 
-def test_a_full_disk_keeps_an_existing_course_whole(nearly_full_disk):
+def test_a_full_disk_keeps_an_existing_course_whole(nearly_full_disk) -> None:
     """Check-ins that cannot be written fail whole (exit 1): the course is as it was."""
     from click.testing import CliRunner
 
@@ -113,13 +117,13 @@ def test_a_full_disk_keeps_an_existing_course_whole(nearly_full_disk):
     assert len(stored_course(str(path)).checkins) == saved
 
 
-def _valid_database(tmp_path, run) -> Path:
+def _valid_database(tmp_path: Path, run: Run) -> Path:
     made = tmp_path / "mine" / "tracking.sqlite3"
     run("track", "--db", str(made), *START_ARGS[1:])
     return made
 
 
-def test_a_planted_world_writable_file_is_refused(tmp_path, run):
+def test_a_planted_world_writable_file_is_refused(tmp_path: Path, run: Run) -> None:
     made = _valid_database(tmp_path, run)
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o700)
@@ -134,7 +138,7 @@ def test_a_planted_world_writable_file_is_refused(tmp_path, run):
 
 
 @pytest.mark.skipif(not ROOT, reason="giving a file to another user needs root")
-def test_a_file_that_belongs_to_someone_else_is_refused(tmp_path, run):
+def test_a_file_that_belongs_to_someone_else_is_refused(tmp_path: Path, run: Run) -> None:
     made = _valid_database(tmp_path, run)
     nobody = pwd.getpwnam("nobody")
     os.chown(made, nobody.pw_uid, nobody.pw_gid)
@@ -142,7 +146,7 @@ def test_a_file_that_belongs_to_someone_else_is_refused(tmp_path, run):
     assert "is not yours" in out.output and "belongs to another user" in out.output
 
 
-def test_a_folder_others_can_write_to_is_refused(tmp_path, run):
+def test_a_folder_others_can_write_to_is_refused(tmp_path: Path, run: Run) -> None:
     made = _valid_database(tmp_path, run)
     made.parent.chmod(0o777)
     out = run("track", "--db", str(made), "status", code=2)
@@ -155,7 +159,7 @@ def test_a_folder_others_can_write_to_is_refused(tmp_path, run):
     assert list(fresh.iterdir()) == []
 
 
-def test_private_to_you_is_said_only_of_a_private_file(tmp_path, run):
+def test_private_to_you_is_said_only_of_a_private_file(tmp_path: Path, run: Run) -> None:
     first = run("track", "--db", str(tmp_path / "own" / "t.sqlite3"), *START_ARGS[1:])
     assert "(private to you)" in first.stderr
     readable = tmp_path / "readable"
@@ -178,14 +182,14 @@ def test_private_to_you_is_said_only_of_a_private_file(tmp_path, run):
     ],
     ids=["user-part", "query-string", "malformed", "unsupported"],
 )
-def test_passwords_never_appear_in_messages(run, url):
+def test_passwords_never_appear_in_messages(run: Run, url: str) -> None:
     for args in (["status"], START_ARGS[1:]):
         out = run("track", "--db", url, *args, code=2)
         assert "s3cret" not in out.output
         assert "Traceback" not in out.output
 
 
-def test_urls_are_shown_with_passwords_masked():
+def test_urls_are_shown_with_passwords_masked() -> None:
     assert database.shown("postgresql://me:pw@h/db?password=x&host=/tmp") == (
         "postgresql://me@h/db?password=***&host=/tmp"
     )

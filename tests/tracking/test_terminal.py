@@ -12,10 +12,11 @@ import pexpect
 
 from recommender.app.tracking import follow
 
+from conftest import Run
 from support.course import START_ARGS
 
 
-def test_a_person_picks_the_exercise_that_hurt_at_a_terminal(db, run):
+def test_a_person_picks_the_exercise_that_hurt_at_a_terminal(db: str, run: Run) -> None:
     run(*START_ARGS)
     child = pexpect.spawn(
         sys.executable,

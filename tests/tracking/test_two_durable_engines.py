@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,7 @@ pytestmark = [
 ]
 
 
-def test_status_compiles_both_engines_in_every_process(tmp_path):
+def test_status_compiles_both_engines_in_every_process(tmp_path: Path) -> None:
     db = str(tmp_path / "course.db")
     env = dict(os.environ, BACKPLAN_ENGINE="durable")
 

@@ -5,9 +5,11 @@ HTML and FHIR, and in each check-in's answer; the neck's signs where the neck hu
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from conftest import Run
 from support.course import ANSWERS, START_ARGS, WEEKS, checkin_args
 
 SOON_LINE = "SEE A CLINICIAN SOON: book a doctor or physiotherapist within 1 to 2 weeks"
@@ -19,7 +21,7 @@ def _text(out: str) -> str:
     return " ".join(out.replace("|", " ").split())
 
 
-def test_a_soon_course_keeps_its_warning_in_every_output(db, run):
+def test_a_soon_course_keeps_its_warning_in_every_output(db: str, run: Run) -> None:
     """The simulated course's answers are at `soon` (RF-PERSISTENT)."""
     run(*START_ARGS)
     checkin = _text(run(*checkin_args(1, "3", 3, "same", 6, None, ())).output)
@@ -44,7 +46,9 @@ def test_a_soon_course_keeps_its_warning_in_every_output(db, run):
     Bundle.model_validate(bundle)
 
 
-def test_a_course_with_no_warning_sign_shows_the_safety_net_and_no_level_line(db, run):
+def test_a_course_with_no_warning_sign_shows_the_safety_net_and_no_level_line(
+    db: str, run: Run
+) -> None:
     run("track", "start", "--example", "--start", "2026-01-05")
     out = _text(run(*checkin_args(1, "3", 3, "same", 3, None, ())).output)
     assert "SEE A CLINICIAN" not in out and "No warning signs" not in out
@@ -52,7 +56,7 @@ def test_a_course_with_no_warning_sign_shows_the_safety_net_and_no_level_line(db
     assert NET in _text(run("track", "status", "--week", "2").output)
 
 
-def test_a_symptom_reported_at_a_check_in_raises_the_level_shown_after(db, run):
+def test_a_symptom_reported_at_a_check_in_raises_the_level_shown_after(db: str, run: Run) -> None:
     run("track", "start", "--example", "--start", "2026-01-05")
     run(*checkin_args(1, "3", 3, "same", 3, None, ("night_pain",)))
     out = _text(run(*checkin_args(2, "3", 3, "same", 3, None, ())).output)
@@ -67,8 +71,8 @@ def test_a_symptom_reported_at_a_check_in_raises_the_level_shown_after(db, run):
     ids=["option", "answers", "a-country-name"],
 )
 def test_the_emergency_number_comes_from_the_answers_or_the_country_option(
-    db, run, tmp_path, how, number
-):
+    db: str, run: Run, tmp_path: Path, how, number: str
+) -> None:
     answers = dict(json.loads(ANSWERS.read_text()), country="GB")
     path = tmp_path / "gb.json"
     path.write_text(json.dumps(answers))
@@ -78,7 +82,9 @@ def test_the_emergency_number_comes_from_the_answers_or_the_country_option(
     assert number in _text(run("track", "report", *how).output)
 
 
-def test_the_neck_signs_join_the_safety_net_where_the_neck_hurts(db, run, tmp_path):
+def test_the_neck_signs_join_the_safety_net_where_the_neck_hurts(
+    db: str, run: Run, tmp_path: Path
+) -> None:
     answers = dict(json.loads(ANSWERS.read_text()), pain_areas=["neck"])
     path = tmp_path / "neck.json"
     path.write_text(json.dumps(answers))
@@ -94,7 +100,7 @@ def test_the_neck_signs_join_the_safety_net_where_the_neck_hurts(db, run, tmp_pa
     assert "double vision" not in run(*checkin_args(1, "3", 3, "same", 6, None, ())).output
 
 
-def test_a_course_stopped_at_urgent_shows_what_cannot_wait(db, run):
+def test_a_course_stopped_at_urgent_shows_what_cannot_wait(db: str, run: Run) -> None:
     run(*START_ARGS)
     run(*checkin_args(1, "3", 3, "same", 6, None, ("fever",)))
     status = _text(run("track", "status").output)
@@ -105,7 +111,7 @@ def test_a_course_stopped_at_urgent_shows_what_cannot_wait(db, run):
     assert "before you are seen" in page
 
 
-def test_the_stopped_simulated_course_says_emergency_first(course, run):
+def test_the_stopped_simulated_course_says_emergency_first(course: str, run: Run) -> None:
     out = _text(run("track", "report").output)
     assert out.index("EMERGENCY: call") < out.index("Week")
     assert WEEKS[-1][-1] == ("saddle_numbness",)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 
 from recommender.app.web.session_pages import when_asked
 from recommender.app.web.session_view import (
@@ -20,6 +22,7 @@ from recommender.app.web.session_view import (
     week_of_today,
 )
 from recommender.inputs.answers_file import validate_answers
+from recommender.pipeline.recommend import Recommender, Result
 
 from conftest import example_answers
 from support.session_case import FIT_DESK, thursday
@@ -34,30 +37,30 @@ CASE = thursday()
 
 
 @pytest.fixture(scope="module")
-def app(recommender):
+def app(recommender: Recommender) -> FastAPI:
     from recommender.app.web.app import create_app
 
     return create_app(recommender)
 
 
 @pytest.fixture
-def client(app):
+def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as made:
         yield made
 
 
 @pytest.fixture
-def answered(client) -> str:
+def answered(client: TestClient) -> str:
     """The desk worker's answers in the cookie; the CSRF token for the forms."""
     return answer_all(client, FIT_DESK, "GB")
 
 
 @pytest.fixture(scope="module")
-def desk_worker(recommender):
+def desk_worker(recommender: Recommender) -> Result:
     return recommender.recommend(validate_answers(FIT_DESK))
 
 
-def _view(recommender, result, week=1, day="thursday"):
+def _view(recommender: Recommender, result, week: int = 1, day: str = "thursday"):
     when = When(week, day, dt.date(2026, 1, 8))
     return session_of_result(result, recommender.catalog.by_id, when, "/result")
 
@@ -66,8 +69,8 @@ def _view(recommender, result, week=1, day="thursday"):
 
 
 def test_the_session_page_lists_the_days_exercises_with_doses_figures_and_timers(
-    client, answered, desk_worker, recommender
-):
+    client: TestClient, answered: str, desk_worker: Result, recommender: Recommender
+) -> None:
     page = client.get(THURSDAY)
     assert page.status_code == 200
     html = page.text
@@ -90,14 +93,16 @@ def test_the_session_page_lists_the_days_exercises_with_doses_figures_and_timers
         assert client.get(f"/static/{name}").status_code == 200
 
 
-def test_the_result_page_starts_todays_session(client, answered):
+def test_the_result_page_starts_todays_session(client: TestClient, answered: str) -> None:
     result = client.get("/result").text
     assert '<a class="button session-link" href="/session">Start today\'s session</a>' in result
     today = client.get("/session")
     assert today.status_code == 200 and "Today's session" in today.text
 
 
-def test_the_end_says_what_was_done_in_the_terminals_words_and_keeps_nothing(client, answered):
+def test_the_end_says_what_was_done_in_the_terminals_words_and_keeps_nothing(
+    client: TestClient, answered: str
+) -> None:
     swapped, skipped = CASE.ids[CASE.easier_at - 1], CASE.ids[CASE.skip_at - 1]
     sent = {
         "csrf_token": answered,
@@ -129,14 +134,14 @@ def test_the_end_says_what_was_done_in_the_terminals_words_and_keeps_nothing(cli
     ],
 )
 def test_an_end_no_page_of_ours_sends_is_refused_naming_the_field(
-    client, answered, field, value, words
-):
+    client: TestClient, answered: str, field: str, value: str, words: str
+) -> None:
     reply = client.post(THURSDAY, data={"csrf_token": answered, field: value})
     assert reply.status_code == 400
     assert words in reply.text and "Traceback" not in reply.text
 
 
-def test_the_end_needs_this_browsers_csrf_token(client, answered):
+def test_the_end_needs_this_browsers_csrf_token(client: TestClient, answered: str) -> None:
     reply = client.post(THURSDAY, data={"csrf_token": "forged", "done": []})
     assert reply.status_code == 403
 
@@ -150,34 +155,36 @@ def test_the_end_needs_this_browsers_csrf_token(client, answered):
         ("?day=someday", "There is no such session"),
     ],
 )
-def test_a_session_the_plan_lacks_is_named_with_the_way_back(client, answered, query, words):
+def test_a_session_the_plan_lacks_is_named_with_the_way_back(
+    client: TestClient, answered: str, query: str, words: str
+) -> None:
     reply = client.get(f"/session{query}")
     assert reply.status_code == 404
     assert words in reply.text and 'href="/result"' in reply.text
 
 
-def test_without_answers_in_the_browser_the_page_says_so(client):
+def test_without_answers_in_the_browser_the_page_says_so(client: TestClient) -> None:
     reply = client.get(THURSDAY)  # a calendar's link, days later
     assert reply.status_code == 200
     assert "Your answers are not in this browser" in reply.text
     assert "<article" not in reply.text
 
 
-def test_a_result_without_a_plan_shows_its_warning_and_no_exercise(client):
+def test_a_result_without_a_plan_shows_its_warning_and_no_exercise(client: TestClient) -> None:
     answer_all(client, example_answers("cancer-thoracic"), "GB")
     text = client.get("/session").text
     assert text.index("Read this first") < text.index("There is no exercise plan")
     assert "URGENT" in text.upper() and "<article" not in text and "session.js" in text
 
 
-def test_an_emergency_goes_to_the_emergency_page(client):
+def test_an_emergency_goes_to_the_emergency_page(client: TestClient) -> None:
     with pytest.raises(AssertionError, match="/emergency"):
         answer_all(client, example_answers("cauda-equina"), "GB")  # stops at the warning
     reply = client.get(THURSDAY, follow_redirects=False)
     assert reply.status_code == 303 and reply.headers["location"] == "/emergency"
 
 
-def test_a_soon_warning_comes_before_the_exercises(client):
+def test_a_soon_warning_comes_before_the_exercises(client: TestClient) -> None:
     answer_all(client, example_answers("sciatica"), "GB")
     text = client.get("/session?week=1&day=thursday").text
     assert text.index("Read this first") < text.index("<article")
@@ -187,7 +194,7 @@ def test_a_soon_warning_comes_before_the_exercises(client):
 # -- the view's parts --------------------------------------------------------------------------
 
 
-def test_the_query_names_a_session_or_nothing():
+def test_the_query_names_a_session_or_nothing() -> None:
     today = dt.date(2026, 1, 8)
     assert when_asked("", "", today) == When(None, None, today)
     assert when_asked("2", "Friday", today) == When(2, "friday", today)
@@ -195,7 +202,7 @@ def test_the_query_names_a_session_or_nothing():
         assert when_asked(week, day, today) is None
 
 
-def test_a_dated_plan_starts_on_this_weeks_session():
+def test_a_dated_plan_starts_on_this_weeks_session() -> None:
     start = dt.date(2026, 1, 5)
     assert week_of_today(start, dt.date(2026, 1, 4), 4) == 1
     assert week_of_today(start, dt.date(2026, 1, 12), 4) == 2
@@ -203,7 +210,9 @@ def test_a_dated_plan_starts_on_this_weeks_session():
     assert week_of_today(None, dt.date(2026, 6, 1), 4) == 1
 
 
-def test_an_end_is_read_in_the_sessions_order_and_checked(recommender, desk_worker):
+def test_an_end_is_read_in_the_sessions_order_and_checked(
+    recommender: Recommender, desk_worker: Result
+) -> None:
     view = _view(recommender, desk_worker)
     ids = [e.id for e in view.exercises]
     fields = {"done": [ids[2], ids[0]], "exercise_pain": [" 3 "], "stopped": ["yes"]}

@@ -9,12 +9,16 @@ import re
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 
 from recommender.app.web import form
 from recommender.app.web.state import CSRF_COOKIE, STATE_COOKIE, Keys, State
 from recommender.inputs.questionnaire import load_questionnaire
+from recommender.pipeline.recommend import Recommender
 
 from conftest import example_answers
 from support.web import section_form
@@ -28,14 +32,14 @@ SECTIONS = form.sections(QUESTIONNAIRE)
 
 
 @pytest.fixture(scope="module")
-def app(recommender):
+def app(recommender: Recommender) -> FastAPI:
     from recommender.app.web.app import create_app
 
     return create_app(recommender)
 
 
 @pytest.fixture
-def client(app):
+def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app, raise_server_exceptions=False) as made:
         yield made
 
@@ -52,7 +56,7 @@ def begin(client, country: str = "") -> str:
     return csrf
 
 
-def test_sections_are_the_questionnaire_groups_in_order():
+def test_sections_are_the_questionnaire_groups_in_order() -> None:
     assert [s.title for s in SECTIONS] == [
         "About you and your pain",
         "Warning signs",
@@ -68,7 +72,7 @@ def test_sections_are_the_questionnaire_groups_in_order():
     assert emergencies <= {q.key.split(".")[-1] for q in SECTIONS[1].questions}
 
 
-def test_a_checked_section_names_each_bad_field_in_plain_words():
+def test_a_checked_section_names_each_bad_field_in_plain_words() -> None:
     # Each in its own words, as GOV.UK's error messages are (issue 24, item 6).
     values, errors = form.check(SECTIONS[0], {"age": "300", "pain_areas": [], "onset": "x"})
     assert errors["age"] == "Age must be a whole number from 1 to 120"
@@ -83,7 +87,7 @@ def test_a_checked_section_names_each_bad_field_in_plain_words():
     assert len(set(errors.values())) == len(errors)  # no two alike
 
 
-def test_every_page_sends_the_security_headers(client):
+def test_every_page_sends_the_security_headers(client: TestClient) -> None:
     for path in ("/", "/docs", "/api/questionnaire", "/static/app.css", "/nowhere"):
         headers = client.get(path).headers
         assert headers["content-security-policy"].startswith("default-src 'none'")
@@ -92,7 +96,7 @@ def test_every_page_sends_the_security_headers(client):
         assert headers["cache-control"] == "no-store"
 
 
-def test_the_icon_is_served_so_no_first_visit_gets_a_404(client):
+def test_the_icon_is_served_so_no_first_visit_gets_a_404(client: TestClient) -> None:
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200
     assert icon.headers["content-type"] == "image/svg+xml"
@@ -100,7 +104,7 @@ def test_the_icon_is_served_so_no_first_visit_gets_a_404(client):
     assert '<link rel="icon" href="/favicon.ico"' in client.get("/").text
 
 
-def test_pages_load_nothing_from_elsewhere(client):
+def test_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
     csrf = begin(client)
     assert csrf
     for path in ("/", "/questions/1", "/docs"):
@@ -109,7 +113,7 @@ def test_pages_load_nothing_from_elsewhere(client):
             assert link.startswith(("/", "#", "tel:")), (path, link)
 
 
-def test_posts_without_the_csrf_token_are_refused(client):
+def test_posts_without_the_csrf_token_are_refused(client: TestClient) -> None:
     token(client)
     for path in ("/start", "/reset", "/questions/1"):
         reply = client.post(path, data={"csrf_token": "forged", "age": "40"})
@@ -121,7 +125,7 @@ def test_posts_without_the_csrf_token_are_refused(client):
     assert client.post("/start", data={"csrf_token": stolen}).status_code == 403
 
 
-def test_the_state_is_signed_and_a_forged_one_is_ignored(client):
+def test_the_state_is_signed_and_a_forged_one_is_ignored(client: TestClient) -> None:
     begin(client)
     keys = Keys("someone else's key")
     forged = keys.dump_state(State(started=True, done=[1, 2, 3, 4, 5]))
@@ -131,7 +135,7 @@ def test_the_state_is_signed_and_a_forged_one_is_ignored(client):
     assert "more than two hours old" in reply.text
 
 
-def test_an_emergency_stops_the_form_at_once(client):
+def test_an_emergency_stops_the_form_at_once(client: TestClient) -> None:
     answers = example_answers("desk-worker-upper-back")
     csrf = begin(client, "AU")
     client.post("/questions/1", data={"csrf_token": csrf, **section_form(SECTIONS[0], answers)})
@@ -144,7 +148,7 @@ def test_an_emergency_stops_the_form_at_once(client):
         assert client.get(later).url.path == "/emergency"
 
 
-def test_an_emergency_needing_two_answers_stops_when_the_second_comes(client):
+def test_an_emergency_needing_two_answers_stops_when_the_second_comes(client: TestClient) -> None:
     """Pain in the tummy is an emergency from 50 (RF-AAA): the age is known first."""
     answers = example_answers("desk-worker-upper-back")
     answers["age"] = 64
@@ -164,14 +168,14 @@ def test_an_emergency_needing_two_answers_stops_when_the_second_comes(client):
     assert "call your local emergency number (for example 911, 112 or 999)" in reply.text
 
 
-def test_pages_cannot_be_skipped(client):
+def test_pages_cannot_be_skipped(client: TestClient) -> None:
     begin(client)
     assert client.get("/questions/4").url.path == "/questions/1"
     assert client.get("/review").url.path == "/questions/1"
     assert client.get("/result").url.path == "/questions/1"
 
 
-def test_a_whole_questionnaire_fits_in_the_cookie(client):
+def test_a_whole_questionnaire_fits_in_the_cookie(client: TestClient) -> None:
     answers = example_answers("desk-worker-upper-back")
     answers["name"] = "N" * 100
     csrf = begin(client)
@@ -196,7 +200,7 @@ def test_a_whole_questionnaire_fits_in_the_cookie(client):
         ("/api/plan", b"[1, 2"),
     ],
 )
-def test_bad_requests_get_a_page_never_a_traceback(client, path, body):
+def test_bad_requests_get_a_page_never_a_traceback(client: TestClient, path: str, body) -> None:
     token(client)
     reply = client.post(
         path, content=body, headers={"content-type": "application/x-www-form-urlencoded"}
@@ -205,7 +209,7 @@ def test_bad_requests_get_a_page_never_a_traceback(client, path, body):
     assert "Traceback" not in reply.text
 
 
-def test_api_takes_a_questionnaire_response(client, recommender):
+def test_api_takes_a_questionnaire_response(client: TestClient, recommender: Recommender) -> None:
     from recommender.render import render_result
     from recommender.render.fhir_questionnaire import response_from_answers
 
@@ -221,7 +225,7 @@ def test_api_takes_a_questionnaire_response(client, recommender):
     assert reply.content == render_result(expected, "json").encode()
 
 
-def test_api_refusals(client):
+def test_api_refusals(client: TestClient) -> None:
     body = json.dumps(example_answers("sciatica"))
     plain = client.post("/api/plan", content=body, headers={"content-type": "text/plain"})
     assert plain.status_code == 415
@@ -236,7 +240,7 @@ def test_api_refusals(client):
     assert huge.status_code == 413
 
 
-def test_the_openapi_document_describes_the_api(client):
+def test_the_openapi_document_describes_the_api(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     plan = spec["paths"]["/api/plan"]["post"]
     assert "byte for byte" in plan["description"]
@@ -246,7 +250,7 @@ def test_the_openapi_document_describes_the_api(client):
     assert "POST /api/plan" in client.get("/docs").text
 
 
-def test_plan_imports_nothing_of_the_web():
+def test_plan_imports_nothing_of_the_web() -> None:
     """`backplan plan` stays fast: the web stack loads only for `backplan serve`."""
     code = (
         "import sys\n"
@@ -261,7 +265,7 @@ def test_plan_imports_nothing_of_the_web():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_serve_refuses_a_port_in_use():
+def test_serve_refuses_a_port_in_use() -> None:
     import socket
 
     from click.testing import CliRunner
@@ -277,7 +281,7 @@ def test_serve_refuses_a_port_in_use():
     assert "choose another with --port" in result.output
 
 
-def test_the_fast_json_writer_gives_to_json_bytes(recommender):
+def test_the_fast_json_writer_gives_to_json_bytes(recommender: Recommender) -> None:
     from recommender.app.web.fastjson import result_json
     from recommender.app.web.fastjson import to_json as fast
     from recommender.inputs.answers_file import validate_answers
@@ -306,7 +310,7 @@ def test_the_fast_json_writer_gives_to_json_bytes(recommender):
     )
 
 
-def test_help_lines_speak_of_ticking_not_typing(client):
+def test_help_lines_speak_of_ticking_not_typing(client: TestClient) -> None:
     """The terminal's help ("by number or name", "press Enter") is reworded on pages."""
     answers = example_answers("desk-worker-upper-back")
     csrf = begin(client)
@@ -322,7 +326,7 @@ def test_help_lines_speak_of_ticking_not_typing(client):
 # -- nothing hides a warning (docs/clinical-safety.md, S-NAME-HIDES-WARNING) -----------------
 
 
-def _answer_all(client, answers: dict) -> str:
+def _answer_all(client, answers: dict[str, Any]) -> str:
     csrf = begin(client)
     for section in SECTIONS:
         client.post(
@@ -332,7 +336,7 @@ def _answer_all(client, answers: dict) -> str:
     return csrf
 
 
-def test_a_name_with_a_line_separator_is_refused_on_its_own_page(client):
+def test_a_name_with_a_line_separator_is_refused_on_its_own_page(client: TestClient) -> None:
     answers = example_answers("desk-worker-upper-back")
     answers["name"] = "Sam\u2028Evil"
     _answer_all(client, answers)
@@ -343,7 +347,9 @@ def test_a_name_with_a_line_separator_is_refused_on_its_own_page(client):
     assert "Please type the name as plain text" in shown
 
 
-def test_a_result_refused_for_its_name_still_shows_the_urgent_warning(client, monkeypatch):
+def test_a_result_refused_for_its_name_still_shows_the_urgent_warning(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Should the page's check and the model's ever differ again, the level and its
     # advice come first on the page that explains the problem.
     monkeypatch.setattr("recommender.inputs.questionnaire.name_problem", lambda name: None)

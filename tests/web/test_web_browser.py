@@ -16,7 +16,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -27,11 +29,16 @@ from recommender.core.paths import get_path
 from recommender.inputs.answers_file import parse_answers
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.inputs.samples import many_answers
+from recommender.pipeline.recommend import Recommender
 from recommender.render import FORMATS, render_result
 
 from conftest import example_answers
 from support.browser import find_browser
 from support.phrases import EXERCISE_TALK
+
+if TYPE_CHECKING:  # Playwright is imported where a browser is started
+    from playwright import sync_api as pw
+
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -96,7 +103,9 @@ def server() -> str:
 # -- the API ----------------------------------------------------------------------------
 
 
-def test_api_plan_is_byte_identical_to_plan_json_for_1000_answers(server, recommender):
+def test_api_plan_is_byte_identical_to_plan_json_for_1000_answers(
+    server: str, recommender: Recommender
+) -> None:
     """What `plan --format json` prints (render_result on the same Recommender) for 1,000
     varied answers, byte for byte, over HTTP from two worker processes."""
     with httpx.Client(base_url=server, timeout=30) as client:
@@ -110,7 +119,7 @@ def test_api_plan_is_byte_identical_to_plan_json_for_1000_answers(server, recomm
             assert reply.content == expected.encode(), number
 
 
-def test_api_matches_the_real_plan_command(server, tmp_path):
+def test_api_matches_the_real_plan_command(server: str, tmp_path: Path) -> None:
     """And against the command itself, process to process, for the bundled examples."""
     names = ["sciatica", "cauda-equina", "teenager", "desk-worker-upper-back"]
     with httpx.Client(base_url=server, timeout=30) as client:
@@ -130,7 +139,7 @@ def test_api_matches_the_real_plan_command(server, tmp_path):
             assert reply.content == cli.stdout, name
 
 
-def test_api_bad_input_gets_422_with_the_cli_messages(server, tmp_path):
+def test_api_bad_input_gets_422_with_the_cli_messages(server: str, tmp_path: Path) -> None:
     bad = example_answers("sciatica")
     bad["age"] = 300
     bad["pain_areas"] = ["neck", "neck"]
@@ -153,7 +162,7 @@ def test_api_bad_input_gets_422_with_the_cli_messages(server, tmp_path):
     assert {"age", "pain_areas", "red_flags.fever"} <= set(reply.json()["fields"])
 
 
-def test_api_questionnaire_is_the_fhir_questionnaire(server):
+def test_api_questionnaire_is_the_fhir_questionnaire(server: str) -> None:
     cli = subprocess.run(
         [*backplan(), "questionnaire", "--format", "fhir"], capture_output=True, check=True
     )
@@ -166,7 +175,7 @@ def test_api_questionnaire_is_the_fhir_questionnaire(server):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[pw.Browser]:
     executable = find_browser()
     from playwright.sync_api import sync_playwright
 
@@ -179,7 +188,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server):
+def page(browser: pw.Browser, server: str) -> Iterator[pw.Page]:
     context = browser.new_context(base_url=server, accept_downloads=True)
     opened = context.new_page()
     try:
@@ -208,7 +217,7 @@ def start(page, country: str = "") -> None:
     page.wait_for_url("**/questions/1")
 
 
-def fill_section(page, section, answers: dict) -> None:
+def fill_section(page, section, answers: dict[str, Any]) -> None:
     """Answer every question of `section` from an answers object, as a person would."""
     for question in form.asked(section, answers.get("age")):
         value = get_path(answers, question.key, None)
@@ -233,7 +242,7 @@ def continue_(page) -> None:
     page.wait_for_load_state()
 
 
-def answer_everything(page, answers: dict) -> None:
+def answer_everything(page, answers: dict[str, Any]) -> None:
     for section in SECTIONS:
         page.wait_for_url(f"**/questions/{section.number}")
         fill_section(page, section, answers)
@@ -241,7 +250,7 @@ def answer_everything(page, answers: dict) -> None:
     page.wait_for_url("**/review")
 
 
-def test_full_form_to_a_plan(page):
+def test_full_form_to_a_plan(page: pw.Page) -> None:
     answers = example_answers("desk-worker-upper-back")
     start(page, "GB")
     answer_everything(page, answers)
@@ -268,7 +277,7 @@ def test_full_form_to_a_plan(page):
         )
 
 
-def test_emergency_stops_the_form_mid_way(page):
+def test_emergency_stops_the_form_mid_way(page: pw.Page) -> None:
     answers = example_answers("desk-worker-upper-back")
     start(page, "GB")
     fill_section(page, SECTIONS[0], answers)
@@ -300,7 +309,7 @@ def test_emergency_stops_the_form_mid_way(page):
     page.wait_for_url(re.compile(r"/$"))
 
 
-def test_back_buttons_and_editing_at_the_review(page):
+def test_back_buttons_and_editing_at_the_review(page: pw.Page) -> None:
     answers = example_answers("desk-worker-upper-back")
     start(page)
     fill_section(page, SECTIONS[0], answers)
@@ -367,7 +376,7 @@ def tab_to(page, selector: str, limit: int = 120) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def test_keyboard_only_from_start_to_plan(page):
+def test_keyboard_only_from_start_to_plan(page: pw.Page) -> None:
     answers = example_answers("desk-worker-upper-back")
     page.goto("/")
     tab_to(page, "#country")
@@ -422,7 +431,7 @@ def test_keyboard_only_from_start_to_plan(page):
     assert "Your plan" in page.locator("main").inner_text()
 
 
-def test_phone_width_320(browser, server, tmp_path):
+def test_phone_width_320(browser: pw.Browser, server: str, tmp_path: Path) -> None:
     context = browser.new_context(base_url=server, viewport={"width": 320, "height": 640})
     page = context.new_page()
     try:
@@ -442,7 +451,7 @@ def test_phone_width_320(browser, server, tmp_path):
         context.close()
 
 
-def test_axe_finds_nothing_serious_on_any_page(page):
+def test_axe_finds_nothing_serious_on_any_page(page: pw.Page) -> None:
     found: dict[str, list[str]] = {}
     answers = example_answers("desk-worker-upper-back")
     page.goto("/")
@@ -479,7 +488,7 @@ def test_axe_finds_nothing_serious_on_any_page(page):
     assert len(found) == 8 + len(SECTIONS)
 
 
-def test_downloads(page):
+def test_downloads(page: pw.Page) -> None:
     from fhir.resources.R4B.careplan import CarePlan
     from icalendar import Calendar
 
@@ -526,7 +535,7 @@ def _places(svg) -> list[list[str]]:
     )
 
 
-def test_figures_move_on_screen_under_the_real_csp(browser, server):
+def test_figures_move_on_screen_under_the_real_csp(browser: pw.Browser, server: str) -> None:
     """The result page's figures move with SVG animation under the app's own
     Content-Security-Policy (no inline style or script is needed, and none is refused);
     a person whose system asks for less motion, or who prints, gets the still poses."""
@@ -565,7 +574,7 @@ def test_figures_move_on_screen_under_the_real_csp(browser, server):
     assert refused == []
 
 
-def test_without_javascript(browser, server):
+def test_without_javascript(browser: pw.Browser, server: str) -> None:
     context = browser.new_context(base_url=server, java_script_enabled=False)
     page = context.new_page()
     try:
@@ -591,7 +600,7 @@ def test_without_javascript(browser, server):
         context.close()
 
 
-def test_answered_by_mistake_in_a_real_browser(page, tmp_path):
+def test_answered_by_mistake_in_a_real_browser(page: pw.Page, tmp_path: Path) -> None:
     """The emergency stop's own step, as a person meets it: the warning, the page that
     asks whether it was a mistake (with what to do if not), the question asked again,
     and the result that says what was changed."""

@@ -7,17 +7,24 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from recommender.app.web import form
 from recommender.core.paths import get_path
 from recommender.inputs.questionnaire import load_questionnaire
+from recommender.pipeline.recommend import Recommender
 
 from conftest import example_answers
 from support.browser import find_browser
 from support.web import served
+
+if TYPE_CHECKING:  # Playwright is imported where a browser is started
+    from playwright import sync_api as pw
+
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 SECTIONS = form.sections(load_questionnaire())
@@ -25,13 +32,13 @@ ANSWERS = "desk-worker-upper-back"
 
 
 @pytest.fixture(scope="module")
-def server():
+def server() -> Iterator[str]:
     with served("--workers", "2") as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[pw.Browser]:
     executable = find_browser()
     from playwright.sync_api import sync_playwright
 
@@ -44,7 +51,7 @@ def browser():
 
 
 @pytest.fixture
-def shots(tmp_path) -> Path:
+def shots(tmp_path: Path) -> Path:
     return Path(os.environ.get("BACKPLAN_SCREENSHOTS") or tmp_path)
 
 
@@ -72,7 +79,7 @@ def start(page, country: str = "") -> None:
     page.wait_for_url("**/questions/1")
 
 
-def fill_section(page, section, answers: dict) -> None:
+def fill_section(page, section, answers: dict[str, Any]) -> None:
     for question in form.asked(section, answers.get("age")):
         value = get_path(answers, question.key, None)
         kind = form.kind(question)
@@ -97,7 +104,7 @@ def continue_(page) -> None:
     page.wait_for_load_state()
 
 
-def answer_everything(page, answers: dict) -> None:
+def answer_everything(page, answers: dict[str, Any]) -> None:
     for section in SECTIONS:
         page.wait_for_url(f"**/questions/{section.number}")
         fill_section(page, section, answers)
@@ -116,7 +123,9 @@ def review_answers(page) -> list[str]:
 # -- 1. nothing lost ---------------------------------------------------------------------
 
 
-def test_changing_the_country_at_the_review_keeps_every_answer(browser, server, shots):
+def test_changing_the_country_at_the_review_keeps_every_answer(
+    browser: pw.Browser, server: str, shots: Path
+) -> None:
     context, page = opened(browser, server)
     try:
         start(page, "GB")
@@ -140,7 +149,9 @@ def test_changing_the_country_at_the_review_keeps_every_answer(browser, server, 
         context.close()
 
 
-def test_start_again_asks_before_clearing_anything(browser, server, shots):
+def test_start_again_asks_before_clearing_anything(
+    browser: pw.Browser, server: str, shots: Path
+) -> None:
     answers = example_answers(ANSWERS)
     context, page = opened(browser, server)
     try:
@@ -190,7 +201,9 @@ COVERED = """() => {
 }"""
 
 
-def test_the_warning_never_covers_the_focused_field_at_320px(browser, server, shots):
+def test_the_warning_never_covers_the_focused_field_at_320px(
+    browser: pw.Browser, server: str, shots: Path
+) -> None:
     """Tab down the warning signs' page with the warning shown, and back up again:
     no part of the field that has the focus is ever under the warning (WCAG 2.2,
     2.4.11 and 2.4.12), and it is always on the screen."""
@@ -225,8 +238,8 @@ def test_the_warning_never_covers_the_focused_field_at_320px(browser, server, sh
 
 
 def test_a_person_under_18_is_stopped_after_the_age_with_the_terminals_advice(
-    browser, server, shots, recommender
-):
+    browser: pw.Browser, server: str, shots: Path, recommender: Recommender
+) -> None:
     minor = next(r for r in recommender.rulebook.withhold if r.id == "WH-MINOR")
     context, page = opened(browser, server, viewport={"width": 320, "height": 640})
     try:
@@ -258,7 +271,9 @@ def test_a_person_under_18_is_stopped_after_the_age_with_the_terminals_advice(
 # -- 4. the downloads stand alone -----------------------------------------------------------
 
 
-def test_the_downloaded_page_fits_a_320px_phone_on_its_own(browser, server, shots, tmp_path):
+def test_the_downloaded_page_fits_a_320px_phone_on_its_own(
+    browser: pw.Browser, server: str, shots: Path, tmp_path: Path
+) -> None:
     context, page = opened(browser, server)
     try:
         start(page)
@@ -293,8 +308,8 @@ def test_the_downloaded_page_fits_a_320px_phone_on_its_own(browser, server, shot
 
 
 def test_each_problem_is_named_in_its_own_words_beside_its_field_and_in_the_summary(
-    browser, server, shots
-):
+    browser: pw.Browser, server: str, shots: Path
+) -> None:
     context, page = opened(browser, server, viewport={"width": 320, "height": 900})
     try:
         start(page)

@@ -16,6 +16,8 @@ import subprocess
 import sys
 import time
 import zlib
+from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -46,7 +48,7 @@ def server() -> str:
 
 
 @pytest.fixture
-def client(server):
+def client(server: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server, follow_redirects=True, timeout=30) as made:
         yield made
 
@@ -102,7 +104,7 @@ def _readable_parts(cookie: str) -> list[bytes]:
     return found
 
 
-def test_the_answers_cookie_reveals_no_answer_without_the_key(client):
+def test_the_answers_cookie_reveals_no_answer_without_the_key(client: httpx.Client) -> None:
     answers = example_answers(PLAN_ANSWERS)
     answers["name"] = "Zebedee Quux"
     answer_all(client, answers)
@@ -118,7 +120,7 @@ def test_the_answers_cookie_reveals_no_answer_without_the_key(client):
     "key",
     ["a", "ab", "correct horse battery staple", "x" * 200, "ab" * 50, secrets.token_hex(16)],
 )
-def test_serve_refuses_a_weak_secret_key_and_says_how_to_make_one(key):
+def test_serve_refuses_a_weak_secret_key_and_says_how_to_make_one(key) -> None:
     try:
         ran = subprocess.run(
             [*backplan(), "serve", "--port", str(free_port())],
@@ -137,7 +139,7 @@ def test_serve_refuses_a_weak_secret_key_and_says_how_to_make_one(key):
     assert "Traceback" not in ran.stderr
 
 
-def test_strong_secret_keys_are_accepted():
+def test_strong_secret_keys_are_accepted() -> None:
     from recommender.app.web.secret import key_problem
 
     # A key as MAKE_A_KEY makes it, that happens to hold no digit, "-" or "_" (one in
@@ -165,7 +167,7 @@ FORGED = {
 
 
 @pytest.mark.parametrize("name", FORGED)
-def test_a_state_of_the_wrong_shape_made_with_the_key_gets_400(server, name):
+def test_a_state_of_the_wrong_shape_made_with_the_key_gets_400(server: str, name: str) -> None:
     forged = Keys(KEY).dump_state(FORGED[name])
     for path in ("/", "/questions/1", "/review", "/result"):
         reply = httpx.get(server + path, cookies={STATE_COOKIE: forged})
@@ -188,7 +190,7 @@ SLOW_BODY = (
 PROBE = b"GET /api/questionnaire HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
 
 
-async def _siege(port: int, clients: int, seconds: float) -> dict:
+async def _siege(port: int, clients: int, seconds: float) -> dict[str, Any]:
     """`clients` connections (half slow in their headers, half in their body) each
     sending one byte every 2 s and opening again when closed, while a normal request
     is sent every quarter second on a new connection."""
@@ -244,7 +246,7 @@ async def _siege(port: int, clients: int, seconds: float) -> dict:
 
 
 @pytest.mark.slow
-def test_slow_clients_are_cut_off_while_others_are_answered_within_a_second():
+def test_slow_clients_are_cut_off_while_others_are_answered_within_a_second() -> None:
     with served("--workers", "1") as base:
         port = int(base.rsplit(":", 1)[1])
         found = asyncio.run(_siege(port, clients=300, seconds=24))
@@ -260,7 +262,7 @@ def test_slow_clients_are_cut_off_while_others_are_answered_within_a_second():
     assert all(19.5 <= took <= 23.5 for took in bodies), sorted(bodies)[::30]
 
 
-def test_a_request_head_too_large_gets_431_with_the_headers(server):
+def test_a_request_head_too_large_gets_431_with_the_headers(server: str) -> None:
     with socket.create_connection(("127.0.0.1", int(server.rsplit(":", 1)[1]))) as connection:
         big = b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"a" * 40_000 + b"\r\n\r\n"
         status, headers, _ = exchange(connection, big)
@@ -283,7 +285,7 @@ main(["serve", "--port", sys.argv[1]])
 """
 
 
-def test_a_500_carries_the_security_headers_and_keeps_the_connection():
+def test_a_500_carries_the_security_headers_and_keeps_the_connection() -> None:
     with served(command=[sys.executable, "-c", FAULTY_SERVER]) as base:
         port = int(base.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
@@ -302,7 +304,7 @@ def test_a_500_carries_the_security_headers_and_keeps_the_connection():
             assert status == 200
 
 
-def test_uvicorns_own_400_carries_the_security_headers(server):
+def test_uvicorns_own_400_carries_the_security_headers(server: str) -> None:
     with socket.create_connection(("127.0.0.1", int(server.rsplit(":", 1)[1]))) as connection:
         status, headers, _ = exchange(connection, b"NOT HTTP AT ALL\r\n\r\n")
     assert status == 400
@@ -314,14 +316,14 @@ def test_uvicorns_own_400_carries_the_security_headers(server):
 
 
 @pytest.mark.parametrize("number", ["²", "①", "٣", "1" * 5000])
-def test_a_section_number_in_other_digits_gets_404(server, number):
+def test_a_section_number_in_other_digits_gets_404(server: str, number: str) -> None:
     reply = httpx.get(f"{server}/questions/{number}")
     assert reply.status_code == 404
     assert "Page not found" in reply.text
     security_headers_present(reply.headers)
 
 
-def test_api_weeks_in_other_digits_gets_422(server):
+def test_api_weeks_in_other_digits_gets_422(server: str) -> None:
     body = json.dumps(example_answers("sciatica")).encode()
     for weeks in ("²", "①", "1" * 5000):
         reply = httpx.post(
@@ -334,7 +336,7 @@ def test_api_weeks_in_other_digits_gets_422(server):
         assert reply.json()["fields"] == ["weeks"]
 
 
-def test_a_calendar_starting_too_late_gets_422_with_the_page(client):
+def test_a_calendar_starting_too_late_gets_422_with_the_page(client: httpx.Client) -> None:
     answer_all(client, example_answers(PLAN_ANSWERS))
     for start in ("9999-12-31", "9999-10-09"):
         reply = client.get("/download/ics", params={"start": start})
@@ -344,7 +346,7 @@ def test_a_calendar_starting_too_late_gets_422_with_the_page(client):
     assert client.get("/download/ics", params={"start": "9999-10-08"}).status_code == 200
 
 
-def test_a_form_with_more_than_400_fields_gets_413(client):
+def test_a_form_with_more_than_400_fields_gets_413(client: httpx.Client) -> None:
     token = begin(client)
     fields = "&".join(f"f{n}=x" for n in range(401))
     reply = client.post(
@@ -360,7 +362,7 @@ def test_a_form_with_more_than_400_fields_gets_413(client):
 # -- 6: the emergency stop sticks ---------------------------------------------------------
 
 
-def test_a_stale_warning_signs_page_cannot_lift_the_emergency_stop(client):
+def test_a_stale_warning_signs_page_cannot_lift_the_emergency_stop(client: httpx.Client) -> None:
     answers = example_answers(PLAN_ANSWERS)
     token = begin(client, "GB")
     client.post("/questions/1", data={"csrf_token": token, **section_form(SECTIONS[0], answers)})
@@ -375,7 +377,9 @@ def test_a_stale_warning_signs_page_cannot_lift_the_emergency_stop(client):
         assert client.get(later).url.path == "/emergency", later
 
 
-def test_changing_an_emergency_answer_takes_its_own_step_and_shows_on_the_result(client):
+def test_changing_an_emergency_answer_takes_its_own_step_and_shows_on_the_result(
+    client: httpx.Client,
+) -> None:
     answers = example_answers(PLAN_ANSWERS)
     token = begin(client, "GB")
     for section in SECTIONS:
@@ -412,7 +416,9 @@ def test_changing_an_emergency_answer_takes_its_own_step_and_shows_on_the_result
 # -- 7: a real sign-out --------------------------------------------------------------------
 
 
-def test_clearing_the_answers_makes_a_copied_cookie_useless(server, client):
+def test_clearing_the_answers_makes_a_copied_cookie_useless(
+    server: str, client: httpx.Client
+) -> None:
     token = answer_all(client, example_answers(PLAN_ANSWERS))
     copied = dict(client.cookies)
     assert client.get("/result").status_code == 200
@@ -431,7 +437,7 @@ def test_clearing_the_answers_makes_a_copied_cookie_useless(server, client):
                 assert "Your plan" not in stolen.text
 
 
-def test_starting_again_also_clears_the_answers_before(server, client):
+def test_starting_again_also_clears_the_answers_before(server: str, client: httpx.Client) -> None:
     token = answer_all(client, example_answers(PLAN_ANSWERS))
     copied = dict(client.cookies)
     client.post("/start", data={"csrf_token": token, "country": ""})
@@ -439,7 +445,7 @@ def test_starting_again_also_clears_the_answers_before(server, client):
         assert thief.get("/result").url.path == "/"
 
 
-def test_the_deletion_cookie_is_secure_behind_https(server):
+def test_the_deletion_cookie_is_secure_behind_https(server: str) -> None:
     with httpx.Client(base_url=server) as plain:
         token = csrf(plain)
         csrf_cookie = plain.cookies["backplan_csrf"]
@@ -459,7 +465,7 @@ def test_the_deletion_cookie_is_secure_behind_https(server):
 @pytest.mark.parametrize(
     "path", ["/", "/docs", "/api/questionnaire", "/static/app.css", "/openapi.json"]
 )
-def test_head_works_wherever_get_does(server, path):
+def test_head_works_wherever_get_does(server: str, path: str) -> None:
     got = httpx.get(server + path)
     head = httpx.head(server + path)
     assert got.status_code == head.status_code == 200
@@ -469,7 +475,7 @@ def test_head_works_wherever_get_does(server, path):
     security_headers_present(head.headers)
 
 
-def test_options_lists_the_methods_and_allows_no_other_site(server):
+def test_options_lists_the_methods_and_allows_no_other_site(server: str) -> None:
     for path, allowed in [
         ("/", "GET, HEAD, OPTIONS"),
         ("/api/plan", "OPTIONS, POST"),

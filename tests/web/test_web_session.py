@@ -9,7 +9,9 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -24,6 +26,10 @@ from support.browser import (
 )
 from support.session_case import FIT_DESK, THURSDAY, thursday
 from support.web import backplan, served
+
+if TYPE_CHECKING:  # Playwright is imported where a browser is started
+    from playwright import sync_api as pw
+
 
 DESK = FIT_DESK
 #: Week 1's Thursday for the fit desk worker, read from the plan (support/session_case.py).
@@ -51,13 +57,13 @@ Object.defineProperty(navigator, "wakeLock", {value: {request: (kind) => {
 
 
 @pytest.fixture(scope="module")
-def server():
+def server() -> Iterator[str]:
     with served(env={"BACKPLAN_SESSION_SPEED": "40"}) as base:
         yield base
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser() -> Iterator[pw.Browser]:
     executable = find_browser()
     from playwright.sync_api import sync_playwright
 
@@ -70,7 +76,7 @@ def browser():
 
 
 @pytest.fixture
-def shots(tmp_path) -> Path:
+def shots(tmp_path: Path) -> Path:
     return Path(os.environ.get("BACKPLAN_SCREENSHOTS") or tmp_path)
 
 
@@ -121,7 +127,9 @@ def _query_keys(addresses: list[str]) -> set[str]:
 # -- with JavaScript ---------------------------------------------------------------------------
 
 
-def test_a_whole_session_one_exercise_a_screen_with_easier_and_skip(browser, server, shots):
+def test_a_whole_session_one_exercise_a_screen_with_easier_and_skip(
+    browser: pw.Browser, server: str, shots: Path
+) -> None:
     context, page = _answered(browser, server, viewport={"width": 1280, "height": 860})
     context.add_init_script(STAND_INS)
     addresses: list[str] = []
@@ -170,7 +178,9 @@ def test_a_whole_session_one_exercise_a_screen_with_easier_and_skip(browser, ser
     assert not [m for m in console if "Content Security Policy" in m or "Refused" in m]
 
 
-def test_speech_stays_off_and_hidden_without_a_voice_of_the_devices_own(browser, server):
+def test_speech_stays_off_and_hidden_without_a_voice_of_the_devices_own(
+    browser: pw.Browser, server: str
+) -> None:
     context, page = _answered(browser, server)
     context.add_init_script(STAND_INS.replace("localService: true", "localService: false"))
     try:
@@ -187,7 +197,7 @@ def _focus_ring(page) -> str:
     return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
 
 
-def test_the_whole_session_with_the_keyboard_alone(browser, server):
+def test_the_whole_session_with_the_keyboard_alone(browser: pw.Browser, server: str) -> None:
     context, page = _answered(browser, server)
     try:
         page.goto(THURSDAY)
@@ -223,7 +233,9 @@ def test_the_whole_session_with_the_keyboard_alone(browser, server):
 # -- without JavaScript ------------------------------------------------------------------------
 
 
-def test_without_javascript_the_session_is_its_list_and_the_end_still_works(browser, server):
+def test_without_javascript_the_session_is_its_list_and_the_end_still_works(
+    browser: pw.Browser, server: str
+) -> None:
     context, page = _answered(browser, server, java_script_enabled=False)
     try:
         page.goto("/result")
@@ -255,7 +267,9 @@ def test_without_javascript_the_session_is_its_list_and_the_end_still_works(brow
 # -- the calendar's links ----------------------------------------------------------------------
 
 
-def test_the_calendars_links_open_their_sessions(browser, server, tmp_path):
+def test_the_calendars_links_open_their_sessions(
+    browser: pw.Browser, server: str, tmp_path: Path
+) -> None:
     answers = tmp_path / "me.json"
     answers.write_text(json.dumps(DESK))
     ics = subprocess.run(
@@ -284,7 +298,9 @@ def test_the_calendars_links_open_their_sessions(browser, server, tmp_path):
 
 
 @pytest.mark.parametrize(("width", "height"), [(320, 640), (375, 667), (1280, 860)])
-def test_phone_and_desktop_widths(browser, server, shots, width, height):
+def test_phone_and_desktop_widths(
+    browser: pw.Browser, server: str, shots: Path, width: int, height: int
+) -> None:
     context, page = _answered(browser, server, viewport={"width": width, "height": height})
     try:
         page.goto(THURSDAY)
@@ -308,7 +324,7 @@ def test_phone_and_desktop_widths(browser, server, shots, width, height):
         context.close()
 
 
-def test_axe_finds_nothing_serious_on_the_session_pages(browser, server):
+def test_axe_finds_nothing_serious_on_the_session_pages(browser: pw.Browser, server: str) -> None:
     found: dict[str, list[str]] = {}
     context, page = _answered(browser, server)
     try:
