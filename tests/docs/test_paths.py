@@ -211,6 +211,8 @@ def cited_paths(text: Text) -> Iterator[tuple[str, bool]]:
         if name in seen or PLACEHOLDERS & set(re.split(r"[/._-]", name)):
             continue
         first = name.split("/")[0]
+        if first.startswith(".venv"):  # the reader's own environment, made by installing
+            continue
         if first in (".", ".."):
             yield name, _exists(text.file.parent, name)
         elif first in tops():
