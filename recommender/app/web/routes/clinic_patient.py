@@ -17,18 +17,17 @@ from fastapi.responses import Response
 
 from recommender.app.tracking import warning_of
 from recommender.app.web import pages
-from recommender.app.web.answered import answers_of, recommend
+from recommender.app.web.answered import answers_of, result_of
 from recommender.app.web.deps import SiteDep, checked_form
 from recommender.app.web.roles import ActorDep, PatientDep
 from recommender.app.web.site import Site, downloads, go, not_found, page
 from recommender.app.web.state import BadState, State
 from recommender.clinic import audit, queue, review
 from recommender.clinic.accounts import Account
-from recommender.core.errors import AnswersError
 from recommender.core.safety_net import safety_net
 from recommender.inputs.countries import emergency_number
 from recommender.pipeline.recommend import Result
-from recommender.pipeline.triage import ALSO_TELL, NEUTRAL_EMERGENCY_NUMBER, number_words
+from recommender.pipeline.triage import NEUTRAL_EMERGENCY_NUMBER, number_words
 from recommender.render import FORMATS, now, render_result
 from recommender.render.html import long_date, page_values
 from recommender.store.database import NotTracking, StoreError
@@ -208,28 +207,10 @@ def send(request: Request, site: SiteDep, account: PatientDep, actor: ActorDep) 
     shown at once (the patient's page shows it from now on)."""
     assert site.clinic is not None and site.saved is not None
     state, _ = site.saved.load(request)
-    if not state.started:
-        return go(request, "/")
-    if site.emergencies(state):
-        return go(request, "/emergency")
-    if site.withheld_before_screening(state.answers):
-        return go(request, "/no-plan")
-    first = site.first_open(state)
-    if first is not None:
-        return go(request, f"/questions/{first}")
-    try:
-        result = recommend(site, state)
-    except AnswersError as exc:  # cannot happen with checked sections; say it plainly
-        found = site.recommender.triage_of_health_answers(answers_of(site, state))
-        return page(
-            request,
-            "problem.html.j2",
-            status=422,
-            title="Some answers need another look",
-            lines=exc.problems,
-            found=found,
-            also_tell=ALSO_TELL,
-        )
+    outcome = result_of(request, site, state)  # the start, the stop or the next page first
+    if isinstance(outcome, Response):
+        return outcome
+    result = outcome
     flags = [flag.id for flag in result.triage.flags]
     try:
         queue.submit(site.clinic, actor, answers_of(site, state), result.triage.level, flags, 4)
