@@ -14,7 +14,7 @@ from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from recommender.core.catalog import Dose, Exercise
-from recommender.pipeline.choosing import KIT, START_FILL, Chosen, Facts, presentation_content
+from recommender.pipeline.choosing import KIT, START_FILL, Chosen, Facts, content_ids
 from recommender.pipeline.dosing import walk_minutes
 
 #: Days (counted from the first day of each week) that spread n sessions over 7 days.
@@ -132,7 +132,7 @@ def one_session(
     # The presentation's content first, then the person's own equipment, so that a
     # short session still holds them.
     kit = {str(k) for k in facts.answers.equipment} & set(KIT)
-    content = {i for _, ids in presentation_content(facts.answers) for i in ids}
+    content = content_ids(facts.answers)
     exercises = sorted(
         (c.exercise for c in chosen),
         key=lambda e: (e.id not in content, not kit & set(e.equipment)),
@@ -182,13 +182,14 @@ def _fill(
 ) -> None:
     """Add candidates, in order, that keep the session within `limit` (or `own_limit`
     for the person's own equipment: real work before walking), until `enough`."""
+    used = sum(time[h.id] for h in held)
     for e in candidates:
-        used = sum(time[h.id] for h in held)
         if used >= enough:
             return
         most = max(limit, own_limit) if kit & set(e.equipment) else limit
         if e not in held and used + time[e.id] <= most:
             held.append(e)
+            used += time[e.id]
 
 
 def _turn(items: list[Exercise], version: int) -> list[Exercise]:
