@@ -65,6 +65,7 @@ def lay_out_week(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dos
     """Each day's session at the starting `doses`: version A and B of each kind of day."""
     offsets = DAY_OFFSETS[facts.answers.days_per_week]
     strong = strength_days(facts, chosen, offsets)
+    menu = _menu(facts, chosen, doses)  # once for every version (benchmarks/bench.py (b))
     built: dict[tuple[bool, int], tuple[Exercise, ...]] = {}
     seen = {True: 0, False: 0}
     sessions = []
@@ -73,7 +74,7 @@ def lay_out_week(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dos
         version = seen[kind] % 2
         seen[kind] += 1
         if (kind, version) not in built:
-            built[(kind, version)] = _version(facts, chosen, doses, kind, built.get((kind, 0)))
+            built[(kind, version)] = _version(menu, kind, built.get((kind, 0)))
         sessions.append(built[(kind, version)])
     return Layout(offsets, strong, tuple(sessions))
 
@@ -98,18 +99,14 @@ def session_room(facts: Facts) -> _Room:
 
 
 def _version(
-    facts: Facts,
-    chosen: Sequence[Chosen],
-    doses: Mapping[str, Dose],
-    strength_day: bool,
-    first: tuple[Exercise, ...] | None,
+    menu: _Menu, strength_day: bool, first: tuple[Exercise, ...] | None
 ) -> tuple[Exercise, ...]:
     """Version A, or (given A) a version B that differs from it and, on a strength
     day, still holds strength work; A again when there is no room for variety."""
     if first is None:
-        return one_session(facts, chosen, doses, strength_day, 0)
+        return _session(menu, strength_day, 0)
     for same_opener in (False, True):
-        session = one_session(facts, chosen, doses, strength_day, 1, same_opener)
+        session = _session(menu, strength_day, 1, same_opener)
         if session != first and (_holds_strength(session) or not strength_day):
             return session
     return first
@@ -128,19 +125,39 @@ def one_session(
     while the session is short of three quarters of the time. Version 1 (B) starts
     from what version 0 (A) would reach last, for variety (with A's opener when
     `same_opener`)."""
-    room = session_room(facts)
+    return _session(_menu(facts, chosen, doses), strength_day, version, same_opener)
+
+
+class _Menu(NamedTuple):
+    """What every session of a week is made from."""
+
+    room: _Room
+    kit: frozenset[str]  # the person's own equipment the plan sets out to use
+    exercises: list[Exercise]  # the chosen, the presentation's content and kit first
+    time: Mapping[str, int]  # exercise id -> seconds at its starting dose
+
+
+def _menu(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dose]) -> _Menu:
     # The presentation's content first, then the person's own equipment, so that a
     # short session still holds them.
-    kit = {str(k) for k in facts.answers.equipment} & set(KIT)
+    kit = frozenset(str(k) for k in facts.answers.equipment) & frozenset(KIT)
     content = content_ids(facts.answers)
     exercises = sorted(
         (c.exercise for c in chosen),
         key=lambda e: (e.id not in content, not kit & set(e.equipment)),
     )
+    time = {e.id: facts.time(e, doses[e.id]) for e in exercises}
+    return _Menu(session_room(facts), kit, exercises, time)
+
+
+def _session(
+    menu: _Menu, strength_day: bool, version: int, same_opener: bool = False
+) -> tuple[Exercise, ...]:
+    """one_session, from the week's menu."""
+    room, kit, exercises, time = menu
     strength = _turn([e for e in exercises if e.kind == "strength"], version)
     if not strength_day:
         strength = []
-    time = {e.id: facts.time(e, doses[e.id]) for e in exercises}
     held = _opening(exercises, strength, time, room.room, 0 if same_opener else version)
     rest = _turn([e for e in exercises if e.kind != "strength" and e not in held], version)
     # Up to three strength exercises, unless the session would otherwise be short.

@@ -151,17 +151,21 @@ def walks_for(facts: Facts, state: WeekState, before: Sequence[int] = ()) -> tup
     # Under 15 minutes walking only tops up what the exercises leave unfilled.
     want = walk_minutes(facts.answers, state.number, True) if facts.walk_in_session else 0
     walks = []
-    times = {id(s): _used(s, state.times) for s in state.sessions}  # each version once
+    # Each version of a session once, with each walk it had the week before.
+    worked_out: dict[tuple[int, int], int] = {}
     for n, session in enumerate(state.sessions):
-        used = times[id(session)]
-        need = math.ceil((facts.budget * LOWEST_FILL - used) / 60)
-        room = (facts.budget - used) // 60
         earlier = before[n] if before else 0
-        walk = min(room, facts.walk_room, max(earlier, want, need))
-        # Never under half the time: where the safe exercises cannot reach it even at
-        # the top of their ranges, walking makes up the half (and no more).
-        half = math.ceil((facts.budget * HALF - used) / 60)
-        walks.append(max(0, walk, min(room, half)))
+        key = (id(session), earlier)
+        if key not in worked_out:
+            used = _used(session, state.times)
+            need = math.ceil((facts.budget * LOWEST_FILL - used) / 60)
+            room = (facts.budget - used) // 60
+            walk = min(room, facts.walk_room, max(earlier, want, need))
+            # Never under half the time: where the safe exercises cannot reach it even
+            # at the top of their ranges, walking makes up the half (and no more).
+            half = math.ceil((facts.budget * HALF - used) / 60)
+            worked_out[key] = max(0, walk, min(room, half))
+        walks.append(worked_out[key])
     return tuple(walks)
 
 
