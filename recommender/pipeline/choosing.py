@@ -108,25 +108,50 @@ def most_strength_days(answers: Answers) -> int:
 def presentation_content(answers: Answers) -> list[tuple[str, tuple[str, ...]]]:
     """The content a presentation calls for (docs/result.md), as (why, catalog ids in
     order of preference); the ids are the catalog's fixed ones."""
+    return list(_presentation(_presentation_key(answers))[0])
+
+
+def content_ids(answers: Answers) -> frozenset[str]:
+    """Every catalog id of the presentation's content (presentation_content)."""
+    return _presentation(_presentation_key(answers))[1]
+
+
+def _presentation_key(answers: Answers) -> tuple[bool, ...]:
+    """The few answers the presentation's content depends on."""
     flags, areas = answers.red_flags, answers.pain_areas
+    return (
+        flags.limb_pain_or_tingling and "lower_back" in areas,
+        flags.limb_pain_or_tingling and "neck" in areas,
+        answers.pregnancy in ("later_trimester", "postnatal"),
+        flags.walking_leg_pain,
+        answers.history.balance_problems or answers.age >= 80,
+    )
+
+
+# Cached: the planner asks several times a plan, and 32 answers cover everyone
+# (benchmarks/bench.py (b), warm throughput).
+@lru_cache(maxsize=64)
+def _presentation(
+    key: tuple[bool, ...],
+) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], frozenset[str]]:
+    leg, arm, pelvic_floor, walking_leg_pain, balance = key
     wanted: list[tuple[str, tuple[str, ...]]] = []
-    if flags.limb_pain_or_tingling:
-        # Nerve sliders ease nerve-related limb pain (Basson et al., JOSPT 2017).
-        why = "a nerve slider: it keeps the nerve to your {limb} moving gently (Basson 2017)"
-        if "lower_back" in areas:
-            wanted.append((why.format(limb="leg"), ("sciatic-nerve-slider",)))
-        if "neck" in areas:
-            wanted.append((why.format(limb="arm"), ("median-nerve-slider",)))
-    if answers.pregnancy in ("later_trimester", "postnatal"):
+    # Nerve sliders ease nerve-related limb pain (Basson et al., JOSPT 2017).
+    why = "a nerve slider: it keeps the nerve to your {limb} moving gently (Basson 2017)"
+    if leg:
+        wanted.append((why.format(limb="leg"), ("sciatic-nerve-slider",)))
+    if arm:
+        wanted.append((why.format(limb="arm"), ("median-nerve-slider",)))
+    if pelvic_floor:
         why = "pelvic floor work, for later pregnancy and after a birth (NICE NG201, NG194)"
         wanted.append((why, ("pelvic-floor",)))
-    if flags.walking_leg_pain:
+    if walking_leg_pain:
         why = "bending forward in sitting, which eases leg pain on walking (NASS 2011)"
         wanted.append((why, ("flexion-in-sitting",)))
-    if answers.history.balance_problems or answers.age >= 80:
+    if balance:
         why = "balance training with your hands near a support (Sherrington 2019)"
         wanted.append((why, BALANCE))
-    return wanted
+    return tuple(wanted), frozenset(i for _, ids in wanted for i in ids)
 
 
 def choose_movements(
@@ -165,21 +190,12 @@ def starting_variants(facts: Facts) -> list[Exercise]:
     avoid_floor = facts.answers.history.balance_problems  # getting down is itself a risk
     # Safe, but awkward with a bump: leaning back unsupported, and the hips bent past a
     # right angle (knee hugs); chosen only where nothing else serves.
-    awkward = {"unsupported_balance", "deep_hip_flexion"}
-    if facts.answers.pregnancy != "later_trimester":
-        awkward = set()
+    awkward = facts.answers.pregnancy == "later_trimester"
     order = {i: n for n, i in enumerate(facts.eligible)}
-    painful = set(facts.areas)
+    person = (level, bool(avoid_floor), awkward, frozenset(facts.areas))
 
     def rank(e: Exercise) -> tuple[int, ...]:
-        fit = abs(e.level - level) if e.kind == "strength" else e.level
-        floor = int(avoid_floor and e.on_floor_only)
-        return (
-            fit,
-            floor + bool(awkward & set(e.properties)),
-            -len(painful & set(e.areas)),
-            order[e.id],
-        )
+        return (*_rank(e, person), order[e.id])
 
     # A nerve slider is for nerve symptoms in a limb, and only then (Basson 2017).
     sliders = () if facts.answers.red_flags.limb_pain_or_tingling else NERVE_SLIDERS
@@ -205,13 +221,22 @@ class _Picks:
             for e in reversed(self.options)  # the first in order of preference wins
             if facts.fitter and e.kind == "strength" and e.level == 2
         }
-        self.content = {i for _, ids in presentation_content(facts.answers) for i in ids}
+        self.content = content_ids(facts.answers)
         self.chosen: list[Chosen] = []
         self.families: set[str] = set()
         # Running totals of the chosen, in seconds (see seconds()).
         self.quickest_opener = 0  # the quickest chosen opener at its usual start
         self.strength_start = 0  # strength work at its usual start
         self.raised = {True: 0, False: 0}  # raised starts, with strength work or without
+        answers = facts.answers
+        # Over 65, not yet active, hypermobile: what a start depends on (see seconds()).
+        self.person = (
+            answers.age > OLDER_AGE,
+            answers.activity_level == "low",
+            answers.history.hypermobility,
+        )
+        self.owned_kit = set(answers.equipment) & set(KIT)
+        self._kit_used: Optional[set[str]] = None  # see unused_kit; None when stale
 
     def free(self, e: Exercise) -> bool:
         family = self.facts.family[e.id]
@@ -222,6 +247,7 @@ class _Picks:
 
     def add(self, exercise: Exercise, why: str) -> None:
         self.chosen.append(Chosen(exercise, why))
+        self._kit_used = None
         self.families.add(self.facts.family[exercise.id])
         start = self.seconds(exercise, "start")
         if exercise.opens_session:
@@ -249,14 +275,14 @@ class _Picks:
         """Seconds `e` takes at its usual start, its lightest start, its start raised
         as far as a starting dose may be, or at the top of its range (`how`: "start",
         "lightest", "raised", "top")."""
-        answers = self.facts.answers
-        older, low = answers.age > OLDER_AGE, answers.activity_level == "low"
-        loose = answers.history.hypermobility
-        return _start_seconds(e, how, (older, low, loose), self.facts.strength_rest)
+        return _start_seconds(e, how, self.person, self.facts.strength_rest)
 
     def unused_kit(self, e: Exercise) -> int:
-        used = {k for c in self.chosen for k in c.exercise.equipment}
-        return -len((set(e.equipment) & set(self.facts.answers.equipment) & set(KIT)) - used)
+        """Minus the pieces of the person's kit `e` uses that nothing chosen uses yet."""
+        # What the chosen use is kept until they change (benchmarks/bench.py (b)).
+        if self._kit_used is None:
+            self._kit_used = {k for c in self.chosen for k in c.exercise.equipment}
+        return -len((set(e.equipment) & self.owned_kit) - self._kit_used)
 
     def opener(self) -> None:
         """Mobility (or a stretch) first: it warms up the areas that hurt. The opener of
@@ -289,8 +315,10 @@ class _Picks:
             if e.kind == "strength" and self.facts.family[e.id] not in balance
         ]
 
-        def movements(area: str) -> int:
-            return len({self.facts.family[e.id] for e in strength if area in e.areas})
+        movements = {
+            area: len({self.facts.family[e.id] for e in strength if area in e.areas})
+            for area in self.facts.areas
+        }
 
         def serves(e: Exercise) -> tuple[str, ...]:
             # The areas of the variant it starts with: a fitter start's level-2 variant
@@ -299,7 +327,7 @@ class _Picks:
 
         # The area with the fewest movements first, so that a movement that would also
         # serve it is not spent on an area that has others.
-        for area in sorted(self.facts.areas, key=movements):
+        for area in sorted(self.facts.areas, key=movements.__getitem__):
             covered = {
                 a
                 for c in self.chosen
@@ -310,7 +338,7 @@ class _Picks:
                 continue
             left = set(self.facts.areas) - covered
             # Areas with fewer movements weigh more: they have fewer ways to be served.
-            weight = {a: 1 / movements(a) for a in left if movements(a)}
+            weight = {a: 1 / movements[a] for a in left if movements[a]}
             options = sorted(
                 (e for e in strength if area in serves(e)),
                 key=lambda e: (-sum(weight.get(a, 0) for a in serves(e)), self.unused_kit(e)),
@@ -442,6 +470,7 @@ class _Picks:
                     continue  # it uses other equipment of theirs already
                 if same and c.exercise.kind == e.kind and c.exercise.level == e.level:
                     self.chosen[n] = Chosen(e, f"{c.why}, with {words(kit)}")
+                    self._kit_used = None
                     return True
         return False
 
@@ -605,6 +634,26 @@ class _Picks:
         """Seconds a session could hold of the chosen movements (strength work only on
         strength days), each raised as far as a starting dose may be."""
         return self.raised[strength]
+
+
+#: Leaning back unsupported and deep hip bends: awkward in later pregnancy.
+_AWKWARD = frozenset({"unsupported_balance", "deep_hip_flexion"})
+
+
+# Cached: the same exercises are ranked for every plan (benchmarks/bench.py (b)).
+@lru_cache(maxsize=32768)
+def _rank(e: Exercise, person: tuple[int, bool, bool, frozenset[str]]) -> tuple[int, int, int]:
+    """starting_variants' order of preference, but for catalog order: how far the level
+    is from the one that suits the person, whether it is on the floor for someone who
+    falls or awkward in later pregnancy, and how many painful areas it works."""
+    level, avoid_floor, awkward, painful = person
+    fit = abs(e.level - level) if e.kind == "strength" else e.level
+    floor = int(avoid_floor and e.on_floor_only)
+    return (
+        fit,
+        floor + bool(awkward and _AWKWARD & set(e.properties)),
+        -len(painful & set(e.areas)),
+    )
 
 
 @lru_cache(maxsize=4096)

@@ -52,23 +52,28 @@ def unused_equipment(
     unused = [kit for kit in owned if kit not in used]
     if not unused:  # the common case: said in no words, at the cost of one walk
         return ()
+    areas = set(answers.pain_areas)
+    exercises = list(catalog)
+    needing = {
+        kit: [e for e in exercises if kit in e.equipment and areas & set(e.areas)] for kit in unused
+    }
+    # Only the exercises some sentence names: a plan has a few hundred exclusions.
+    named = {e.id for exercises in needing.values() for e in exercises}
     left_out: dict[str, str] = {}
     for record in excluded:  # each exercise's first reason, in the filters' order
-        # The rule's reason, without what it found in this exercise ("...: involves
-        # raising the arms"), which the sentence's own words say more plainly.
-        left_out.setdefault(record.exercise, record.reason.rsplit(": ", 1)[0])
-    areas = set(answers.pain_areas)
+        if record.exercise in named and record.exercise not in left_out:
+            # The rule's reason, without what it found in this exercise ("...: involves
+            # raising the arms"), which the sentence's own words say more plainly.
+            left_out[record.exercise] = record.reason.rsplit(": ", 1)[0]
     where = " and ".join(words(area) for area in answers.pain_areas)
     taught = {families.get(e.id, e.id) for e in taught_exercises}
-    exercises = list(catalog)
     sentences = []
     for kit in unused:
         name, pronoun = _NAMES[kit]
-        needing = [e for e in exercises if kit in e.equipment and areas & set(e.areas)]
-        safe = [e for e in needing if e.id not in left_out]
+        safe = [e for e in needing[kit] if e.id not in left_out]
         sentences.append(
             f"Nothing in your plan uses your {name}: "
-            + _why(answers, where, pronoun, needing, safe, left_out, taught, families)
+            + _why(answers, where, pronoun, needing[kit], safe, left_out, taught, families)
         )
     return tuple(sentences)
 

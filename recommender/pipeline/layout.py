@@ -19,8 +19,8 @@ from recommender.pipeline.choosing import (
     START_FILL,
     Chosen,
     Facts,
+    content_ids,
     most_strength_days,
-    presentation_content,
 )
 from recommender.pipeline.dosing import walk_minutes
 
@@ -72,6 +72,7 @@ def lay_out_week(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dos
     """Each day's session at the starting `doses`: version A and B of each kind of day."""
     offsets = DAY_OFFSETS[facts.answers.days_per_week]
     strong = strength_days(facts, chosen, offsets)
+    menu = _menu(facts, chosen, doses)  # once for every version (benchmarks/bench.py (b))
     built: dict[tuple[bool, int], tuple[Exercise, ...]] = {}
     seen = {True: 0, False: 0}
     sessions = []
@@ -81,9 +82,7 @@ def lay_out_week(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dos
         seen[kind] += 1
         if (kind, version) not in built:
             placed = frozenset(e.id for session in built.values() for e in session)
-            built[(kind, version)] = _version(
-                facts, chosen, doses, kind, built.get((kind, 0)), placed
-            )
+            built[(kind, version)] = _version(menu, kind, built.get((kind, 0)), placed)
         sessions.append(built[(kind, version)])
     return Layout(offsets, strong, tuple(sessions))
 
@@ -108,9 +107,7 @@ def session_room(facts: Facts) -> _Room:
 
 
 def _version(
-    facts: Facts,
-    chosen: Sequence[Chosen],
-    doses: Mapping[str, Dose],
+    menu: _Menu,
     strength_day: bool,
     first: tuple[Exercise, ...] | None,
     placed: AbstractSet[str],
@@ -119,9 +116,9 @@ def _version(
     day, still holds strength work; A again when there is no room for variety.
     `placed`: the exercises the week's sessions built so far hold."""
     if first is None:
-        return one_session(facts, chosen, doses, strength_day, 0, placed=placed)
+        return _session(menu, strength_day, 0, placed=placed)
     for same_opener in (False, True):
-        session = one_session(facts, chosen, doses, strength_day, 1, same_opener, placed)
+        session = _session(menu, strength_day, 1, same_opener, placed)
         if session != first and (_holds_strength(session) or not strength_day):
             return session
     return first
@@ -141,26 +138,56 @@ def one_session(
     while the session is short of three quarters of the time. Version 1 (B) starts
     from what version 0 (A) would reach last, for variety (with A's opener when
     `same_opener`). `placed`: what the week's other sessions hold already."""
-    room = session_room(facts)
+    menu = _menu(facts, chosen, doses)
+    return _session(menu, strength_day, version, same_opener, placed)
+
+
+class _Menu(NamedTuple):
+    """What every session of a week is made from."""
+
+    room: _Room
+    exercises: list[Exercise]  # the chosen, the presentation's content and kit first
+    time: Mapping[str, int]  # exercise id -> seconds at its starting dose
+    kit_users: frozenset[str]  # the ids of those that use the person's own equipment
+    content: frozenset[str]  # the ids of those that are the presentation's content
+
+
+def _menu(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dose]) -> _Menu:
     # The presentation's content first, then the person's own equipment, so that a
-    # short session still holds them. Each may take the whole session, walking giving
-    # way (real work before walking): the equipment always, the content while no other
-    # session of the week holds it (elsewhere it leaves room for the doses to grow).
-    kit = {str(k) for k in facts.answers.equipment} & set(KIT)
-    content = {i for _, ids in presentation_content(facts.answers) for i in ids}
+    # short session still holds them.
+    kit = frozenset(str(k) for k in facts.answers.equipment) & frozenset(KIT)
+    content = content_ids(facts.answers)
     exercises = sorted(
         (c.exercise for c in chosen),
         key=lambda e: (e.id not in content, not kit & set(e.equipment)),
     )
-    own = {
-        e.id
-        for e in exercises
-        if kit & set(e.equipment) or (e.id in content and e.id not in placed)
-    }
+    time = {e.id: facts.time(e, doses[e.id]) for e in exercises}
+    return _Menu(
+        session_room(facts),
+        exercises,
+        time,
+        frozenset(e.id for e in exercises if kit & set(e.equipment)),
+        frozenset(e.id for e in exercises if e.id in content),
+    )
+
+
+def _session(
+    menu: _Menu,
+    strength_day: bool,
+    version: int,
+    same_opener: bool = False,
+    placed: AbstractSet[str] = frozenset(),
+) -> tuple[Exercise, ...]:
+    """one_session, from the week's menu."""
+    room, exercises, time = menu.room, menu.exercises, menu.time
+    # The content and the person's own equipment may each take the whole session,
+    # walking giving way (real work before walking): the equipment always, the content
+    # while no other session of the week holds it (elsewhere it leaves room for the
+    # doses to grow).
+    own = menu.kit_users | (menu.content - placed)
     strength = _turn([e for e in exercises if e.kind == "strength"], version)
     if not strength_day:
         strength = []
-    time = {e.id: facts.time(e, doses[e.id]) for e in exercises}
     held = _opening(exercises, strength, time, room.room, 0 if same_opener else version)
     rest = _turn([e for e in exercises if e.kind != "strength" and e not in held], version)
     # Up to three strength exercises, unless the session would otherwise be short.
@@ -203,13 +230,14 @@ def _fill(
     """Add candidates, in order, that keep the session within `limit` (or `own_limit`
     for the ids in `own`, the presentation's content and the person's own equipment:
     real work before walking), until `enough`."""
+    used = sum(time[h.id] for h in held)
     for e in candidates:
-        used = sum(time[h.id] for h in held)
         if used >= enough:
             return
         most = max(limit, own_limit) if e.id in own else limit
         if e not in held and used + time[e.id] <= most:
             held.append(e)
+            used += time[e.id]
 
 
 def _turn(items: list[Exercise], version: int) -> list[Exercise]:

@@ -150,8 +150,12 @@ class Plan(NamedTuple):
     def prescriptions(self) -> list[Prescription]:
         """Every exercise's first prescription, in order of first appearance."""
         seen: dict[str, Prescription] = {}
+        walked: set[int] = set()  # sessions share their items: each tuple once
         for week in self.weeks:
             for session in week.sessions:
+                if id(session.exercises) in walked:
+                    continue
+                walked.add(id(session.exercises))
                 for p in session.exercises:
                     seen.setdefault(p.exercise.id, p)
             if week.walking is not None:

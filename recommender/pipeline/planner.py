@@ -282,5 +282,5 @@ def _content(week: Week) -> tuple[object, ...]:
 def _week_days(start: Optional[dt.date], number: int) -> list[str]:
     if start is None:
         return list(WEEKDAYS)
-    first = start + dt.timedelta(days=number * 7 - 7)
-    return [WEEKDAYS[(first + dt.timedelta(days=i)).weekday()] for i in range(7)]
+    first = (start + dt.timedelta(days=number * 7 - 7)).weekday()
+    return [WEEKDAYS[(first + i) % 7] for i in range(7)]

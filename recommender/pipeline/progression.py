@@ -79,7 +79,8 @@ def raise_to_fill(facts: Facts, layout: Layout, doses: Mapping[str, Dose]) -> di
     room = session_room(facts)
     walk_most = facts.walk_room * 60 if facts.walk else 0
     out = dict(doses)
-    times = {e.id: facts.time(e, out[e.id]) for s in layout.sessions for e in s}
+    versions = {id(s): s for s in layout.sessions}.values()  # each version once
+    times = {e.id: facts.time(e, out[e.id]) for s in versions for e in s}
     start = facts.budget * START_FILL - (facts.budget - room)
     _raise(facts, layout, out, times, (start, room), RAISES_AT_START)
     _raise(facts, layout, out, times, (facts.budget * LOWEST_FILL - walk_most, room), 99)
@@ -100,7 +101,10 @@ def _raise(
     target, room = target_and_room
     sessions = list(dict.fromkeys(layout.sessions))  # each version once, in day order
     used = [_used(s, times) for s in sessions]
-    holding = {e.id: [m for m, s in enumerate(sessions) if e in s] for s in sessions for e in s}
+    holding: dict[str, list[int]] = {}  # exercise id -> the sessions that hold it
+    for m, s in enumerate(sessions):
+        for e in s:
+            holding.setdefault(e.id, []).append(m)
     steps = dict.fromkeys(doses, 0)
     for n, session in enumerate(sessions):
         rising = True
@@ -153,30 +157,34 @@ def walks_for(facts: Facts, state: WeekState, before: Sequence[int] = ()) -> tup
     # Under 15 minutes walking only tops up what the exercises leave unfilled.
     want = walk_minutes(facts.answers, state.number, True) if facts.walk_in_session else 0
     walks = []
-    times = {s: _used(s, state.times) for s in state.sessions}  # each version once
+    # Each version of a session once, with each walk it had the week before.
+    worked_out: dict[tuple[int, int], int] = {}
     for n, session in enumerate(state.sessions):
-        used = times[session]
-        need = math.ceil((facts.budget * LOWEST_FILL - used) / 60)
-        room = (facts.budget - used) // 60
         earlier = before[n] if before else 0
-        walk = max(0, min(room, facts.walk_room, max(earlier, want, need)))
-        if not facts.walk_in_session:
-            # Never under half the time: where the exercises of a short session cannot
-            # reach it, walking makes up the half (and no more).
-            half = math.ceil((facts.budget * HALF - used) / 60)
-            walk = max(walk, min(room, half))
-        elif math.ceil((used + walk * 60) / 60) < facts.budget * HALF / 60:
-            # From 15 minutes walking keeps to its third and the movements chosen fill
-            # the half (choosing.py). Only where the session's exercises, at the doses
-            # the week allows, still leave it under half the time as shown in minutes
-            # does walking make up the half, and no more: docs/result.md cannot have
-            # both there. Two cases are known: three to seven safe exercises and an
-            # hour offered (every dose at its top), and gentle doses held down because
-            # the full strength days hold the same exercises (tests/pipeline/
-            # test_properties.py, GENTLE_DOSES_HELD_BY_FULL_STRENGTH_DAYS).
-            least = math.ceil(facts.budget * HALF / 60)
-            walk = max(walk, min(room, (60 * (least - 1) - used) // 60 + 1))
-        walks.append(walk)
+        key = (id(session), earlier)
+        if key not in worked_out:
+            used = _used(session, state.times)
+            need = math.ceil((facts.budget * LOWEST_FILL - used) / 60)
+            room = (facts.budget - used) // 60
+            walk = max(0, min(room, facts.walk_room, max(earlier, want, need)))
+            if not facts.walk_in_session:
+                # Never under half the time: where the exercises of a short session cannot
+                # reach it, walking makes up the half (and no more).
+                half = math.ceil((facts.budget * HALF - used) / 60)
+                walk = max(walk, min(room, half))
+            elif math.ceil((used + walk * 60) / 60) < facts.budget * HALF / 60:
+                # From 15 minutes walking keeps to its third and the movements chosen fill
+                # the half (choosing.py). Only where the session's exercises, at the doses
+                # the week allows, still leave it under half the time as shown in minutes
+                # does walking make up the half, and no more: docs/result.md cannot have
+                # both there. Two cases are known: three to seven safe exercises and an
+                # hour offered (every dose at its top), and gentle doses held down because
+                # the full strength days hold the same exercises (tests/pipeline/
+                # test_properties.py, GENTLE_DOSES_HELD_BY_FULL_STRENGTH_DAYS).
+                least = math.ceil(facts.budget * HALF / 60)
+                walk = max(walk, min(room, (60 * (least - 1) - used) // 60 + 1))
+            worked_out[key] = walk
+        walks.append(worked_out[key])
     return tuple(walks)
 
 
@@ -187,21 +195,23 @@ def _progress(facts: Facts, state: WeekState) -> WeekState:
     doses, times, sessions = dict(state.doses), dict(state.times), state.sessions
     since, why = dict(state.since), dict(state.harder_why)
     started = dict(state.started)
+    versions = _versions(sessions, state.walks)
     for exercise_id in list(doses):
         exercise = facts.eligible[exercise_id]
         old = doses[exercise_id]
         new = next_dose(exercise, old, facts.answers)
         if new is not None:
             extra = facts.time(exercise, new) - times[exercise_id]
-            if _fits(facts, sessions, state.walks, times, exercise, extra):
+            if _fits(facts, versions, times, exercise, extra):
                 doses[exercise_id], times[exercise_id] = new, times[exercise_id] + extra
                 continue
             if old == state.started[exercise_id]:
                 continue  # not yet risen at all: it holds
         if state.number - since[exercise_id] >= MIN_WEEKS_IN_PLACE:
-            harder = _harder(facts, sessions, state.walks, times, exercise)
+            harder = _harder(facts, versions, times, exercise)
             if harder is not None:
                 sessions = _swap(sessions, exercise, harder)
+                versions = _versions(sessions, state.walks)
                 del doses[exercise_id], times[exercise_id]
                 doses[harder.id] = started[harder.id] = starting_dose(harder, facts.answers)
                 times[harder.id] = facts.time(harder, doses[harder.id])
@@ -217,8 +227,7 @@ def _progress(facts: Facts, state: WeekState) -> WeekState:
 
 def _harder(
     facts: Facts,
-    sessions: Sessions,
-    walks: Sequence[int],
+    versions: Mapping[tuple[Exercise, ...], int],
     times: Mapping[str, int],
     exercise: Exercise,
 ) -> Exercise | None:
@@ -233,19 +242,23 @@ def _harder(
     if not set(harder.areas) >= set(exercise.areas) & set(facts.areas):
         return None  # it would leave a painful area this exercise works
     extra = facts.time(harder, starting_dose(harder, facts.answers)) - times[exercise.id]
-    return harder if _fits(facts, sessions, walks, times, exercise, extra) else None
+    return harder if _fits(facts, versions, times, exercise, extra) else None
+
+
+def _versions(sessions: Sessions, walks: Sequence[int]) -> dict[tuple[Exercise, ...], int]:
+    """Each version of the week's sessions once, with its walk (the last day's)."""
+    return dict(zip(sessions, walks, strict=True))
 
 
 def _fits(
     facts: Facts,
-    sessions: Sessions,
-    walks: Sequence[int],
+    versions: Mapping[tuple[Exercise, ...], int],
     times: Mapping[str, int],
     exercise: Exercise,
     extra: int,
 ) -> bool:
-    """Every session holding `exercise` still fits the time with `extra` seconds."""
-    versions = dict(zip(sessions, walks, strict=True))  # each version once
+    """Every session holding `exercise` (`versions`: each session once, with its walk)
+    still fits the time with `extra` seconds."""
     return all(
         _used(s, times) + walk * 60 + extra <= facts.budget
         for s, walk in versions.items()

@@ -211,6 +211,12 @@ def holds(condition: Condition, answers: Mapping[str, Any]) -> bool | None:
     missing answers could still decide it either way (three-valued logic: `all` is
     false as soon as one part is false, `any` true as soon as one part is true).
     """
+    # Tests first: most of a tree's nodes are tests (benchmarks/bench.py (b)).
+    if isinstance(condition, Test):
+        value = get_path(answers, condition.field)
+        if value is MISSING:
+            return None
+        return _compare(condition.op, value, condition.value)
     if isinstance(condition, AtLeast):
         results = [holds(item, answers) for item in condition.items]
         if results.count(True) >= condition.minimum:
@@ -218,16 +224,11 @@ def holds(condition: Condition, answers: Mapping[str, Any]) -> bool | None:
         if results.count(True) + results.count(None) < condition.minimum:
             return False
         return None
-    if isinstance(condition, (All, AnyOf)):
-        results = [holds(item, answers) for item in condition.items]
-        decisive, other = (False, True) if isinstance(condition, All) else (True, False)
-        if decisive in results:
-            return decisive
-        return None if None in results else other
-    value = get_path(answers, condition.field)
-    if value is MISSING:
-        return None
-    return _compare(condition.op, value, condition.value)
+    results = [holds(item, answers) for item in condition.items]
+    decisive, other = (False, True) if isinstance(condition, All) else (True, False)
+    if decisive in results:
+        return decisive
+    return None if None in results else other
 
 
 def _compare(op: str, value: Any, operand: Any) -> bool:

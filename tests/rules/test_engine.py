@@ -37,6 +37,52 @@ def test_the_same_answers_can_be_evaluated_again(kind: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ENGINES)
+def test_an_evaluation_sees_only_its_own_answers(kind: str) -> None:
+    # The durable engine keeps one session for every evaluation: nothing of one
+    # person's answers may reach the next person's result.
+    flags = dict.fromkeys(BOOK.rulebook.baseline["red_flags"], True)
+    alarming = validate_answers(dict(BOOK.rulebook.baseline, age=80, red_flags=flags)).fact()
+    calm = validate_answers(BOOK.rulebook.baseline).fact()
+    engine = create_engine(BOOK.rulebook.conditions(), kind)
+    on_their_own = {
+        "alarming": create_engine(BOOK.rulebook.conditions(), kind).evaluate(alarming),
+        "calm": create_engine(BOOK.rulebook.conditions(), kind).evaluate(calm),
+    }
+    assert on_their_own["alarming"] > on_their_own["calm"]
+    for name in ["alarming", "calm", "calm", "alarming", "alarming", "calm"]:
+        fact = alarming if name == "alarming" else calm
+        assert engine.evaluate(fact) == on_their_own[name], name
+
+
+@needs_durable
+def test_the_durable_session_holds_no_fact_between_evaluations() -> None:
+    import durable_rules_engine
+
+    from recommender.rulebook.engines.durable_engine import DurableEngine
+
+    engine = create_engine(BOOK.rulebook.conditions(), "durable")
+    assert isinstance(engine, DurableEngine)
+    engine.evaluate(validate_answers(dict(BOOK.rulebook.baseline, age=80)).fact())
+    assert durable_rules_engine.get_facts(engine._handle, engine._sid) == "[]"
+
+
+@needs_durable
+def test_a_fact_that_will_not_retract_takes_its_session_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = create_engine(BOOK.rulebook.conditions(), "durable")
+    older = validate_answers(dict(BOOK.rulebook.baseline, age=80)).fact()
+    calm = validate_answers(BOOK.rulebook.baseline).fact()
+    expected = engine.evaluate(calm)
+    with monkeypatch.context() as patch:
+        patch.setattr("durable_rules_engine.retract_fact", lambda *args: (1, 0))
+        for _ in range(1100):  # more than a ruleset has sessions
+            assert "RF-AGE-ONSET" in engine.evaluate(older)
+    # Each session that kept its fact was deleted: the next person's answers are alone.
+    assert engine.evaluate(calm) == expected
+
+
+@pytest.mark.parametrize("kind", ENGINES)
 def test_every_operator_compiles_and_evaluates(kind: str) -> None:
     conditions = {
         "is": parse({"pain_trend": "worsening"}),

@@ -1,16 +1,22 @@
 """The durable-rules engine (durable-rules 2.0.28), the only module that imports it.
 
 The conditions are compiled once into one JSON ruleset, registered in durable-rules'
-rule engine (its C library). Each evaluation asserts the answers as a single fact in a
-fresh session, steps through the actions the engine starts (one per rule that holds,
-as its own dispatcher does), notes each rule's name, and deletes the session. The
-engine's traps (docs/architecture.md) are handled here:
+rule engine (its C library). Each evaluation asserts the answers as a single fact in
+the engine's one session, steps through the actions the engine starts (one per rule
+that holds, as its own dispatcher does), notes each rule's name, and retracts the fact,
+which leaves the session as empty as a new one: setting up a session for every
+evaluation cost a fifth of the engine's time (benchmarks/bench.py (b), warm
+throughput). The engine's traps (docs/architecture.md) are handled here:
 
-- facts, not events, so that every rule sees the answers; one fact per session with an
-  explicit id, so the same fact is never asserted twice;
+- facts, not events, so that every rule sees the answers; one fact at a time, with an
+  explicit id, retracted before the next is asserted, so no fact is asserted twice and
+  no evaluation sees another's answers (no rule joins two facts or waits for one to
+  be missing, so a retraction starts no action);
 - a heartbeat rule that always matches, so no batch of facts goes unhandled and an
   engine that silently did nothing is caught;
-- the session is deleted in `finally`, so the 1,024-session limit is never reached;
+- when anything fails, or the fact does not retract cleanly, the session is deleted
+  with whatever it holds and the next evaluation starts a new one, so the
+  1,024-session limit is never reached and nothing half-done is seen again;
 - no Python action runs inside the engine, so none can fail silently into the state
   (durable-rules swallows an action's exception there), and no host starts the
   background timer threads that would race our calls; a lock serialises evaluations,
@@ -46,8 +52,9 @@ _NUMBERS = itertools.count(1)
 REGISTER_ATTEMPTS = 3
 HEARTBEAT = "__heartbeat__"
 FACT_KIND = "answers"
-#: assert_fact's status codes (durable-rules' `durable.engine` module, `_handle_result`).
-_NOT_HANDLED, _OBSERVED, _QUEUED = 1, 2, 3
+#: assert_fact's and retract_fact's status codes (durable-rules' `durable.engine` module,
+#: `_handle_result`).
+_DONE, _NOT_HANDLED, _OBSERVED, _QUEUED = 0, 1, 2, 3
 
 
 class DurableEngine:
@@ -61,6 +68,7 @@ class DurableEngine:
         self._shape = _shape(self._paths)
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
+        self._sid = str(next(self._sessions))  # the session every evaluation uses
         ruleset: dict[str, Any] = {}
         #: The engine rule an action comes from -> the rule it reports: a counted
         #: condition is several engine rules with one name.
@@ -89,22 +97,33 @@ class DurableEngine:
     def evaluate(self, answers: Mapping[str, Any]) -> frozenset[str]:
         fact = _pick(answers, self._paths, self._shape)
         with self._lock:
-            sid = str(next(self._sessions))
-            fact.update(id=FACT_KIND, sid=sid, kind=FACT_KIND)
+            fact.update(id=FACT_KIND, sid=self._sid, kind=FACT_KIND)
+            text = jsonline.dumps(fact)
             try:
-                actions = self._actions(jsonline.dumps(fact))
+                actions = self._actions(text)
             except EngineError:
+                self._new_session()
                 raise
             except Exception as exc:  # the C extension raises plain Exceptions
+                self._new_session()
                 raise EngineError(f"durable-rules failed: {exc}") from exc
-            finally:
-                _LIBRARY.delete_state(self._handle, sid)
+            try:
+                retracted = _LIBRARY.retract_fact(self._handle, text)[0] == _DONE
+            except Exception:  # the answers were read; only the session is in doubt
+                retracted = False
+            if not retracted:
+                self._new_session()
         if HEARTBEAT not in actions:
             raise EngineError("durable-rules did not process the answers")
         try:
             return frozenset(self._reports[action] for action in actions if action != HEARTBEAT)
         except KeyError as exc:
             raise EngineError(f"durable-rules ran an action of no rule: {exc}") from None
+
+    def _new_session(self) -> None:
+        """Delete the session, whatever it holds; the next evaluation starts another."""
+        _LIBRARY.delete_state(self._handle, self._sid)
+        self._sid = str(next(self._sessions))
 
     def _actions(self, fact: str) -> list[str]:
         """The engine rule of every action the fact starts, in the engine's order."""
@@ -119,7 +138,7 @@ class DurableEngine:
         started = _LIBRARY.start_action_for_state(self._handle, state)
         message: Optional[str] = started[1] if started else None
         # An action left unfinished by a failure here goes with its session, which
-        # `evaluate` deletes whatever happens.
+        # `evaluate` then deletes.
         while message:
             actions.append(_rule_of(message))
             # Nothing is written back: the rules only read the answers.
