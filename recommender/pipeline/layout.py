@@ -35,6 +35,7 @@ DAY_OFFSETS: dict[int, tuple[int, ...]] = {
     7: (0, 1, 2, 3, 4, 5, 6),
 }
 MAX_STRENGTH = 3  # strength exercises in one session
+MAX_STRENGTH_DAYS = 3  # ACSM 2011: strength work on 2-3 days a week
 LOWEST_FILL = 0.75  # of the time offered (docs/result.md)
 SESSION_ORDER = {"mobility": 0, "release": 1, "strength": 2, "stretch": 3, "aerobic": 4}
 
@@ -62,16 +63,40 @@ def strength_days(
     return frozenset(days)
 
 
+def one_more_strength_day(facts: Facts, layout: Layout, walks: Sequence[int]) -> int | None:
+    """A day without strength work whose walk had to pass its third to bring the
+    session to half the time (progression.walks_for), when it can take strength work
+    too: it neighbours no strength day and the week has fewer than three (ACSM 2011:
+    2-3 days, for someone not yet active too). docs/result.md asks for both walking at
+    most a third and never under half; a day of gentle work alone cannot always give
+    both (the gentle movements too few, or their doses held down by full strength days
+    holding the same ones), and a third day of strength work can."""
+    strong = layout.strength_days
+    if not strong or len(strong) >= MAX_STRENGTH_DAYS or not facts.walk_in_session:
+        return None
+    for offset, walk in zip(layout.offsets, walks, strict=True):
+        if walk > facts.walk_room and offset not in strong:
+            if all(apart(offset, day) for day in strong):
+                return offset
+    return None
+
+
 def apart(a: int, b: int) -> bool:
     """Not the same or neighbouring days, Sunday and the next Monday included."""
     gap = abs(a - b) % 7
     return min(gap, 7 - gap) >= 2
 
 
-def lay_out_week(facts: Facts, chosen: Sequence[Chosen], doses: Mapping[str, Dose]) -> Layout:
-    """Each day's session at the starting `doses`: version A and B of each kind of day."""
+def lay_out_week(
+    facts: Facts,
+    chosen: Sequence[Chosen],
+    doses: Mapping[str, Dose],
+    also_strong: frozenset[int] = frozenset(),
+) -> Layout:
+    """Each day's session at the starting `doses`: version A and B of each kind of day.
+    `also_strong`: days given strength work besides strength_days' (one_more_strength_day)."""
     offsets = DAY_OFFSETS[facts.answers.days_per_week]
-    strong = strength_days(facts, chosen, offsets)
+    strong = strength_days(facts, chosen, offsets) | also_strong
     menu = _menu(facts, chosen, doses)  # once for every version (benchmarks/bench.py (b))
     built: dict[tuple[bool, int], tuple[Exercise, ...]] = {}
     seen = {True: 0, False: 0}

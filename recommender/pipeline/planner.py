@@ -25,7 +25,7 @@ from recommender.core.deferred import Deferred
 from recommender.core.wording import words
 from recommender.pipeline.choosing import KIT, Chosen, Facts, choose_movements, read_facts
 from recommender.pipeline.dosing import rest_seconds, walk_dose, walk_minutes
-from recommender.pipeline.layout import LOWEST_FILL, Layout, lay_out_week
+from recommender.pipeline.layout import LOWEST_FILL, Layout, lay_out_week, one_more_strength_day
 from recommender.pipeline.plan import (
     REVIEW_WEEK,
     Choice,
@@ -99,6 +99,10 @@ def _first_plan_week(facts: Facts, quick_kit: bool) -> tuple[tuple[Chosen, ...],
         doses = starting_doses(facts, chosen)
         layout = lay_out_week(facts, chosen, doses)
         first = first_week(facts, layout, raise_to_fill(facts, layout, doses))
+        extra = one_more_strength_day(facts, layout, first.walks)
+        if extra is not None:
+            layout = lay_out_week(facts, chosen, doses, layout.strength_days | {extra})
+            first = first_week(facts, layout, raise_to_fill(facts, layout, doses))
         if not (_short(facts, first) or _all_alike(facts, first) or _thin(first)):
             return chosen, layout, first
         # A movement no session had room for gives its place to another.

@@ -177,10 +177,12 @@ def walks_for(facts: Facts, state: WeekState, before: Sequence[int] = ()) -> tup
                 # the half (choosing.py). Only where the session's exercises, at the doses
                 # the week allows, still leave it under half the time as shown in minutes
                 # does walking make up the half, and no more: docs/result.md cannot have
-                # both there. Two cases are known: three to seven safe exercises and an
-                # hour offered (every dose at its top), and gentle doses held down because
-                # the full strength days hold the same exercises (tests/pipeline/
-                # test_properties.py, GENTLE_DOSES_HELD_BY_FULL_STRENGTH_DAYS).
+                # both there. Where a third strength day can be placed, the planner
+                # gives one (layout.one_more_strength_day) and this walk goes; two cases
+                # are known where it cannot: three to seven safe exercises and an hour
+                # offered (every dose at its top), and four or more days a week with too
+                # few gentle exercises for the day that must go without strength work
+                # (tests/pipeline/test_properties.py, FOUR_DAYS_WITH_TOO_FEW_SAFE_EXERCISES).
                 least = math.ceil(facts.budget * HALF / 60)
                 walk = max(walk, min(room, (60 * (least - 1) - used) // 60 + 1))
             worked_out[key] = walk
