@@ -22,7 +22,7 @@ from typing import Optional
 from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog, Dose, Exercise, Position
 from recommender.core.deferred import Deferred
-from recommender.core.wording import words
+from recommender.core.wording import WEEKDAYS, words
 from recommender.pipeline.choosing import KIT, Chosen, Facts, choose_movements, read_facts
 from recommender.pipeline.dosing import rest_seconds, walk_dose, walk_minutes
 from recommender.pipeline.layout import LOWEST_FILL, Layout, lay_out_week, one_more_strength_day
@@ -43,7 +43,6 @@ from recommender.pipeline.progression import (
     starting_doses,
 )
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SLOW_PAIN = 7  # from this pain (or while it worsens) doses rise every other week
 
 
