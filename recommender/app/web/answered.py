@@ -20,8 +20,10 @@ from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import ALSO_TELL
 
 
-def result_of(request: Request, site: Site, state: State) -> Union[Result, Response]:
-    """The result of a complete questionnaire, or the page that finishes it."""
+def page_before(request: Request, site: Site, state: State) -> Optional[Response]:
+    """Where the questionnaire must go before its answers can be reviewed or sent: its
+    start, the emergency page (a warning before anything else), the page that says no
+    plan can be given, or the first section still open; None when the answers are whole."""
     if not state.started:
         return go(request, "/")
     if site.emergencies(state):
@@ -31,6 +33,14 @@ def result_of(request: Request, site: Site, state: State) -> Union[Result, Respo
     first = site.first_open(state)
     if first is not None:
         return go(request, f"/questions/{first}")
+    return None
+
+
+def result_of(request: Request, site: Site, state: State) -> Union[Result, Response]:
+    """The result of a complete questionnaire, or the page that finishes it."""
+    before = page_before(request, site, state)
+    if before is not None:
+        return before
     try:
         return recommend(site, state)
     except AnswersError as exc:  # cannot happen with checked sections; say it plainly

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from recommender.app.web import form, pages, stop
+from recommender.app.web.answered import page_before
 from recommender.app.web.deps import SavedDep, SiteDep, StateDep, checked_form
 from recommender.app.web.models import SectionFormDep, StartFormDep
 from recommender.app.web.site import country_name, delete_cookie, go, not_found, page
@@ -207,15 +208,9 @@ async def answer_section(
 
 @router.get("/review")
 async def review(request: Request, site: SiteDep, state: StateDep) -> Response:
-    if not state.started:
-        return go(request, "/")
-    if site.emergencies(state):
-        return go(request, "/emergency")
-    if site.withheld_before_screening(state.answers):
-        return go(request, "/no-plan")
-    first = site.first_open(state)
-    if first is not None:
-        return go(request, f"/questions/{first}")
+    before = page_before(request, site, state)
+    if before is not None:
+        return before
     return page(
         request,
         "review.html.j2",
