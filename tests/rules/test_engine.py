@@ -3,15 +3,21 @@ the reference evaluator."""
 
 from __future__ import annotations
 
-from typing import NoReturn
+from random import Random
+from typing import Any, NoReturn
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recommender.core.errors import BackplanError, EngineError
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender
 from recommender.rulebook.conditions import holds, parse
 from recommender.rulebook.engines import create_engine, durable_available
+from recommender.rulebook.engines.reference import decider
+
+from support.strategies import answers
 
 BOOK = Recommender.load()
 ENGINES = ["durable", "reference"] if durable_available() else ["reference"]
@@ -178,3 +184,24 @@ def test_three_valued_logic_for_unfinished_answers() -> None:
     assert (
         holds(msc, {"history": {"cancer": True}, "age": 30, "red_flags": {"fever": False}}) is False
     )
+
+
+@settings(max_examples=300)
+@given(answers(red_flag_rate=0.3), st.randoms(use_true_random=False))
+def test_the_reference_deciders_are_holds_is_true(raw: dict[str, Any], rng: Random) -> None:
+    """The reference engine's plain functions give exactly the conditions that
+    conditions.holds, the definition, gives True: on complete answers, and on answers
+    with any of them left out (where holds may give None, and a decider false)."""
+    complete = validate_answers(raw).fact()
+    partial = dict(complete)
+    for key in rng.sample(sorted(partial), rng.randrange(len(partial) + 1)):
+        del partial[key]
+    for group in ("red_flags", "history", "outlook"):
+        if isinstance(partial.get(group), dict):
+            section = dict(partial[group])
+            for key in rng.sample(sorted(section), rng.randrange(len(section) + 1)):
+                del section[key]
+            partial[group] = section
+    for name, condition in BOOK.rulebook.conditions().items():
+        for facts in (complete, partial):
+            assert decider(condition)(facts) == (holds(condition, facts) is True), name
