@@ -222,7 +222,9 @@ def test_a_short_session_is_said_in_plain_words() -> None:
 
 @pytest.mark.parametrize("activity", ["low", "moderate", "high"])
 @pytest.mark.parametrize("days", range(1, 8))
-def test_the_facts_know_whether_the_week_has_days_without_strength_work(days, activity):
+def test_the_facts_know_whether_the_week_has_days_without_strength_work(
+    days: int, activity: str
+) -> None:
     """Choosing keeps places for gentle work when the week has days without strength
     work (Facts.gentle_days); the layout is what decides those days."""
     facts = facts_for(days_per_week=days, activity_level=activity)
@@ -231,7 +233,7 @@ def test_the_facts_know_whether_the_week_has_days_without_strength_work(days, ac
     assert facts.gentle_days == (len(layout.strength_days) < days)
 
 
-def test_a_week_with_days_without_strength_work_teaches_two_gentle_movements():
+def test_a_week_with_days_without_strength_work_teaches_two_gentle_movements() -> None:
     """Found on sample answers (issue 22): the content, strength for every area and the
     band, dumbbells and worktop took all six places, so the days without strength work
     held neck rotation and a walk. The last movement chosen only for equipment (the
