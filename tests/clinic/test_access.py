@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Iterator
+from functools import partial
 
+import httpx
 import pytest
-from sqlalchemy import select
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from sqlalchemy import Connection, Table, select
 
 from recommender.app.web.app import create_app
 from recommender.app.web.routes.clinic import CLINIC
@@ -39,7 +44,7 @@ ADMIN = {"admin"}
 ROLES = ("nobody", "ann", "uma", "other", "admin", "doctor")  # allowed ones last
 
 #: (method, path) -> (who may, path filled in, form sent)
-ROUTES: dict[tuple[str, str], tuple[object, str, dict]] = {
+ROUTES: dict[tuple[str, str], tuple[str | set[str], str, dict[str, str]]] = {
     ("GET", "/"): (OPEN, "/", {}),
     ("GET", "/sign-in"): (OPEN, "/sign-in", {}),
     ("POST", "/sign-in"): (OPEN, "/sign-in", {"email": "no@example.org", "password": "x"}),
@@ -130,7 +135,7 @@ class World:
     Uma (waiting), Dora (to be deleted), all in the doctor's care; Carl in the other
     clinician's; the admin."""
 
-    def __init__(self, db: ClinicDB, app) -> None:
+    def __init__(self, db: ClinicDB, app: FastAPI) -> None:
         self.db = db
         clinic = Clinic(db, lambda: TestClient(app, follow_redirects=True))
         doctor = clinic.staff("doctor@example.org")
@@ -193,14 +198,16 @@ class World:
         found: dict[str, object] = {}
         for table in schema.metadata.sorted_tables:
             if table.name not in skip:
-                found[table.name] = self.db.read(
-                    lambda c, t=table: sorted(map(repr, c.execute(select(t)).all()))
-                )
+                found[table.name] = self.db.read(partial(_rows, table))
         return found
 
 
+def _rows(table: Table, connection: Connection) -> list[str]:
+    return sorted(map(repr, connection.execute(select(table)).all()))
+
+
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, recommender: Recommender) -> World:
+def world(tmp_path_factory: pytest.TempPathFactory, recommender: Recommender) -> Iterator[World]:
     db = ClinicDB.open(str(tmp_path_factory.mktemp("access") / "clinic.sqlite3"))
     made = World(db, create_app(recommender, clinic=db))
     yield made
@@ -208,22 +215,30 @@ def world(tmp_path_factory: pytest.TempPathFactory, recommender: Recommender) ->
 
 
 def test_the_table_holds_every_route_the_clinic_serves() -> None:
-    served = {
-        (method, route.path)
-        for router, _ in CLINIC
-        for route in router.routes
-        for method in route.methods
-    }
+    served = set()
+    for router, _ in CLINIC:
+        for route in router.routes:
+            assert isinstance(route, APIRoute) and route.methods, route
+            served |= {(method, route.path) for method in route.methods}
     assert served == set(ROUTES)
 
 
-def _refused(reply) -> bool:
+def _refused(reply: httpx.Response) -> bool:
     if reply.status_code in (301, 302, 303, 307):
         return reply.headers["location"].startswith("/sign-in")
     return reply.status_code in (403, 404)
 
 
-def _check(world, role, allowed, method, path, address, reply, before) -> None:
+def _check(
+    world: World,
+    role: str,
+    allowed: str | set[str],
+    method: str,
+    path: str,
+    address: str,
+    reply: httpx.Response,
+    before: dict[str, object] | None,
+) -> None:
     may = role in allowed
     assert _refused(reply) != may, (role, method, address, reply.status_code, reply.text[:300])
     if may:
@@ -237,7 +252,7 @@ def _check(world, role, allowed, method, path, address, reply, before) -> None:
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(ROUTES), ids=lambda v: str(v))
-def test_each_route_lets_in_exactly_its_roles(world: World, method, path) -> None:
+def test_each_route_lets_in_exactly_its_roles(world: World, method: str, path: str) -> None:
     allowed, address, form = ROUTES[(method, path)]
     address = address.format(**world.values)
     for role in ROLES:

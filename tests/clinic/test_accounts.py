@@ -136,6 +136,7 @@ def test_a_session_in_use_is_kept_alive(ann: Browser, clinic_db: ClinicDB) -> No
             select(session_table.c.last_seen).where(session_table.c.id == key)
         ).scalar()
     )
+    assert seen is not None
     assert now() - seen < dt.timedelta(minutes=1)
 
 
@@ -233,4 +234,5 @@ def test_a_password_hashed_with_older_parameters_is_hashed_again_at_sign_in(
             select(account_table.c.password_hash).where(account_table.c.email == "ann@example.org")
         ).scalar()
     )
+    assert now_stored is not None
     assert now_stored != older and "m=19456,t=2,p=1" in now_stored

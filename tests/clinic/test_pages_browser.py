@@ -44,7 +44,7 @@ def chromium() -> Iterator[pw.Browser]:
             launched.close()
 
 
-def _problems(page) -> list[str]:
+def _problems(page: pw.Page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     return [
@@ -83,7 +83,9 @@ def _people(base: str, path: str) -> dict[str, Browser]:
     return people
 
 
-def _signed_in(chromium, base: str, person: Browser):
+def _signed_in(
+    chromium: pw.Browser, base: str, person: Browser
+) -> tuple[pw.BrowserContext, pw.Page]:
     context = chromium.new_context(base_url=base)
     context.add_cookies(
         [{"name": c.name, "value": c.value, "url": base} for c in person.client.cookies.jar]

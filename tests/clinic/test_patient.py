@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import NoReturn
 
 import pytest
 
@@ -124,7 +125,7 @@ def test_the_queue_puts_emergency_then_urgent_then_soon_then_the_rest(
 def test_a_failed_save_never_hides_an_emergency(
     clinic: Clinic, ann: Browser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def full_disk(*args, **kwargs):
+    def full_disk(*args: object, **kwargs: object) -> NoReturn:
         raise StoreError("the disk holding the database is full: nothing was stored")
 
     ann.get("/")
@@ -146,7 +147,7 @@ def test_a_failed_send_still_shows_an_urgent_result(
 ) -> None:
     uma.answer(example("osteoporosis-slip"))
 
-    def down(*args, **kwargs):
+    def down(*args: object, **kwargs: object) -> NoReturn:
         raise StoreError("the database cannot be reached")
 
     monkeypatch.setattr(queue, "submit", down)

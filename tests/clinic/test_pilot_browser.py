@@ -37,6 +37,8 @@ from support.web import backplan, served
 if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from playwright import sync_api as pw
 
+    from recommender.app.web.form import Section
+
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -88,7 +90,7 @@ class Axe:
     def __init__(self) -> None:
         self.found: dict[str, list[str]] = {}
 
-    def check(self, page, name: str) -> None:
+    def check(self, page: pw.Page, name: str) -> None:
         from axe_playwright_python.sync_playwright import Axe as Checker
 
         results = Checker().run(page)
@@ -104,7 +106,7 @@ def _cli(*args: str) -> str:
     return done.stdout
 
 
-def _fill(page, section, answers: dict[str, Any]) -> None:
+def _fill(page: pw.Page, section: Section, answers: dict[str, Any]) -> None:
     for question in form.asked(section, answers.get("age")):
         value = get_path(answers, question.key)
         kind = form.kind(question)
@@ -124,7 +126,7 @@ def _fill(page, section, answers: dict[str, Any]) -> None:
             page.fill(f'[name="{question.key}"]', "" if value is None else str(value))
 
 
-def _set_up(page, link: str, email: str | None = None) -> None:
+def _set_up(page: pw.Page, link: str, email: str | None = None) -> None:
     page.goto(link)
     if email:
         page.fill("#email", email)
@@ -134,7 +136,7 @@ def _set_up(page, link: str, email: str | None = None) -> None:
     page.wait_for_load_state()
 
 
-def _answer(page, answers: dict[str, Any], axe: Axe | None) -> None:
+def _answer(page: pw.Page, answers: dict[str, Any], axe: Axe | None) -> None:
     page.select_option("#country", "GB")
     page.get_by_role("button", name="Start").click()
     for section in SECTIONS:
@@ -151,7 +153,7 @@ def _answer(page, answers: dict[str, Any], axe: Axe | None) -> None:
     page.wait_for_load_state()
 
 
-def _invite(page, name: str) -> str:
+def _invite(page: pw.Page, name: str) -> str:
     page.goto("/clinic/patients")
     page.fill("#name", name)
     page.get_by_role("button", name="Make an invite").click()
@@ -159,7 +161,7 @@ def _invite(page, name: str) -> str:
     return page.locator("code.code").inner_text()
 
 
-def _check_in(page, week: int) -> None:
+def _check_in(page: pw.Page, week: int) -> None:
     page.goto("/check-in")
     page.select_option("#week", str(week))
     for field, value in FLARE.items():
@@ -194,18 +196,20 @@ def test_a_pilot_clinic(
 class Pilot:
     """The pilot's people, each in a browser context of their own, step by step."""
 
-    def __init__(self, browser, database: str, base: str, shots: Path, axe) -> None:
+    def __init__(
+        self, browser: pw.Browser, database: str, base: str, shots: Path, axe: Axe | None
+    ) -> None:
         self.browser, self.database, self.base = browser, database, base
         self.shots, self.axe = shots, axe
-        self.contexts: list = []
+        self.contexts: list[pw.BrowserContext] = []
         self.codes: dict[str, str] = {}
 
-    def page(self):
+    def page(self) -> pw.Page:
         made = self.browser.new_context(base_url=self.base, viewport={"width": 1280, "height": 900})
         self.contexts.append(made)
         return made.new_page()
 
-    def look(self, page, name: str, shot: str = "") -> None:
+    def look(self, page: pw.Page, name: str, shot: str = "") -> None:
         if self.axe is not None:
             self.axe.check(page, name)
         if shot:
@@ -219,7 +223,9 @@ class Pilot:
         printed = _cli(
             "clinic", "--db", self.database, "add-clinician", email, *extra, "--site", self.base
         )
-        return re.search(r"(http://\S+/invite/[A-Z0-9-]+)", printed).group(1)
+        found = re.search(r"(http://\S+/invite/[A-Z0-9-]+)", printed)
+        assert found, printed
+        return found.group(1)
 
     def clinician_joins_and_invites(self) -> None:
         link = self._link("physio@example.org")
@@ -331,7 +337,7 @@ class Pilot:
 # -- today's session in the clinic ---------------------------------------------------------
 
 
-def _through_the_session(page, skip_at: int) -> int:
+def _through_the_session(page: pw.Page, skip_at: int) -> int:
     """Through the session on screen: the easier version on the first exercise that has
     one, Skip on exercise `skip_at`, Start and Done everywhere else, timed steps left
     to end by themselves. The countdowns seen."""
@@ -339,7 +345,9 @@ def _through_the_session(page, skip_at: int) -> int:
     swapped = skipped = False
     while not page.locator("#session-end").is_visible():
         counter = page.locator(".session-item:not([hidden]) > article:not([hidden]) .counter")
-        number = int(re.search(r"exercise (\d+)", counter.inner_text(), re.I).group(1))
+        found = re.search(r"exercise (\d+)", counter.inner_text(), re.I)
+        assert found, counter.inner_text()
+        number = int(found.group(1))
         if not swapped and number != skip_at and page.locator("#easier").is_visible():
             page.click("#easier")
             swapped = True
@@ -360,7 +368,7 @@ def _through_the_session(page, skip_at: int) -> int:
     return counted
 
 
-def _checkin_rows(doctor) -> list[str]:
+def _checkin_rows(doctor: pw.Page) -> list[str]:
     doctor.goto("/clinic/patients")
     doctor.get_by_role("link", name="Ann Calm").click()
     doctor.wait_for_load_state()
@@ -369,7 +377,9 @@ def _checkin_rows(doctor) -> list[str]:
 
 
 @pytest.mark.slow  # a clinic, a plan released and one whole session: about 30 s
-def test_a_patient_does_todays_session_and_the_clinician_sees_it(browser, tmp_path, shots):
+def test_a_patient_does_todays_session_and_the_clinician_sees_it(
+    browser: pw.Browser, tmp_path: Path, shots: Path
+) -> None:
     """Ann's plan was released 8 days ago: from her page she starts today's session,
     goes through it one exercise a screen (timers sped up), says how it went, and the
     session is her week 2 check-in on the clinician's progress page; a reload saves

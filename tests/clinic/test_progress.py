@@ -19,7 +19,7 @@ PSFS = {"psfs0-name": "Reading", "psfs0-score": "4", "psfs1-name": "Driving",
         "psfs1-score": "5", "psfs2-name": "Gardening", "psfs2-score": "2"}  # fmt: skip
 
 
-def _release(doctor: Browser, patient, days_ago: int = 7, **fields) -> int:
+def _release(doctor: Browser, patient: Browser, days_ago: int = 7, **fields: str) -> int:
     patient.answer(example("desk-worker-upper-back"))
     patient.send()
     (number,) = result_ids(doctor.get("/clinic").text)

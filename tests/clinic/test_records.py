@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from recommender.clinic import audit
 from recommender.store import schema
@@ -17,7 +17,7 @@ from recommender.store import schema
 from support.clinic import PASSWORD, Browser, Clinic, example, person_ids, result_ids
 
 
-def _released(doctor: Browser, patient) -> int:
+def _released(doctor: Browser, patient: Browser) -> int:
     patient.answer(example("desk-worker-upper-back"))
     patient.send()
     (number,) = result_ids(doctor.get("/clinic").text)
@@ -70,6 +70,7 @@ def test_the_admin_reads_and_exports_the_log(
     count = clinic.db.read(
         lambda c: c.execute(select(func.count()).select_from(schema.audit)).scalar()
     )
+    assert count is not None
     assert len(rows) == count - 1  # all but the entry for this very export
     assert {"released", "account_set_up", "audit_viewed"} <= {row["action"] for row in rows}
 
@@ -107,7 +108,10 @@ def test_the_fhir_bundle_is_valid_r4_with_the_plan_and_progress(
     reply = ann.get("/my-data/backplan-data.fhir.json")
     assert reply.headers["content-type"].startswith("application/fhir+json")
     bundle = Bundle.model_validate(reply.json())
-    kinds = [entry.resource.get_resource_type() for entry in bundle.entry]
+    assert bundle.entry is not None
+    resources = [entry.resource for entry in bundle.entry]
+    assert None not in resources
+    kinds = [resource.get_resource_type() for resource in resources if resource is not None]
     assert kinds[0] == "Patient" and "CarePlan" in kinds and "Observation" in kinds
 
 
@@ -128,7 +132,7 @@ def test_deletion_asked_by_the_patient_and_confirmed_leaves_only_the_fact(
     assert "Ann Calm" in doctor.get("/clinic").text  # the request is on the dashboard
     assert doctor.post(f"/clinic/patients/{ann_id}/delete").url.path == "/clinic/patients"
 
-    def count(table, **where):
+    def count(table: Table, **where: object) -> int | None:
         query = select(func.count()).select_from(table)
         for column, value in where.items():
             query = query.where(table.c[column] == value)

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pytest
 
 from recommender.app.web.clinic_review_page import release_asked
 from recommender.clinic import edits, review
 from recommender.clinic.agreement import agreement
-from recommender.pipeline.recommend import Recommender
+from recommender.pipeline.recommend import Recommender, Result
 
 from support.clinic import Browser, Clinic, example, h1, result_ids, submission
 
@@ -26,7 +28,12 @@ def sent(ann: Browser, doctor: Browser) -> int:
     return number
 
 
-def _result(clinic: Clinic, recommender: Recommender, number, changes=()):
+def _result(
+    clinic: Clinic,
+    recommender: Recommender,
+    number: int,
+    changes: Sequence[Mapping[str, Any]] = (),
+) -> Result:
     return review.result_of(recommender, submission(clinic.db, number), None, changes)
 
 
@@ -137,6 +144,7 @@ def test_an_exercise_a_filter_left_out_for_this_person_is_refused(
     result = _result(clinic, recommender, number)
     bone = {e.exercise for e in result.excluded if e.rule == "EX-BONE"}
     assert bone
+    assert result.plan is not None
     first = result.plan.prescriptions()[1].exercise.id
     for excluded in sorted(bone)[:5]:
         with pytest.raises(edits.EditRefused) as refused:
@@ -242,6 +250,7 @@ def test_an_edit_keeps_the_plans_rests_and_minutes(recommender: Recommender) -> 
             {"op": "dose", "exercise": "band-pull-apart", "reps": 8},
         ],
     )
+    assert edited.plan is not None and result.plan is not None
     between = strength_rest(answers.minutes_per_session)
     changed = {"band-row", "band-pull-apart"}
     for item in edited.plan.prescriptions():
@@ -249,6 +258,7 @@ def test_an_edit_keeps_the_plans_rests_and_minutes(recommender: Recommender) -> 
         if item.exercise.id in changed:
             assert item.rest_seconds > 0
     unchanged = edits.apply(recommender, result, [])
+    assert unchanged.plan is not None
     assert [s.minutes for w in unchanged.plan.weeks for s in w.sessions] == [
         s.minutes for w in result.plan.weeks for s in w.sessions
     ]

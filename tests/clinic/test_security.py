@@ -21,7 +21,7 @@ POSTS = sorted(path for method, path in ROUTES if method == "POST")
 
 
 @pytest.mark.parametrize("path", POSTS)
-def test_every_form_is_refused_without_this_browsers_csrf_token(world, path) -> None:  # noqa: F811
+def test_every_form_is_refused_without_this_browsers_csrf_token(world: World, path: str) -> None:  # noqa: F811
     """Asked by the roles the route lets in (the others are refused before)."""
     allowed, address, form = ROUTES[("POST", path)]
     address = address.format(**world.values)
@@ -36,7 +36,7 @@ def test_every_form_is_refused_without_this_browsers_csrf_token(world, path) -> 
         assert world.fingerprint() == before
 
 
-def test_a_token_from_another_browser_is_refused(world) -> None:  # noqa: F811
+def test_a_token_from_another_browser_is_refused(world: World) -> None:  # noqa: F811
     ann, uma = world.browsers["ann"], world.browsers["uma"]
     reply = uma.client.post(
         "/my-data/delete", data={"csrf_token": ann.token}, follow_redirects=False
@@ -49,14 +49,14 @@ def test_a_token_from_another_browser_is_refused(world) -> None:  # noqa: F811
     [("nobody", "/sign-in"), ("ann", "/"), ("ann", "/questions/1"), ("doctor", "/clinic"),
      ("doctor", "/clinic/patients"), ("admin", "/admin"), ("ann", "/my-data/backplan-data.json")],
 )  # fmt: skip
-def test_every_page_carries_the_public_apps_headers(world, role: str, path: str) -> None:  # noqa: F811
+def test_every_page_carries_the_public_apps_headers(world: World, role: str, path: str) -> None:  # noqa: F811
     reply = world.browsers[role].get(path)
     assert reply.status_code == 200
     for name, value in SECURITY_HEADERS:
         assert reply.headers[name.decode()] == value.decode(), name
 
 
-def test_cookies_are_httponly_samesite_strict_and_secure_over_https(world) -> None:  # noqa: F811
+def test_cookies_are_httponly_samesite_strict_and_secure_over_https(world: World) -> None:  # noqa: F811
     fresh = world.browsers["nobody"].client
     reply = fresh.post(
         "https://testserver/sign-in",
@@ -93,7 +93,9 @@ def test_the_session_cookie_is_secure_behind_https(
     invite = accounts.add_staff(clinic_db, "secure@example.org")
     client = TestClient(clinic_app, base_url="https://testserver")
     page = client.get(f"/invite/{invite.code}")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None
+    token = found.group(1)
     reply = client.post(
         "/invite",
         data={"csrf_token": token, "code": invite.code, "password": "a long enough password",

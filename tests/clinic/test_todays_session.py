@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import NoReturn
+
+import pytest
 
 from recommender.clinic import audit
+from recommender.core.progress import CheckIn
 
-from support.clinic import example, h1, person_ids, result_ids
+from support.clinic import Browser, Clinic, example, h1, person_ids, result_ids
 
 END = re.compile(r'name="(done|hurt|symptom|drawn)" value="([^"]+)"')
 
 
-def _release(doctor, patient, days_ago: int = 7) -> int:
+def _release(doctor: Browser, patient: Browser, days_ago: int = 7) -> int:
     patient.answer(example("desk-worker-upper-back"))
     patient.send()
     (number,) = result_ids(doctor.get("/clinic").text)
@@ -45,12 +49,12 @@ def _end(page: str, pain: str = "3", **more: object) -> dict[str, object]:
     }
 
 
-def _progress(doctor) -> str:
+def _progress(doctor: Browser) -> str:
     (person,) = person_ids(doctor.get("/clinic/patients").text)
     return doctor.get(f"/clinic/patients/{person}").text
 
 
-def _checkins(clinic) -> tuple:
+def _checkins(clinic: Clinic) -> tuple[CheckIn, ...]:
     (person,) = [p.id for p in clinic.db.store.people()]
     return clinic.db.store.current_course(person).checkins
 
@@ -61,13 +65,15 @@ def _rows(progress_page: str) -> list[list[str]]:
     return [row.split("</td><td>") for row in rows]
 
 
-def test_the_plan_home_and_plan_page_start_todays_session(doctor, ann):
+def test_the_plan_home_and_plan_page_start_todays_session(doctor: Browser, ann: Browser) -> None:
     _release(doctor, ann)
     for path in ("/", "/plan"):
         assert 'href="/session">Start today\'s session</a>' in ann.get(path).text
 
 
-def test_a_session_is_saved_as_the_weeks_check_in_the_clinician_sees(clinic, doctor, ann):
+def test_a_session_is_saved_as_the_weeks_check_in_the_clinician_sees(
+    clinic: Clinic, doctor: Browser, ann: Browser
+) -> None:
     _release(doctor, ann, days_ago=8)  # week 2 of the plan
     page = ann.get("/session")
     assert page.status_code == 200 and h1(page.text) == "Today's session"
@@ -91,7 +97,9 @@ def test_a_session_is_saved_as_the_weeks_check_in_the_clinician_sees(clinic, doc
     assert "session_viewed" in actions and "checkin" in actions
 
 
-def test_a_reload_or_a_second_send_saves_nothing_more(clinic, doctor, ann):
+def test_a_reload_or_a_second_send_saves_nothing_more(
+    clinic: Clinic, doctor: Browser, ann: Browser
+) -> None:
     _release(doctor, ann)
     page = ann.get("/session").text
     first = ann.post("/session", _end(page))
@@ -106,7 +114,9 @@ def test_a_reload_or_a_second_send_saves_nothing_more(clinic, doctor, ann):
     assert len(_checkins(clinic)) == 2
 
 
-def test_a_new_symptom_at_the_end_shows_its_warning_at_once_and_stops_the_plan(clinic, doctor, ann):
+def test_a_new_symptom_at_the_end_shows_its_warning_at_once_and_stops_the_plan(
+    clinic: Clinic, doctor: Browser, ann: Browser
+) -> None:
     _release(doctor, ann)
     page = ann.get("/session").text
     assert "saddle_numbness" in _fields(page, "symptom")
@@ -124,14 +134,14 @@ def test_a_new_symptom_at_the_end_shows_its_warning_at_once_and_stops_the_plan(c
 
 
 def test_a_symptom_is_warned_of_even_when_the_check_in_cannot_be_saved(
-    clinic, doctor, ann, monkeypatch
-):
+    clinic: Clinic, doctor: Browser, ann: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from recommender.store.database import StoreError
 
     _release(doctor, ann)
     page = ann.get("/session").text
 
-    def full(*args, **kwargs):
+    def full(*args: object, **kwargs: object) -> NoReturn:
         raise StoreError("the disk is full")
 
     monkeypatch.setattr(type(clinic.db.store), "add_checkin", full)
@@ -141,7 +151,9 @@ def test_a_symptom_is_warned_of_even_when_the_check_in_cannot_be_saved(
     assert _checkins(clinic) == ()
 
 
-def test_before_release_there_is_no_session_and_the_page_says_so(doctor, ann):
+def test_before_release_there_is_no_session_and_the_page_says_so(
+    doctor: Browser, ann: Browser
+) -> None:
     ann.answer(example("desk-worker-upper-back"))
     ann.send()
     page = ann.get("/session")
@@ -151,7 +163,9 @@ def test_before_release_there_is_no_session_and_the_page_says_so(doctor, ann):
     assert "has not released" in ann.post("/session", {"done": "x"}).text
 
 
-def test_after_the_plan_ends_there_is_no_session(doctor, ann, monkeypatch):
+def test_after_the_plan_ends_there_is_no_session(
+    doctor: Browser, ann: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from recommender.app.web.routes import clinic_session
 
     _release(doctor, ann)
@@ -162,14 +176,18 @@ def test_after_the_plan_ends_there_is_no_session(doctor, ann, monkeypatch):
     assert "so there is no session to do" in page
 
 
-def test_a_week_not_begun_or_a_day_without_a_session_is_named(doctor, ann):
+def test_a_week_not_begun_or_a_day_without_a_session_is_named(
+    doctor: Browser, ann: Browser
+) -> None:
     _release(doctor, ann)
     future = ann.get("/session?week=3")
     assert future.status_code == 404 and "week 3 of your plan has not begun" in future.text.lower()
     assert ann.get("/session?week=1&day=someday").status_code == 404
 
 
-def test_an_end_that_is_not_the_pages_is_refused_naming_the_field(clinic, doctor, ann):
+def test_an_end_that_is_not_the_pages_is_refused_naming_the_field(
+    clinic: Clinic, doctor: Browser, ann: Browser
+) -> None:
     _release(doctor, ann)
     page = ann.get("/session").text
     reply = ann.post("/session", _end(page, symptom="not_a_sign"))
@@ -177,7 +195,7 @@ def test_an_end_that_is_not_the_pages_is_refused_naming_the_field(clinic, doctor
     assert _checkins(clinic) == ()
 
 
-def test_nothing_done_saves_nothing(clinic, doctor, ann):
+def test_nothing_done_saves_nothing(clinic: Clinic, doctor: Browser, ann: Browser) -> None:
     _release(doctor, ann)
     page = ann.get("/session").text
     reply = ann.post("/session", {"drawn": _fields(page, "drawn")[0]})

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from recommender.app.cli import main
 
@@ -32,7 +32,7 @@ def _ics(tmp_path: Path, *extra: str) -> Path:
     return target
 
 
-def _events(path: Path) -> list:
+def _events(path: Path) -> list[Component]:
     return Calendar.from_ical(path.read_bytes()).walk("VEVENT")
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from click.testing import Result as CliResult
 from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
@@ -30,7 +32,7 @@ from recommender.inputs.answers_file import parse_answers, validate_answers
 from recommender.inputs.fhir_codes import EXERCISE_SYSTEM, QUESTIONNAIRE_URL, code_system
 from recommender.inputs.fhir_response import answers_from_response
 from recommender.inputs.questionnaire import load_questionnaire
-from recommender.pipeline.recommend import Recommender
+from recommender.pipeline.recommend import Recommender, Result
 from recommender.render.fhir_careplan import care_plan
 from recommender.render.fhir_questionnaire import questionnaire_resource, response_from_answers
 
@@ -44,7 +46,7 @@ PRODUCED = dt.datetime(2026, 1, 1, 9, 30, tzinfo=dt.timezone.utc)
 ENV = {"SOURCE_DATE_EPOCH": "1767225600", "NO_COLOR": "1"}  # 2026-01-01
 
 
-def cli(*args, input=None):
+def cli(*args: str, input: str | None = None) -> CliResult:
     return CliRunner().invoke(main, list(args), input=input, env=ENV)
 
 
@@ -61,7 +63,7 @@ def every_link_id(items: list[dict[str, Any]]) -> list[str]:
     return found
 
 
-def result_for(raw: dict[str, Any]):
+def result_for(raw: dict[str, Any]) -> Result:
     return RECOMMENDER.recommend(validate_answers(raw))
 
 
@@ -112,6 +114,7 @@ def test_item_types_choices_bounds_and_required() -> None:
         # equipment may be empty, which a required FHIR item cannot express.
         assert item["required"] == (key not in ("start_date", "name", "country", "equipment")), key
         if kind in ("choice", "choices"):
+            assert field is not None, key
             codings = [o["valueCoding"] for o in item["answerOption"]]
             assert sorted(c["code"] for c in codings) == sorted(field.choices), key
             assert {c["system"] for c in codings} == {code_system(key)}
@@ -119,6 +122,7 @@ def test_item_types_choices_bounds_and_required() -> None:
         else:
             assert "answerOption" not in item
         if kind == "number":
+            assert field is not None, key
             bounds = {e["url"].rsplit("/", 1)[1]: e["valueInteger"] for e in item["extension"]}
             assert bounds == {"minValue": field.minimum, "maxValue": field.maximum}, key
     by_key = {item["linkId"]: item for item in questions(QUESTIONNAIRE)}
@@ -242,7 +246,7 @@ def test_any_response_we_write_is_valid_r4(raw: dict[str, Any]) -> None:
 def _nested(response: dict[str, Any]) -> dict[str, Any]:
     """The same answers as another form filler might send them: grouped, with display
     items and extra FHIR elements backplan has no use for."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Any]] = {}
     top = []
     for item in response["item"]:
         section = item["linkId"].split(".")[0]
@@ -297,7 +301,7 @@ def _item(response: dict[str, Any], key: str) -> dict[str, Any]:
     return next(i for i in response["item"] if i["linkId"] == key)
 
 
-def _case(change) -> str:
+def _case(change: Callable[[dict[str, Any]], None]) -> str:
     response = _response()
     change(response)
     return json.dumps(response)
@@ -374,7 +378,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", BAD, ids=list(BAD))
-def test_bad_responses_exit_2_naming_the_link_id(case) -> None:
+def test_bad_responses_exit_2_naming_the_link_id(case: str) -> None:
     change, fragments = BAD[case]
     result = cli("plan", "--answers", "-", input=_case(change))
     assert result.exit_code == 2, result.output
@@ -384,7 +388,7 @@ def test_bad_responses_exit_2_naming_the_link_id(case) -> None:
 
 
 def test_every_problem_is_named_at_once() -> None:
-    def change(r) -> None:
+    def change(r: dict[str, Any]) -> None:
         _item(r, "age").update(answer=[{"valueString": "old"}])
         _item(r, "onset").update(answer=[{"valueCoding": {"code": "nope"}}])
         r["item"].remove(_item(r, "history.cancer"))
@@ -457,7 +461,7 @@ _answer = st.one_of(
 _link_id = st.one_of(*[st.sampled_from(_LINK_IDS)] * 8, _scalars)  # mostly real ones
 
 
-def _items(children):
+def _items(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     item = st.fixed_dictionaries(
         {"linkId": _link_id},
         optional={
@@ -497,7 +501,7 @@ fuzzed_responses = st.fixed_dictionaries(
 @pytest.mark.slow
 @settings(max_examples=400)
 @given(fuzzed_responses)
-def test_any_json_response_gives_answers_or_answers_error(resource) -> None:
+def test_any_json_response_gives_answers_or_answers_error(resource: Any) -> None:
     text = json.dumps(resource)
     try:
         answers_from_response(json.loads(text), "fuzz")
@@ -510,7 +514,9 @@ def test_any_json_response_gives_answers_or_answers_error(resource) -> None:
 
 
 @given(strategies.answers(), st.data())
-def test_one_broken_item_in_a_good_response_is_named(raw: dict[str, Any], data) -> None:
+def test_one_broken_item_in_a_good_response_is_named(
+    raw: dict[str, Any], data: st.DataObject
+) -> None:
     response = response_from_answers(raw)
     index = data.draw(st.integers(0, len(response["item"]) - 1))
     item = response["item"][index]
@@ -535,7 +541,7 @@ def test_a_hostile_link_id_is_quoted_not_printed_raw() -> None:
 
 
 @given(_json)
-def test_anything_that_is_not_a_questionnaire_response_is_refused(value) -> None:
+def test_anything_that_is_not_a_questionnaire_response_is_refused(value: Any) -> None:
     if isinstance(value, dict):
         value = dict(value, resourceType=value.get("resourceType", "Patient"))
         if value["resourceType"] == "QuestionnaireResponse":
@@ -553,6 +559,7 @@ def _dated(name: str, start: str = "2027-01-04") -> dict[str, Any]:
 
 def test_care_plan_for_a_plan_without_a_start_date() -> None:
     result = result_for(example_answers("desk-worker-upper-back"))
+    assert result.plan is not None
     plan = care_plan(result, produced=PRODUCED)
     CarePlan.model_validate(plan)
     assert plan["status"] == "active" and plan["intent"] == "plan"
@@ -618,6 +625,7 @@ def test_care_plan_for_a_dated_plan_has_its_period() -> None:
 
 def test_dose_description_shows_how_it_rises() -> None:
     result = result_for(_dated("desk-worker-upper-back"))
+    assert result.plan is not None
     plan = care_plan(result, produced=PRODUCED)
     last = {p.exercise.id: p.dose for s in result.plan.weeks[-1].sessions for p in s.exercises}
     risen = [

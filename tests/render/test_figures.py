@@ -12,6 +12,7 @@ import sys
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from click.testing import CliRunner
@@ -19,11 +20,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recommender.app.cli import main
+from recommender.core.catalog import Exercise
 from recommender.core.errors import DataFileError
 from recommender.core.wording import words
-from recommender.inputs.body import BONES, TAPER, Limb, Pose, skeleton
+from recommender.inputs.body import BONES, TAPER, Limb, Pose, Skeleton, skeleton
 from recommender.inputs.catalog_file import load_catalog
-from recommender.inputs.poses_file import check_against, figure_key, load_figures
+from recommender.inputs.poses_file import Figure, check_against, figure_key, load_figures
 from recommender.render import figures
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -50,13 +52,13 @@ SUPPORT = {
 }
 
 
-def _name(pair) -> str:
+def _name(pair: tuple[Exercise, str]) -> str:
     exercise, position = pair
     return exercise.id if position == exercise.position else f"{exercise.id}@{position}"
 
 
 @pytest.mark.parametrize("pair", DRAWN, ids=_name)
-def test_each_figure_shows_its_position(pair) -> None:
+def test_each_figure_shows_its_position(pair: tuple[Exercise, str]) -> None:
     """Each figure shows the position it is for (the usual one, or the one the plan
     moved the exercise to), and needs no equipment the exercise does not list (a chair
     its steps use, to sit on or to hold, is the exception: any home has one)."""
@@ -77,7 +79,7 @@ def test_each_figure_shows_its_position(pair) -> None:
 
 
 @pytest.mark.parametrize("pair", DRAWN, ids=_name)
-def test_each_figure_is_valid_accessible_svg(pair) -> None:
+def test_each_figure_is_valid_accessible_svg(pair: tuple[Exercise, str]) -> None:
     exercise, position = pair
     figure = figures.figure_for(exercise, position)
     assert figure is not None
@@ -140,7 +142,7 @@ figures:
 """
 
 
-def _load(tmp_path: Path, body: str):
+def _load(tmp_path: Path, body: str) -> dict[str, Figure]:
     path = tmp_path / "poses.yaml"
     path.write_text(BASES + textwrap.indent(textwrap.dedent(body), "  "), encoding="utf-8")
     return load_figures(path)
@@ -200,7 +202,7 @@ def test_a_standing_figure_stands_on_the_floor(tmp_path: Path) -> None:
     angles=st.lists(st.floats(-180, 180, allow_nan=False), min_size=11, max_size=11),
     view=st.sampled_from(["side", "front"]),
 )
-def test_bones_keep_their_length_in_any_pose(angles, view) -> None:
+def test_bones_keep_their_length_in_any_pose(angles: list[float], view: str) -> None:
     sides = ("near", "far") if view == "side" else ("left", "right")
     pose = Pose(
         name="start",
@@ -306,7 +308,7 @@ def test_markdown_and_its_figures_are_written_all_or_nothing(
     import errno
     import os
 
-    def full_disk(src, dst):
+    def full_disk(src: object, dst: object) -> NoReturn:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)
@@ -379,7 +381,7 @@ figures:
 """
 
 
-def _load_more(tmp_path: Path, body: str):
+def _load_more(tmp_path: Path, body: str) -> dict[str, Figure]:
     # a file of its own each time: load_figures keeps what it read by path
     path = tmp_path / f"poses-{len(list(tmp_path.iterdir()))}.yaml"
     text = MORE_BASES + textwrap.indent(textwrap.dedent(body), "  ")
@@ -539,7 +541,7 @@ PLANTED = {
 
 
 @pytest.mark.parametrize("fault", sorted(PLANTED))
-def test_each_check_refuses_its_planted_fault(tmp_path: Path, fault) -> None:
+def test_each_check_refuses_its_planted_fault(tmp_path: Path, fault: str) -> None:
     """Each check passes a good figure and refuses the same figure with one fault
     planted, naming the figure and what is wrong."""
     good, before, after, message = PLANTED[fault]
@@ -587,7 +589,9 @@ FACTS = [
 
 
 @pytest.mark.parametrize(("said", "shown", "not_shown"), FACTS, ids=[f[0] for f in FACTS])
-def test_the_facts_of_the_steps_are_checked(tmp_path: Path, said, shown, not_shown) -> None:
+def test_the_facts_of_the_steps_are_checked(
+    tmp_path: Path, said: str, shown: str, not_shown: str
+) -> None:
     props = "[{kind: chair}]" if "sitting" in shown else "[]"
     body = f"""\
         fact:
@@ -635,7 +639,9 @@ def test_a_breath_is_drawn_in_the_tummy_and_only_from_the_side(tmp_path: Path) -
     pose = Pose("end", "side", "lying", "Breath in.", 180, 180, 173, 180, {}, {})
     still, breath = bones_of(pose), bones_of(Pose(**{**pose.__dict__, "belly": 6.0}))
 
-    def tummy(sk):  # the outline's furthest point in front (+y in the picture: up)
+    def tummy(
+        sk: Skeleton,
+    ) -> float:  # the outline's furthest point in front (+y in the picture: up)
         node = next(n for n in sk.nodes if n.joint == "waist")
         shape = figures._trunk_parts(sk)["waist"](sk, node)[0].d
         return max(-float(p.split()[1]) for p in shape.lstrip("M").rstrip("Z").split("L"))
@@ -680,7 +686,7 @@ def test_a_band_pulling_sideways_comes_from_a_door_on_the_right() -> None:
             # in each still one door post, not the two sides and the top of a doorway
             posts = [r for r in root.iter(f"{SVG}rect") if r.get("height") == "205"]
             assert len(posts) == len(figure.poses)
-            assert all(float(r.get("x")) == door.x - 4 for r in posts)
+            assert all(float(r.get("x", "nan")) == door.x - 4 for r in posts)
 
 
 def test_the_pallof_press_is_seen_from_the_side_so_the_press_forward_shows() -> None:
@@ -704,7 +710,9 @@ def test_a_band_held_between_the_hands_is_drawn_hand_to_hand(tmp_path: Path) -> 
     # one band in each still, from one hand to the other; no fixed end drawn
     assert len(lines) == len(figure.poses)
     for line, sk in zip(lines, figure.placed, strict=True):
-        ends = sorted((float(line.get(f"x{i}")), float(line.get(f"y{i}"))) for i in (1, 2))
+        ends = sorted(
+            (float(line.get(f"x{i}", "nan")), float(line.get(f"y{i}", "nan"))) for i in (1, 2)
+        )
         hands = sorted(sk.points[f"{h}_hand"] for h in ("left", "right"))
         assert [c for e in ends for c in e] == pytest.approx(
             [c for h in hands for c in h], abs=0.06

@@ -45,7 +45,9 @@ def test_the_web_app_offers_a_new_format_for_download(
 
     client = TestClient(create_app(recommender))
     page = client.get("/").text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, page[:500]
+    csrf = found.group(1)
     client.post("/start", data={"csrf_token": csrf, "country": ""})
     # Spine surgery in the last 6 months withholds the plan (WH-SURGERY): the page has
     # every download but no exercise figure, so nothing but the downloads is at stake.
@@ -66,7 +68,7 @@ def test_the_web_app_offers_a_new_format_for_download(
     assert dummy_format.NAME in every_format()  # what every test's list of formats reads
 
 
-def _safety_tests(tmp_path: Path, careful: bool) -> subprocess.CompletedProcess:
+def _safety_tests(tmp_path: Path, careful: bool) -> subprocess.CompletedProcess[str]:
     """The safety tests in a fresh pytest, with the format registered before they are
     collected (as a module written into recommender/render/ would be): the cases of the
     new format, and the test that no result without a plan speaks of exercise."""

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import given, settings
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from recommender.app.cli import main
 from recommender.core.wording import words
@@ -26,7 +26,7 @@ RECOMMENDER = Recommender.load()
 FIXED = {"SOURCE_DATE_EPOCH": "1767225600", "NO_COLOR": "1"}  # 2026-01-01
 
 
-def cli(*args, input=None, env=FIXED):
+def cli(*args: str, input: str | None = None, env: dict[str, str] = FIXED) -> Result:
     return CliRunner().invoke(main, list(args), input=input, env=env)
 
 
@@ -76,7 +76,7 @@ def test_markdown_for_an_emergency_has_no_plan() -> None:
 # -- iCalendar ---------------------------------------------------------------------------
 
 
-def _events(text: str):
+def _events(text: str) -> list[Component]:
     calendar = Calendar.from_ical(text)
     assert calendar["PRODID"] and str(calendar["VERSION"]) == "2.0"
     return [c for c in calendar.walk("VEVENT")]

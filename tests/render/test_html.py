@@ -12,14 +12,15 @@ import datetime as dt
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pytest
 from click.testing import CliRunner
 
 from recommender.app.cli import main
+from recommender.core.catalog import Exercise
 from recommender.inputs.answers_file import validate_answers
-from recommender.pipeline.recommend import Recommender
+from recommender.pipeline.recommend import Recommender, Result
 from recommender.render import render_result
 from recommender.render.html import render_html
 from recommender.render.phrases import item_words
@@ -159,7 +160,7 @@ class Page(HTMLParser):
     def handle_decl(self, decl: str) -> None:
         self.decls.append(decl)
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         element = Element(tag, dict(attrs), self.length)
         if self.stack:
             self.stack[-1].children.append(element)
@@ -169,7 +170,7 @@ class Page(HTMLParser):
         else:
             self.stack.append(element)
 
-    def handle_startendtag(self, tag: str, attrs: list) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
         if tag not in VOID:
             self.handle_endtag(tag)
@@ -227,13 +228,13 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def result_for(recommender: Recommender, example: str, **changes):
+def result_for(recommender: Recommender, example: str, **changes: Any) -> Result:
     answers = example_answers(example)
     answers.update(changes)
     return recommender.recommend(validate_answers(answers))
 
 
-def page_for(recommender: Recommender, example: str, **changes):
+def page_for(recommender: Recommender, example: str, **changes: Any) -> tuple[Result, str, Page]:
     result = result_for(recommender, example, **changes)
     html = render_html(result, produced=PRODUCED)
     return result, html, Page(html)
@@ -362,6 +363,7 @@ def _ticks(page: Page, box: Element) -> list[Element]:
 
 def test_plan_intro_and_how_to_with_steps_and_cautions(recommender: Recommender) -> None:
     result, _, page = page_for(recommender, "desk-worker-upper-back")
+    assert result.plan is not None
     assert "4 weeks, 4 days a week, up to 12 minutes a session" in page.words(
         page.one("section", "plan")
     )
@@ -381,6 +383,7 @@ def test_plan_intro_and_how_to_with_steps_and_cautions(recommender: Recommender)
 
 def test_each_how_to_has_its_figure_beside_the_steps(recommender: Recommender) -> None:
     result, _, page = page_for(recommender, "desk-worker-upper-back")
+    assert result.plan is not None
     articles = page.all("article", "exercise")
     # each figure twice: moving (for the screen) and still (for print and less motion)
     assert len(page.all("svg")) == 2 * len(articles) == 2 * len(result.plan.exercises())
@@ -416,6 +419,7 @@ def test_how_to_follows_the_session_that_first_asks_for_it(
     """The pictures sit with the schedule: each exercise's how-to comes right after the
     first session group that names it, inside that week, and only once."""
     result, _, page = page_for(recommender, name)
+    assert result.plan is not None
     weeks = page.all("section", "week")
     seen: set[str] = set()
     boxes = page.all("div", "session")
@@ -485,11 +489,13 @@ def test_no_plan_says_why(recommender: Recommender) -> None:
 
 def test_dated_sessions_show_their_dates(recommender: Recommender) -> None:
     result, _, page = page_for(recommender, "desk-worker-upper-back", start_date="2025-03-03")
+    assert result.plan is not None
     first = result.plan.weeks[0].sessions[0]
     assert first.date == dt.date(2025, 3, 3)
     dated = {e.attrs["datetime"] for e in page.all("time")}
     for week in result.plan.weeks:
         for session in week.sessions:
+            assert session.date is not None
             assert session.date.isoformat() in dated
     assert "Monday 3 March 2025" in page.text
 
@@ -523,7 +529,7 @@ def test_the_environment_escapes_and_is_strict() -> None:
 
     env = _environment()
     assert env.undefined is jinja2.StrictUndefined
-    assert env.autoescape is True or env.autoescape("plan.html.j2")
+    assert env.autoescape is True or (callable(env.autoescape) and env.autoescape("plan.html.j2"))
     with pytest.raises(jinja2.UndefinedError):
         env.get_template("plan.html.j2").render(page={})
 
@@ -604,7 +610,7 @@ def test_prints_to_pdf_in_a_real_browser(
         _figures_sit_beside_their_steps(pages, result.plan.exercises())
 
 
-def _figures_sit_beside_their_steps(pages: list[PrintedPage], exercises) -> None:
+def _figures_sit_beside_their_steps(pages: list[PrintedPage], exercises: list[Exercise]) -> None:
     """In the printed PDF each exercise's figure (found by its Start and End labels,
     which are SVG text) is on the page of its first step, to the left of the words
     and level with them: beside the steps, not above, below or over them."""
@@ -694,6 +700,7 @@ def test_the_printed_plan_keeps_its_pictures_next_to_the_schedule(
     picture is at most a page from the first page that names it."""
     browser = find_browser()
     result = result_for(recommender, "desk-worker-upper-back")
+    assert result.plan is not None
     pdf = print_to_pdf(browser, render_html(result, produced=PRODUCED, paper=paper), tmp_path)
     pages = read_pdf(pdf)
     texts = [page.text for page in pages]

@@ -26,6 +26,7 @@ from support.printing import PAPER_POINTS, print_to_pdf, read_pdf
 
 def test_a_page_for_each_week_with_every_session_row_and_tick_box(recommender: Recommender) -> None:
     result = result_for(recommender, "desk-worker-upper-back")
+    assert result.plan is not None
     page = Page(render_sheet(result, PRODUCED))
     weeks = page.all("section", "week")
     assert len(weeks) == len(result.plan.weeks) == 4
@@ -59,6 +60,7 @@ def test_a_page_for_each_week_with_every_session_row_and_tick_box(recommender: R
             next(a for a in page.all("aside") if section.start <= a.start < section.end)
         )
         assert squash(result.triage.action) in net
+        assert result.safety_net is not None
         assert result.safety_net.title in net and all(sign in net for sign in SIGNS)
     ids = [e.attrs["id"] for e in page.elements if "id" in e.attrs]
     assert len(ids) == len(set(ids))  # a figure shown every week never repeats an id
@@ -70,6 +72,7 @@ def test_the_sheet_names_the_persons_emergency_number(recommender: Recommender) 
     answers = result_for(recommender, "desk-worker-upper-back").answers
     result = recommender.recommend(dataclasses.replace(answers, country="GB"))
     shown = render_sheet(result, PRODUCED)
+    assert result.plan is not None
     assert shown.count("Call 999 or go to an emergency department now") == len(result.plan.weeks)
 
 
@@ -77,6 +80,7 @@ def test_the_rest_is_shown_when_the_plan_states_it(recommender: Recommender) -> 
     """Every item states its rest (`rest_seconds`); the sheet shows it in the words of
     the other formats where there is one, and nothing where there is none."""
     result = result_for(recommender, "desk-worker-upper-back")
+    assert result.plan is not None
     items = [p for w in result.plan.weeks for s in w.sessions for p in s.exercises]
     rested = next(p for p in items if p.rest_seconds)
     assert rest_cell(rested) == f"Rest {rested.rest_seconds} s between " + (
@@ -105,6 +109,7 @@ def test_a_four_week_sheet_prints_on_four_pages(
     warning box."""
     browser = find_browser()
     result = result_for(recommender, "desk-worker-upper-back")
+    assert result.plan is not None
     assert len(result.plan.weeks) == 4
     pdf = print_to_pdf(browser, render_sheet(result, PRODUCED, paper=paper), tmp_path)
     pages = read_pdf(pdf)

@@ -11,15 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recommender.inputs.answers_file import validate_answers
-from recommender.pipeline.recommend import Recommender
-from recommender.render.text import WIDTH, dose_line, render_text
+from recommender.pipeline.recommend import Recommender, Result
+from recommender.render.boxes import WIDTH
+from recommender.render.text import dose_line, render_text
 
 from conftest import example_answers, example_names
 
-RESULTS = {}
+RESULTS: dict[str, Result] = {}
 
 
-def result_of(recommender: Recommender, name: str):
+def result_of(recommender: Recommender, name: str) -> Result:
     if name not in RESULTS:
         RESULTS[name] = recommender.recommend(validate_answers(example_answers(name)))
     return RESULTS[name]
@@ -27,7 +28,9 @@ def result_of(recommender: Recommender, name: str):
 
 @settings(max_examples=60)
 @given(name=st.sampled_from(example_names()), width=st.integers(40, 100))
-def test_no_line_is_wider_than_the_terminal(recommender: Recommender, name: str, width) -> None:
+def test_no_line_is_wider_than_the_terminal(
+    recommender: Recommender, name: str, width: int
+) -> None:
     text = render_text(result_of(recommender, name), width=width)
     for line in text.splitlines():
         assert len(line) <= width, (width, line)

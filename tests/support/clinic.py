@@ -45,32 +45,38 @@ class Browser:
         self.client = client
         self.token = ""
 
-    def get(self, path: str, **kwargs: Any) -> Any:
-        reply = self.client.get(path, **kwargs)
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        reply: httpx.Response = self.client.get(path, **kwargs)
         if "text/html" in reply.headers.get("content-type", "") and CSRF.search(reply.text):
             self.token = csrf_of(reply.text)
         return reply
 
-    def post(self, path: str, data: Optional[dict[str, Any]] = None, **kwargs: Any) -> Any:
+    def post(
+        self, path: str, data: Optional[dict[str, Any]] = None, **kwargs: Any
+    ) -> httpx.Response:
         if not self.token:
             self.get("/sign-in")
-        reply = self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kwargs)
+        reply: httpx.Response = self.client.post(
+            path, data={"csrf_token": self.token, **(data or {})}, **kwargs
+        )
         if "text/html" in reply.headers.get("content-type", "") and CSRF.search(reply.text):
             self.token = csrf_of(reply.text)
         return reply
 
-    def sign_in(self, email: str, password: str = PASSWORD) -> Any:
+    def sign_in(self, email: str, password: str = PASSWORD) -> httpx.Response:
         self.get("/sign-in")
         return self.post("/sign-in", {"email": email, "password": password})
 
-    def use_invite(self, code: str, email: Optional[str] = None, password: str = PASSWORD) -> Any:
+    def use_invite(
+        self, code: str, email: Optional[str] = None, password: str = PASSWORD
+    ) -> httpx.Response:
         self.get(f"/invite/{code}")
         data = {"code": code, "password": password, "again": password}
         if email:
             data["email"] = email
         return self.post("/invite", data)
 
-    def answer(self, answers: dict[str, Any], country: str = "GB") -> Any:
+    def answer(self, answers: dict[str, Any], country: str = "GB") -> httpx.Response:
         """Every section answered from an answers object, as the pages send them; the
         last reply (the review, or wherever the questions stopped)."""
         self.get("/")
@@ -81,7 +87,7 @@ class Browser:
             reply = self.post(f"/questions/{section.number}", section_form(section, answers))
         return reply
 
-    def send(self) -> Any:
+    def send(self) -> httpx.Response:
         return self.post("/send")
 
 

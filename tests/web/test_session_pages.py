@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from recommender.app.web.session_pages import when_asked
 from recommender.app.web.session_view import (
     BadReport,
+    SessionView,
     When,
     report_of,
     session_of_result,
@@ -60,7 +61,9 @@ def desk_worker(recommender: Recommender) -> Result:
     return recommender.recommend(validate_answers(FIT_DESK))
 
 
-def _view(recommender: Recommender, result, week: int = 1, day: str = "thursday"):
+def _view(
+    recommender: Recommender, result: Result, week: int = 1, day: str = "thursday"
+) -> SessionView:
     when = When(week, day, dt.date(2026, 1, 8))
     return session_of_result(result, recommender.catalog.by_id, when, "/result")
 
@@ -74,6 +77,7 @@ def test_the_session_page_lists_the_days_exercises_with_doses_figures_and_timers
     page = client.get(THURSDAY)
     assert page.status_code == 200
     html = page.text
+    assert desk_worker.plan is not None
     session = next(s for s in desk_worker.plan.weeks[0].sessions if s.day == "thursday")
     names = [p.exercise.name for p in session.exercises]
     own = re.sub(r'<details class="easier-version">.*?</details>', "", html, flags=re.S)

@@ -44,12 +44,14 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield made
 
 
-def token(client) -> str:
+def token(client: TestClient) -> str:
     reply = client.get("/")
-    return re.search(r'name="csrf_token" value="([^"]+)"', reply.text).group(1)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', reply.text)
+    assert found, reply.text[:500]
+    return found.group(1)
 
 
-def begin(client, country: str = "") -> str:
+def begin(client: TestClient, country: str = "") -> str:
     csrf = token(client)
     reply = client.post("/start", data={"csrf_token": csrf, "country": country})
     assert reply.url.path == "/questions/1"
@@ -200,7 +202,9 @@ def test_a_whole_questionnaire_fits_in_the_cookie(client: TestClient) -> None:
         ("/api/plan", b"[1, 2"),
     ],
 )
-def test_bad_requests_get_a_page_never_a_traceback(client: TestClient, path: str, body) -> None:
+def test_bad_requests_get_a_page_never_a_traceback(
+    client: TestClient, path: str, body: bytes
+) -> None:
     token(client)
     reply = client.post(
         path, content=body, headers={"content-type": "application/x-www-form-urlencoded"}
@@ -288,7 +292,7 @@ def test_the_fast_json_writer_gives_to_json_bytes(recommender: Recommender) -> N
     from recommender.inputs.samples import many_answers
     from recommender.render import to_json
 
-    def floats(value) -> bool:
+    def floats(value: object) -> bool:
         if isinstance(value, dict):
             return any(floats(v) for v in value.values())
         if isinstance(value, (list, tuple)):
@@ -300,7 +304,10 @@ def test_the_fast_json_writer_gives_to_json_bytes(recommender: Recommender) -> N
         assert fast(data) == to_json(data)
         assert result_json(data) == to_json(data).encode()
         assert not floats(data)  # where orjson's text would differ
-    odd = {'é\u2028"\\\n\x01': [[], {}, (1, True), None, -3, 1.5, float("inf")], "": {"k": ""}}
+    odd: dict[str, object] = {
+        'é\u2028"\\\n\x01': [[], {}, (1, True), None, -3, 1.5, float("inf")],
+        "": {"k": ""},
+    }
     assert fast(odd) == to_json(odd)
     assert fast({1: "a"}) == to_json({1: "a"})
     assert result_json({1: "a"}) == to_json({1: "a"}).encode()  # left to to_json
@@ -326,7 +333,7 @@ def test_help_lines_speak_of_ticking_not_typing(client: TestClient) -> None:
 # -- nothing hides a warning (docs/clinical-safety.md, S-NAME-HIDES-WARNING) -----------------
 
 
-def _answer_all(client, answers: dict[str, Any]) -> str:
+def _answer_all(client: TestClient, answers: dict[str, Any]) -> str:
     csrf = begin(client)
     for section in SECTIONS:
         client.post(

@@ -39,6 +39,8 @@ from support.phrases import EXERCISE_TALK
 if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from playwright import sync_api as pw
 
+    from recommender.app.web.form import Section
+
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -56,7 +58,8 @@ EXERCISE_WORDS = re.compile(r"\bexercis", re.IGNORECASE)
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def backplan() -> list[str]:
@@ -65,7 +68,7 @@ def backplan() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def server() -> str:
+def server() -> Iterator[str]:
     """A real `backplan serve` (2 workers, as behind a proxy), always stopped after."""
     port = free_port()
     process = subprocess.Popen(
@@ -75,6 +78,7 @@ def server() -> str:
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
+    assert process.stderr is not None
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -197,7 +201,7 @@ def page(browser: pw.Browser, server: str) -> Iterator[pw.Page]:
         context.close()
 
 
-def axe_problems(page) -> list[str]:
+def axe_problems(page: pw.Page) -> list[str]:
     """Serious and critical axe-core violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -209,7 +213,7 @@ def axe_problems(page) -> list[str]:
     ]
 
 
-def start(page, country: str = "") -> None:
+def start(page: pw.Page, country: str = "") -> None:
     page.goto("/")
     if country:
         page.select_option("#country", country)
@@ -217,7 +221,7 @@ def start(page, country: str = "") -> None:
     page.wait_for_url("**/questions/1")
 
 
-def fill_section(page, section, answers: dict[str, Any]) -> None:
+def fill_section(page: pw.Page, section: Section, answers: dict[str, Any]) -> None:
     """Answer every question of `section` from an answers object, as a person would."""
     for question in form.asked(section, answers.get("age")):
         value = get_path(answers, question.key, None)
@@ -237,12 +241,12 @@ def fill_section(page, section, answers: dict[str, Any]) -> None:
             page.fill(f'[name="{question.key}"]', "" if value is None else str(value))
 
 
-def continue_(page) -> None:
+def continue_(page: pw.Page) -> None:
     page.locator('button[value="next"]').click()
     page.wait_for_load_state()
 
 
-def answer_everything(page, answers: dict[str, Any]) -> None:
+def answer_everything(page: pw.Page, answers: dict[str, Any]) -> None:
     for section in SECTIONS:
         page.wait_for_url(f"**/questions/{section.number}")
         fill_section(page, section, answers)
@@ -348,7 +352,8 @@ def test_back_buttons_and_editing_at_the_review(page: pw.Page) -> None:
         .inner_text()
         .endswith("Age must be a whole number from 1 to 120")
     )
-    assert "q-age-error" in page.locator("#q-age").get_attribute("aria-describedby")
+    described_by = page.locator("#q-age").get_attribute("aria-describedby")
+    assert described_by is not None and "q-age-error" in described_by
     assert page.locator("#q-age").get_attribute("aria-invalid") == "true"
     page.fill('[name="age"]', "52")
     continue_(page)
@@ -367,7 +372,7 @@ def test_back_buttons_and_editing_at_the_review(page: pw.Page) -> None:
     assert page.locator("dd").first.inner_text() == "52"
 
 
-def tab_to(page, selector: str, limit: int = 120) -> None:
+def tab_to(page: pw.Page, selector: str, limit: int = 120) -> None:
     """Press Tab until the element matching `selector` has the focus."""
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -500,14 +505,17 @@ def test_downloads(page: pw.Page) -> None:
     for fmt, spec in offered:
         if spec.dated:
             continue
+        assert spec.download is not None, fmt
         with page.expect_download() as download:
             page.get_by_role("link", name=spec.download.label, exact=True).click()
         assert download.value.suggested_filename == spec.download.file_name
         saved[fmt] = Path(download.value.path()).read_text(encoding="utf-8")
     assert {"html", "sheet", "markdown", "json", "fhir"} <= set(saved)
     page.fill("#start", "2026-03-02")
+    ics = FORMATS["ics"].download
+    assert ics is not None
     with page.expect_download() as download:
-        page.get_by_role("button", name=FORMATS["ics"].download.button).click()
+        page.get_by_role("button", name=ics.button).click()
     assert download.value.suggested_filename == "backplan-plan.ics"
     calendar = Calendar.from_ical(Path(download.value.path()).read_bytes())
     days = sorted(
@@ -526,13 +534,14 @@ def test_downloads(page: pw.Page) -> None:
     assert model.status == "active"
 
 
-def _places(svg) -> list[list[str]]:
+def _places(svg: pw.Locator) -> list[list[str]]:
     """Where each animated part of a figure is on screen now."""
-    return svg.evaluate(
+    places: list[list[str]] = svg.evaluate(
         """svg => [...svg.querySelectorAll('animateTransform')].map(a => {
             const m = a.parentElement.getCTM();
             return [m.a, m.b, m.e, m.f].map(v => v.toFixed(1)); })"""
     )
+    return places
 
 
 def test_figures_move_on_screen_under_the_real_csp(browser: pw.Browser, server: str) -> None:

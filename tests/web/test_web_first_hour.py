@@ -25,6 +25,8 @@ from support.web import served
 if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from playwright import sync_api as pw
 
+    from recommender.app.web.form import Section
+
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 SECTIONS = form.sections(load_questionnaire())
@@ -55,12 +57,12 @@ def shots(tmp_path: Path) -> Path:
     return Path(os.environ.get("BACKPLAN_SCREENSHOTS") or tmp_path)
 
 
-def opened(browser, server, **options):
+def opened(browser: pw.Browser, server: str, **options: Any) -> tuple[pw.BrowserContext, pw.Page]:
     context = browser.new_context(base_url=server, accept_downloads=True, **options)
     return context, context.new_page()
 
 
-def axe_problems(page) -> list[str]:
+def axe_problems(page: pw.Page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
@@ -71,7 +73,7 @@ def axe_problems(page) -> list[str]:
     ]
 
 
-def start(page, country: str = "") -> None:
+def start(page: pw.Page, country: str = "") -> None:
     page.goto("/")
     if country:
         page.select_option("#country", country)
@@ -79,7 +81,7 @@ def start(page, country: str = "") -> None:
     page.wait_for_url("**/questions/1")
 
 
-def fill_section(page, section, answers: dict[str, Any]) -> None:
+def fill_section(page: pw.Page, section: Section, answers: dict[str, Any]) -> None:
     for question in form.asked(section, answers.get("age")):
         value = get_path(answers, question.key, None)
         kind = form.kind(question)
@@ -99,12 +101,12 @@ def fill_section(page, section, answers: dict[str, Any]) -> None:
             page.fill(f'[name="{question.key}"]', "" if value is None else str(value))
 
 
-def continue_(page) -> None:
+def continue_(page: pw.Page) -> None:
     page.locator('button[value="next"]').click()
     page.wait_for_load_state()
 
 
-def answer_everything(page, answers: dict[str, Any]) -> None:
+def answer_everything(page: pw.Page, answers: dict[str, Any]) -> None:
     for section in SECTIONS:
         page.wait_for_url(f"**/questions/{section.number}")
         fill_section(page, section, answers)
@@ -112,11 +114,11 @@ def answer_everything(page, answers: dict[str, Any]) -> None:
     page.wait_for_url("**/review")
 
 
-def country_line(page) -> str:
+def country_line(page: pw.Page) -> str:
     return page.locator("section[aria-labelledby=review-country]").inner_text()
 
 
-def review_answers(page) -> list[str]:
+def review_answers(page: pw.Page) -> list[str]:
     return page.locator("dl.answers dd").all_inner_texts()
 
 

@@ -41,7 +41,7 @@ PLAN_ANSWERS = "desk-worker-upper-back"
 
 
 @pytest.fixture(scope="module")
-def server() -> str:
+def server() -> Iterator[str]:
     """Two workers, as behind a proxy, with a key the tests know (to forge states)."""
     with served("--workers", "2", env={"BACKPLAN_SECRET_KEY": KEY}) as base:
         yield base
@@ -120,7 +120,7 @@ def test_the_answers_cookie_reveals_no_answer_without_the_key(client: httpx.Clie
     "key",
     ["a", "ab", "correct horse battery staple", "x" * 200, "ab" * 50, secrets.token_hex(16)],
 )
-def test_serve_refuses_a_weak_secret_key_and_says_how_to_make_one(key) -> None:
+def test_serve_refuses_a_weak_secret_key_and_says_how_to_make_one(key: str) -> None:
     try:
         ran = subprocess.run(
             [*backplan(), "serve", "--port", str(free_port())],

@@ -11,7 +11,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -80,7 +80,9 @@ def shots(tmp_path: Path) -> Path:
     return Path(os.environ.get("BACKPLAN_SCREENSHOTS") or tmp_path)
 
 
-def _answered(browser, server, answers=DESK, **options):
+def _answered(
+    browser: pw.Browser, server: str, answers: dict[str, Any] = DESK, **options: Any
+) -> tuple[pw.BrowserContext, pw.Page]:
     """A new browser context with `answers` given through the questionnaire; its page."""
     options.setdefault("reduced_motion", "no-preference")
     context = browser.new_context(base_url=server, **options)
@@ -90,7 +92,7 @@ def _answered(browser, server, answers=DESK, **options):
     return context, page
 
 
-def _run(page, easier_at: int, skip_at: int) -> list[str]:
+def _run(page: pw.Page, easier_at: int, skip_at: int) -> list[str]:
     """Through the session on screen: Easier on exercise `easier_at`, Skip on exercise
     `skip_at` (1-based), Start and Done everywhere else, timed steps left to end by
     themselves. The countdowns seen."""
@@ -98,7 +100,9 @@ def _run(page, easier_at: int, skip_at: int) -> list[str]:
     swapped = skipped = False
     while not page.locator("#session-end").is_visible():
         counter = page.locator(".session-item:not([hidden]) > article:not([hidden]) .counter")
-        number = int(re.search(r"exercise (\d+)", counter.inner_text(), re.I).group(1))
+        found = re.search(r"exercise (\d+)", counter.inner_text(), re.I)
+        assert found, counter.inner_text()
+        number = int(found.group(1))
         if number == easier_at and not swapped and page.locator("#easier").is_visible():
             page.click("#easier")
             swapped = True
@@ -193,8 +197,9 @@ def test_speech_stays_off_and_hidden_without_a_voice_of_the_devices_own(
         context.close()
 
 
-def _focus_ring(page) -> str:
-    return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+def _focus_ring(page: pw.Page) -> str:
+    style: str = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    return style
 
 
 def test_the_whole_session_with_the_keyboard_alone(browser: pw.Browser, server: str) -> None:
@@ -285,9 +290,11 @@ def test_the_calendars_links_open_their_sessions(
     context, page = _answered(browser, server, java_script_enabled=False)
     try:
         for link in links:
-            week, day = re.search(r"week=(\d+)&day=([a-z]+)", link).groups()
+            found = re.search(r"week=(\d+)&day=([a-z]+)", link)
+            assert found, link
+            week, day = found.groups()
             reply = page.goto(link)
-            assert reply.status == 200, link
+            assert reply is not None and reply.status == 200, link
             lead = page.locator(".session-intro .lead").inner_text()
             assert lead.startswith(f"Week {week}, {day.capitalize()}: "), (link, lead)
     finally:
@@ -315,6 +322,7 @@ def test_phone_and_desktop_widths(
         # The picture, what to do now and the main button fit on the screen at once.
         go = page.locator("#go").bounding_box()
         figure = page.locator(".session-item:not([hidden]) svg.figure-motion").bounding_box()
+        assert go is not None and figure is not None, (go, figure)  # both on screen
         assert go["y"] + go["height"] <= height, go
         assert go["height"] >= 44 and figure["height"] >= 0.3 * height, (go, figure)
         page.click("#stop")
