@@ -10,18 +10,23 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, Optional
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from recommender.app.cli import main
+from recommender.core.answers import Answers
 from recommender.inputs.samples import many_answers
+from recommender.pipeline.recommend import Recommender
+from recommender.pipeline.recommend import Result as Recommendation
 
 from conftest import example_answers, example_names
 
 
-def _write(path, lines):
+def _write(path: Path, lines: Iterable[str]) -> Path:
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return path
 
@@ -31,7 +36,7 @@ def _many_lines(count: int, seed: int) -> tuple[str, ...]:
     return tuple(json.dumps(a) for a in many_answers(count, seed=seed))
 
 
-def batch(*args, input=None):
+def batch(*args: str, input: Optional[str] = None) -> Result:
     return CliRunner().invoke(main, ["batch", *args], input=input)
 
 
@@ -157,7 +162,7 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _start_batch(tmp_path: Path, workers: str = "2"):
+def _start_batch(tmp_path: Path, workers: str = "2") -> tuple[subprocess.Popen[str], Path]:
     source = _write(tmp_path / "in.jsonl", _many_lines(60000, 11))
     out = tmp_path / "out.jsonl"
     process = subprocess.Popen(
@@ -176,7 +181,7 @@ def _start_batch(tmp_path: Path, workers: str = "2"):
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and POSIX signals")
 @pytest.mark.parametrize("signum,code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_sigterm_and_sighup_stop_cleanly_and_end_the_workers(
-    tmp_path: Path, signum, code: int
+    tmp_path: Path, signum: signal.Signals, code: int
 ) -> None:
     process, out = _start_batch(tmp_path)
     workers = _children(process.pid)
@@ -246,11 +251,9 @@ def test_a_killed_worker_is_reported_with_the_lines_not_processed(tmp_path: Path
 def test_a_line_that_fails_inside_becomes_its_own_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from recommender.pipeline.recommend import Recommender
-
     real = Recommender.recommend
 
-    def fragile(self, answers, **kwargs):
+    def fragile(self: Recommender, answers: Answers, **kwargs: Any) -> Recommendation:
         if answers.age == 77:
             raise OverflowError("date value out of range")
         return real(self, answers, **kwargs)

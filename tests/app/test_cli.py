@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Optional
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from recommender import __version__
 from recommender.app.cli import main
@@ -17,17 +19,21 @@ from conftest import EXAMPLES
 EXAMPLE_FILE = str(EXAMPLES / "sciatica.json")
 
 
+#: The command line as a function: its arguments (and standard input) in, click's Result out.
+Invoke = Callable[..., Result]
+
+
 @pytest.fixture
-def cli():
+def cli() -> Invoke:
     runner = CliRunner()
 
-    def invoke(*args, input=None):
+    def invoke(*args: str, input: Optional[str] = None) -> Result:
         return runner.invoke(main, list(args), input=input, env={"NO_COLOR": "1"})
 
     return invoke
 
 
-def test_plan_example_text_leads_with_the_triage_then_the_plan(cli) -> None:
+def test_plan_example_text_leads_with_the_triage_then_the_plan(cli: Invoke) -> None:
     result = cli("plan", "--example")
     assert result.exit_code == 0, result.output
     out = result.output
@@ -38,7 +44,7 @@ def test_plan_example_text_leads_with_the_triage_then_the_plan(cli) -> None:
     assert "\x1b[" not in out  # NO_COLOR honoured
 
 
-def test_plan_json_has_the_spec_keys(cli) -> None:
+def test_plan_json_has_the_spec_keys(cli: Invoke) -> None:
     result = cli("plan", "--example", "--format", "json")
     assert result.exit_code == 0
     data = json.loads(result.output)
@@ -59,7 +65,7 @@ def test_plan_json_has_the_spec_keys(cli) -> None:
     assert {"id", "name", "sets", "reps", "hold_seconds"} <= set(session["exercises"][0])
 
 
-def test_plan_reads_standard_input(cli) -> None:
+def test_plan_reads_standard_input(cli: Invoke) -> None:
     text = (EXAMPLES / "sciatica.json").read_text()
     piped = cli("plan", "--answers", "-", "--format", "json", input=text)
     direct = cli("plan", "--answers", EXAMPLE_FILE, "--format", "json")
@@ -67,25 +73,25 @@ def test_plan_reads_standard_input(cli) -> None:
     assert piped.output == direct.output
 
 
-def test_plan_is_byte_identical_across_runs(cli) -> None:
+def test_plan_is_byte_identical_across_runs(cli: Invoke) -> None:
     first = cli("plan", "-a", EXAMPLE_FILE, "-f", "json").output
     assert first == cli("plan", "-a", EXAMPLE_FILE, "-f", "json").output
 
 
 @pytest.mark.parametrize("weeks", [1, 12])
-def test_weeks_option(cli, weeks: int) -> None:
+def test_weeks_option(cli: Invoke, weeks: int) -> None:
     data = json.loads(cli("plan", "--example", "-f", "json", "--weeks", str(weeks)).output)
     assert len(data["plan"]["weeks"]) == weeks
 
 
 @pytest.mark.parametrize("weeks", ["0", "13", "four"])
-def test_weeks_out_of_range_is_a_usage_error(cli, weeks: str) -> None:
+def test_weeks_out_of_range_is_a_usage_error(cli: Invoke, weeks: str) -> None:
     result = cli("plan", "--example", "--weeks", weeks)
     assert result.exit_code == 2
     assert "--weeks" in result.output
 
 
-def test_output_file_is_written_whole(cli, tmp_path: Path) -> None:
+def test_output_file_is_written_whole(cli: Invoke, tmp_path: Path) -> None:
     target = tmp_path / "plan.json"
     result = cli("plan", "--example", "-f", "json", "-o", str(target))
     assert result.exit_code == 0 and result.output == ""
@@ -93,7 +99,7 @@ def test_output_file_is_written_whole(cli, tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["plan.json"]
 
 
-def test_emergency_text_is_unmissable_without_colour(cli, tmp_path: Path) -> None:
+def test_emergency_text_is_unmissable_without_colour(cli: Invoke, tmp_path: Path) -> None:
     answers = json.loads((EXAMPLES / "cauda-equina.json").read_text())
     result = cli("plan", "-a", "-", input=json.dumps(answers))
     assert result.exit_code == 0
@@ -104,13 +110,13 @@ def test_emergency_text_is_unmissable_without_colour(cli, tmp_path: Path) -> Non
     assert "YOUR PLAN" not in result.output
 
 
-def test_withheld_plan_says_why(cli) -> None:
+def test_withheld_plan_says_why(cli: Invoke) -> None:
     result = cli("plan", "-a", str(EXAMPLES / "teenager.json"))
     assert result.exit_code == 0
     assert "No exercise plan is given" in result.output and "adults" in result.output
 
 
-def test_explain_lists_rules_exclusions_and_sources(cli) -> None:
+def test_explain_lists_rules_exclusions_and_sources(cli: Invoke) -> None:
     result = cli("explain", "-a", EXAMPLE_FILE)
     assert result.exit_code == 0
     out = result.output
@@ -125,7 +131,7 @@ def test_explain_lists_rules_exclusions_and_sources(cli) -> None:
     assert all(x["source"] for x in data["excluded"])
 
 
-def test_exercises_json_lists_catalog_objects(cli) -> None:
+def test_exercises_json_lists_catalog_objects(cli: Invoke) -> None:
     data = json.loads(cli("exercises", "--format", "json").output)
     assert len(data) >= 44
     fields = {
@@ -148,7 +154,7 @@ def test_exercises_json_lists_catalog_objects(cli) -> None:
     assert all(set(e) == fields for e in data)
 
 
-def test_exercises_filters(cli) -> None:
+def test_exercises_filters(cli: Invoke) -> None:
     neck = json.loads(cli("exercises", "-f", "json", "--area", "neck").output)
     assert neck and all("neck" in e["areas"] for e in neck)
     bare = json.loads(cli("exercises", "-f", "json", "--equipment", "none").output)
@@ -160,7 +166,7 @@ def test_exercises_filters(cli) -> None:
     assert "band-row" in text and "cat-cow" not in text
 
 
-def test_rules_list_and_check(cli) -> None:
+def test_rules_list_and_check(cli: Invoke) -> None:
     listing = cli("rules", "list")
     assert listing.exit_code == 0
     assert "RF-CES-SADDLE" in listing.output and "EX-INTENSITY" in listing.output
@@ -171,13 +177,13 @@ def test_rules_list_and_check(cli) -> None:
     assert "all rule files are valid" in check.output
 
 
-def test_schema_describes_the_answers_file(cli) -> None:
+def test_schema_describes_the_answers_file(cli: Invoke) -> None:
     schema = json.loads(cli("schema").output)
     assert schema["additionalProperties"] is False
     assert {"age", "red_flags", "history", "pain_areas"} <= set(schema["required"])
 
 
-def test_version_and_help_everywhere(cli) -> None:
+def test_version_and_help_everywhere(cli: Invoke) -> None:
     version = cli("--version")
     assert version.exit_code == 0 and __version__ in version.output
     commands = [
@@ -197,7 +203,9 @@ def test_version_and_help_everywhere(cli) -> None:
         assert "Usage:" in result.output
 
 
-def test_questionnaire_text_lists_every_question_in_order_with_its_key(cli, tmp_path: Path) -> None:
+def test_questionnaire_text_lists_every_question_in_order_with_its_key(
+    cli: Invoke, tmp_path: Path
+) -> None:
     """`backplan questionnaire`: every intake question in the order asked, numbered,
     under its group's heading, with its help, the questions asked after a "no", its
     choices in words and the answers-file key it fills; wrapped for a terminal, and the
@@ -232,7 +240,7 @@ def test_questionnaire_text_lists_every_question_in_order_with_its_key(cli, tmp_
     assert written.read_text(encoding="utf-8") == out
 
 
-def test_plan_without_answers_is_a_usage_error(cli) -> None:
+def test_plan_without_answers_is_a_usage_error(cli: Invoke) -> None:
     result = cli("plan")
     assert result.exit_code == 2
     assert "--answers" in result.output
@@ -240,7 +248,7 @@ def test_plan_without_answers_is_a_usage_error(cli) -> None:
     assert both.exit_code == 2
 
 
-def test_country_names_the_emergency_number(cli) -> None:
+def test_country_names_the_emergency_number(cli: Invoke) -> None:
     text = (EXAMPLES / "cauda-equina.json").read_text()
     us = cli("plan", "-a", "-", "--country", "us", input=text)
     assert us.exit_code == 0 and "call 911" in us.output and "112 or 999" not in us.output
@@ -250,12 +258,12 @@ def test_country_names_the_emergency_number(cli) -> None:
     assert bad.exit_code == 2 and "unknown country code" in bad.output
 
 
-def test_explain_offers_only_the_formats_it_has(cli) -> None:
+def test_explain_offers_only_the_formats_it_has(cli: Invoke) -> None:
     result = cli("explain", "--example", "-f", "html")
     assert result.exit_code == 2 and "'html' is not one of" in result.output
 
 
-def test_explain_says_why_each_exercise_was_chosen(cli, tmp_path: Path) -> None:
+def test_explain_says_why_each_exercise_was_chosen(cli: Invoke, tmp_path: Path) -> None:
     data = json.loads(cli("explain", "--example", "--format", "json").output)
     chosen = {c["exercise"]: c["reason"] for c in data["chosen"]}
     plan = json.loads(cli("plan", "--example", "--format", "json").output)["plan"]

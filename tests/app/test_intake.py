@@ -7,10 +7,12 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, NoReturn, Optional
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +29,7 @@ DESK = example_answers("desk-worker-upper-back")
 TODAY = dt.date(2026, 12, 1)
 
 
-def run(*args, lines=(), input_text=None):
+def run(*args: str, lines: Iterable[str] = (), input_text: Optional[str] = None) -> Result:
     text = input_text if input_text is not None else "\n".join(lines) + "\n"
     return CliRunner().invoke(main, ["intake", *args], input=text, env={"NO_COLOR": "1"})
 
@@ -122,7 +124,7 @@ def test_question_order_who_and_where_then_most_serious_flags_first() -> None:
         ("start_date", "fri", "2026-12-04"),
     ],
 )
-def test_answers_are_read_the_way_people_type_them(key: str, typed: str, expected) -> None:
+def test_answers_are_read_the_way_people_type_them(key: str, typed: str, expected: object) -> None:
     question = next(q for q in QUESTIONS.questions if q.key == key)
     assert parse_answer(question, typed, TODAY) == expected
 
@@ -266,7 +268,7 @@ def test_end_of_input_stops_cleanly_and_saves_nothing(tmp_path: Path) -> None:
 
 
 def test_ctrl_c_stops_cleanly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    def interrupted(hint: str = ""):
+    def interrupted(hint: str = "") -> NoReturn:
         raise KeyboardInterrupt
 
     monkeypatch.setattr("recommender.app.intake.read_reply", interrupted)
@@ -281,7 +283,7 @@ def test_ctrl_c_stops_cleanly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
 @given(
     st.lists(st.text(max_size=30).filter(lambda s: "\n" not in s and "\r" not in s), max_size=60)
 )
-def test_nothing_typed_crashes_the_intake(lines) -> None:
+def test_nothing_typed_crashes_the_intake(lines: list[str]) -> None:
     result = run(lines=lines)
     assert result.exit_code in (0, 1), result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -291,7 +293,8 @@ def test_nothing_typed_crashes_the_intake(lines) -> None:
 # -- a real terminal ----------------------------------------------------------------------
 
 
-pexpect = pytest.importorskip("pexpect") if sys.platform != "win32" else None
+# pexpect has no type information (the lock holds no stubs): its children are Any.
+pexpect: Any = pytest.importorskip("pexpect") if sys.platform != "win32" else None
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")

@@ -9,11 +9,12 @@ import datetime as dt
 import json
 import os
 import stat
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from recommender.app.cli import main
 from recommender.inputs.questionnaire import load_questionnaire
@@ -35,7 +36,7 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("recommender.app.intake_session.today", lambda: TODAY)
 
 
-def run(*args, lines=(), env=None):
+def run(*args: str, lines: Iterable[str] = (), env: Optional[Mapping[str, str]] = None) -> Result:
     text = "\n".join(lines) + "\n"
     return CliRunner().invoke(
         main, ["intake", *args], input=text, env={"NO_COLOR": "1", **(env or {})}
@@ -265,12 +266,12 @@ def test_with_o_stderr_says_where_the_result_went_and_the_level(tmp_path: Path) 
 class Script:
     """Replies from a list, with Ctrl-C pressed before reply number `stop_at`."""
 
-    def __init__(self, lines, stop_at=None) -> None:
+    def __init__(self, lines: Iterable[str], stop_at: Optional[int] = None) -> None:
         self.lines = list(lines)
         self.stop_at = stop_at
         self.read = 0
 
-    def __call__(self, hint: str = ""):
+    def __call__(self, hint: str = "") -> str:
         if self.read == self.stop_at:
             self.stop_at = None
             raise KeyboardInterrupt
@@ -293,7 +294,7 @@ def test_ctrl_c_keeps_a_private_draft_and_resume_gives_byte_identical_output(
     monkeypatch.setattr("recommender.app.intake.read_reply", script)
     stopped = CliRunner().invoke(main, ["intake", "-f", "json"])
     assert stopped.exit_code == 130, stopped.output
-    draft = tmp_path.parent / "nowhere"  # replaced by the path the intake names
+    draft = str(tmp_path.parent / "nowhere")  # replaced by the path the intake names
     for line in stopped.stderr.splitlines():
         if line.startswith("  backplan intake --resume "):
             draft = line.split("--resume ", 1)[1].strip()
@@ -375,7 +376,7 @@ def test_a_complete_draft_is_still_refused_by_plan(tmp_path: Path) -> None:
 
     given = {}
     for question in QUESTIONS.questions:
-        node = DESK
+        node: Any = DESK
         for part in question.key.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         given[question.key] = copy.deepcopy(node)

@@ -26,7 +26,8 @@ from support import default_signals
 from support.intake_script import replies, reply_line
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
-pexpect = pytest.importorskip("pexpect") if sys.platform != "win32" else None
+# pexpect has no type information (the lock holds no stubs): its children are Any.
+pexpect: Any = pytest.importorskip("pexpect") if sys.platform != "win32" else None
 
 QUESTIONS = load_questionnaire()
 KEYS = [q.key for q in QUESTIONS.questions]
@@ -37,7 +38,7 @@ def environment(data_home: Path) -> dict[str, Any]:
     return dict(os.environ, NO_COLOR="1", XDG_DATA_HOME=str(data_home))
 
 
-def spawn(args, data_home, rows: int = 50, columns: int = 100):
+def spawn(args: list[str], data_home: Path, rows: int = 50, columns: int = 100) -> Any:
     return pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "intake", *args],
@@ -49,7 +50,7 @@ def spawn(args, data_home, rows: int = 50, columns: int = 100):
     )
 
 
-def piped(args, lines, data_home):
+def piped(args: list[str], lines: list[str], data_home: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "recommender", "intake", *args],
         input="\n".join(lines) + "\n",
@@ -91,10 +92,11 @@ def test_ctrl_c_keeps_a_draft_and_resume_finishes_with_identical_bytes(tmp_path:
     assert not draft.exists()
 
 
-def _prompt_lines(child, progress: str) -> list[str]:
+def _prompt_lines(child: Any, progress: str) -> list[str]:
     child.expect(progress)
     child.expect(r"> ")
-    return (progress.replace("\\", "") + child.before).replace("\r", "").splitlines()
+    shown: str = progress.replace("\\", "") + child.before
+    return shown.replace("\r", "").splitlines()
 
 
 def test_a_resized_window_is_followed_from_the_next_question(tmp_path: Path) -> None:

@@ -12,9 +12,10 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import IO, Any, NoReturn
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from recommender.app import output
 from recommender.app.cli import main
@@ -26,7 +27,7 @@ needs_root = pytest.mark.skipif(not ROOT, reason="making a device node needs roo
 posix = pytest.mark.skipif(sys.platform == "win32", reason="POSIX files")
 
 
-def plan(*args: str):
+def plan(*args: str) -> Result:
     return CliRunner().invoke(main, ["plan", "--example", *args])
 
 
@@ -112,19 +113,19 @@ def _full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     real = os.fdopen
 
     class Full:
-        def __init__(self, stream) -> None:
+        def __init__(self, stream: IO[Any]) -> None:
             self.stream = stream
 
-        def write(self, data):
+        def write(self, data: object) -> NoReturn:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        def __enter__(self):
+        def __enter__(self) -> Full:
             return self
 
-        def __exit__(self, *exc) -> None:
+        def __exit__(self, *exc: object) -> None:
             self.stream.close()
 
-    monkeypatch.setattr(output.os, "fdopen", lambda fd, mode: Full(real(fd, mode)))
+    monkeypatch.setattr("recommender.app.output.os.fdopen", lambda fd, mode: Full(real(fd, mode)))
 
 
 def test_a_full_disk_is_reported_plainly_and_leaves_nothing(

@@ -19,7 +19,8 @@ from recommender.pipeline.session import steps_of
 
 from conftest import example_answers
 
-pexpect = pytest.importorskip("pexpect")
+# pexpect has no type information (the lock holds no stubs): its children are Any.
+pexpect: Any = pytest.importorskip("pexpect")
 
 
 # -- the steps of a dose ------------------------------------------------------------------
@@ -70,7 +71,7 @@ def test_walking_is_one_timed_step_in_minutes() -> None:
 # -- the whole session in a real terminal ---------------------------------------------------
 
 
-def _spawn(tmp_path: Path, *args: str):
+def _spawn(tmp_path: Path, *args: str) -> Any:
     env = dict(os.environ, NO_COLOR="1", BACKPLAN_SESSION_SPEED="300", COLUMNS="100")
     return pexpect.spawn(
         sys.executable,
@@ -91,6 +92,7 @@ def _easier_and_other(answers: dict[str, Any]) -> tuple[str, int, int]:
 
     result = Recommender.load().recommend(validate_answers(answers))
     left_out = {e.exercise for e in result.excluded}
+    assert result.plan is not None
     for session in result.plan.weeks[0].sessions:
         for at, item in enumerate(session.exercises, 1):
             if item.exercise.easier and item.exercise.easier not in left_out:

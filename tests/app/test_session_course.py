@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from typing import Any
 
 import pytest
 
@@ -25,12 +26,13 @@ THURSDAY = "2026-01-08"
 FIT_ROWER = EXAMPLES / "plans" / "rower-24-every-piece-of-equipment.json"
 START_FIT = ["track", "start", "--answers", str(FIT_ROWER), "--start", "2026-01-05"]
 
-pexpect = pytest.importorskip("pexpect")
+# pexpect has no type information (the lock holds no stubs): its children are Any.
+pexpect: Any = pytest.importorskip("pexpect")
 
 SCREEN = r"Exercise (\d+) of (\d+): ([^(\r\n]+) \("
 
 
-def _spawn(db: str, *args: str):
+def _spawn(db: str, *args: str) -> Any:
     env = dict(os.environ, NO_COLOR="1", BACKPLAN_SESSION_SPEED="300", BACKPLAN_DB=db)
     return pexpect.spawn(
         sys.executable,
@@ -42,7 +44,7 @@ def _spawn(db: str, *args: str):
     )
 
 
-def _through(child) -> tuple[str, str, str]:
+def _through(child: Any) -> tuple[str, str, str]:
     """The whole session: `e` on the first exercise that has an easier version that
     suits the person, `s` on the exercise after it, Enter everywhere else. The name of
     the exercise swapped, of its easier version, and of the one skipped."""

@@ -53,6 +53,7 @@ def test_renewal_starts_from_the_amounts_done_now(db: str, run: Run) -> None:
     _eight_weeks(run)
     progress, _, recommender = follow(None, None)
     block = progress.course.block
+    assert block.result.plan is not None and block.safe is not None
     done = adapted_week(block.result.plan, 8, progress.next_level,
                         Choices(recommender.catalog, block.safe))  # fmt: skip
     reached = {a.item.id: a.item.dose.volume for a in done.items()}
@@ -61,6 +62,7 @@ def test_renewal_starts_from_the_amounts_done_now(db: str, run: Run) -> None:
     new = renewed.course.block
     assert new.number == 2 and new.first_plan_week > 1
     assert f"starting from the amounts of plan week {new.first_plan_week}" in out
+    assert new.result.plan is not None
     first = new.result.plan.week(new.first_plan_week).items()
     assert {i.id: i.dose.volume for i in first} == reached
     assert new.first_plan_week == 1 + min(
@@ -113,7 +115,8 @@ def test_adherence_advice_is_renew_with_fewer_days_in_the_same_course(db: str, r
     assert course.answers["days_per_week"] == 2 and course.answers["minutes_per_session"] == 10
     progress, _, _ = follow(None, None)
     assert progress.blocks[0].weeks_run() == 2  # block 1 ran two weeks before renewal
-    assert all(len(s.days) <= 2 for s in [progress.course.block.result.plan.week(1)])
+    plan = progress.course.block.result.plan
+    assert plan is not None and len(plan.week(1).days) <= 2
     report = run("track", "report", "--date", "2026-01-21").output
     assert "(renewed after 2 weeks)" in report and "Weeks checked in: 2." in report
 

@@ -12,14 +12,19 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from recommender.app.tracking import reviewed
 from recommender.core.progress import CheckIn
 from recommender.render.chart import chart_rows, chart_style, figure_of, svg_inline
 
 from conftest import Run
+
+if TYPE_CHECKING:  # matplotlib is imported where a test draws (the chart module's rule)
+    from matplotlib.figure import Figure
 from support.course import ANSWERS, START_ARGS, checkin_args
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -39,7 +44,7 @@ def _group(root: ET.Element, gid: str) -> ET.Element:
     return found
 
 
-def _pain_scale(svg: str) -> tuple[ET.Element, object]:
+def _pain_scale(svg: str) -> tuple[ET.Element, Callable[[float | str], float]]:
     """The SVG, and a function from a y pixel of the pain axes to pain (0-10), from the
     pixel positions of that axes' own tick labels."""
     root = ET.fromstring(svg)
@@ -51,7 +56,7 @@ def _pain_scale(svg: str) -> tuple[ET.Element, object]:
         use = tick.find(f".//{SVG}use")
         label = "".join(t.text or "" for t in tick.iter(f"{SVG}text")).strip()
         if use is not None and label.isdigit():
-            ticks.append((float(use.get("y")), int(label)))
+            ticks.append((float(use.get("y", "nan")), int(label)))
     (y0, v0), (y1, v1) = ticks[0], ticks[-1]
     return root, lambda y: v0 + (float(y) - y0) * (v1 - v0) / (y1 - y0)
 
@@ -78,8 +83,8 @@ def test_the_limit_drawn_follows_usual_pain_above_5_in_the_svg(
     # Week 1 follows the 7 at the start, then each week the usual pain before it, never
     # below 5.
     assert limits == [7.0, 8.0, 6.0, 5.0]
-    usual = _segments(_group(root, "usual-pain"))
-    assert round(pain_at(usual[0][1]), 1) == 7.0  # the scale reads the usual pain right
+    usual_line = _segments(_group(root, "usual-pain"))
+    assert round(pain_at(usual_line[0][1]), 1) == 7.0  # the scale reads the usual pain right
 
 
 def _long_course(db: str, run: Run, weeks_per_block: int, blocks: int) -> None:
@@ -108,25 +113,26 @@ def _long_course(db: str, run: Run, weeks_per_block: int, blocks: int) -> None:
             run("track", "renew", "--start", start.isoformat(), "--no-symptoms", "--no-outlook")
 
 
-def _drawn(figure):
+def _drawn(figure: Figure) -> Figure:
     """The figure laid out and drawn, as saving it would."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    FigureCanvasAgg(figure).draw()
+    # matplotlib's own annotations leave draw() untyped.
+    FigureCanvasAgg(figure).draw()  # type: ignore[no-untyped-call]
     return figure
 
 
-def _marks(figure) -> list[tuple[str, float, float, float]]:
+def _marks(figure: Figure) -> list[tuple[str, float, float, float]]:
     """Every decision and review mark: (its row, x and y in pixels, its size in pixels)."""
     _drawn(figure)
     marks_axes = figure.axes[1]
-    found = []
+    found: list[tuple[str, float, float, float]] = []
     for line in marks_axes.get_lines():
         if not str(line.get_gid()).startswith(("decision-", "review")):
             continue  # a block's first week, drawn across every axes
         size = line.get_markersize() * figure.dpi / 72
         for x, y in marks_axes.transData.transform(line.get_xydata()):
-            found.append((line.get_gid(), x, y, size))
+            found.append((str(line.get_gid()), float(x), float(y), size))
     return found
 
 
@@ -147,8 +153,11 @@ def test_decision_and_review_marks_never_overlap(db: str, run: Run) -> None:
 def test_the_decision_words_of_a_short_course_never_overlap(course: str) -> None:
     progress = reviewed(None, None)
     with chart_style():
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
         figure = _drawn(figure_of(progress))
-        renderer = figure.canvas.get_renderer()
+        assert isinstance(figure.canvas, FigureCanvasAgg)  # _drawn's
+        renderer = figure.canvas.get_renderer()  # type: ignore[no-untyped-call]  # as draw()
         words = [t for t in figure.axes[1].texts]
         expected = ["progress"] * 3 + ["hold", "step back", "progress", "progress", "STOP"]
         assert [t.get_text() for t in words] == expected
@@ -199,7 +208,7 @@ def test_the_page_lists_the_charts_data_as_its_text_alternative(course: str, run
 
 
 def test_a_matplotlibrc_in_the_current_folder_is_ignored(course: str, tmp_path: Path) -> None:
-    def report(folder) -> subprocess.CompletedProcess:
+    def report(folder: Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "recommender", "track", "report", "-f", "html"],
             cwd=folder, capture_output=True, text=True, env=dict(os.environ, BACKPLAN_DB=course),

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from recommender.app.tracking import follow
+from recommender.core.answers import Answers
+from recommender.pipeline.adapt import Progress
 
 from conftest import Run
 from support.course import ANSWERS, EXPECTED, START_ARGS, WEEKS, checkin_args
@@ -70,7 +72,8 @@ def test_a_soon_symptom_holds_the_dose_with_its_advice(db: str, run: Run) -> Non
     )
     progress, _, _ = follow(None, None)
     assert progress.reviews[0].outcome == "hold"
-    assert progress.reviews[0].deciding.id == "AD-RESCREEN-SOON"
+    deciding = progress.reviews[0].deciding
+    assert deciding is not None and deciding.id == "AD-RESCREEN-SOON"
 
 
 #: A plan that starts above the foot of its ladders (a fit rower starts strength work at
@@ -108,7 +111,7 @@ def test_step_back_with_no_easier_version_says_so(db: str, run: Run) -> None:
     assert "no easier version is safe for you" in " ".join(status.split())
 
 
-def _answers(which: str = "course"):
+def _answers(which: str = "course") -> Answers:
     from recommender.inputs.answers_file import example_answers, read_answers
 
     from support.course import ANSWERS
@@ -123,7 +126,8 @@ def test_adherence_keeps_the_dose_and_suggests_fewer_sessions(db: str, run: Run)
     run(*checkin_args(1, "monday", 2, "same", 6, None, ()))
     progress, _, _ = follow(None, None)
     review = progress.reviews[0]
-    assert review.outcome == "adherence" and review.deciding.id == "AD-ADHERENCE"
+    assert review.outcome == "adherence"
+    assert review.deciding is not None and review.deciding.id == "AD-ADHERENCE"
     assert progress.next_level.week == 1
     assert "fewer or shorter" in run("track", "status", "--week", "2").output
 
@@ -166,7 +170,9 @@ def test_report_fhir_is_a_valid_r4_bundle_of_observations(course: str, run: Run)
 
     data = json.loads(run("track", "report", "--format", "fhir").output)
     bundle = Bundle.model_validate(data)
-    resources = [e.resource for e in bundle.entry]
+    assert bundle.entry is not None
+    # The resources as plain objects: which kind each is decides what it holds.
+    resources: list[Any] = [e.resource for e in bundle.entry]
     assert {r.get_resource_type() for r in resources} == {"Observation", "Flag"}
     observations = [r for r in resources if r.get_resource_type() == "Observation"]
     nprs = [o for o in observations if o.code.coding[0].code == "72514-3"]
@@ -247,7 +253,7 @@ def test_the_light_review_decides_as_the_full_pipeline_does(course: str) -> None
     full, _, _ = follow(None, None)
     light = reviewed(None, None)
 
-    def decided(progress):
+    def decided(progress: Progress) -> list[tuple[object, ...]]:
         return [
             (
                 r.summary,

@@ -37,8 +37,10 @@ def test_an_exercise_that_hurt_steps_back_alone_while_the_rest_progresses(
     )
     progress, _, _ = follow(None, None)
     review = progress.reviews[0]
-    assert review.outcome == "progress" and review.deciding.id == "AD-PROGRESS"
+    assert review.outcome == "progress"
+    assert review.deciding is not None and review.deciding.id == "AD-PROGRESS"
     (decided,) = review.exercises
+    assert decided.rule is not None
     assert (decided.exercise, decided.rule.id, decided.now) == (
         "band-pallof-hold",
         "AD-EXERCISE-SWAP",
@@ -81,6 +83,7 @@ def test_too_easy_moves_on_to_the_harder_version_and_a_hurt_steps_back_again(
     run(*checkin_args(2, "3", 6, "same", 3, None, ()), "--hurt", "shoulder-blade-squeeze")
     progress, _, _ = follow(None, None)
     (decided,) = progress.reviews[1].exercises
+    assert decided.rule is not None
     assert (decided.rule.id, decided.now) == ("AD-EXERCISE-EASIER", "scapular-setting")
     assert progress.next_level.swaps == ()  # back to the plan's own exercise
     status = run("track", "status", "--week", "3").output
@@ -103,6 +106,7 @@ def test_an_exercise_that_hurt_with_nothing_gentler_is_left_out(db: str, run: Ru
     run(*checkin_args(1, "3", 6, "same", 3, None, ()), "--hurt", "Relaxed breathing")
     progress, _, _ = follow(None, None)
     (decided,) = progress.reviews[0].exercises
+    assert decided.rule is not None
     assert (decided.rule.id, decided.now) == ("AD-EXERCISE-OUT", None)
     status = run("track", "status", "--week", "2").output
     assert "Left out: Relaxed breathing" in " ".join(status.split())
@@ -117,6 +121,7 @@ def test_only_exercises_that_passed_the_persons_filters_are_offered(db: str, run
     easy = ["--too-easy", "overhead side reach"]
     assert run(*checkin_args(2, "3", 2, "same", 5, None, ()), *easy).exit_code == 0
     progress, _, recommender = follow(None, None)
+    assert progress.course.block.safe is not None
     safe = {s.id for s in progress.course.block.safe}
     answers = json.loads(ANSWERS.read_text())
     from recommender.inputs.answers_file import validate_answers
@@ -163,9 +168,9 @@ def test_a_new_symptom_narrows_what_a_week_may_hold(db: str, run: Run) -> None:
     """A symptom at `soon` brings in EX-INTENSITY's case for that level (no level 3):
     the block keeps what passes the filters now, and no week shows anything else."""
     run(*EXAMPLE)
-    before = set(stored_course(db).blocks[-1].safe)
+    before = set(stored_course(db).blocks[-1].safe or ())
     run(*checkin_args(1, "3", 2, "same", 3, None, ("limb_pain_or_tingling",)))
-    after = set(stored_course(db).blocks[-1].safe)
+    after = set(stored_course(db).blocks[-1].safe or ())
     recommender = Recommender.load()
     assert after < before
     assert all(recommender.catalog[e].level <= 2 for e in after)
@@ -201,7 +206,9 @@ _ENGINE = create_engine(_BOOK.rulebook.adapt_conditions(), "reference")
 
 
 @given(st.fixed_dictionaries({k: st.booleans() for k in NO_EXERCISE}))
-def test_an_exercise_that_hurt_gets_exactly_one_of_the_three_steps_back(exercise) -> None:
+def test_an_exercise_that_hurt_gets_exactly_one_of_the_three_steps_back(
+    exercise: dict[str, bool],
+) -> None:
     week = {**_BOOK.rulebook.review_baseline, "exercise": exercise}
     hurt_rules = {"AD-EXERCISE-EASIER", "AD-EXERCISE-SWAP", "AD-EXERCISE-OUT"}
     fired = _ENGINE.evaluate(week) & hurt_rules

@@ -58,7 +58,7 @@ def test_two_people_on_one_file_each_see_only_their_own_course(
     ids=lambda c: "-".join(c[:2]),
 )
 def test_a_command_that_does_not_say_whose_course_is_refused(
-    db: str, run: Run, tmp_path: Path, command
+    db: str, run: Run, tmp_path: Path, command: list[str]
 ) -> None:
     run(*ALICE)
     _start_bob(run, tmp_path)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 
-from recommender.core.result_record import FORMAT, ResultRecord
+from recommender.core.result_record import FORMAT, PlanRecord, ResultRecord
 from recommender.core.wording import dose_words
 from recommender.inputs.answers_file import example_answers, validate_answers
 from recommender.inputs.result_record import StoredResultError, read_result
@@ -57,7 +57,8 @@ def _with_defaults(result: dict[str, Any]) -> dict[str, Any]:
 
 def _dumped(record: ResultRecord) -> dict[str, Any]:
     """The records as JSON would hold them (dates as ISO text)."""
-    return json.loads(json.dumps(dataclasses.asdict(record), default=str))
+    dumped: dict[str, Any] = json.loads(json.dumps(dataclasses.asdict(record), default=str))
+    return dumped
 
 
 @settings(max_examples=60)
@@ -95,7 +96,8 @@ def test_a_result_stored_in_format_2_still_reads() -> None:
     assert record.plan is not None and record.plan.week(1).items()[0].rest_seconds == 0
     now = read_result(result).plan
 
-    def doses(plan):
+    def doses(plan: PlanRecord | None) -> list[tuple[object, ...]]:
+        assert plan is not None
         return [(i.id, i.dose, i.position) for week in plan.weeks for i in week.items()]
 
     assert doses(record.plan) == doses(now)

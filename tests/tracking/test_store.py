@@ -100,7 +100,7 @@ def test_the_default_database_is_private_to_the_user(
     ids=["text", "damaged-sqlite", "binary"],
 )
 def test_a_corrupt_or_foreign_file_is_refused_and_left_as_it_was(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run, content
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run, content: bytes
 ) -> None:
     path = tmp_path / "mine.db"
     path.write_bytes(content)
@@ -154,7 +154,7 @@ def test_check_ins_from_two_processes_at_once_lose_nothing(db: str, run: Run) ->
     race_two_writers(db, each)
     checkins = stored_course(db).checkins
     assert len(checkins) == 2 * each
-    assert sorted(c.exercise_pain for c in checkins) == [1] * each + [2] * each
+    assert sorted(c.exercise_pain or 0 for c in checkins) == [1] * each + [2] * each
     assert len({c.id for c in checkins}) == 2 * each
 
 
@@ -248,7 +248,7 @@ def test_a_damaged_backplan_database_is_a_message_on_every_path(db: str, run: Ru
 # -- revision 0001 with data in it, migrated (issue 25: people and blocks) -------------
 
 
-def _schema_differences(url: str) -> list:
+def _schema_differences(url: str) -> list[Any]:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
     from sqlalchemy import create_engine

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from recommender.core.progress import Person
 from recommender.store import database
 
 from conftest import Run
@@ -33,7 +34,7 @@ def test_two_first_starts_at_once_both_succeed(tmp_path: Path) -> None:
         assert {p.name for p in database_people(str(path))} == {"Alice", "Bob"}
 
 
-def database_people(path: str):
+def database_people(path: str) -> list[Person]:
     from recommender.store.courses import Store
 
     return Store.open(path).people()
@@ -64,7 +65,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def nearly_full_disk(tmp_path: Path, run: Run):
+def nearly_full_disk(tmp_path: Path, run: Run) -> Iterator[Path]:
     """A tmpfs holding a course, filled up but for a little room (root only)."""
     folder = tmp_path / "disk"
     _mount(folder, "1m")
@@ -93,7 +94,7 @@ def test_a_full_disk_start_exits_1_leaves_no_file_and_says_nothing_was_stored(
     assert list(small_disk.iterdir()) == []  # no empty file to read as "nothing tracked"
 
 
-def test_a_full_disk_keeps_an_existing_course_whole(nearly_full_disk) -> None:
+def test_a_full_disk_keeps_an_existing_course_whole(nearly_full_disk: Path) -> None:
     """Check-ins that cannot be written fail whole (exit 1): the course is as it was."""
     from click.testing import CliRunner
 

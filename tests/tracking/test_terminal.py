@@ -49,6 +49,7 @@ def test_a_person_picks_the_exercise_that_hurt_at_a_terminal(db: str, run: Run) 
     assert child.exitstatus == 0
     progress, _, _ = follow(None, None)
     (decided,) = progress.reviews[0].exercises
+    assert decided.rule is not None
     assert decided.exercise == "band-pallof-hold" and decided.rule.id == "AD-EXERCISE-SWAP"
     # The pain over the limit was the band hold's: the rest of the plan moves on.
     assert progress.reviews[0].outcome == "progress"

@@ -28,7 +28,7 @@ def test_status_compiles_both_engines_in_every_process(tmp_path: Path) -> None:
     db = str(tmp_path / "course.db")
     env = dict(os.environ, BACKPLAN_ENGINE="durable")
 
-    def backplan(*args: str, seed: int = 0) -> subprocess.CompletedProcess:
+    def backplan(*args: str, seed: int = 0) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "recommender", "track", "--db", db, *args],
             capture_output=True,

@@ -71,7 +71,7 @@ def test_a_symptom_reported_at_a_check_in_raises_the_level_shown_after(db: str, 
     ids=["option", "answers", "a-country-name"],
 )
 def test_the_emergency_number_comes_from_the_answers_or_the_country_option(
-    db: str, run: Run, tmp_path: Path, how, number: str
+    db: str, run: Run, tmp_path: Path, how: list[str], number: str
 ) -> None:
     answers = dict(json.loads(ANSWERS.read_text()), country="GB")
     path = tmp_path / "gb.json"
