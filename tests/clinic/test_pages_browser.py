@@ -18,7 +18,7 @@ import pytest
 
 from recommender.clinic.db import ClinicDB
 
-from support.browser import find_browser
+from support.browser import axe_problems, chromium
 from support.clinic import Browser, Clinic, example, result_ids
 from support.web import SECTIONS, section_form, served
 
@@ -26,32 +26,13 @@ if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from playwright import sync_api as pw
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
 GOOD_WEEK = {"week": "1", "done": "2", "exercise_pain": "2", "next_morning": "same",
              "usual_pain": "3"}  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[pw.Browser]:
-    executable = find_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def _problems(page: pw.Page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+@pytest.fixture(scope="module", name="chromium")
+def browser() -> Iterator[pw.Browser]:
+    yield from chromium()
 
 
 def _people(base: str, path: str) -> dict[str, Browser]:
@@ -106,9 +87,9 @@ def test_axe_finds_nothing_serious_on_the_clinics_other_pages(
         page.fill("#email", "nobody@example.org")
         page.fill("#password", "not it")
         page.get_by_role("button", name="Sign in").click()
-        found["sign-in refused"] = _problems(page)
+        found["sign-in refused"] = axe_problems(page)
         page.goto("/invite/AAAA-BBBB-CCCC-DDDD")
-        found["invite expired"] = _problems(page)
+        found["invite expired"] = axe_problems(page)
         nobody.close()
         visits = {
             "amy": ["/", "/questions/2", "/start-again", "/country"],
@@ -127,7 +108,7 @@ def test_axe_finds_nothing_serious_on_the_clinics_other_pages(
                 page.goto(address)
                 assert page.url.endswith(address) or address == "/", (name, page.url)
                 assert "Sign in" not in page.title(), (name, address)
-                found[f"{name} {address}"] = _problems(page)
+                found[f"{name} {address}"] = axe_problems(page)
             context.close()
         context, page = _signed_in(chromium, base, people["dan"])
         page.goto("/check-in")
@@ -139,21 +120,21 @@ def test_axe_finds_nothing_serious_on_the_clinics_other_pages(
         page.get_by_role("button", name="Send my check-in").click()
         page.wait_for_load_state()
         assert "Your plan is stopped" in page.content()
-        found["check-in warning"] = _problems(page)
+        found["check-in warning"] = axe_problems(page)
         page.goto("/")
-        found["stopped plan"] = _problems(page)
+        found["stopped plan"] = axe_problems(page)
         context.close()
         context, page = _signed_in(chromium, base, people["doctor"])
         page.goto("/clinic/patients")
-        found["patients with alerts"] = _problems(page)
+        found["patients with alerts"] = axe_problems(page)
         page.get_by_role("link", name="Dan").click()
         page.wait_for_load_state()
         assert "The plan stopped" in page.content() and "asked for their record" in page.content()
-        found["progress of a stopped plan"] = _problems(page)
+        found["progress of a stopped plan"] = axe_problems(page)
         page.goto("/clinic/patients")
         page.get_by_role("button", name="Make an invite").click()
         page.wait_for_load_state()
-        found["invite refused"] = _problems(page)
+        found["invite refused"] = axe_problems(page)
         context.close()
     assert len(found) >= 18
     assert {name: problems for name, problems in found.items() if problems} == {}

@@ -29,7 +29,7 @@ from recommender.app.web import form
 from recommender.core.paths import get_path
 from recommender.inputs.questionnaire import load_questionnaire
 
-from support.browser import find_browser
+from support.browser import chromium
 from support.clinic import PASSWORD, example
 from support.postgres import new_database, server_or_skip
 from support.web import backplan, served
@@ -40,29 +40,13 @@ if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from recommender.app.web.form import Section
 
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SECTIONS = form.sections(load_questionnaire())
 FLARE = {"#done": "3", "#exercise_pain": "7", "#usual_pain": "5"}
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[pw.Browser]:
-    executable = find_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    yield from chromium()
 
 
 @pytest.fixture(scope="module")

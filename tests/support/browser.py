@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:  # Playwright and the form are imported where they are used
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
     from recommender.app.web.form import Section
 
@@ -39,6 +40,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def chromium() -> Iterator[Browser]:
+    """Debian's chromium, headless, for as long as the caller holds it: a module's
+    `browser` fixture is `yield from chromium()`."""
+    executable = find_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 def axe_problems(page: Page) -> list[str]:
@@ -92,6 +107,11 @@ def answer_everything(page: Page, answers: dict[str, Any]) -> None:
     for section in form.sections(load_questionnaire()):
         page.wait_for_url(f"**/questions/{section.number}")
         fill_section(page, section, answers)
-        page.locator('button[value="next"]').click()
-        page.wait_for_load_state()
+        continue_(page)
     page.wait_for_url("**/review")
+
+
+def continue_(page: Page) -> None:
+    """The questions page's Continue, and the next page loaded."""
+    page.locator('button[value="next"]').click()
+    page.wait_for_load_state()

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -33,24 +33,20 @@ from recommender.pipeline.recommend import Recommender
 from recommender.render import FORMATS, render_result
 
 from conftest import example_answers
-from support.browser import find_browser
+from support.browser import (
+    answer_everything,
+    axe_problems,
+    chromium,
+    continue_,
+    fill_section,
+    start,
+)
 from support.phrases import EXERCISE_TALK
 
 if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from playwright import sync_api as pw
 
-    from recommender.app.web.form import Section
 
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SECTIONS = form.sections(load_questionnaire())
 EXERCISE_WORDS = re.compile(r"\bexercis", re.IGNORECASE)
 
@@ -180,15 +176,7 @@ def test_api_questionnaire_is_the_fhir_questionnaire(server: str) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[pw.Browser]:
-    executable = find_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    yield from chromium()
 
 
 @pytest.fixture
@@ -199,59 +187,6 @@ def page(browser: pw.Browser, server: str) -> Iterator[pw.Page]:
         yield opened
     finally:
         context.close()
-
-
-def axe_problems(page: pw.Page) -> list[str]:
-    """Serious and critical axe-core violations on the page as it is now."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def start(page: pw.Page, country: str = "") -> None:
-    page.goto("/")
-    if country:
-        page.select_option("#country", country)
-    page.get_by_role("button", name="Start").click()
-    page.wait_for_url("**/questions/1")
-
-
-def fill_section(page: pw.Page, section: Section, answers: dict[str, Any]) -> None:
-    """Answer every question of `section` from an answers object, as a person would."""
-    for question in form.asked(section, answers.get("age")):
-        value = get_path(answers, question.key, None)
-        kind = form.kind(question)
-        if question.or_ask:  # one yes/no per part: the first "yes" answers it
-            for key in form.part_keys(question)[: 1 if value else None]:
-                page.check(f'input[name="{key}"][value="{"yes" if value else "no"}"]')
-        elif kind == "yes_no":
-            page.check(f'input[name="{question.key}"][value="{"yes" if value else "no"}"]')
-        elif kind == "choice":
-            page.check(f'input[name="{question.key}"][value="{value}"]')
-        elif kind == "choices":
-            for option in question.choices:
-                box = page.locator(f'input[name="{question.key}"][value="{option}"]')
-                box.set_checked(option in value)
-        else:
-            page.fill(f'[name="{question.key}"]', "" if value is None else str(value))
-
-
-def continue_(page: pw.Page) -> None:
-    page.locator('button[value="next"]').click()
-    page.wait_for_load_state()
-
-
-def answer_everything(page: pw.Page, answers: dict[str, Any]) -> None:
-    for section in SECTIONS:
-        page.wait_for_url(f"**/questions/{section.number}")
-        fill_section(page, section, answers)
-        continue_(page)
-    page.wait_for_url("**/review")
 
 
 def test_full_form_to_a_plan(page: pw.Page) -> None:

@@ -14,21 +14,24 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from recommender.app.web import form
-from recommender.core.paths import get_path
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.pipeline.recommend import Recommender
 
 from conftest import example_answers
-from support.browser import find_browser
+from support.browser import (
+    answer_everything,
+    axe_problems,
+    chromium,
+    continue_,
+    fill_section,
+    start,
+)
 from support.web import served
 
 if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from playwright import sync_api as pw
 
-    from recommender.app.web.form import Section
 
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 SECTIONS = form.sections(load_questionnaire())
 ANSWERS = "desk-worker-upper-back"
 
@@ -41,15 +44,7 @@ def server() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[pw.Browser]:
-    executable = find_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    yield from chromium()
 
 
 @pytest.fixture
@@ -60,58 +55,6 @@ def shots(tmp_path: Path) -> Path:
 def opened(browser: pw.Browser, server: str, **options: Any) -> tuple[pw.BrowserContext, pw.Page]:
     context = browser.new_context(base_url=server, accept_downloads=True, **options)
     return context, context.new_page()
-
-
-def axe_problems(page: pw.Page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def start(page: pw.Page, country: str = "") -> None:
-    page.goto("/")
-    if country:
-        page.select_option("#country", country)
-    page.get_by_role("button", name="Start").click()
-    page.wait_for_url("**/questions/1")
-
-
-def fill_section(page: pw.Page, section: Section, answers: dict[str, Any]) -> None:
-    for question in form.asked(section, answers.get("age")):
-        value = get_path(answers, question.key, None)
-        kind = form.kind(question)
-        if question.or_ask:
-            for key in form.part_keys(question)[: 1 if value else None]:
-                page.check(f'input[name="{key}"][value="{"yes" if value else "no"}"]')
-        elif kind == "yes_no":
-            page.check(f'input[name="{question.key}"][value="{"yes" if value else "no"}"]')
-        elif kind == "choice":
-            page.check(f'input[name="{question.key}"][value="{value}"]')
-        elif kind == "choices":
-            for option in question.choices:
-                page.locator(f'input[name="{question.key}"][value="{option}"]').set_checked(
-                    option in value
-                )
-        else:
-            page.fill(f'[name="{question.key}"]', "" if value is None else str(value))
-
-
-def continue_(page: pw.Page) -> None:
-    page.locator('button[value="next"]').click()
-    page.wait_for_load_state()
-
-
-def answer_everything(page: pw.Page, answers: dict[str, Any]) -> None:
-    for section in SECTIONS:
-        page.wait_for_url(f"**/questions/{section.number}")
-        fill_section(page, section, answers)
-        continue_(page)
-    page.wait_for_url("**/review")
 
 
 def country_line(page: pw.Page) -> str:

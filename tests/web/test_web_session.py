@@ -17,13 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import example_answers
-from support.browser import (
-    CHROMIUM_ARGS,
-    answer_everything,
-    axe_problems,
-    find_browser,
-    start,
-)
+from support.browser import answer_everything, axe_problems, chromium, start
 from support.session_case import FIT_DESK, THURSDAY, thursday
 from support.web import backplan, served
 
@@ -64,15 +58,7 @@ def server() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[pw.Browser]:
-    executable = find_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    yield from chromium()
 
 
 @pytest.fixture
