@@ -17,8 +17,10 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
+# The replies are read through the module (intake.read_reply), where a test's scripted
+# replies take its place.
+from recommender.app import intake
 from recommender.app.closing import command_name
-from recommender.app.intake import read_reply
 from recommender.app.intake_session import (
     IntakeSession,
     WarnedFirst,
@@ -61,7 +63,7 @@ def run_intake(
 ) -> None:
     session = IntakeSession(
         recommender.rulebook,
-        read_reply,
+        intake.read_reply,
         say,
         lambda: terminal_width(err=True),
         country=country,
@@ -176,7 +178,9 @@ def keep_unfinished(session: IntakeSession, save: Optional[str], private: bool) 
     target = save or str(draft_path())
     say("")
     try:
-        reply = read_reply(f"Keep your answers so far in {target}, to finish later? (y/n) > ")
+        reply = intake.read_reply(
+            f"Keep your answers so far in {target}, to finish later? (y/n) > "
+        )
     except (KeyboardInterrupt, EOFError, Invalid):
         reply = ""
     if reply.strip().lower() not in ("y", "yes"):
@@ -210,7 +214,7 @@ def ask_time_of_day() -> Optional[Reminders]:
     say("")
     while True:
         try:
-            reply = read_reply(
+            reply = intake.read_reply(
                 "What time of day suits you for your sessions? (HH:MM, such as 18:30; Enter: "
                 "no time, all-day events) > "
             ).strip()
@@ -240,7 +244,7 @@ def offer_kept_draft() -> Optional[str]:
     say(f"You have an unfinished intake, kept on {when.isoformat()}.")
     while True:
         try:
-            reply = read_reply("Continue it (y), or start again and delete it (n)? > ")
+            reply = intake.read_reply("Continue it (y), or start again and delete it (n)? > ")
         except Invalid as problem:
             say(f"  {problem}")
             continue
