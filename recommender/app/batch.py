@@ -21,9 +21,12 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, BinaryIO, Optional
+
+import click
 
 from recommender.app.batch_lines import (
     AHEAD_PER_WORKER,
@@ -35,6 +38,9 @@ from recommender.app.batch_lines import (
     setup,
     work,
 )
+from recommender.app.output import open_output, refuse_same_file
+from recommender.inputs.answers_file import open_input
+from recommender.rulebook.engines import create_engine
 
 
 @dataclass
@@ -158,12 +164,14 @@ def _run_parallel(
     write: Callable[[ChunkResult], None],
     stop: _StopRequest,
 ) -> None:
+    # lazy: multiprocessing is loaded only by the commands that use it
     import multiprocessing
 
     # fork starts workers at once with everything already imported; elsewhere (or
     # where fork is unavailable) spawn is the safe default.
     method = "fork" if sys.platform.startswith("linux") else None
     context = multiprocessing.get_context(method)
+    # lazy: concurrent.futures is loaded only by the commands that use it
     from concurrent.futures.process import BrokenProcessPool
 
     pending: deque[tuple[int, Future[ChunkResult]]] = deque()
@@ -234,6 +242,7 @@ class _WorkerWatch:
         self._thread.start()
 
     def _run(self) -> None:
+        # lazy: multiprocessing is loaded only by the commands that use it
         from multiprocessing.connection import wait
 
         wait([w.sentinel for w in self._workers] + [self._wake_read])
@@ -278,6 +287,7 @@ def _malloc_trim() -> Optional[Callable[[int], int]]:
     if not sys.platform.startswith("linux"):
         return None
     try:
+        # lazy: ctypes is loaded only by the commands that use it
         import ctypes
 
         return ctypes.CDLL("libc.so.6").malloc_trim
@@ -311,17 +321,7 @@ def run_batch_command(
 ) -> Summary:
     """`backplan batch`: open the input and output, run, and report on standard error
     (with a progress line while it runs in a terminal)."""
-    import sys
-    from contextlib import nullcontext
-
-    import click
-
-    from recommender.app.output import open_output, refuse_same_file
-    from recommender.inputs.answers_file import open_input
-
     if options.engine is not None or workers == 1:
-        from recommender.rulebook.engines import create_engine
-
         create_engine({}, options.engine)  # refuse an unusable engine before any work
     refuse_same_file(source, output)  # before anything is truncated
     stream = sys.stdin.buffer if source == "-" else open_input(source, "a JSON Lines file")
@@ -345,10 +345,6 @@ class _Progress:
         self.shown = 0.0
 
     def __call__(self, summary: Summary) -> None:
-        import time
-
-        import click
-
         now = time.monotonic()
         if now - self.shown < 0.2:
             return

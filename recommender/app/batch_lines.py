@@ -10,12 +10,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO, NamedTuple, Optional
 
 from recommender.core import jsonline
 from recommender.core.answers import in_country
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import MAX_BYTES, parse_answers
+from recommender.pipeline.recommend import Recommender
 from recommender.render.json_result import compact
 
 #: Lines per chunk: large enough that passing work between processes is cheap,
@@ -60,9 +62,6 @@ def setup(options: Options, quiet_interrupts: bool, parent: Optional[int] = None
     """Load the rules and compile the engine once per process; a worker (`parent` is
     the batch's process id) also ends when the batch does."""
     global _RECOMMENDER, _OPTIONS
-    from pathlib import Path
-
-    from recommender.pipeline.recommend import Recommender
 
     if parent is not None:
         end_with_parent(parent)
@@ -91,6 +90,7 @@ def end_with_parent(parent: int) -> None:
     """
     if sys.platform.startswith("linux"):
         try:
+            # lazy: ctypes is loaded only by the commands that use it
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)

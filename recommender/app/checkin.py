@@ -35,6 +35,8 @@ from recommender.core.answers import missing_safety_answers
 from recommender.core.progress import PSFS_EVERY_WEEKS, PSFS_NAME, RESCREEN, CheckIn, pain_limit
 from recommender.core.typed import escaped, quoted, whole_number
 from recommender.core.wording import WEEKDAYS
+from recommender.store.courses import Store
+from recommender.store.quick import QuickStore
 
 if TYPE_CHECKING:
     from recommender.pipeline.adapt import Progress
@@ -86,13 +88,9 @@ def checkin(
     given: CheckinOptions,
     interactive: bool,
 ) -> None:
-    from recommender.store.quick import QuickStore
-
     # SQLite at the current schema: the quick path, without SQLAlchemy (store/quick.py).
     store: Optional[CheckInStore] = QuickStore.open(db)
     if store is None:
-        from recommender.store.courses import Store
-
         store = Store.open(db)
     try:
         _check_in(store, db, person_given, country, engine, day, given, interactive)
@@ -173,6 +171,7 @@ def _check_in(
 
 def _echo_warning(found: Triage) -> None:
     """What a re-screen found, in words (rendering is loaded only when it is needed)."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.render.text import render_warning
 
     click.echo(render_warning(found), nl=False)
@@ -335,6 +334,7 @@ def _named_exercises(
 
 
 def _catalog_names() -> dict[str, list[str]]:
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.inputs.catalog_file import load_catalog
 
     return {e.id: [e.name, e.position] for e in load_catalog()}
@@ -398,6 +398,7 @@ def ask_new_symptoms(course_answers: dict[str, Any], found: list[str]) -> bool:
         "Any new or changed symptom since your last check-in?", default=False, err=True
     ):
         return False
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.inputs.questionnaire import load_questionnaire
 
     questions = {q.key: q for q in load_questionnaire().questions}
@@ -465,6 +466,7 @@ def _psfs_scores(
 
 def rescreen(answers: dict[str, Any], new_flags: Sequence[str], recommender: Recommender) -> Result:
     """Triage again: the stored answers with the new symptoms answered yes."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.inputs.answers_file import validate_answers
 
     answers = dict(answers)
@@ -476,6 +478,7 @@ def rescreen(answers: dict[str, Any], new_flags: Sequence[str], recommender: Rec
 def _narrowed(result: Result, block_safe: Optional[SafeRow], recommender: Recommender) -> SafeRow:
     """What passes the person's filters with the answers a re-screen read, within what
     passed before: a new answer can only take exercises away."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.pipeline.choices import safe_exercises
 
     now = safe_row(safe_exercises(recommender, result.answers, result.triage.level))
@@ -501,6 +504,7 @@ class _WeekList:
 
     def __call__(self) -> list[tuple[str, str]]:
         if self.listed is None:
+            # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
             from recommender.pipeline.adapt import adapted_week
             from recommender.pipeline.choices import Choices
 

@@ -13,6 +13,8 @@ commands that need them, so that `backplan --help` and a text plan start quickly
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import shlex
 import sys
@@ -48,17 +50,15 @@ from recommender.app.output import (
     warn_beside,
 )
 from recommender.app.track import parse_day, person_option, track
-from recommender.core.answers import EQUIPMENT, PAIN_AREAS, in_country
+from recommender.core.answers import EQUIPMENT, PAIN_AREAS, Answers, in_country
 from recommender.core.catalog import Kind
 from recommender.core.errors import ExitCode
 from recommender.core.wording import WEEKDAYS
-from recommender.render import Reminders, RenderOptions
+from recommender.render import Reminders, RenderOptions, render_result, to_json
+from recommender.rulebook.engines import ENGINE_VARIABLE, create_engine
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from recommender.app.guided import Terminal
-    from recommender.core.answers import Answers
     from recommender.pipeline.recommend import Recommender, Result
 
 
@@ -66,12 +66,14 @@ if TYPE_CHECKING:
 
 
 def _recommender(rules: Optional[str] = None, engine: Optional[str] = None) -> Recommender:
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.pipeline.recommend import Recommender
 
     return Recommender.load(Path(rules) if rules else None, engine=engine)
 
 
 def _answers_from(answers_path: Optional[str], example: bool) -> Answers:
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.inputs.answers_file import example_answers, read_answers
 
     if example and answers_path:
@@ -84,9 +86,6 @@ def _answers_from(answers_path: Optional[str], example: bool) -> Answers:
 
 
 def _starting(answers: Answers, start: str) -> Answers:
-    import dataclasses
-    import datetime as dt
-
     try:
         day = dt.date.today() if start == "today" else dt.date.fromisoformat(start)
     except ValueError:
@@ -179,8 +178,6 @@ def plan(
       backplan plan --answers me.json --format json -o plan.json
       cat me.json | backplan plan --answers - --weeks 6
     """
-    from recommender.render import render_result
-
     answers = _answers_from(answers_path, example)
     if start:
         answers = _starting(answers, start)
@@ -217,7 +214,6 @@ def _reminders(
         if zone or base_url:
             raise click.UsageError("--tz and --base-url go with --time HH:MM")
         return None
-    import datetime as dt
 
     return Reminders(dt.time.fromisoformat(at_time), zone or system_zone(), remind, base_url)
 
@@ -231,6 +227,7 @@ def _markdown_figures(
         return "embed", {}
     if not is_file_target(output):
         return None, {}
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.render.markdown import figure_files, figure_folder
 
     files = figure_files(result)
@@ -285,6 +282,7 @@ def session(
       backplan session --example
       backplan session --answers me.json --week 2 --day wednesday
     """
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app.guided import Terminal
     from recommender.app.intake import read_reply
     from recommender.pipeline.session import NoSession
@@ -296,6 +294,7 @@ def session(
     day = day.lower() if day else None
     try:
         if answers_path is None and not example:
+            # lazy: off the path of `backplan --help` (its start-up)
             from recommender.app.course_session import Course, course_session
 
             if rules_dir:
@@ -322,6 +321,7 @@ def _session_of_answers(
     engine: Optional[str],
     terminal: Terminal,
 ) -> None:
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app.guided import run_session
 
     recommender = _recommender(rules_dir, engine)
@@ -342,6 +342,7 @@ def explain(
     engine: Optional[str],
 ) -> None:
     """Show every rule that fired and every exercise left out, with reasons and sources."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.render.explain import render_explain, render_explain_json
 
     result = _recommender(rules_dir, engine).recommend(_answers_from(answers_path, example))
@@ -392,6 +393,7 @@ def intake(
     at the end, a review lets you change any answer. Ctrl-C offers to keep your
     answers so far (in --save FILE, or a private draft) for `--resume`.
     """
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app.intake_end import run_intake
 
     # Loaded first: an unusable engine is reported before the questions, not after.
@@ -435,6 +437,7 @@ def batch(
     goes to standard error at the end, with a progress line while it runs in a
     terminal. Ctrl-C stops cleanly: every result finished so far is written whole.
     """
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app.batch import run_batch_command
     from recommender.app.batch_lines import Options
 
@@ -472,19 +475,20 @@ def exercises(
     output: Optional[str],
 ) -> None:
     """List the exercise catalog (--format html: a page with each exercise's figure)."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.inputs.catalog_file import load_catalog
 
     equipment = set(kit) - {"none"} if kit else None
     chosen = load_catalog().select(areas, equipment, kind)
     if fmt == "json":
-        from recommender.render import to_json
-
         emit(to_json([e.to_dict() for e in chosen]), output)
     elif fmt == "html":
+        # lazy: off the path of `backplan --help` (its start-up)
         from recommender.render.catalog_page import render_catalog_page
 
         emit(render_catalog_page(chosen), output)
     else:
+        # lazy: off the path of `backplan --help` (its start-up)
         from recommender.render.listing import render_exercises
 
         emit(render_exercises(chosen), output)
@@ -499,12 +503,11 @@ def rules() -> None:
 @format_option(("text", "json"))
 def rules_list(fmt: str) -> None:
     """Every rule with its id, level or effect, condition and source."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.render.listing import render_rules, rules_as_json
 
     book = _recommender().rulebook
     if fmt == "json":
-        from recommender.render import to_json
-
         emit(to_json(rules_as_json(book)))
     else:
         emit(render_rules(book))
@@ -518,6 +521,7 @@ def rules_check(path: Optional[Path]) -> None:
     PATH may be a folder of rule files or one file. Exits 2 when a file is invalid
     and 3 when an example does not behave as it says.
     """
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.pipeline.examples import check_all
     from recommender.render.listing import render_check_report
 
@@ -539,15 +543,17 @@ def questionnaire(fmt: str, output: Optional[str]) -> None:
     A FHIR QuestionnaireResponse to this Questionnaire can be given to `backplan plan
     --answers` in place of an answers file.
     """
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.inputs.questionnaire import load_questionnaire
 
     questions = load_questionnaire()
     if fmt == "fhir":
-        from recommender.render import to_json
+        # lazy: off the path of `backplan --help` (its start-up)
         from recommender.render.fhir_questionnaire import questionnaire_resource
 
         emit(to_json(questionnaire_resource(questions)), output)
     else:
+        # lazy: off the path of `backplan --help` (its start-up)
         from recommender.render.questions import render_questions
 
         emit(render_questions(questions), output)
@@ -595,11 +601,10 @@ def serve(
     the database (--db) for a physiotherapist to check before a plan is released, and
     every view and change is on record (docs/clinic.md).
     """
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app.web.server import serve as run_server
 
     if engine:
-        from recommender.rulebook.engines import ENGINE_VARIABLE, create_engine
-
         create_engine({}, engine)  # refuse an unusable engine before starting
         os.environ[ENGINE_VARIABLE] = engine  # read again by every worker
     if db and not clinic:
@@ -610,9 +615,8 @@ def serve(
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the answers file."""
-    from recommender.core.answers import Answers
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.inputs.validation import json_schema
-    from recommender.render import to_json
 
     emit(to_json(json_schema(Answers)))
 

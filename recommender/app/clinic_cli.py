@@ -48,6 +48,7 @@ def add_clinician(db_url: Optional[str], email: str, admin: bool, site: str) -> 
     sends no email: pass the link on yourself. For an account made but not set up yet,
     a new link (the old one stops working).
     """
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.clinic.accounts import add_staff
     from recommender.clinic.db import ClinicDB
 

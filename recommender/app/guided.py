@@ -35,6 +35,7 @@ from recommender.pipeline.session import (
     session_items,
     summary_sentences,
 )
+from recommender.render.text import render_warning
 
 #: Test-only: how many times faster than real time the timers run (1 for people).
 SPEED_VARIABLE = "BACKPLAN_SESSION_SPEED"
@@ -101,6 +102,7 @@ class Keys:
         if not self.raw:
             yield
             return
+        # lazy: POSIX only (the module imports on Windows too)
         import termios
         import tty
 
@@ -114,6 +116,7 @@ class Keys:
 
 def _is_terminal(stream: TextIO) -> bool:
     try:
+        # lazy: POSIX only (the module imports on Windows too)
         import termios  # noqa: F401  (not on every system)
 
         return stream.isatty()
@@ -459,8 +462,6 @@ def run_session(
 ) -> Optional[Done]:
     """Today's session of `result`'s plan: the warning first, and no exercises when
     there is no plan; None when there is none. NoSession for a week or day it lacks."""
-    from recommender.render.text import render_warning
-
     if result.triage.level != "none":
         terminal.say(render_warning(result.triage, width=terminal.width()).rstrip("\n"))
     plan = result.plan

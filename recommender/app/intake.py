@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sys
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional
@@ -221,8 +222,6 @@ class Intake:
     def _explain(self, problem: str, indent: str = "  ") -> None:
         """Why an answer was refused (or a group's introduction), wrapped to the
         terminal like the questions."""
-        import textwrap
-
         for line in textwrap.wrap(
             problem, self.width(), initial_indent=indent, subsequent_indent=indent
         ):
@@ -302,8 +301,6 @@ class Intake:
 
 def review_lines(questionnaire: Questionnaire, given: dict[str, Any], width: int) -> list[str]:
     """Every answer in plain words, numbered as asked and grouped under the headings."""
-    import textwrap
-
     lines = ["Your answers:"]
     total = len(questionnaire.questions)
     number_width = len(str(total))

@@ -9,6 +9,7 @@ is and how to get the other formats. Standard output keeps exactly what `plan` p
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shlex
 import sys
@@ -16,7 +17,18 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
+# The replies are read through the module (intake.read_reply), where a test's scripted
+# replies take its place.
+from recommender.app import intake
 from recommender.app.closing import command_name
+from recommender.app.intake_session import (
+    IntakeSession,
+    WarnedFirst,
+    draft_path,
+    finish_intake,
+    today,
+)
+from recommender.app.options import system_zone
 from recommender.app.output import (
     EnvironmentFailure,
     OutputError,
@@ -27,12 +39,15 @@ from recommender.app.output import (
     warn_beside,
 )
 from recommender.core.errors import ExitCode
+from recommender.inputs.intake_draft import read_draft
+from recommender.inputs.questionnaire import Invalid
+from recommender.render import Reminders, to_json
+from recommender.render.text import render_warning
 
 if TYPE_CHECKING:
     from recommender.app.intake import Outcome
-    from recommender.app.intake_session import Finished, IntakeSession
+    from recommender.app.intake_session import Finished
     from recommender.pipeline.recommend import Recommender
-    from recommender.render import Reminders
 
 
 def run_intake(
@@ -46,12 +61,9 @@ def run_intake(
     private: bool,
     reminders: Optional[Reminders] = None,
 ) -> None:
-    from recommender.app.intake import read_reply
-    from recommender.app.intake_session import IntakeSession, WarnedFirst, finish_intake, today
-
     session = IntakeSession(
         recommender.rulebook,
-        read_reply,
+        intake.read_reply,
         say,
         lambda: terminal_width(err=True),
         country=country,
@@ -60,8 +72,6 @@ def run_intake(
     if not resume:
         resume = offer_kept_draft()
     if resume:
-        from recommender.inputs.intake_draft import read_draft
-
         session.draft = read_draft(resume, session.questionnaire, today())
     try:
         outcome = session.run()
@@ -82,8 +92,6 @@ def run_intake(
     except WarnedFirst as warned:
         # Nothing hides a warning: the triage first, then what could not be used.
         if warned.found is not None:
-            from recommender.render.text import render_warning
-
             say(render_warning(warned.found, color_wanted(None), terminal_width(err=True)))
         raise warned.problem from None
     # The warning first, whatever happens next: a failed save must never hide it, and
@@ -91,8 +99,6 @@ def run_intake(
     if finished.found is not None:
         warn_beside(finished.found, fmt, output, always=True)
     if save:
-        from recommender.render import to_json
-
         emit(to_json(outcome.answers), save, private)
     emit(finished.text, output, private)
     if save:
@@ -165,10 +171,6 @@ def ending_lines(
 def keep_unfinished(session: IntakeSession, save: Optional[str], private: bool) -> None:
     """After Ctrl-C: offer to keep the answers so far, in --save FILE or a private
     draft in the user's data folder, and say how to continue."""
-    from recommender.app.intake import read_reply
-    from recommender.app.intake_session import draft_path
-    from recommender.inputs.questionnaire import Invalid
-
     text = session.draft_text()
     if text is None:
         say("\nIntake stopped; nothing was saved.")
@@ -176,7 +178,9 @@ def keep_unfinished(session: IntakeSession, save: Optional[str], private: bool) 
     target = save or str(draft_path())
     say("")
     try:
-        reply = read_reply(f"Keep your answers so far in {target}, to finish later? (y/n) > ")
+        reply = intake.read_reply(
+            f"Keep your answers so far in {target}, to finish later? (y/n) > "
+        )
     except (KeyboardInterrupt, EOFError, Invalid):
         reply = ""
     if reply.strip().lower() not in ("y", "yes"):
@@ -207,17 +211,10 @@ def keep_unfinished(session: IntakeSession, save: Optional[str], private: bool) 
 def ask_time_of_day() -> Optional[Reminders]:
     """For a calendar: "What time of day suits you?", so that each session is an event
     at that time with a reminder 10 minutes before (Enter: all-day events, as before)."""
-    import datetime as dt
-
-    from recommender.app.intake import read_reply
-    from recommender.app.options import system_zone
-    from recommender.inputs.questionnaire import Invalid
-    from recommender.render import Reminders
-
     say("")
     while True:
         try:
-            reply = read_reply(
+            reply = intake.read_reply(
                 "What time of day suits you for your sessions? (HH:MM, such as 18:30; Enter: "
                 "no time, all-day events) > "
             ).strip()
@@ -239,12 +236,6 @@ def ask_time_of_day() -> Optional[Reminders]:
 def offer_kept_draft() -> Optional[str]:
     """A plain `backplan intake` with an unfinished intake kept in the private draft:
     offer to continue it (its path), or to start again, deleting it (None)."""
-    import datetime as dt
-
-    from recommender.app.intake import read_reply
-    from recommender.app.intake_session import draft_path
-    from recommender.inputs.questionnaire import Invalid
-
     kept = draft_path()
     try:
         when = dt.date.fromtimestamp(kept.stat().st_mtime)
@@ -253,7 +244,7 @@ def offer_kept_draft() -> Optional[str]:
     say(f"You have an unfinished intake, kept on {when.isoformat()}.")
     while True:
         try:
-            reply = read_reply("Continue it (y), or start again and delete it (n)? > ")
+            reply = intake.read_reply("Continue it (y), or start again and delete it (n)? > ")
         except Invalid as problem:
             say(f"  {problem}")
             continue
@@ -273,7 +264,6 @@ def remove_used_draft(resume: Optional[str], save: Optional[str]) -> None:
     (and with --save the same file now holds the complete answers)."""
     if not resume or resume == save:
         return
-    from recommender.app.intake_session import draft_path
 
     try:
         if Path(resume).resolve() == draft_path().resolve():

@@ -14,13 +14,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Optional
 
+from recommender.app.closing import week_one
 from recommender.app.intake import Intake, Outcome
+from recommender.app.output import color_wanted
 from recommender.core.errors import AnswersError
+from recommender.inputs.answers_file import validate_answers
+from recommender.inputs.countries import country_hint, emergency_number, find_country
 from recommender.inputs.intake_draft import Draft, draft_json
 from recommender.inputs.questionnaire import Invalid, Question, Questionnaire, load_questionnaire
 from recommender.pipeline.recommend import Recommender
 from recommender.pipeline.triage import NEUTRAL_EMERGENCY_NUMBER, Triage
-from recommender.render import Reminders
+from recommender.render import (
+    Reminders,
+    RenderOptions,
+    render_result,
+    render_stopped_result,
+    render_withheld_early,
+    stopped_triage,
+)
+from recommender.render.phrases import plan_summary
 from recommender.render.questions import prompt_text
 from recommender.rulebook.rules import Rulebook
 
@@ -38,6 +50,7 @@ DRAFT_NAME = "intake-draft.json"
 
 def draft_path() -> Path:
     """The private draft in the user's data folder (platformdirs)."""
+    # lazy: platformdirs is loaded only by the commands that use it
     import platformdirs
 
     return platformdirs.user_data_path("backplan", appauthor=False) / DRAFT_NAME
@@ -66,8 +79,6 @@ class IntakeSession:
     @property
     def number(self) -> Optional[str]:
         """The emergency number in use (None: the neutral wording)."""
-        from recommender.inputs.countries import emergency_number
-
         return emergency_number(self.country)
 
     def run(self) -> Outcome:
@@ -115,8 +126,6 @@ class IntakeSession:
 
     def _country_words(self) -> str:
         """The country for the review: its name and number, or that none was given."""
-        from recommender.inputs.countries import find_country
-
         found = find_country(self.country) if self.country else None
         if found is None:
             return f"not given (warnings say '{NEUTRAL_EMERGENCY_NUMBER}')"
@@ -130,8 +139,6 @@ class IntakeSession:
             self.intake.emergency_number = self.number
 
     def _ask_country(self, keep: bool = False) -> None:
-        from recommender.inputs.countries import country_hint, find_country
-
         country = self.questionnaire.country
         asked = Question(key="country", ask=country.ask, help=country.help)
         self.say(prompt_text(asked, "[country]", self.width()))
@@ -222,18 +229,6 @@ def finish_intake(
 ) -> Finished:
     """The result at the end of an intake: the emergency or the withholding rule that
     stopped it, or the whole result of the answers given."""
-    from recommender.app.closing import week_one
-    from recommender.app.output import color_wanted
-    from recommender.inputs.answers_file import validate_answers
-    from recommender.render import (
-        RenderOptions,
-        render_result,
-        render_stopped_result,
-        render_withheld_early,
-        stopped_triage,
-    )
-    from recommender.render.phrases import plan_summary
-
     color = color_wanted(output)
     if outcome.emergency:
         found = stopped_triage(outcome.emergency, number)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Optional, TypeVar
 
 import click
@@ -12,7 +15,7 @@ from recommender import __version__
 from recommender.core.typed import quoted
 from recommender.core.weeks import DEFAULT_WEEKS, MAX_WEEKS
 from recommender.render import FORMATS
-from recommender.rulebook.engines import ENGINES
+from recommender.rulebook.engines import ENGINES, default_engine, durable_available
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,6 +100,7 @@ def _check_country(
 ) -> Optional[str]:
     if value is None:  # click calls this for every command, with or without --country
         return None
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.inputs.countries import country_hint, normalise
 
     code = normalise(value)
@@ -120,7 +124,6 @@ def country_option(func: F) -> F:
 def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from recommender.rulebook.engines import default_engine, durable_available
 
     installed = "installed" if durable_available() else "not installed"
     click.echo(
@@ -131,8 +134,6 @@ def show_version(ctx: click.Context, param: click.Parameter, value: bool) -> Non
 
 
 def _check_time(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> Optional[str]:
-    import re
-
     if value is None:
         return None
     match = re.fullmatch(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])", value.strip())
@@ -144,6 +145,7 @@ def _check_time(ctx: click.Context, param: click.Parameter, value: Optional[str]
 def _check_zone(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> Optional[str]:
     if value is None:
         return None
+    # lazy: off the path of `backplan --help` (its start-up)
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -206,9 +208,6 @@ def reminder_options(func: F) -> F:
 def system_zone() -> str:
     """This computer's time zone as an IANA name: $TZ, else where /etc/localtime points,
     else UTC (a name the calendar can carry, unlike a bare offset)."""
-    import os
-    from pathlib import Path
-
     named = os.environ.get("TZ", "").lstrip(":")
     if named and _known_zone(named):
         return named
@@ -224,6 +223,7 @@ def system_zone() -> str:
 
 
 def _known_zone(name: str) -> bool:
+    # lazy: off the path of `backplan --help` (its start-up)
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:

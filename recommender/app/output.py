@@ -26,6 +26,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import shutil
 import stat
 import sys
 from collections.abc import Iterator
@@ -94,6 +95,7 @@ def open_output(output: str, private: bool = False) -> Iterator[BinaryIO]:
         finally:
             _quietly_close(stream)
         return
+    # lazy: off the path of `backplan --help` (its start-up)
     import tempfile
 
     folder = target.parent
@@ -184,7 +186,7 @@ def emit_with_folder(
     plan and its figures), all or nothing: everything is written to temporary names in
     the same folder first, then put in place, the folder before the file; if anything
     fails, what was there before stays as it was."""
-    import shutil
+    # lazy: off the path of `backplan --help` (its start-up)
     import tempfile
 
     target = Path(output)
@@ -388,6 +390,7 @@ def warn_beside(found: Triage, fmt: str, output: Optional[str], always: bool = F
         return
     if fmt == "text" and not output and sys.stdout.isatty():
         return  # the person is reading the warning on stdout already
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.render.text import render_warning
 
     warning = render_warning(found, color=color_wanted(None), width=terminal_width(err=True))

@@ -28,7 +28,15 @@ from recommender.app.tracking import (
     say,
 )
 from recommender.core.typed import quoted
+from recommender.inputs.answers_file import validate_answers
+from recommender.inputs.questionnaire import load_questionnaire
+from recommender.inputs.result_record import read_result
+from recommender.pipeline.adapt import adapted_week, renewal_level, session_days
+from recommender.pipeline.choices import Choices, safe_exercises
 from recommender.pipeline.course_warning import course_warning
+from recommender.render import render_result
+from recommender.render.text import render_warning
+from recommender.store.courses import NewBlock
 
 if TYPE_CHECKING:
     from recommender.pipeline.adapt import Progress
@@ -71,9 +79,6 @@ def renew(
 ) -> None:
     """Re-screen every red flag and the outlook questions, re-plan from the amounts the
     person does now (or easier), and start the course's next block."""
-    from recommender.inputs.answers_file import validate_answers
-    from recommender.render.text import render_warning
-
     progress, store, recommender = follow(db, engine, person_given)
     course = progress.course
     if progress.stopped:
@@ -102,8 +107,6 @@ def renew(
         click.echo("\nNo new block: please do not continue the exercises.")
         return
     if result.plan is None:
-        from recommender.render import render_result
-
         click.echo(render_result(result, "text"), nl=False)
         say("These answers give no plan, so no new block was started; nothing was changed.")
         return
@@ -168,11 +171,6 @@ def _start_block(
 ) -> None:
     """The next block, from the amounts the person does now (or easier), stored and
     announced."""
-    from recommender.inputs.result_record import read_result
-    from recommender.pipeline.adapt import adapted_week, renewal_level, session_days
-    from recommender.pipeline.choices import Choices, safe_exercises
-    from recommender.store.courses import NewBlock
-
     course, current, checked = progress.course, progress.course.block, result.answers
     record = read_result(result.to_dict())
     assert record.plan is not None and current.result.plan is not None
@@ -216,8 +214,6 @@ def _start_block(
 def _ask_rescreen(answers: dict[str, Any]) -> None:
     """Every warning sign asked at the person's age, and the outlook questions, each
     answered yes or no (no default: a safety answer is never assumed)."""
-    from recommender.inputs.questionnaire import load_questionnaire
-
     questions = load_questionnaire().questions
     age = answers.get("age")
     say(

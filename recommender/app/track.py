@@ -112,6 +112,7 @@ def start(
 ) -> None:
     """Save your answers and plan, and start tracking (the only command that creates
     the database). --person names whose course it is, and adds them if they are new."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app import tracking
 
     first_day = parse_day(start, "--start")
@@ -190,6 +191,7 @@ def checkin(
     **given: Any,
 ) -> None:
     """Record a session or a week: interactively, or all at once with the options."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app import checkin
 
     options = checkin.CheckinOptions(**given)
@@ -232,6 +234,7 @@ def renew(
     """Start the next block of your course: the warning-sign and outlook questions are
     asked again, and the plan goes on from the amounts you do now (or easier), in the
     same course, keeping its history. --days and --minutes change the sessions."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app import renewal
 
     options = renewal.RenewOptions(**given)
@@ -253,6 +256,7 @@ def status(
     engine: Optional[str],
 ) -> None:
     """This week's plan as adapted by the weeks before it, and why."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app import tracking
 
     emit(tracking.status(db, person, country, engine, week, parse_day(day, "--date")))
@@ -283,6 +287,7 @@ def report(
     engine: Optional[str],
 ) -> None:
     """The whole course, every block: pain, sessions, function and every decision."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app import tracking
 
     text = tracking.report(db, person, country, engine, fmt, parse_day(day, "--date"))
@@ -298,6 +303,7 @@ def report(
 @click.pass_obj
 def explain(db: Optional[str], verbose: bool, person: Optional[str], engine: Optional[str]) -> None:
     """Every reviewed week: what was decided and why, with each rule and its source."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app import tracking
 
     emit(tracking.explain(db, person, engine, verbose))
@@ -307,6 +313,7 @@ def explain(db: Optional[str], verbose: bool, person: Optional[str], engine: Opt
 @click.pass_obj
 def people(db: Optional[str]) -> None:
     """Whose courses the database holds: each person's id, name and course."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.app import tracking
 
     emit(tracking.people(db))

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, Optional
 import click
 
 from recommender import __version__
-from recommender.core.answers import Answers, missing_safety_answers
+from recommender.core.answers import Answers, answer_keys, in_country, missing_safety_answers
 from recommender.core.errors import BackplanError
+from recommender.core.paths import set_path
 from recommender.core.progress import (
     PSFS_ACTIVITIES,
     Block,
@@ -28,13 +29,20 @@ from recommender.core.progress import (
     SafeExercise,
 )
 from recommender.core.typed import quoted, whole_number
+from recommender.inputs.countries import emergency_number
 from recommender.pipeline.course_warning import CourseWarning, course_warning
+from recommender.render import render_result, to_json
+from recommender.render.boxes import box, safety_net_box, styler, wrap
+from recommender.rulebook.engines import create_engine
+from recommender.store.courses import NewBlock, Store
+from recommender.store.database import NotTracking, StoreError, sqlite_path
+from recommender.store.people import PersonError, choose, matching
 
 if TYPE_CHECKING:
     from recommender.core.catalog import Catalog
     from recommender.pipeline.adapt import AdaptedWeek, Progress
     from recommender.pipeline.recommend import Recommender, Result
-    from recommender.store.courses import CourseRow, SafeRow, Store
+    from recommender.store.courses import CourseRow, SafeRow
 
 
 class TrackingError(BackplanError):
@@ -73,12 +81,14 @@ def parse_psfs(items: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
 
 def rules_version(rules_dir: Optional[str] = None) -> str:
     """A short fingerprint of the rule files a plan was made with."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.inputs.fingerprint import rules_fingerprint
 
     return rules_fingerprint(rules_dir)
 
 
 def recommender_for(rules_dir: Optional[str], engine: Optional[str]) -> Recommender:
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.pipeline.recommend import Recommender
 
     return Recommender.load(Path(rules_dir) if rules_dir else None, engine=engine)
@@ -89,6 +99,7 @@ def recommender_for(rules_dir: Optional[str], engine: Optional[str]) -> Recommen
 
 def typed(row: CourseRow) -> Course:
     """A course as stored, with each block's result read into typed records."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.inputs.result_record import read_result
 
     blocks = tuple(
@@ -150,6 +161,7 @@ def fill_safe(course: Course, recommender: Recommender) -> Course:
     are complete; else only the plan's own exercises count as safe)."""
     if all(block.safe is not None for block in course.blocks):
         return course
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.inputs.answers_file import validate_answers
     from recommender.pipeline.choices import safe_exercises
 
@@ -169,8 +181,6 @@ def fill_safe(course: Course, recommender: Recommender) -> Course:
 
 
 def _open(db: Optional[str], person: Optional[str]) -> tuple[Store, Course]:
-    from recommender.store.courses import Store
-
     store = Store.open(db)
     try:
         chosen = store.person(person)
@@ -185,6 +195,7 @@ def follow(
 ) -> tuple[Progress, Store, Recommender]:
     """The person's current course, every tracked week reviewed, with the whole
     pipeline loaded (for what needs the person's filters)."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.pipeline.adapt import Adapter
 
     store, course = _open(db, person)
@@ -198,9 +209,9 @@ def reviewed(db: Optional[str], engine: Optional[str], person: Optional[str] = N
     """The current course reviewed with the adaptation rules alone: a report needs no
     plan engine, which costs more to compile than the whole review (unless a block from
     before backplan kept its safe exercises needs the filters)."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.inputs.catalog_file import load_catalog
     from recommender.pipeline.adapt import Adapter
-    from recommender.rulebook.engines import create_engine
     from recommender.rulebook.rules import load_rulebook
 
     store, course = _open(db, person)
@@ -215,6 +226,7 @@ def reviewed(db: Optional[str], engine: Optional[str], person: Optional[str] = N
 def week_as_adapted(progress: Progress, recommender: Recommender, week: int) -> AdaptedWeek:
     """Week `week` of the current block as the weeks reviewed before it adapted it:
     what `status` lists and `backplan session` guides."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.pipeline.adapt import adapted_week
     from recommender.pipeline.choices import Choices
 
@@ -244,8 +256,6 @@ def warning_of(
     why: tuple[str, ...] = (),
 ) -> CourseWarning:
     """The course's warning, from what a check-in reads (no plan, no rulebook)."""
-    from recommender.inputs.countries import emergency_number
-
     neck = "neck" in (answers.get("pain_areas") or ())
     return course_warning(
         plan_level,
@@ -282,8 +292,6 @@ def progress_warning(progress: Progress, country: Optional[str]) -> CourseWarnin
 
 def warning_lines(warning: CourseWarning, width: int = 78) -> list[str]:
     """The level line in its box, and what raised it (nothing at level `none`)."""
-    from recommender.render.boxes import box, wrap
-
     if warning.line is None:
         return []
     lines = box(warning.line, width=width)
@@ -293,12 +301,10 @@ def warning_lines(warning: CourseWarning, width: int = 78) -> list[str]:
 
 
 def echo_net(warning: CourseWarning) -> None:
-    from recommender.render.boxes import safety_net_box, styler
-
-    for box in (warning.escalation, warning.net):
-        if box is not None:
+    for advice in (warning.escalation, warning.net):
+        if advice is not None:
             click.echo("")
-            for line in safety_net_box(box, styler(False)):
+            for line in safety_net_box(advice, styler(False)):
                 click.echo(line)
 
 
@@ -306,14 +312,10 @@ def echo_net(warning: CourseWarning) -> None:
 
 
 def red_flag_names() -> list[str]:
-    from recommender.core.answers import answer_keys
-
     return [key.split(".", 1)[1] for key in answer_keys() if key.startswith("red_flags.")]
 
 
 def outlook_names() -> list[str]:
-    from recommender.core.answers import answer_keys
-
     return [key.split(".", 1)[1] for key in answer_keys() if key.startswith("outlook.")]
 
 
@@ -323,6 +325,7 @@ def newer_questions(answers: dict[str, Any]) -> list[Any]:
     missing = set(missing_safety_answers(answers))
     if not missing:
         return []
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.inputs.questionnaire import load_questionnaire
 
     age = answers.get("age")
@@ -348,8 +351,6 @@ def ask_newer(questions: list[Any]) -> dict[str, bool]:
 def completed(answers: dict[str, Any], answered: dict[str, bool]) -> dict[str, Any]:
     """The stored answers completed: the newer answers given, and no for those not
     asked at the person's age."""
-    from recommender.core.paths import set_path
-
     answers = copy.deepcopy(answers)
     for key in missing_safety_answers(answers):
         set_path(answers, key, answered.get(key, False))
@@ -372,10 +373,6 @@ def start(
     engine: Optional[str],
     new_course: bool,
 ) -> None:
-    from recommender.render import render_result
-    from recommender.store.courses import Store
-    from recommender.store.database import NotTracking, StoreError
-
     answers = _answers_to_start(example, answers_path, first_day, country)
     recommender = recommender_for(rules_dir, engine)
     result = recommender.recommend(answers, weeks=weeks)
@@ -413,9 +410,9 @@ def _answers_to_start(
 ) -> Answers:
     """The answers a course starts from (--answers or --example), dated from its first
     day and in the person's country."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     import sys
 
-    from recommender.core.answers import in_country
     from recommender.inputs.answers_file import example_answers, read_answers
 
     if example == bool(answers_path):
@@ -442,10 +439,10 @@ def _store_course(
 ) -> None:
     """The course's first block: the result, the days its sessions fall on and the
     exercises that were safe for the person, stored in one transaction."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.inputs.result_record import read_result
     from recommender.pipeline.adapt import session_days
     from recommender.pipeline.choices import safe_exercises
-    from recommender.store.courses import NewBlock
 
     record = read_result(result.to_dict())
     assert record.plan is not None
@@ -470,8 +467,6 @@ def _store_course(
 
 
 def _stored_in(store: Store) -> str:
-    from recommender.store.database import sqlite_path
-
     if sqlite_path(store.url) is None:
         return (
             f"Stored in the shared database {store.where}: whoever has an account on that "
@@ -485,8 +480,6 @@ def _stored_in(store: Store) -> str:
 def _person_to_start(store: Store, given: Optional[str], answers_name: Optional[str]) -> Any:
     """The person a new course is for: the one `--person` names (added when new), or
     the only one, or (in a new database) a new one named as the answers say."""
-    from recommender.store.people import PersonError, choose, matching
-
     everyone = store.people()
     if given is not None:
         found = matching(everyone, given)
@@ -502,8 +495,6 @@ def _person_to_start(store: Store, given: Optional[str], answers_name: Optional[
 
 
 def _refuse_a_second_course(store: Store, person: Any) -> None:
-    from recommender.store.database import NotTracking
-
     try:
         current = store.current_course(person.id, with_checkins=False)
     except NotTracking:
@@ -530,6 +521,7 @@ def status(
     week: Optional[int],
     day: dt.date,
 ) -> str:
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.render.progress_text import render_block_over, render_status
 
     progress, _, recommender = follow(db, engine, person)
@@ -561,11 +553,12 @@ def report(
     progress = reviewed(db, engine, person)
     warning = progress_warning(progress, country)
     if fmt == "html":
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from recommender.render.progress_html import render_report_html
 
         return render_report_html(progress, warning, today)
     if fmt == "fhir":
-        from recommender.render import to_json
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from recommender.render.progress_fhir import report_bundle
 
         return to_json(report_bundle(progress, warning))
@@ -575,14 +568,15 @@ def report(
 
 
 def explain(db: Optional[str], person: Optional[str], engine: Optional[str], verbose: bool) -> str:
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.render.progress_text import render_explain
 
     return render_explain(reviewed(db, engine, person), verbose)
 
 
 def people(db: Optional[str]) -> str:
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.render.progress_text import render_people
-    from recommender.store.courses import Store
 
     store = Store.open(db)
     try:

@@ -38,6 +38,7 @@ class Busy(Exception):
 
 @lru_cache(maxsize=1)
 def _hasher() -> Any:
+    # lazy: argon2 is loaded only by the commands that use it
     from argon2 import PasswordHasher
 
     return PasswordHasher(time_cost=PASSES, memory_cost=MEMORY_KIB, parallelism=LANES)
@@ -73,6 +74,7 @@ def verify(stored: Optional[str], password: str) -> bool:
     """True when `password` is the one `stored` was made from. With no stored hash (no
     such account, or one not yet set up) a hash is still checked, so that the answer
     takes as long and says nothing about which accounts exist."""
+    # lazy: argon2 is loaded only by the commands that use it
     from argon2.exceptions import InvalidHashError, VerificationError
 
     dummy = _dummy()  # made once, before taking a turn

@@ -372,6 +372,7 @@ def answer_fields() -> dict[str, AnswerField]:
     """
     fields: dict[str, AnswerField] = {}
 
+    # lazy: off the path of `backplan --help` (its start-up)
     import annotated_types
 
     def walk(model: type, prefix: str) -> None:

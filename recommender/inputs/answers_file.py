@@ -11,10 +11,11 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO, Optional, Union
 
-from recommender.core.answers import COUNTRY_CODE, Answers, late_problems
+from recommender.core.answers import COUNTRY_CODE, Answers, answer_fields, late_problems
 from recommender.core.errors import AnswersError
 from recommender.core.typed import quoted, shown
 from recommender.inputs.countries import normalise
+from recommender.inputs.datafiles import bundled_dir
 from recommender.inputs.validation import ValidationError, validate
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def parse_answers(data: Union[bytes, str], source: str = "the answers file") -> 
             source,
         )
     if isinstance(raw, dict) and "resourceType" in raw:
+        # lazy: off the cold `backplan plan` path (benchmarks/bench.py (a))
         from recommender.inputs.fhir_response import answers_from_response
 
         raw = answers_from_response(raw, source)
@@ -409,8 +411,6 @@ def _explain(err: ErrorDetails) -> str:
 
 
 def _bounds(loc: tuple[int | str, ...]) -> str:
-    from recommender.core.answers import answer_fields
-
     field = answer_fields().get(_field(loc))
     if field and field.minimum is not None:
         return f"{field.minimum} and {field.maximum}"
@@ -451,8 +451,6 @@ def read_answers(source: str, stdin: Optional[BinaryIO] = None) -> Answers:
 
 
 def example_answers() -> Answers:
-    from recommender.inputs.datafiles import bundled_dir
-
     path = bundled_dir("data") / EXAMPLE_ANSWERS
     return parse_answers(path.read_bytes(), str(path))
 

@@ -138,6 +138,7 @@ def _load(folder: Path, entry: str) -> object:
 
 
 def _store(folder: Path, name: str, entry: str, value: object) -> None:
+    # lazy: off the cold `backplan plan` path (benchmarks/bench.py (a))
     import tempfile
 
     temp: Optional[str] = None

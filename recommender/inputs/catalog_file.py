@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from recommender.core import answers, catalog
 from recommender.core.answers import answer_fields
 from recommender.core.catalog import Catalog, Exercise
 from recommender.core.errors import DataFileError
 from recommender.inputs.cache import cached, source_of
 from recommender.inputs.datafiles import bundled_dir, read_yaml
+from recommender.inputs.validation import ValidationError, problems, validate
 
 
 def catalog_files(directory: Path) -> list[Path]:
@@ -27,15 +29,12 @@ def load_catalog(directory: Optional[Path] = None) -> Catalog:
     files = catalog_files(directory)
     if not files:
         raise DataFileError(f"{directory}: no exercises*.yaml catalog file found")
-    from recommender.core import answers, catalog
 
     key = [*files, *source_of(answers, catalog), Path(__file__)]
     return Catalog(cached("catalog", key, lambda: _read(files), kind=list))
 
 
 def _read(files: list[Path]) -> list[Exercise]:
-    from recommender.inputs.validation import ValidationError, problems, validate
-
     exercises: list[Exercise] = []
     where: dict[str, Path] = {}
     for path in files:

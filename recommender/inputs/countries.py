@@ -60,6 +60,7 @@ def find_country(text: str) -> Optional[Country]:
     upper = _ALIASES.get(words.upper(), words.upper())
     if len(upper) == 2 and upper.isalpha() and upper in _table():
         return Country(upper, _name(upper), _table()[upper])
+    # lazy: off the cold `backplan plan` path (benchmarks/bench.py (a))
     import pycountry
 
     found = pycountry.countries.get(alpha_2=upper) if len(upper) == 2 else None
@@ -75,6 +76,7 @@ def find_country(text: str) -> Optional[Country]:
 
 
 def _name(code: str) -> str:
+    # lazy: off the cold `backplan plan` path (benchmarks/bench.py (a))
     import pycountry
 
     found = pycountry.countries.get(alpha_2=code)

@@ -35,6 +35,7 @@ def bundled_dir(name: str) -> Path:
 
 @lru_cache(maxsize=1)
 def _loader() -> type:
+    # lazy: off the cold `backplan plan` path (benchmarks/bench.py (a))
     import yaml
 
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -95,6 +96,7 @@ def read_data_file(path: Path) -> bytes:
 
 def read_yaml(path: Path) -> Any:
     """Parse one YAML file, naming the file in any error."""
+    # lazy: off the cold `backplan plan` path (benchmarks/bench.py (a))
     import yaml
 
     try:
@@ -111,6 +113,7 @@ def read_yaml(path: Path) -> Any:
 def _refuse_aliases(text: str, path: Path) -> None:
     """Refuse YAML aliases (*name). Rule and catalog files never need them, and a few
     nested aliases can expand a 2 KB file into gigabytes (an "alias bomb")."""
+    # lazy: off the cold `backplan plan` path (benchmarks/bench.py (a))
     import yaml
 
     loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

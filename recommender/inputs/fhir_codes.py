@@ -33,6 +33,7 @@ from functools import lru_cache
 from typing import Any, Optional
 
 from recommender.core.answers import answer_fields
+from recommender.inputs.questionnaire import Question, load_questionnaire
 
 QUESTIONNAIRE_ID = "backplan-intake"
 QUESTIONNAIRE_URL = "urn:backplan:Questionnaire:intake"
@@ -107,8 +108,6 @@ def coding(key: str, value: str, words: Optional[str]) -> dict[str, str]:
 def questions_by_key() -> dict[str, Any]:
     """The bundled questions by key, for the words in a generated response (the
     country's first, as the intake asks it)."""
-    from recommender.inputs.questionnaire import Question, load_questionnaire
-
     questionnaire = load_questionnaire()
     country = questionnaire.country
     first = Question(key="country", ask=country.ask, help=country.help)

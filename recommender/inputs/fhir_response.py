@@ -7,6 +7,7 @@ the answers-file errors do; a missing safety answer stays missing (and is report
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +16,7 @@ from recommender.core.answers import answer_fields, answer_keys
 from recommender.core.errors import AnswersError
 from recommender.core.paths import get_path, set_path
 from recommender.core.typed import shown
+from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.fhir_codes import (
     MAX_DEPTH,
     MAY_BE_EMPTY,
@@ -24,6 +26,7 @@ from recommender.inputs.fhir_codes import (
     VALUE_WORDS,
     code_system,
     kind_of,
+    questions_by_key,
 )
 
 # -- QuestionnaireResponse -> answers ---------------------------------------------
@@ -62,8 +65,6 @@ def _disabled_answered_no(answers: dict[str, Any]) -> dict[str, Any]:
     """The answers with each question the Questionnaire disables at the person's age
     (enableWhen on age) answered no, as the intake records it; an answer given
     anyway is kept."""
-    from recommender.inputs.fhir_codes import questions_by_key
-
     age = answers.get("age")
     for key, question in questions_by_key().items():
         if question.skipped(age) and get_path(answers, key, None) is None:
@@ -230,8 +231,6 @@ def _other_problems(answers: dict[str, Any], reported: set[str], source: str) ->
     The answers already reported get a stand-in valid value for this check only, so
     that they are not named a second time as missing.
     """
-    from recommender.inputs.answers_file import validate_answers
-
     trial = _copy(answers)
     for key in reported:
         set_path(trial, key, _STAND_IN[kind_of(key)](key))
@@ -258,8 +257,6 @@ _STAND_IN: dict[str, Callable[[str], Any]] = {
 
 def _show(value: Any) -> str:
     """A short JSON rendering of a bad value for a message, safe to print."""
-    import json
-
     try:
         text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):

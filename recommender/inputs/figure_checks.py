@@ -26,6 +26,7 @@ from recommender.inputs.body import (
     HEAD_RADIUS,
     MAT,
     SEAT,
+    SIDES,
     TAPER,
     WORKTOP,
     WORKTOP_LIP,
@@ -175,8 +176,6 @@ _PLURALS = {f"{p}s": p for p in _LIMB_PARTS if p != "foot"} | {"feet": "foot"}
 
 
 def part_names(view: str) -> set[str]:
-    from recommender.inputs.body import SIDES
-
     names = set(REGIONS) | set(_PLURALS)
     names |= {f"{s}_{p}" for s in SIDES[view] for p in _LIMB_PARTS}
     return names
@@ -254,8 +253,6 @@ def _along(a: Point, b: Point, w1: float, w2: float, n: int = 10) -> list[tuple[
 
 def sides_of(part: str, view: str) -> list[str]:
     """A part name for both sides (hands) as one name per side (near_hand, far_hand)."""
-    from recommender.inputs.body import SIDES
-
     if part in _PLURALS:
         return [f"{s}_{_PLURALS[part]}" for s in SIDES[view]]
     return [part]

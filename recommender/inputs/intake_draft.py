@@ -20,7 +20,8 @@ from typing import Any, NamedTuple, Optional
 
 from recommender.core.errors import AnswersError
 from recommender.core.typed import named
-from recommender.inputs.answers_file import DRAFT_MARK, open_input, parse_json
+from recommender.inputs.answers_file import DRAFT_MARK, open_input, parse_json, read_answers_bytes
+from recommender.inputs.countries import normalise
 from recommender.inputs.questionnaire import Invalid, Question, Questionnaire, parse_answer
 
 #: The draft format's version, the value of its DRAFT_MARK key.
@@ -56,8 +57,6 @@ def typed(value: Any) -> str:
 
 def read_draft(path: str, questionnaire: Questionnaire, today: dt.date) -> Draft:
     """The draft in `path`, or AnswersError saying why it is not one."""
-    from recommender.inputs.answers_file import read_answers_bytes
-
     with open_input(path, "an intake draft") as stream:
         raw = parse_json(read_answers_bytes(stream, path), path)
     if not isinstance(raw, dict) or raw.get(DRAFT_MARK) != VERSION:
@@ -96,7 +95,6 @@ def _country(value: Any, problems: list[str]) -> Optional[str]:
     """The draft's country, normalised; a problem noted when it is not one."""
     if value is None:
         return None
-    from recommender.inputs.countries import normalise
 
     country = normalise(value) if isinstance(value, str) else None
     if country is None:

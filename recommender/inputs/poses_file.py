@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from recommender.core.errors import DataFileError
+from recommender.inputs import body
 from recommender.inputs import figure_checks as checks
 from recommender.inputs.body import (
     FACING,
@@ -44,6 +45,7 @@ from recommender.inputs.body import (
     out_of_range,
     skeleton,
 )
+from recommender.inputs.cache import cached, source_of
 from recommender.inputs.datafiles import bundled_dir, read_yaml
 
 POSE_NAMES = ("start", "middle", "end")
@@ -136,9 +138,6 @@ def load_figures(path: Optional[Path] = None) -> dict[str, Figure]:
     file and the code that reads it: an HTML or Markdown plan need not parse and check
     them every time."""
     if path is None:
-        from recommender.inputs import body
-        from recommender.inputs.cache import cached, source_of
-
         bundled = poses_path()
         key = [bundled, *source_of(body), Path(__file__)]
         return cached("figures", key, lambda: _read(bundled), kind=dict)

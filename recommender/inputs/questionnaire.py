@@ -7,6 +7,7 @@ plainly why it cannot (Invalid). The conversation itself is app/intake.py's.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from recommender.core.answers import (
     name_problem,
 )
 from recommender.core.errors import DataFileError
-from recommender.inputs.datafiles import bundled_dir
+from recommender.inputs.datafiles import bundled_dir, read_yaml
+from recommender.inputs.validation import ValidationError, problems, validate
 
 QUESTIONS_FILE = "questions.yaml"
 
@@ -143,9 +145,6 @@ def _no_shared_synonyms(question: Question) -> None:
 
 
 def load_questionnaire(directory: Optional[Path] = None) -> Questionnaire:
-    from recommender.inputs.datafiles import read_yaml
-    from recommender.inputs.validation import ValidationError, problems, validate
-
     path = (directory or bundled_dir("data")) / QUESTIONS_FILE
     try:
         return validate(Questionnaire, read_yaml(path))
@@ -174,8 +173,6 @@ def kind_of(question: Question) -> str:
 
 def _optional(question: Question) -> bool:
     """The answers the model lets a person leave out (it gives them a default)."""
-    import dataclasses
-
     fields = {f.name: f for f in dataclasses.fields(Answers)}
     known = fields.get(question.key)
     return known is not None and known.default is not dataclasses.MISSING

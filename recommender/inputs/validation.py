@@ -32,6 +32,7 @@ T = TypeVar("T")
 @cache
 def validator_for(cls: type) -> SchemaValidator:
     """The compiled validator of a dataclass (from the cache when it can be)."""
+    # lazy: pydantic-core is loaded only by the commands that use it
     import pydantic_core
 
     key: list[KeyPart] = [*_type_sources(), cls.__module__, cls.__qualname__]
@@ -56,6 +57,7 @@ def _build(cls: type) -> SchemaValidator:
 
 
 def _adapter(cls: type) -> Any:
+    # lazy: off the cold `backplan plan` path (benchmarks/bench.py (a))
     import annotated_types
     from pydantic import TypeAdapter
 

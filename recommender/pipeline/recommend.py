@@ -15,8 +15,10 @@ from typing import Any, NamedTuple, Optional
 from recommender.core.answers import Answers
 from recommender.core.catalog import Catalog
 from recommender.core.deferred import Deferred
+from recommender.core.errors import AnswersError
 from recommender.core.safety_net import SafetyNet, safety_net
 from recommender.core.weeks import DEFAULT_WEEKS, MAX_WEEKS
+from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.catalog_file import load_catalog
 from recommender.inputs.countries import emergency_number
 from recommender.pipeline.equipment_use import unused_equipment
@@ -168,9 +170,6 @@ class Recommender:
         name, the start date, the country), or None when the health answers themselves
         cannot be used. When answers are refused for one of those, the warning they
         carry is still shown first (docs/clinical-safety.md, S-NAME-HIDES-WARNING)."""
-        from recommender.core.errors import AnswersError
-        from recommender.inputs.answers_file import validate_answers
-
         health = {key: value for key, value in raw.items() if key not in NOT_HEALTH}
         try:
             return self.recommend(validate_answers(health, "your answers")).triage

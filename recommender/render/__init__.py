@@ -155,6 +155,7 @@ def render_result(result: Result, fmt: str, options: Optional[RenderOptions] = N
 
 def stopped_triage(flags: tuple[Flag, ...], emergency_number: Optional[str]) -> Triage:
     """The triage of an intake stopped by emergency red flags."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.pipeline.triage import Triage, level_action
 
     return Triage("emergency", tuple(flags), level_action("emergency", emergency_number))
@@ -184,6 +185,7 @@ def render_stopped_result(
                 "intake_stopped": True,
             }
         )
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.render.text import render_stopped
 
     return render_stopped(found, color=color, width=width)
@@ -196,6 +198,7 @@ def render_withheld_early(
     was asked about (WH-MINOR, at the first question): the rule's advice, and the
     signs that mean "call for help now", since nothing was screened. No triage level
     was assessed, so `triage` is null in JSON."""
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.core.safety_net import safety_net
     from recommender.pipeline.triage import number_words
 
@@ -213,6 +216,7 @@ def render_withheld_early(
                 "intake_stopped": True,
             }
         )
+    # lazy: off the path of `backplan --help` (its start-up)
     from recommender.render.text import render_withheld_early_text
 
     return render_withheld_early_text(rule.reason, net, width)

@@ -18,6 +18,7 @@ from typing import Any, Optional
 
 from recommender import __version__
 from recommender.core.errors import AnswersError
+from recommender.inputs.cache import blake2b
 from recommender.pipeline.plan import Session, Week
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import ALSO_TELL
@@ -32,6 +33,7 @@ def render(result: Result, options: RenderOptions) -> str:
 
 
 def render_ics(result: Result, stamp: dt.datetime, reminders: Optional[Reminders] = None) -> str:
+    # lazy: icalendar is loaded only by the commands that use it
     from icalendar import Calendar, Event
 
     start = result.answers.start_date
@@ -82,8 +84,10 @@ def _zone(result: Result, zone: str) -> Any:
     """The time zone's rules (VTIMEZONE) over the plan's weeks and a year either side:
     each change of offset (summer time) listed by its own date, which every calendar
     reads alike, rather than the decades of dates a whole zone would carry."""
+    # lazy: zoneinfo is loaded only by the commands that use it
     from zoneinfo import ZoneInfo
 
+    # lazy: icalendar is loaded only by the commands that use it
     from icalendar import Timezone
 
     start = result.answers.start_date
@@ -109,6 +113,7 @@ def _when(event: Any, day: dt.date, minutes: int, reminders: Optional[Reminders]
         event.add("dtstart", day)
         event.add("dtend", day + dt.timedelta(days=1))
         return
+    # lazy: zoneinfo is loaded only by the commands that use it
     from zoneinfo import ZoneInfo
 
     start = dt.datetime.combine(day, reminders.time, tzinfo=ZoneInfo(reminders.zone))
@@ -123,6 +128,7 @@ def _when(event: Any, day: dt.date, minutes: int, reminders: Optional[Reminders]
 def _alarm(event: Any, text: str, reminders: Optional[Reminders]) -> None:
     if reminders is None or not reminders.remind:
         return
+    # lazy: icalendar is loaded only by the commands that use it
     from icalendar import Alarm
 
     alarm = Alarm()
@@ -136,6 +142,7 @@ def _checkin_event(
     result: Result, week: Week, key: str, stamp: dt.datetime, reminders: Optional[Reminders]
 ) -> Any:
     """The week's check-in, on its last day, after any session that day."""
+    # lazy: icalendar is loaded only by the commands that use it
     from icalendar import Event
 
     start = result.answers.start_date
@@ -171,8 +178,6 @@ def _checkin_text(result: Result, week: Week, reminders: Optional[Reminders]) ->
 
 
 def _plan_key(result: Result) -> str:
-    from recommender.inputs.cache import blake2b
-
     data = json.dumps(result.answers.fact(), sort_keys=True).encode()
     return blake2b(data, digest_size=8).hexdigest()
 

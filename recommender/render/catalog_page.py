@@ -13,15 +13,15 @@ from collections.abc import Iterable
 
 from recommender.core.catalog import Exercise
 from recommender.core.wording import dose_words, words
+from recommender.render.figures import svg
+from recommender.render.html import _environment
 
 TEMPLATE = "catalog.html.j2"
 
 
 def render_catalog_page(exercises: Iterable[Exercise], title: str = "Exercise catalog") -> str:
+    # lazy: MarkupSafe is loaded only by the commands that use it
     from markupsafe import Markup
-
-    from recommender.render.figures import svg
-    from recommender.render.html import _environment
 
     chosen = list(exercises)
     shown = {e.id for e in chosen}

@@ -100,6 +100,7 @@ def draw(progress: Progress, fmt: str = "svg") -> bytes:
 def chart_style() -> Iterator[None]:
     """matplotlib's own defaults and this chart's style, whatever a matplotlibrc said,
     for the time the chart is drawn."""
+    # lazy: matplotlib is loaded only by the commands that use it
     import matplotlib
 
     with matplotlib.rc_context():
@@ -110,6 +111,7 @@ def chart_style() -> Iterator[None]:
 
 def figure_of(progress: Progress) -> Any:
     """The chart's Figure (to draw under `chart_style()`; tests read its marks)."""
+    # lazy: matplotlib is loaded only by the commands that use it
     from matplotlib.figure import Figure
 
     rows = chart_rows(progress)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, NamedTuple, Optional
 
 from recommender.core.catalog import Dose, Exercise
-from recommender.core.wording import WEEKDAYS
+from recommender.core.wording import WEEKDAYS, words
 from recommender.inputs.fhir_codes import (
     EXERCISE_SYSTEM,
     RULE_SYSTEM,
@@ -85,7 +85,6 @@ def care_plan(result: Result, produced: dt.datetime) -> dict[str, Any]:
 def _description(result: Result) -> str:
     answers = result.answers
     plan = result.plan
-    from recommender.core.wording import words
 
     areas = ", ".join(words(a) for a in answers.pain_areas)
     if plan is None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from recommender import __version__
 from recommender.core.answers import answer_fields
 from recommender.core.paths import get_path
+from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.fhir_codes import (
     EXTENSION_BASE,
     ITEM_CONTROL,
@@ -35,8 +37,6 @@ def questionnaire_resource(questionnaire: Questionnaire) -> dict[str, Any]:
     a display child marked with the standard "help" item control, which form fillers
     show as a help bubble or a line under the question.
     """
-    from recommender import __version__
-
     items: list[dict[str, Any]] = [_question_item(questions_by_key()["country"])]
     sections = 0
     for question in questionnaire.questions:
@@ -159,8 +159,6 @@ def response_from_answers(answers: dict[str, Any]) -> dict[str, Any]:
     cannot hold are left out, and read back as before: an empty equipment list (no
     answer means none), and an empty name (FHIR strings may not be empty).
     """
-    from recommender.inputs.answers_file import validate_answers
-
     fact = validate_answers(answers).fact()
     questions = questions_by_key()
     items = []

@@ -26,6 +26,7 @@ pose data are imported only for HTML and Markdown output.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import math
 from collections.abc import Callable, Iterable
@@ -112,8 +113,6 @@ def svg(
 
 def data_uri(exercise: Exercise, position: Optional[str] = None) -> str:
     """The figure's stills as a data: URI, for Markdown images."""
-    import base64
-
     body = svg(exercise, standalone=True, position=position)
     return "data:image/svg+xml;base64," + base64.b64encode(body.encode()).decode()
 

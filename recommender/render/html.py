@@ -25,6 +25,7 @@ from recommender.pipeline.plan import Plan, Prescription, Session
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import ALSO_TELL
 from recommender.render import RenderOptions
+from recommender.render.figures import svg
 from recommender.render.phrases import (
     DISCLAIMER,
     FOLLOW_THE_PLAN,
@@ -138,6 +139,7 @@ def page_values(
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    # lazy: Jinja2 is loaded only by the commands that use it
     import jinja2
 
     return jinja2.Environment(
@@ -237,9 +239,8 @@ def _day(session: Session) -> Day:
 
 
 def _how_to(item: Prescription) -> HowTo:
+    # lazy: MarkupSafe is loaded only by the commands that use it
     from markupsafe import Markup
-
-    from recommender.render.figures import svg
 
     exercise = item.exercise
     kit = " and ".join(words(e) for e in exercise.equipment) or "no equipment"

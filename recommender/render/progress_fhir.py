@@ -54,6 +54,7 @@ def _observation(
 
 
 def _uuid(key: str) -> str:
+    # lazy: uuid is loaded only by the commands that use it
     import uuid
 
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:backplan:{key}"))

@@ -22,6 +22,7 @@ from recommender.pipeline.plan import Plan, Prescription
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import ALSO_TELL
 from recommender.render import RenderOptions
+from recommender.render.figures import svg
 from recommender.render.html import PAPER, Day, _day, _environment, long_date
 from recommender.render.phrases import (
     DISCLAIMER,
@@ -148,9 +149,8 @@ def rest_cell(item: Prescription) -> str:
 
 
 def _weeks(plan: Plan) -> list[WeekPage]:
+    # lazy: MarkupSafe is loaded only by the commands that use it
     from markupsafe import Markup
-
-    from recommender.render.figures import svg
 
     pages = []
     for week in plan.weeks:

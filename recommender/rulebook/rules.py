@@ -23,11 +23,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Optional, Union
 
-from recommender.core.answers import PainArea, answer_keys
+from recommender.core import answers
+from recommender.core import catalog as catalog_module
+from recommender.core.answers import Answers, PainArea, answer_keys
 from recommender.core.catalog import Catalog, Exercise, Kind, Position, Property
 from recommender.core.errors import DataFileError
+from recommender.core.paths import get_path
 from recommender.inputs.cache import KeyPart, cached, source_of
 from recommender.inputs.datafiles import bundled_dir, read_yaml
+from recommender.inputs.validation import ValidationError, problems, validate
 from recommender.rulebook import conditions
 
 if TYPE_CHECKING:  # only read with the annotations: see inputs/validation.py
@@ -365,6 +369,7 @@ class NoteRule(_Rule):
 def _review_fields() -> dict[str, Any]:
     """The review facts (core/progress.py), imported only when adaptation rules are read:
     the plan path, which loads the rulebook from its cache, never needs them."""
+    # lazy: off the cold `backplan plan` path (benchmarks/bench.py (a))
     from recommender.core.progress import review_fields
 
     return review_fields()
@@ -507,8 +512,6 @@ def load_rulebook(catalog: Catalog, path: Optional[Path] = None) -> Rulebook:
         _beside(path, BASELINE_FILE),
         _beside(path, REVIEW_BASELINE_FILE),
     )
-    from recommender.core import answers
-    from recommender.core import catalog as catalog_module
 
     key: list[KeyPart] = [
         *files,
@@ -568,8 +571,6 @@ def _read(files: list[Path], baselines: tuple[Path, Path], catalog: Catalog) -> 
 
 
 def _validate_rule(file: Path, section: str, index: int, item: Any) -> AnyRule:
-    from recommender.inputs.validation import ValidationError, problems, validate
-
     label = item.get("id") if isinstance(item, dict) else None
     label = label if isinstance(label, str) else f"{section}[{index}]"
     try:
@@ -591,9 +592,6 @@ def _check_exercise_ids(file: Path, rule: AnyRule, catalog: Catalog) -> None:
 
 
 def _read_baseline(path: Path) -> dict[str, Any]:
-    from recommender.core.answers import Answers
-    from recommender.inputs.validation import ValidationError, problems, validate
-
     raw = read_yaml(path)
     try:
         validate(Answers, raw)
@@ -606,8 +604,6 @@ def _read_baseline(path: Path) -> dict[str, Any]:
 
 def _read_review_baseline(path: Path) -> dict[str, Any]:
     """The good week adaptation examples start from: every review fact, in range."""
-    from recommender.core.paths import get_path
-
     raw = read_yaml(path)
     problems = []
     for name, spec in _review_fields().items():

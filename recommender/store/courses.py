@@ -122,6 +122,7 @@ class Store:
     # -- people ---------------------------------------------------------------------
 
     def people(self) -> list[Person]:
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from sqlalchemy import select
 
         from recommender.store.schema import people
@@ -138,6 +139,7 @@ class Store:
         return choose(self.people(), given, self.where)
 
     def add_person(self, name: str) -> Person:
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from recommender.store.schema import people
 
         name, created = clean_name(name), now()
@@ -155,6 +157,7 @@ class Store:
 
     def summaries(self) -> list[PersonSummary]:
         """Every person, with how many courses and blocks they have (`track people`)."""
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from sqlalchemy import func, select
 
         from recommender.store.schema import blocks, courses
@@ -229,6 +232,7 @@ class Store:
     ) -> int:
         """Store the course's next block (`track renew`) and the answers it was planned
         from, in one transaction."""
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from recommender.store.schema import courses
 
         def write(connection: Connection) -> int:
@@ -241,6 +245,7 @@ class Store:
         return block_id
 
     def add_checkin(self, course_id: int, block_id: int, checkin: CheckIn) -> int:
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from recommender.store.schema import checkins
 
         def write(connection: Connection) -> int:
@@ -270,6 +275,7 @@ class Store:
 
     def update_answers(self, course_id: int, answers: dict[str, Any]) -> None:
         """Keep the course's answers, completed (the questions added since it began)."""
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from recommender.store.schema import courses
 
         self._write(
@@ -281,6 +287,7 @@ class Store:
     def update_safe(self, block_id: int, safe: SafeRow) -> None:
         """Keep the exercises that pass the person's filters now (a new answer may have
         narrowed them)."""
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from recommender.store.schema import blocks
 
         self._write(
@@ -290,6 +297,7 @@ class Store:
         )
 
     def stop_course(self, course_id: int, reason: str, level: str) -> None:
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from recommender.store.schema import courses
 
         self._write(
@@ -302,6 +310,7 @@ class Store:
 
     def rescreens(self, block_id: int) -> list[str]:
         """The levels re-screens gave at the block's check-ins so far."""
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from sqlalchemy import select
 
         from recommender.store.schema import checkins
@@ -319,6 +328,7 @@ class Store:
 
     def current_course(self, person_id: int, with_checkins: bool = True) -> CourseRow:
         """The person's newest course with its blocks and (by default) its check-ins."""
+        # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
         from sqlalchemy import Text, select, type_coerce
 
         from recommender.store.schema import blocks, checkins, courses, people, plans
@@ -406,6 +416,7 @@ def insert_course(
 ) -> int:
     """A new course with its first block and plan, in the caller's transaction (the
     clinic releases a plan and starts its course together)."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.store.schema import courses
 
     created = connection.execute(
@@ -431,6 +442,7 @@ def _add_block(
     versions: tuple[str, str],
     block: NewBlock,
 ) -> int:
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.core.result_record import FORMAT
     from recommender.store.schema import blocks, plans
 

@@ -63,6 +63,7 @@ class NotTracking(StoreError):
 
 
 def default_path() -> Path:
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from platformdirs import user_data_path
 
     return user_data_path("backplan", appauthor=False) / DEFAULT_NAME
@@ -221,6 +222,7 @@ def open_database(url: str, create: bool = False) -> tuple[Engine, bool]:
     that created it may remove it again, should its first write fail)."""
     path = sqlite_path(url)
     created = prepare_sqlite_file(path, create) if path is not None else False
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from sqlalchemy import create_engine
 
     try:
@@ -250,6 +252,7 @@ def _transactional_ddl(engine: Engine) -> None:
     CREATE TABLE outside any transaction, so another process could see a schema half
     made (and a failed migration would leave one). SQLAlchemy's recipe: the driver
     begins nothing, and each transaction is one BEGIN ... COMMIT of ours."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
@@ -273,6 +276,7 @@ def _full(exc: BaseException) -> bool:
 
 def guarded(work: Callable[[], T], url: str) -> T:
     """Run `work`, turning a database failure into a StoreError that names the database."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
     try:
@@ -302,6 +306,7 @@ def guarded(work: Callable[[], T], url: str) -> T:
 
 
 def _check_schema(engine: Engine, url: str, create: bool) -> None:
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from sqlalchemy import text
 
     from recommender.store.schema import HEAD
@@ -322,6 +327,7 @@ def _check_schema(engine: Engine, url: str, create: bool) -> None:
 def _schema_state(connection: Connection, url: str, create: bool) -> Optional[str]:
     """The schema revision found (None for an empty database that may be made), or a
     StoreError for what must not be touched."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from sqlalchemy import inspect, text
 
     from recommender.store.schema import metadata
@@ -362,6 +368,7 @@ def _schema_lock(url: str) -> Iterator[None]:
     byte ranges of the same file; this whole-file lock (flock) does not meet them."""
     path = sqlite_path(url)
     try:
+        # lazy: POSIX only (the module imports on Windows too)
         import fcntl
     except ImportError:  # not on this system: SQLite's own lock still keeps one writer
         path = None
@@ -378,6 +385,7 @@ def _schema_lock(url: str) -> Iterator[None]:
 
 
 def _alembic_config(connection: Connection) -> object:
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from alembic.config import Config
 
     config = Config()
@@ -393,6 +401,7 @@ def _known_revisions() -> set[str]:
 
 def _migrate(connection: Connection) -> None:
     """Bring the schema to HEAD with Alembic, inside the caller's transaction."""
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from alembic import command
 
     command.upgrade(_alembic_config(connection), "head")  # type: ignore[arg-type]

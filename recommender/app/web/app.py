@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -34,11 +34,10 @@ from recommender.app.web.site import (
     refused,
 )
 from recommender.app.web.state import MAX_AGE, STATE_COOKIE, BadState, Keys
+from recommender.clinic.db import ClinicDB
 from recommender.inputs.questionnaire import load_questionnaire
 from recommender.pipeline.recommend import Recommender
-
-if TYPE_CHECKING:
-    from recommender.clinic.db import ClinicDB
+from recommender.store.database import StoreError
 
 _log = logging.getLogger("backplan.web")
 
@@ -68,8 +67,6 @@ def create_app(
     With `clinic` (or $BACKPLAN_CLINIC_DB, which `backplan serve --clinic` sets for its
     workers), the clinic's app on that database (docs/clinic.md)."""
     if clinic is None and os.environ.get(CLINIC_ENV):
-        from recommender.clinic.db import ClinicDB
-
         clinic = ClinicDB.open(os.environ[CLINIC_ENV])
     site = Site(
         recommender or Recommender.load(),
@@ -104,7 +101,10 @@ def _make_clinic(app: BackplanApp, site: Site, clinic: ClinicDB) -> None:
     """The clinic's routers, each with its roles, its answers kept in the database, and
     its own refusals. Imported here, not at the top: the clinic's modules bring
     SQLAlchemy, which cost each worker of the public app 145 modules and about 8 MB."""
+    # lazy: SQLAlchemy (through app.web.routes.clinic) is loaded only by the commands that use it
     from recommender.app.web.routes.clinic import CLINIC
+
+    # lazy: SQLAlchemy (through app.web.saved) is loaded only by the commands that use it
     from recommender.app.web.saved import ServerAnswers
 
     site.saved = ServerAnswers(site, clinic)
@@ -115,6 +115,7 @@ def _make_clinic(app: BackplanApp, site: Site, clinic: ClinicDB) -> None:
 
 
 def _add_errors(app: FastAPI) -> None:
+    # lazy: Starlette is loaded only by the commands that use it
     from starlette.exceptions import HTTPException as StarletteHTTPException
 
     @app.exception_handler(StarletteHTTPException)
@@ -180,8 +181,8 @@ def _add_errors(app: FastAPI) -> None:
 
 def _add_clinic_errors(app: FastAPI) -> None:
     """The clinic's refusals: sign in first, not for this role, the database down."""
+    # lazy: SQLAlchemy (through app.web.roles) is loaded only by the commands that use it
     from recommender.app.web.roles import SignInNeeded, WrongRole
-    from recommender.store.database import StoreError
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_first(request: Request, exc: SignInNeeded) -> Response:

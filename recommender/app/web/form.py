@@ -9,6 +9,7 @@ the web's own (a person here ticks and types, they do not press Enter).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Optional
@@ -168,8 +169,6 @@ def _check_parts(
 def complete(answers: Mapping[str, Any], questionnaire: Questionnaire) -> dict[str, Any]:
     """`answers` with every question not asked at the person's age answered no, as
     the terminal intake records it (a copy)."""
-    import copy
-
     result = copy.deepcopy(dict(answers))
     age = result.get("age")
     for question in questionnaire.questions:
@@ -252,8 +251,6 @@ def merged(
 
     Optional answers left blank are removed, so clearing a name really clears it.
     """
-    import copy
-
     result = copy.deepcopy(dict(answers))
     for question in section.questions:
         if question.key in values:

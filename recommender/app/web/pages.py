@@ -19,6 +19,7 @@ from recommender.core.paths import get_path
 from recommender.core.typed import whole_number
 from recommender.inputs.countries import emergency_numbers
 from recommender.inputs.questionnaire import Question
+from recommender.render.html import long_date
 
 
 @lru_cache(maxsize=1)
@@ -188,8 +189,6 @@ def _answer_words(question: Question, value: Any) -> str:
     if kind == "choices":
         return ", ".join(question.choices.get(v, str(v)) for v in value) or "None"
     if kind == "date":
-        from recommender.render.html import long_date
-
         day = as_date(str(value))
         return long_date(day) if day else str(value)
     return str(value)

@@ -18,6 +18,9 @@ from typing import Optional
 
 from recommender.app.web.revoked import REVOKED_ENV
 from recommender.app.web.secret import SECRET_ENV, WeakSecretKey, key_problem
+from recommender.clinic.db import ClinicDB
+from recommender.core.errors import BackplanError
+from recommender.store.database import describe
 
 APP = "recommender.app.web.app:create_app"
 PROTOCOL = "recommender.app.web.protocol:GuardedHttpProtocol"
@@ -50,9 +53,8 @@ def address(host: str, port: int) -> str:
 
 def _check_free(host: str, port: int) -> None:
     """Refuse a port already in use with a plain message, before saying we run there."""
+    # lazy: socket is loaded only by the commands that use it
     import socket
-
-    from recommender.core.errors import BackplanError
 
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -80,6 +82,7 @@ def serve(
     by one worker is accepted by the next, and one list of cleared answers. With
     `clinic_db` (a URL, or "" for the default), the clinic's app on that database,
     made or migrated here, once, before any worker starts."""
+    # lazy: uvicorn is loaded only by the commands that use it
     import uvicorn
 
     configured = os.environ.get(SECRET_ENV)
@@ -128,9 +131,6 @@ def serve(
 def _prepare_clinic(given: str, say: Callable[[str], None]) -> None:
     """Open (make, migrate) the clinic's database now, so that a bad one is refused
     with its message before the server starts; the workers find it by $CLINIC_ENV."""
-    from recommender.clinic.db import ClinicDB
-    from recommender.store.database import describe
-
     db = ClinicDB.open(given or None)
     url = db.url
     db.close()
@@ -142,6 +142,7 @@ def connection_limit() -> int:
     """CONNECTIONS, or fewer where this process may not open that many files (after
     raising its own limit as far as the system allows)."""
     try:
+        # lazy: POSIX only (the module imports on Windows too)
         import resource
     except ImportError:  # not on Unix: the system's own limits apply
         return CONNECTIONS

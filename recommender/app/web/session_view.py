@@ -33,6 +33,7 @@ from recommender.pipeline.session import (
     summary_sentences,
 )
 from recommender.pipeline.triage import Triage
+from recommender.render.figures import svg
 from recommender.render.phrases import effort_words
 
 #: Why a result without a plan has no session (its warning says what to do instead).
@@ -120,8 +121,6 @@ class BadReport(ValueError):
 
 def exercise_view(item: Item, key: str, easier: Optional[ExerciseView] = None) -> ExerciseView:
     """`key` keeps the figure's ids unique on the page."""
-    from recommender.render.figures import svg
-
     exercise = item.exercise
     figure = svg(exercise, position=item.position, motion=True, key=key)
     return ExerciseView(

@@ -31,11 +31,12 @@ from recommender.app.web.state import (
     State,
     new_sid,
 )
-from recommender.inputs.countries import emergency_number
+from recommender.inputs.countries import emergency_number, find_country
 from recommender.inputs.questionnaire import Questionnaire
 from recommender.pipeline.recommend import Recommender
 from recommender.pipeline.triage import Flag, triage_flag
 from recommender.render import FORMATS, Format, to_json
+from recommender.render.fhir_questionnaire import questionnaire_resource
 from recommender.rulebook.conditions import holds
 from recommender.rulebook.rules import WithholdRule
 
@@ -61,8 +62,6 @@ def downloads(has_plan: bool) -> list[tuple[str, Format]]:
 
 def country_name(code: Optional[str]) -> str:
     """A country's name for the pages ("Not given" without one)."""
-    from recommender.inputs.countries import find_country
-
     found = find_country(code) if code else None
     return found.name if found else "Not given"
 
@@ -217,8 +216,6 @@ def _figures_css() -> bytes:
 
 
 def _questionnaire_json(questionnaire: Questionnaire) -> str:
-    from recommender.render.fhir_questionnaire import questionnaire_resource
-
     return to_json(questionnaire_resource(questionnaire))
 
 
@@ -226,6 +223,7 @@ def _questionnaire_json(questionnaire: Questionnaire) -> str:
 def templates() -> Any:
     """The pages' templates, and the printable plan's (render/templates), which the
     result page extends."""
+    # lazy: Jinja2 is loaded only by the commands that use it
     import jinja2
 
     env = jinja2.Environment(

@@ -7,7 +7,9 @@ here, and only the module of that engine knows how it works inside.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from importlib.util import find_spec
 from typing import Any, Protocol
 
 from recommender.core.errors import BackplanError
@@ -36,15 +38,11 @@ ENGINE_VARIABLE = "BACKPLAN_ENGINE"
 
 def durable_available() -> bool:
     """durable-rules is installed (it does not build on Python 3.13 and newer)."""
-    from importlib.util import find_spec
-
     return find_spec("durable_rules_engine") is not None  # its engine, in C
 
 
 def default_engine() -> str:
     """$BACKPLAN_ENGINE if set, else durable-rules where installed, else the reference."""
-    import os
-
     chosen = os.environ.get(ENGINE_VARIABLE, "").strip().lower()
     if chosen:
         return chosen
@@ -60,10 +58,12 @@ def create_engine(conditions: Mapping[str, Condition], kind: str | None = None) 
                 "the durable-rules engine is not installed here (it does not build on Python "
                 "3.13 and newer); use --engine reference"
             )
+        # lazy: off the path of `backplan --help` (its start-up)
         from recommender.rulebook.engines.durable_engine import DurableEngine
 
         return DurableEngine(conditions)
     if kind == "reference":
+        # lazy: off the path of `backplan --help` (its start-up)
         from recommender.rulebook.engines.reference import ReferenceEngine
 
         return ReferenceEngine(conditions)
