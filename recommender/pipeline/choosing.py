@@ -101,7 +101,9 @@ def read_facts(
 
 def most_strength_days(answers: Answers) -> int:
     """Strength work on 2 or 3 days a week that are never neighbours (ACSM 2011), 2 for
-    someone not yet active; the week's other days hold gentle work only (layout.py)."""
+    someone not yet active (a third where a day of gentle work alone cannot fill half
+    the session: layout.one_more_strength_day); the week's other days hold gentle work
+    only (layout.py)."""
     return 2 if answers.activity_level == "low" else 3
 
 

@@ -52,7 +52,8 @@ def strength_days(
     facts: Facts, chosen: Sequence[Chosen], offsets: tuple[int, ...]
 ) -> frozenset[int]:
     """2-3 non-consecutive days for strength (ACSM), counting Sunday-to-Monday; 2 for
-    someone not yet active (most_strength_days)."""
+    someone not yet active (most_strength_days), who may be given a third
+    (one_more_strength_day)."""
     if not any(c.exercise.kind == "strength" for c in chosen):
         return frozenset()
     limit = most_strength_days(facts.answers)

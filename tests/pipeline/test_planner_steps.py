@@ -11,7 +11,7 @@ import pytest
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.choosing import Facts, choose_movements, read_facts
 from recommender.pipeline.dosing import next_dose, rest_seconds, seconds, strength_rest
-from recommender.pipeline.layout import apart, lay_out_week, one_session
+from recommender.pipeline.layout import apart, lay_out_week, one_more_strength_day, one_session
 from recommender.pipeline.planner import assemble_plan, first_plan_week, plan_weeks
 from recommender.pipeline.progression import (
     MIN_WEEKS_IN_PLACE,
@@ -148,6 +148,31 @@ def test_strength_days_are_never_neighbours_and_open_gently() -> None:
                 assert any(e.kind == "strength" for e in session)
             else:
                 assert not any(e.kind == "strength" for e in session)
+
+
+def test_a_gentle_day_whose_walk_would_pass_its_third_takes_strength_work_when_it_can() -> None:
+    """one_more_strength_day alone, given week one's walks: someone not yet active has
+    strength work on two days; a day without it whose walk had to pass its third gets
+    it too, unless that day neighbours a strength day (or the session is under 15
+    minutes, where walking only tops up what the exercises leave)."""
+    facts = facts_for(days_per_week=3, activity_level="low", minutes_per_session=20)
+    chosen = choose_movements(facts)
+    layout = lay_out_week(facts, chosen, starting_doses(facts, chosen))
+    assert layout.offsets == (0, 2, 4) and layout.strength_days == {0, 2}
+    within, over = facts.walk_room, facts.walk_room + 1
+    assert one_more_strength_day(facts, layout, [within] * 3) is None
+    assert one_more_strength_day(facts, layout, [0, 0, over]) == 4  # Friday
+    assert one_more_strength_day(facts, layout, [over, 0, 0]) is None  # a strength day's
+    four = facts_for(days_per_week=4, activity_level="low", minutes_per_session=20)
+    chosen = choose_movements(four)
+    layout = lay_out_week(four, chosen, starting_doses(four, chosen))
+    assert layout.offsets == (0, 1, 3, 5) and layout.strength_days == {0, 3}
+    assert one_more_strength_day(four, layout, [0, over, 0, 0]) is None  # next to Monday
+    assert one_more_strength_day(four, layout, [0, 0, 0, over]) == 5  # Saturday
+    ten = facts_for(days_per_week=3, activity_level="low")  # 10 minutes
+    chosen = choose_movements(ten)
+    layout = lay_out_week(ten, chosen, starting_doses(ten, chosen))
+    assert one_more_strength_day(ten, layout, [0, 0, ten.walk_room + 1]) is None
 
 
 def test_version_b_differs_from_version_a() -> None:
