@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from recommender.app.tracking import follow
 from recommender.core.answers import Answers
 from recommender.pipeline.adapt import Progress
+
+if TYPE_CHECKING:  # fhir.resources is loaded only by the test that reads FHIR, inside it
+    from fhir.resources.R4B.coding import Coding
+    from fhir.resources.R4B.observation import Observation
 
 from conftest import Run
 from support.course import ANSWERS, EXPECTED, START_ARGS, WEEKS, checkin_args
@@ -165,21 +169,30 @@ def test_report_html_is_one_page_with_an_svg_chart_and_no_script(
     assert run("track", "report", "-f", "html").output == page
 
 
+def _first_coding(observation: Observation) -> Coding:
+    """An observation's first code (each one we write has one)."""
+    assert observation.code.coding
+    return observation.code.coding[0]
+
+
 def test_report_fhir_is_a_valid_r4_bundle_of_observations(course: str, run: Run) -> None:
     from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.observation import Observation
 
     data = json.loads(run("track", "report", "--format", "fhir").output)
     bundle = Bundle.model_validate(data)
     assert bundle.entry is not None
-    # The resources as plain objects: which kind each is decides what it holds.
-    resources: list[Any] = [e.resource for e in bundle.entry]
+    resources = [e.resource for e in bundle.entry if e.resource is not None]
+    assert len(resources) == len(bundle.entry)  # every entry holds its resource
     assert {r.get_resource_type() for r in resources} == {"Observation", "Flag"}
-    observations = [r for r in resources if r.get_resource_type() == "Observation"]
-    nprs = [o for o in observations if o.code.coding[0].code == "72514-3"]
+    observations = [r for r in resources if isinstance(r, Observation)]
+    assert len(observations) == sum(r.get_resource_type() == "Observation" for r in resources)
+    nprs = [o for o in observations if _first_coding(o).code == "72514-3"]
     assert [o.valueInteger for o in nprs] == [6, 6, 5, 4, 4, 4, 3, 3, 3]
-    assert all(o.code.coding[0].system == "http://loinc.org" for o in nprs)
-    assert nprs[5].effectiveDateTime.isoformat().startswith("2026-02-08")
-    assert "step back" in nprs[5].note[0].text
+    assert all(_first_coding(o).system == "http://loinc.org" for o in nprs)
+    when, note = nprs[5].effectiveDateTime, nprs[5].note
+    assert when is not None and when.isoformat().startswith("2026-02-08")
+    assert note and note[0].text is not None and "step back" in note[0].text
     assert len({e.fullUrl for e in bundle.entry}) == len(bundle.entry)
 
 

@@ -168,9 +168,12 @@ def test_a_new_symptom_narrows_what_a_week_may_hold(db: str, run: Run) -> None:
     """A symptom at `soon` brings in EX-INTENSITY's case for that level (no level 3):
     the block keeps what passes the filters now, and no week shows anything else."""
     run(*EXAMPLE)
-    before = set(stored_course(db).blocks[-1].safe or ())
+    safe_before = stored_course(db).blocks[-1].safe
     run(*checkin_args(1, "3", 2, "same", 3, None, ("limb_pain_or_tingling",)))
-    after = set(stored_course(db).blocks[-1].safe or ())
+    safe_after = stored_course(db).blocks[-1].safe
+    # Both sets are stored: a missing one is a failure, never an empty set that passes.
+    assert safe_before is not None and safe_after is not None
+    before, after = set(safe_before), set(safe_after)
     recommender = Recommender.load()
     assert after < before
     assert all(recommender.catalog[e].level <= 2 for e in after)
