@@ -23,6 +23,7 @@ from recommender.inputs.questionnaire import Invalid, load_questionnaire, parse_
 from conftest import example_answers
 from support import default_signals
 from support.intake_script import replies, reply_line
+from support.terminal import Child
 
 QUESTIONS = load_questionnaire()
 DESK = example_answers("desk-worker-upper-back")
@@ -293,13 +294,14 @@ def test_nothing_typed_crashes_the_intake(lines: list[str]) -> None:
 # -- a real terminal ----------------------------------------------------------------------
 
 
-# pexpect has no type information (the lock holds no stubs): its children are Any.
+# pexpect has no type information (the lock holds no stubs): the module is Any, and
+# each child it spawns is held as a support.terminal.Child.
 pexpect: Any = pytest.importorskip("pexpect") if sys.platform != "win32" else None
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_intake_in_a_real_pseudo_terminal() -> None:
-    child = pexpect.spawn(
+    child: Child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "intake"],
         encoding="utf-8",
@@ -331,7 +333,7 @@ def test_intake_in_a_real_pseudo_terminal() -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_ctrl_c_in_a_real_terminal() -> None:
-    child = pexpect.spawn(
+    child: Child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "intake", "--country", "US"],
         encoding="utf-8",

@@ -24,9 +24,11 @@ from recommender.inputs.questionnaire import load_questionnaire
 from conftest import example_answers
 from support import default_signals
 from support.intake_script import replies, reply_line
+from support.terminal import Child, matched, text_before
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX terminal")
-# pexpect has no type information (the lock holds no stubs): its children are Any.
+# pexpect has no type information (the lock holds no stubs): the module is Any, and
+# each child it spawns is held as a support.terminal.Child.
 pexpect: Any = pytest.importorskip("pexpect") if sys.platform != "win32" else None
 
 QUESTIONS = load_questionnaire()
@@ -38,8 +40,8 @@ def environment(data_home: Path) -> dict[str, Any]:
     return dict(os.environ, NO_COLOR="1", XDG_DATA_HOME=str(data_home))
 
 
-def spawn(args: list[str], data_home: Path, rows: int = 50, columns: int = 100) -> Any:
-    return pexpect.spawn(
+def spawn(args: list[str], data_home: Path, rows: int = 50, columns: int = 100) -> Child:
+    child: Child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "intake", *args],
         encoding="utf-8",
@@ -48,6 +50,7 @@ def spawn(args: list[str], data_home: Path, rows: int = 50, columns: int = 100) 
         env=environment(data_home),
         dimensions=(rows, columns),
     )
+    return child
 
 
 def piped(args: list[str], lines: list[str], data_home: Path) -> subprocess.CompletedProcess[str]:
@@ -76,7 +79,7 @@ def test_ctrl_c_keeps_a_draft_and_resume_finishes_with_identical_bytes(tmp_path:
     child.expect(r"> ")
     child.sendintr()
     child.expect(r"Keep your answers so far in (\S+), to finish later\? \(y/n\) > ")
-    draft = Path(child.match.group(1))
+    draft = Path(matched(child).group(1))
     child.sendline("y")
     child.expect(r"backplan intake --resume")
     child.expect(pexpect.EOF)
@@ -92,11 +95,10 @@ def test_ctrl_c_keeps_a_draft_and_resume_finishes_with_identical_bytes(tmp_path:
     assert not draft.exists()
 
 
-def _prompt_lines(child: Any, progress: str) -> list[str]:
+def _prompt_lines(child: Child, progress: str) -> list[str]:
     child.expect(progress)
     child.expect(r"> ")
-    shown: str = progress.replace("\\", "") + child.before
-    return shown.replace("\r", "").splitlines()
+    return (progress.replace("\\", "") + text_before(child)).replace("\r", "").splitlines()
 
 
 def test_a_resized_window_is_followed_from_the_next_question(tmp_path: Path) -> None:
@@ -177,7 +179,7 @@ def test_the_warning_box_is_unbroken_in_tmux_at_60_columns(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("columns", [40, 60, 100, 160])
 def test_plan_on_a_terminal_is_wrapped_to_its_width(tmp_path: Path, columns: int) -> None:
-    child = pexpect.spawn(
+    child: Child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "plan", "--example"],
         encoding="utf-8",
@@ -189,7 +191,7 @@ def test_plan_on_a_terminal_is_wrapped_to_its_width(tmp_path: Path, columns: int
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    lines = child.before.replace("\r", "").splitlines()
+    lines = text_before(child).replace("\r", "").splitlines()
     width = max(40, min(100, columns))
     assert max(len(line) for line in lines) <= width
     assert "+" + "-" * (width - 2) + "+" in lines  # the boxes are as wide as allowed

@@ -18,8 +18,10 @@ from recommender.pipeline.recommend import Recommender
 from recommender.pipeline.session import steps_of
 
 from conftest import example_answers
+from support.terminal import Child, Pattern, matched
 
-# pexpect has no type information (the lock holds no stubs): its children are Any.
+# pexpect has no type information (the lock holds no stubs): the module is Any, and
+# each child it spawns is held as a support.terminal.Child.
 pexpect: Any = pytest.importorskip("pexpect")
 
 
@@ -71,9 +73,9 @@ def test_walking_is_one_timed_step_in_minutes() -> None:
 # -- the whole session in a real terminal ---------------------------------------------------
 
 
-def _spawn(tmp_path: Path, *args: str) -> Any:
+def _spawn(tmp_path: Path, *args: str) -> Child:
     env = dict(os.environ, NO_COLOR="1", BACKPLAN_SESSION_SPEED="300", COLUMNS="100")
-    return pexpect.spawn(
+    child: Child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "session", *args],
         env=env,
@@ -82,6 +84,7 @@ def _spawn(tmp_path: Path, *args: str) -> Any:
         timeout=60,
         dimensions=(40, 100),
     )
+    return child
 
 
 def _easier_and_other(answers: dict[str, Any]) -> tuple[str, int, int]:
@@ -128,7 +131,7 @@ def test_a_whole_session_with_an_easier_version_and_a_skip(tmp_path: Path) -> No
         if found == 1:
             child.send("\r")
             continue
-        number = int(child.match.group(1))
+        number = int(matched(child).group(1))
         child.expect("Enter: next")
         if number == easier_at and not swapped:
             child.send("e")
@@ -143,7 +146,7 @@ def test_a_whole_session_with_an_easier_version_and_a_skip(tmp_path: Path) -> No
     child.expect("Did any of them hurt")
     child.sendline("")
     child.expect(r"You did (\d+) of (\d+) exercises")
-    done, total = int(child.match.group(1)), int(child.match.group(2))
+    done, total = int(matched(child).group(1)), int(matched(child).group(2))
     assert swapped and done == total - 1
     child.expect(pexpect.EOF)
     child.close()
@@ -159,7 +162,11 @@ def test_a_countdown_updates_in_place_and_q_keeps_what_was_done(tmp_path: Path) 
     child.send("\r")
     # The first timed step counts down on one line: each update starts with a carriage
     # return, not a new line. Sets of repetitions before it are ended with Enter.
-    waits = [r"\r\x1b\[K  [^\r\n]*: \d", "Press Enter when you have done them", "Enter: next"]
+    waits: list[Pattern] = [
+        r"\r\x1b\[K  [^\r\n]*: \d",
+        "Press Enter when you have done them",
+        "Enter: next",
+    ]
     while child.expect(waits):
         child.send("\r")
     # The countdowns run out (holds shortened by the speed factor); Enter ends each set

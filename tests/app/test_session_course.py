@@ -16,6 +16,7 @@ from recommender.app.tracking import follow
 
 from conftest import EXAMPLES, Run
 from support.course import stored_course
+from support.terminal import Child, Pattern, matched, text_before
 
 #: Sciatica (a plan with "see a clinician soon"): week 1's Thursday has an exercise
 #: with an easier version that suits the person.
@@ -26,15 +27,16 @@ THURSDAY = "2026-01-08"
 FIT_ROWER = EXAMPLES / "plans" / "rower-24-every-piece-of-equipment.json"
 START_FIT = ["track", "start", "--answers", str(FIT_ROWER), "--start", "2026-01-05"]
 
-# pexpect has no type information (the lock holds no stubs): its children are Any.
+# pexpect has no type information (the lock holds no stubs): the module is Any, and
+# each child it spawns is held as a support.terminal.Child.
 pexpect: Any = pytest.importorskip("pexpect")
 
 SCREEN = r"Exercise (\d+) of (\d+): ([^(\r\n]+) \("
 
 
-def _spawn(db: str, *args: str) -> Any:
+def _spawn(db: str, *args: str) -> Child:
     env = dict(os.environ, NO_COLOR="1", BACKPLAN_SESSION_SPEED="300", BACKPLAN_DB=db)
-    return pexpect.spawn(
+    child: Child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "session", *args],
         env=env,
@@ -42,24 +44,25 @@ def _spawn(db: str, *args: str) -> Any:
         timeout=90,
         dimensions=(40, 100),
     )
+    return child
 
 
-def _through(child: Any) -> tuple[str, str, str]:
+def _through(child: Child) -> tuple[str, str, str]:
     """The whole session: `e` on the first exercise that has an easier version that
     suits the person, `s` on the exercise after it, Enter everywhere else. The name of
     the exercise swapped, of its easier version, and of the one skipped."""
     swapped = easier = skipped = ""
-    waits = [SCREEN, "Press Enter when you have done them", "How did it go?"]
+    waits: list[Pattern] = [SCREEN, "Press Enter when you have done them", "How did it go?"]
     while (found := child.expect(waits)) != 2:
         if found == 1:
             child.send("\r")
             continue
-        name = child.match.group(3).strip()
+        name = matched(child).group(3).strip()
         child.expect("Enter: next")
         if not swapped and name != easier:
             child.send("e")
             if child.expect(["Changed to an easier version: ([^\r\n]+)\\.", "no easier"]) == 0:
-                swapped, easier = name, child.match.group(1)
+                swapped, easier = name, matched(child).group(1)
                 continue  # the easier version's screen comes next
         if swapped and not skipped and name != easier:
             child.send("s")
@@ -74,7 +77,7 @@ def test_the_courses_warning_comes_before_the_sessions_exercises(db: str, run: R
     run(*START)
     child = _spawn(db, "--date", THURSDAY)
     child.expect("SEE A CLINICIAN SOON")
-    assert "Exercise 1 of" not in child.before
+    assert "Exercise 1 of" not in text_before(child)
     child.expect(r"Week 1, Thursday: (\d+) exercises")
     child.expect(SCREEN)
     child.expect("Enter: next")
@@ -90,13 +93,13 @@ def test_a_tracked_session_with_easier_and_skip_is_recorded_and_adapts_next_week
     run(*START_FIT)
     child = _spawn(db, "--date", THURSDAY)
     child.expect(r"Week 1, Thursday: (\d+) exercises")
-    total = int(child.match.group(1))
+    total = int(matched(child).group(1))
     swapped, easier, skipped = _through(child)
     assert swapped and easier and skipped
     child.expect("highest pain during the exercises")
     child.sendline("7")
     child.expect(rf"(\d+)\) {re.escape(easier)}")
-    number = child.match.group(1)
+    number = matched(child).group(1)
     child.expect("Did any of them hurt")
     child.sendline(number)
     child.expect(rf"You did {total - 1} of {total} exercises\.")

@@ -14,11 +14,12 @@ from recommender.app.tracking import follow
 
 from conftest import Run
 from support.course import START_ARGS
+from support.terminal import Child, matched
 
 
 def test_a_person_picks_the_exercise_that_hurt_at_a_terminal(db: str, run: Run) -> None:
     run(*START_ARGS)
-    child = pexpect.spawn(
+    child: Child = pexpect.spawn(
         sys.executable,
         ["-m", "recommender", "track", "checkin", "--week", "1"],
         encoding="utf-8",
@@ -34,7 +35,7 @@ def test_a_person_picks_the_exercise_that_hurt_at_a_terminal(db: str, run: Run) 
     child.sendline("same")
     child.expect(r"Which exercises hurt more than they should \(over 6 out of 10")
     child.expect(r"(\d+)\. Band hold against a sideways pull")
-    band_hold = child.match.group(1)
+    band_hold = matched(child).group(1)
     child.expect("Their numbers")
     child.sendline("99")  # not on the list: asked again
     child.expect("give numbers from 1 to")
