@@ -376,7 +376,7 @@ def test_a_complete_draft_is_still_refused_by_plan(tmp_path: Path) -> None:
 
     given = {}
     for question in QUESTIONS.questions:
-        node: Any = DESK
+        node: object = DESK
         for part in question.key.split("."):
             node = node.get(part) if isinstance(node, dict) else None
         given[question.key] = copy.deepcopy(node)
