@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 from recommender.core.errors import BackplanError, ExitCode
 
 if TYPE_CHECKING:
+    from alembic.config import Config
     from sqlalchemy.engine import Connection, Engine
 
 DB_VARIABLE = "BACKPLAN_DB"
@@ -384,7 +385,7 @@ def _schema_lock(url: str) -> Iterator[None]:
         os.close(descriptor)  # releases the lock
 
 
-def _alembic_config(connection: Connection) -> object:
+def _alembic_config(connection: Connection) -> Config:
     # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from alembic.config import Config
 
@@ -404,4 +405,4 @@ def _migrate(connection: Connection) -> None:
     # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from alembic import command
 
-    command.upgrade(_alembic_config(connection), "head")  # type: ignore[arg-type]
+    command.upgrade(_alembic_config(connection), "head")

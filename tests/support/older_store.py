@@ -47,7 +47,7 @@ def make_revision_0001(url: str) -> dict[str, Any]:
     second = recommender.recommend(answers, weeks=8).to_dict()
     engine = create_engine(url)
     with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), "0001")  # type: ignore[arg-type]
+        command.upgrade(_alembic_config(connection), "0001")
         made = dt.datetime(2026, 1, 4, 9, 0)
         for number, (result, start) in enumerate(((first, START), (second, START)), 1):
             connection.execute(
