@@ -140,6 +140,7 @@ def test_the_silence_alert_begins_at_two_weeks(days: int) -> None:
     from recommender.core.progress import Block, Course, Person
 
     start = dt.date(2026, 3, 2)
+    # The silence alert reads only the dates, so the block is made without a result.
     block = Block(id=1, number=1, start=start, weeks=4, result=None, start_pain=5)  # type: ignore[arg-type]
     course = Course(1, Person(1, "A", dt.datetime(2026, 3, 1)), {}, start, (block,))
     progress = type("P", (), {"course": course, "stopped": None, "blocks": ()})()

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
-from typing import Any
 
+from recommender.pipeline.recommend import Result
 from recommender.render import FORMATS, Download, Format, RenderOptions, render_result
 
 NAME = "dummy"
@@ -23,11 +23,12 @@ def module(careful: bool = True) -> ModuleType:
     plan: the safety tests must catch both."""
     made = ModuleType(MODULE)
 
-    def render(result: Any, options: RenderOptions) -> str:
+    def render(result: Result, options: RenderOptions) -> str:
         if careful:
             return f"{MARK}\n{render_result(result, 'text', options)}"
         return f"{MARK}\nYour level: {result.triage.level}. Gentle exercise may continue.\n"
 
+    # A module made at run time: mypy knows no `render` on ModuleType until it is set.
     made.render = render  # type: ignore[attr-defined]
     return made
 
