@@ -17,7 +17,6 @@ from recommender.pipeline.plan import Plan, Prescription
 from recommender.pipeline.recommend import Result
 from recommender.pipeline.triage import ALSO_TELL, Triage
 from recommender.render import RenderOptions
-from recommender.render.figures import data_uri, figure_for, file_name, svg
 from recommender.render.phrases import (
     DISCLAIMER,
     FOLLOW_THE_PLAN,
@@ -63,6 +62,8 @@ def figure_files(result: Result) -> dict[str, str]:
     """Every figure the plan's how-to shows, by file name, as standalone SVG."""
     if result.plan is None:
         return {}
+    # lazy: the figure code and its poses, off a Markdown plan without figures (~26 ms)
+    from recommender.render.figures import figure_for, file_name, svg
 
     return {
         file_name(p.exercise, p.position): svg(p.exercise, standalone=True, position=p.position)
@@ -166,8 +167,9 @@ def _figure(item: Prescription, figures: Optional[str]) -> list[str]:
     names, or nothing (None, or no figure for this position)."""
     if figures is None:
         return []
-    # Imported only where figures are asked for: the figure code and its poses are
-    # the slowest part of a Markdown plan to load.
+    # lazy: the figure code and its poses, the slowest part of a Markdown plan to load,
+    # only where figures are asked for (~26 ms)
+    from recommender.render.figures import data_uri, figure_for, file_name
 
     exercise = item.exercise
     if figure_for(exercise, item.position) is None:
