@@ -562,6 +562,7 @@ def report(
         from recommender.render.progress_fhir import report_bundle
 
         return to_json(report_bundle(progress, warning))
+    # lazy: off the `track checkin` path (benchmarks/tracking.py (a))
     from recommender.render.progress_text import render_report
 
     return render_report(progress, warning, today)

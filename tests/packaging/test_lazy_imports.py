@@ -22,19 +22,18 @@ def _function_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
     return found
 
 
-def _reason_given(lines: list[str], number: int) -> bool:
+def _reason_given(lines: list[str], number: int, import_lines: set[int]) -> bool:
     """A `# lazy:` comment on line `number` (1-based), or above it through comment,
-    import and blank lines only (one comment serves a function's run of imports)."""
+    blank and import lines only (`import_lines`: every line an import statement spans),
+    so that one comment serves a function's run of imports and no code comes between."""
     if "# lazy:" in lines[number - 1]:
         return True
-    above = number - 2
-    while above >= 0:
-        text = lines[above].strip()
+    above = number - 1
+    while above >= 1:
+        text = lines[above - 1].strip()
         if text.startswith("# lazy:"):
             return True
-        if text and not (
-            text.startswith(("#", "import ", "from ")) or text.endswith(("(", ",", ")"))
-        ):
+        if text and not text.startswith("#") and above not in import_lines:
             return False
         above -= 1
     return False
@@ -46,8 +45,10 @@ def unexplained_imports(root: Path) -> list[str]:
     for path in sorted(root.rglob("*.py")):
         source = path.read_text(encoding="utf-8")
         lines = source.splitlines()
-        for node in _function_imports(ast.parse(source)):
-            if not _reason_given(lines, node.lineno):
+        imports = _function_imports(ast.parse(source))
+        spans = {n for node in imports for n in range(node.lineno, (node.end_lineno or 0) + 1)}
+        for node in imports:
+            if not _reason_given(lines, node.lineno, spans):
                 missing.append(f"{path.relative_to(root.parent)}:{node.lineno}")
     return missing
 
@@ -71,6 +72,12 @@ def test_an_import_inside_a_function_without_a_reason_is_found(tmp_path: Path) -
         "def untold():\n"
         "    x = 1\n"
         "    import json\n"
-        "    return json, x\n"
+        "    return json, x\n\n\n"
+        "def code_between():\n"
+        "    # lazy: a reason for json, not for csv\n"
+        "    import json\n"
+        "    print(json)\n"
+        "    import csv\n"
+        "    return csv\n"
     )
-    assert unexplained_imports(package) == ["pkg/mod.py:16"]
+    assert unexplained_imports(package) == ["pkg/mod.py:16", "pkg/mod.py:24"]
