@@ -10,6 +10,7 @@ import atexit
 import json
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +34,13 @@ if "BACKPLAN_TEST_DATA_HOME" not in os.environ:
     os.environ["BACKPLAN_TEST_DATA_HOME"] = os.environ["XDG_DATA_HOME"] = _TEST_DATA
     atexit.register(shutil.rmtree, _TEST_DATA, ignore_errors=True)
 
+# Ctrl-C reaches the programs the tests drive at a terminal (pexpect's sendintr), also
+# where the run was started with SIGINT ignored, as a shell's `pytest &` or a test
+# worker starts it: an ignored signal stays ignored in every child, a handled one does
+# not (exec resets it), and Python turns a default SIGINT into KeyboardInterrupt.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 from recommender.app.cli import main  # noqa: E402
 from recommender.pipeline.recommend import Recommender  # noqa: E402
 
@@ -54,6 +62,17 @@ settings.register_profile("explore", derandomize=False, deadline=None, max_examp
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 EXAMPLES = Path(__file__).parent / "examples"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files that hold a slow test first, in their order, then the rest in theirs.
+
+    `pytest -n auto` (as the README runs the suite) gives each worker whole files
+    (`--dist loadfile` in pyproject.toml: a file's server and browser start once), in
+    this order as workers come free: the longest handed out first, the workers end
+    together, rather than one walking the catalog alone for a minute at the end."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # a stable sort
 
 
 @pytest.fixture(autouse=True)
