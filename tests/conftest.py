@@ -44,6 +44,7 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 from recommender.app.cli import main  # noqa: E402
 from recommender.pipeline.recommend import Recommender  # noqa: E402
 
+import support.browser as browser_support  # noqa: E402
 from support.course import START_ARGS, WEEKS, checkin_args  # noqa: E402
 
 # The clinic's fixtures (a clinic on a fresh database, its people), for tests/clinic/:
@@ -65,14 +66,34 @@ EXAMPLES = Path(__file__).parent / "examples"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The files that hold a slow test first, in their order, then the rest in theirs.
+    """The files that hold a slow test first, then those that drive a browser, then the
+    rest, each group in its own order.
 
     `pytest -n auto` (as the README runs the suite) gives each worker whole files
     (`--dist loadfile` in pyproject.toml: a file's server and browser start once), in
-    this order as workers come free: the longest handed out first, the workers end
-    together, rather than one walking the catalog alone for a minute at the end."""
-    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: item.path not in slow_files)  # a stable sort
+    this order as workers come free (`--no-loadscope-reorder`: not the largest count of
+    tests first): the longest handed out first, the workers end together, rather than
+    one walking the catalog alone for a minute at the end."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    browser = {item.path for item in items if item.get_closest_marker("browser")}
+    items.sort(key=lambda item: (item.path not in slow, item.path not in browser))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers for each core this process may use. About half of the
+    suite's time is spent waiting (on Chromium, the web server, a terminal, a slow
+    client), so one worker a core leaves the cores idle for minutes."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS and Windows have no affinity call
+        cores = os.cpu_count() or 1
+    return 2 * cores
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # before the test's fixtures start, a module's browser among them
+    browser_support.marked_browser = item.get_closest_marker("browser") is not None
 
 
 @pytest.fixture(autouse=True)

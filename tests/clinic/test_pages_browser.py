@@ -22,6 +22,8 @@ from support.browser import axe_problems, chromium
 from support.clinic import Browser, Clinic, example, result_ids
 from support.web import SECTIONS, section_form, served
 
+pytestmark = pytest.mark.browser  # every test here drives Chromium
+
 if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from playwright import sync_api as pw
 

@@ -34,6 +34,8 @@ from support.clinic import PASSWORD, example
 from support.postgres import new_database, server_or_skip
 from support.web import backplan, served
 
+pytestmark = pytest.mark.browser  # every test here drives Chromium
+
 if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from playwright import sync_api as pw
 

@@ -568,6 +568,7 @@ def test_same_answers_and_epoch_give_identical_bytes(
 # -- a real browser -----------------------------------------------------------------
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("name", ["desk-worker-upper-back", "cauda-equina"])
 def test_prints_to_pdf_in_a_real_browser(
@@ -647,6 +648,7 @@ def _figures_sit_beside_their_steps(pages: list[PrintedPage], exercises: list[Ex
 PRINT_WIDTH_PX = {"a4": (210 - 30) / 25.4 * 96, "letter": (215.9 - 30) / 25.4 * 96}
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_figures_keep_their_column_in_print_layout(recommender: Recommender, paper: str) -> None:
     """Laid out for print at the paper's width, every figure stays in its own column
@@ -691,6 +693,7 @@ def test_figures_keep_their_column_in_print_layout(recommender: Recommender, pap
 PAGES_BEFORE = {"a4": 12, "letter": 12}
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_the_printed_plan_keeps_its_pictures_next_to_the_schedule(
     recommender: Recommender, tmp_path: Path, paper: str

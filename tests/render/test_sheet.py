@@ -101,6 +101,7 @@ def test_sheet_is_a_format_of_the_plan_command(tmp_path: Path) -> None:
     assert "<script" not in text.lower() and "http" not in text
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_a_four_week_sheet_prints_on_four_pages(
     recommender: Recommender, tmp_path: Path, paper: str

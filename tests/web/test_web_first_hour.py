@@ -28,6 +28,8 @@ from support.browser import (
 )
 from support.web import served
 
+pytestmark = pytest.mark.browser  # every test here drives Chromium
+
 if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from playwright import sync_api as pw
 

@@ -21,6 +21,8 @@ from support.browser import answer_everything, axe_problems, chromium, start
 from support.session_case import FIT_DESK, THURSDAY, thursday
 from support.web import backplan, served
 
+pytestmark = pytest.mark.browser  # every test here drives Chromium
+
 if TYPE_CHECKING:  # Playwright is imported where a browser is started
     from playwright import sync_api as pw
 
