@@ -82,7 +82,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: two workers for each core this process may use. About half of the
     suite's time is spent waiting (on Chromium, the web server, a terminal, a slow
-    client), so one worker a core leaves the cores idle for minutes."""
+    client), so one worker a core leaves the cores idle for minutes.
+
+    PYTEST_XDIST_AUTO_NUM_WORKERS, as pytest-xdist reads it, overrides this: CI runs
+    two suites side by side, where fewer workers each do the same in less CPU."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "").isdigit():
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # macOS and Windows have no affinity call
