@@ -316,24 +316,14 @@ class _Picks:
             for area in self.facts.areas
         }
 
-        def serves(e: Exercise) -> tuple[str, ...]:
-            # The areas of the variant it starts with: a fitter start's level-2 variant
-            # may work fewer of them (a dumbbell row, not the neck as scapular setting).
-            return self.starts_as(e).areas
-
         # The options' areas, looked up once: the sorts below read them for every
         # option and area (benchmarks/bench.py (b)).
-        serving = {e: serves(e) for e in strength}
+        serving = {e: self.serves(e) for e in strength}
 
         # The area with the fewest movements first, so that a movement that would also
         # serve it is not spent on an area that has others.
         for area in sorted(self.facts.areas, key=movements.__getitem__):
-            covered = {
-                a
-                for c in self.chosen
-                if c.exercise.kind == "strength" and not self.too_long(c.exercise)
-                for a in serves(c.exercise)
-            }
+            covered = self.covered()
             if area in covered:
                 continue
             left = set(self.facts.areas) - covered
@@ -347,6 +337,20 @@ class _Picks:
                 options.sort(key=self.unused_kit)  # see opener(): room for one only
             options.sort(key=self.too_long)  # it must fit beside the opener
             self.add_first(f"strength for your {words(area)}", options)
+
+    def serves(self, e: Exercise) -> tuple[str, ...]:
+        """The areas of the variant `e` starts with: a fitter start's level-2 variant
+        may work fewer of them (a dumbbell row, not the neck as scapular setting)."""
+        return self.starts_as(e).areas
+
+    def covered(self) -> set[str]:
+        """The areas the chosen strength work serves, of what fits beside the opener."""
+        return {
+            a
+            for c in self.chosen
+            if c.exercise.kind == "strength" and not self.too_long(c.exercise)
+            for a in self.serves(c.exercise)
+        }
 
     def too_long(self, strength: Exercise) -> bool:
         """The strength exercise, at its lightest, does not fit a session beside the
