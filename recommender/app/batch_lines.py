@@ -18,7 +18,7 @@ from recommender.core.answers import in_country
 from recommender.core.errors import AnswersError
 from recommender.inputs.answers_file import MAX_BYTES, parse_answers
 from recommender.pipeline.recommend import Recommender
-from recommender.render.json_result import compact
+from recommender.render.json_result import compact_utf8
 
 #: Lines per chunk: large enough that passing work between processes is cheap,
 #: small enough that a Ctrl-C loses little and memory stays small.
@@ -130,7 +130,10 @@ class Chunk(NamedTuple):
 def work(chunk: Chunk) -> ChunkResult:
     """The result (or error object) of every line of a chunk, in order."""
     assert _RECOMMENDER is not None, "call setup first"
-    out: list[str] = []
+    # The lines are encoded straight into one block: building it from text cost more
+    # than writing the JSON (benchmarks/bench.py (b)).
+    out = bytearray()
+    lines = 0
     levels: Counter[str] = Counter()
     errors = plans = 0
     for number, data in chunk.lines():
@@ -143,22 +146,22 @@ def work(chunk: Chunk) -> ChunkResult:
             )
         except AnswersError as exc:
             errors += 1
-            out.append(
-                jsonline.dumps({"line": number, "error": exc.message(), "fields": exc.fields})
+            out += jsonline.dumps_utf8(
+                {"line": number, "error": exc.message(), "fields": exc.fields}
             )
-            continue
         except Exception as exc:  # one line must never stop the batch
             errors += 1
             problem = (
                 f"line {number}: could not be processed ({type(exc).__name__}); please report it"
             )
-            out.append(jsonline.dumps({"line": number, "error": problem, "fields": []}))
-            continue
-        levels[result.triage.level] += 1
-        plans += result.plan is not None
-        out.append(compact(result))
-    text = "".join(line + "\n" for line in out).encode("utf-8")
-    return ChunkResult(text, len(out), levels, errors, plans)
+            out += jsonline.dumps_utf8({"line": number, "error": problem, "fields": []})
+        else:
+            levels[result.triage.level] += 1
+            plans += result.plan is not None
+            out += compact_utf8(result)
+        out += b"\n"
+        lines += 1
+    return ChunkResult(bytes(out), lines, levels, errors, plans)
 
 
 # -- reading ------------------------------------------------------------------------------

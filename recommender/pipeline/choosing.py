@@ -193,12 +193,7 @@ def starting_variants(facts: Facts) -> list[Exercise]:
     # Safe, but awkward with a bump: leaning back unsupported, and the hips bent past a
     # right angle (knee hugs); chosen only where nothing else serves.
     awkward = facts.answers.pregnancy == "later_trimester"
-    order = {i: n for n, i in enumerate(facts.eligible)}
     person = (level, bool(avoid_floor), awkward, frozenset(facts.areas))
-
-    def rank(e: Exercise) -> tuple[int, ...]:
-        return (*_rank(e, person), order[e.id])
-
     # A nerve slider is for nerve symptoms in a limb, and only then (Basson 2017).
     sliders = () if facts.answers.red_flags.limb_pain_or_tingling else NERVE_SLIDERS
     body = (
@@ -206,7 +201,8 @@ def starting_variants(facts: Facts) -> list[Exercise]:
         for e in facts.eligible.values()
         if e.kind != "aerobic" and e.level < 3 and e.id not in sliders
     )
-    return sorted(body, key=rank)
+    # In catalog order, and sorting is stable: equals stay in catalog order.
+    return sorted(body, key=lambda e: _rank(e, person))
 
 
 class _Picks:
@@ -256,8 +252,9 @@ class _Picks:
             self.quickest_opener = min(self.quickest_opener or start, start)
         strength = exercise.kind == "strength"
         self.strength_start += start if strength else 0
-        self.raised[True] += self.seconds(exercise, "raised")
-        self.raised[False] += 0 if strength else self.seconds(exercise, "raised")
+        raised = self.seconds(exercise, "raised")
+        self.raised[True] += raised
+        self.raised[False] += 0 if strength else raised
 
     def add_first(self, why: str, options: Iterable[Exercise]) -> bool:
         """Add the first option whose movement is not taught yet; False if none."""
@@ -270,8 +267,7 @@ class _Picks:
         return False
 
     def where(self, exercise: Exercise) -> str:
-        areas = [a for a in self.facts.areas if a in exercise.areas] or list(exercise.areas)
-        return " and ".join(words(a) for a in areas)
+        return _where(exercise.areas, self.facts.areas)
 
     def seconds(self, e: Exercise, how: str) -> int:
         """Seconds `e` takes at its usual start, its lightest start, its start raised
@@ -322,33 +318,41 @@ class _Picks:
             for area in self.facts.areas
         }
 
-        def serves(e: Exercise) -> tuple[str, ...]:
-            # The areas of the variant it starts with: a fitter start's level-2 variant
-            # may work fewer of them (a dumbbell row, not the neck as scapular setting).
-            return self.starts_as(e).areas
+        # The options' areas, looked up once: the sorts below read them for every
+        # option and area (benchmarks/bench.py (b)).
+        serving = {e: self.serves(e) for e in strength}
 
         # The area with the fewest movements first, so that a movement that would also
         # serve it is not spent on an area that has others.
         for area in sorted(self.facts.areas, key=movements.__getitem__):
-            covered = {
-                a
-                for c in self.chosen
-                if c.exercise.kind == "strength" and not self.too_long(c.exercise)
-                for a in serves(c.exercise)
-            }
+            covered = self.covered()
             if area in covered:
                 continue
             left = set(self.facts.areas) - covered
             # Areas with fewer movements weigh more: they have fewer ways to be served.
             weight = {a: 1 / movements[a] for a in left if movements[a]}
             options = sorted(
-                (e for e in strength if area in serves(e)),
-                key=lambda e: (-sum(weight.get(a, 0) for a in serves(e)), self.unused_kit(e)),
+                (e for e in strength if area in serving[e]),
+                key=lambda e: (-sum(weight.get(a, 0) for a in serving[e]), self.unused_kit(e)),
             )
             if self.facts.budget < BRIEF_SESSION * 60:
                 options.sort(key=self.unused_kit)  # see opener(): room for one only
             options.sort(key=self.too_long)  # it must fit beside the opener
             self.add_first(f"strength for your {words(area)}", options)
+
+    def serves(self, e: Exercise) -> tuple[str, ...]:
+        """The areas of the variant `e` starts with: a fitter start's level-2 variant
+        may work fewer of them (a dumbbell row, not the neck as scapular setting)."""
+        return self.starts_as(e).areas
+
+    def covered(self) -> set[str]:
+        """The areas the chosen strength work serves, of what fits beside the opener."""
+        return {
+            a
+            for c in self.chosen
+            if c.exercise.kind == "strength" and not self.too_long(c.exercise)
+            for a in self.serves(c.exercise)
+        }
 
     def too_long(self, strength: Exercise) -> bool:
         """The strength exercise, at its lightest, does not fit a session beside the
@@ -359,16 +363,20 @@ class _Picks:
         """The person's band, dumbbells, doorway, worktop or roller, where a safe
         exercise for a painful area uses it, in the variant the movement starts with
         (a fitter start may begin a movement in a variant without it)."""
+        # The equipment each option for a painful area starts with, worked out once for
+        # every piece (benchmarks/bench.py (b)).
+        painful = set(self.facts.areas)
+        starts: Optional[list[tuple[Exercise, tuple[str, ...]]]] = None
         for kit in KIT:
             if kit not in self.facts.answers.equipment:
                 continue
             if any(kit in self.starts_as(c.exercise).equipment for c in self.chosen):
                 continue
-            options = [
-                e
-                for e in self.options
-                if kit in self.starts_as(e).equipment and set(e.areas) & set(self.facts.areas)
-            ]
+            if starts is None:
+                starts = [
+                    (e, self.starts_as(e).equipment) for e in self.options if painful & set(e.areas)
+                ]
+            options = [e for e, kit_used in starts if kit in kit_used]
             why = f"uses {words(kit)}: {{kind}} for your {{where}}"
             if not self.add_first(why, options) and not self.swap_for_kit(kit, options):
                 self.gentle_for_kit(why, options)
@@ -615,13 +623,17 @@ class _Picks:
         # those days need to reach half the time (places_for_gentle).
         strength = [e for e in self.options if e.kind == "strength"]
         keep = self.places_for_gentle(gentle)
+        # Each loop reads its options once, in order: an option passed over is a movement
+        # taught or left out already, and stays so (benchmarks/bench.py (b)).
+        strength_left = iter(strength)
         while (
             self.strength_time() < need / 3
             and len(self.chosen) + keep < self.facts.cap
-            and self.add_first(more, strength)
+            and self.add_first(more, strength_left)
         ):
             pass
-        while self.capacity(strength=False) < need and self.add_first(more, gentle):
+        gentle_left = iter(gentle)
+        while self.capacity(strength=False) < need and self.add_first(more, gentle_left):
             pass
         while self.capacity(strength=True) < need and self.add_first(more, self.options):
             pass
@@ -636,6 +648,15 @@ class _Picks:
         """Seconds a session could hold of the chosen movements (strength work only on
         strength days), each raised as far as a starting dose may be."""
         return self.raised[strength]
+
+
+# Cached: every movement chosen is worded with it, for few pairs of areas
+# (benchmarks/bench.py (b), warm throughput).
+@lru_cache(maxsize=1024)
+def _where(worked: tuple[str, ...], painful: tuple[str, ...]) -> str:
+    """The painful areas an exercise works, in words (all it works when none hurts)."""
+    areas = [a for a in painful if a in worked] or list(worked)
+    return " and ".join(words(a) for a in areas)
 
 
 #: Leaning back unsupported and deep hip bends: awkward in later pregnancy.

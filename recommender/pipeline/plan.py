@@ -119,8 +119,9 @@ class Week(NamedTuple):
         }
         if self.walking is not None:
             out["walking"] = self.walking.to_dict()
-        if self.notes:
-            out["notes"] = self.notes
+        notes = self.notes
+        if notes:
+            out["notes"] = notes
         return out
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Optional
 
 from recommender.core.answers import Answers
@@ -149,10 +150,7 @@ def write_plan(
     writer = _Writer(facts, offsets)
     weeks: list[Week] = []
     for state in states:
-        week = writer.week(state, len(states))
-        previous = weeks[-1] if weeks else None
-        same = previous is not None and _content(previous) == _content(week)
-        weeks.append(week._replace(keep_level=same))
+        weeks.append(writer.week(state, len(states), weeks[-1] if weeks else None))
     # Only `explain` reads why each exercise was chosen (core/deferred.py).
     return Plan(tuple(weeks), Deferred(lambda: choices(facts, chosen, states, weeks)))
 
@@ -166,13 +164,17 @@ class _Writer:
         self.offsets = offsets
         self.items: dict[tuple[object, ...], tuple[Prescription, ...]] = {}
         self.one: dict[tuple[str, int], Prescription] = {}
+        self.days = [dt.timedelta(days=offset) for offset in range(7)]  # from a week's start
 
-    def week(self, state: WeekState, weeks: int) -> Week:
+    def week(self, state: WeekState, weeks: int, previous: Optional[Week]) -> Week:
+        """Week `state.number` of `weeks`; `keep_level` where its exercises and amounts
+        are the `previous` week's."""
         start = self.facts.answers.start_date
+        monday = start + dt.timedelta(days=state.number * 7 - 7) if start else None
         sessions = []
         content: dict[tuple[int, int], tuple[int, tuple[Prescription, ...]]] = {}
         for offset, exercises, walk in zip(self.offsets, state.sessions, state.walks, strict=True):
-            date = start + dt.timedelta(days=state.number * 7 - 7 + offset) if start else None
+            date = monday + self.days[offset] if monday else None
             day = WEEKDAYS[date.weekday()] if date else WEEKDAYS[offset]
             key = (id(exercises), walk)  # each version once a week
             if key not in content:
@@ -180,10 +182,14 @@ class _Writer:
                 items = self.prescriptions(exercises, state.doses, walk)
                 content[key] = (math.ceil(used / 60), items)
             sessions.append(Session(day, date, *content[key]))
+        walking = self.between(state.number, tuple(s.day for s in sessions))
+        # Compared before the week is made, not replaced after (benchmarks/bench.py (b)).
+        same = previous is not None and _content(previous) == _content_of(sessions, walking)
         return Week(
-            number=state.number,
-            sessions=tuple(sessions),
-            walking=self.between(state.number, [s.day for s in sessions]),
+            state.number,
+            tuple(sessions),
+            walking,
+            keep_level=same,
             review=state.number == min(REVIEW_WEEK, weeks),
             shorter=self.shorter(sessions),
         )
@@ -208,18 +214,20 @@ class _Writer:
             self.one[key] = prescribe(self.facts, exercise, dose)
         return self.one[key]
 
-    def between(self, number: int, used: Sequence[str]) -> Optional[Walking]:
+    def between(self, number: int, used: tuple[str, ...]) -> Optional[Walking]:
         """Walking on the days between sessions, as a suggestion (on the session days
         when there are none between)."""
         walk = self.facts.walk
         if walk is None:
             return None
         minutes = walk_minutes(self.facts.answers, number, False)
-        free = tuple(d for d in _week_days(self.facts.answers.start_date, number) if d not in used)
-        key = ("walking", minutes, free or tuple(used))
+        start = self.facts.answers.start_date
+        first = (start + dt.timedelta(days=number * 7 - 7)).weekday() if start else None
+        days = _walking_days(first, used)
+        key = ("walking", minutes, days)
         if key not in self.items:
             self.items[key] = (self.prescription(walk, walk_dose(walk, minutes)),)
-        return Walking(self.items[key][0], free or tuple(used))
+        return Walking(self.items[key][0], days)
 
     def shorter(self, sessions: Sequence[Session]) -> str:
         """The plan says so, in plain words, when a session is shorter than three
@@ -276,14 +284,18 @@ def _walk_reason(exercise: Exercise) -> str:
 
 def _content(week: Week) -> tuple[object, ...]:
     """A week's exercises and amounts, without its dates."""
-    return (
-        tuple(s.exercises for s in week.sessions),
-        week.walking.prescription if week.walking else None,
-    )
+    return _content_of(week.sessions, week.walking)
 
 
-def _week_days(start: Optional[dt.date], number: int) -> list[str]:
-    if start is None:
-        return list(WEEKDAYS)
-    first = (start + dt.timedelta(days=number * 7 - 7)).weekday()
-    return [WEEKDAYS[(first + i) % 7] for i in range(7)]
+def _content_of(sessions: Sequence[Session], walking: Optional[Walking]) -> tuple[object, ...]:
+    return (tuple(s.exercises for s in sessions), walking.prescription if walking else None)
+
+
+# Cached: a few hundred pairs cover every plan (benchmarks/bench.py (b)).
+@lru_cache(maxsize=1024)
+def _walking_days(first: Optional[int], used: tuple[str, ...]) -> tuple[str, ...]:
+    """The days of a week that starts on weekday `first` (Monday, 0, when there is no
+    start date) without a session, in order; the session days when every day has one."""
+    start = first or 0
+    days = [WEEKDAYS[(start + i) % 7] for i in range(7)]
+    return tuple(d for d in days if d not in used) or used

@@ -197,15 +197,18 @@ def _progress(facts: Facts, state: WeekState) -> WeekState:
     doses, times, sessions = dict(state.doses), dict(state.times), state.sessions
     since, why = dict(state.since), dict(state.harder_why)
     started = dict(state.started)
-    versions = _versions(sessions, state.walks)
+    versions = _versions(sessions, state.walks, times)
     for exercise_id in list(doses):
         exercise = facts.eligible[exercise_id]
         old = doses[exercise_id]
         new = next_dose(exercise, old, facts.answers)
         if new is not None:
             extra = facts.time(exercise, new) - times[exercise_id]
-            if _fits(facts, versions, times, exercise, extra):
+            if _fits(facts, versions, exercise, extra):
                 doses[exercise_id], times[exercise_id] = new, times[exercise_id] + extra
+                for session in versions:
+                    if exercise in session:
+                        versions[session] += extra
                 continue
             if old == state.started[exercise_id]:
                 continue  # not yet risen at all: it holds
@@ -213,10 +216,10 @@ def _progress(facts: Facts, state: WeekState) -> WeekState:
             harder = _harder(facts, versions, times, exercise)
             if harder is not None:
                 sessions = _swap(sessions, exercise, harder)
-                versions = _versions(sessions, state.walks)
                 del doses[exercise_id], times[exercise_id]
                 doses[harder.id] = started[harder.id] = starting_dose(harder, facts.answers)
                 times[harder.id] = facts.time(harder, doses[harder.id])
+                versions = _versions(sessions, state.walks, times)
                 since[harder.id] = state.number
                 why[harder.id] = (
                     f"the next step after {exercise.name}, which reached the top of its "
@@ -244,28 +247,27 @@ def _harder(
     if not set(harder.areas) >= set(exercise.areas) & set(facts.areas):
         return None  # it would leave a painful area this exercise works
     extra = facts.time(harder, starting_dose(harder, facts.answers)) - times[exercise.id]
-    return harder if _fits(facts, versions, times, exercise, extra) else None
+    return harder if _fits(facts, versions, exercise, extra) else None
 
 
-def _versions(sessions: Sessions, walks: Sequence[int]) -> dict[tuple[Exercise, ...], int]:
-    """Each version of the week's sessions once, with its walk (the last day's)."""
-    return dict(zip(sessions, walks, strict=True))
+def _versions(
+    sessions: Sessions, walks: Sequence[int], times: Mapping[str, int]
+) -> dict[tuple[Exercise, ...], int]:
+    """Each version of the week's sessions once, with the seconds it takes: its
+    exercises at `times` and its walk (the last day's). Kept up to date as doses rise,
+    rather than summed again for every exercise (benchmarks/bench.py (b))."""
+    return {s: _used(s, times) + walk * 60 for s, walk in zip(sessions, walks, strict=True)}
 
 
 def _fits(
     facts: Facts,
     versions: Mapping[tuple[Exercise, ...], int],
-    times: Mapping[str, int],
     exercise: Exercise,
     extra: int,
 ) -> bool:
-    """Every session holding `exercise` (`versions`: each session once, with its walk)
-    still fits the time with `extra` seconds."""
-    return all(
-        _used(s, times) + walk * 60 + extra <= facts.budget
-        for s, walk in versions.items()
-        if exercise in s
-    )
+    """Every session holding `exercise` (`versions`: each session once, with the
+    seconds it takes) still fits the time with `extra` seconds."""
+    return all(used + extra <= facts.budget for s, used in versions.items() if exercise in s)
 
 
 def _swap(sessions: Sessions, old: Exercise, new: Exercise) -> Sessions:

@@ -16,3 +16,8 @@ def compact(result: Result) -> str:
     """The result as one line of JSON (`batch`), byte for byte what
     `json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))` gives."""
     return jsonline.dumps(result.to_dict())
+
+
+def compact_utf8(result: Result) -> bytes:
+    """compact(result) encoded as UTF-8 (a batch's output block, jsonline.dumps_utf8)."""
+    return jsonline.dumps_utf8(result.to_dict())

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 from hypothesis import given
 
 from recommender.app.cli import main
+from recommender.core.answers import Answers
+from recommender.core.errors import AnswersError
+from recommender.inputs.answers_file import parse_answers
+from recommender.inputs.validation import validate
 from recommender.pipeline.recommend import Recommender
 
 from conftest import EXAMPLES, example_answers
-from support.strategies import unprintable_names
+from support.strategies import answers, unprintable_names
 from support.upgrade_answers import V3_KEYS
 
 GOOD = example_answers("desk-worker-upper-back")
@@ -296,3 +301,23 @@ def test_many_different_problems_are_capped_at_twenty() -> None:
     assert result.exit_code == 2
     assert f"and {len(raw['red_flags']) + 10 - 20} more problems" in result.output
     assert result.output.count("\n  - ") == 21  # 20 problems and the "more" line
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('{"red_flags": {"fever": false, "saddle_numbness": false, "fever": true}}', "fever"),
+        ('{"a": 1, "b": 2, "b": 3, "a": 4}', "b"),  # the first key seen twice
+    ],
+)
+def test_a_key_given_twice_is_named_at_any_depth(text: str, key: str) -> None:
+    with pytest.raises(AnswersError) as caught:
+        parse_answers(text.encode(), "answers.json")
+    assert caught.value.message() == f"answers.json: {key}: given more than once"
+
+
+@given(answers())
+def test_a_clean_line_validates_as_the_standard_library_would_write_it(
+    raw: dict[str, Any],
+) -> None:
+    assert parse_answers(json.dumps(raw).encode()) == validate(Answers, raw)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from recommender.core import jsonline
 from recommender.inputs.answers_file import validate_answers
 from recommender.pipeline.recommend import Recommender
-from recommender.render.json_result import compact
+from recommender.render.json_result import compact, compact_utf8
 
 from support.strategies import answers
 
@@ -57,6 +57,17 @@ def test_any_json_value_gives_the_standard_librarys_bytes(value: Any) -> None:
 def test_a_result_line_is_the_standard_librarys_bytes(raw: dict[str, Any]) -> None:
     result = BOOK.recommend(validate_answers(raw))
     assert compact(result) == standard(result.to_dict())
+
+
+@given(values)
+def test_any_json_value_as_utf8_is_the_standard_librarys_text_encoded(value: Any) -> None:
+    assert jsonline.dumps_utf8(value) == standard(value).encode("utf-8")
+
+
+@given(answers())
+def test_a_batch_line_is_the_standard_librarys_text_encoded(raw: dict[str, Any]) -> None:
+    result = BOOK.recommend(validate_answers(raw))
+    assert compact_utf8(result) == standard(result.to_dict()).encode("utf-8")
 
 
 def test_keys_that_are_not_text_are_written_as_the_standard_library_does() -> None:
