@@ -6,7 +6,7 @@ matching cases to the catalog and records every exclusion with its rule and reas
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any, NamedTuple, Optional
 
@@ -26,17 +26,6 @@ class Excluded(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         return {"exercise": self.exercise, "rule": self.rule, "reason": self.reason}
-
-
-def excluded_dicts(excluded: Iterable[Excluded]) -> list[dict[str, Any]]:
-    """Each record's to_dict(), shared: the same records recur for everyone, about
-    ninety of them in each result a batch writes (benchmarks/bench.py (b)). Read
-    them; change a copy."""
-    return [_DICTS.get(e) or _DICTS.setdefault(e, e.to_dict()) for e in excluded]
-
-
-#: Excluded -> its to_dict(); bounded by the rules' reasons for the catalog's exercises.
-_DICTS: dict[Excluded, dict[str, Any]] = {}
 
 
 class Filtering(NamedTuple):

@@ -119,9 +119,8 @@ class Week(NamedTuple):
         }
         if self.walking is not None:
             out["walking"] = self.walking.to_dict()
-        notes = self.notes
-        if notes:
-            out["notes"] = notes
+        if self.notes:
+            out["notes"] = self.notes
         return out
 
 

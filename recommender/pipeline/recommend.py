@@ -22,7 +22,7 @@ from recommender.inputs.answers_file import validate_answers
 from recommender.inputs.catalog_file import load_catalog
 from recommender.inputs.countries import emergency_number
 from recommender.pipeline.equipment_use import unused_equipment
-from recommender.pipeline.filters import Excluded, FilterIndex, Filtering, excluded_dicts
+from recommender.pipeline.filters import Excluded, FilterIndex, Filtering
 from recommender.pipeline.plan import Plan
 from recommender.pipeline.planner import assemble_plan
 from recommender.pipeline.triage import Triage, number_words, triage
@@ -81,7 +81,7 @@ class Result(NamedTuple):
             "triage": self.triage.to_dict(),
             "plan_withheld": self.withheld.to_dict() if self.withheld else None,
             "plan": self.plan.to_dict() if self.plan else None,
-            "excluded": excluded_dicts(self.excluded),
+            "excluded": [e.to_dict() for e in self.excluded],
             "notes": [note.text for note in self.notes],
             "safety_net": self.safety_net.to_dict() if self.safety_net else None,
             "escalation": self.triage.escalation.to_dict() if self.triage.escalation else None,
